@@ -1,0 +1,99 @@
+// Bundles every action entry found under actions/*/src/ with @vercel/ncc:
+//   actions/<name>/src/index.ts -> dist/<name>/index.js
+//   actions/<name>/src/post.ts  -> dist/<name>/post/index.js
+// `--check` bundles into a temporary folder and fails when the committed dist/ differs, so a
+// change to shared code that was not re-bundled cannot land.
+//
+// Why these versions: @actions/core 3 is ESM-only, so the package is "type": "module" and ncc
+// emits ESM (plus a package.json {"type":"module"} beside each bundle). ncc 0.45.0 compiles
+// TypeScript through the project's own `typescript`, and its ts-loader crashes with TypeScript 7
+// ("Cannot read properties of undefined (reading 'fileExists')"), so TypeScript is pinned to 5.9.
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ncc from '@vercel/ncc';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const check = process.argv.includes('--check');
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+
+async function discoverEntries() {
+  const entries = [];
+  for (const name of (await readdir(path.join(root, 'actions'))).sort()) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    const src = path.join(root, 'actions', name, 'src');
+    for (const [file, out] of [['index.ts', ''], ['post.ts', 'post']]) {
+      const entry = path.join(src, file);
+      if (existsSync(entry)) entries.push({ name, entry, outDir: path.join(name, out) });
+    }
+  }
+  return entries;
+}
+
+async function bundleInto(outRoot, entries) {
+  for (const { entry, outDir } of entries) {
+    const started = Date.now();
+    const { code, assets } = await ncc(entry, {
+      minify: true,
+      sourceMap: false,
+      quiet: true,
+      // Reproducible output: no cache keyed on absolute paths or time.
+      cache: false,
+    });
+    const dir = path.join(outRoot, outDir);
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'index.js'), code);
+    for (const [assetName, asset] of Object.entries(assets ?? {})) {
+      await mkdir(path.dirname(path.join(dir, assetName)), { recursive: true });
+      await writeFile(path.join(dir, assetName), asset.source);
+    }
+    if (!check) {
+      const size = (await stat(path.join(dir, 'index.js'))).size;
+      console.log(`bundled ${path.relative(root, entry)} -> dist/${outDir}/index.js (${(size / 1024).toFixed(0)} kB, ${Date.now() - started} ms)`);
+    }
+  }
+}
+
+async function listFiles(dir, prefix = '') {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const rel = path.join(prefix, entry.name);
+    if (entry.isDirectory()) out.push(...(await listFiles(path.join(dir, entry.name), rel)));
+    else out.push(rel);
+  }
+  return out.sort();
+}
+
+const entries = await discoverEntries();
+if (entries.length === 0) {
+  console.error('no action entries found under actions/*/src/index.ts');
+  process.exit(1);
+}
+const dist = path.join(root, 'dist');
+if (check) {
+  const tmp = await mkdtemp(path.join(tmpdir(), 'ctp-dist-'));
+  try {
+    await bundleInto(tmp, entries);
+    const built = await listFiles(tmp);
+    const committed = await listFiles(dist);
+    const problems = [];
+    for (const f of new Set([...built, ...committed])) {
+      if (!built.includes(f)) problems.push(`dist/${f} is committed but no longer built`);
+      else if (!committed.includes(f)) problems.push(`dist/${f} is built but missing from dist/`);
+      else if (!(await readFile(path.join(tmp, f))).equals(await readFile(path.join(dist, f)))) problems.push(`dist/${f} differs from a fresh build`);
+    }
+    if (problems.length > 0) {
+      console.error(`dist/ is out of date (${problems.length} file(s)):\n  ${problems.join('\n  ')}\nRun 'npm run bundle' and commit dist/.`);
+      process.exit(1);
+    }
+    console.log(`dist/ is up to date (${built.length} files from ${entries.length} entries)`);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+} else {
+  if (only.length === 0) await rm(dist, { recursive: true, force: true });
+  await bundleInto(dist, entries);
+}

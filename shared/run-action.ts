@@ -1,0 +1,54 @@
+import * as core from '@actions/core';
+import { errorMessage, isUserError } from './errors.js';
+import { actionsLogger, type Logger } from './logger.js';
+import { maskSecrets } from './secrets.js';
+
+export interface ActionContext {
+  logger: Logger;
+  /** Aborted when the job is cancelled (SIGINT/SIGTERM): stop work and clean up. */
+  signal: AbortSignal;
+  startedAt: number;
+}
+
+/**
+ * Every entry runs inside this: it turns SIGINT/SIGTERM into an AbortSignal, reports a user
+ * error as one clear line (no stack trace), an internal fault with its stack in a collapsed
+ * group, and exits explicitly once output is flushed, so no dangling timer or socket keeps the
+ * step alive. An uncaught error would print a line of minified source into the log; this
+ * wrapper is why that never happens.
+ */
+export async function runAction(name: string, main: (context: ActionContext) => Promise<void>): Promise<never> {
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    core.warning(`${name}: received ${sig}, the job is being cancelled; stopping and cleaning up.`);
+    controller.abort(new Error(`cancelled by ${sig}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    await main({ logger: actionsLogger, signal: controller.signal, startedAt: Date.now() });
+  } catch (error) {
+    report(name, error, controller.signal.aborted);
+  }
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exit(process.exitCode ?? 0);
+}
+
+function report(name: string, error: unknown, cancelled: boolean): void {
+  const message = maskSecrets(errorMessage(error));
+  if (isUserError(error)) {
+    core.setFailed(message);
+  } else if (cancelled) {
+    core.setFailed(`${name} was cancelled: ${message}`);
+  } else {
+    core.setFailed(`${name} failed unexpectedly: ${message}`);
+    const stack = error instanceof Error && error.stack ? maskSecrets(error.stack) : undefined;
+    if (stack) {
+      core.startGroup('Stack trace (internal error: please report it with this trace)');
+      core.info(stack);
+      core.endGroup();
+    }
+  }
+}
