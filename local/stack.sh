@@ -6,12 +6,12 @@
 #   bash local/stack.sh down    stop the registry (and the engine, if this script started it)
 #   bash local/stack.sh env     print the environment of a running stack
 #
-# Everything it makes lives in $CTP_STATE_DIR (default: .local-state/ in the repository).
+# Everything it makes lives in $CTP_STATE_DIR (default: ~/.local/state/commit-to-prod). The
+# stack is one per machine (the registry owns a fixed port), so every clone shares it.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/.." && pwd)
-state=${CTP_STATE_DIR:-$repo/.local-state}
+state=${CTP_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/commit-to-prod}
 registry_port=${CTP_REGISTRY_PORT:-5000}
 registry_user=${CTP_REGISTRY_USER:-ctp}
 base_image=ctp/busybox:latest
@@ -90,7 +90,14 @@ auth:
     realm: ctp-local
     path: $state/registry/htpasswd
 YAML
-  if registry_up; then say "registry: running on 127.0.0.1:$registry_port"; return; fi
+  if registry_up; then
+    # A registry started from another state directory would refuse this stack's password.
+    local code
+    code=$(curl -sS -o /dev/null -w '%{http_code}' -K - "http://127.0.0.1:$registry_port/v2/" <<<"user = \"$registry_user:$(cat "$state/registry/password")\"") || true
+    [ "$code" = 200 ] || die "a registry on 127.0.0.1:$registry_port refuses this stack's credentials ($state): it was started from another state directory; stop it, or set CTP_STATE_DIR to that directory"
+    say "registry: running on 127.0.0.1:$registry_port"
+    return
+  fi
   say "starting docker-registry on 127.0.0.1:$registry_port (log: $state/registry.log)"
   nohup docker-registry serve "$state/registry/config.yml" >"$state/registry.log" 2>&1 &
   echo $! >"$state/registry.pid"
