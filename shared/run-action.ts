@@ -26,12 +26,22 @@ export async function runAction(name: string, main: (context: ActionContext) => 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // If main awaits something that can never settle, Node drains the event loop and exits 0:
+  // a silent success. Turn that into a failure instead.
+  let settled = false;
+  process.once('beforeExit', () => {
+    if (!settled) {
+      core.setFailed(`${name} stopped before it finished: it was left waiting on nothing (an internal error, please report it).`);
+      process.exit(1);
+    }
+  });
 
   try {
     await main({ logger: actionsLogger, signal: controller.signal, startedAt: Date.now() });
   } catch (error) {
     report(name, error, controller.signal.aborted);
   }
+  settled = true;
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   process.exit(process.exitCode ?? 0);
 }

@@ -10,8 +10,13 @@ export function registerSecret(value: string | undefined): void {
   if (!value) return;
   core.setSecret(value);
   known.add(value);
-  // A multi-line secret is masked line by line by the runner; register the lines as well.
-  for (const line of value.split(/\r?\n/)) if (line.trim().length >= 4) known.add(line), core.setSecret(line);
+  // The runner masks a multi-line secret line by line, so each line is registered as well.
+  for (const line of value.split(/\r?\n/)) {
+    if (line !== value && line.trim().length >= 4) {
+      core.setSecret(line);
+      known.add(line);
+    }
+  }
 }
 
 /** Replaces every registered secret (and any extra given) in `text` with ***. */
