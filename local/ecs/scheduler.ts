@@ -218,18 +218,10 @@ export class Scheduler {
     const launch = this.clock.now() >= throttledUntil ? Math.min(wanted, room) : 0;
     if (launch > 0) this.launch(service, primary, launch);
 
-    // 3. Old deployments with nothing left are gone.
+    // 3. Completion and steady state: only the primary has tasks left, all of them healthy.
     const live = this.store.tasksOf(service).filter((t) => t.lastStatus !== 'STOPPED');
-    const keep = service.deployments.filter((d, i) => i === 0 || live.some((t) => t.deploymentId === d.id));
-    if (keep.length !== service.deployments.length) {
-      for (const d of service.deployments) if (!keep.includes(d)) d.status = 'INACTIVE';
-      service.deployments = keep;
-    }
-
-    // 4. Completion and steady state.
     const primaryLive = live.filter((t) => t.deploymentId === primary.id);
     const steady =
-      service.deployments.length === 1 &&
       live.length === desired &&
       primaryLive.length === desired &&
       primaryLive.every((t) => t.desiredStatus === 'RUNNING' && healthy(t));
@@ -238,6 +230,19 @@ export class Scheduler {
       primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
       primary.updatedAt = this.clock.now();
       this.event(service, `(service ${service.name}) (deployment ${primary.id}) deployment completed.`);
+    }
+
+    // 4. Old deployments with nothing left are gone; a FAILED one stays visible while the
+    //    rollback that replaced it is in progress, so a watching client can see why.
+    const keep = service.deployments.filter(
+      (d, i) =>
+        i === 0 ||
+        live.some((t) => t.deploymentId === d.id) ||
+        (d.rolloutState === 'FAILED' && primary.rolloutState === 'IN_PROGRESS'),
+    );
+    if (keep.length !== service.deployments.length) {
+      for (const d of service.deployments) if (!keep.includes(d)) d.status = 'INACTIVE';
+      service.deployments = keep;
     }
     if (steady && !service.steady) this.event(service, `(service ${service.name}) has reached a steady state.`);
     service.steady = steady;
