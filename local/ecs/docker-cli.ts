@@ -23,6 +23,8 @@ export function docker(args: string[], opts: { configDir?: string; input?: strin
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (e) => resolve({ code: -1, stdout, stderr: stderr + String(e) }));
     child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 + 9 : -1), stdout, stderr }));
+    // A command that exits without reading its stdin must not crash us with EPIPE.
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
 }

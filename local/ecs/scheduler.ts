@@ -229,6 +229,7 @@ export class Scheduler {
       primary.rolloutState = 'COMPLETED';
       primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
       primary.updatedAt = this.clock.now();
+      service.lastCompleted = { id: primary.id, taskDefinition: primary.taskDefinition };
       this.event(service, `(service ${service.name}) (deployment ${primary.id}) deployment completed.`);
     }
 
@@ -428,7 +429,8 @@ export class Scheduler {
         task.target = 'deregistered';
         this.buffer(service).deregistered.push(task);
       } else if (lb && wasTarget) {
-        await lb.deregister(task.id);
+        // The task died on its own (exit, failed start): out of the target group at once.
+        await lb.deregister(task.id, { immediate: true });
         task.target = 'deregistered';
       }
       if (task.lastStatus !== 'STOPPED') {
@@ -482,7 +484,8 @@ export class Scheduler {
     deployment.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
     this.event(service, `(service ${service.name}) (deployment ${deployment.id}) deployment failed: tasks failed to start.`);
     if (!breaker.rollback) return;
-    const target = service.deployments.find((d) => d !== deployment && d.rolloutState === 'COMPLETED');
+    // No completed deployment yet (the service's first one failed): nothing to roll back to.
+    const target = service.lastCompleted;
     if (!target) return;
     this.event(service, `(service ${service.name}) rolling back to deployment ${target.id}.`);
     this.newDeployment(service, target.taskDefinition, deployment.id);

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
+  DeleteServiceCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
   ListTasksCommand,
@@ -215,5 +216,18 @@ describe.skipIf(!registry || !dockerUp)('docker mode', () => {
     );
     expect(task.stoppedReason).toMatch(/^CannotPullContainerError: /);
     expect(task.stopCode).toBe('TaskFailedToStart');
+  }, 90_000);
+
+  it('DeleteService drains the service, removes its containers and closes its load balancer', async () => {
+    const url = env.local.loadBalancerUrl('c', 'web');
+    expect((await labelledContainers()).length).toBeGreaterThan(0);
+    await env.ecs.send(new DeleteServiceCommand({ cluster: 'c', service: 'web', force: true }));
+    await waitFor(async () => ((await service()).status === 'INACTIVE' ? true : undefined), 60_000, 200);
+    expect(await labelledContainers()).toEqual([]);
+    const refused = await fetch(`${url}/version`).then(
+      () => 'answered',
+      () => 'refused',
+    );
+    expect(refused).toBe('refused');
   }, 90_000);
 });

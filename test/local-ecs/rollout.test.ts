@@ -14,7 +14,7 @@ import {
   type Service as SdkService,
 } from '@aws-sdk/client-ecs';
 import { withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
-import type { Task } from '../../local/ecs/index.js';
+import { failureThreshold, type Task } from '../../local/ecs/index.js';
 import { waitFor } from './wait.js';
 
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef';
@@ -378,5 +378,70 @@ describe('failing releases (simulated)', () => {
     expect(t.stoppedReason).toMatch(/^CannotPullContainerError: /);
     expect(t.stopCode).toBe('TaskFailedToStart');
     expect(t.startedAt).toBeUndefined();
+  });
+
+  it('uses ECS\'s circuit-breaker threshold: half the desired count rounded up, clamped to 3..200', () => {
+    expect([1, 2, 6, 7, 8, 10, 399, 400, 1000].map(failureThreshold)).toEqual([3, 3, 3, 4, 4, 5, 200, 200, 200]);
+  });
+
+  it('with 8 desired tasks the breaker waits for 4 failures', async () => {
+    const { e, register } = await setup();
+    e.local.simulate('repo/web:bad', { startMs: 300, exitCode: 1, exitAfterMs: 100 });
+    await register('repo/web:1');
+    await register('repo/web:bad');
+    await createService(e, { min: 100, max: 150, desired: 8, breaker: { enable: true, rollback: true } });
+    await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:2' }));
+    const bad = (await describe1(e)).deployments?.[0]?.id;
+    const s = await waitFor(async () => {
+      const d = await describe1(e);
+      return d.deployments?.find((x) => x.id === bad && x.rolloutState === 'FAILED') ? d : undefined;
+    });
+    expect(s.deployments?.find((x) => x.id === bad)?.failedTasks).toBeGreaterThanOrEqual(4);
+    const after = await waitFor(() => steadyService(e));
+    expect(after.taskDefinition).toBe('arn:aws:ecs:us-east-1:000000000000:task-definition/web:1');
+  });
+
+  it('rolls back to the last completed deployment even after its tasks were all replaced (0/100)', async () => {
+    const { e, register } = await setup();
+    e.local.simulate('repo/web:bad', { startMs: 300, healthyAfterMs: 500, unhealthy: true });
+    await register('repo/web:1');
+    await register('repo/web:bad');
+    const before = await createService(e, { min: 0, max: 100, breaker: { enable: true, rollback: true } });
+    const good = before.deployments?.[0]?.id;
+    // With minimumHealthyPercent 0 the old deployment drains out of the list before the new one fails.
+    let goodDeploymentLeft = false;
+    const off = e.local.onTaskChange(() => {
+      const svc = e.local.service('c', 'web');
+      if (svc && svc.deployments.every((d) => d.id !== good)) goodDeploymentLeft = true;
+    });
+    await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:2' }));
+    const after = await waitFor(async () => {
+      const s = await steadyService(e);
+      return s?.taskDefinition?.endsWith('web:1') ? s : undefined;
+    });
+    off();
+    expect(goodDeploymentLeft).toBe(true);
+    expect(after.events?.map((ev) => ev.message)).toContain(`(service web) rolling back to deployment ${good}.`);
+  });
+
+  it('a first deployment that fails has nothing to roll back to: it is FAILED and stays PRIMARY', async () => {
+    const { e, register } = await setup();
+    e.local.simulate('repo/web:bad', { startMs: 200, exitCode: 1, exitAfterMs: 100 });
+    await register('repo/web:bad');
+    await e.ecs.send(
+      new CreateServiceCommand({
+        cluster: 'c',
+        serviceName: 'web',
+        taskDefinition: 'web:1',
+        desiredCount: 2,
+        deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+      }),
+    );
+    const s = await waitFor(async () => {
+      const d = await describe1(e);
+      return d.deployments?.[0]?.rolloutState === 'FAILED' ? d : undefined;
+    });
+    expect(s.deployments).toHaveLength(1);
+    expect(s.events?.some((ev) => ev.message?.includes('rolling back'))).toBe(false);
   });
 });
