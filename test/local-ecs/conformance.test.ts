@@ -28,6 +28,9 @@ import {
   UntagResourceCommand,
   UpdateServiceCommand,
   paginateListTaskDefinitions,
+  waitUntilServicesInactive,
+  waitUntilServicesStable,
+  waitUntilTasksStopped,
   type CreateServiceCommandInput,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
@@ -36,6 +39,7 @@ import { waitFor } from './wait.js';
 
 let env: LocalEcsEnv;
 let ecs: ECSClient;
+const testStartedAt = Date.now();
 const cluster = 'conformance';
 
 const td = (family: string, image = 'app:1'): RegisterTaskDefinitionCommandInput => ({
@@ -95,7 +99,10 @@ describe('task definitions', () => {
     expect(two.taskDefinition?.revision).toBe(2);
     expect(two.taskDefinition?.status).toBe('ACTIVE');
     expect(two.taskDefinition?.registeredAt).toBeInstanceOf(Date);
-    expect(Math.abs((two.taskDefinition?.registeredAt?.getTime() ?? 0) - Date.now())).toBeLessThan(60_000 * 50);
+    // Timestamps come from the engine clock (sped up 50x here), never from before the test.
+    const registeredAt = two.taskDefinition?.registeredAt?.getTime() ?? 0;
+    expect(registeredAt).toBeGreaterThanOrEqual(testStartedAt - 1_000);
+    expect(registeredAt).toBeLessThanOrEqual(env.local.clock.now() + 1_000);
     expect(one.tags).toEqual([{ key: 'v', value: '1' }]);
 
     const latest = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'conf-web' }));
@@ -308,6 +315,22 @@ describe('services and tasks', () => {
     );
     await expectError(ecs.send(new CreateServiceCommand({ cluster, taskDefinition: 'conf-svc:1' } as unknown as CreateServiceCommandInput)), InvalidParameterException, /serviceName/);
     await expectError(ecs.send(new CreateServiceCommand({ cluster: 'ghost', serviceName: 'x', taskDefinition: 'conf-svc:1' })), ClusterNotFoundException, 'Cluster not found.');
+  });
+});
+
+describe('SDK waiters', () => {
+  it('waitUntilServicesStable, waitUntilTasksStopped and waitUntilServicesInactive work against the emulator', async () => {
+    await ecs.send(new RegisterTaskDefinitionCommand(td('conf-wait')));
+    await ecs.send(new CreateServiceCommand({ cluster, serviceName: 'waited', taskDefinition: 'conf-wait', desiredCount: 2 }));
+    const stable = await waitUntilServicesStable({ client: ecs, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { cluster, services: ['waited'] });
+    expect(stable.state).toBe('SUCCESS');
+    const { taskArns } = await ecs.send(new ListTasksCommand({ cluster, serviceName: 'waited' }));
+    await ecs.send(new StopTaskCommand({ cluster, task: taskArns?.[0] }));
+    const stopped = await waitUntilTasksStopped({ client: ecs, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { cluster, tasks: [taskArns?.[0] ?? ''] });
+    expect(stopped.state).toBe('SUCCESS');
+    await ecs.send(new DeleteServiceCommand({ cluster, service: 'waited', force: true }));
+    const inactive = await waitUntilServicesInactive({ client: ecs, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { cluster, services: ['waited'] });
+    expect(inactive.state).toBe('SUCCESS');
   });
 });
 

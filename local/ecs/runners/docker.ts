@@ -115,7 +115,9 @@ export class DockerRunner implements TaskRunner {
         '--label', `${LABEL}=${this.instanceId}`,
         '--label', `${LABEL}.task=${task.id}`,
       ];
-      for (const p of c.portMappings) args.push('--publish', `127.0.0.1:${p.hostPort ?? ''}:${p.containerPort}/${p.protocol ?? 'tcp'}`);
+      // Always an ephemeral host port (a task definition's hostPort is ignored): tasks of two
+      // deployments run side by side on this one host.
+      for (const p of c.portMappings) args.push('--publish', `127.0.0.1::${p.containerPort}/${p.protocol ?? 'tcp'}`);
       for (const e of c.environment) args.push('--env', `${e.name}=${e.value}`);
       const [entry, ...entryArgs] = c.entryPoint ?? [];
       if (entry !== undefined) args.push('--entrypoint', entry);
