@@ -215,7 +215,8 @@ export class Scheduler {
     const room = Math.max(0, maxTotal - total);
     const wanted = Math.max(0, desired - primaryCount);
     const throttledUntil = this.relaunchAfter.get(primary.id) ?? 0;
-    const launch = this.clock.now() >= throttledUntil ? Math.min(wanted, room) : 0;
+    // A deployment the circuit breaker FAILED "stops launching new tasks" (ECS API reference).
+    const launch = primary.rolloutState !== 'FAILED' && this.clock.now() >= throttledUntil ? Math.min(wanted, room) : 0;
     if (launch > 0) this.launch(service, primary, launch);
 
     // 3. Completion and steady state: only the primary has tasks left, all of them healthy.

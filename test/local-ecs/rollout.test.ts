@@ -283,7 +283,10 @@ describe('failing releases (simulated)', () => {
     const { taskArns } = await e.ecs.send(new ListTasksCommand({ cluster: 'c', startedBy: bad, desiredStatus: 'STOPPED' }));
     expect(taskArns?.length).toBeGreaterThanOrEqual(3);
     const { tasks } = await e.ecs.send(new DescribeTasksCommand({ cluster: 'c', tasks: taskArns ?? [] }));
-    for (const t of tasks ?? []) {
+    // The ones that had not crashed yet when the rollback began were stopped by the scheduler.
+    const crashed = (tasks ?? []).filter((t) => t.stopCode !== 'ServiceSchedulerInitiated');
+    expect(crashed.length).toBeGreaterThanOrEqual(3);
+    for (const t of crashed) {
       expect(t.lastStatus).toBe('STOPPED');
       expect(t.stopCode).toBe('EssentialContainerExited');
       expect(t.stoppedReason).toBe('Essential container in task exited');
@@ -326,6 +329,12 @@ describe('failing releases (simulated)', () => {
     });
     expect(s.deployments?.[0]?.taskDefinition).toBe('arn:aws:ecs:us-east-1:000000000000:task-definition/web:2');
     expect(s.events?.some((ev) => ev.message?.includes('rolling back'))).toBe(false);
+    // A FAILED deployment stops launching new tasks; the old ones keep serving.
+    const launchedAtFailure = e.local.tasks('c', 'web').filter((t) => t.deploymentId === s.deployments?.[0]?.id).length;
+    await e.local.clock.sleep(5_000);
+    expect(e.local.tasks('c', 'web').filter((t) => t.deploymentId === s.deployments?.[0]?.id)).toHaveLength(launchedAtFailure);
+    const later = await describe1(e);
+    expect(later.deployments?.[1]).toMatchObject({ status: 'ACTIVE', runningCount: 2 });
   });
 
   it('tasks failing container health checks are stopped with ECS\'s reason and count as failed', async () => {
