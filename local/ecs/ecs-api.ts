@@ -236,7 +236,9 @@ export class EcsApi {
     const cluster = this.cluster(input);
     const name = requireStr(input, 'serviceName');
     if (!/^[A-Za-z0-9_-]{1,255}$/.test(name)) throw errors.invalidParameter('Service name contains invalid characters.');
-    const tdRef = requireStr(input, 'taskDefinition');
+    const tdRef = str(input, 'taskDefinition');
+    // ECS's own wording for this one.
+    if (!tdRef) throw errors.invalidParameter('Task Definition can not be blank.');
     const td = this.taskDefs.resolve(tdRef, () => errors.client('TaskDefinition not found.'));
     if (td.status !== 'ACTIVE') throw errors.client('TaskDefinition is inactive');
     const existing = this.store.service(cluster.name, name);

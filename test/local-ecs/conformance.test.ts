@@ -314,6 +314,7 @@ describe('services and tasks', () => {
       /desiredCount/,
     );
     await expectError(ecs.send(new CreateServiceCommand({ cluster, taskDefinition: 'conf-svc:1' } as unknown as CreateServiceCommandInput)), InvalidParameterException, /serviceName/);
+    await expectError(ecs.send(new CreateServiceCommand({ cluster, serviceName: 'no-td' })), InvalidParameterException, 'Task Definition can not be blank.');
     await expectError(ecs.send(new CreateServiceCommand({ cluster: 'ghost', serviceName: 'x', taskDefinition: 'conf-svc:1' })), ClusterNotFoundException, 'Cluster not found.');
   });
 });
