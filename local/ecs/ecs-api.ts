@@ -185,7 +185,8 @@ export class EcsApi {
       ? structuredClone(base)
       : { maximumPercent: 200, minimumHealthyPercent: 100, deploymentCircuitBreaker: { enable: false, rollback: false } };
     if (!input) return cfg;
-    const { maximumPercent, minimumHealthyPercent, deploymentCircuitBreaker, ...rest } = input;
+    // Fields the emulator does not act on (e.g. alarms, bakeTimeInMinutes) are kept and echoed.
+    const { maximumPercent, minimumHealthyPercent, deploymentCircuitBreaker: _breaker, ...rest } = input;
     Object.assign(cfg, rest);
     if (maximumPercent !== undefined) cfg.maximumPercent = int(input, 'maximumPercent') ?? cfg.maximumPercent;
     if (minimumHealthyPercent !== undefined) cfg.minimumHealthyPercent = int(input, 'minimumHealthyPercent') ?? cfg.minimumHealthyPercent;
@@ -204,7 +205,6 @@ export class EcsApi {
     if (cfg.maximumPercent < 100 && cfg.minimumHealthyPercent >= cfg.maximumPercent) {
       throw errors.invalidParameter('maximumPercent must be greater than minimumHealthyPercent.');
     }
-    void deploymentCircuitBreaker;
     return cfg;
   }
 
