@@ -51,7 +51,7 @@ export function resolveBuildCaches(entries: readonly string[], options: { home: 
       target = path.posix.join(options.home, preset.path);
       env = preset.env(target);
     } else if (given.startsWith('/')) {
-      target = path.posix.normalize(given);
+      target = path.posix.normalize(given).replace(/(.)\/+$/, '$1');
       if (target === '/') throw new Error(`cache path ${JSON.stringify(given)} is the container's root`);
     } else {
       throw new Error(`${JSON.stringify(given)} is neither a preset (${CACHE_PRESET_NAMES.join(', ')}) nor an absolute container path`);

@@ -114,7 +114,7 @@ export function parseVolume(line: string, workspace: string): ContainerMount {
     throw new InputError('volumes', line, expected);
   }
   if (!target.startsWith('/')) throw new InputError('volumes', line, expected);
-  const normalizedTarget = path.posix.normalize(target);
+  const normalizedTarget = path.posix.normalize(target).replace(/(.)\/+$/, '$1');
   if (normalizedTarget === workspace || normalizedTarget === '/' || isWithin(normalizedTarget, CONTAINER_RUN_DIR)) {
     throw new InputError('volumes', line, `a target other than the workspace, \`/\` and ${CONTAINER_RUN_DIR} (the action mounts those itself)`);
   }
