@@ -127,6 +127,16 @@ describe('build-in-container', () => {
     expect(readFileSync(path.join(ws, 'printed.txt'), 'utf8')).toBe("it's|$HOME|$HOME|back|a\\b|tab\there|");
   });
 
+  it('runs the script with the flags given in `shell`, `{0}` standing for the script file', async () => {
+    const r = await runAction('build-in-container', {
+      inputs: { image: stack.baseImage, shell: 'sh -u {0}', run: 'echo "before $NOT_SET_ANYWHERE"\necho after-unset\n' },
+      github: { runId: uniqueName('shell') },
+    });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.log).toMatch(/NOT_SET_ANYWHERE/);
+    expect(r.log).not.toContain('after-unset');
+  });
+
   it('forwards env (values with `=`), pass-env (even multi-line) and the GitHub context, with paths rewritten', async () => {
     const ws = workspace();
     mkdirSync(path.join(ws, 'sub'));
