@@ -87,6 +87,8 @@ export interface ContainerRunOptions {
   dockerConfig?: string;
   /** Where GITHUB_*, RUNNER_* and pass-env values come from (default process.env). */
   hostEnv?: NodeJS.ProcessEnv;
+  /** After this long without output, say the build is still running, and how long for (default 60 s). */
+  quietNoticeMs?: number;
 }
 
 export interface ContainerRunResult {
@@ -345,6 +347,16 @@ export async function runInContainer(job: ContainerJob, options: ContainerRunOpt
 
     const tailSize = job.tailLines ?? 30;
     const tail: string[] = [];
+    const runStarted = Date.now();
+    let lastOutput = runStarted;
+    const quietNoticeMs = options.quietNoticeMs ?? 60_000;
+    // A build that prints nothing for minutes (a download, a long test) must not look hung.
+    const quietTimer = setInterval(() => {
+      if (Date.now() - lastOutput < quietNoticeMs) return;
+      lastOutput = Date.now();
+      logger.info(`… still running in ${job.image} (${formatDuration(Date.now() - runStarted)} elapsed, no output for ${formatDuration(quietNoticeMs)})`);
+    }, Math.min(quietNoticeMs, 5_000));
+    quietTimer.unref();
     let timedOut = false;
     let cancelled = false;
     let stopping: Promise<void> | undefined;
@@ -381,12 +393,14 @@ export async function runInContainer(job: ContainerJob, options: ContainerRunOpt
           signal: clientKill.signal,
           maxCaptureBytes: 64 * 1024,
           onLine: (line) => {
+            lastOutput = Date.now();
             tail.push(line);
             if (tail.length > tailSize) tail.shift();
           },
         }),
       );
     } finally {
+      clearInterval(quietTimer);
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
     }

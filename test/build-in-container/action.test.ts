@@ -146,7 +146,7 @@ describe('build-in-container', () => {
       inputs: {
         image: stack.baseImage,
         'working-directory': 'sub',
-        env: 'PLAIN=hello\nWITH_EQ=a=b==c\n# a comment\nEMPTY=',
+        env: 'PLAIN=hello\nWITH_EQ=a=b==c\n# a comment\nEMPTY=\nQUOTED="in quotes" \'and\' #not-a-comment $HOME',
         'pass-env': 'FROM_RUNNER, MULTI',
         run: [
           'env > env.txt',
@@ -170,6 +170,7 @@ describe('build-in-container', () => {
       PLAIN: 'hello',
       WITH_EQ: 'a=b==c',
       EMPTY: '',
+      QUOTED: `"in quotes" 'and' #not-a-comment $HOME`,
       FROM_RUNNER: 'r1',
       CI: 'true',
       GITHUB_ACTIONS: 'true',
