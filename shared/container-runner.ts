@@ -33,7 +33,7 @@ import { containerRunArgs, type ContainerMount } from './container-run-args.js';
 import { UserError } from './errors.js';
 import { exec, lastLines } from './exec.js';
 import { isAuthFailure } from './docker-config.js';
-import { registryOfImage } from './image-reference.js';
+import { isImageId, registryOfImage } from './image-reference.js';
 import type { Logger } from './logger.js';
 import { formatDuration } from './duration.js';
 
@@ -100,6 +100,8 @@ export interface ContainerRunResult {
   cancelled: boolean;
   /** The last lines of output (stdout and stderr interleaved as they came). */
   tail: string[];
+  /** Docker's or the init's own error when the shell could not be started at all (e.g. not in the image). */
+  startFailure?: string;
 }
 
 export class ImagePullError extends UserError {
@@ -144,13 +146,15 @@ export async function resolveImage(
   pull: PullPolicy,
   options: { logger: Logger; signal?: AbortSignal; dockerConfig?: string },
 ): Promise<string> {
-  if (pull !== 'always') {
+  // An ID cannot be pulled; whatever the policy, it is either here or nowhere.
+  if (pull !== 'always' || isImageId(image)) {
     const id = await inspectImageId(image, options.dockerConfig);
     if (id) {
       options.logger.info(`Image ${image} is present (${id}); not pulling (pull: ${pull}).`);
       return id;
     }
     if (pull === 'never') throw new ImagePullError(`Image ${image} is not present on this runner, and pull is \`never\`.`, false);
+    if (isImageId(image)) throw new ImagePullError(`Image ${image} is not present on this runner (an image ID cannot be pulled; use a name or name@digest).`, false);
   }
   const registry = registryOfImage(image);
   const pulled = await options.logger.group(`Pulling ${image}`, () =>
@@ -183,6 +187,8 @@ export async function removeContainers(label: string, logger: Logger): Promise<n
 
 /** Variables the docker client itself reads or needs: a multi-line value for one cannot go through its environment. */
 const CLIENT_VARIABLES = /^(PATH|HOME|DOCKER_.*|TMPDIR|XDG_.*)$/;
+/** How docker (125-127) or its init says the container's program could not be started. */
+const START_FAILURE = /^\[FATAL tini \(\d+\)\] exec .* failed|^docker: Error response from daemon/;
 /** Path variables that belong to the action's own step, not to the build. */
 const NOT_FORWARDED = new Set(['GITHUB_STATE', 'GITHUB_ACTION_PATH', 'RUNNER_TOOL_CACHE', 'RUNNER_WORKSPACE']);
 /** File-command files the build may append to, mounted one by one. */
@@ -385,6 +391,7 @@ export async function runInContainer(job: ContainerJob, options: ContainerRunOpt
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
 
+    if (options.signal?.aborted) throw new Error('cancelled before the container started');
     let result;
     try {
       result = await logger.group(job.groupTitle ?? `Running in ${job.image}`, () =>
@@ -409,7 +416,13 @@ export async function runInContainer(job: ContainerJob, options: ContainerRunOpt
       // The client may have raced the stop and created the container after it; make sure.
       await exec('docker', ['rm', '--force', job.name], { stream: false });
     }
-    return { name: job.name, exitCode: result.exitCode, durationMs: result.durationMs, imageId, timedOut, cancelled, tail };
+    // 125 is docker run's own failure (a bad flag value, a daemon error); 126/127 with the
+    // init's or docker's message mean the shell is not in the image.
+    const startFailure =
+      result.exitCode >= 125 && result.exitCode <= 127
+        ? (tail.find((line) => START_FAILURE.test(line)) ?? (result.exitCode === 125 ? tail.find((line) => line.trim() !== '' && !/--help/.test(line)) : undefined))
+        : undefined;
+    return { name: job.name, exitCode: result.exitCode, durationMs: result.durationMs, imageId, timedOut, cancelled, tail, ...(startFailure ? { startFailure } : {}) };
   } finally {
     rmSync(hostRunDir, { recursive: true, force: true });
   }
