@@ -1,14 +1,22 @@
 /**
  * Runs a script inside a container the way a build or a test tier needs it — shared by
- * build-in-container and run-test-tier. API (stable):
+ * build-in-container and run-test-tier. API (stable; later additions are optional fields):
  *
- *   const name = newContainerName('build');           // save it (and the labels) for the post step first
+ *   const name = newContainerName('ctp-tests');       // save it in state BEFORE the run, for post
+ *   const caches = resolveBuildCaches(['npm'], { home: CONTAINER_HOME, key, user });  // optional
  *   const result = await runInContainer(
- *     { name, image, pull: 'missing', script, shell: ['sh', '-e'], workspace, labels, ... },
+ *     { name, image, pull: 'missing', script, shell: ['sh', '-e'], workspace,          // required
+ *       workingDirectory, env, passEnv, user, caches, mounts, network, options, labels }, // optional
  *     { logger, signal, timeoutMs, dockerConfig },
- *   );                                                 // → { exitCode, durationMs, imageId, timedOut, cancelled, tail }
- *   await removeContainers('commit-to-prod.container=' + name, logger);   // in a post step
- *   removeRunDirectory(name);                                              // in a post step
+ *   );
+ *   // → { name, exitCode, durationMs, imageId, timedOut, cancelled, tail, startFailure? }
+ *   // in the post step:
+ *   await removeContainers(`${CONTAINER_LABEL}=${name}`, logger);
+ *   removeRunDirectory(name);
+ *
+ * `options` must come from parseDockerRunOptions (shared/container-run-args.ts), which refuses
+ * flags that would replace what the runner sets. A failed or refused pull throws ImagePullError
+ * (a UserError); a non-zero exit is NOT thrown: the caller decides what it means.
  *
  * What it guarantees:
  * - the image is resolved by the `pull` policy (`missing`/`always`/`never`) and the container
@@ -25,7 +33,7 @@
  *   left behind.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { mergeCacheEnv, prepareCacheVolumes, type BuildCache } from './build-caches.js';
@@ -425,14 +433,5 @@ export async function runInContainer(job: ContainerJob, options: ContainerRunOpt
     return { name: job.name, exitCode: result.exitCode, durationMs: result.durationMs, imageId, timedOut, cancelled, tail, ...(startFailure ? { startFailure } : {}) };
   } finally {
     rmSync(hostRunDir, { recursive: true, force: true });
-  }
-}
-
-/** Whether a host path exists and is a directory (for validating inputs before a run). */
-export function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
   }
 }
