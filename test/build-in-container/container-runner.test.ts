@@ -49,3 +49,29 @@ describe('runInContainer', () => {
     expect(await removeContainers(label, logger)).toBe(0);
   });
 });
+
+describe('runInContainer without a usable Docker', () => {
+  it('says the engine is unreachable, as a user error', async () => {
+    const previous = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
+    try {
+      const error = await runInContainer({ ...job('true') }, { logger: new MemoryLogger(), hostEnv: {} }).catch((e: unknown) => e);
+      expect((error as Error).name).toBe('UserError');
+      expect((error as Error).message).toMatch(/^The Docker engine is not reachable from this runner: .*nonexistent/);
+    } finally {
+      if (previous === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = previous;
+    }
+  });
+
+  it('says the docker CLI is missing, as a user error', async () => {
+    const previous = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const error = await runInContainer({ ...job('true') }, { logger: new MemoryLogger(), hostEnv: {} }).catch((e: unknown) => e);
+      expect((error as Error).message).toMatch(/docker CLI is not on this runner's PATH/);
+    } finally {
+      process.env.PATH = previous;
+    }
+  });
+});
