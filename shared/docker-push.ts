@@ -57,3 +57,12 @@ export async function pushTag(reference: string, options: PushOptions): Promise<
     await sleep(delay);
   }
 }
+
+/**
+ * buildx pushes inside the build (`--push`). Only a failure of that push is worth another run
+ * (the build itself is cached by then); a failing RUN step is not. Undefined: not a push failure.
+ */
+export function buildxPushFailure(output: string): PushFailure | undefined {
+  if (!/failed to push|error (?:writing|pushing)|failed commit on ref|failed to (?:do request|authorize)|unexpected status(?: from \w+ request to \S+)?: \d{3}/i.test(output)) return undefined;
+  return classifyPushFailure(output);
+}

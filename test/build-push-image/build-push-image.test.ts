@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -69,6 +70,8 @@ describe('build-push-image against the local registry', () => {
       'com.example.team': 'payments',
     });
     expect(localLabels(`${stack.registry}/${repo}:latest`)).toMatchObject({ 'org.opencontainers.image.revision': SHA });
+    // The build argument reached the build whole (only the first `=` splits).
+    expect(execFileSync('docker', ['run', '--rm', `${stack.registry}/${repo}@${digest}`, 'cat', '/greeting'], { encoding: 'utf8' }).trim()).toBe('hello=world');
 
     // Which builder ran, logged; the password never in the log.
     expect(r.log).toMatch(/Builder: classic docker build \(buildx is not available/);
@@ -127,6 +130,25 @@ describe('build-push-image against the local registry', () => {
     expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(new RegExp(`^Registry ${stack.registry.replace(/\./g, '\\.')} refused the login of user '${stack.username}'`));
     expect(r.log).not.toContain(wrong);
     expect(r.log).not.toContain('should-not-build');
+    expect(await registryTags(stack, repo)).toBeUndefined();
+    expect(r.post?.exitCode).toBe(0);
+    expect(existsSync(r.state['docker-config']!)).toBe(false);
+  });
+});
+
+describe('build-push-image when the job is cancelled', () => {
+  it('stops the build, pushes nothing, and the post step still removes the login', async () => {
+    const repo = newRepo();
+    const r = await runAction('build-push-image', {
+      workspace: workspaceWith(`FROM ${stack.baseImage}\nRUN echo build-started && sleep 60\n`),
+      inputs: { image: `${stack.registry}/${repo}`, ...login() },
+      github: { sha: SHA },
+      cancel: { whenLogMatches: /build-started/, signal: 'SIGINT' },
+      timeoutMs: 40_000,
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.durationMs).toBeLessThan(30_000);
+    expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(/The build was cancelled/);
     expect(await registryTags(stack, repo)).toBeUndefined();
     expect(r.post?.exitCode).toBe(0);
     expect(existsSync(r.state['docker-config']!)).toBe(false);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildOutputFor, dockerBuildArgs, dockerBuildEnv, type BuildSpec } from '../../shared/docker-build-command.js';
-import { classifyPushFailure, parsePushDigest } from '../../shared/docker-push.js';
+import { buildxPushFailure, classifyPushFailure, parsePushDigest } from '../../shared/docker-push.js';
 import { looksLikeEcr, parseEcrHost } from '../../shared/ecr-host.js';
 import { InputError } from '../../shared/errors.js';
 import { isLoopbackRegistry, parseImageRepository } from '../../shared/image-repository.js';
@@ -103,6 +103,14 @@ describe('push output', () => {
     ['net/http: TLS handshake timeout', 'transient'],
   ])('%s → %s', (output, kind) => {
     expect(classifyPushFailure(output)).toBe(kind);
+  });
+  it.each([
+    ['ERROR: failed to solve: process "/bin/sh -c make" did not complete successfully: exit code: 2', undefined],
+    ['ERROR: failed to push r/app:1: failed to do request: Put "https://r/v2/app/blobs/uploads/x": dial tcp: i/o timeout', 'transient'],
+    ['ERROR: failed to push r/app:1: unexpected status from PUT request to https://r/v2/app/manifests/1: 503 Service Unavailable', 'transient'],
+    ['ERROR: failed to push r/app:1: failed to authorize: failed to fetch anonymous token: unexpected status: 401 Unauthorized', 'auth'],
+  ])('buildx: %s → %s', (output, kind) => {
+    expect(buildxPushFailure(output)).toBe(kind);
   });
   it('reads the digest line', () => {
     const d = `sha256:${'a'.repeat(64)}`;

@@ -6,7 +6,7 @@ import * as core from '@actions/core';
 import { buildOutputFor, dockerBuildArgs, dockerBuildEnv, type BuildOutput } from '../../../shared/docker-build-command.js';
 import { detectBuilder, linkCliPlugins } from '../../../shared/docker-builder.js';
 import { createDockerConfig, dockerLogin, type RegistryCredentials } from '../../../shared/docker-config.js';
-import { pushTag } from '../../../shared/docker-push.js';
+import { buildxPushFailure, pushTag } from '../../../shared/docker-push.js';
 import { UserError } from '../../../shared/errors.js';
 import { exec, lastLines } from '../../../shared/exec.js';
 import { formatDuration } from '../../../shared/duration.js';
@@ -201,10 +201,21 @@ async function build(
     ...(metadataFile ? { metadataFile } : {}),
   });
   return logger.group(`Build with ${builder === 'buildx' ? 'docker buildx build' : 'the classic docker build'}`, async () => {
-    const result = await exec('docker', args, { env: dockerBuildEnv(builder, process.env), signal: options.signal });
-    if (result.aborted) throw new UserError('The build was cancelled.');
-    if (result.exitCode !== 0) {
-      throw new UserError(`docker ${builder === 'buildx' ? 'buildx build' : 'build'} failed with exit code ${result.exitCode}: ${lastLines(result.stderr || result.stdout, 5)}`);
+    const started = Date.now();
+    let result;
+    for (let attempt = 1; ; attempt++) {
+      result = await exec('docker', args, { env: dockerBuildEnv(builder, process.env), signal: options.signal });
+      if (result.aborted) throw new UserError('The build was cancelled.');
+      if (result.exitCode === 0) break;
+      const why = lastLines(result.stderr || result.stdout, 5);
+      const pushFailure = output === 'push' ? buildxPushFailure(why) : undefined;
+      if (pushFailure === 'auth') throw new UserError(`Registry ${inputs.repository.registry} refused the push by buildx${inputs.login.kind === 'none' ? '' : ` (logged in for ${inputs.login.kind === 'ecr' ? 'ECR' : `user '${inputs.login.username}'`})`}: ${why}`);
+      if (pushFailure !== 'transient' || attempt >= 3) {
+        throw new UserError(`docker ${builder === 'buildx' ? 'buildx build' : 'build'} failed with exit code ${result.exitCode}: ${why}`);
+      }
+      const delay = 1_000 * 2 ** (attempt - 1);
+      logger.warning(`buildx could not push (${why.split('\n').at(-1)}); building again from cache in ${delay} ms (attempt ${attempt + 1} of 3).`);
+      await new Promise((r) => setTimeout(r, delay));
     }
     let imageId: string | undefined;
     try {
@@ -218,8 +229,8 @@ async function build(
       const inspect = await exec('docker', ['image', 'inspect', '--format', '{{.Size}}', imageId], { stream: false, signal: options.signal });
       if (inspect.exitCode === 0) localSize = Number(inspect.stdout.trim()) || undefined;
     }
-    logger.info(`Built ${imageId ?? 'the image'} in ${formatDuration(result.durationMs)} with the ${builder === 'buildx' ? 'buildx' : 'classic'} builder.`);
-    return { output, ...(imageId ? { imageId } : {}), ...(localSize !== undefined ? { localSize } : {}), durationMs: result.durationMs, ...(metadataFile ? { metadataFile } : {}) };
+    logger.info(`Built ${imageId ?? 'the image'} in ${formatDuration(Date.now() - started)} with the ${builder === 'buildx' ? 'buildx' : 'classic'} builder.`);
+    return { output, ...(imageId ? { imageId } : {}), ...(localSize !== undefined ? { localSize } : {}), durationMs: Date.now() - started, ...(metadataFile ? { metadataFile } : {}) };
   });
 }
 
