@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runAction } from '../../local/runner/run-action.js';
-import { localStack, uniqueName } from '../helpers/stack.js';
+import { localStack, loggedInDockerConfig, uniqueName } from '../helpers/stack.js';
 import { localLabels, registryConfigLabels, registryHeadDigest, registryManifest, registryTags, removeLocalImages } from './registry.js';
 
 // End to end through the bundle: the real engine (classic builder: this machine has no buildx)
@@ -133,6 +133,48 @@ describe('build-push-image against the local registry', () => {
     expect(await registryTags(stack, repo)).toBeUndefined();
     expect(r.post?.exitCode).toBe(0);
     expect(existsSync(r.state['docker-config']!)).toBe(false);
+  });
+});
+
+describe('build-push-image without its own credentials', () => {
+  it('pushes with the runner\'s existing Docker login and reads the digest back with it; post has nothing to remove', async () => {
+    const repo = newRepo();
+    const dockerConfig = loggedInDockerConfig(stack);
+    try {
+      const r = await runAction('build-push-image', {
+        workspace: workspaceWith(`FROM ${stack.baseImage}\n`),
+        inputs: { image: `${stack.registry}/${repo}`, tags: 'short-sha' },
+        env: { DOCKER_CONFIG: dockerConfig },
+        github: { sha: SHA },
+      });
+      expect(r.exitCode, r.log).toBe(0);
+      expect(r.log).toContain('no login: the runner\u2019s own Docker config');
+      expect(await registryHeadDigest(stack, repo, 'c0ffee1')).toBe(r.outputs.digest);
+      expect(r.state['docker-config']).toBeUndefined();
+      expect(r.post?.log).toContain('No private Docker config to remove');
+      expect(existsSync(dockerConfig)).toBe(true);
+    } finally {
+      rmSync(dockerConfig, { recursive: true, force: true });
+    }
+  });
+
+  it('builds a named stage from a Dockerfile elsewhere in the workspace without pushing or logging in', async () => {
+    const repo = newRepo();
+    const workspace = workspaceWith('', {
+      'docker/app.Dockerfile': `FROM ${stack.baseImage} AS build\nRUN echo build > /stage\nFROM ${stack.baseImage} AS runtime\nRUN echo runtime > /stage\nFROM runtime AS debug\nRUN echo debug > /stage\n`,
+      'app/README': 'context',
+    });
+    const r = await runAction('build-push-image', {
+      workspace,
+      inputs: { image: `${stack.registry}/${repo}`, context: 'app', file: 'docker/app.Dockerfile', target: 'runtime', push: 'false' },
+      github: { sha: SHA },
+    });
+    expect(r.exitCode, r.log).toBe(0);
+    expect(r.outputs.digest ?? '').toBe('');
+    expect(r.outputs.tags).toBe('');
+    expect(execFileSync('docker', ['run', '--rm', r.outputs['image-id']!, 'cat', '/stage'], { encoding: 'utf8' }).trim()).toBe('runtime');
+    expect(await registryTags(stack, repo)).toBeUndefined();
+    expect(r.summary).toContain('not pushed');
   });
 });
 

@@ -63,6 +63,17 @@ describe('build-push-image logging in through ECR GetAuthorizationToken', () => 
     expect(await registryTags(stack, repo)).toBeUndefined();
   });
 
+  it('without AWS credentials, says so and how to get them, before building', async () => {
+    const r = await runAction('build-push-image', {
+      workspace: workspace(),
+      inputs: { image: `${stack.registry}/bpi/${uniqueName('ecr')}`, 'registry-type': 'ecr', 'aws-region': ecs.region },
+      env: { AWS_ENDPOINT_URL_ECR: ecs.endpoint, AWS_EC2_METADATA_DISABLED: 'true', HOME: mkdtempSync(path.join(tmpdir(), 'ctp-bpi-home-')) },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(/^ECR GetAuthorizationToken in us-east-1 failed: .*credential.*\(configure AWS credentials first, e\.g\. with aws-actions\/configure-aws-credentials\)$/is);
+    expect(r.log).not.toContain('from-ecr');
+  });
+
   it('an ECR refusal is one clear line naming the call and region, before anything is built', async () => {
     const noRegistry = await startLocalEcs({});
     try {
