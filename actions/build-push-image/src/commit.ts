@@ -25,5 +25,5 @@ export async function commitTime(git: GitContext, context: string, signal: Abort
     const fromGit = result?.exitCode === 0 ? normalizeTime(result.stdout.trim()) : undefined;
     if (fromGit) return { created: fromGit, from: `git show ${git.sha.slice(0, 7)}` };
   }
-  return { created: new Date().toISOString(), from: 'now (the commit time is not known here)' };
+  return { created: new Date().toISOString(), from: 'the current time, as the commit time is not known here' };
 }
