@@ -178,6 +178,26 @@ describe('build-push-image without its own credentials', () => {
   });
 });
 
+describe('the created label without a push event', () => {
+  it('comes from the checked-out commit, so rebuilding one commit gives the same label', async () => {
+    const workspace = workspaceWith(`FROM ${stack.baseImage}\n`);
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', workspace, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@example.com', GIT_COMMITTER_DATE: '2026-03-04T05:06:07Z', GIT_AUTHOR_DATE: '2026-03-04T05:06:07Z' },
+      }).trim();
+    git('init', '-q');
+    git('add', 'Dockerfile');
+    git('commit', '-q', '-m', 'image');
+    const sha = git('rev-parse', 'HEAD');
+    const repo = newRepo();
+    const r = await runAction('build-push-image', { workspace, inputs: { image: `${stack.registry}/${repo}`, push: 'false', tags: 'sha' }, github: { sha, event: { repository: { default_branch: 'main' } } } });
+    expect(r.exitCode, r.log).toBe(0);
+    expect(r.log).toContain(`created from git show ${sha.slice(0, 7)}`);
+    expect(localLabels(r.outputs['image-id']!)).toMatchObject({ 'org.opencontainers.image.created': '2026-03-04T05:06:07.000Z', 'org.opencontainers.image.revision': sha });
+  });
+});
+
 describe('build-push-image when the job is cancelled', () => {
   it('stops the build, pushes nothing, and the post step still removes the login', async () => {
     const repo = newRepo();
