@@ -1,10 +1,104 @@
-import type { ActionContext } from '../../../shared/run-action.js';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import * as core from '@actions/core';
+import { detectBuilder, linkCliPlugins } from '../../../shared/docker-builder.js';
+import { createDockerConfig, dockerLogin, type RegistryCredentials } from '../../../shared/docker-config.js';
+import { UserError } from '../../../shared/errors.js';
+import { gitContextFrom } from '../../../shared/git-context.js';
 import { Inputs } from '../../../shared/inputs.js';
+import { mergeLabels, ociLabels } from '../../../shared/oci-labels.js';
+import type { RemoteManifest } from '../../../shared/registry-manifest.js';
+import type { ActionContext } from '../../../shared/run-action.js';
+import { formatSemVer, parseSemVer } from '../../../shared/semver.js';
+import { build } from './build.js';
+import { commitTime, readEvent } from './commit.js';
+import { INPUT, readInputs } from './inputs.js';
+import { ambientCredentials, pushAndVerify } from './push.js';
+import { state } from './state.js';
+import { writeBuildSummary } from './summary.js';
 
-export async function main({ logger }: ActionContext): Promise<void> {
-  const inputs = new Inputs();
-  const image = inputs.requiredString('image', 'a repository such as `localhost:5000/app`');
-  logger.info(`image: ${image}`);
+export async function main({ logger, signal }: ActionContext): Promise<void> {
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+  const source = new Inputs();
+  const git = gitContextFrom(process.env, readEvent(logger), source.string(INPUT.defaultBranch, 'main'));
+  const inputs = readInputs(source, git, process.env, workspace);
+  const { repository } = inputs;
+  const references = inputs.tags.tags.map((t) => `${repository.name}:${t}`);
+
+  const { created, from: createdFrom } = await commitTime(git, inputs.context, signal);
+  const release = git.tag ? parseSemVer(git.tag) : undefined;
+  const version = release ? formatSemVer(release) : (inputs.tags.tags.find((t) => t !== 'latest') ?? '');
+  const title = git.repository.split('/')[1] || repository.path.split('/').at(-1) || '';
+  const { labels, overridden } = mergeLabels(ociLabels(git, { created, version, title }), inputs.extraLabels);
+
+  logger.info(`Image ${repository.name} (registry ${repository.registry}, ${inputs.login.kind === 'ecr' ? `ECR in ${inputs.login.region}, region from ${inputs.login.regionFrom}` : inputs.login.kind === 'basic' ? `login as ${inputs.login.username}` : 'no login: the runner\u2019s own Docker config'})`);
+  logger.info(`Tags from ${git.ref || 'no ref'} (default branch ${git.defaultBranch}): ${inputs.tags.tags.join(', ')}`);
+  for (const s of inputs.tags.skipped) logger.info(`  skipped '${s.template}': ${s.reason}`);
+  logger.info(`Labels (created from ${createdFrom}${overridden.length ? `; the labels input overrides ${overridden.join(', ')}` : ''}):`);
+  for (const [key, value] of labels) logger.info(`  ${key}=${value}`);
+
+  // Credentials live in a config directory of this step only; the post step removes it.
+  const privateConfig = inputs.login.kind !== 'none';
+  const configDir = privateConfig ? createDockerConfig('ctp-build-push-') : process.env.DOCKER_CONFIG || path.join(homedir(), '.docker');
+  if (privateConfig) {
+    state.save('docker-config', configDir);
+    const linked = linkCliPlugins(configDir);
+    logger.debug(`private Docker config ${configDir}${linked.length ? ` (linked ${linked.join(', ')} from the runner's config)` : ''}`);
+  }
+
+  const detected = await detectBuilder(configDir, signal);
+  if (detected.builder === 'classic') {
+    const buildxOnly = (
+      [
+        [INPUT.platforms, inputs.platforms],
+        [INPUT.cacheFrom, inputs.cacheFrom],
+        [INPUT.cacheTo, inputs.cacheTo],
+      ] as const
+    ).filter(([, v]) => v.length > 0);
+    if (buildxOnly.length > 0) {
+      throw new UserError(
+        `${buildxOnly.map(([name, v]) => `Input '${name}' (${v.join(', ')})`).join(' and ')} needs buildx, and this runner has none: ${detected.detail}. Install it (docker/setup-buildx-action) or remove ${buildxOnly.length > 1 ? 'those inputs' : 'that input'}.`,
+      );
+    }
+  }
+  logger.info(`Builder: ${detected.builder === 'buildx' ? `docker buildx build (${detected.detail})` : `classic docker build (${detected.detail})`}`);
+
+  let credentials: RegistryCredentials | undefined;
+  if (inputs.login.kind !== 'none') {
+    const login = inputs.login;
+    credentials = await logger.group(`Log in to ${repository.registry}`, async () => {
+      const creds =
+        login.kind === 'ecr'
+          ? await (await import('../../../shared/ecr-login.js')).ecrCredentials(repository.registry, {
+              region: login.region,
+              ...(login.accountId ? { accountId: login.accountId } : {}),
+              signal,
+            })
+          : { registry: repository.registry, username: login.username, password: login.password };
+      if (login.kind === 'ecr') logger.info(`ECR GetAuthorizationToken (${login.region}) gave credentials for user '${creds.username}'.`);
+      await dockerLogin(configDir, creds, { logger, signal });
+      return creds;
+    });
+  }
+
+  const built = await build(inputs, { builder: detected.builder, configDir, labels, references, logger, signal });
+
+  let pushed: { digest: string; manifest: RemoteManifest; durationMs: number } | undefined;
+  if (inputs.push) {
+    const readCredentials = credentials ?? ambientCredentials(configDir, repository.registry);
+    pushed = await logger.group(`Push ${references.length} tag${references.length === 1 ? '' : 's'} to ${repository.registry}`, () =>
+      pushAndVerify(inputs, { output: built.output, metadataFile: built.metadataFile, configDir, references, credentials: readCredentials, username: credentials?.username, logger, signal }),
+    );
+    core.setOutput('digest', pushed.digest);
+    core.setOutput('image-ref', `${repository.name}@${pushed.digest}`);
+    core.setOutput('tags', references.join('\n'));
+    logger.info(`Pushed ${repository.name}@${pushed.digest}`);
+  } else {
+    core.setOutput('tags', '');
+    logger.info(`push is false: built ${references.join(', ')} without pushing, so there is no registry digest.`);
+  }
+  if (built.imageId) core.setOutput('image-id', built.imageId);
+
+  await writeBuildSummary({ repository, references, tags: inputs.tags, digest: pushed?.digest, manifest: pushed?.manifest, pushMs: pushed?.durationMs, built, builder: detected, labels, git });
 }
 
-export async function post(): Promise<void> {}

@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { exec } from '../../../shared/exec.js';
+import type { GitContext } from '../../../shared/git-context.js';
+import type { Logger } from '../../../shared/logger.js';
+import { normalizeTime } from '../../../shared/oci-labels.js';
+
+/** The event payload (GITHUB_EVENT_PATH): it names the default branch and the commit's time. */
+export function readEvent(logger: Logger): unknown {
+  const file = process.env.GITHUB_EVENT_PATH;
+  if (!file) return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (error) {
+    logger.warning(`Could not read the event payload ${file} (${(error as Error).message}); the default branch falls back to the \`default-branch\` input.`);
+    return {};
+  }
+}
+
+/** The commit's own time, so two builds of one commit carry the same `created` label. */
+export async function commitTime(git: GitContext, context: string, signal: AbortSignal): Promise<{ created: string; from: string }> {
+  const fromEvent = normalizeTime(git.commitTime);
+  if (fromEvent) return { created: fromEvent, from: 'the pushed commit (event payload)' };
+  if (git.sha) {
+    const result = await exec('git', ['-C', context, 'show', '-s', '--format=%cI', git.sha], { stream: false, timeoutMs: 10_000, signal }).catch(() => undefined);
+    const fromGit = result?.exitCode === 0 ? normalizeTime(result.stdout.trim()) : undefined;
+    if (fromGit) return { created: fromGit, from: `git show ${git.sha.slice(0, 7)}` };
+  }
+  return { created: new Date().toISOString(), from: 'the current time, as the commit time is not known here' };
+}

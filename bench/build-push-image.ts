@@ -1,0 +1,92 @@
+// What build-push-image costs over doing the same by hand: for one Dockerfile whose last layer
+// changes every run, the action (through the local runner, bundle under Node 24: read inputs,
+// login, build, push 3 tags, read every tag back through the registry API, summary, post step)
+// against the bare commands a shell step would run (docker login --password-stdin, docker build,
+// docker push ×3), interleaved so machine noise hits both alike. The classic builder commits one
+// image per `--label` (a container each), so the same commands with the action's five OCI labels
+// are measured too: that is the fair baseline for the action's own cost. Target: the action adds
+// at most 500 ms per run over it (medians) — verified digest, summary and post step included.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runAction } from '../local/runner/run-action.js';
+import { localStack, uniqueName } from '../test/helpers/stack.js';
+import { median, printTable, verdict } from './_lib.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const stack = localStack();
+const workspace = mkdtempSync(path.join(tmpdir(), 'bench-bpi-'));
+const repos: string[] = [];
+
+function dockerfile(stamp: string): void {
+  writeFileSync(path.join(workspace, 'Dockerfile'), `FROM ${stack.baseImage}\nRUN echo ${stamp} > /stamp && dd if=/dev/urandom of=/blob bs=64k count=16 2>/dev/null\n`);
+}
+
+const LABELS = ['source=https://github.com/acme/app', 'revision=0123456789abcdef0123456789abcdef01234567', 'created=2026-01-01T00:00:00.000Z', 'version=0123456', 'title=app'].flatMap((l) => [
+  '--label',
+  `org.opencontainers.image.${l}`,
+]);
+
+function bare(labels: string[]): number {
+  const repo = `${stack.registry}/bench/${uniqueName('bare')}`;
+  repos.push(repo);
+  dockerfile(uniqueName('s'));
+  const config = mkdtempSync(path.join(tmpdir(), 'bench-bpi-config-'));
+  const started = process.hrtime.bigint();
+  const run = (args: string[], input?: string) => {
+    const r = spawnSync('docker', ['--config', config, ...args], { input, stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+    if (r.status !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr}`);
+  };
+  run(['login', '--username', stack.username, '--password-stdin', stack.registry], stack.password);
+  run(['build', ...labels, '--tag', `${repo}:a`, '--tag', `${repo}:b`, '--tag', `${repo}:c`, workspace]);
+  for (const t of ['a', 'b', 'c']) run(['push', `${repo}:${t}`]);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  rmSync(config, { recursive: true, force: true });
+  return ms;
+}
+
+async function action(): Promise<number> {
+  const repo = `${stack.registry}/bench/${uniqueName('action')}`;
+  repos.push(repo);
+  dockerfile(uniqueName('s'));
+  const started = process.hrtime.bigint();
+  const r = await runAction('build-push-image', {
+    workspace,
+    inputs: { image: repo, 'registry-username': stack.username, 'registry-password': stack.password, tags: 'short-sha\nbranch\nlatest' },
+    github: { ref: 'refs/heads/main', event: { repository: { default_branch: 'main' } } },
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (r.exitCode !== 0) throw new Error(`the action failed:\n${r.log}`);
+  return ms;
+}
+
+const bareTimes: number[] = [];
+const labelledTimes: number[] = [];
+const actionTimes: number[] = [];
+try {
+  bare([]); // warm the base image's layers into the page cache
+  for (let i = 0; i < RUNS; i++) {
+    bareTimes.push(bare([]));
+    labelledTimes.push(bare(LABELS));
+    actionTimes.push(await action());
+  }
+} finally {
+  for (const repo of repos) {
+    const refs = spawnSync('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', repo], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    if (refs.length) spawnSync('docker', ['image', 'rm', '--force', ...refs], { stdio: 'ignore' });
+  }
+  rmSync(workspace, { recursive: true, force: true });
+}
+const b = median(bareTimes);
+const l = median(labelledTimes);
+const a = median(actionTimes);
+console.log(`${RUNS} runs each, medians; build + push of 3 tags to ${stack.registry} (classic builder)`);
+printTable(
+  ['what', 'median', 'over bare', 'ratio', 'target'],
+  [
+    ['bare docker login/build/push ×3', `${b.toFixed(0)} ms`, '', '1.00x', ''],
+    ['the same with the 5 OCI --label flags', `${l.toFixed(0)} ms`, `+${(l - b).toFixed(0)} ms`, `${(l / b).toFixed(2)}x`, 'baseline for the action'],
+    ['build-push-image (verified digest, summary, post)', `${a.toFixed(0)} ms`, `+${(a - b).toFixed(0)} ms`, `${(a / b).toFixed(2)}x`, verdict(a - l <= 500, `≤ +500 ms over labelled (+${(a - l).toFixed(0)} ms, ${(a / l).toFixed(2)}x)`)],
+  ],
+);
