@@ -78,7 +78,9 @@ if (check) {
   try {
     await bundleInto(tmp, entries);
     const built = await listFiles(tmp);
-    const committed = await listFiles(dist);
+    // With action names given, only those actions' folders are compared.
+    const inScope = (f) => only.length === 0 || only.includes(f.split(path.sep)[0]);
+    const committed = (await listFiles(dist)).filter(inScope);
     const problems = [];
     for (const f of new Set([...built, ...committed])) {
       if (!built.includes(f)) problems.push(`dist/${f} is committed but no longer built`);
