@@ -31,7 +31,7 @@ import {
 import { substituteMarketplaceAction } from './marketplace.js';
 import { runScript } from './run-script.js';
 import { unsupportedFeatures } from './unsupported.js';
-import { loadWorkflow, rawAt, rawKeys, type LoadedWorkflow } from './workflow-file.js';
+import { inputDefinitions, loadWorkflow, rawAt, rawKeys, type InputDefinition, type LoadedWorkflow } from './workflow-file.js';
 
 export type InputValue = string | number | boolean;
 
@@ -172,22 +172,15 @@ function resolveTriggerInputs(workflow: LoadedWorkflow, eventName: string, given
   const events = workflow.template.events;
   if (eventName === 'workflow_dispatch') {
     if (!events.workflow_dispatch) throw new WorkflowRunError(`${workflow.file} has no 'on: workflow_dispatch' trigger`);
-    return typedInputs(workflow.file, events.workflow_dispatch.inputs ?? {}, given, 'workflow_dispatch');
+    return typedInputs(workflow.file, inputDefinitions(workflow, 'workflow_dispatch'), given, 'workflow_dispatch');
   }
   if (eventName === 'workflow_call') {
     if (!events.workflow_call) throw new WorkflowRunError(`${workflow.file} has no 'on: workflow_call' trigger`);
-    return typedInputs(workflow.file, (events.workflow_call.inputs ?? {}) as Record<string, InputDefinition>, given, 'workflow_call');
+    return typedInputs(workflow.file, inputDefinitions(workflow, 'workflow_call'), given, 'workflow_call');
   }
   if (!(eventName in events)) throw new WorkflowRunError(`${workflow.file} is not triggered by '${eventName}' (it has: ${Object.keys(events).join(', ')})`);
   if (Object.keys(given).length) throw new WorkflowRunError(`inputs were given but '${eventName}' has none (only workflow_dispatch and workflow_call do)`);
   return {};
-}
-
-interface InputDefinition {
-  type?: string;
-  required?: boolean;
-  default?: unknown;
-  options?: string[];
 }
 
 function typedInputs(file: string, definitions: Record<string, InputDefinition>, given: Record<string, ContextValue>, trigger: string): Record<string, ContextValue> {
@@ -195,9 +188,8 @@ function typedInputs(file: string, definitions: Record<string, InputDefinition>,
   const out: Record<string, ContextValue> = {};
   for (const name of Object.keys(given)) if (!(name in definitions)) problems.push(`input '${name}' is not defined by ${trigger} (defined: ${Object.keys(definitions).join(', ') || 'none'})`);
   for (const [name, def] of Object.entries(definitions)) {
-    const type = String(def.type ?? 'string');
-    const defaultValue = def.default !== undefined && def.default !== null && typeof def.default === 'object' && 'value' in (def.default as object) ? (def.default as { value: unknown }).value : def.default;
-    let value = given[name] ?? (defaultValue as ContextValue);
+    const type = def.type;
+    let value = given[name] ?? def.default;
     if (value === undefined || value === null || value === '') {
       if (def.required && given[name] === undefined) {
         problems.push(`input '${name}' is required`);
@@ -667,7 +659,7 @@ async function runCalledWorkflow(
     const given: Record<string, ContextValue> = {};
     const withToken = job['input-values'];
     if (withToken) for (const pair of withToken) given[isString(pair.key) ? pair.key.value : pair.key.toString()] = evaluateToValue(pair.value, scope);
-    inputs = typedInputs(uses, (call.inputs ?? {}) as Record<string, InputDefinition>, given, `${uses} (workflow_call)`);
+    inputs = typedInputs(uses, inputDefinitions(called, 'workflow_call'), given, `${uses} (workflow_call)`);
     const declaredSecrets = call.secrets ?? {};
     if (job['inherit-secrets']) secrets = { ...frame.secrets };
     else {

@@ -3,7 +3,7 @@
  * out as GitHub does, so a run that would be silently different never starts.
  */
 import type { LoadedWorkflow } from './workflow-file.js';
-import { rawAt, rawKeys } from './workflow-file.js';
+import { rawAt, rawCount, rawKeys } from './workflow-file.js';
 
 const REFUSED_JOB_KEYS: Record<string, string> = {
   strategy: 'strategy/matrix (one job runs once here)',
@@ -29,7 +29,7 @@ export function unsupportedFeatures(workflow: LoadedWorkflow): string[] {
       if (what) found.push(`job '${job}': ${what}`);
     }
     const steps = rawAt(rawJob, 'steps');
-    for (let i = 0; rawAt(steps, i) !== undefined; i++) {
+    for (let i = 0; i < rawCount(steps); i++) {
       for (const key of rawKeys(rawAt(steps, i))) {
         const what = REFUSED_STEP_KEYS[key];
         if (what) found.push(`job '${job}' step ${i + 1}: ${what}`);

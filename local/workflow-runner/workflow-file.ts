@@ -74,3 +74,38 @@ export function rawKeys(token: TemplateToken | undefined): string[] {
   for (const pair of token) keys.push(String((pair.key as { value?: unknown }).value ?? pair.key.toString()));
   return keys;
 }
+
+export interface InputDefinition {
+  type: string;
+  required: boolean;
+  /** undefined when the input has no default. */
+  default?: string | number | boolean;
+  options?: string[];
+}
+
+/**
+ * The inputs a trigger declares, read from the file itself: the converted model has no `number`
+ * type (it turns it into undefined), and a default's own type matters for workflow_call.
+ */
+export function inputDefinitions(workflow: LoadedWorkflow, trigger: 'workflow_dispatch' | 'workflow_call'): Record<string, InputDefinition> {
+  const inputs = rawAt(workflow.raw, 'on', trigger, 'inputs');
+  const out: Record<string, InputDefinition> = {};
+  for (const name of rawKeys(inputs)) {
+    const scalar = (key: string) => {
+      const t = rawAt(inputs, name, key) as { value?: unknown } | undefined;
+      return t && 'value' in t ? t.value : undefined;
+    };
+    const def: InputDefinition = { type: String(scalar('type') ?? 'string'), required: scalar('required') === true };
+    const d = scalar('default');
+    if (typeof d === 'string' || typeof d === 'number' || typeof d === 'boolean') def.default = d;
+    const options = rawAt(inputs, name, 'options');
+    if (options && isSequence(options)) def.options = [...options].map((o) => String((o as { value?: unknown }).value));
+    out[name] = def;
+  }
+  return out;
+}
+
+/** The number of items of a raw sequence token (0 when it is not one). */
+export function rawCount(token: TemplateToken | undefined): number {
+  return token && isSequence(token) ? token.count : 0;
+}
