@@ -8,6 +8,7 @@
 import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
 import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 import { falsy } from '@actions/expressions/result';
+import { TokenType, type Token } from '@actions/expressions/lexer';
 import { isBasicExpression, isBoolean, isLiteral, isMapping, isNumber, isSequence, isString } from '@actions/workflow-parser';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
 
@@ -65,6 +66,17 @@ function statusFunctions(status: StatusState | undefined): Map<string, FunctionD
   ]);
 }
 
+/**
+ * @actions/expressions 0.3.x unescapes only the first `''` of a string literal
+ * (`value.replace("''", "'")`), so `format('a ''{0}'' b', x)` — what the parser makes of
+ * `a '${{ x }}' b` — keeps a doubled quote. GitHub's own evaluator unescapes them all.
+ */
+function unescapeStrings(tokens: Token[]): void {
+  for (const token of tokens) {
+    if (token.type === TokenType.STRING && token.lexeme.length >= 2) token.value = token.lexeme.slice(1, -1).replaceAll("''", "'");
+  }
+}
+
 export function toExpressionData(value: ContextValue): data.ExpressionData {
   return JSON.parse(JSON.stringify(value ?? null), data.reviver) as data.ExpressionData;
 }
@@ -79,6 +91,7 @@ export function evaluateExpression(expression: string, scope: EvaluationScope): 
   let tree;
   try {
     const lexed = new Lexer(expression).lex();
+    unescapeStrings(lexed.tokens);
     tree = new Parser(lexed.tokens, CONTEXT_NAMES, [...functions.values()]).parse();
   } catch (e) {
     throw new ExpressionFailure(expression, (e as Error).message);

@@ -276,6 +276,12 @@ async function runFrame(state: RunState, frame: WorkflowFrame): Promise<Workflow
   const { workflow } = frame;
   const refused = unsupportedFeatures(workflow);
   if (refused.length) throw new WorkflowRunError(`${workflow.file} uses what the local workflow runner cannot run as GitHub does:\n${refused.map((r) => `  - ${r}`).join('\n')}`);
+  if (rawAt(workflow.raw, 'concurrency') || workflow.template.jobs.some((j) => j.concurrency)) {
+    notice(state, 'concurrency groups are not enforced between local runs (the local runner runs one workflow at a time when driven by one caller)');
+  }
+  for (const job of rawKeys(rawAt(workflow.raw, 'jobs'))) {
+    if (rawAt(workflow.raw, 'jobs', job, 'timeout-minutes')) notice(state, 'job timeout-minutes is not enforced locally (step timeout-minutes is)');
+  }
   const ordered = jobsInOrder(workflow);
   if (ordered.length > 1 && ordered.some((j) => !(j.needs ?? []).length && j !== ordered[0])) {
     notice(state, 'independent jobs run one after another here (GitHub starts them in parallel)');
