@@ -56,7 +56,11 @@ export interface RunWorkflowOptions {
   localAws?: Record<string, string>;
   /** Every log line, as the job log would show it (masked). */
   onLog?: (line: string) => void;
+  /** Told when each job starts and ends (e.g. to put load on a service during a deploy job). */
+  onJob?: (event: JobEvent) => void;
 }
+
+export type JobEvent = { type: 'start'; id: string; name: string } | { type: 'end'; id: string; name: string; result: Conclusion; durationMs: number };
 
 export type Conclusion = 'success' | 'failure' | 'skipped';
 
@@ -298,8 +302,11 @@ async function runFrame(state: RunState, frame: WorkflowFrame): Promise<Workflow
   }
 
   for (const job of ordered) {
+    const name = `${frame.prefix}${job.name && isString(job.name) ? job.name.value : job.id.value}`;
+    state.options.onJob?.({ type: 'start', id: job.id.value, name });
     const result = await runJob(state, frame, job, workflowEnv, results);
     results.set(job.id.value, result);
+    state.options.onJob?.({ type: 'end', id: job.id.value, name, result: result.result, durationMs: result.durationMs });
   }
   const jobs = [...results.values()];
   const conclusion = jobs.some((j) => j.result === 'failure') ? 'failure' : 'success';
