@@ -357,7 +357,6 @@ async function runJob(
 ): Promise<JobRunResult> {
   const started = Date.now();
   const id = job.id.value;
-  const displayName = `${frame.prefix}${job.name && isString(job.name) ? job.name.value : id}`;
   const needs: Record<string, ContextValue> = {};
   for (const n of job.needs ?? []) {
     const r = results.get(n.value);
@@ -371,6 +370,12 @@ async function runJob(
     strategy: {},
     matrix: {},
   };
+  let displayName = `${frame.prefix}${id}`;
+  try {
+    if (job.name) displayName = `${frame.prefix}${evaluateToString(job.name, { contexts })}`;
+  } catch {
+    // a name that cannot be evaluated yet keeps the job's id, as GitHub shows it
+  }
   const skipped = (message: string): JobRunResult => {
     state.log(`── job ${displayName}: skipped (${message})`);
     return { id, name: displayName, result: 'skipped', outputs: {}, steps: [], durationMs: Date.now() - started, message };
