@@ -14,7 +14,7 @@ describe('the demo’s workspace', () => {
   const workflows = path.join(workspace, '.github/workflows');
 
   it('is a git repository with the sample app, its workflows and the unchanged example deploy and rollback', () => {
-    expect(execFileSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: workspace, encoding: 'utf8' }).trim()).toBe('main');
+    expect(execFileSync('git', ['symbolic-ref', '--short', 'HEAD'], { cwd: workspace, encoding: 'utf8' }).trim()).toBe('main');
     expect(readdirSync(workflows).sort()).toEqual(['commit-stage.yml', 'deploy.yml', 'pipeline.yml', 'rollback.yml']);
     for (const f of ['deploy.yml', 'rollback.yml']) {
       expect(readFileSync(path.join(workflows, f), 'utf8')).toBe(readFileSync(path.join(repoRoot, 'workflows-examples', f), 'utf8'));
