@@ -2,14 +2,15 @@
 // then a table of jobs and steps:
 //   npx tsx local/workflow-runner/cli.ts workflows-examples/commit-stage.yml --event push
 //   options: --event NAME, --input NAME=VALUE, --secret NAME=VALUE (or NAME to read $NAME), --var NAME=VALUE,
-//            --env NAME=VALUE, --workspace DIR, --root DIR, --ref REF, --sha SHA, --repository OWNER/NAME
+//            --env NAME=VALUE, --aws-env NAME=VALUE (what stands in for configure-aws-credentials, e.g. the
+//            ECS emulator's AWS_ENDPOINT_URL_ECS), --workspace DIR, --root DIR, --ref REF, --sha SHA, --repository OWNER/NAME
 import path from 'node:path';
 import { runWorkflow, type JobRunResult, type RunWorkflowOptions } from './run-workflow.js';
 
 const args = process.argv.slice(2);
 const file = args.shift();
 if (!file || file.startsWith('-')) {
-  console.error('usage: npx tsx local/workflow-runner/cli.ts <workflow.yml> [--event NAME] [--input NAME=VALUE]… [--secret NAME[=VALUE]]… [--var NAME=VALUE]… [--env NAME=VALUE]… [--workspace DIR] [--root DIR] [--ref REF] [--sha SHA] [--repository OWNER/NAME]');
+  console.error('usage: npx tsx local/workflow-runner/cli.ts <workflow.yml> [--event NAME] [--input NAME=VALUE]… [--secret NAME[=VALUE]]… [--var NAME=VALUE]… [--env NAME=VALUE]… [--aws-env NAME=VALUE]… [--workspace DIR] [--root DIR] [--ref REF] [--sha SHA] [--repository OWNER/NAME]');
   process.exit(2);
 }
 const options: RunWorkflowOptions = { inputs: {}, secrets: {}, vars: {}, env: {}, github: {}, onLog: (line) => console.log(line) };
@@ -32,6 +33,7 @@ for (let i = 0; i < args.length; i++) {
   else if (flag === '--secret') pair(options.secrets as Record<string, string>, true);
   else if (flag === '--var') pair(options.vars as Record<string, string>);
   else if (flag === '--env') pair(options.env as Record<string, string>);
+  else if (flag === '--aws-env') pair((options.localAws ??= {}) as Record<string, string>);
   else if (flag === '--workspace') options.workspace = path.resolve(value());
   else if (flag === '--root') options.root = path.resolve(value());
   else if (flag === '--ref') options.github!.ref = value();

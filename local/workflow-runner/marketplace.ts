@@ -27,7 +27,7 @@ const substitutes: Record<string, Substitute> = {
   },
   'aws-actions/configure-aws-credentials': (inputs, local) => {
     if (!local.aws) {
-      return { ok: false, error: 'aws-actions/configure-aws-credentials needs the local AWS stand-in: start the local ECS and pass its environment (runWorkflow option `localAws`, CLI --local-aws)' };
+      return { ok: false, error: 'aws-actions/configure-aws-credentials needs the local AWS stand-in: start the local ECS and pass its environment (runWorkflow option `localAws`, CLI --aws-env NAME=VALUE)' };
     }
     const endpoint = local.aws.AWS_ENDPOINT_URL_ECS ?? local.aws.AWS_ENDPOINT_URL ?? 'the local emulator';
     const role = inputs['role-to-assume'] ? `role ${inputs['role-to-assume']} is not assumed; ` : '';

@@ -89,6 +89,8 @@ export interface JobRunResult {
   outputs: Record<string, string>;
   steps: StepRunResult[];
   environment?: string;
+  /** The job summary: its steps' GITHUB_STEP_SUMMARY, in order. */
+  summary: string;
   /** For a job that calls a reusable workflow. */
   called?: WorkflowRunResult;
   durationMs: number;
@@ -378,11 +380,11 @@ async function runJob(
   }
   const skipped = (message: string): JobRunResult => {
     state.log(`── job ${displayName}: skipped (${message})`);
-    return { id, name: displayName, result: 'skipped', outputs: {}, steps: [], durationMs: Date.now() - started, message };
+    return { id, name: displayName, result: 'skipped', outputs: {}, steps: [], summary: '', durationMs: Date.now() - started, message };
   };
   const failed = (message: string): JobRunResult => {
     state.log(`── job ${displayName}: failed: ${message}`);
-    return { id, name: displayName, result: 'failure', outputs: {}, steps: [], durationMs: Date.now() - started, message };
+    return { id, name: displayName, result: 'failure', outputs: {}, steps: [], summary: '', durationMs: Date.now() - started, message };
   };
   try {
     if (!evaluateCondition(job.if.expression, { contexts, status: jobStatus(frame.workflow, job, results) })) return skipped(`if: ${job.if.expression}`);
@@ -420,7 +422,7 @@ async function runStepsJob(
     }
     jobEnv = { ...workflowEnv, ...evaluateStringMap(job.env, scope({ env: workflowEnv })) };
   } catch (e) {
-    return { id, name: displayName, result: 'failure', outputs: {}, steps: [], durationMs: Date.now() - started, message: (e as Error).message, ...(environment ? { environment } : {}) };
+    return { id, name: displayName, result: 'failure', outputs: {}, steps: [], summary: '', durationMs: Date.now() - started, message: (e as Error).message, ...(environment ? { environment } : {}) };
   }
   const defaultsRun = rawAt(rawJob, 'defaults', 'run') ?? rawAt(frame.workflow.raw, 'defaults', 'run');
   const defaultShell = evaluateToString(rawAt(defaultsRun, 'shell'), scope());
@@ -502,6 +504,7 @@ async function runStepsJob(
     result: jobFailed ? 'failure' : 'success',
     outputs,
     steps: stepResults,
+    summary: stepResults.map((st) => st.summary).filter(Boolean).join('\n'),
     durationMs: Date.now() - started,
     ...(environment ? { environment } : {}),
   };
@@ -627,6 +630,7 @@ async function runUsesStep(
     onLog: (line) => state.log(`     ${line}`),
   });
   state.masks.push(...r.masks.filter((m) => !state.masks.includes(m)));
+  if (r.post) notice(state, "an action's post step runs right after its main step here (GitHub runs post steps at the end of the job, in reverse order)");
   const failedPost = r.post && r.post.exitCode !== 0;
   const outcome: Conclusion = r.exitCode === 0 && !failedPost ? 'success' : 'failure';
   const log = maskText(r.post ? `${r.log}\n${r.post.log}` : r.log, state.masks);
@@ -658,7 +662,7 @@ async function runCalledWorkflow(
   const uses = job.ref.value;
   const fail = (message: string): JobRunResult => {
     state.log(`── job ${displayName}: failed: ${message}`);
-    return { id, name: displayName, result: 'failure', outputs: {}, steps: [], durationMs: Date.now() - started, message };
+    return { id, name: displayName, result: 'failure', outputs: {}, steps: [], summary: '', durationMs: Date.now() - started, message };
   };
   if (!uses.startsWith('./')) return fail(`reusable workflow ${uses} is in another repository: the local runner only runs ./ workflows of the workspace`);
   let called: LoadedWorkflow;
@@ -702,6 +706,7 @@ async function runCalledWorkflow(
     result: result.conclusion,
     outputs: result.outputs,
     steps: [],
+    summary: result.jobs.map((j) => j.summary).filter(Boolean).join('\n'),
     called: result,
     durationMs: Date.now() - started,
   };

@@ -54,6 +54,8 @@ describe('runWorkflow: contexts, outputs, env', () => {
     expect(second.steps[0]!.log).toBe('got hi feature-x from job and 42, first was success');
     expect(second.steps[1]!.log).toBe('name=x');
     expect(r.notices).toContain("acme/commit-to-prod/actions/*@v1: run from this checkout's bundles (dist/), not from ref 'v1'");
+    expect(r.notices).toContain("an action's post step runs right after its main step here (GitHub runs post steps at the end of the job, in reverse order)");
+    expect(first.summary).toMatch(/<h1>Probe<\/h1>[\s\S]*## summary from compute/);
   });
 
   it('runs a run: step with bash -eo pipefail: a failing command in the middle fails the step', async () => {
@@ -195,6 +197,9 @@ describe('the CLI', () => {
     expect(out.stdout).toMatch(/caller: success in [\d.]+ s/);
     expect(out.stdout).toMatch(/call \/ speak +success/);
     expect(out.stdout).not.toContain('tok-from-cli');
+    const aws = spawnSync('npx', ['tsx', 'local/workflow-runner/cli.ts', path.join(fixtures, 'marketplace.yml'), '--aws-env', 'AWS_REGION=us-east-1', '--aws-env', 'AWS_ENDPOINT_URL_ECS=http://127.0.0.1:4599', '--workspace', ws], { cwd: repoRoot, encoding: 'utf8' });
+    expect(aws.stdout).toContain('region=us-east-1 endpoint=http://127.0.0.1:4599');
+    expect(aws.status).toBe(1); // the job with an unknown marketplace action fails
     const failing = spawnSync('npx', ['tsx', 'local/workflow-runner/cli.ts', path.join(fixtures, 'failures.yml'), '--root', probeRoot, '--workspace', ws], { cwd: repoRoot, encoding: 'utf8' });
     expect(failing.status).toBe(1);
   });
