@@ -6,7 +6,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../runner/run-action.js';
 
 export interface StackInfo {
@@ -65,10 +64,10 @@ interface LocalEcsModule {
 export async function startEcsEmulator(stack: StackInfo, log: (line: string) => void): Promise<LocalEcsHandle> {
   // Loaded by path at run time: the emulator is its own part of local/ and the demo only needs
   // the few calls above.
-  const modulePath = path.join(repoRoot, 'local/ecs/index.js');
+  const specifier: string = '../ecs/index.js';
   let mod: LocalEcsModule;
   try {
-    mod = (await import(pathToFileURL(modulePath).href)) as LocalEcsModule;
+    mod = (await import(specifier)) as LocalEcsModule;
   } catch (e) {
     throw new Error(`the ECS emulator (local/ecs/index.ts) could not be loaded: ${(e as Error).message}`);
   }
