@@ -22,8 +22,8 @@ function mutated(file: string, from: string | RegExp, to: string): string {
 }
 
 describe('workflows-examples', () => {
-  it('has the four workflows of the issue', () => {
-    expect(files.sort()).toEqual(['commit-stage.yml', 'deploy.yml', 'pipeline.yml', 'rollback.yml']);
+  it('has the four workflows of the issue (other examples may sit beside them, and are checked too)', () => {
+    expect(files).toEqual(expect.arrayContaining(['commit-stage.yml', 'deploy.yml', 'pipeline.yml', 'rollback.yml']));
   });
 
   it.each(files)('%s parses with GitHub’s parser without errors', async (file) => {
