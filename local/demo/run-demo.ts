@@ -28,7 +28,7 @@ export interface DemoOptions {
   log?: (line: string) => void;
   /** The complete log of every workflow run (default: demo.log beside the demo's workspace). */
   logFile?: string;
-  /** Keep the workspace and the emulator's containers afterwards (to look around). */
+  /** Keep the workspace afterwards (to look around); the emulator's containers are always removed. */
   keep?: boolean;
 }
 
@@ -125,6 +125,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
     const vars: Record<string, string> = {
       REGISTRY: stack.registry,
+      // A user name is not a secret: as one, every 'ctp' in every log line would be masked.
+      REGISTRY_USERNAME: stack.username,
       ECS_CLUSTER: sample.cluster,
       ECS_SERVICE: sample.service,
       AWS_REGION: ecs.region,
@@ -133,7 +135,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       DESIRED_COUNT: '',
       SAMPLE_APP_BROKEN: 'false',
     };
-    const secrets = { REGISTRY_USERNAME: stack.username, REGISTRY_PASSWORD: stack.password };
+    const secrets = { REGISTRY_PASSWORD: stack.password };
     const common = (sha: string, extra: Partial<RunWorkflowOptions> = {}): RunWorkflowOptions => ({
       workspace,
       secrets,
@@ -233,7 +235,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     full(String((e as Error).stack ?? e));
   } finally {
     if (running) await (running as RunningLoad).stop();
-    if (ecs && !options.keep) await ecs.stop().catch((e: Error) => say(`stopping the ECS emulator: ${e.message}`));
+    if (ecs) await ecs.stop().catch((e: Error) => say(`stopping the ECS emulator: ${e.message}`));
     if (!options.keep) rmSync(workspace, { recursive: true, force: true });
   }
   return { ok: rows.length > 0 && rows.every((r) => r.ok), rows, load, workspace, logFile, durationMs: Date.now() - started, ...(error ? { error } : {}) };
