@@ -12,7 +12,16 @@ if (unknown.length) {
   console.error(`unknown option ${unknown[0]} (usage: npx tsx local/demo.ts [--keep])`);
   process.exit(2);
 }
-const result = await runDemo({ keep });
+// Ctrl-C: the emulator's containers are removed before the demo exits, never left behind.
+const controller = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (controller.signal.aborted) return;
+    console.log(`\n${signal}: stopping the load and removing the demo's containers…`);
+    controller.abort();
+  });
+}
+const result = await runDemo({ keep, signal: controller.signal, onAborted: () => process.exit(130) });
 console.log(`\n${formatReportTable(result.rows)}`);
 for (const [stage, report] of Object.entries(result.load)) {
   const answers = Object.entries(report.bodies)

@@ -30,6 +30,9 @@ export interface DemoOptions {
   logFile?: string;
   /** Keep the workspace afterwards (to look around); the emulator's containers are always removed. */
   keep?: boolean;
+  /** Aborting stops the load and the emulator (removing its containers) at once, then calls onAborted. */
+  signal?: AbortSignal;
+  onAborted?: () => void;
 }
 
 export interface DemoResult {
@@ -117,6 +120,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   let running: RunningLoad | undefined;
   let error: string | undefined;
   const workspace = prepareWorkspace(base);
+  options.signal?.addEventListener(
+    'abort',
+    () => {
+      void (async () => {
+        await running?.stop();
+        await ecs?.stop();
+      })().finally(() => options.onAborted?.());
+    },
+    { once: true },
+  );
   try {
     const stack: StackInfo = bringUpStack(say);
     ecs = await startEcsEmulator(stack, say);
@@ -173,16 +186,20 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       return load[stage];
     };
     const pipelineFile = path.join(workspace, '.github/workflows/pipeline.yml');
+    const nextStage = (title: string) => {
+      if (options.signal?.aborted) throw new Error('stopped by a signal');
+      say(title);
+    };
 
     // 0. The first release, to the empty service: nothing to put load on yet.
-    say('\n== 0. first release 1.0.0 through the pipeline');
+    nextStage('\n== 0. first release 1.0.0 through the pipeline');
     const sha1 = commitRelease(workspace, '1.0.0');
     const first = await runWorkflow(pipelineFile, common(sha1, { vars: { ...vars, DESIRED_COUNT: '2' } }));
     const served0 = await versionServed(sample.loadBalancerUrl);
     rows.push({ stage: '0. first release 1.0.0 (pipeline)', ok: first.conclusion === 'success' && served0 === '1.0.0', result: first.conclusion === 'success' ? 'succeeded' : resultText(...first.jobs), durationMs: first.durationMs, ...(served0 ? { versionServed: served0 } : {}) });
 
     // 1–3. A healthy release, deployed under load.
-    say('\n== 1–3. release 1.1.0: commit stage, tiers, image, deploy under load, acceptance');
+    nextStage('\n== 1–3. release 1.1.0: commit stage, tiers, image, deploy under load, acceptance');
     const sha2 = commitRelease(workspace, '1.1.0');
     const second = await runWorkflow(pipelineFile, withLoad('deploy 1.1.0', 'deploy', common(sha2)));
     const load2 = await finishLoad('deploy 1.1.0');
@@ -196,7 +213,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     rows.push({ stage: '   acceptance tier against 1.1.0', ok: j2.get('acceptance')?.result === 'success', result: resultText(j2.get('acceptance')), durationMs: sumMs(j2.get('acceptance')) });
 
     // 4. A broken release: it must fail its health check, be rolled back, and never answer a request.
-    say('\n== 4. release 1.2.0, broken (fails its health check): detected and rolled back under load');
+    nextStage('\n== 4. release 1.2.0, broken (fails its health check): detected and rolled back under load');
     const sha3 = commitRelease(workspace, '1.2.0');
     const third = await runWorkflow(pipelineFile, withLoad('deploy broken 1.2.0', 'deploy', common(sha3, { vars: { ...vars, SAMPLE_APP_BROKEN: 'true' } })));
     const load3 = await finishLoad('deploy broken 1.2.0');
@@ -214,7 +231,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     });
 
     // 5. The manual rollback, by the same automated path.
-    say('\n== 5. rollback.yml, to: previous, under load');
+    nextStage('\n== 5. rollback.yml, to: previous, under load');
     const back = await runWorkflow(
       path.join(workspace, '.github/workflows/rollback.yml'),
       withLoad('rollback.yml', 'rollback', common(sha3, { event: 'workflow_dispatch', inputs: { environment: 'demo', to: 'previous', reason: 'demo: back to the release before 1.1.0' } })),

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { prepareWorkspace } from '../../local/demo/run-demo.js';
 import { repoRoot } from '../../local/runner/run-action.js';
 import { checkWorkflowFile } from '../../local/workflow-check/check-workflow.js';
@@ -10,7 +10,9 @@ import { checkPolicy } from '../../local/workflow-check/policy.js';
 import { loadWorkflow } from '../../local/workflow-runner/workflow-file.js';
 
 describe('the demo’s workspace', () => {
-  const workspace = prepareWorkspace(mkdtempSync(path.join(tmpdir(), 'ctp-demo-ws-')));
+  const base = mkdtempSync(path.join(tmpdir(), 'ctp-demo-ws-'));
+  const workspace = prepareWorkspace(base);
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
   const workflows = path.join(workspace, '.github/workflows');
 
   it('is a git repository with the sample app, its workflows and the unchanged example deploy and rollback', () => {
