@@ -9,7 +9,7 @@
  * containers…) or announced as a notice when it runs anyway (jobs run one at a time, environment
  * protection rules are not enforced, marketplace actions replaced by the local stack).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ActionStep, Job, ReusableWorkflowJob, RunStep, Step, WorkflowJob } from '@actions/workflow-parser/model/workflow-template';
@@ -160,7 +160,12 @@ export async function runWorkflow(file: string, options: RunWorkflowOptions = {}
     runnerTemp,
     log: (line) => options.onLog?.(maskText(line, masks)),
   };
-  return runFrame(state, { workflow, inputs, secrets, prefix: '' });
+  try {
+    return await runFrame(state, { workflow, inputs, secrets, prefix: '' });
+  } finally {
+    // As the runner empties RUNNER_TEMP after a job: nothing a step put there outlives the run.
+    rmSync(base, { recursive: true, force: true });
+  }
 }
 
 function maskText(text: string, masks: readonly string[]): string {

@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../local/runner/run-action.js';
 import { checkWorkflowFile, propertyChains } from '../../local/workflow-check/check-workflow.js';
 import { checkPolicy } from '../../local/workflow-check/policy.js';
@@ -11,8 +11,14 @@ const examples = path.join(repoRoot, 'workflows-examples');
 const files = readdirSync(examples).filter((f) => f.endsWith('.yml'));
 
 /** A copy of the examples with one file changed, so a broken variant is checked in its real setting. */
+const created: string[] = [];
+afterAll(() => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
 function mutated(file: string, from: string | RegExp, to: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'ctp-wf-'));
+  created.push(dir);
   for (const f of files) copyFileSync(path.join(examples, f), path.join(dir, f));
   const text = readFileSync(path.join(examples, file), 'utf8');
   const changed = text.replace(from, to);

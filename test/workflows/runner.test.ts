@@ -1,16 +1,22 @@
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../local/runner/run-action.js';
 import { runWorkflow, type JobRunResult, type RunWorkflowOptions, type WorkflowRunResult } from '../../local/workflow-runner/run-workflow.js';
 
 const fixtures = path.join(repoRoot, 'test/fixtures/workflows');
 const probeRoot = path.join(repoRoot, 'test/fixtures/runner-root');
 
+const created: string[] = [];
+afterAll(() => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
 function workspace(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'ctp-wf-ws-'));
+  created.push(dir);
   mkdirSync(path.join(dir, 'sub'));
   mkdirSync(path.join(dir, '.github/workflows'), { recursive: true });
   cpSync(path.join(fixtures, 'called.yml'), path.join(dir, '.github/workflows/called.yml'));
