@@ -142,12 +142,15 @@ export async function runWorkflow(file: string, options: RunWorkflowOptions = {}
   const workflow = await loadWorkflow(file);
   const workspace = path.resolve(options.workspace ?? process.cwd());
   const eventName = options.event ?? 'push';
-  const base = mkdtempSync(path.join(tmpdir(), 'ctp-workflow-'));
-  const runnerTemp = path.join(base, 'temp');
-  mkdirSync(runnerTemp, { recursive: true });
   const secrets = { ...(options.secrets ?? {}) };
   const masks = Object.values(secrets).filter((s) => s.length > 0);
   const inputs = resolveTriggerInputs(workflow, eventName, options.inputs ?? {});
+  const refused = unsupportedFeatures(workflow);
+  if (refused.length) throw new WorkflowRunError(`${workflow.file} uses what the local workflow runner cannot run as GitHub does:\n${refused.map((r) => `  - ${r}`).join('\n')}`);
+  // Created only once the run is sure to start, and removed when it ends.
+  const base = mkdtempSync(path.join(tmpdir(), 'ctp-workflow-'));
+  const runnerTemp = path.join(base, 'temp');
+  mkdirSync(runnerTemp, { recursive: true });
   const github = defaultGitHubContext({ workflow: workflow.name, eventName, ...(options.github ?? {}) });
   github.event = options.eventPayload ?? defaultEventPayload(github, eventName, options.inputs ?? {});
   const state: RunState = {
