@@ -152,7 +152,7 @@ export async function runWorkflow(file: string, options: RunWorkflowOptions = {}
   const runnerTemp = path.join(base, 'temp');
   mkdirSync(runnerTemp, { recursive: true });
   const github = defaultGitHubContext({ workflow: workflow.name, eventName, ...(options.github ?? {}) });
-  github.event = options.eventPayload ?? defaultEventPayload(github, eventName, options.inputs ?? {});
+  github.event = options.eventPayload ?? defaultEventPayload(github, eventName, inputs);
   const state: RunState = {
     options,
     workspace,
@@ -227,10 +227,11 @@ function typedInputs(file: string, definitions: Record<string, InputDefinition>,
   return out;
 }
 
-function defaultEventPayload(github: GitHubContext, eventName: string, inputs: Record<string, InputValue>): Record<string, unknown> {
+function defaultEventPayload(github: GitHubContext, eventName: string, inputs: Record<string, ContextValue>): Record<string, unknown> {
   const [owner = '', name = ''] = github.repository.split('/');
   const repository = { full_name: github.repository, name, owner: { login: owner }, default_branch: github.defaultBranch };
   if (eventName === 'workflow_dispatch') {
+    // The event's inputs are strings, defaults included; the inputs context keeps their types.
     return { ref: github.ref, repository, sender: { login: github.actor }, inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, String(v)])) };
   }
   if (eventName === 'push') return { ref: github.ref, after: github.sha, repository, sender: { login: github.actor }, head_commit: { id: github.sha } };
@@ -267,6 +268,28 @@ function githubContext(state: RunState, job: string): Record<string, ContextValu
   };
 }
 
+function ancestorsOf(workflow: LoadedWorkflow, job: WorkflowJob): Set<string> {
+  const byId = new Map(workflow.template.jobs.map((j) => [j.id.value, j]));
+  const ancestors = new Set<string>();
+  const walk = (j: WorkflowJob) => {
+    for (const n of j.needs ?? []) {
+      if (ancestors.has(n.value)) continue;
+      ancestors.add(n.value);
+      const dep = byId.get(n.value);
+      if (dep) walk(dep);
+    }
+  };
+  walk(job);
+  return ancestors;
+}
+
+/** Two jobs neither of which waits for the other: GitHub would run them at the same time. */
+function hasIndependentJobs(workflow: LoadedWorkflow): boolean {
+  const jobs = workflow.template.jobs;
+  const ancestors = new Map(jobs.map((j) => [j.id.value, ancestorsOf(workflow, j)]));
+  return jobs.some((a, i) => jobs.slice(i + 1).some((b) => !ancestors.get(a.id.value)!.has(b.id.value) && !ancestors.get(b.id.value)!.has(a.id.value)));
+}
+
 function jobsInOrder(workflow: LoadedWorkflow): WorkflowJob[] {
   const byId = new Map(workflow.template.jobs.map((j) => [j.id.value, j]));
   const done = new Set<string>();
@@ -297,9 +320,7 @@ async function runFrame(state: RunState, frame: WorkflowFrame): Promise<Workflow
     if (rawAt(workflow.raw, 'jobs', job, 'timeout-minutes')) notice(state, 'job timeout-minutes is not enforced locally (step timeout-minutes is)');
   }
   const ordered = jobsInOrder(workflow);
-  if (ordered.length > 1 && ordered.some((j) => !(j.needs ?? []).length && j !== ordered[0])) {
-    notice(state, 'independent jobs run one after another here (GitHub starts them in parallel)');
-  }
+  if (hasIndependentJobs(workflow)) notice(state, 'independent jobs run one after another here (GitHub starts them in parallel)');
   const results = new Map<string, JobRunResult>();
   const baseScope = (): EvaluationScope => ({
     contexts: { github: githubContext(state, ''), inputs: frame.inputs, vars: state.options.vars ?? {}, secrets: secretsContext(state, frame) },
@@ -343,18 +364,7 @@ function secretsContext(state: RunState, frame: WorkflowFrame): Record<string, C
 
 /** success()/failure() for a job: over all the jobs it depends on, directly or not. */
 function jobStatus(workflow: LoadedWorkflow, job: WorkflowJob, results: Map<string, JobRunResult>): StatusState {
-  const byId = new Map(workflow.template.jobs.map((j) => [j.id.value, j]));
-  const ancestors = new Set<string>();
-  const walk = (j: WorkflowJob) => {
-    for (const n of j.needs ?? []) {
-      if (ancestors.has(n.value)) continue;
-      ancestors.add(n.value);
-      const dep = byId.get(n.value);
-      if (dep) walk(dep);
-    }
-  };
-  walk(job);
-  const conclusions = [...ancestors].map((id) => results.get(id)?.result ?? 'skipped');
+  const conclusions = [...ancestorsOf(workflow, job)].map((id) => results.get(id)?.result ?? 'skipped');
   return { success: conclusions.every((c) => c === 'success'), failure: conclusions.some((c) => c === 'failure') };
 }
 

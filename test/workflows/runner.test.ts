@@ -59,6 +59,7 @@ describe('runWorkflow: contexts, outputs, env', () => {
     const second = job(r, 'second');
     expect(second.steps[0]!.log).toBe('got hi feature-x from job and 42, first was success');
     expect(second.steps[1]!.log).toBe('name=x');
+    expect(r.notices).not.toContain('independent jobs run one after another here (GitHub starts them in parallel)');
     expect(r.notices).toContain("acme/commit-to-prod/actions/*@v1: run from this checkout's bundles (dist/), not from ref 'v1'");
     expect(r.notices).toContain("an action's post step runs right after its main step here (GitHub runs post steps at the end of the job, in reverse order)");
     expect(first.summary).toMatch(/<h1>Probe<\/h1>[\s\S]*## summary from compute/);
@@ -97,6 +98,8 @@ describe('runWorkflow: if, failure handling, needs', () => {
     expect(job(r, 'on-failure').steps[0]!.log).toBe('breaks was failure, reached=yes');
     expect(job(r, 'transitively').steps[0]!.log).toBe('dependent was skipped');
     expect(r.log).toContain('── job dependent: skipped (if: success())');
+    // on-failure and dependent both wait only for breaks: GitHub would run them side by side.
+    expect(r.notices).toContain('independent jobs run one after another here (GitHub starts them in parallel)');
   });
 });
 
