@@ -1,9 +1,9 @@
 /**
- * The project's rules for a workflow users copy: least-privilege `permissions:` declared,
- * `concurrency:` set (per environment where a job deploys), every marketplace action pinned to a
- * full commit SHA with its version in a comment, no `${{ github.event.* }}` (or other
- * attacker-controlled text) and no secret expanded inside a `run:` script — such values reach the
- * shell through `env:` instead.
+ * The project's rules for a workflow users copy: least-privilege `permissions:` declared; every
+ * job that deploys to an environment in a `concurrency:` group named after that environment;
+ * every marketplace action pinned to a full commit SHA with its version in a comment; no
+ * `${{ github.event.* }}` (or other attacker-controlled text) and no secret expanded inside a
+ * `run:` script — such values reach the shell through `env:` instead.
  */
 import { isBasicExpression, isMapping, isString } from '@actions/workflow-parser';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
@@ -30,11 +30,13 @@ export function checkPolicy(workflow: LoadedWorkflow, source: string): string[] 
     const rawJob = rawAt(raw, 'jobs', job);
     const environment = rawAt(rawJob, 'environment');
     const concurrency = rawAt(rawJob, 'concurrency') ?? topConcurrency;
-    if (!concurrency) problems.push(`job '${job}': no concurrency group (workflow or job level)`);
-    else if (environment) {
+    // A job that changes an environment must queue behind any other change to it; a build-only
+    // workflow may run as often as it likes.
+    if (environment) {
       const envName = exprText(isMapping(environment) ? rawAt(environment, 'name') : environment);
-      const group = exprText(isMapping(concurrency) ? rawAt(concurrency, 'group') : concurrency);
-      if (envName && !group.includes(envName)) problems.push(`job '${job}': deploys to environment ${envName} but its concurrency group (${group}) is not per environment`);
+      const group = exprText(concurrency && isMapping(concurrency) ? rawAt(concurrency, 'group') : concurrency);
+      if (!concurrency) problems.push(`job '${job}': changes environment ${envName} without a concurrency group (workflow or job level)`);
+      else if (envName && !group.includes(envName)) problems.push(`job '${job}': deploys to environment ${envName} but its concurrency group (${group}) is not per environment`);
     }
     const steps = rawAt(rawJob, 'steps');
     for (let i = 0; i < rawCount(steps); i++) {

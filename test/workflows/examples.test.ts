@@ -75,8 +75,36 @@ describe('the checks catch broken workflows', () => {
   });
 
   it('a required input left out', async () => {
-    const file = mutated('rollback.yml', /\n {10}reason: \$\{\{ inputs\.reason \}\}/, '');
-    expect((await checkWorkflowFile(file)).problems).toEqual([expect.stringMatching(/rollback@v1 requires input 'reason'/)]);
+    const file = mutated('deploy.yml', /\n {10}cluster: \$\{\{ inputs\.cluster \}\}/, '');
+    expect((await checkWorkflowFile(file)).problems).toEqual([expect.stringMatching(/ecs-rolling-deploy@v1 requires input 'cluster'/)]);
+  });
+
+  it('each of the three, on a fixture workflow of the probe action (required = required: true and no default)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ctp-wf-'));
+    created.push(dir);
+    const file = path.join(dir, 'probe.yml');
+    writeFileSync(
+      file,
+      [
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - id: p',
+        '        uses: acme/commit-to-prod/actions/probe@v1',
+        '        with:',
+        '          secret: x',
+        '          greting: typo',
+        '      - run: echo "${{ steps.p.outputs.sad }} ${{ steps.p.outputs.said }}"',
+        '',
+      ].join('\n'),
+    );
+    expect((await checkWorkflowFile(file, { root: path.join(repoRoot, 'test/fixtures/runner-root') })).problems).toEqual([
+      "job 'a' step 1 (p): acme/commit-to-prod/actions/probe@v1 declares no input 'greting' (it has: greeting, secret, fail, linger)",
+      "job 'a' step 1 (p): acme/commit-to-prod/actions/probe@v1 requires input 'greeting'",
+      "job 'a' step 2: steps.p.outputs.sad does not exist (outputs: said)",
+    ]);
   });
 
   it('a typo’d step output', async () => {
@@ -131,6 +159,8 @@ describe('the checks catch broken workflows', () => {
     expect(await check(noPermissions)).toEqual(['no top-level `permissions:` (the default token can write to everything)']);
     const shared = mutated('deploy.yml', 'group: ecs-deploy-${{ inputs.environment }}', 'group: ecs-deploy');
     expect(await check(shared)).toEqual([expect.stringMatching(/deploys to environment inputs\.environment but its concurrency group \(ecs-deploy\) is not per environment/)]);
+    const none = mutated('rollback.yml', /\nconcurrency:\n {2}group: .*\n {2}cancel-in-progress: false\n/, '\n');
+    expect(await check(none)).toEqual(["job 'rollback': changes environment inputs.environment without a concurrency group (workflow or job level)"]);
   });
 
   it('reads property chains from expressions through GitHub’s expression parser', () => {
