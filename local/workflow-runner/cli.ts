@@ -3,14 +3,15 @@
 //   npx tsx local/workflow-runner/cli.ts workflows-examples/commit-stage.yml --event push
 //   options: --event NAME, --input NAME=VALUE, --secret NAME=VALUE (or NAME to read $NAME), --var NAME=VALUE,
 //            --env NAME=VALUE, --aws-env NAME=VALUE (what stands in for configure-aws-credentials, e.g. the
-//            ECS emulator's AWS_ENDPOINT_URL_ECS), --workspace DIR, --root DIR, --ref REF, --sha SHA, --repository OWNER/NAME
+//            ECS emulator's AWS_ENDPOINT_URL_ECS), --workspace DIR, --workflows-dir DIR (where ./.github/workflows/
+//            of reusable calls is read from, e.g. workflows-examples), --root DIR, --ref REF, --sha SHA, --repository OWNER/NAME
 import path from 'node:path';
 import { runWorkflow, type JobRunResult, type RunWorkflowOptions } from './run-workflow.js';
 
 const args = process.argv.slice(2);
 const file = args.shift();
 if (!file || file.startsWith('-')) {
-  console.error('usage: npx tsx local/workflow-runner/cli.ts <workflow.yml> [--event NAME] [--input NAME=VALUE]… [--secret NAME[=VALUE]]… [--var NAME=VALUE]… [--env NAME=VALUE]… [--aws-env NAME=VALUE]… [--workspace DIR] [--root DIR] [--ref REF] [--sha SHA] [--repository OWNER/NAME]');
+  console.error('usage: npx tsx local/workflow-runner/cli.ts <workflow.yml> [--event NAME] [--input NAME=VALUE]… [--secret NAME[=VALUE]]… [--var NAME=VALUE]… [--env NAME=VALUE]… [--aws-env NAME=VALUE]… [--workspace DIR] [--workflows-dir DIR] [--root DIR] [--ref REF] [--sha SHA] [--repository OWNER/NAME]');
   process.exit(2);
 }
 const options: RunWorkflowOptions = { inputs: {}, secrets: {}, vars: {}, env: {}, github: {}, onLog: (line) => console.log(line) };
@@ -36,6 +37,7 @@ for (let i = 0; i < args.length; i++) {
   else if (flag === '--aws-env') pair((options.localAws ??= {}) as Record<string, string>);
   else if (flag === '--workspace') options.workspace = path.resolve(value());
   else if (flag === '--root') options.root = path.resolve(value());
+  else if (flag === '--workflows-dir') options.workflowsDir = path.resolve(value());
   else if (flag === '--ref') options.github!.ref = value();
   else if (flag === '--sha') options.github!.sha = value();
   else if (flag === '--repository') options.github!.repository = value();

@@ -52,6 +52,11 @@ export interface RunWorkflowOptions {
   /** Where `actions/<name>/` and `dist/` of our actions live (default: this repository). */
   root?: string;
   github?: Partial<GitHubContext>;
+  /**
+   * Where `./.github/workflows/<file>` of a reusable call is read from (default: the workspace's
+   * .github/workflows), e.g. workflows-examples/ to run the examples in place.
+   */
+  workflowsDir?: string;
   /** Environment of the local AWS stand-in, given where configure-aws-credentials would set it. */
   localAws?: Record<string, string>;
   /** Every log line, as the job log would show it (masked). */
@@ -685,7 +690,7 @@ async function runCalledWorkflow(
   if (!uses.startsWith('./')) return fail(`reusable workflow ${uses} is in another repository: the local runner only runs ./ workflows of the workspace`);
   let called: LoadedWorkflow;
   try {
-    called = await loadWorkflow(path.join(state.workspace, uses));
+    called = await loadWorkflow(calledWorkflowPath(state, uses));
   } catch (e) {
     return fail((e as Error).message);
   }
@@ -728,6 +733,15 @@ async function runCalledWorkflow(
     called: result,
     durationMs: Date.now() - started,
   };
+}
+
+function calledWorkflowPath(state: RunState, uses: string): string {
+  const inWorkflows = /^\.\/\.github\/workflows\/([^/]+)$/.exec(uses);
+  if (inWorkflows && state.options.workflowsDir) {
+    notice(state, `reusable workflows ./.github/workflows/* are read from ${state.options.workflowsDir}`);
+    return path.join(state.options.workflowsDir, inWorkflows[1]!);
+  }
+  return path.join(state.workspace, uses);
 }
 
 function formatMs(ms: number): string {

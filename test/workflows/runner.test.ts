@@ -133,6 +133,18 @@ describe('runWorkflow: workflow_dispatch and reusable workflows', () => {
     expect(r.notices.some((n) => n.startsWith("environment 'staging': its protection rules"))).toBe(true);
   });
 
+  it('reads ./.github/workflows/ of a call from another directory when told (to run examples in place)', async () => {
+    const bare = mkdtempSync(path.join(tmpdir(), 'ctp-wf-ws-'));
+    created.push(bare);
+    const lines: string[] = [];
+    const r = await runWorkflow(path.join(fixtures, 'caller.yml'), { root: probeRoot, workspace: bare, workflowsDir: fixtures, event: 'workflow_dispatch', inputs: { who: 'x' }, secrets: { DEPLOY_TOKEN: 't0k3n' }, onLog: (l) => lines.push(l) });
+    expect(r.conclusion).toBe('success');
+    expect(job(r, 'call').outputs).toEqual({ said: 'hello-x x3' });
+    expect(r.notices).toContain(`reusable workflows ./.github/workflows/* are read from ${fixtures}`);
+    const without = await runWorkflow(path.join(fixtures, 'caller.yml'), { root: probeRoot, workspace: bare, event: 'workflow_dispatch', inputs: { who: 'x' }, secrets: { DEPLOY_TOKEN: 't0k3n' } });
+    expect(job(without, 'call').message).toMatch(/\.github\/workflows\/called\.yml is not a valid workflow:\n {2}- cannot read it/);
+  });
+
   it('refuses bad dispatch inputs before running anything', async () => {
     await expect(run('caller.yml', { event: 'workflow_dispatch', inputs: {} })).rejects.toThrow("input 'who' is required");
     await expect(run('caller.yml', { event: 'workflow_dispatch', inputs: { who: 'a', level: 'medium' } })).rejects.toThrow("input 'level' must be one of low, high, got 'medium'");
