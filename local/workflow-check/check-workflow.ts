@@ -9,14 +9,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ContextAccess, Expr, FunctionCall, Binary, Grouping, IndexAccess, Literal, Logical, Unary } from '@actions/expressions/ast';
-import { Lexer, Parser } from '@actions/expressions';
-import { isBasicExpression, isBoolean, isMapping, isNumber, isString } from '@actions/workflow-parser';
+import { isBoolean, isMapping, isNumber, isString } from '@actions/workflow-parser';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
-import { TemplateToken as TemplateTokenClass } from '@actions/workflow-parser/templates/tokens/template-token';
 import { parse as parseYaml } from 'yaml';
 import { repoRoot } from '../runner/run-action.js';
 import { parseActionRef } from '../workflow-runner/action-refs.js';
+import { expressionsIn, propertyChains } from '../workflow-runner/expression-reads.js';
 import { inputDefinitions, parseWorkflowText, rawAt, rawCount, rawKeys, type LoadedWorkflow } from '../workflow-runner/workflow-file.js';
 
 export interface CheckOptions {
@@ -81,54 +79,6 @@ async function readCallInterface(file: string): Promise<CallInterface | string> 
   const secrets: CallInterface['secrets'] = {};
   for (const [name, def] of Object.entries(call.secrets ?? {})) secrets[name] = { required: def.required === true };
   return { inputs, secrets, outputs: new Set(rawKeys(rawAt(workflow.raw, 'on', 'workflow_call', 'outputs'))) };
-}
-
-/** A property chain read in an expression: `steps.build.outputs.x` → ['steps', 'build', 'outputs', 'x']. */
-export function propertyChains(expression: string): string[][] {
-  let tree: Expr;
-  try {
-    tree = new Parser(new Lexer(expression).lex().tokens, ['github', 'env', 'vars', 'secrets', 'inputs', 'steps', 'needs', 'job', 'jobs', 'runner', 'strategy', 'matrix'], []).parse();
-  } catch {
-    return []; // the schema validation reports unparsable expressions
-  }
-  const chains: string[][] = [];
-  const chainOf = (e: Expr): string[] | undefined => {
-    if (e instanceof ContextAccess) return [e.name.lexeme];
-    if (e instanceof IndexAccess) {
-      const head = chainOf(e.expr);
-      if (head && e.index instanceof Literal && typeof (e.index.literal as { value?: unknown }).value === 'string') return [...head, String((e.index.literal as { value: string }).value)];
-      return undefined;
-    }
-    return undefined;
-  };
-  const visit = (e: Expr) => {
-    if (e instanceof IndexAccess) {
-      const chain = chainOf(e);
-      if (chain) {
-        chains.push(chain);
-        return;
-      }
-      visit(e.expr);
-      visit(e.index);
-    } else if (e instanceof ContextAccess) chains.push([e.name.lexeme]);
-    else if (e instanceof FunctionCall || e instanceof Logical) e.args.forEach(visit);
-    else if (e instanceof Binary) (visit(e.left), visit(e.right));
-    else if (e instanceof Unary) visit(e.expr);
-    else if (e instanceof Grouping) visit(e.group);
-  };
-  visit(tree);
-  return chains;
-}
-
-/** Every expression in a token tree; bare `if:` strings are expressions too. */
-function expressionsIn(token: TemplateToken | undefined): string[] {
-  if (!token) return [];
-  const found: string[] = [];
-  for (const [, t, key] of TemplateTokenClass.traverse(token, true)) {
-    if (isBasicExpression(t)) found.push(t.expression);
-    else if (key && isString(key) && key.value === 'if' && isString(t)) found.push(t.value);
-  }
-  return found;
 }
 
 function scriptOutputs(script: string): Set<string> | undefined {

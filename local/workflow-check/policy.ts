@@ -10,7 +10,7 @@ import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/te
 import { TemplateToken as TemplateTokenClass } from '@actions/workflow-parser/templates/tokens/template-token';
 import { parseActionRef } from '../workflow-runner/action-refs.js';
 import { rawAt, rawCount, rawKeys, type LoadedWorkflow } from '../workflow-runner/workflow-file.js';
-import { propertyChains } from './check-workflow.js';
+import { propertyChains } from '../workflow-runner/expression-reads.js';
 
 /** Contexts whose text an outsider can choose (a PR title, a branch name, a dispatch input…). */
 function isUntrusted(chain: string[]): boolean {

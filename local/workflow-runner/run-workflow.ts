@@ -28,6 +28,7 @@ import {
   type EvaluationScope,
   type StatusState,
 } from './expressions.js';
+import { expressionsIn, propertyChains } from './expression-reads.js';
 import { substituteMarketplaceAction } from './marketplace.js';
 import { runScript } from './run-script.js';
 import { unsupportedFeatures } from './unsupported.js';
@@ -323,6 +324,15 @@ async function runFrame(state: RunState, frame: WorkflowFrame): Promise<Workflow
   }
   for (const job of rawKeys(rawAt(workflow.raw, 'jobs'))) {
     if (rawAt(workflow.raw, 'jobs', job, 'timeout-minutes')) notice(state, 'job timeout-minutes is not enforced locally (step timeout-minutes is)');
+  }
+  const reads = expressionsIn(workflow.raw).flatMap(propertyChains);
+  if (!state.options.secrets?.GITHUB_TOKEN && reads.some(([c, k]) => (c === 'github' && k === 'token') || (c === 'secrets' && k === 'GITHUB_TOKEN'))) {
+    notice(state, 'no GITHUB_TOKEN was given: github.token and secrets.GITHUB_TOKEN are empty here (GitHub always provides one)');
+  }
+  for (const job of rawKeys(rawAt(workflow.raw, 'jobs'))) {
+    const runsOn = rawAt(workflow.raw, 'jobs', job, 'runs-on');
+    const label = runsOn && isString(runsOn) ? runsOn.value : '';
+    if (/^(windows|macos)/i.test(label)) notice(state, `job '${job}' asks for ${label}; it runs on this Linux machine`);
   }
   const ordered = jobsInOrder(workflow);
   if (hasIndependentJobs(workflow)) notice(state, 'independent jobs run one after another here (GitHub starts them in parallel)');

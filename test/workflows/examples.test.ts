@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../local/runner/run-action.js';
-import { checkWorkflowFile, propertyChains } from '../../local/workflow-check/check-workflow.js';
+import { checkWorkflowFile } from '../../local/workflow-check/check-workflow.js';
+import { propertyChains } from '../../local/workflow-runner/expression-reads.js';
 import { checkPolicy } from '../../local/workflow-check/policy.js';
 import { loadWorkflow, parseWorkflowText } from '../../local/workflow-runner/workflow-file.js';
 

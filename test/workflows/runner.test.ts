@@ -187,6 +187,17 @@ describe('runWorkflow: what it cannot run', () => {
     expect(unknown.steps[1]!.conclusion).toBe('skipped');
   });
 
+  it('says when github.token is read but no token was given', async () => {
+    const ws = workspace();
+    writeFileSync(path.join(ws, 'token.yml'), 'on: push\njobs:\n  a:\n    runs-on: macos-latest\n    steps:\n      - env:\n          T: ${{ github.token }}\n        run: echo "token=[$T]"\n');
+    const r = await runWorkflow(path.join(ws, 'token.yml'), { workspace: ws });
+    expect(job(r, 'a').steps[0]!.log).toBe('token=[]');
+    expect(r.notices).toEqual(['no GITHUB_TOKEN was given: github.token and secrets.GITHUB_TOKEN are empty here (GitHub always provides one)', "job 'a' asks for macos-latest; it runs on this Linux machine"]);
+    const given = await runWorkflow(path.join(ws, 'token.yml'), { workspace: ws, secrets: { GITHUB_TOKEN: 'ghs_local-token' } });
+    expect(job(given, 'a').steps[0]!.log).toBe('token=[***]');
+    expect(given.notices).toEqual(["job 'a' asks for macos-latest; it runs on this Linux machine"]);
+  });
+
   it('fails configure-aws-credentials when no local AWS stand-in is given', async () => {
     const r = await run('marketplace.yml');
     expect(job(r, 'aws').steps[1]!.message).toMatch(/needs the local AWS stand-in/);
