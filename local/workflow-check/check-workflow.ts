@@ -87,10 +87,13 @@ function scriptOutputs(script: string): Set<string> | undefined {
   for (const line of script.split('\n')) {
     if (!line.includes('GITHUB_OUTPUT')) continue;
     writes = true;
+    const before = names.size;
     for (const m of line.matchAll(/(?:^|[\s"'{(])([A-Za-z_][A-Za-z0-9_-]*)(?:=|<<)/g)) names.add(m[1]!);
+    // A write whose name is not on the same line (a { … } group, a loop, a function): the
+    // outputs cannot be known from the text, so reads of this step are not checked.
+    if (names.size === before) return undefined;
   }
-  // A script that writes GITHUB_OUTPUT some other way (a loop, a function) cannot be read here.
-  return writes && names.size ? names : writes ? undefined : new Set();
+  return writes ? names : new Set();
 }
 
 interface StepInfo {

@@ -143,6 +143,26 @@ describe('the checks catch broken workflows', () => {
     expect((await checkWorkflowFile(inputTypo)).problems).toEqual([expect.stringMatching(/inputs\.servce is not declared/)]);
   });
 
+  it('a typo’d output of a run: step, read from what its script writes to GITHUB_OUTPUT', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ctp-wf-'));
+    created.push(dir);
+    const file = path.join(dir, 'run.yml');
+    const steps = (script: string, read: string) =>
+      ['on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - id: v', '        run: |', ...script.split('\n').map((l) => `          ${l}`), `      - run: echo "\${{ ${read} }}"`, ''].join('\n');
+    writeFileSync(file, steps('echo "version=1.2.3" >> "$GITHUB_OUTPUT"\necho "digest<<EOF" >> $GITHUB_OUTPUT', 'steps.v.outputs.versoin'));
+    expect((await checkWorkflowFile(file)).problems).toEqual(["job 'a' step 2: steps.v.outputs.versoin does not exist (outputs: version, digest)"]);
+    // A write the text does not name (a { … } group) makes the step's outputs unknowable: not checked.
+    writeFileSync(file, steps('{\n  echo "version=1"\n} >> "$GITHUB_OUTPUT"', 'steps.v.outputs.anything'));
+    expect((await checkWorkflowFile(file)).problems).toEqual([]);
+  });
+
+  it('the runner’s fixture workflows pass the checks (so the checks do not cry wolf)', async () => {
+    const fixtures = path.join(repoRoot, 'test/fixtures/workflows');
+    for (const f of readdirSync(fixtures)) {
+      expect((await checkWorkflowFile(path.join(fixtures, f), { root: path.join(repoRoot, 'test/fixtures/runner-root') })).problems, f).toEqual([]);
+    }
+  });
+
   it('a schema error is reported by GitHub’s parser with its line', async () => {
     const file = mutated('commit-stage.yml', 'timeout-minutes: 20', 'timeout-minutes: 20\n    timeout-seconds: 5');
     expect((await checkWorkflowFile(file)).problems).toEqual([expect.stringMatching(/\(Line: \d+, Col: \d+\): Unexpected value 'timeout-seconds'/)]);
