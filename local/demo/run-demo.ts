@@ -149,6 +149,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       SAMPLE_APP_BROKEN: 'false',
     };
     const secrets = { REGISTRY_PASSWORD: stack.password };
+    const noticed = new Set<string>();
     const common = (sha: string, extra: Partial<RunWorkflowOptions> = {}): RunWorkflowOptions => ({
       workspace,
       secrets,
@@ -157,7 +158,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       github: { repository: 'acme/sample-app', sha, ref: 'refs/heads/main', defaultBranch: 'main', actor: 'demo' },
       onLog: (line) => {
         full(line);
-        if (/^(── job|\s{3}[▶✓✗○]|Notice:|Warning:)/.test(line)) say(`  ${line}`);
+        // Each notice once for the whole demo: the runs repeat them.
+        if (line.startsWith('Notice:')) {
+          if (!noticed.has(line)) say(`  ${line}`);
+          noticed.add(line);
+        } else if (/^(── job|\s{3}[▶✓✗○]|Warning:)/.test(line)) say(`  ${line}`);
       },
       ...extra,
     });
