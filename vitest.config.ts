@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     reporters: ['default'],
+    // @actions/workflow-parser imports its schema JSON without an import attribute, which only a
+    // bundler (or tsx) accepts: let vite transform it instead of handing it to Node.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });

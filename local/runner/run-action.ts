@@ -57,6 +57,10 @@ export interface RunActionOptions {
   timeoutMs?: number;
   /** Print the step's log live (for debugging a test). */
   echo?: boolean;
+  /** Called with every log line as it is shown (masked), e.g. by the workflow runner to stream it. */
+  onLog?: (line: string) => void;
+  /** Values masked from the start, as the runner masks the workflow's secrets in every step. */
+  masks?: readonly string[];
   /** Where `actions/<name>/action.yml` and `dist/` are found (default: this repository). */
   root?: string;
 }
@@ -118,7 +122,7 @@ export function defaultGitHubContext(overrides: Partial<GitHubContext> = {}): Gi
   };
 }
 
-function contextEnv(ctx: GitHubContext, workspace: string, runnerTemp: string, eventPath: string): Record<string, string> {
+export function contextEnv(ctx: GitHubContext, workspace: string, runnerTemp: string, eventPath: string): Record<string, string> {
   const refName = ctx.ref.replace(/^refs\/(heads|tags)\//, '').replace(/^refs\/pull\/(\d+)\/merge$/, '$1/merge');
   return {
     CI: 'true',
@@ -223,7 +227,7 @@ async function runStep(
   const started = Date.now();
   const child = spawn(node24Binary, [script], { env: { ...env, ...files }, stdio: ['ignore', 'pipe', 'pipe'] });
 
-  const masks: string[] = [];
+  const masks: string[] = [...(options.masks ?? [])];
   const annotations: Annotation[] = [];
   const legacyOutputs: Record<string, string> = {};
   const logLines: string[] = [];
@@ -273,6 +277,7 @@ async function runStep(
       const masked = mask(shown);
       logLines.push(masked);
       if (options.echo) process.stdout.write(`  [${stepName}] ${masked}\n`);
+      options.onLog?.(masked);
       if (options.cancel?.whenLogMatches?.test(masked)) cancel();
     }
   };

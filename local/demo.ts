@@ -1,0 +1,37 @@
+// The pipeline on one machine: brings up the local stack and the ECS emulator, runs the sample
+// app's releases through the workflows with the local workflow runner, puts load on the load
+// balancer during every deploy, and prints a table of the stages. Exit code 0 only when every
+// stage did what it must.
+//   npx tsx local/demo.ts [--keep]
+import { formatDuration, formatReportTable } from './demo/report-table.js';
+import { runDemo } from './demo/run-demo.js';
+
+const keep = process.argv.includes('--keep');
+const unknown = process.argv.slice(2).filter((a) => a !== '--keep');
+if (unknown.length) {
+  console.error(`unknown option ${unknown[0]} (usage: npx tsx local/demo.ts [--keep])`);
+  process.exit(2);
+}
+// Ctrl-C: the emulator's containers are removed before the demo exits, never left behind.
+const controller = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (controller.signal.aborted) return;
+    console.log(`\n${signal}: stopping the load and removing the demo's containers…`);
+    controller.abort();
+  });
+}
+const result = await runDemo({ keep, signal: controller.signal, onAborted: () => process.exit(130) });
+console.log(`\n${formatReportTable(result.rows)}`);
+for (const [stage, report] of Object.entries(result.load)) {
+  const answers = Object.entries(report.bodies)
+    .map(([body, n]) => `${body}: ${n}`)
+    .join(', ');
+  const failures = Object.entries(report.failures)
+    .map(([why, n]) => `${why}: ${n}`)
+    .join(', ');
+  console.log(`load during ${stage}: ${report.sent} requests in ${formatDuration(report.durationMs)} — answered ${answers || 'nothing'}${failures ? `; failed ${failures}` : ''}`);
+}
+if (result.error) console.log(`\nthe demo stopped: ${result.error}`);
+console.log(`\n${result.ok ? 'demo passed' : 'demo FAILED'} in ${formatDuration(result.durationMs)}; full log: ${result.logFile}${keep ? `; workspace kept: ${result.workspace}` : ''}`);
+process.exit(result.ok ? 0 : 1);

@@ -1,0 +1,70 @@
+/**
+ * The ECS side of the demo, set up once as an operator would with Terraform: a cluster, the
+ * sample app's task definition (container `app`, port 8080, health check on /cgi-bin/health) and
+ * a service behind a load balancer, empty (desired count 0) until the first release is deployed
+ * by the pipeline — so every release, the first one too, goes through ecs-rolling-deploy.
+ */
+import type { LocalEcsHandle } from './local-stack.js';
+
+export interface SampleService {
+  cluster: string;
+  service: string;
+  container: string;
+  targetGroupArn: string;
+  loadBalancerUrl: string;
+}
+
+export async function createSampleService(ecs: LocalEcsHandle, registry: string): Promise<SampleService> {
+  const { ECSClient, CreateClusterCommand, RegisterTaskDefinitionCommand, CreateServiceCommand } = await import('@aws-sdk/client-ecs');
+  const client = new ECSClient({ endpoint: ecs.endpoint, region: ecs.region, credentials: ecs.credentials, maxAttempts: 1 });
+  const cluster = 'demo';
+  const service = 'sample-app';
+  const container = 'app';
+  const targetGroupArn = `arn:aws:elasticloadbalancing:${ecs.region}:${ecs.accountId}:targetgroup/sample-app/0123456789abcdef`;
+  try {
+    await client.send(new CreateClusterCommand({ clusterName: cluster }));
+    const td = await client.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'sample-app',
+        networkMode: 'bridge',
+        containerDefinitions: [
+          {
+            name: container,
+            // Never started: the service starts at 0 tasks and the first deploy sets the image.
+            image: `${registry}/sample-app:none`,
+            essential: true,
+            memory: 64,
+            portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
+            healthCheck: {
+              command: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:8080/cgi-bin/health || exit 1'],
+              interval: 5,
+              timeout: 2,
+              retries: 2,
+              startPeriod: 0,
+            },
+          },
+        ],
+      }),
+    );
+    await client.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: service,
+        taskDefinition: td.taskDefinition!.taskDefinitionArn!,
+        desiredCount: 0,
+        loadBalancers: [{ targetGroupArn, containerName: container, containerPort: 8080 }],
+        deploymentConfiguration: {
+          // One new task up and healthy before an old one goes: no request is ever without a target.
+          minimumHealthyPercent: 100,
+          maximumPercent: 200,
+          deploymentCircuitBreaker: { enable: true, rollback: false },
+        },
+        healthCheckGracePeriodSeconds: 0,
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+  ecs.configureTargetGroup(targetGroupArn, { path: '/cgi-bin/health', intervalMs: 1_000, timeoutMs: 1_000, healthyThreshold: 2, unhealthyThreshold: 2 });
+  return { cluster, service, container, targetGroupArn, loadBalancerUrl: ecs.loadBalancerUrl(cluster, service) };
+}

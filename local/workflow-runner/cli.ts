@@ -1,0 +1,65 @@
+// Runs a workflow file on this machine with the local workflow runner and prints the job log live,
+// then a table of jobs and steps:
+//   npx tsx local/workflow-runner/cli.ts workflows-examples/commit-stage.yml --event push
+//   options: --event NAME, --input NAME=VALUE, --secret NAME=VALUE (or NAME to read $NAME), --var NAME=VALUE,
+//            --env NAME=VALUE, --aws-env NAME=VALUE (what stands in for configure-aws-credentials, e.g. the
+//            ECS emulator's AWS_ENDPOINT_URL_ECS), --workspace DIR, --workflows-dir DIR (where ./.github/workflows/
+//            of reusable calls is read from, e.g. workflows-examples), --root DIR, --ref REF, --sha SHA, --repository OWNER/NAME
+import path from 'node:path';
+import { runWorkflow, type JobRunResult, type RunWorkflowOptions } from './run-workflow.js';
+
+const args = process.argv.slice(2);
+const file = args.shift();
+if (!file || file.startsWith('-')) {
+  console.error('usage: npx tsx local/workflow-runner/cli.ts <workflow.yml> [--event NAME] [--input NAME=VALUE]… [--secret NAME[=VALUE]]… [--var NAME=VALUE]… [--env NAME=VALUE]… [--aws-env NAME=VALUE]… [--workspace DIR] [--workflows-dir DIR] [--root DIR] [--ref REF] [--sha SHA] [--repository OWNER/NAME]');
+  process.exit(2);
+}
+const options: RunWorkflowOptions = { inputs: {}, secrets: {}, vars: {}, env: {}, github: {}, onLog: (line) => console.log(line) };
+for (let i = 0; i < args.length; i++) {
+  const flag = args[i];
+  const value = () => {
+    const v = args[++i];
+    if (v === undefined) throw new Error(`${flag} needs a value`);
+    return v;
+  };
+  const pair = (target: Record<string, string | number | boolean>, fromEnv = false) => {
+    const v = value();
+    const eq = v.indexOf('=');
+    if (eq > 0) target[v.slice(0, eq)] = v.slice(eq + 1);
+    else if (fromEnv && process.env[v] !== undefined) target[v] = process.env[v]!;
+    else throw new Error(`${flag} expects NAME=VALUE${fromEnv ? ' or the name of a set environment variable' : ''}, got ${JSON.stringify(v)}`);
+  };
+  if (flag === '--event') options.event = value();
+  else if (flag === '--input') pair(options.inputs!);
+  else if (flag === '--secret') pair(options.secrets as Record<string, string>, true);
+  else if (flag === '--var') pair(options.vars as Record<string, string>);
+  else if (flag === '--env') pair(options.env as Record<string, string>);
+  else if (flag === '--aws-env') pair((options.localAws ??= {}) as Record<string, string>);
+  else if (flag === '--workspace') options.workspace = path.resolve(value());
+  else if (flag === '--root') options.root = path.resolve(value());
+  else if (flag === '--workflows-dir') options.workflowsDir = path.resolve(value());
+  else if (flag === '--ref') options.github!.ref = value();
+  else if (flag === '--sha') options.github!.sha = value();
+  else if (flag === '--repository') options.github!.repository = value();
+  else throw new Error(`unknown option ${flag}`);
+}
+try {
+  const result = await runWorkflow(file, options);
+  const rows: string[][] = [];
+  const walk = (jobs: JobRunResult[]) => {
+    for (const job of jobs) {
+      rows.push([job.name, '', job.result, `${(job.durationMs / 1000).toFixed(1)} s`]);
+      for (const step of job.steps) rows.push(['', step.name, step.conclusion, `${(step.durationMs / 1000).toFixed(1)} s`]);
+      if (job.called) walk(job.called.jobs);
+    }
+  };
+  walk(result.jobs);
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length), 4));
+  console.log(`\n${result.name}: ${result.conclusion} in ${(result.durationMs / 1000).toFixed(1)} s`);
+  for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
+  if (result.notices.length) console.log(`\nWhat ran differently from GitHub:\n${result.notices.map((n) => `  - ${n}`).join('\n')}`);
+  process.exit(result.conclusion === 'success' ? 0 : 1);
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(2);
+}

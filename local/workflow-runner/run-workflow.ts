@@ -1,0 +1,759 @@
+/**
+ * Runs a workflow file on this machine the way GitHub runs it, for the subset the project's
+ * workflows use: jobs in `needs` order, steps in order, `if:` with the status functions, env at
+ * workflow/job/step level, `with:`, step and job outputs, `needs`, `inputs` (workflow_dispatch and
+ * workflow_call), the `github` context, secrets (masked), reusable workflows run in place, and
+ * our own actions run from their bundles by the local bundle runner (local/runner/run-action.ts).
+ *
+ * What it cannot do as GitHub does is refused before anything runs (matrix, services, job
+ * containers…) or announced as a notice when it runs anyway (jobs run one at a time, environment
+ * protection rules are not enforced, marketplace actions replaced by the local stack).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ActionStep, Job, ReusableWorkflowJob, RunStep, Step, WorkflowJob } from '@actions/workflow-parser/model/workflow-template';
+import { isBasicExpression, isBoolean, isMapping, isString } from '@actions/workflow-parser';
+import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
+import { contextEnv, defaultGitHubContext, repoRoot, runAction, type GitHubContext } from '../runner/run-action.js';
+import type { Annotation } from '../runner/workflow-commands.js';
+import { parseActionRef } from './action-refs.js';
+import {
+  evaluateCondition,
+  evaluateStringMap,
+  evaluateToString,
+  evaluateToValue,
+  ExpressionFailure,
+  type ContextValue,
+  type EvaluationScope,
+  type StatusState,
+} from './expressions.js';
+import { expressionsIn, propertyChains } from './expression-reads.js';
+import { substituteMarketplaceAction } from './marketplace.js';
+import { runScript } from './run-script.js';
+import { unsupportedFeatures } from './unsupported.js';
+import { inputDefinitions, loadWorkflow, rawAt, rawKeys, type InputDefinition, type LoadedWorkflow } from './workflow-file.js';
+
+export type InputValue = string | number | boolean;
+
+export interface RunWorkflowOptions {
+  /** The triggering event (default `push`). */
+  event?: string;
+  /** The event payload (`github.event`); a plausible one is made for push and workflow_dispatch. */
+  eventPayload?: Record<string, unknown>;
+  /** workflow_dispatch (or workflow_call, when a workflow is run as if called) inputs. */
+  inputs?: Record<string, InputValue>;
+  /** Secrets: available as `secrets.*` and masked in every log. `GITHUB_TOKEN` becomes `github.token`. */
+  secrets?: Record<string, string>;
+  vars?: Record<string, string>;
+  /** Machine environment every step sees, as a self-hosted runner's own environment. */
+  env?: Record<string, string>;
+  /** The checked-out repository (default: the current directory). */
+  workspace?: string;
+  /** Where `actions/<name>/` and `dist/` of our actions live (default: this repository). */
+  root?: string;
+  github?: Partial<GitHubContext>;
+  /**
+   * Where `./.github/workflows/<file>` of a reusable call is read from (default: the workspace's
+   * .github/workflows), e.g. workflows-examples/ to run the examples in place.
+   */
+  workflowsDir?: string;
+  /** Environment of the local AWS stand-in, given where configure-aws-credentials would set it. */
+  localAws?: Record<string, string>;
+  /** Every log line, as the job log would show it (masked). */
+  onLog?: (line: string) => void;
+  /** Told when each job starts and ends (e.g. to put load on a service during a deploy job). */
+  onJob?: (event: JobEvent) => void;
+}
+
+export type JobEvent = { type: 'start'; id: string; name: string } | { type: 'end'; id: string; name: string; result: Conclusion; durationMs: number };
+
+export type Conclusion = 'success' | 'failure' | 'skipped';
+
+export interface StepRunResult {
+  id: string;
+  name: string;
+  kind: 'run' | 'action' | 'marketplace';
+  /** Before continue-on-error is applied… */
+  outcome: Conclusion;
+  /** …and after. */
+  conclusion: Conclusion;
+  outputs: Record<string, string>;
+  exitCode?: number;
+  summary: string;
+  annotations: Annotation[];
+  log: string;
+  durationMs: number;
+  /** Why it failed before it could run, or what stood in for it. */
+  message?: string;
+}
+
+export interface JobRunResult {
+  id: string;
+  name: string;
+  result: Conclusion;
+  outputs: Record<string, string>;
+  steps: StepRunResult[];
+  environment?: string;
+  /** The job summary: its steps' GITHUB_STEP_SUMMARY, in order. */
+  summary: string;
+  /** For a job that calls a reusable workflow. */
+  called?: WorkflowRunResult;
+  durationMs: number;
+  message?: string;
+}
+
+export interface WorkflowRunResult {
+  file: string;
+  name: string;
+  conclusion: 'success' | 'failure';
+  jobs: JobRunResult[];
+  /** workflow_call outputs (for a called workflow). */
+  outputs: Record<string, string>;
+  /** What the runner did differently from GitHub, once each. */
+  notices: string[];
+  durationMs: number;
+}
+
+/** Thrown for a workflow the runner refuses before running anything. */
+export class WorkflowRunError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkflowRunError';
+  }
+}
+
+interface RunState {
+  options: RunWorkflowOptions;
+  workspace: string;
+  root: string;
+  github: GitHubContext;
+  masks: string[];
+  notices: string[];
+  runnerTemp: string;
+  log: (line: string) => void;
+}
+
+interface WorkflowFrame {
+  workflow: LoadedWorkflow;
+  inputs: Record<string, ContextValue>;
+  secrets: Record<string, string>;
+  /** `caller / ` for a called workflow's jobs. */
+  prefix: string;
+}
+
+const HOST_ENV = ['PATH', 'HOME', 'USER', 'LANG', 'TMPDIR', 'SHELL', 'DOCKER_HOST', 'DOCKER_CONFIG'];
+
+export async function runWorkflow(file: string, options: RunWorkflowOptions = {}): Promise<WorkflowRunResult> {
+  const workflow = await loadWorkflow(file);
+  const workspace = path.resolve(options.workspace ?? process.cwd());
+  const eventName = options.event ?? 'push';
+  const secrets = { ...(options.secrets ?? {}) };
+  const masks = Object.values(secrets).filter((s) => s.length > 0);
+  const inputs = resolveTriggerInputs(workflow, eventName, options.inputs ?? {});
+  const refused = unsupportedFeatures(workflow);
+  if (refused.length) throw new WorkflowRunError(`${workflow.file} uses what the local workflow runner cannot run as GitHub does:\n${refused.map((r) => `  - ${r}`).join('\n')}`);
+  // Created only once the run is sure to start, and removed when it ends.
+  const base = mkdtempSync(path.join(tmpdir(), 'ctp-workflow-'));
+  const runnerTemp = path.join(base, 'temp');
+  mkdirSync(runnerTemp, { recursive: true });
+  const github = defaultGitHubContext({ workflow: workflow.name, eventName, ...(options.github ?? {}) });
+  github.event = options.eventPayload ?? defaultEventPayload(github, eventName, inputs);
+  const state: RunState = {
+    options,
+    workspace,
+    root: options.root ?? repoRoot,
+    github,
+    masks,
+    notices: [],
+    runnerTemp,
+    log: (line) => options.onLog?.(maskText(line, masks)),
+  };
+  try {
+    return await runFrame(state, { workflow, inputs, secrets, prefix: '' });
+  } finally {
+    // As the runner empties RUNNER_TEMP after a job: nothing a step put there outlives the run.
+    rmSync(base, { recursive: true, force: true });
+  }
+}
+
+function maskText(text: string, masks: readonly string[]): string {
+  return masks.reduce((t, m) => (m ? t.split(m).join('***') : t), text);
+}
+
+function notice(state: RunState, text: string): void {
+  if (state.notices.includes(text)) return;
+  state.notices.push(text);
+  state.log(`Notice: ${text}`);
+}
+
+/** workflow_dispatch inputs: declared, typed, defaulted, required and choices checked. */
+function resolveTriggerInputs(workflow: LoadedWorkflow, eventName: string, given: Record<string, InputValue>): Record<string, ContextValue> {
+  const events = workflow.template.events;
+  if (eventName === 'workflow_dispatch') {
+    if (!events.workflow_dispatch) throw new WorkflowRunError(`${workflow.file} has no 'on: workflow_dispatch' trigger`);
+    return typedInputs(workflow.file, inputDefinitions(workflow, 'workflow_dispatch'), given, 'workflow_dispatch');
+  }
+  if (eventName === 'workflow_call') {
+    if (!events.workflow_call) throw new WorkflowRunError(`${workflow.file} has no 'on: workflow_call' trigger`);
+    return typedInputs(workflow.file, inputDefinitions(workflow, 'workflow_call'), given, 'workflow_call');
+  }
+  if (!(eventName in events)) throw new WorkflowRunError(`${workflow.file} is not triggered by '${eventName}' (it has: ${Object.keys(events).join(', ')})`);
+  if (Object.keys(given).length) throw new WorkflowRunError(`inputs were given but '${eventName}' has none (only workflow_dispatch and workflow_call do)`);
+  return {};
+}
+
+function typedInputs(file: string, definitions: Record<string, InputDefinition>, given: Record<string, ContextValue>, trigger: string): Record<string, ContextValue> {
+  const problems: string[] = [];
+  const out: Record<string, ContextValue> = {};
+  for (const name of Object.keys(given)) if (!(name in definitions)) problems.push(`input '${name}' is not defined by ${trigger} (defined: ${Object.keys(definitions).join(', ') || 'none'})`);
+  for (const [name, def] of Object.entries(definitions)) {
+    const type = def.type;
+    let value = given[name] ?? def.default;
+    if (value === undefined || value === null || value === '') {
+      if (def.required && given[name] === undefined) {
+        problems.push(`input '${name}' is required`);
+        continue;
+      }
+      value = type === 'boolean' ? false : type === 'number' ? 0 : '';
+    }
+    if (type === 'boolean') {
+      if (typeof value === 'string' && /^(true|false)$/.test(value)) value = value === 'true';
+      if (typeof value !== 'boolean') problems.push(`input '${name}' must be a boolean, got ${JSON.stringify(value)}`);
+    } else if (type === 'number') {
+      if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) value = Number(value);
+      if (typeof value !== 'number') problems.push(`input '${name}' must be a number, got ${JSON.stringify(value)}`);
+    } else {
+      if (typeof value !== 'string') value = typeof value === 'object' ? JSON.stringify(value) : String(value);
+      if (type === 'choice' && def.options && !def.options.includes(value)) problems.push(`input '${name}' must be one of ${def.options.join(', ')}, got '${value}'`);
+    }
+    out[name] = value;
+  }
+  if (problems.length) throw new WorkflowRunError(`${file}: ${problems.join('; ')}`);
+  return out;
+}
+
+function defaultEventPayload(github: GitHubContext, eventName: string, inputs: Record<string, ContextValue>): Record<string, unknown> {
+  const [owner = '', name = ''] = github.repository.split('/');
+  const repository = { full_name: github.repository, name, owner: { login: owner }, default_branch: github.defaultBranch };
+  if (eventName === 'workflow_dispatch') {
+    // The event's inputs are strings, defaults included; the inputs context keeps their types.
+    return { ref: github.ref, repository, sender: { login: github.actor }, inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, String(v)])) };
+  }
+  if (eventName === 'push') return { ref: github.ref, after: github.sha, repository, sender: { login: github.actor }, head_commit: { id: github.sha } };
+  return { repository, sender: { login: github.actor } };
+}
+
+function githubContext(state: RunState, job: string): Record<string, ContextValue> {
+  const g = state.github;
+  const refName = g.ref.replace(/^refs\/(heads|tags)\//, '');
+  return {
+    action: '',
+    actor: g.actor,
+    api_url: g.apiUrl,
+    base_ref: g.baseRef,
+    event: g.event as ContextValue,
+    event_name: g.eventName,
+    graphql_url: `${g.apiUrl}/graphql`,
+    head_ref: g.headRef,
+    job,
+    ref: g.ref,
+    ref_name: refName,
+    ref_type: g.ref.startsWith('refs/tags/') ? 'tag' : 'branch',
+    repository: g.repository,
+    repository_owner: g.repository.split('/')[0] ?? '',
+    run_attempt: g.runAttempt,
+    run_id: g.runId,
+    run_number: g.runNumber,
+    server_url: g.serverUrl,
+    sha: g.sha,
+    token: state.options.secrets?.GITHUB_TOKEN ?? '',
+    triggering_actor: g.actor,
+    workflow: g.workflow,
+    workspace: state.workspace,
+  };
+}
+
+function ancestorsOf(workflow: LoadedWorkflow, job: WorkflowJob): Set<string> {
+  const byId = new Map(workflow.template.jobs.map((j) => [j.id.value, j]));
+  const ancestors = new Set<string>();
+  const walk = (j: WorkflowJob) => {
+    for (const n of j.needs ?? []) {
+      if (ancestors.has(n.value)) continue;
+      ancestors.add(n.value);
+      const dep = byId.get(n.value);
+      if (dep) walk(dep);
+    }
+  };
+  walk(job);
+  return ancestors;
+}
+
+/** Two jobs neither of which waits for the other: GitHub would run them at the same time. */
+function hasIndependentJobs(workflow: LoadedWorkflow): boolean {
+  const jobs = workflow.template.jobs;
+  const ancestors = new Map(jobs.map((j) => [j.id.value, ancestorsOf(workflow, j)]));
+  return jobs.some((a, i) => jobs.slice(i + 1).some((b) => !ancestors.get(a.id.value)!.has(b.id.value) && !ancestors.get(b.id.value)!.has(a.id.value)));
+}
+
+function jobsInOrder(workflow: LoadedWorkflow): WorkflowJob[] {
+  const byId = new Map(workflow.template.jobs.map((j) => [j.id.value, j]));
+  const done = new Set<string>();
+  const ordered: WorkflowJob[] = [];
+  const visit = (job: WorkflowJob) => {
+    if (done.has(job.id.value)) return;
+    done.add(job.id.value);
+    for (const need of job.needs ?? []) {
+      const dep = byId.get(need.value);
+      if (dep) visit(dep);
+    }
+    ordered.push(job);
+  };
+  // Declaration order among independent jobs, as they would start together on GitHub.
+  for (const job of workflow.template.jobs) visit(job);
+  return ordered;
+}
+
+async function runFrame(state: RunState, frame: WorkflowFrame): Promise<WorkflowRunResult> {
+  const started = Date.now();
+  const { workflow } = frame;
+  const refused = unsupportedFeatures(workflow);
+  if (refused.length) throw new WorkflowRunError(`${workflow.file} uses what the local workflow runner cannot run as GitHub does:\n${refused.map((r) => `  - ${r}`).join('\n')}`);
+  if (rawAt(workflow.raw, 'concurrency') || workflow.template.jobs.some((j) => j.concurrency)) {
+    notice(state, 'concurrency groups are not enforced between local runs (the local runner runs one workflow at a time when driven by one caller)');
+  }
+  for (const job of rawKeys(rawAt(workflow.raw, 'jobs'))) {
+    if (rawAt(workflow.raw, 'jobs', job, 'timeout-minutes')) notice(state, 'job timeout-minutes is not enforced locally (step timeout-minutes is)');
+  }
+  const reads = expressionsIn(workflow.raw).flatMap(propertyChains);
+  if (!state.options.secrets?.GITHUB_TOKEN && reads.some(([c, k]) => (c === 'github' && k === 'token') || (c === 'secrets' && k === 'GITHUB_TOKEN'))) {
+    notice(state, 'no GITHUB_TOKEN was given: github.token and secrets.GITHUB_TOKEN are empty here (GitHub always provides one)');
+  }
+  for (const job of rawKeys(rawAt(workflow.raw, 'jobs'))) {
+    const runsOn = rawAt(workflow.raw, 'jobs', job, 'runs-on');
+    const label = runsOn && isString(runsOn) ? runsOn.value : '';
+    if (/^(windows|macos)/i.test(label)) notice(state, `job '${job}' asks for ${label}; it runs on this Linux machine`);
+  }
+  const ordered = jobsInOrder(workflow);
+  if (hasIndependentJobs(workflow)) notice(state, 'independent jobs run one after another here (GitHub starts them in parallel)');
+  const results = new Map<string, JobRunResult>();
+  const baseScope = (): EvaluationScope => ({
+    contexts: { github: githubContext(state, ''), inputs: frame.inputs, vars: state.options.vars ?? {}, secrets: secretsContext(state, frame) },
+  });
+  let workflowEnv: Record<string, string>;
+  try {
+    workflowEnv = evaluateStringMap(rawAt(workflow.raw, 'env'), baseScope());
+  } catch (e) {
+    throw new WorkflowRunError(`${workflow.file}: workflow env: ${(e as Error).message}`);
+  }
+
+  for (const job of ordered) {
+    const name = `${frame.prefix}${job.name && isString(job.name) ? job.name.value : job.id.value}`;
+    state.options.onJob?.({ type: 'start', id: job.id.value, name });
+    const result = await runJob(state, frame, job, workflowEnv, results);
+    results.set(job.id.value, result);
+    state.options.onJob?.({ type: 'end', id: job.id.value, name, result: result.result, durationMs: result.durationMs });
+  }
+  const jobs = [...results.values()];
+  const conclusion = jobs.some((j) => j.result === 'failure') ? 'failure' : 'success';
+  const outputs: Record<string, string> = {};
+  const outputsToken = rawAt(workflow.raw, 'on', 'workflow_call', 'outputs');
+  if (outputsToken && isMapping(outputsToken)) {
+    const jobsContext = Object.fromEntries(jobs.map((j) => [j.id, { result: j.result, outputs: j.outputs }]));
+    const scope: EvaluationScope = { contexts: { ...baseScope().contexts, jobs: jobsContext } };
+    for (const name of rawKeys(outputsToken)) {
+      try {
+        outputs[name] = evaluateToString(rawAt(outputsToken, name, 'value'), scope);
+      } catch (e) {
+        state.log(`Error: workflow output '${name}': ${(e as Error).message}`);
+      }
+    }
+  }
+  return { file: workflow.file, name: workflow.name, conclusion, jobs, outputs, notices: frame.prefix ? [] : state.notices, durationMs: Date.now() - started };
+}
+
+function secretsContext(state: RunState, frame: WorkflowFrame): Record<string, ContextValue> {
+  const token = state.options.secrets?.GITHUB_TOKEN;
+  return { ...frame.secrets, ...(token ? { GITHUB_TOKEN: token } : {}) };
+}
+
+/** success()/failure() for a job: over all the jobs it depends on, directly or not. */
+function jobStatus(workflow: LoadedWorkflow, job: WorkflowJob, results: Map<string, JobRunResult>): StatusState {
+  const conclusions = [...ancestorsOf(workflow, job)].map((id) => results.get(id)?.result ?? 'skipped');
+  return { success: conclusions.every((c) => c === 'success'), failure: conclusions.some((c) => c === 'failure') };
+}
+
+async function runJob(
+  state: RunState,
+  frame: WorkflowFrame,
+  job: WorkflowJob,
+  workflowEnv: Record<string, string>,
+  results: Map<string, JobRunResult>,
+): Promise<JobRunResult> {
+  const started = Date.now();
+  const id = job.id.value;
+  const needs: Record<string, ContextValue> = {};
+  for (const n of job.needs ?? []) {
+    const r = results.get(n.value);
+    needs[n.value] = { result: r?.result ?? 'skipped', outputs: r?.outputs ?? {} };
+  }
+  const contexts: Record<string, ContextValue> = {
+    github: githubContext(state, id),
+    inputs: frame.inputs,
+    vars: state.options.vars ?? {},
+    needs,
+    strategy: {},
+    matrix: {},
+  };
+  let displayName = `${frame.prefix}${id}`;
+  try {
+    if (job.name) displayName = `${frame.prefix}${evaluateToString(job.name, { contexts })}`;
+  } catch {
+    // a name that cannot be evaluated yet keeps the job's id, as GitHub shows it
+  }
+  const skipped = (message: string): JobRunResult => {
+    state.log(`── job ${displayName}: skipped (${message})`);
+    return { id, name: displayName, result: 'skipped', outputs: {}, steps: [], summary: '', durationMs: Date.now() - started, message };
+  };
+  const failed = (message: string): JobRunResult => {
+    state.log(`── job ${displayName}: failed: ${message}`);
+    return { id, name: displayName, result: 'failure', outputs: {}, steps: [], summary: '', durationMs: Date.now() - started, message };
+  };
+  try {
+    if (!evaluateCondition(job.if.expression, { contexts, status: jobStatus(frame.workflow, job, results) })) return skipped(`if: ${job.if.expression}`);
+  } catch (e) {
+    return failed((e as Error).message);
+  }
+  if (job.type === 'reusableWorkflowJob') return runCalledWorkflow(state, frame, job, contexts, displayName, started);
+  return runStepsJob(state, frame, job, contexts, workflowEnv, displayName, started);
+}
+
+async function runStepsJob(
+  state: RunState,
+  frame: WorkflowFrame,
+  job: Job,
+  jobContexts: Record<string, ContextValue>,
+  workflowEnv: Record<string, string>,
+  displayName: string,
+  started: number,
+): Promise<JobRunResult> {
+  const id = job.id.value;
+  const rawJob = rawAt(frame.workflow.raw, 'jobs', id);
+  const secrets = secretsContext(state, frame);
+  const scope = (extra: Record<string, ContextValue> = {}, status?: StatusState): EvaluationScope => ({
+    contexts: { ...jobContexts, secrets, runner: runnerContext(state), ...extra },
+    ...(status ? { status } : {}),
+  });
+  state.log(`── job ${displayName}`);
+  let environment: string | undefined;
+  let jobEnv: Record<string, string>;
+  try {
+    const envToken = rawAt(rawJob, 'environment');
+    if (envToken) {
+      environment = isMapping(envToken) ? evaluateToString(rawAt(envToken, 'name'), scope()) : evaluateToString(envToken, scope());
+      notice(state, `environment '${environment}': its protection rules (required reviewers, wait timers, branch rules) and environment secrets are not enforced or provided locally; the job runs at once`);
+    }
+    jobEnv = { ...workflowEnv, ...evaluateStringMap(job.env, scope({ env: workflowEnv })) };
+  } catch (e) {
+    return { id, name: displayName, result: 'failure', outputs: {}, steps: [], summary: '', durationMs: Date.now() - started, message: (e as Error).message, ...(environment ? { environment } : {}) };
+  }
+  const defaultsRun = rawAt(rawJob, 'defaults', 'run') ?? rawAt(frame.workflow.raw, 'defaults', 'run');
+  const defaultShell = evaluateToString(rawAt(defaultsRun, 'shell'), scope());
+  const defaultWorkingDirectory = evaluateToString(rawAt(defaultsRun, 'working-directory'), scope());
+
+  const addedEnv: Record<string, string> = {};
+  const addedPath: string[] = [];
+  const stepsContext: Record<string, { outputs: Record<string, string>; outcome: Conclusion; conclusion: Conclusion }> = {};
+  const stepResults: StepRunResult[] = [];
+  let jobFailed = false;
+
+  for (let index = 0; index < job.steps.length; index++) {
+    const step = job.steps[index] as Step;
+    const rawStep = rawAt(rawJob, 'steps', index);
+    const envContext = { ...jobEnv, ...addedEnv };
+    const stepStatus: StatusState = { success: !jobFailed, failure: jobFailed };
+    const stepScope = (env: Record<string, string>) => scope({ env, steps: stepsContext, job: { status: jobFailed ? 'failure' : 'success' } }, stepStatus);
+    const stepStarted = Date.now();
+    const name = stepName(step, rawStep, stepScope(envContext));
+    const kind = 'run' in step ? 'run' : 'action';
+    const base = { id: step.id, name, kind: kind as StepRunResult['kind'], summary: '', annotations: [], log: '', outputs: {} };
+    let result: StepRunResult;
+    try {
+      const condition = 'if' in step && step.if ? step.if.expression : 'success()';
+      if (!evaluateCondition(condition, stepScope(envContext))) {
+        state.log(`   ○ ${name} (skipped: if: ${condition})`);
+        result = { ...base, outcome: 'skipped', conclusion: 'skipped', durationMs: 0 };
+      } else {
+        state.log(`   ▶ ${name}`);
+        const stepEnv = { ...envContext, ...evaluateStringMap('env' in step ? step.env : undefined, stepScope(envContext)) };
+        const sScope = stepScope(stepEnv);
+        const timeoutMinutes = rawAt(rawStep, 'timeout-minutes');
+        const timeoutMs = timeoutMinutes ? Number(evaluateToString(timeoutMinutes, sScope)) * 60_000 : undefined;
+        const processEnv = buildProcessEnv(state, id, stepEnv, addedPath);
+        if ('run' in step) {
+          result = await runRunStep(state, step, rawStep, sScope, processEnv, base, { defaultShell, defaultWorkingDirectory, timeoutMs });
+        } else {
+          result = await runUsesStep(state, step as ActionStep, rawStep, sScope, processEnv, base, id, timeoutMs);
+        }
+        const continueOnError = 'continue-on-error' in step ? continueOnErrorValue(step['continue-on-error'], sScope) : false;
+        if (result.outcome === 'failure' && continueOnError) result.conclusion = 'success';
+        state.log(`   ${result.outcome === 'success' ? '✓' : '✗'} ${name} (${formatMs(result.durationMs || Date.now() - stepStarted)})${result.outcome === 'failure' && continueOnError ? ' — continue-on-error' : ''}`);
+      }
+    } catch (e) {
+      const message = e instanceof ExpressionFailure ? e.message : (e as Error).message;
+      state.log(`   ✗ ${name}: ${message}`);
+      result = { ...base, outcome: 'failure', conclusion: 'failure', durationMs: Date.now() - stepStarted, message };
+    }
+    if (result.conclusion === 'failure') jobFailed = true;
+    if (result.outcome !== 'skipped') {
+      Object.assign(addedEnv, (result as StepRunResult & { env?: Record<string, string> }).env ?? {});
+      addedPath.push(...((result as StepRunResult & { path?: string[] }).path ?? []));
+    }
+    delete (result as { env?: unknown }).env;
+    delete (result as { path?: unknown }).path;
+    stepsContext[step.id] = { outputs: result.outputs, outcome: result.outcome, conclusion: result.conclusion };
+    stepResults.push(result);
+  }
+
+  const outputs: Record<string, string> = {};
+  if (job.outputs) {
+    const outScope = scope({ env: { ...jobEnv, ...addedEnv }, steps: stepsContext, job: { status: jobFailed ? 'failure' : 'success' } });
+    for (const pair of job.outputs) {
+      const key = isString(pair.key) ? pair.key.value : pair.key.toString();
+      try {
+        const value = evaluateToString(pair.value, outScope);
+        // GitHub drops a job output that contains a secret rather than pass it on.
+        if (state.masks.some((m) => m && value.includes(m))) state.log(`Warning: skip output '${key}' since it may contain secret.`);
+        else outputs[key] = value;
+      } catch (e) {
+        state.log(`Error: job output '${key}': ${(e as Error).message}`);
+        jobFailed = true;
+      }
+    }
+  }
+  return {
+    id,
+    name: displayName,
+    result: jobFailed ? 'failure' : 'success',
+    outputs,
+    steps: stepResults,
+    summary: stepResults.map((st) => st.summary).filter(Boolean).join('\n'),
+    durationMs: Date.now() - started,
+    ...(environment ? { environment } : {}),
+  };
+}
+
+function continueOnErrorValue(value: boolean | TemplateToken | undefined, scope: EvaluationScope): boolean {
+  if (value === undefined) return false;
+  if (typeof value === 'boolean') return value;
+  if (isBoolean(value)) return value.value;
+  return evaluateToString(value, scope) === 'true';
+}
+
+function stepName(step: Step, rawStep: TemplateToken | undefined, scope: EvaluationScope): string {
+  const nameToken = rawAt(rawStep, 'name');
+  if (nameToken) {
+    try {
+      return evaluateToString(nameToken, scope);
+    } catch {
+      return nameToken.toString();
+    }
+  }
+  if ('uses' in step) return `Run ${step.uses.value}`;
+  if ('run' in step) {
+    const run = rawAt(rawStep, 'run');
+    const text = run && isString(run) ? run.value : run && isBasicExpression(run) ? (run.source ?? run.expression) : '';
+    return `Run ${text.split('\n')[0] ?? ''}`;
+  }
+  return step.id;
+}
+
+function runnerContext(state: RunState): Record<string, ContextValue> {
+  return { os: 'Linux', arch: 'X64', name: 'local-runner', environment: 'self-hosted', temp: state.runnerTemp, tool_cache: path.join(state.runnerTemp, '..', 'tool-cache') };
+}
+
+/** The environment a step's process gets: the machine's, the runner's context variables, then env. */
+function buildProcessEnv(state: RunState, job: string, stepEnv: Record<string, string>, addedPath: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of HOST_ENV) {
+    const v = process.env[k];
+    if (v !== undefined) env[k] = v;
+  }
+  Object.assign(env, state.options.env ?? {});
+  const eventPath = path.join(state.runnerTemp, 'event.json');
+  writeFileSync(eventPath, JSON.stringify(state.github.event));
+  Object.assign(env, contextEnv({ ...state.github, job }, state.workspace, state.runnerTemp, eventPath), stepEnv);
+  if (addedPath.length) env.PATH = `${[...addedPath].reverse().join(':')}:${env.PATH ?? ''}`;
+  return env;
+}
+
+interface RunDefaults {
+  defaultShell: string;
+  defaultWorkingDirectory: string;
+  timeoutMs: number | undefined;
+}
+
+async function runRunStep(
+  state: RunState,
+  step: RunStep,
+  rawStep: TemplateToken | undefined,
+  scope: EvaluationScope,
+  env: Record<string, string>,
+  base: Omit<StepRunResult, 'outcome' | 'conclusion' | 'durationMs'>,
+  defaults: RunDefaults,
+): Promise<StepRunResult> {
+  const script = evaluateToString(step.run, scope);
+  const shell = evaluateToString(rawAt(rawStep, 'shell'), scope) || defaults.defaultShell;
+  const workingDirectory = evaluateToString(rawAt(rawStep, 'working-directory'), scope) || defaults.defaultWorkingDirectory;
+  const r = await runScript({
+    script,
+    shell,
+    cwd: path.resolve(state.workspace, workingDirectory || '.'),
+    env,
+    runnerTemp: state.runnerTemp,
+    masks: state.masks,
+    ...(defaults.timeoutMs ? { timeoutMs: defaults.timeoutMs } : {}),
+    onLog: (line) => state.log(`     ${line}`),
+  });
+  state.masks.push(...r.masks);
+  const outcome: Conclusion = r.exitCode === 0 ? 'success' : 'failure';
+  if (outcome === 'failure') state.log(`     Error: Process completed with exit code ${r.exitCode}.`);
+  return Object.assign(
+    { ...base, outcome, conclusion: outcome, outputs: r.outputs, exitCode: r.exitCode, summary: r.summary, annotations: r.annotations, log: r.log, durationMs: r.durationMs },
+    { env: r.env, path: r.path },
+  );
+}
+
+async function runUsesStep(
+  state: RunState,
+  step: ActionStep,
+  rawStep: TemplateToken | undefined,
+  scope: EvaluationScope,
+  env: Record<string, string>,
+  base: Omit<StepRunResult, 'outcome' | 'conclusion' | 'durationMs'>,
+  job: string,
+  timeoutMs: number | undefined,
+): Promise<StepRunResult> {
+  const uses = step.uses.value;
+  const inputs = evaluateStringMap(rawAt(rawStep, 'with'), scope);
+  const ref = parseActionRef(uses, { root: state.root, workspace: state.workspace });
+  const started = Date.now();
+  if (ref.kind === 'docker') throw new Error(`docker:// actions are not supported by the local workflow runner (${uses})`);
+  if (ref.kind === 'local' && !ref.action) throw new Error(`local action ${uses} not found: the local runner runs ./actions/<name> with an action.yml in the workspace`);
+  if (ref.kind === 'marketplace') {
+    const sub = substituteMarketplaceAction(ref.slug, inputs, { ...(state.options.localAws ? { aws: state.options.localAws } : {}), workspace: state.workspace, repository: state.github.repository });
+    if (!sub.ok) throw new Error(sub.error);
+    notice(state, sub.notice);
+    return Object.assign(
+      { ...base, kind: 'marketplace' as const, outcome: 'success' as const, conclusion: 'success' as const, outputs: sub.outputs, durationMs: Date.now() - started, message: sub.notice },
+      { env: sub.env, path: [] },
+    );
+  }
+  if (ref.kind === 'ours' && ref.ref) notice(state, `${uses.replace(/\/actions\/[^@]+@/, '/actions/*@')}: run from this checkout's bundles (dist/), not from ref '${ref.ref}'`);
+  const { GITHUB_WORKSPACE: _w, RUNNER_TEMP: _t, ...stepEnv } = env;
+  const r = await runAction(ref.action, {
+    inputs,
+    env: stepEnv,
+    github: { ...state.github, job },
+    workspace: state.workspace,
+    runnerTemp: state.runnerTemp,
+    root: ref.root,
+    masks: state.masks,
+    ...(timeoutMs ? { timeoutMs } : {}),
+    onLog: (line) => state.log(`     ${line}`),
+  });
+  state.masks.push(...r.masks.filter((m) => !state.masks.includes(m)));
+  if (r.post) notice(state, "an action's post step runs right after its main step here (GitHub runs post steps at the end of the job, in reverse order)");
+  const failedPost = r.post && r.post.exitCode !== 0;
+  const outcome: Conclusion = r.exitCode === 0 && !failedPost ? 'success' : 'failure';
+  const log = maskText(r.post ? `${r.log}\n${r.post.log}` : r.log, state.masks);
+  return Object.assign(
+    {
+      ...base,
+      outcome,
+      conclusion: outcome,
+      outputs: r.outputs,
+      exitCode: r.exitCode,
+      summary: maskText(r.summary + (r.post?.summary ?? ''), state.masks),
+      annotations: [...r.annotations, ...(r.post?.annotations ?? [])],
+      log,
+      durationMs: r.durationMs + (r.post?.durationMs ?? 0),
+    },
+    { env: r.env, path: r.path },
+  );
+}
+
+async function runCalledWorkflow(
+  state: RunState,
+  frame: WorkflowFrame,
+  job: ReusableWorkflowJob,
+  contexts: Record<string, ContextValue>,
+  displayName: string,
+  started: number,
+): Promise<JobRunResult> {
+  const id = job.id.value;
+  const uses = job.ref.value;
+  const fail = (message: string): JobRunResult => {
+    state.log(`── job ${displayName}: failed: ${message}`);
+    return { id, name: displayName, result: 'failure', outputs: {}, steps: [], summary: '', durationMs: Date.now() - started, message };
+  };
+  if (!uses.startsWith('./')) return fail(`reusable workflow ${uses} is in another repository: the local runner only runs ./ workflows of the workspace`);
+  let called: LoadedWorkflow;
+  try {
+    called = await loadWorkflow(calledWorkflowPath(state, uses));
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const call = called.template.events.workflow_call;
+  if (!call) return fail(`${uses} has no 'on: workflow_call' trigger`);
+  state.log(`── job ${displayName}: calls ${uses}`);
+  let inputs: Record<string, ContextValue>;
+  let secrets: Record<string, string>;
+  try {
+    const scope: EvaluationScope = { contexts: { ...contexts, secrets: secretsContext(state, frame) } };
+    const given: Record<string, ContextValue> = {};
+    const withToken = job['input-values'];
+    if (withToken) for (const pair of withToken) given[isString(pair.key) ? pair.key.value : pair.key.toString()] = evaluateToValue(pair.value, scope);
+    inputs = typedInputs(uses, inputDefinitions(called, 'workflow_call'), given, `${uses} (workflow_call)`);
+    const declaredSecrets = call.secrets ?? {};
+    if (job['inherit-secrets']) secrets = { ...frame.secrets };
+    else {
+      secrets = {};
+      const secretToken = job['secret-values'];
+      if (secretToken) {
+        for (const pair of secretToken) {
+          const name = isString(pair.key) ? pair.key.value : pair.key.toString();
+          if (!(name in declaredSecrets)) throw new Error(`secret '${name}' is not defined by ${uses} (defined: ${Object.keys(declaredSecrets).join(', ') || 'none'})`);
+          secrets[name] = evaluateToString(pair.value, scope);
+        }
+      }
+      for (const [name, def] of Object.entries(declaredSecrets)) if (def.required && !secrets[name]) throw new Error(`secret '${name}' is required by ${uses}`);
+    }
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const result = await runFrame(state, { workflow: called, inputs, secrets, prefix: `${displayName} / ` });
+  return {
+    id,
+    name: displayName,
+    result: result.conclusion,
+    outputs: result.outputs,
+    steps: [],
+    summary: result.jobs.map((j) => j.summary).filter(Boolean).join('\n'),
+    called: result,
+    durationMs: Date.now() - started,
+  };
+}
+
+function calledWorkflowPath(state: RunState, uses: string): string {
+  const inWorkflows = /^\.\/\.github\/workflows\/([^/]+)$/.exec(uses);
+  if (inWorkflows && state.options.workflowsDir) {
+    notice(state, `reusable workflows ./.github/workflows/* are read from ${state.options.workflowsDir}`);
+    return path.join(state.options.workflowsDir, inWorkflows[1]!);
+  }
+  return path.join(state.workspace, uses);
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,194 @@
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../local/runner/run-action.js';
+import { checkWorkflowFile } from '../../local/workflow-check/check-workflow.js';
+import { propertyChains } from '../../local/workflow-runner/expression-reads.js';
+import { checkPolicy } from '../../local/workflow-check/policy.js';
+import { loadWorkflow, parseWorkflowText } from '../../local/workflow-runner/workflow-file.js';
+
+const examples = path.join(repoRoot, 'workflows-examples');
+const files = readdirSync(examples).filter((f) => f.endsWith('.yml'));
+
+/** A copy of the examples with one file changed, so a broken variant is checked in its real setting. */
+const created: string[] = [];
+afterAll(() => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
+function mutated(file: string, from: string | RegExp, to: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ctp-wf-'));
+  created.push(dir);
+  for (const f of files) copyFileSync(path.join(examples, f), path.join(dir, f));
+  const text = readFileSync(path.join(examples, file), 'utf8');
+  const changed = text.replace(from, to);
+  expect(changed, `the mutation of ${file} must change it`).not.toBe(text);
+  writeFileSync(path.join(dir, file), changed);
+  return path.join(dir, file);
+}
+
+describe('workflows-examples', () => {
+  it('has the four workflows of the issue (other examples may sit beside them, and are checked too)', () => {
+    expect(files).toEqual(expect.arrayContaining(['commit-stage.yml', 'deploy.yml', 'pipeline.yml', 'rollback.yml']));
+  });
+
+  it.each(files)('%s parses with GitHub’s parser without errors', async (file) => {
+    const { problems, workflow } = await parseWorkflowText(file, readFileSync(path.join(examples, file), 'utf8'));
+    expect(problems).toEqual([]);
+    expect(workflow?.template.jobs.length).toBeGreaterThan(0);
+  });
+
+  it.each(files)('%s passes declared inputs, sets required ones, and reads outputs that exist', async (file) => {
+    expect((await checkWorkflowFile(path.join(examples, file))).problems).toEqual([]);
+  });
+
+  it.each(files)('%s follows the policy: permissions, concurrency, pinned SHAs, nothing untrusted in run:', async (file) => {
+    const full = path.join(examples, file);
+    expect(checkPolicy(await loadWorkflow(full), readFileSync(full, 'utf8'))).toEqual([]);
+  });
+
+  it('pins configure-aws-credentials to a full commit SHA with its version', () => {
+    for (const file of ['deploy.yml', 'rollback.yml', 'pipeline.yml']) {
+      expect(readFileSync(path.join(examples, file), 'utf8')).toMatch(/aws-actions\/configure-aws-credentials@[0-9a-f]{40} # v\d/);
+    }
+  });
+
+  it('moves the image by digest: build-push-image image-ref → deploy container-images', async () => {
+    const pipeline = readFileSync(path.join(examples, 'pipeline.yml'), 'utf8');
+    expect(pipeline).toContain('image-ref: ${{ steps.push.outputs.image-ref }}');
+    expect(pipeline).toContain('image-ref: ${{ needs.image.outputs.image-ref }}');
+    expect(readFileSync(path.join(examples, 'deploy.yml'), 'utf8')).toContain('container-images: ${{ inputs.container }}=${{ inputs.image-ref }}');
+  });
+
+  it('shows the talk’s build: maven:3 and mvn -B clean package', () => {
+    const commit = readFileSync(path.join(examples, 'commit-stage.yml'), 'utf8');
+    expect(commit).toContain('image: maven:3');
+    expect(commit).toContain('run: mvn -B clean package');
+    expect(commit).toMatch(/tier: unit[\s\S]*budget: 5m/);
+  });
+});
+
+describe('the checks catch broken workflows', () => {
+  it('an input the action does not declare', async () => {
+    const file = mutated('deploy.yml', 'max-failed-tasks: ${{ inputs.max-failed-tasks }}', 'max-failed-task: ${{ inputs.max-failed-tasks }}');
+    expect((await checkWorkflowFile(file)).problems).toEqual([expect.stringMatching(/job 'deploy' step 3 \(deploy\): .*ecs-rolling-deploy@v1 declares no input 'max-failed-task'/)]);
+  });
+
+  it('a required input left out', async () => {
+    const file = mutated('deploy.yml', /\n {10}cluster: \$\{\{ inputs\.cluster \}\}/, '');
+    expect((await checkWorkflowFile(file)).problems).toEqual([expect.stringMatching(/ecs-rolling-deploy@v1 requires input 'cluster'/)]);
+  });
+
+  it('each of the three, on a fixture workflow of the probe action (required = required: true and no default)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ctp-wf-'));
+    created.push(dir);
+    const file = path.join(dir, 'probe.yml');
+    writeFileSync(
+      file,
+      [
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - id: p',
+        '        uses: acme/commit-to-prod/actions/probe@v1',
+        '        with:',
+        '          secret: x',
+        '          greting: typo',
+        '      - run: echo "${{ steps.p.outputs.sad }} ${{ steps.p.outputs.said }}"',
+        '',
+      ].join('\n'),
+    );
+    expect((await checkWorkflowFile(file, { root: path.join(repoRoot, 'test/fixtures/runner-root') })).problems).toEqual([
+      "job 'a' step 1 (p): acme/commit-to-prod/actions/probe@v1 declares no input 'greting' (it has: greeting, secret, fail, linger)",
+      "job 'a' step 1 (p): acme/commit-to-prod/actions/probe@v1 requires input 'greeting'",
+      "job 'a' step 2: steps.p.outputs.sad does not exist (outputs: said)",
+    ]);
+  });
+
+  it('a typo’d step output', async () => {
+    const file = mutated('deploy.yml', 'steps.deploy.outputs.rolled-back', 'steps.deploy.outputs.rolledback');
+    expect((await checkWorkflowFile(file)).problems).toEqual([expect.stringMatching(/steps\.deploy\.outputs\.rolledback does not exist \(outputs: task-definition-arn, .*rolled-back/)]);
+  });
+
+  it('a typo’d needs output, and a job read without needing it', async () => {
+    const typo = mutated('pipeline.yml', 'DEPLOYED_TASK_DEFINITION=${{ needs.deploy-staging.outputs.task-definition-arn }}', 'DEPLOYED_TASK_DEFINITION=${{ needs.deploy-staging.outputs.task-definition }}');
+    expect((await checkWorkflowFile(typo)).problems).toEqual([expect.stringMatching(/job 'acceptance' step 2: needs\.deploy-staging\.outputs\.task-definition does not exist/)]);
+    const notNeeded = mutated('pipeline.yml', 'needs: [image, acceptance]', 'needs: [acceptance]');
+    expect((await checkWorkflowFile(notNeeded)).problems).toEqual([expect.stringMatching(/job 'deploy-production': needs\.image is read but the job does not list 'image' in needs/)]);
+  });
+
+  it('a step output read before the step runs, or from a step that does not exist', async () => {
+    const early = mutated('rollback.yml', "role-session-name: rollback-${{ github.run_id }}", 'role-session-name: rollback-${{ steps.rollback.outputs.to }}');
+    expect((await checkWorkflowFile(early)).problems).toEqual([expect.stringMatching(/step 1: steps\.rollback is read before that step has run/)]);
+    const missing = mutated('commit-stage.yml', 'steps.unit.outputs.passed', 'steps.units.outputs.passed');
+    expect((await checkWorkflowFile(missing)).problems).toEqual([expect.stringMatching(/steps\.units does not exist \(step ids: build, unit\)/)]);
+  });
+
+  it('a workflow_call output of a job output that does not exist', async () => {
+    const file = mutated('deploy.yml', 'value: ${{ jobs.deploy.outputs.status }}', 'value: ${{ jobs.deploy.outputs.state }}');
+    expect((await checkWorkflowFile(file)).problems).toEqual([expect.stringMatching(/workflow_call outputs: jobs\.deploy\.outputs\.state does not exist/)]);
+  });
+
+  it('a reusable workflow call: undeclared input, missing required input, wrong type, undeclared workflow input read', async () => {
+    const undeclared = mutated('pipeline.yml', '      environment: staging\n', '      environment: staging\n      region: eu-west-1\n');
+    expect((await checkWorkflowFile(undeclared)).problems).toEqual([expect.stringMatching(/job 'deploy-staging': \.\/\.github\/workflows\/deploy\.yml declares no input 'region'/)]);
+    const missing = mutated('pipeline.yml', '      cluster: payments-production\n', '');
+    expect((await checkWorkflowFile(missing)).problems).toEqual([expect.stringMatching(/job 'deploy-production': .*deploy\.yml requires input 'cluster'/)]);
+    const wrongType = mutated('pipeline.yml', '      environment: staging\n', '      environment: staging\n      max-failed-tasks: true\n');
+    expect((await checkWorkflowFile(wrongType)).problems).toEqual([expect.stringMatching(/input 'max-failed-tasks' of .* is a number, given a boolean/)]);
+    const inputTypo = mutated('deploy.yml', 'service: ${{ inputs.service }}', 'service: ${{ inputs.servce }}');
+    expect((await checkWorkflowFile(inputTypo)).problems).toEqual([expect.stringMatching(/inputs\.servce is not declared/)]);
+  });
+
+  it('a typo’d output of a run: step, read from what its script writes to GITHUB_OUTPUT', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ctp-wf-'));
+    created.push(dir);
+    const file = path.join(dir, 'run.yml');
+    const steps = (script: string, read: string) =>
+      ['on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - id: v', '        run: |', ...script.split('\n').map((l) => `          ${l}`), `      - run: echo "\${{ ${read} }}"`, ''].join('\n');
+    writeFileSync(file, steps('echo "version=1.2.3" >> "$GITHUB_OUTPUT"\necho "digest<<EOF" >> $GITHUB_OUTPUT', 'steps.v.outputs.versoin'));
+    expect((await checkWorkflowFile(file)).problems).toEqual(["job 'a' step 2: steps.v.outputs.versoin does not exist (outputs: version, digest)"]);
+    // A write the text does not name (a { … } group) makes the step's outputs unknowable: not checked.
+    writeFileSync(file, steps('{\n  echo "version=1"\n} >> "$GITHUB_OUTPUT"', 'steps.v.outputs.anything'));
+    expect((await checkWorkflowFile(file)).problems).toEqual([]);
+  });
+
+  it('the runner’s fixture workflows pass the checks (so the checks do not cry wolf)', async () => {
+    const fixtures = path.join(repoRoot, 'test/fixtures/workflows');
+    for (const f of readdirSync(fixtures)) {
+      expect((await checkWorkflowFile(path.join(fixtures, f), { root: path.join(repoRoot, 'test/fixtures/runner-root') })).problems, f).toEqual([]);
+    }
+  });
+
+  it('a schema error is reported by GitHub’s parser with its line', async () => {
+    const file = mutated('commit-stage.yml', 'timeout-minutes: 20', 'timeout-minutes: 20\n    timeout-seconds: 5');
+    expect((await checkWorkflowFile(file)).problems).toEqual([expect.stringMatching(/\(Line: \d+, Col: \d+\): Unexpected value 'timeout-seconds'/)]);
+  });
+
+  it('the policy: untrusted text in run:, an unpinned action, no permissions, no per-environment concurrency', async () => {
+    const check = async (file: string) => checkPolicy(await loadWorkflow(file), readFileSync(file, 'utf8'));
+    const injected = mutated('rollback.yml', 'echo "| reason | ${REASON} |"', 'echo "| reason | ${{ inputs.reason }} |"');
+    expect(await check(injected)).toEqual([expect.stringMatching(/step 3: \$\{\{ inputs\.reason \}\} is expanded inside run:/)]);
+    const event = mutated('commit-stage.yml', 'echo "| stage | result |"', 'echo "${{ github.event.pull_request.title }}"');
+    expect(await check(event)).toEqual([expect.stringMatching(/github\.event\.pull_request\.title }} is expanded inside run:/)]);
+    const unpinned = mutated('deploy.yml', 'configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502', 'configure-aws-credentials@v4');
+    expect(await check(unpinned)).toEqual([expect.stringMatching(/configure-aws-credentials@v4 is not pinned to a full commit SHA/)]);
+    const noPermissions = mutated('pipeline.yml', /\npermissions:\n {2}contents: read\n/, '\n');
+    expect(await check(noPermissions)).toEqual(['no top-level `permissions:` (the default token can write to everything)']);
+    const shared = mutated('deploy.yml', 'group: ecs-deploy-${{ inputs.environment }}', 'group: ecs-deploy');
+    expect(await check(shared)).toEqual([expect.stringMatching(/deploys to environment inputs\.environment but its concurrency group \(ecs-deploy\) is not per environment/)]);
+    const none = mutated('rollback.yml', /\nconcurrency:\n {2}group: .*\n {2}cancel-in-progress: false\n/, '\n');
+    expect(await check(none)).toEqual(["job 'rollback': changes environment inputs.environment without a concurrency group (workflow or job level)"]);
+  });
+
+  it('reads property chains from expressions through GitHub’s expression parser', () => {
+    expect(propertyChains("steps.a.outputs.b == 'x' && needs['j'].outputs.o")).toEqual([
+      ['steps', 'a', 'outputs', 'b'],
+      ['needs', 'j', 'outputs', 'o'],
+    ]);
+    expect(propertyChains("format('{0}', github.event.inputs.x)")).toEqual([['github', 'event', 'inputs', 'x']]);
+  });
+});
