@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -157,6 +157,14 @@ export function contextEnv(ctx: GitHubContext, workspace: string, runnerTemp: st
   };
 }
 
+// Each run's workspace, temp and command files are removed when this process exits (a test file's
+// worker, a CLI run), so thousands of runs leave nothing in /tmp; CTP_KEEP_RUNS=1 keeps them.
+const runDirectories: string[] = [];
+process.once('exit', () => {
+  if (process.env.CTP_KEEP_RUNS === '1') return;
+  for (const dir of runDirectories) rmSync(dir, { recursive: true, force: true });
+});
+
 /** Runs `actions/<action>` (main, then post) and returns what the runner would have seen. */
 export async function runAction(action: string, options: RunActionOptions = {}): Promise<ActionResult> {
   const root = options.root ?? repoRoot;
@@ -166,6 +174,7 @@ export async function runAction(action: string, options: RunActionOptions = {}):
     if (!(name in declared)) throw new Error(`action '${action}' declares no input '${name}' (it has: ${Object.keys(declared).join(', ')})`);
   }
   const base = mkdtempSync(path.join(tmpdir(), `ctp-run-${action}-`));
+  runDirectories.push(base);
   const workspace = options.workspace ?? path.join(base, 'workspace');
   const runnerTemp = options.runnerTemp ?? path.join(base, 'temp');
   mkdirSync(workspace, { recursive: true });
