@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { formatReportTable } from '../../local/demo/report-table.js';
 import { runDemo } from '../../local/demo/run-demo.js';
 
-// The demo's whole path needs all five actions and the ECS emulator's docker mode. Until they are
-// merged this runs only when asked (CTP_DEMO_E2E=1); the lead removes the gate when wiring
-// `npm run demo`.
-describe.runIf(process.env.CTP_DEMO_E2E === '1')('the demo, end to end', () => {
+// The demo's whole path (`npm run demo`): all five actions through the workflow runner, the ECS
+// emulator in docker mode, real images in the registry, real requests through the load balancer.
+describe('the demo, end to end', () => {
   it(
     'carries the sample app from commit to production and back, with no failed request',
     async () => {
