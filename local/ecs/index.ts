@@ -1,0 +1,163 @@
+/**
+ * The local ECS emulator: an HTTP endpoint that the unmodified @aws-sdk/client-ecs and
+ * @aws-sdk/client-ecr talk to (select it with `endpoint` or AWS_ENDPOINT_URL_ECS/_ECR), a
+ * rolling-update scheduler with circuit breaker and load balancers, and tasks that are either
+ * simulated (scripted per image, on a sped-up clock) or real Docker containers.
+ *
+ *   const ecs = await startLocalEcs({ mode: 'simulated', timeScale: 20 });
+ *   ecs.simulate('repo/app:bad', { exitCode: 1, exitAfterMs: 500 });
+ *   const client = new ECSClient({ endpoint: ecs.endpoint, region: ecs.region, credentials: ecs.credentials });
+ *   ...
+ *   await ecs.stop();
+ */
+import { scaledClock, type Clock } from './clock.js';
+import { EcrApi, type RegistryConfig } from './ecr.js';
+import { EcsApi } from './ecs-api.js';
+import type { TargetGroupHealthCheck } from './load-balancer.js';
+import { defaultHealthCheck } from './load-balancer.js';
+import { SimulatedRunner, type SimulatedBehaviour } from './runners/simulated.js';
+import type { TaskRunner } from './runners/types.js';
+import { Scheduler, schedulerDefaults, type TaskChangeListener } from './scheduler.js';
+import { ECR_PREFIX, ECS_PREFIX, startServer } from './server.js';
+import { Store, type Service, type Task } from './state.js';
+import { TaskDefinitions } from './task-definitions.js';
+
+export type { SimulatedBehaviour } from './runners/simulated.js';
+export type { TargetGroupHealthCheck } from './load-balancer.js';
+export type { RegistryConfig } from './ecr.js';
+export type { Task, Service } from './state.js';
+export { failureThreshold } from './scheduler.js';
+
+export interface LocalEcsOptions {
+  /** 'simulated' (default): scripted tasks, no containers. 'docker': real containers and load balancers. */
+  mode?: 'simulated' | 'docker';
+  /** Port of the API endpoint on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Emulated ms per real ms: 10 runs everything ten times faster. Default 1. */
+  timeScale?: number;
+  region?: string;
+  accountId?: string;
+  /** The registry ECR stands for (GetAuthorizationToken / DescribeImages, docker-mode pulls). */
+  registry?: RegistryConfig;
+  /** Target-group deregistration delay in emulated ms (ELB's default is 300 000). Default 5 000. */
+  deregistrationDelayMs?: number;
+  /** Default target-group health check (emulated ms); per target group see configureTargetGroup. */
+  healthCheck?: Partial<TargetGroupHealthCheck>;
+  /** Emulated ms between scheduler passes. Default 200. */
+  tickMs?: number;
+  /** Simulated mode: the behaviour of images no simulate() rule matches. */
+  defaultBehaviour?: SimulatedBehaviour;
+  /** Called with one line per API call (for the CLI's log). */
+  log?: (line: string) => void;
+}
+
+export interface LocalEcs {
+  /** http://127.0.0.1:PORT — the endpoint for both ECS and ECR clients. */
+  readonly endpoint: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly mode: 'simulated' | 'docker';
+  /** Dummy credentials; the emulator does not check signatures. */
+  readonly credentials: { accessKeyId: string; secretAccessKey: string };
+  readonly clock: Clock;
+  /** Environment variables that point the SDK (and the actions' bundles) at this emulator. */
+  env(): Record<string, string>;
+  /** Simulated mode: script tasks whose image matches (`*` wildcards or a RegExp). Later rules win. */
+  simulate(imagePattern: string | RegExp, behaviour: SimulatedBehaviour): void;
+  /** Health check settings of one target group (by the targetGroupArn the service uses). */
+  configureTargetGroup(targetGroupArn: string, healthCheck: Partial<TargetGroupHealthCheck>): void;
+  /** Docker mode: the URL of the service's load balancer (fixed for the service's life). */
+  loadBalancerUrl(cluster: string, service: string): string;
+  /** Listen to every task state change (e.g. to assert invariants during a rollout). */
+  onTaskChange(listener: TaskChangeListener): () => void;
+  /** The emulator's view of a service's tasks (for assertions; clients should use the API). */
+  tasks(cluster: string, service: string): Task[];
+  service(cluster: string, service: string): Service | undefined;
+  /** Stops every task, container and load balancer, then the endpoint. */
+  stop(): Promise<void>;
+}
+
+export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<LocalEcs> {
+  const mode = options.mode ?? 'simulated';
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '000000000000';
+  const clock = scaledClock(options.timeScale ?? 1);
+  const store = new Store({ region, accountId });
+  const taskDefs = new TaskDefinitions(store, () => clock.now());
+
+  let runner: TaskRunner;
+  let simulated: SimulatedRunner | undefined;
+  if (mode === 'docker') {
+    if (!options.registry) throw new Error('docker mode needs `registry` (host, username, password) to pull images');
+    const { DockerRunner } = await import('./runners/docker.js');
+    runner = await DockerRunner.create(options.registry, clock);
+  } else {
+    simulated = new SimulatedRunner(clock, options.defaultBehaviour);
+    runner = simulated;
+  }
+
+  const schedulerOptions = schedulerDefaults(mode === 'docker');
+  schedulerOptions.tickMs = options.tickMs ?? schedulerOptions.tickMs;
+  schedulerOptions.deregistrationDelayMs = options.deregistrationDelayMs ?? schedulerOptions.deregistrationDelayMs;
+  schedulerOptions.healthCheck = { ...defaultHealthCheck, ...(options.healthCheck ?? {}) };
+  const scheduler = new Scheduler(store, taskDefs, runner, clock, schedulerOptions);
+  const ecsApi = new EcsApi(store, taskDefs, scheduler, clock);
+  const ecrApi = new EcrApi(options.registry, accountId, () => clock.now());
+
+  let server;
+  try {
+    server = await startServer({ [ECS_PREFIX]: ecsApi.handlers(), [ECR_PREFIX]: ecrApi.handlers() }, options.port ?? 0, options.log);
+  } catch (e) {
+    await runner.close();
+    throw e;
+  }
+  scheduler.start();
+
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const findService = (cluster: string, name: string) => store.service(cluster, name);
+  let stopping: Promise<void> | undefined;
+
+  return {
+    endpoint: server.endpoint,
+    region,
+    accountId,
+    mode,
+    credentials,
+    clock,
+    env: () => ({
+      AWS_ENDPOINT_URL_ECS: server.endpoint,
+      AWS_ENDPOINT_URL_ECR: server.endpoint,
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    }),
+    simulate(pattern, behaviour) {
+      if (!simulated) throw new Error('simulate() is for simulated mode; docker mode runs the real images');
+      simulated.simulate(pattern, behaviour);
+    },
+    configureTargetGroup(arn, healthCheck) {
+      schedulerOptions.targetGroups.set(arn, { ...(schedulerOptions.targetGroups.get(arn) ?? {}), ...healthCheck });
+    },
+    loadBalancerUrl(cluster, name) {
+      const service = findService(cluster, name);
+      const url = service ? scheduler.loadBalancer(service)?.url : undefined;
+      if (!url) throw new Error(`no load balancer for service ${cluster}/${name} (docker mode and a service with loadBalancers only)`);
+      return url;
+    },
+    onTaskChange: (listener) => scheduler.onTaskChange(listener),
+    tasks(cluster, name) {
+      const service = findService(cluster, name);
+      return service ? store.tasksOf(service) : [];
+    },
+    service: findService,
+    stop() {
+      stopping ??= (async () => {
+        await server.close();
+        await scheduler.close();
+        await runner.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * The HTTP front: one node:http server for both ECS and ECR, dispatching on the X-Amz-Target
+ * prefix. Every failure becomes an AWS-shaped error answer; the server never crashes on input.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AwsError, parseJsonBody, readBody, sendError, sendJson, errors, type Handler } from './wire.js';
+
+export const ECS_PREFIX = 'AmazonEC2ContainerServiceV20141113';
+export const ECR_PREFIX = 'AmazonEC2ContainerRegistry_V20150921';
+
+export interface ApiServer {
+  endpoint: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(services: Record<string, Record<string, Handler>>, port: number, log?: (line: string) => void): Promise<ApiServer> {
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      try {
+        if (req.method !== 'POST') {
+          // Let humans (and curl) see that this is the emulator.
+          sendJson(res, 200, { service: 'commit-to-prod local ECS/ECR emulator', usage: 'POST with X-Amz-Target' });
+          return;
+        }
+        const body = await readBody(req);
+        const dot = target.indexOf('.');
+        const handler = dot > 0 ? services[target.slice(0, dot)]?.[target.slice(dot + 1)] : undefined;
+        if (!handler) throw errors.unknownOperation(target);
+        const input = parseJsonBody(body);
+        const output = await handler(input);
+        log?.(`${target} 200`);
+        sendJson(res, 200, output);
+      } catch (e) {
+        const error = e instanceof AwsError ? e : new AwsError('ServerException', `Internal error in the emulator: ${(e as Error)?.message ?? String(e)}`, 500);
+        log?.(`${target} ${error.status} ${error.type}: ${error.message}`);
+        if (!res.headersSent) sendError(res, error);
+        else res.destroy();
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://127.0.0.1:${actual}`,
+    port: actual,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

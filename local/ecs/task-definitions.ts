@@ -1,0 +1,170 @@
+/**
+ * The task-definition registry: families with numbered revisions, kept verbatim as registered
+ * (ECS echoes back every field it was given), resolvable by family, family:revision or ARN.
+ */
+import { errors, int, objList, paginate, requireStr, str, type AwsError } from './wire.js';
+import { taskDefinitionArn } from './ids.js';
+import type { ContainerDefinitionView, Store, Tag, TaskDefinition } from './state.js';
+import { readTags } from './tags.js';
+
+const FAMILY = /^[A-Za-z0-9_-]{1,255}$/;
+
+export class TaskDefinitions {
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number,
+  ) {}
+
+  register(input: Record<string, unknown>): { taskDefinition: TaskDefinition; tags: Tag[] } {
+    const family = requireStr(input, 'family', 'client');
+    if (!FAMILY.test(family)) {
+      throw errors.client('Family contains invalid characters. Up to 255 letters (uppercase and lowercase), numbers, hyphens, and underscores are allowed.');
+    }
+    const containers = objList(input, 'containerDefinitions');
+    if (!containers || containers.length === 0) throw errors.client('Container list cannot be empty.');
+    const names = new Set<string>();
+    for (const c of containers) {
+      if (typeof c.name !== 'string' || c.name === '') throw errors.client('Container.name should not be null or empty.');
+      if (typeof c.image !== 'string' || c.image === '') throw errors.client('Container.image should not be null or empty.');
+      if (names.has(c.name)) throw errors.client(`Duplicate container name found: ${c.name}`);
+      names.add(c.name);
+    }
+    const tags = readTags(input, 'tags') ?? [];
+    const revisions = this.store.taskDefinitions.get(family) ?? [];
+    const revision = revisions.length + 1;
+    const { tags: _tags, ...raw } = input;
+    const td: TaskDefinition = {
+      arn: taskDefinitionArn(this.store.account, family, revision),
+      family,
+      revision,
+      status: 'ACTIVE',
+      registeredAt: this.now(),
+      raw: structuredClone(raw),
+    };
+    revisions.push(td);
+    this.store.taskDefinitions.set(family, revisions);
+    if (tags.length > 0) this.store.tags.set(td.arn, tags);
+    return { taskDefinition: td, tags };
+  }
+
+  /**
+   * Resolves `family` (latest ACTIVE revision), `family:revision` or a full ARN. `notFound` lets
+   * each operation answer with the error ECS gives for it.
+   */
+  resolve(identifier: string, notFound: () => AwsError = () => errors.client('Unable to describe task definition.')): TaskDefinition {
+    let ref = identifier;
+    if (ref.startsWith('arn:')) {
+      const m = /^arn:aws[a-z-]*:ecs:[^:]*:[^:]*:task-definition\/(.+)$/.exec(ref);
+      if (!m?.[1]) throw notFound();
+      ref = m[1];
+    }
+    const m = /^([A-Za-z0-9_-]+)(?::(\d+))?$/.exec(ref);
+    if (!m?.[1]) throw notFound();
+    const revisions = this.store.taskDefinitions.get(m[1]);
+    if (!revisions) throw notFound();
+    if (m[2] !== undefined) {
+      const td = revisions[Number(m[2]) - 1];
+      if (!td) throw notFound();
+      return td;
+    }
+    const latest = revisions.filter((r) => r.status === 'ACTIVE').at(-1);
+    if (!latest) throw notFound();
+    return latest;
+  }
+
+  deregister(identifier: string): TaskDefinition {
+    // ECS requires a revision here: deregistering "the latest" by family alone is refused.
+    const hasRevision = identifier.startsWith('arn:') ? /:\d+$/.test(identifier) : /:\d+$/.test(identifier);
+    if (!hasRevision) {
+      throw errors.client('The specified task definition identifier is invalid. Specify a valid name or ARN and try again.');
+    }
+    const td = this.resolve(identifier, () =>
+      errors.client('The specified task definition does not exist. Specify a valid account, family, revision and try again.'),
+    );
+    if (td.status === 'ACTIVE') {
+      td.status = 'INACTIVE';
+      td.deregisteredAt = this.now();
+    }
+    return td;
+  }
+
+  list(input: Record<string, unknown>): { taskDefinitionArns: string[]; nextToken?: string } {
+    const familyPrefix = str(input, 'familyPrefix');
+    const status = str(input, 'status') ?? 'ACTIVE';
+    if (!['ACTIVE', 'INACTIVE', 'DELETE_IN_PROGRESS'].includes(status)) {
+      throw errors.invalidParameter(`1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [DELETE_IN_PROGRESS, ACTIVE, INACTIVE]`);
+    }
+    const sort = str(input, 'sort') ?? 'ASC';
+    if (sort !== 'ASC' && sort !== 'DESC') {
+      throw errors.invalidParameter(`1 validation error detected: Value '${sort}' at 'sort' failed to satisfy constraint: Member must satisfy enum value set: [ASC, DESC]`);
+    }
+    // ECS orders by family name, then revision; DESC reverses the whole ordering.
+    const all = [...this.store.taskDefinitions.entries()]
+      .filter(([family]) => familyPrefix === undefined || family.startsWith(familyPrefix))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .flatMap(([, revisions]) => revisions)
+      .filter((td) => td.status === status)
+      .map((td) => td.arn);
+    if (sort === 'DESC') all.reverse();
+    int(input, 'maxResults');
+    const { page, nextToken } = paginate(all, input);
+    return nextToken ? { taskDefinitionArns: page, nextToken } : { taskDefinitionArns: page };
+  }
+}
+
+/** The task definition rendered as ECS answers it: the registered fields plus ECS's own. */
+export function renderTaskDefinition(td: TaskDefinition): Record<string, unknown> {
+  const compat = Array.isArray(td.raw.requiresCompatibilities) ? td.raw.requiresCompatibilities : [];
+  return {
+    ...structuredClone(td.raw),
+    taskDefinitionArn: td.arn,
+    family: td.family,
+    revision: td.revision,
+    status: td.status,
+    requiresAttributes: [],
+    compatibilities: compat.includes('FARGATE') ? ['EC2', 'FARGATE'] : ['EC2'],
+    registeredAt: td.registeredAt / 1000,
+    ...(td.deregisteredAt !== undefined ? { deregisteredAt: td.deregisteredAt / 1000 } : {}),
+    registeredBy: 'arn:aws:iam::000000000000:root',
+    volumes: td.raw.volumes ?? [],
+    placementConstraints: td.raw.placementConstraints ?? [],
+  };
+}
+
+/** The container fields the task runners act on, with ECS's defaults filled in. */
+export function containerViews(td: TaskDefinition): ContainerDefinitionView[] {
+  const defs = (td.raw.containerDefinitions as Record<string, unknown>[] | undefined) ?? [];
+  return defs.map((c) => {
+    const hc = c.healthCheck as Record<string, unknown> | undefined;
+    const num = (v: unknown, d: number) => (typeof v === 'number' ? v : d);
+    return {
+      name: String(c.name),
+      image: String(c.image),
+      essential: c.essential !== false,
+      environment: Array.isArray(c.environment)
+        ? (c.environment as Record<string, unknown>[]).map((e) => ({ name: String(e.name), value: String(e.value ?? '') }))
+        : [],
+      portMappings: Array.isArray(c.portMappings)
+        ? (c.portMappings as Record<string, unknown>[]).map((p) => ({
+            containerPort: num(p.containerPort, 0),
+            ...(typeof p.hostPort === 'number' ? { hostPort: p.hostPort } : {}),
+            protocol: typeof p.protocol === 'string' ? p.protocol : 'tcp',
+          }))
+        : [],
+      ...(Array.isArray(c.command) ? { command: c.command.map(String) } : {}),
+      ...(Array.isArray(c.entryPoint) ? { entryPoint: c.entryPoint.map(String) } : {}),
+      ...(hc && Array.isArray(hc.command)
+        ? {
+            // ECS's defaults: 30 s interval, 5 s timeout, 3 retries, no start period.
+            healthCheck: {
+              command: hc.command.map(String),
+              interval: num(hc.interval, 30),
+              timeout: num(hc.timeout, 5),
+              retries: num(hc.retries, 3),
+              startPeriod: num(hc.startPeriod, 0),
+            },
+          }
+        : {}),
+    };
+  });
+}
