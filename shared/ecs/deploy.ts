@@ -214,7 +214,8 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   const what = failureHeadline(verdict, plan.taskDefinitionArn, where);
   const why = stoppedReasons(follow.stoppedTasks);
   timeline.add(`rollout failed: ${verdict.reason}`);
-  logger.error(`${what}${why ? ` ${why}` : ''}`);
+  // The step's failure message repeats this with the outcome of the rollback: one error annotation, not two.
+  logger.info(`✗ ${what}${why ? ` ${why}` : ''}`);
   const failure = { cause: verdict.cause, reason: verdict.reason };
   const ecsRolledBack = verdict.cause === 'circuit-breaker-rollback';
   const rollBack = ecsRolledBack || ((request.onFailure ?? 'roll-back') === 'roll-back' && verdict.cause !== 'superseded');

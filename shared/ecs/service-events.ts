@@ -16,7 +16,8 @@ export class ServiceEventStream {
   /** The events not seen before, oldest first. */
   take(events: readonly ServiceEvent[] | undefined): ServiceEvent[] {
     const fresh: ServiceEvent[] = [];
-    for (const e of events ?? []) {
+    // ECS lists newest first; walking it backwards keeps the order of events with equal times.
+    for (const e of [...(events ?? [])].reverse()) {
       const key = e.id ?? `${e.createdAt?.valueOf() ?? ''}|${e.message ?? ''}`;
       if (this.seen.has(key)) continue;
       this.seen.add(key);
