@@ -11,7 +11,6 @@
  * the team's latest word on it.
  */
 import type { DeploymentHistoryEntry } from '../github-deployment-history.js';
-import { revisionName } from '../ecs/task-definition-source.js';
 
 export type DeploymentVerdict = 'succeeded' | 'failed' | 'unfinished';
 
@@ -98,21 +97,21 @@ export function pickKnownGoodDeployment(releases: readonly DeploymentRelease[], 
       continue;
     }
     if (arn === currentArn) {
-      skipped.push({ release: r, why: `${revisionName(arn)} is the revision now running` });
+      skipped.push({ release: r, why: 'the revision now running' });
       continue;
     }
     const badWhy = bad.get(arn);
     if (badWhy) {
-      skipped.push({ release: r, why: `${revisionName(arn)}: ${badWhy}` });
+      skipped.push({ release: r, why: badWhy });
       continue;
     }
     if (r.verdict === 'failed') {
       bad.set(arn, `its deploy #${r.id} failed`);
-      skipped.push({ release: r, why: `${revisionName(arn)}: the deploy failed (${r.states[0] ?? '?'})` });
+      skipped.push({ release: r, why: `the deploy failed (${r.states[0] ?? '?'})` });
       continue;
     }
     if (r.verdict !== 'succeeded') {
-      skipped.push({ release: r, why: `${revisionName(arn)}: never reported success (${r.states.join(' ← ') || 'no status'})` });
+      skipped.push({ release: r, why: `never reported success (${r.states.join(' ← ') || 'no status'})` });
       continue;
     }
     return { target: r, current, skipped };

@@ -6,6 +6,7 @@ import { Inputs } from '../../../shared/inputs.js';
 import { registerSecret } from '../../../shared/secrets.js';
 import { classifyRollbackTarget, TO_EXPECTED } from '../../../shared/rollback/rollback-target-input.js';
 import type { DeployResult } from '../../../shared/ecs/deploy.js';
+import type { EcsSender } from '../../../shared/ecs/raw-json.js';
 import type { DeploymentRecord, DeploymentState } from '../../../shared/github-deployments.js';
 
 /** The rollback's own outcome; a rollback never rolls "forward", so there is no `rolled-back`. */
@@ -182,12 +183,27 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
 
   const status = STATUS[result.status];
   core.setOutput('status', status);
-  const message =
-    status === 'failed'
-      ? `Rollback of ${cluster}/${service} to ${revisionName(toArn)} FAILED. ${result.message.replace(/ Not rolled back \(rollback-on-failure is off\); ECS keeps the service as it is\./, '')} Not rolled forward to ${revisionName(from)}: ECS keeps the service as it is; look at the failed tasks above, then fix forward or roll back to another revision with 'to'.`
-      : result.message;
+  let message = result.message;
+  if (status === 'failed') {
+    const what = result.message.replace(/ Not rolled back \(rollback-on-failure is off\); ECS keeps the service as it is\./, '');
+    message = `Rollback of ${cluster}/${service} to ${revisionName(toArn)} FAILED. ${what} Not rolled forward to ${revisionName(from)}: ECS keeps the service as it is${await serviceState(ecs, cluster, service, revisionName)}. Look at the failed tasks above, then fix forward or roll back to another revision with 'to'.`;
+  }
   await record?.setStatus(RECORD_STATE[result.status], message);
   await writeDeploySummary(`Rollback rollout: ${cluster}/${service}`, result, record);
   if (status === 'failed') throw new UserError(message);
   logger.info(status === 'succeeded' ? `Rolled back: ${cluster}/${service} runs ${revisionName(toArn)} again (was ${revisionName(from)}).` : message);
+}
+
+/** ` (now: app:1 0/2 running, FAILED; app:2 0 running)`: where a failed rollback left the service. */
+async function serviceState(ecs: EcsSender, cluster: string, service: string, revisionName: (arn: string | undefined) => string): Promise<string> {
+  try {
+    const { describeService } = await import('../../../shared/ecs/follow-rollout.js');
+    const now = await describeService(ecs, cluster, service);
+    const deployments = (now?.deployments ?? []).map(
+      (d) => `${revisionName(d.taskDefinition)} ${d.runningCount ?? 0}/${d.desiredCount ?? 0} running${d.rolloutState && d.rolloutState !== 'COMPLETED' ? `, ${d.rolloutState}` : ''}`,
+    );
+    return deployments.length ? ` (now: ${deployments.join('; ')})` : '';
+  } catch {
+    return '';
+  }
 }
