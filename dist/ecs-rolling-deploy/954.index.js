@@ -250,7 +250,7 @@ async function newStoppedTasks(ecs, options, seen) {
     if (fresh.length === 0)
         return [];
     const described = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: options.cluster, tasks: fresh.slice(0, 100) }));
-    const tasks = (described.tasks ?? []).filter((t) => t.lastStatus === 'STOPPED');
+    const tasks = (described.tasks ?? []).filter((t) => t.lastStatus === 'STOPPED' && t.taskArn && !seen.has(t.taskArn));
     for (const t of tasks)
         if (t.taskArn)
             seen.add(t.taskArn);

@@ -135,7 +135,7 @@ async function newStoppedTasks(ecs: EcsSender, options: FollowRolloutOptions, se
   const fresh = (listed.taskArns ?? []).filter((arn) => !seen.has(arn));
   if (fresh.length === 0) return [];
   const described = await ecs.send(new DescribeTasksCommand({ cluster: options.cluster, tasks: fresh.slice(0, 100) }));
-  const tasks = (described.tasks ?? []).filter((t) => t.lastStatus === 'STOPPED');
+  const tasks = (described.tasks ?? []).filter((t) => t.lastStatus === 'STOPPED' && t.taskArn && !seen.has(t.taskArn));
   for (const t of tasks) if (t.taskArn) seen.add(t.taskArn);
   return tasks.map(toStoppedTask).sort((a, b) => (a.stoppedAt?.valueOf() ?? 0) - (b.stoppedAt?.valueOf() ?? 0));
 }
