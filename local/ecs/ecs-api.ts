@@ -185,7 +185,8 @@ export class EcsApi {
       ? structuredClone(base)
       : { maximumPercent: 200, minimumHealthyPercent: 100, deploymentCircuitBreaker: { enable: false, rollback: false } };
     if (!input) return cfg;
-    const { maximumPercent, minimumHealthyPercent, deploymentCircuitBreaker, ...rest } = input;
+    // Fields the emulator does not act on (e.g. alarms, bakeTimeInMinutes) are kept and echoed.
+    const { maximumPercent, minimumHealthyPercent, deploymentCircuitBreaker: _breaker, ...rest } = input;
     Object.assign(cfg, rest);
     if (maximumPercent !== undefined) cfg.maximumPercent = int(input, 'maximumPercent') ?? cfg.maximumPercent;
     if (minimumHealthyPercent !== undefined) cfg.minimumHealthyPercent = int(input, 'minimumHealthyPercent') ?? cfg.minimumHealthyPercent;
@@ -204,7 +205,6 @@ export class EcsApi {
     if (cfg.maximumPercent < 100 && cfg.minimumHealthyPercent >= cfg.maximumPercent) {
       throw errors.invalidParameter('maximumPercent must be greater than minimumHealthyPercent.');
     }
-    void deploymentCircuitBreaker;
     return cfg;
   }
 
@@ -236,7 +236,9 @@ export class EcsApi {
     const cluster = this.cluster(input);
     const name = requireStr(input, 'serviceName');
     if (!/^[A-Za-z0-9_-]{1,255}$/.test(name)) throw errors.invalidParameter('Service name contains invalid characters.');
-    const tdRef = requireStr(input, 'taskDefinition');
+    const tdRef = str(input, 'taskDefinition');
+    // ECS's own wording for this one.
+    if (!tdRef) throw errors.invalidParameter('Task Definition can not be blank.');
     const td = this.taskDefs.resolve(tdRef, () => errors.client('TaskDefinition not found.'));
     if (td.status !== 'ACTIVE') throw errors.client('TaskDefinition is inactive');
     const existing = this.store.service(cluster.name, name);

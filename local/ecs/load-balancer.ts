@@ -95,12 +95,14 @@ export class LoadBalancer {
   /**
    * Stops new traffic to the target at once and resolves when it has drained: after the
    * deregistration delay and once its in-flight requests have finished. A target that never
-   * became healthy had no traffic to drain and is released at once.
+   * became healthy had no traffic to drain and is released at once (as is one whose task died:
+   * `immediate`).
    */
-  async deregister(id: string): Promise<void> {
+  async deregister(id: string, opts: { immediate?: boolean } = {}): Promise<void> {
     const target = this.targets.get(id);
     if (!target) return;
-    const hadTraffic = target.state === 'healthy';
+    // A target whose task already died has nothing left to drain.
+    const hadTraffic = target.state === 'healthy' && !opts.immediate;
     target.state = 'draining';
     if (target.timer) this.opts.clock.clearTimeout(target.timer);
     if (hadTraffic && !this.closed) await this.opts.clock.sleep(this.opts.deregistrationDelayMs);

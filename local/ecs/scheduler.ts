@@ -215,21 +215,14 @@ export class Scheduler {
     const room = Math.max(0, maxTotal - total);
     const wanted = Math.max(0, desired - primaryCount);
     const throttledUntil = this.relaunchAfter.get(primary.id) ?? 0;
-    const launch = this.clock.now() >= throttledUntil ? Math.min(wanted, room) : 0;
+    // A deployment the circuit breaker FAILED "stops launching new tasks" (ECS API reference).
+    const launch = primary.rolloutState !== 'FAILED' && this.clock.now() >= throttledUntil ? Math.min(wanted, room) : 0;
     if (launch > 0) this.launch(service, primary, launch);
 
-    // 3. Old deployments with nothing left are gone.
+    // 3. Completion and steady state: only the primary has tasks left, all of them healthy.
     const live = this.store.tasksOf(service).filter((t) => t.lastStatus !== 'STOPPED');
-    const keep = service.deployments.filter((d, i) => i === 0 || live.some((t) => t.deploymentId === d.id));
-    if (keep.length !== service.deployments.length) {
-      for (const d of service.deployments) if (!keep.includes(d)) d.status = 'INACTIVE';
-      service.deployments = keep;
-    }
-
-    // 4. Completion and steady state.
     const primaryLive = live.filter((t) => t.deploymentId === primary.id);
     const steady =
-      service.deployments.length === 1 &&
       live.length === desired &&
       primaryLive.length === desired &&
       primaryLive.every((t) => t.desiredStatus === 'RUNNING' && healthy(t));
@@ -237,7 +230,21 @@ export class Scheduler {
       primary.rolloutState = 'COMPLETED';
       primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
       primary.updatedAt = this.clock.now();
+      service.lastCompleted = { id: primary.id, taskDefinition: primary.taskDefinition };
       this.event(service, `(service ${service.name}) (deployment ${primary.id}) deployment completed.`);
+    }
+
+    // 4. Old deployments with nothing left are gone; a FAILED one stays visible while the
+    //    rollback that replaced it is in progress, so a watching client can see why.
+    const keep = service.deployments.filter(
+      (d, i) =>
+        i === 0 ||
+        live.some((t) => t.deploymentId === d.id) ||
+        (d.rolloutState === 'FAILED' && primary.rolloutState === 'IN_PROGRESS'),
+    );
+    if (keep.length !== service.deployments.length) {
+      for (const d of service.deployments) if (!keep.includes(d)) d.status = 'INACTIVE';
+      service.deployments = keep;
     }
     if (steady && !service.steady) this.event(service, `(service ${service.name}) has reached a steady state.`);
     service.steady = steady;
@@ -423,7 +430,8 @@ export class Scheduler {
         task.target = 'deregistered';
         this.buffer(service).deregistered.push(task);
       } else if (lb && wasTarget) {
-        await lb.deregister(task.id);
+        // The task died on its own (exit, failed start): out of the target group at once.
+        await lb.deregister(task.id, { immediate: true });
         task.target = 'deregistered';
       }
       if (task.lastStatus !== 'STOPPED') {
@@ -477,7 +485,8 @@ export class Scheduler {
     deployment.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
     this.event(service, `(service ${service.name}) (deployment ${deployment.id}) deployment failed: tasks failed to start.`);
     if (!breaker.rollback) return;
-    const target = service.deployments.find((d) => d !== deployment && d.rolloutState === 'COMPLETED');
+    // No completed deployment yet (the service's first one failed): nothing to roll back to.
+    const target = service.lastCompleted;
     if (!target) return;
     this.event(service, `(service ${service.name}) rolling back to deployment ${target.id}.`);
     this.newDeployment(service, target.taskDefinition, deployment.id);

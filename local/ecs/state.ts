@@ -92,6 +92,9 @@ export interface Service {
   healthCheckGracePeriodSeconds?: number;
   /** Fields of CreateService the emulator does not act on, echoed back as given. */
   extra: Record<string, unknown>;
+  /** The last deployment that COMPLETED: what a circuit-breaker rollback returns to, even once
+   *  that deployment has drained out of the `deployments` list. */
+  lastCompleted?: { id: string; taskDefinition: string };
   /** Whether the last reconcile found the service steady (to log "reached a steady state" once). */
   steady: boolean;
 }

@@ -2,7 +2,7 @@
  * The task-definition registry: families with numbered revisions, kept verbatim as registered
  * (ECS echoes back every field it was given), resolvable by family, family:revision or ARN.
  */
-import { errors, int, objList, paginate, requireStr, str, type AwsError } from './wire.js';
+import { errors, objList, paginate, requireStr, str, type AwsError } from './wire.js';
 import { taskDefinitionArn } from './ids.js';
 import type { ContainerDefinitionView, Store, Tag, TaskDefinition } from './state.js';
 import { readTags } from './tags.js';
@@ -106,7 +106,6 @@ export class TaskDefinitions {
       .filter((td) => td.status === status)
       .map((td) => td.arn);
     if (sort === 'DESC') all.reverse();
-    int(input, 'maxResults');
     const { page, nextToken } = paginate(all, input);
     return nextToken ? { taskDefinitionArns: page, nextToken } : { taskDefinitionArns: page };
   }

@@ -41,7 +41,7 @@ import { formatDuration } from '../duration.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { primaryDeployment, rolloutCounts, type FailureCause } from './assess-rollout.js';
-import { describeService, followRollout, type FollowDeps, type FollowStats, type FollowVerdict } from './follow-rollout.js';
+import { describeService, followRollout, newStoppedTasks, type FollowDeps, type FollowStats, type FollowVerdict } from './follow-rollout.js';
 import type { EcsSender } from './raw-json.js';
 import { describeTaskDefinition, registerTaskDefinition, tagResource } from './register-task-definition.js';
 import {
@@ -249,6 +249,9 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
     ),
   );
   const rollbackVerdict: FollowVerdict | undefined = rollback.follow?.verdict;
+  // Tasks that failed health checks drain before they stop; by now their reasons are known.
+  const stoppedTasks = [...follow.stoppedTasks, ...(await lateStoppedTasks(ecs, request.cluster, deploymentId, follow.stoppedTasks, logger))];
+  const why2 = stoppedReasons(stoppedTasks);
   let where2: string;
   let status: DeployStatus;
   let rolledBack = false;
@@ -265,15 +268,26 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
     status = 'failed';
   }
   logger.info(where2);
-  const result = finish(status, `${what}${why ? ` ${why}` : ''} ${where2}`, {
+  const result = finish(status, `${what}${why2 ? ` ${why2}` : ''} ${where2}`, {
     failure,
     rolledBack,
     rollbackDeploymentId: rollback.deploymentId,
     rollbackStartedAt,
-    stoppedTasks: follow.stoppedTasks,
+    stoppedTasks,
   });
   await recordOutcome(ecs, plan, result, logger);
   return result;
+}
+
+async function lateStoppedTasks(ecs: EcsSender, cluster: string, deploymentId: string, known: readonly StoppedTask[], logger: Logger): Promise<StoppedTask[]> {
+  try {
+    const late = await newStoppedTasks(ecs, cluster, deploymentId, new Set(known.map((t) => t.taskArn)));
+    for (const t of late) if (t.failed) logger.info(`  ${describeStoppedTask(t)}`);
+    return late;
+  } catch (error) {
+    logger.debug(`could not list the stopped tasks of ${deploymentId}: ${(error as Error).message}`);
+    return [];
+  }
 }
 
 async function requireService(ecs: EcsSender, cluster: string, name: string, stats: FollowStats): Promise<Service> {

@@ -89,7 +89,7 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
     const pollStarted = clock.now();
     try {
       service = await describeService(ecs, options.cluster, options.service, stats);
-      const freshStopped = await newStoppedTasks(ecs, options, seenStopped);
+      const freshStopped = await newStoppedTasks(ecs, options.cluster, options.deploymentId, seenStopped);
       interval = baseInterval;
 
       for (const event of options.events.take(service?.events)) logger.info(`  event: ${event.message ?? ''}`);
@@ -129,13 +129,17 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
   }
 }
 
-/** Stopped tasks of the deployment not reported yet (ECS starts service tasks with startedBy = deployment id). */
-async function newStoppedTasks(ecs: EcsSender, options: FollowRolloutOptions, seen: Set<string>): Promise<StoppedTask[]> {
-  const listed = await ecs.send(new ListTasksCommand({ cluster: options.cluster, startedBy: options.deploymentId, desiredStatus: 'STOPPED' }));
+/**
+ * Stopped tasks of the deployment not reported yet (ECS starts service tasks with startedBy = the
+ * deployment id). A task being stopped counts once ECS gave its reason, even while it still drains
+ * from the load balancer: that is when the failure is known.
+ */
+export async function newStoppedTasks(ecs: EcsSender, cluster: string, deploymentId: string, seen: Set<string>): Promise<StoppedTask[]> {
+  const listed = await ecs.send(new ListTasksCommand({ cluster, startedBy: deploymentId, desiredStatus: 'STOPPED' }));
   const fresh = (listed.taskArns ?? []).filter((arn) => !seen.has(arn));
   if (fresh.length === 0) return [];
-  const described = await ecs.send(new DescribeTasksCommand({ cluster: options.cluster, tasks: fresh.slice(0, 100) }));
-  const tasks = (described.tasks ?? []).filter((t) => t.lastStatus === 'STOPPED');
+  const described = await ecs.send(new DescribeTasksCommand({ cluster, tasks: fresh.slice(0, 100) }));
+  const tasks = (described.tasks ?? []).filter((t) => t.taskArn && !seen.has(t.taskArn) && (t.lastStatus === 'STOPPED' || Boolean(t.stoppedReason)));
   for (const t of tasks) if (t.taskArn) seen.add(t.taskArn);
   return tasks.map(toStoppedTask).sort((a, b) => (a.stoppedAt?.valueOf() ?? 0) - (b.stoppedAt?.valueOf() ?? 0));
 }

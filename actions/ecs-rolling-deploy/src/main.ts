@@ -45,7 +45,8 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   const token = inputs.optionalString('github-token');
   if (token) registerSecret(token);
   const environment = inputs.optionalString('github-environment');
-  resolveRegion();
+  const region = inputs.optionalString('aws-region');
+  resolveRegion(region);
 
   let taskDefinition: TaskDefinitionSource;
   if (kind === 'service') taskDefinition = { kind: 'service' };
@@ -86,7 +87,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   };
 
   const [{ deploy }, { ecsClient }] = await Promise.all([import('../../../shared/ecs/deploy.js'), import('../../../shared/aws-clients.js')]);
-  const ecs = await ecsClient();
+  const ecs = await ecsClient(region ? { region } : {});
   let record: DeploymentRecord | undefined;
   let result: DeployResult;
   try {

@@ -1,0 +1,115 @@
+/**
+ * Runs the local ECS emulator until interrupted.
+ *
+ *   npm run local-ecs -- [--mode simulated|docker] [--port 4599] [--time-scale 10]
+ *                        [--region us-east-1] [--account-id 000000000000]
+ *                        [--deregistration-delay-ms 5000] [--verbose]
+ *
+ * Prints the `export …` lines that point the AWS SDK (and the actions' bundles) at it on stdout,
+ * logs on stderr. The registry (for ECR and docker mode) comes from the local stack's environment
+ * (CTP_REGISTRY, CTP_REGISTRY_USER, CTP_REGISTRY_PASSWORD_FILE, see `bash local/stack.sh env`),
+ * or from --registry/--registry-user/--registry-password-file. SIGINT/SIGTERM stop it cleanly,
+ * removing every container and load balancer it started.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startLocalEcs, type RegistryConfig } from './index.js';
+
+const usage = `usage: local-ecs [--mode simulated|docker] [--port N] [--time-scale N] [--region R] [--account-id ID]
+                 [--deregistration-delay-ms N] [--registry HOST:PORT --registry-user U --registry-password-file F] [--verbose]`;
+
+function fail(message: string): never {
+  process.stderr.write(`local-ecs: ${message}\n${usage}\n`);
+  process.exit(2);
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        mode: { type: 'string', default: 'simulated' },
+        port: { type: 'string', default: '0' },
+        'time-scale': { type: 'string', default: '1' },
+        region: { type: 'string', default: 'us-east-1' },
+        'account-id': { type: 'string', default: '000000000000' },
+        'deregistration-delay-ms': { type: 'string' },
+        registry: { type: 'string' },
+        'registry-user': { type: 'string' },
+        'registry-password-file': { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+  } catch (e) {
+    fail((e as Error).message);
+  }
+})();
+
+if (values.help) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
+const mode = values.mode;
+if (mode !== 'simulated' && mode !== 'docker') fail(`--mode must be simulated or docker, not ${mode}`);
+const num = (name: string, value: string | undefined) => {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) fail(`--${name} must be a non-negative number`);
+  return n;
+};
+const port = num('port', values.port) ?? 0;
+const timeScale = num('time-scale', values['time-scale']) ?? 1;
+if (timeScale <= 0) fail('--time-scale must be positive');
+const deregistrationDelayMs = num('deregistration-delay-ms', values['deregistration-delay-ms']);
+
+function registryConfig(): RegistryConfig | undefined {
+  const host = values.registry ?? process.env.CTP_REGISTRY;
+  const username = values['registry-user'] ?? process.env.CTP_REGISTRY_USER;
+  const passwordFile = values['registry-password-file'] ?? process.env.CTP_REGISTRY_PASSWORD_FILE;
+  if (!host || !username || !passwordFile) return undefined;
+  try {
+    return { host, username, password: readFileSync(passwordFile, 'utf8').trim() };
+  } catch (e) {
+    fail(`cannot read the registry password file ${passwordFile}: ${(e as Error).message}`);
+  }
+}
+const registry = registryConfig();
+if (mode === 'docker' && !registry) {
+  fail('docker mode needs the registry: run `eval "$(CTP_STATE_DIR=… bash local/stack.sh env)"` first, or pass --registry*');
+}
+
+const ecs = await startLocalEcs({
+  mode,
+  port,
+  timeScale,
+  region: values.region,
+  accountId: values['account-id'],
+  ...(registry ? { registry } : {}),
+  ...(deregistrationDelayMs !== undefined ? { deregistrationDelayMs } : {}),
+  ...(values.verbose ? { log: (line: string) => process.stderr.write(`[local-ecs] ${line}\n`) } : {}),
+}).catch((e: unknown) => fail((e as Error).message));
+
+for (const [key, value] of Object.entries(ecs.env())) process.stdout.write(`export ${key}=${value}\n`);
+process.stderr.write(
+  `[local-ecs] ${mode} mode on ${ecs.endpoint} (time x${timeScale}${registry ? `, registry ${registry.host}` : ', no registry'}); Ctrl-C to stop\n`,
+);
+
+let stopping = false;
+const shutdown = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  process.stderr.write(`[local-ecs] ${signal}: stopping tasks and load balancers…\n`);
+  ecs.stop().then(
+    () => {
+      process.stderr.write('[local-ecs] stopped\n');
+      process.exit(0);
+    },
+    (e: unknown) => {
+      process.stderr.write(`[local-ecs] error while stopping: ${(e as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));

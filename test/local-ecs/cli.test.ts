@@ -1,0 +1,63 @@
+/**
+ * The CLI as engineers run it: prints the env to export, serves the SDK, keeps state, and exits
+ * cleanly on SIGTERM / SIGINT.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { CreateClusterCommand, DescribeClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const tsx = `${root}node_modules/.bin/tsx`;
+
+async function startCli(args: string[]) {
+  const child = spawn(tsx, ['local/ecs/cli.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const deadline = Date.now() + 30_000;
+  while (!stdout.includes('AWS_SECRET_ACCESS_KEY')) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`CLI did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const env = Object.fromEntries([...stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+  return { child, env, stderr: () => stderr };
+}
+
+describe('local-ecs CLI', () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`prints the env to export, serves the SDK and stops cleanly on ${signal}`, async () => {
+      const { child, env, stderr } = await startCli(['--mode', 'simulated', '--time-scale', '10']);
+      expect(Object.keys(env).sort()).toEqual(
+        ['AWS_ACCESS_KEY_ID', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_ECS', 'AWS_REGION', 'AWS_SECRET_ACCESS_KEY'].sort(),
+      );
+      expect(env.AWS_ENDPOINT_URL_ECS).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const client = new ECSClient({
+        endpoint: env.AWS_ENDPOINT_URL_ECS,
+        region: env.AWS_REGION,
+        credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '' },
+      });
+      await client.send(new CreateClusterCommand({ clusterName: 'from-cli' }));
+      const out = await client.send(new DescribeClustersCommand({ clusters: ['from-cli'] }));
+      expect(out.clusters?.[0]?.status).toBe('ACTIVE');
+      client.destroy();
+      const exited = once(child, 'exit');
+      child.kill(signal);
+      const [code] = await exited;
+      expect(code).toBe(0);
+      expect(stderr()).toContain(`${signal}: stopping`);
+      expect(stderr()).toContain('[local-ecs] stopped');
+    });
+  }
+
+  it('refuses bad flags with a usage message', async () => {
+    const child = spawn(tsx, ['local/ecs/cli.ts', '--mode', 'cloud'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--mode must be simulated or docker');
+  });
+});

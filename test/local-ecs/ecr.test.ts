@@ -1,0 +1,113 @@
+/**
+ * ECR conformance against the real local registry (local/stack.sh): the emulator hands out the
+ * registry's credentials and reads manifest digests over the registry's HTTP API v2. Images are
+ * pushed here through that same API (no Docker needed), under a unique repository name.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DescribeImagesCommand,
+  ECRServiceException,
+  GetAuthorizationTokenCommand,
+  ImageNotFoundException,
+  RepositoryNotFoundException,
+} from '@aws-sdk/client-ecr';
+import { localRegistry, withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
+
+const registry = localRegistry();
+const repo = `ctp-test/local-ecs-${randomBytes(4).toString('hex')}`;
+let env: LocalEcsEnv;
+const pushed: string[] = [];
+
+/** Deletes what this test pushed (the registry has deletes enabled) so the shared registry stays clean. */
+async function deletePushed(): Promise<void> {
+  if (!registry) return;
+  const auth = `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`;
+  for (const digest of pushed) {
+    await fetch(`http://${registry.host}/v2/${repo}/manifests/${digest}`, { method: 'DELETE', headers: { authorization: auth } });
+  }
+}
+
+async function pushImage(tag: string, content: string): Promise<string> {
+  if (!registry) throw new Error('no registry');
+  const auth = `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`;
+  const base = `http://${registry.host}/v2/${repo}`;
+  const upload = async (data: Buffer) => {
+    const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
+    const start = await fetch(`${base}/blobs/uploads/`, { method: 'POST', headers: { authorization: auth } });
+    expect(start.status).toBe(202);
+    const location = new URL(start.headers.get('location') ?? '', `http://${registry.host}`);
+    location.searchParams.set('digest', digest);
+    const put = await fetch(location, { method: 'PUT', headers: { authorization: auth, 'content-type': 'application/octet-stream' }, body: data });
+    expect(put.status).toBe(201);
+    return { digest, size: data.length };
+  };
+  const layer = await upload(Buffer.from(content));
+  const config = await upload(Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [layer.digest] } })));
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: { mediaType: 'application/vnd.docker.container.image.v1+json', ...config },
+    layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', ...layer }],
+  });
+  const res = await fetch(`${base}/manifests/${tag}`, {
+    method: 'PUT',
+    headers: { authorization: auth, 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' },
+    body: manifest,
+  });
+  expect(res.status).toBe(201);
+  const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
+  pushed.push(digest);
+  return digest;
+}
+
+describe.skipIf(!registry)('ECR against the local registry', () => {
+  beforeAll(async () => {
+    env = await withLocalEcs({ registry, accountId: '123456789012' });
+  });
+  afterAll(async () => {
+    await deletePushed();
+    await env?.stop();
+  });
+
+  it('GetAuthorizationToken hands out base64 user:password for the local registry', async () => {
+    const out = await env.ecr.send(new GetAuthorizationTokenCommand({}));
+    const data = out.authorizationData?.[0];
+    expect(data?.proxyEndpoint).toBe(`http://${registry?.host}`);
+    expect(Buffer.from(data?.authorizationToken ?? '', 'base64').toString()).toBe(`${registry?.username}:${registry?.password}`);
+    expect(data?.expiresAt).toBeInstanceOf(Date);
+    expect((data?.expiresAt?.getTime() ?? 0) - Date.now()).toBeGreaterThan(11 * 3600 * 1000);
+    // The token really opens the registry.
+    const res = await fetch(`http://${registry?.host}/v2/`, { headers: { authorization: `Basic ${data?.authorizationToken}` } });
+    expect(res.status).toBe(200);
+  });
+
+  it('DescribeImages returns the manifest digest of a tag, and every tag without imageIds', async () => {
+    const one = await pushImage('v1', 'one');
+    const two = await pushImage('v2', 'two');
+    expect(one).not.toBe(two);
+    const out = await env.ecr.send(new DescribeImagesCommand({ repositoryName: repo, imageIds: [{ imageTag: 'v2' }] }));
+    expect(out.imageDetails).toHaveLength(1);
+    expect(out.imageDetails?.[0]).toMatchObject({ repositoryName: repo, registryId: '123456789012', imageDigest: two, imageTags: ['v2'] });
+    expect(out.imageDetails?.[0]?.imageSizeInBytes).toBeGreaterThan(0);
+    const byDigest = await env.ecr.send(new DescribeImagesCommand({ repositoryName: repo, imageIds: [{ imageDigest: one }] }));
+    expect(byDigest.imageDetails?.[0]?.imageDigest).toBe(one);
+    const all = await env.ecr.send(new DescribeImagesCommand({ repositoryName: repo }));
+    expect(all.imageDetails?.map((d) => [d.imageTags, d.imageDigest])).toEqual([
+      [['v1'], one],
+      [['v2'], two],
+    ]);
+  });
+
+  it('answers ImageNotFoundException and RepositoryNotFoundException as ECR does', async () => {
+    const missingTag = await env.ecr.send(new DescribeImagesCommand({ repositoryName: repo, imageIds: [{ imageTag: 'nope' }] })).catch((e: unknown) => e);
+    expect(missingTag).toBeInstanceOf(ImageNotFoundException);
+    expect((missingTag as Error).message).toBe(
+      `The image with imageId {imageDigest:'null', imageTag:'nope'} does not exist within the repository with name '${repo}' in the registry with id '123456789012'`,
+    );
+    const missingRepo = await env.ecr.send(new DescribeImagesCommand({ repositoryName: `${repo}-absent`, imageIds: [{ imageTag: 'v1' }] })).catch((e: unknown) => e);
+    expect(missingRepo).toBeInstanceOf(RepositoryNotFoundException);
+    expect(missingRepo).toBeInstanceOf(ECRServiceException);
+    expect((missingRepo as Error).message).toBe(`The repository with name '${repo}-absent' does not exist in the registry with id '123456789012'`);
+  });
+});
