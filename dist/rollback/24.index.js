@@ -70,7 +70,8 @@ function assessRollout(service, deploymentId, options) {
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   describeService: () => (/* binding */ describeService),
-  h4: () => (/* binding */ followRollout)
+  h4: () => (/* binding */ followRollout),
+  Ql: () => (/* binding */ newStoppedTasks)
 });
 
 // UNUSED EXPORTS: DEFAULT_POLL_INTERVAL_MS, isThrottling
@@ -159,7 +160,7 @@ async function followRollout(options, deps) {
         const pollStarted = clock.now();
         try {
             service = await describeService(ecs, options.cluster, options.service, stats);
-            const freshStopped = await newStoppedTasks(ecs, options, seenStopped);
+            const freshStopped = await newStoppedTasks(ecs, options.cluster, options.deploymentId, seenStopped);
             interval = baseInterval;
             for (const event of options.events.take(service?.events))
                 logger.info(`  event: ${event.message ?? ''}`);
@@ -201,14 +202,18 @@ async function followRollout(options, deps) {
         await clock.sleep(Math.min(remaining, Math.max(0, pollStarted + interval - clock.now())), signal);
     }
 }
-/** Stopped tasks of the deployment not reported yet (ECS starts service tasks with startedBy = deployment id). */
-async function newStoppedTasks(ecs, options, seen) {
-    const listed = await ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ cluster: options.cluster, startedBy: options.deploymentId, desiredStatus: 'STOPPED' }));
+/**
+ * Stopped tasks of the deployment not reported yet (ECS starts service tasks with startedBy = the
+ * deployment id). A task being stopped counts once ECS gave its reason, even while it still drains
+ * from the load balancer: that is when the failure is known.
+ */
+async function newStoppedTasks(ecs, cluster, deploymentId, seen) {
+    const listed = await ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ cluster, startedBy: deploymentId, desiredStatus: 'STOPPED' }));
     const fresh = (listed.taskArns ?? []).filter((arn) => !seen.has(arn));
     if (fresh.length === 0)
         return [];
-    const described = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: options.cluster, tasks: fresh.slice(0, 100) }));
-    const tasks = (described.tasks ?? []).filter((t) => t.lastStatus === 'STOPPED');
+    const described = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: fresh.slice(0, 100) }));
+    const tasks = (described.tasks ?? []).filter((t) => t.taskArn && !seen.has(t.taskArn) && (t.lastStatus === 'STOPPED' || Boolean(t.stoppedReason)));
     for (const t of tasks)
         if (t.taskArn)
             seen.add(t.taskArn);

@@ -112,6 +112,19 @@ describe('rollback after a history of releases', () => {
     expect(await snapshot(s)).toEqual(before);
   });
 
+  it('previous when GitHub cannot be read (a bad token): warns and falls back to the ECS revision tags', async () => {
+    const r = await runAction('rollback', {
+      inputs: { cluster: s.cluster, service: s.service, 'github-token': 'ghs_revokedtoken789', 'github-environment': ENVIRONMENT, 'dry-run': 'true', reason: 'GitHub is down' },
+      env: f.local.env(),
+      github: { ...github, apiUrl: gh.url, eventName: 'workflow_dispatch', actor: 'alice' },
+      timeoutMs: 60_000,
+    });
+    expect(r.exitCode, r.log).toBe(0);
+    expect(r.outputs).toMatchObject({ to: arn(s, 2), source: 'ecs-tags' });
+    expect(r.annotations.some((a) => a.level === 'warning' && /Could not read the GitHub deployments of 'production' \(Bad credentials/.test(a.message))).toBe(true);
+    expect(r.log).not.toContain('ghs_revokedtoken789');
+  });
+
   it.each([
     ['a revision number', '2', 'revision 2'],
     ['a task-definition ARN', 'ARN', 'the ARN'],

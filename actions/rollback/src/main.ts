@@ -48,7 +48,8 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   const token = inputs.optionalString('github-token');
   if (token) registerSecret(token);
   const environment = inputs.optionalString('github-environment') ?? service.slice(service.lastIndexOf('/') + 1);
-  resolveRegion();
+  const region = inputs.optionalString('aws-region');
+  resolveRegion(region);
 
   const actor = env.GITHUB_TRIGGERING_ACTOR || env.GITHUB_ACTOR || 'unknown';
   const requestedBy = `${actor}${env.GITHUB_EVENT_NAME ? ` (${env.GITHUB_EVENT_NAME}${env.GITHUB_RUN_ID ? `, run ${env.GITHUB_RUN_ID}` : ''})` : ''}`;
@@ -64,7 +65,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     import('../../../shared/rollback/pick-rollback-target.js'),
     import('../../../shared/rollback/rollback-plan.js'),
   ]);
-  const ecs = await ecsClient();
+  const ecs = await ecsClient(region ? { region } : {});
   const target = await logger.group(`Choosing the target (to: ${toText})`, () =>
     pickRollbackTarget(
       { cluster, service, to, toText, github: token ? { token, apiUrl, repository, environment } : undefined },
