@@ -53,7 +53,7 @@ function deploySummaryHtml(result, record) {
         images,
         stopped ? `<p><b>Failed tasks of ${(0,_task_definition_source_js__WEBPACK_IMPORTED_MODULE_2__.revisionName)(result.taskDefinitionArn)}</b></p>\n${stopped}` : '',
         (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .details */ .zH)(`Timeline (${result.timeline.entries.length} steps, ${result.stats.describeServicesCalls} DescribeServices calls)`, timeline),
-        result.status === 'succeeded' ? '' : (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .codeBlock */ .DV)(result.message),
+        result.status === 'succeeded' ? '' : (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__.codeBlock)(result.message),
     ].join('');
 }
 async function writeDeploySummary(heading, result, record) {
@@ -109,8 +109,8 @@ function revisionNumber(arnOrRef) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   DV: () => (/* binding */ codeBlock),
 /* harmony export */   I$: () => (/* binding */ htmlTable),
+/* harmony export */   codeBlock: () => (/* binding */ codeBlock),
 /* harmony export */   writeSummary: () => (/* binding */ writeSummary),
 /* harmony export */   z2: () => (/* binding */ keyValueTable),
 /* harmony export */   zH: () => (/* binding */ details)

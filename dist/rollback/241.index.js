@@ -113,8 +113,8 @@ function planSummaryHtml(plan) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   DV: () => (/* binding */ codeBlock),
 /* harmony export */   I$: () => (/* binding */ htmlTable),
+/* harmony export */   codeBlock: () => (/* binding */ codeBlock),
 /* harmony export */   writeSummary: () => (/* binding */ writeSummary),
 /* harmony export */   z2: () => (/* binding */ keyValueTable),
 /* harmony export */   zH: () => (/* binding */ details)

@@ -144,6 +144,8 @@ describe('rollback after a history of releases', () => {
     const r = await rollback(s, { to: '4', reason: 'oops' });
     expectNothingStarted(r, startedAt);
     expect(errorOf(r)).toContain(`Refusing to roll back ${s.service} to ${s.family}:4: the service already runs it`);
+    expect(r.summary).toContain('Rollback refused');
+    expect(r.summary).toContain('Nothing was changed.');
   });
 
   it('refuses a target of another family', async () => {
@@ -250,6 +252,7 @@ describe('a rollback whose target itself fails', () => {
     expect(record?.payload).toMatchObject({ kind: 'rollback', from: arn(s, 2), to: arn(s, 1) });
     expect(record?.statuses.map((st) => st.state)).toEqual(['failure', 'in_progress']);
     expect(r.summary).toContain('❌ failed');
+    expect(r.summary).toContain(`Not rolled forward to ${s.family}:2`);
   });
 });
 

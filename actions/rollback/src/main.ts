@@ -71,12 +71,14 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
       { cluster, service, to, toText, github: token ? { token, apiUrl, repository, environment } : undefined },
       { ecs, logger },
     ),
-  ).catch((error: unknown) => {
+  ).catch(async (error: unknown) => {
+    if (!(error instanceof UserError)) throw error;
     // A refusal also names what `to` accepts when the input itself was the problem.
-    if (error instanceof UserError && /^Input 'to'/.test(error.message) && !error.message.includes('expected')) {
-      throw new UserError(`${error.message} Expected ${TO_EXPECTED}.`);
-    }
-    throw error;
+    const refusal = /^Input 'to'/.test(error.message) && !error.message.includes('expected') ? new UserError(`${error.message} Expected ${TO_EXPECTED}.`) : error;
+    // The run's summary page says why nothing happened, not only the annotation.
+    const { writeSummary, codeBlock } = await import('../../../shared/summary.js');
+    await writeSummary(`Rollback refused: ${cluster}/${service}`, `<p>Nothing was changed.</p>\n`, codeBlock(refusal.message));
+    throw refusal;
   });
   const from = target.current.arn;
   const toArn = target.target.arn;
@@ -190,7 +192,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     message = `Rollback of ${cluster}/${service} to ${revisionName(toArn)} FAILED. ${what} Not rolled forward to ${revisionName(from)}: ECS keeps the service as it is${await serviceState(ecs, cluster, service, revisionName)}. Look at the failed tasks above, then fix forward or roll back to another revision with 'to'.`;
   }
   await record?.setStatus(RECORD_STATE[result.status], message);
-  await writeDeploySummary(`Rollback rollout: ${cluster}/${service}`, result, record);
+  await writeDeploySummary(`Rollback rollout: ${cluster}/${service}`, { ...result, message }, record);
   if (status === 'failed') throw new UserError(message);
   logger.info(status === 'succeeded' ? `Rolled back: ${cluster}/${service} runs ${revisionName(toArn)} again (was ${revisionName(from)}).` : message);
 }
