@@ -256,6 +256,43 @@ describe('a rollback whose target itself fails', () => {
   });
 });
 
+describe('a rollback that is not followed to the end', () => {
+  it('wait: false stops once the service is updated (status started, record in_progress)', async () => {
+    const s = await steadyService(f, { image: 'acme/nowait:1' });
+    expect((await deployRelease(s, 'acme/nowait:2', SHA.v2)).outputs.status).toBe('succeeded');
+    const r = await rollback(s, { to: '1', reason: 'quick', wait: 'false' });
+    expect(r.exitCode, r.log).toBe(0);
+    expect(r.outputs).toMatchObject({ from: arn(s, 2), to: arn(s, 1), status: 'started' });
+    expect((await describe1(f, s.cluster, s.service)).deployments?.[0]?.taskDefinition).toBe(arn(s, 1));
+    const [record] = gh.deployments('acme/payments-api').filter((d) => (d.payload as { service?: string }).service === s.service);
+    expect(record?.statuses.map((st) => st.state)).toEqual(['in_progress']);
+    await waitForSteady(f, s.cluster, s.service);
+  });
+
+  it('a cancelled job leaves ECS rolling back (never forward) and records an error', async () => {
+    const s = await steadyService(f, { image: 'acme/cancel:1' });
+    expect((await deployRelease(s, 'acme/cancel:2', SHA.v2)).outputs.status).toBe('succeeded');
+    // Slow to start, so the job is cancelled mid-rollout.
+    f.local.simulate('acme/cancel:1', { startMs: 40_000, healthyAfterMs: 500 });
+    const startedAt = Date.now();
+    const r = await runAction('rollback', {
+      inputs: { cluster: s.cluster, service: s.service, to: '1', reason: 'cancel me', 'github-token': TOKEN, 'github-environment': ENVIRONMENT },
+      env: f.local.env(),
+      github: { ...github, apiUrl: gh.url, eventName: 'workflow_dispatch', actor: 'alice' },
+      cancel: { whenLogMatches: /Service updated to/, signal: 'SIGTERM' },
+      timeoutMs: 60_000,
+    });
+    expect(r.exitCode, r.log).not.toBe(0);
+    expect(r.outputs.status).toBe('cancelled');
+    expect(errorOf(r)).toContain(`was cancelled while ECS rolled it out`);
+    expect(errorOf(r)).toContain(`nothing was rolled forward to ${s.family}:2`);
+    expect(f.calls.filter((c) => c.operation === 'UpdateService' && c.at >= startedAt)).toHaveLength(1);
+    expect((await describe1(f, s.cluster, s.service)).deployments?.[0]?.taskDefinition).toBe(arn(s, 1));
+    const [record] = gh.deployments('acme/payments-api').filter((d) => (d.payload as { service?: string }).service === s.service);
+    expect(record?.statuses.map((st) => st.state)).toEqual(['error', 'in_progress']);
+  });
+});
+
 describe('a service with no release history', () => {
   it('previous: refuses, saying what was searched', async () => {
     const s = await steadyService(f, { image: 'acme/fresh:1' });

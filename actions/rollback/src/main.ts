@@ -10,12 +10,12 @@ import type { EcsSender } from '../../../shared/ecs/raw-json.js';
 import type { DeploymentRecord, DeploymentState } from '../../../shared/github-deployments.js';
 
 /** The rollback's own outcome; a rollback never rolls "forward", so there is no `rolled-back`. */
-const STATUS: Record<DeployResult['status'], 'succeeded' | 'failed' | 'started'> = {
+const STATUS: Record<DeployResult['status'], 'succeeded' | 'failed' | 'started' | 'cancelled'> = {
   succeeded: 'succeeded',
   started: 'started',
   'rolled-back': 'failed',
   failed: 'failed',
-  cancelled: 'failed',
+  cancelled: 'cancelled',
 };
 const RECORD_STATE: Record<DeployResult['status'], DeploymentState> = {
   succeeded: 'success',
@@ -187,13 +187,16 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   const status = STATUS[result.status];
   core.setOutput('status', status);
   let message = result.message;
-  if (status === 'failed') {
+  if (status === 'cancelled') {
+    message = `Rollback of ${cluster}/${service} to ${revisionName(toArn)} was cancelled while ECS rolled it out (deployment ${result.deploymentId ?? '?'}). ECS carries on with that deployment; nothing was rolled forward to ${revisionName(from)}${await serviceState(ecs, cluster, service, revisionName)}.`;
+  } else if (status === 'failed') {
     const what = result.message.replace(/ Not rolled back \(rollback-on-failure is off\); ECS keeps the service as it is\./, '');
     message = `Rollback of ${cluster}/${service} to ${revisionName(toArn)} FAILED. ${what} Not rolled forward to ${revisionName(from)}: ECS keeps the service as it is${await serviceState(ecs, cluster, service, revisionName)}. Look at the failed tasks above, then fix forward or roll back to another revision with 'to'.`;
   }
-  await record?.setStatus(RECORD_STATE[result.status], message);
+  // `started` already is the record's in_progress status, set when the service was updated.
+  if (result.status !== 'started') await record?.setStatus(RECORD_STATE[result.status], message);
   await writeDeploySummary(`Rollback rollout: ${cluster}/${service}`, { ...result, message }, record);
-  if (status === 'failed') throw new UserError(message);
+  if (status === 'failed' || status === 'cancelled') throw new UserError(message);
   logger.info(status === 'succeeded' ? `Rolled back: ${cluster}/${service} runs ${revisionName(toArn)} again (was ${revisionName(from)}).` : message);
 }
 
