@@ -175,6 +175,27 @@ describe('rollback after a history of releases', () => {
     expect(errorOf(r)).toMatch(/Input 'to' has an invalid value "v9\.9\.9": expected an image tag, reference or digest recorded on a revision of family '.*', but none of its 4 newest ACTIVE and 1 INACTIVE revisions matches/);
   });
 
+  it.each([
+    [{ to: 'arn:aws:ecs:us-east-1:123456789012:service/c/s' }, /Input 'to' has an invalid value "arn:aws:ecs:us-east-1:123456789012:service\/c\/s": expected a task-definition ARN/],
+    [{ to: 'two words' }, /Input 'to' has an invalid value "two words": expected `previous`, a revision number/],
+    [{ timeout: 'soon' }, /Input 'timeout' has an invalid value "soon"/],
+    [{ 'max-failed-tasks': '0' }, /Input 'max-failed-tasks' has an invalid value "0"/],
+    [{ 'dry-run': 'maybe' }, /Input 'dry-run' has an invalid value "maybe"/],
+  ])('refuses bad input %j before calling AWS', async (inputs, message) => {
+    const startedAt = Date.now();
+    const r = await rollback(s, { reason: 'bad input', ...inputs });
+    expect(r.exitCode, r.log).toBe(1);
+    expect(errorOf(r)).toMatch(message);
+    expect(f.calls.filter((c) => c.at >= startedAt)).toEqual([]);
+  });
+
+  it('an automated rollback (not workflow_dispatch) may omit the reason: the workflow and event are recorded', async () => {
+    const r = await rollback(s, { 'dry-run': 'true' }, { eventName: 'repository_dispatch' });
+    expect(r.exitCode, r.log).toBe(0);
+    expect(r.log).toContain(`Reason:       automated rollback by workflow 'rollback' (repository_dispatch)`);
+    expect(r.log).toContain('Requested by: alice (repository_dispatch, run 9001)');
+  });
+
   it('refuses a manual rollback without a reason before calling AWS', async () => {
     const startedAt = Date.now();
     const r = await rollback(s, {});
