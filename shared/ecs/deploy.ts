@@ -211,7 +211,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   }
 
   // 5. Failure: say what and why, then roll back.
-  const what = failureHeadline(verdict, plan.taskDefinitionArn, where);
+  const what = failureHeadline(verdict, plan.taskDefinitionArn, where, request.timeoutMs);
   const why = stoppedReasons(follow.stoppedTasks);
   timeline.add(`rollout failed: ${verdict.reason}`);
   // The step's failure message repeats this with the outcome of the rollback: one error annotation, not two.
@@ -351,21 +351,16 @@ async function resolveRevision(request: DeployRequest, current: string | undefin
   const previous = current;
   let base: TaskDefinitionDocument;
   let baseArn: string | undefined;
-  let beforeImages: ContainerImage[] = [];
-  if (previous) {
-    try {
-      beforeImages = containerImages((await describeTaskDefinition(ecs, previous)).document);
-    } catch {
-      beforeImages = [];
-    }
-  }
   const source = request.taskDefinition;
+  const ref = source.kind === 'existing' ? source.ref : source.kind === 'service' ? current : undefined;
+  // The running revision, for the before/after images (and as the base when deploying from it).
+  const running = previous ? await describeTaskDefinition(ecs, previous).catch(() => undefined) : undefined;
+  const beforeImages: ContainerImage[] = running ? containerImages(running.document) : [];
   if (source.kind === 'document') {
     base = registrableTaskDefinition(source.document, source.source);
   } else {
-    const ref = source.kind === 'existing' ? source.ref : current;
     if (!ref) throw new UserError(`The service has no task definition to start from; give one in 'task-definition'.`);
-    const described = await describeTaskDefinition(ecs, ref);
+    const described = running && ref === previous ? running : await describeTaskDefinition(ecs, ref);
     base = described.document;
     baseArn = described.arn;
     if (described.status !== 'ACTIVE') logger.warning(`${revisionName(described.arn)} is ${described.status}; ECS may refuse to deploy it.`);
@@ -388,7 +383,7 @@ async function resolveRevision(request: DeployRequest, current: string | undefin
   return { taskDefinitionArn: arn, previousTaskDefinitionArn: previous, registered: true, before: beforeImages, after: rendered.after };
 }
 
-function failureHeadline(verdict: Exclude<FollowVerdict, { state: 'in-progress' } | { state: 'completed' }>, arn: string, where: string): string {
+function failureHeadline(verdict: Exclude<FollowVerdict, { state: 'completed' }>, arn: string, where: string, timeoutMs: number): string {
   const rev = revisionName(arn);
   switch (verdict.cause) {
     case 'failed-tasks':
@@ -400,7 +395,7 @@ function failureHeadline(verdict: Exclude<FollowVerdict, { state: 'in-progress' 
     case 'superseded':
       return `Deploy of ${rev} to ${where} failed: ${verdict.reason}.`;
     case 'timed-out':
-      return `Deploy of ${rev} to ${where} timed out: ${verdict.reason}.`;
+      return `Deploy of ${rev} to ${where} timed out: not COMPLETED within the ${formatDuration(timeoutMs)} timeout.`;
     case 'cancelled':
       return `Deploy of ${rev} to ${where} was cancelled.`;
   }

@@ -22,6 +22,7 @@ import type { Timeline } from './timeline.js';
 
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 const MAX_THROTTLED_INTERVAL_MS = 30_000;
+const MAX_TASK_WARNINGS = 5;
 
 export interface FollowRolloutOptions {
   cluster: string;
@@ -96,17 +97,23 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
       for (const task of freshStopped) {
         stoppedTasks.push(task);
         const line = describeStoppedTask(task);
-        if (task.failed) {
+        // A warning each for the first few (they explain the failure); a crash loop of a large
+        // service would otherwise bury the log's annotations.
+        if (task.failed && stoppedTasks.filter((t) => t.failed).length <= MAX_TASK_WARNINGS) {
           logger.warning(`${labels.revision}: ${line}`);
           timeline.add(`${labels.revision}: ${line}`);
         } else {
           logger.info(`  ${line}`);
+          if (task.failed) timeline.add(`${labels.revision}: ${line}`);
         }
       }
       const observedFailures = stoppedTasks.filter((t) => t.failed).length;
       const counts = rolloutCounts(service, options.deploymentId, observedFailures);
       const line = progress.update(counts, labels, timeline.elapsed());
-      if (line) logger.info(line);
+      if (line) {
+        logger.info(line);
+        timeline.add(line.replace(/^\[[^\]]*\] /, ''));
+      }
 
       const verdict = assessRollout(service, options.deploymentId, {
         maxFailedTasks: options.maxFailedTasks,

@@ -245,6 +245,28 @@ describe('ecs-rolling-deploy', () => {
     expect(await revisions(target.family)).toEqual(before);
   });
 
+  it('with wait-for-in-progress waits for the other deployment, then deploys', async () => {
+    const target = await steadyService(f, { image: 'acme/queue:1' });
+    f.local.simulate('acme/queue:2', { startMs: 6_000 });
+    const other = await f.ecs.send(new RegisterTaskDefinitionCommand({ family: target.family, containerDefinitions: [{ name: 'app', image: 'acme/queue:2' }] }));
+    await f.ecs.send(new UpdateServiceCommand({ cluster: target.cluster, service: target.service, taskDefinition: other.taskDefinition!.taskDefinitionArn! }));
+    const result = await deployAction(f, target, { 'container-images': 'app=acme/queue:3', 'wait-for-in-progress': 'true' });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.log).toMatch(/Waiting for deployment ecs-svc\/\d+ of \S+:2/);
+    // The revision it started from is the one the other deployment brought: :2, not :1.
+    expect(result.outputs['previous-task-definition-arn']).toBe(other.taskDefinition!.taskDefinitionArn);
+    expect(result.outputs['task-definition-arn']).toMatch(/:3$/);
+  });
+
+  it('with wait: false stops after the update and says so', async () => {
+    const target = await steadyService(f, { image: 'acme/nowait:1' });
+    const result = await deployAction(f, target, { 'container-images': 'app=acme/nowait:2', wait: 'false' });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs.status).toBe('started');
+    expect(result.log).toMatch(/not followed: wait is false/);
+    await waitForSteady(f, target.cluster, target.service);
+  });
+
   it('fails on an unknown container before anything is registered', async () => {
     const target = await steadyService(f, { image: 'acme/names:1', sidecar: true });
     const before = await revisions(target.family);
