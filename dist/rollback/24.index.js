@@ -134,6 +134,7 @@ var task_definition_source = __webpack_require__(5513);
 
 const DEFAULT_POLL_INTERVAL_MS = 2_000;
 const MAX_THROTTLED_INTERVAL_MS = 30_000;
+const MAX_TASK_WARNINGS = 5;
 async function describeService(ecs, cluster, service, stats) {
     if (stats)
         stats.describeServicesCalls++;
@@ -167,19 +168,25 @@ async function followRollout(options, deps) {
             for (const task of freshStopped) {
                 stoppedTasks.push(task);
                 const line = (0,stopped_task/* describeStoppedTask */.u)(task);
-                if (task.failed) {
+                // A warning each for the first few (they explain the failure); a crash loop of a large
+                // service would otherwise bury the log's annotations.
+                if (task.failed && stoppedTasks.filter((t) => t.failed).length <= MAX_TASK_WARNINGS) {
                     logger.warning(`${labels.revision}: ${line}`);
                     timeline.add(`${labels.revision}: ${line}`);
                 }
                 else {
                     logger.info(`  ${line}`);
+                    if (task.failed)
+                        timeline.add(`${labels.revision}: ${line}`);
                 }
             }
             const observedFailures = stoppedTasks.filter((t) => t.failed).length;
             const counts = (0,assess_rollout/* rolloutCounts */.W$)(service, options.deploymentId, observedFailures);
             const line = progress.update(counts, labels, timeline.elapsed());
-            if (line)
+            if (line) {
                 logger.info(line);
+                timeline.add(line.replace(/^\[[^\]]*\] /, ''));
+            }
             const verdict = (0,assess_rollout/* assessRollout */.cH)(service, options.deploymentId, {
                 maxFailedTasks: options.maxFailedTasks,
                 observedFailures,

@@ -354,7 +354,7 @@ async function deploy(request, deps) {
         return result;
     }
     // 5. Failure: say what and why, then roll back.
-    const what = failureHeadline(verdict, plan.taskDefinitionArn, where);
+    const what = failureHeadline(verdict, plan.taskDefinitionArn, where, request.timeoutMs);
     const why = stoppedReasons(follow.stoppedTasks);
     timeline.add(`rollout failed: ${verdict.reason}`);
     // The step's failure message repeats this with the outcome of the rollback: one error annotation, not two.
@@ -482,24 +482,18 @@ async function resolveRevision(request, current, ecs, logger) {
     const previous = current;
     let base;
     let baseArn;
-    let beforeImages = [];
-    if (previous) {
-        try {
-            beforeImages = (0,render_task_definition/* containerImages */._Z)((await (0,register_task_definition.describeTaskDefinition)(ecs, previous)).document);
-        }
-        catch {
-            beforeImages = [];
-        }
-    }
     const source = request.taskDefinition;
+    const ref = source.kind === 'existing' ? source.ref : source.kind === 'service' ? current : undefined;
+    // The running revision, for the before/after images (and as the base when deploying from it).
+    const running = previous ? await (0,register_task_definition.describeTaskDefinition)(ecs, previous).catch(() => undefined) : undefined;
+    const beforeImages = running ? (0,render_task_definition/* containerImages */._Z)(running.document) : [];
     if (source.kind === 'document') {
         base = (0,render_task_definition/* registrableTaskDefinition */.xH)(source.document, source.source);
     }
     else {
-        const ref = source.kind === 'existing' ? source.ref : current;
         if (!ref)
             throw new errors/* UserError */.yo(`The service has no task definition to start from; give one in 'task-definition'.`);
-        const described = await (0,register_task_definition.describeTaskDefinition)(ecs, ref);
+        const described = running && ref === previous ? running : await (0,register_task_definition.describeTaskDefinition)(ecs, ref);
         base = described.document;
         baseArn = described.arn;
         if (described.status !== 'ACTIVE')
@@ -522,7 +516,7 @@ async function resolveRevision(request, current, ecs, logger) {
     logger.info(`Registered ${(0,task_definition_source.revisionName)(arn)}.`);
     return { taskDefinitionArn: arn, previousTaskDefinitionArn: previous, registered: true, before: beforeImages, after: rendered.after };
 }
-function failureHeadline(verdict, arn, where) {
+function failureHeadline(verdict, arn, where, timeoutMs) {
     const rev = (0,task_definition_source.revisionName)(arn);
     switch (verdict.cause) {
         case 'failed-tasks':
@@ -534,7 +528,7 @@ function failureHeadline(verdict, arn, where) {
         case 'superseded':
             return `Deploy of ${rev} to ${where} failed: ${verdict.reason}.`;
         case 'timed-out':
-            return `Deploy of ${rev} to ${where} timed out: ${verdict.reason}.`;
+            return `Deploy of ${rev} to ${where} timed out: not COMPLETED within the ${(0,duration/* formatDuration */.a)(timeoutMs)} timeout.`;
         case 'cancelled':
             return `Deploy of ${rev} to ${where} was cancelled.`;
     }
@@ -638,6 +632,7 @@ var task_definition_source = __webpack_require__(5513);
 
 const DEFAULT_POLL_INTERVAL_MS = 2_000;
 const MAX_THROTTLED_INTERVAL_MS = 30_000;
+const MAX_TASK_WARNINGS = 5;
 async function describeService(ecs, cluster, service, stats) {
     if (stats)
         stats.describeServicesCalls++;
@@ -671,19 +666,25 @@ async function followRollout(options, deps) {
             for (const task of freshStopped) {
                 stoppedTasks.push(task);
                 const line = (0,stopped_task/* describeStoppedTask */.u)(task);
-                if (task.failed) {
+                // A warning each for the first few (they explain the failure); a crash loop of a large
+                // service would otherwise bury the log's annotations.
+                if (task.failed && stoppedTasks.filter((t) => t.failed).length <= MAX_TASK_WARNINGS) {
                     logger.warning(`${labels.revision}: ${line}`);
                     timeline.add(`${labels.revision}: ${line}`);
                 }
                 else {
                     logger.info(`  ${line}`);
+                    if (task.failed)
+                        timeline.add(`${labels.revision}: ${line}`);
                 }
             }
             const observedFailures = stoppedTasks.filter((t) => t.failed).length;
             const counts = (0,assess_rollout/* rolloutCounts */.W$)(service, options.deploymentId, observedFailures);
             const line = progress.update(counts, labels, timeline.elapsed());
-            if (line)
+            if (line) {
                 logger.info(line);
+                timeline.add(line.replace(/^\[[^\]]*\] /, ''));
+            }
             const verdict = (0,assess_rollout/* assessRollout */.cH)(service, options.deploymentId, {
                 maxFailedTasks: options.maxFailedTasks,
                 observedFailures,
