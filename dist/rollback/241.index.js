@@ -60,11 +60,8 @@ __webpack_require__.r(__webpack_exports__);
  */
 
 
-const SOURCE_TEXT = {
-    'github-deployments': 'GitHub deployments',
-    'ecs-tags': 'ECS revision tags',
-    explicit: 'named in `to`',
-};
+/** `GitHub deployment #12 of 'production' (…) [source: github-deployments]`: the record, and the output's word for it. */
+const chosenFromText = (t) => `${t.chosenFrom} [source: ${t.source}]`;
 /** One row per container: what runs now → what the rollback runs. */
 function imageRows(plan) {
     const { current, target } = plan.target;
@@ -76,13 +73,13 @@ function imageRows(plan) {
     });
 }
 function planLines(plan) {
-    const { current, target, source, chosenFrom, skipped } = plan.target;
+    const { current, target, skipped } = plan.target;
     return [
         `Service:      ${plan.cluster}/${plan.service}`,
         `Now running:  ${(0,_ecs_task_definition_source_js__WEBPACK_IMPORTED_MODULE_1__.revisionName)(current.arn)}`,
         `Roll back to: ${(0,_ecs_task_definition_source_js__WEBPACK_IMPORTED_MODULE_1__.revisionName)(target.arn)}${target.registeredAt ? ` (registered ${target.registeredAt.toISOString()})` : ''}`,
         ...imageRows(plan).map(([c, now, then]) => `  ${c}: ${now} → ${then}`),
-        `Chosen from:  ${SOURCE_TEXT[source]}: ${chosenFrom}`,
+        `Chosen from:  ${chosenFromText(plan.target)}`,
         ...(skipped.length ? [`Passed over:  ${skipped.join('; ')}`] : []),
         `Requested by: ${plan.requestedBy}`,
         `Reason:       ${plan.reason}`,
@@ -90,13 +87,13 @@ function planLines(plan) {
     ];
 }
 function planSummaryHtml(plan) {
-    const { current, target, source, chosenFrom, skipped } = plan.target;
+    const { current, target, skipped } = plan.target;
     return [
         (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .keyValueTable */ .z2)([
             ['Service', `${plan.cluster}/${plan.service}`],
             ['Now running', (0,_ecs_task_definition_source_js__WEBPACK_IMPORTED_MODULE_1__.revisionName)(current.arn)],
             ['Roll back to', (0,_ecs_task_definition_source_js__WEBPACK_IMPORTED_MODULE_1__.revisionName)(target.arn)],
-            ['Chosen from', `${SOURCE_TEXT[source]}: ${chosenFrom}`],
+            ['Chosen from', chosenFromText(plan.target)],
             ['Passed over', skipped.length ? skipped.join('; ') : undefined],
             ['Requested by', plan.requestedBy],
             ['Reason', plan.reason],

@@ -15,11 +15,8 @@ export interface RollbackPlan {
   dryRun: boolean;
 }
 
-const SOURCE_TEXT: Record<RollbackTarget['source'], string> = {
-  'github-deployments': 'GitHub deployments',
-  'ecs-tags': 'ECS revision tags',
-  explicit: 'named in `to`',
-};
+/** `GitHub deployment #12 of 'production' (…) [source: github-deployments]`: the record, and the output's word for it. */
+const chosenFromText = (t: RollbackTarget) => `${t.chosenFrom} [source: ${t.source}]`;
 
 /** One row per container: what runs now → what the rollback runs. */
 function imageRows(plan: RollbackPlan): [string, string, string][] {
@@ -33,13 +30,13 @@ function imageRows(plan: RollbackPlan): [string, string, string][] {
 }
 
 export function planLines(plan: RollbackPlan): string[] {
-  const { current, target, source, chosenFrom, skipped } = plan.target;
+  const { current, target, skipped } = plan.target;
   return [
     `Service:      ${plan.cluster}/${plan.service}`,
     `Now running:  ${revisionName(current.arn)}`,
     `Roll back to: ${revisionName(target.arn)}${target.registeredAt ? ` (registered ${target.registeredAt.toISOString()})` : ''}`,
     ...imageRows(plan).map(([c, now, then]) => `  ${c}: ${now} → ${then}`),
-    `Chosen from:  ${SOURCE_TEXT[source]}: ${chosenFrom}`,
+    `Chosen from:  ${chosenFromText(plan.target)}`,
     ...(skipped.length ? [`Passed over:  ${skipped.join('; ')}`] : []),
     `Requested by: ${plan.requestedBy}`,
     `Reason:       ${plan.reason}`,
@@ -48,13 +45,13 @@ export function planLines(plan: RollbackPlan): string[] {
 }
 
 export function planSummaryHtml(plan: RollbackPlan): string {
-  const { current, target, source, chosenFrom, skipped } = plan.target;
+  const { current, target, skipped } = plan.target;
   return [
     keyValueTable([
       ['Service', `${plan.cluster}/${plan.service}`],
       ['Now running', revisionName(current.arn)],
       ['Roll back to', revisionName(target.arn)],
-      ['Chosen from', `${SOURCE_TEXT[source]}: ${chosenFrom}`],
+      ['Chosen from', chosenFromText(plan.target)],
       ['Passed over', skipped.length ? skipped.join('; ') : undefined],
       ['Requested by', plan.requestedBy],
       ['Reason', plan.reason],

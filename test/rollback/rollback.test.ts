@@ -90,7 +90,7 @@ describe('rollback after a history of releases', () => {
     expect(r.log).toContain(`Now running:  ${s.family}:4`);
     expect(r.log).toContain(`Roll back to: ${s.family}:2`);
     expect(r.log).toContain('app: acme/hist:4.0.0 → acme/hist:2.0.0');
-    expect(r.log).toMatch(/Chosen from:  GitHub deployments: GitHub deployment #\d+ of 'production' \(inactive ← success ← in_progress, .*commit 2222222aaaaa\)/);
+    expect(r.log).toMatch(/Chosen from:  GitHub deployment #\d+ of 'production' \(inactive ← success ← in_progress, .*commit 2222222aaaaa\) \[source: github-deployments\]/);
     expect(r.log).toMatch(new RegExp(`Passed over: .*GitHub deployment #\\d+ ${s.family}:3: the deploy failed \\(failure\\)`));
     expect(r.log).toContain('Requested by: alice (workflow_dispatch, run 9001)');
     expect(r.log).toContain('Reason:       checkout errors since v4');

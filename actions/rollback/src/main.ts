@@ -47,7 +47,8 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   const maxFailedTasks = inputs.integer('max-failed-tasks', 2, { min: 1 });
   const token = inputs.optionalString('github-token');
   if (token) registerSecret(token);
-  const environment = inputs.optionalString('github-environment') ?? service.slice(service.lastIndexOf('/') + 1);
+  // The same default as ecs-rolling-deploy, or its records would not be found.
+  const environment = inputs.optionalString('github-environment') ?? service;
   const region = inputs.optionalString('aws-region');
   resolveRegion(region);
 
