@@ -1,5 +1,5 @@
 export const id = 359;
-export const ids = [359,102,513,24];
+export const ids = [359,513];
 export const modules = {
 
 /***/ 2234:
@@ -161,7 +161,7 @@ async function updateService(ecs, cluster, current, update) {
         return { service, deploymentId: primary.id, startedDeployment: primary.id !== before };
     }
     catch (error) {
-        if ((0,register_task_definition.isClientException)(error)) {
+        if ((0,register_task_definition/* isClientException */.Vj)(error)) {
             throw new errors/* UserError */.yo(`ECS refused to update service '${current.serviceName}': ${error.message}`, { cause: error });
         }
         throw error;
@@ -432,7 +432,7 @@ async function lateStoppedTasks(ecs, cluster, deploymentId, known, logger) {
 async function requireService(ecs, cluster, name, stats) {
     let service;
     try {
-        service = await (0,follow_rollout.describeService)(ecs, cluster, name, stats);
+        service = await (0,follow_rollout/* describeService */.Jv)(ecs, cluster, name, stats);
     }
     catch (error) {
         if (error.name === 'ClusterNotFoundException') {
@@ -485,7 +485,7 @@ async function resolveRevision(request, current, ecs, logger) {
     const source = request.taskDefinition;
     const ref = source.kind === 'existing' ? source.ref : source.kind === 'service' ? current : undefined;
     // The running revision, for the before/after images (and as the base when deploying from it).
-    const running = previous ? await (0,register_task_definition.describeTaskDefinition)(ecs, previous).catch(() => undefined) : undefined;
+    const running = previous ? await (0,register_task_definition/* describeTaskDefinition */.oh)(ecs, previous).catch(() => undefined) : undefined;
     const beforeImages = running ? (0,render_task_definition/* containerImages */._Z)(running.document) : [];
     if (source.kind === 'document') {
         base = (0,render_task_definition/* registrableTaskDefinition */.xH)(source.document, source.source);
@@ -493,7 +493,7 @@ async function resolveRevision(request, current, ecs, logger) {
     else {
         if (!ref)
             throw new errors/* UserError */.yo(`The service has no task definition to start from; give one in 'task-definition'.`);
-        const described = running && ref === previous ? running : await (0,register_task_definition.describeTaskDefinition)(ecs, ref);
+        const described = running && ref === previous ? running : await (0,register_task_definition/* describeTaskDefinition */.oh)(ecs, ref);
         base = described.document;
         baseArn = described.arn;
         if (described.status !== 'ACTIVE')
@@ -512,7 +512,7 @@ async function resolveRevision(request, current, ecs, logger) {
         const was = rendered.before.find((b) => b.container === container)?.image;
         logger.info(`  ${container}: ${was && was !== image ? `${was} → ` : ''}${image}`);
     }
-    const arn = await (0,register_task_definition.registerTaskDefinition)(ecs, rendered.document, request.revisionTags ?? []);
+    const arn = await (0,register_task_definition/* registerTaskDefinition */.eQ)(ecs, rendered.document, request.revisionTags ?? []);
     logger.info(`Registered ${(0,task_definition_source.revisionName)(arn)}.`);
     return { taskDefinitionArn: arn, previousTaskDefinitionArn: previous, registered: true, before: beforeImages, after: rendered.after };
 }
@@ -548,7 +548,7 @@ function stoppedReasons(tasks) {
 /** The revision's own record of how its deploy ended (the audit trail without a GitHub token). */
 async function recordOutcome(ecs, plan, result, logger) {
     try {
-        await (0,register_task_definition.tagResource)(ecs, plan.taskDefinitionArn, [
+        await (0,register_task_definition/* tagResource */.FT)(ecs, plan.taskDefinitionArn, [
             { key: `${revision_tags/* TAG_PREFIX */.C_}outcome`, value: result.status },
             ...(result.deploymentId ? [{ key: `${revision_tags/* TAG_PREFIX */.C_}deployment`, value: result.deploymentId }] : []),
         ]);
@@ -567,7 +567,7 @@ async function recordOutcome(ecs, plan, result, logger) {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  describeService: () => (/* binding */ describeService),
+  Jv: () => (/* binding */ describeService),
   h4: () => (/* binding */ followRollout),
   Ql: () => (/* binding */ newStoppedTasks)
 });
@@ -731,15 +731,13 @@ async function newStoppedTasks(ecs, cluster, deploymentId, seen) {
 /***/ 1102:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  describeTaskDefinition: () => (/* binding */ describeTaskDefinition),
-  isClientException: () => (/* binding */ isClientException),
-  registerTaskDefinition: () => (/* binding */ registerTaskDefinition),
-  tagResource: () => (/* binding */ tagResource)
+  oh: () => (/* binding */ describeTaskDefinition),
+  Vj: () => (/* binding */ isClientException),
+  eQ: () => (/* binding */ registerTaskDefinition),
+  FT: () => (/* binding */ tagResource)
 });
 
 // EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-ecs/dist-cjs/index.js

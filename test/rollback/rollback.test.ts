@@ -260,7 +260,7 @@ describe('a rollback whose target itself fails', () => {
     expect(r.exitCode, r.log).toBe(1);
     expect(r.outputs).toMatchObject({ from: arn(s, 2), to: arn(s, 1), status: 'failed', source: 'explicit' });
     const error = errorOf(r);
-    expect(error).toContain(`Rollback of ${s.cluster}/${s.service} to ${s.family}:1 FAILED.`);
+    expect(error).toMatch(new RegExp(`Rollback of ${s.cluster}/${s.service} to ${s.family}:1 FAILED: \\d+ tasks of the new revision failed \\(max-failed-tasks 2\\)\\.`));
     expect(error).toMatch(/app exit 4/);
     expect(error).toContain(`Not rolled forward to ${s.family}:2: ECS keeps the service as it is (now: ${s.family}:1 `);
     // One UpdateService (the rollback itself): neither the engine nor ECS went back to v2.

@@ -9,6 +9,8 @@ import { judgeRevision } from '../../shared/rollback/known-good-revision.js';
 import { commitMatches, imageMatch, parseImageReference } from '../../shared/rollback/revision-match.js';
 import { classifyRollbackTarget } from '../../shared/rollback/rollback-target-input.js';
 import { rolledBackToTags } from '../../shared/rollback/rollback-tags.js';
+import { rollbackOutcome } from '../../shared/rollback/rollback-outcome.js';
+import type { StoppedTask } from '../../shared/ecs/stopped-task.js';
 import type { RevisionRecord } from '../../shared/ecs/revision-history.js';
 
 const ARN = (n: number, family = 'pay') => `arn:aws:ecs:us-east-1:123456789012:task-definition/${family}:${n}`;
@@ -178,5 +180,30 @@ describe('rollback tags', () => {
     expect(reason).toMatch(/^500s on \/pay_ _checkout_ broken_ x+$/);
     expect(reason).toHaveLength(256);
     expect(tags.find((t) => t.key === 'commit-to-prod:rolled-back-to-by')?.value).toBe('alice _workflow_dispatch_');
+  });
+});
+
+describe('rollbackOutcome', () => {
+  const ctx = { where: 'prod/api', from: ARN(4), to: ARN(2), serviceNow: 'pay:2 0/2 running, FAILED; pay:4 2/2 running' };
+  const crashed: StoppedTask = { taskArn: 't1', taskId: 't1', taskDefinitionArn: ARN(2), failed: true, stoppedReason: 'Essential container in task exited', stopCode: 'EssentialContainerExited', containers: [{ name: 'app', exitCode: 3 }] };
+  it.each<[string, Parameters<typeof rollbackOutcome>[0], { status: string; recordState: string; message: RegExp }]>([
+    ['succeeded', { status: 'succeeded', message: '', stoppedTasks: [], deploymentId: 'd1', failure: undefined }, { status: 'succeeded', recordState: 'success', message: /^Rolled back: prod\/api runs pay:2 again \(was pay:4\)\.$/ }],
+    ['started', { status: 'started', message: '', stoppedTasks: [], deploymentId: 'd1', failure: undefined }, { status: 'started', recordState: 'in_progress', message: /started \(deployment d1\); not followed/ }],
+    [
+      'failed',
+      { status: 'failed', message: 'engine words', stoppedTasks: [crashed, crashed], deploymentId: 'd1', failure: { cause: 'failed-tasks', reason: '2 tasks of the new revision failed (max-failed-tasks 2)' } },
+      { status: 'failed', recordState: 'failure', message: /^Rollback of prod\/api to pay:2 FAILED: 2 tasks of the new revision failed \(max-failed-tasks 2\)\. Why: .*app exit 3\) ×2\. Not rolled forward to pay:4: ECS keeps the service as it is \(now: pay:2 0\/2 running, FAILED; pay:4 2\/2 running\)\./ },
+    ],
+    [
+      'a circuit-breaker rollback by ECS is still a failed rollback',
+      { status: 'rolled-back', message: 'engine words', stoppedTasks: [], deploymentId: 'd1', failure: { cause: 'circuit-breaker-rollback', reason: 'tasks failed to start' } },
+      { status: 'failed', recordState: 'failure', message: /FAILED: tasks failed to start\. Not rolled forward/ },
+    ],
+    ['cancelled', { status: 'cancelled', message: '', stoppedTasks: [], deploymentId: 'd1', failure: { cause: 'cancelled', reason: 'cancelled' } }, { status: 'cancelled', recordState: 'error', message: /cancelled while ECS rolled it out \(deployment d1\)\. ECS carries on/ }],
+  ])('%s', (_, result, expected) => {
+    const outcome = rollbackOutcome(result, ctx);
+    expect(outcome.status).toBe(expected.status);
+    expect(outcome.recordState).toBe(expected.recordState);
+    expect(outcome.message).toMatch(expected.message);
   });
 });

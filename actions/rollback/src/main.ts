@@ -6,24 +6,6 @@ import { Inputs } from '../../../shared/inputs.js';
 import { registerSecret } from '../../../shared/secrets.js';
 import { classifyRollbackTarget, TO_EXPECTED } from '../../../shared/rollback/rollback-target-input.js';
 import type { DeployResult } from '../../../shared/ecs/deploy.js';
-import type { EcsSender } from '../../../shared/ecs/raw-json.js';
-import type { DeploymentRecord, DeploymentState } from '../../../shared/github-deployments.js';
-
-/** The rollback's own outcome; a rollback never rolls "forward", so there is no `rolled-back`. */
-const STATUS: Record<DeployResult['status'], 'succeeded' | 'failed' | 'started' | 'cancelled'> = {
-  succeeded: 'succeeded',
-  started: 'started',
-  'rolled-back': 'failed',
-  failed: 'failed',
-  cancelled: 'cancelled',
-};
-const RECORD_STATE: Record<DeployResult['status'], DeploymentState> = {
-  succeeded: 'success',
-  started: 'in_progress',
-  'rolled-back': 'failure',
-  failed: 'failure',
-  cancelled: 'error',
-};
 
 export async function main({ logger, signal }: ActionContext): Promise<void> {
   // Everything the user can get wrong is checked here, before the AWS SDK is even loaded.
@@ -99,14 +81,26 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     return;
   }
 
-  const [{ deploy }, { writeDeploySummary }, { tagResource }, { rolledBackFromTags, rolledBackToTags }, { revisionName }] = await Promise.all([
+  const [{ deploy }, { writeDeploySummary }, { RollbackRecord }, { rollbackOutcome }, { describeServiceNow }, { revisionName }] = await Promise.all([
     import('../../../shared/ecs/deploy.js'),
     import('../../../shared/ecs/deploy-summary.js'),
-    import('../../../shared/ecs/register-task-definition.js'),
-    import('../../../shared/rollback/rollback-tags.js'),
+    import('../../../shared/rollback/rollback-record.js'),
+    import('../../../shared/rollback/rollback-outcome.js'),
+    import('../../../shared/rollback/service-now.js'),
     import('../../../shared/ecs/task-definition-source.js'),
   ]);
-  let record: DeploymentRecord | undefined;
+  const record = new RollbackRecord(
+    {
+      cluster,
+      service,
+      target,
+      reason,
+      requestedBy,
+      github: token ? { token, apiUrl, repository, environment, fallbackRef: env.GITHUB_SHA ?? 'HEAD', logUrl: runUrl } : undefined,
+    },
+    ecs,
+    logger,
+  );
   let result: DeployResult;
   try {
     result = await deploy(
@@ -135,82 +129,23 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
                 `${cluster}/${service} changed since the plan: it now runs ${revisionName(deployPlan.previousTaskDefinitionArn)}, not ${revisionName(from)}. Nothing was changed; run the rollback again to plan from the new state.`,
               );
             }
-            if (!token) return;
-            const { createDeploymentRecord } = await import('../../../shared/github-deployments.js');
-            const sha = target.target.tags.get('commit-to-prod:sha') ?? target.deployment?.sha;
-            record = await createDeploymentRecord(
-              {
-                token,
-                apiUrl,
-                repository,
-                // The environment shows the commit that runs after the rollback.
-                ref: sha && /^[0-9a-f]{40}$/.test(sha) ? sha : (env.GITHUB_SHA ?? 'HEAD'),
-                environment,
-                description: `Rollback ${revisionName(from)} → ${revisionName(toArn)}: ${reason}`,
-                payload: {
-                  kind: 'rollback',
-                  cluster,
-                  service,
-                  taskDefinitionArn: toArn,
-                  previousTaskDefinitionArn: from,
-                  registered: false,
-                  images: Object.fromEntries(deployPlan.after.map((i) => [i.container, i.image])),
-                  previousImages: Object.fromEntries(deployPlan.before.map((i) => [i.container, i.image])),
-                  from,
-                  to: toArn,
-                  reason,
-                  requestedBy,
-                  source: target.source,
-                  chosenFrom: target.chosenFrom,
-                },
-                logUrl: runUrl,
-              },
-              logger,
-            );
+            await record.open(deployPlan);
           },
-          async serviceUpdated(deployPlan) {
-            await record?.setStatus('in_progress', `Rolling back to ${revisionName(toArn)} (${deployPlan.deploymentId})`);
-            // The decision is recorded once the service is on its way back, whatever the outcome.
-            const at = new Date();
-            await Promise.all([
-              tagResource(ecs, toArn, rolledBackToTags({ from, at, reason, requestedBy })),
-              tagResource(ecs, from, rolledBackFromTags({ to: toArn, at })),
-            ]).catch((error: unknown) => logger.warning(`Could not tag the revisions with the rollback: ${(error as Error).message}`));
-          },
+          serviceUpdated: (deployPlan) => record.started(deployPlan.deploymentId),
         },
       },
     );
   } catch (error) {
-    await record?.setStatus(signal.aborted ? 'error' : 'failure', `${signal.aborted ? 'Cancelled' : 'Failed'}: ${(error as Error).message}`);
+    await record.finish(signal.aborted ? 'error' : 'failure', `${signal.aborted ? 'Cancelled' : 'Failed'}: ${(error as Error).message}`);
     throw error;
   }
 
-  const status = STATUS[result.status];
-  core.setOutput('status', status);
-  let message = result.message;
-  if (status === 'cancelled') {
-    message = `Rollback of ${cluster}/${service} to ${revisionName(toArn)} was cancelled while ECS rolled it out (deployment ${result.deploymentId ?? '?'}). ECS carries on with that deployment; nothing was rolled forward to ${revisionName(from)}${await serviceState(ecs, cluster, service, revisionName)}.`;
-  } else if (status === 'failed') {
-    const what = result.message.replace(/ Not rolled back \(rollback-on-failure is off\); ECS keeps the service as it is\./, '');
-    message = `Rollback of ${cluster}/${service} to ${revisionName(toArn)} FAILED. ${what} Not rolled forward to ${revisionName(from)}: ECS keeps the service as it is${await serviceState(ecs, cluster, service, revisionName)}. Look at the failed tasks above, then fix forward or roll back to another revision with 'to'.`;
-  }
+  const failed = result.status !== 'succeeded' && result.status !== 'started';
+  const outcome = rollbackOutcome(result, { where: `${cluster}/${service}`, from, to: toArn, serviceNow: failed ? await describeServiceNow(ecs, cluster, service) : '' });
+  core.setOutput('status', outcome.status);
   // `started` already is the record's in_progress status, set when the service was updated.
-  if (result.status !== 'started') await record?.setStatus(RECORD_STATE[result.status], message);
-  await writeDeploySummary(`Rollback rollout: ${cluster}/${service}`, { ...result, message }, record);
-  if (status === 'failed' || status === 'cancelled') throw new UserError(message);
-  logger.info(status === 'succeeded' ? `Rolled back: ${cluster}/${service} runs ${revisionName(toArn)} again (was ${revisionName(from)}).` : message);
-}
-
-/** ` (now: app:1 0/2 running, FAILED; app:2 0 running)`: where a failed rollback left the service. */
-async function serviceState(ecs: EcsSender, cluster: string, service: string, revisionName: (arn: string | undefined) => string): Promise<string> {
-  try {
-    const { describeService } = await import('../../../shared/ecs/follow-rollout.js');
-    const now = await describeService(ecs, cluster, service);
-    const deployments = (now?.deployments ?? []).map(
-      (d) => `${revisionName(d.taskDefinition)} ${d.runningCount ?? 0}/${d.desiredCount ?? 0} running${d.rolloutState && d.rolloutState !== 'COMPLETED' ? `, ${d.rolloutState}` : ''}`,
-    );
-    return deployments.length ? ` (now: ${deployments.join('; ')})` : '';
-  } catch {
-    return '';
-  }
+  if (outcome.status !== 'started') await record.finish(outcome.recordState, outcome.message);
+  await writeDeploySummary(`Rollback rollout: ${cluster}/${service}`, { ...result, message: outcome.message }, record.github);
+  if (outcome.status === 'failed' || outcome.status === 'cancelled') throw new UserError(outcome.message);
+  logger.info(outcome.message);
 }
