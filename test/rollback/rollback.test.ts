@@ -128,15 +128,16 @@ describe('rollback after a history of releases', () => {
   it.each([
     ['a revision number', '2', 'revision 2'],
     ['a task-definition ARN', 'ARN', 'the ARN'],
+    ['family:revision', 'FAMILY:2', 'FAMILY:2'],
     ['a short git SHA', SHA.v2.slice(0, 7), `commit ${SHA.v2}`],
     ['a full git SHA', SHA.v2, `commit ${SHA.v2}`],
     ['an image tag', '2.0.0', 'image acme/hist:2.0.0 of container \'app\''],
     ['a whole image reference', 'acme/hist:2.0.0', 'image acme/hist:2.0.0 of container \'app\''],
   ])('explicit target: %s resolves', async (_, to, chosen) => {
-    const r = await rollback(s, { to: to === 'ARN' ? arn(s, 2) : to, 'dry-run': 'true', reason: 'explicit' });
+    const r = await rollback(s, { to: to === 'ARN' ? arn(s, 2) : to.replace('FAMILY', s.family), 'dry-run': 'true', reason: 'explicit' });
     expect(r.exitCode, r.log).toBe(0);
     expect(r.outputs).toMatchObject({ from: arn(s, 4), to: arn(s, 2), status: 'planned', source: 'explicit' });
-    expect(r.log).toContain(chosen);
+    expect(r.log).toContain(chosen.replace('FAMILY', s.family));
   });
 
   it('refuses the revision already running, without touching the service', async () => {
@@ -274,6 +275,25 @@ describe('a rollback whose target itself fails', () => {
     expect(record?.statuses.map((st) => st.state)).toEqual(['failure', 'in_progress']);
     expect(r.summary).toContain('❌ failed');
     expect(r.summary).toContain(`Not rolled forward to ${s.family}:2`);
+  });
+});
+
+describe('explicit targets that look like something else', () => {
+  it('a hex image tag no commit matches resolves as an image tag, an image reference resolves, and `name:N` matching neither is refused', async () => {
+    const s = await steadyService(f, { image: 'acme/hex:1' });
+    for (const image of ['acme/hex:deadbeef', 'acme/hex:3']) {
+      await f.ecs.send(new RegisterTaskDefinitionCommand({ family: s.family, containerDefinitions: [{ name: 'app', image }] }));
+    }
+    const byHex = await rollback(s, { to: 'deadbeef', 'dry-run': 'true', reason: 'hex tag' });
+    expect(byHex.exitCode, byHex.log).toBe(0);
+    expect(byHex.outputs).toMatchObject({ to: arn(s, 2), source: 'explicit' });
+    expect(byHex.log).toContain(`image acme/hex:deadbeef of container 'app' on ${s.family}:2`);
+    const byNameTag = await rollback(s, { to: 'hex:3', 'dry-run': 'true', reason: 'name:tag' });
+    expect(byNameTag.exitCode, byNameTag.log).toBe(1);
+    // `hex:3` is neither family:revision of this family nor an image reference recorded here.
+    expect(errorOf(byNameTag)).toContain(`ECS knows no revision hex:3, and no image hex:3 is recorded on the 3 newest revisions of family '${s.family}'`);
+    const byRefTag = await rollback(s, { to: 'acme/hex:3', 'dry-run': 'true', reason: 'image ref' });
+    expect(byRefTag.outputs).toMatchObject({ to: arn(s, 3), source: 'explicit' });
   });
 });
 
