@@ -149,7 +149,10 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   timeline.add(plan.registered ? `registered ${revisionName(plan.taskDefinitionArn)}` : `deploying ${revisionName(plan.taskDefinitionArn)} as is (no new revision)`);
   await deps.hooks?.planned?.(plan);
 
-  // 3. The update.
+  // 3. The update. A cancellation that arrived while registering stops here, before ECS is touched.
+  if (signal?.aborted) {
+    throw new UserError(`Cancelled before the service was updated: ${where} still runs ${revisionName(previous)}${plan.registered ? ` (${revisionName(plan.taskDefinitionArn)} was registered but not deployed)` : ''}.`);
+  }
   events.prime(service.events);
   const update = await updateService(ecs, request.cluster, service, {
     taskDefinitionArn: plan.taskDefinitionArn,
