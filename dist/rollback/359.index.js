@@ -300,7 +300,10 @@ async function deploy(request, deps) {
     const plan = await logger.group('Task definition', () => resolveRevision(request, previous, ecs, logger));
     timeline.add(plan.registered ? `registered ${(0,task_definition_source.revisionName)(plan.taskDefinitionArn)}` : `deploying ${(0,task_definition_source.revisionName)(plan.taskDefinitionArn)} as is (no new revision)`);
     await deps.hooks?.planned?.(plan);
-    // 3. The update.
+    // 3. The update. A cancellation that arrived while registering stops here, before ECS is touched.
+    if (signal?.aborted) {
+        throw new errors/* UserError */.yo(`Cancelled before the service was updated: ${where} still runs ${(0,task_definition_source.revisionName)(previous)}${plan.registered ? ` (${(0,task_definition_source.revisionName)(plan.taskDefinitionArn)} was registered but not deployed)` : ''}.`);
+    }
     events.prime(service.events);
     const update = await updateService(ecs, request.cluster, service, {
         taskDefinitionArn: plan.taskDefinitionArn,
