@@ -1132,8 +1132,8 @@ async function byReference(ecs, ref, what, request) {
     return { target, source: 'explicit', chosenFrom: `'to: ${request.toText}' (${what})`, skipped: [] };
 }
 /**
- * The newest revision `match` accepts. With `preferFirstKind`, a match of the first kind (a
- * commit) anywhere beats an earlier match of the second (an image tag that happens to be hex).
+ * The newest revision `match` accepts. With `preferCommit`, a commit match anywhere in the
+ * searched revisions beats a newer image match (an image tag that happens to be hex).
  */
 async function search(ecs, family, limit, match, logger, preferCommit = false, status = 'ACTIVE') {
     let read = 0;

@@ -276,8 +276,8 @@ async function byReference(ecs: EcsSender, ref: string, what: string, request: P
 }
 
 /**
- * The newest revision `match` accepts. With `preferFirstKind`, a match of the first kind (a
- * commit) anywhere beats an earlier match of the second (an image tag that happens to be hex).
+ * The newest revision `match` accepts. With `preferCommit`, a commit match anywhere in the
+ * searched revisions beats a newer image match (an image tag that happens to be hex).
  */
 async function search<K extends string>(
   ecs: EcsSender,
