@@ -702,10 +702,9 @@ async function deploy(request, deps) {
     const events = new ServiceEventStream();
     const where = `${request.cluster}/${request.service}`;
     // 1. The service as it is, and nothing else deploying to it.
-    let service = await logger.group(`Service ${where}`, async () => {
-        const current = await requireService(ecs, request.cluster, request.service, stats);
-        return waitUntilNoRolloutInProgress(current, request, deadline, events, followDeps);
-    });
+    // Waits and rollouts are printed outside groups: a collapsed group would hide the progress
+    // people are watching.
+    let service = await waitUntilNoRolloutInProgress(await requireService(ecs, request.cluster, request.service, stats), request, deadline, events, followDeps);
     const previous = primaryDeployment(service)?.taskDefinition ?? service.taskDefinition;
     const previousDesired = service.desiredCount;
     // 2. The revision to deploy: rendered and registered only when something changed.
@@ -747,7 +746,8 @@ async function deploy(request, deps) {
         return finish('started', `Deployment ${deploymentId} of ${(0,task_definition_source/* revisionName */.pd)(plan.taskDefinitionArn)} started (not followed: wait is false).`);
     }
     // 4. Follow.
-    const follow = await logger.group(`Rollout of ${(0,task_definition_source/* revisionName */.pd)(plan.taskDefinitionArn)} (deployment ${deploymentId})`, () => followRollout({
+    logger.info(`── Rollout of ${(0,task_definition_source/* revisionName */.pd)(plan.taskDefinitionArn)} (deployment ${deploymentId}) ──`);
+    const follow = await followRollout({
         cluster: request.cluster,
         service: request.service,
         deploymentId,
@@ -757,7 +757,7 @@ async function deploy(request, deps) {
         maxFailedTasks: request.maxFailedTasks,
         events,
         ...(request.pollIntervalMs !== undefined ? { pollIntervalMs: request.pollIntervalMs } : {}),
-    }, followDeps));
+    }, followDeps);
     base.stoppedTasks = follow.stoppedTasks;
     const verdict = follow.verdict;
     if (verdict.state === 'completed') {
@@ -788,7 +788,8 @@ async function deploy(request, deps) {
     // Cancelled or out of time: start the rollback (one call, ECS finishes it) without waiting.
     const followRollback = verdict.cause !== 'cancelled' && verdict.cause !== 'timed-out';
     const rollbackStartedAt = clock.now();
-    const rollback = await logger.group(`Rollback to ${(0,task_definition_source/* revisionName */.pd)(previous)}`, () => rollBackService({
+    logger.info(`── Rollback to ${(0,task_definition_source/* revisionName */.pd)(previous)} ──`);
+    const rollback = await rollBackService({
         cluster: request.cluster,
         service: latest,
         toTaskDefinitionArn: previous,
@@ -798,7 +799,7 @@ async function deploy(request, deps) {
         events,
         pollIntervalMs: request.pollIntervalMs,
         follow: followRollback,
-    }, followDeps));
+    }, followDeps);
     const rollbackVerdict = rollback.follow?.verdict;
     // Tasks that failed health checks drain before they stop; by now their reasons are known.
     const stoppedTasks = [...follow.stoppedTasks, ...(await lateStoppedTasks(ecs, request.cluster, deploymentId, follow.stoppedTasks, logger))];

@@ -137,10 +137,9 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   const where = `${request.cluster}/${request.service}`;
 
   // 1. The service as it is, and nothing else deploying to it.
-  let service = await logger.group(`Service ${where}`, async () => {
-    const current = await requireService(ecs, request.cluster, request.service, stats);
-    return waitUntilNoRolloutInProgress(current, request, deadline, events, followDeps);
-  });
+  // Waits and rollouts are printed outside groups: a collapsed group would hide the progress
+  // people are watching.
+  let service = await waitUntilNoRolloutInProgress(await requireService(ecs, request.cluster, request.service, stats), request, deadline, events, followDeps);
   const previous = primaryDeployment(service)?.taskDefinition ?? service.taskDefinition;
   const previousDesired = service.desiredCount;
 
@@ -186,21 +185,20 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   }
 
   // 4. Follow.
-  const follow = await logger.group(`Rollout of ${revisionName(plan.taskDefinitionArn)} (deployment ${deploymentId})`, () =>
-    followRollout(
-      {
-        cluster: request.cluster,
-        service: request.service,
-        deploymentId,
-        taskDefinitionArn: plan.taskDefinitionArn,
-        previousTaskDefinitionArn: previous,
-        deadline,
-        maxFailedTasks: request.maxFailedTasks,
-        events,
-        ...(request.pollIntervalMs !== undefined ? { pollIntervalMs: request.pollIntervalMs } : {}),
-      },
-      followDeps,
-    ),
+  logger.info(`── Rollout of ${revisionName(plan.taskDefinitionArn)} (deployment ${deploymentId}) ──`);
+  const follow = await followRollout(
+    {
+      cluster: request.cluster,
+      service: request.service,
+      deploymentId,
+      taskDefinitionArn: plan.taskDefinitionArn,
+      previousTaskDefinitionArn: previous,
+      deadline,
+      maxFailedTasks: request.maxFailedTasks,
+      events,
+      ...(request.pollIntervalMs !== undefined ? { pollIntervalMs: request.pollIntervalMs } : {}),
+    },
+    followDeps,
   );
   base.stoppedTasks = follow.stoppedTasks;
   const verdict = follow.verdict;
@@ -235,21 +233,20 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   // Cancelled or out of time: start the rollback (one call, ECS finishes it) without waiting.
   const followRollback = verdict.cause !== 'cancelled' && verdict.cause !== 'timed-out';
   const rollbackStartedAt = clock.now();
-  const rollback = await logger.group(`Rollback to ${revisionName(previous)}`, () =>
-    rollBackService(
-      {
-        cluster: request.cluster,
-        service: latest,
-        toTaskDefinitionArn: previous,
-        fromTaskDefinitionArn: plan.taskDefinitionArn,
-        desiredCount: request.desiredCount !== undefined ? previousDesired : undefined,
-        deadline,
-        events,
-        pollIntervalMs: request.pollIntervalMs,
-        follow: followRollback,
-      },
-      followDeps,
-    ),
+  logger.info(`── Rollback to ${revisionName(previous)} ──`);
+  const rollback = await rollBackService(
+    {
+      cluster: request.cluster,
+      service: latest,
+      toTaskDefinitionArn: previous,
+      fromTaskDefinitionArn: plan.taskDefinitionArn,
+      desiredCount: request.desiredCount !== undefined ? previousDesired : undefined,
+      deadline,
+      events,
+      pollIntervalMs: request.pollIntervalMs,
+      follow: followRollback,
+    },
+    followDeps,
   );
   const rollbackVerdict: FollowVerdict | undefined = rollback.follow?.verdict;
   // Tasks that failed health checks drain before they stop; by now their reasons are known.
