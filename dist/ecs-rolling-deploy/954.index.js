@@ -173,9 +173,11 @@ var task_definition_source = __webpack_require__(5513);
 
 
 
+
 const DEFAULT_POLL_INTERVAL_MS = 2_000;
 const MAX_THROTTLED_INTERVAL_MS = 30_000;
 const MAX_TASK_WARNINGS = 5;
+const MAX_ERRORS_IN_A_ROW = 5;
 async function describeService(ecs, cluster, service, stats) {
     if (stats)
         stats.describeServicesCalls++;
@@ -194,6 +196,7 @@ async function followRollout(options, deps) {
     const stoppedTasks = [];
     const labels = { revision: (0,task_definition_source/* revisionName */.pd)(options.taskDefinitionArn), previous: options.previousTaskDefinitionArn ? (0,task_definition_source/* revisionName */.pd)(options.previousTaskDefinitionArn) : undefined };
     let interval = baseInterval;
+    let errorsInARow = 0;
     let service;
     const end = (verdict) => ({ verdict, stoppedTasks, service, endedAt: clock.now() });
     for (;;) {
@@ -235,13 +238,21 @@ async function followRollout(options, deps) {
             });
             if (verdict.state !== 'in-progress')
                 return end(verdict);
+            errorsInARow = 0;
         }
         catch (error) {
-            if (!isThrottling(error))
-                throw error;
-            stats.throttled++;
-            interval = Math.min(MAX_THROTTLED_INTERVAL_MS, interval * 2);
-            logger.warning(`ECS is throttling DescribeServices; polling every ${(0,duration/* formatDuration */.a)(interval)} until it stops.`);
+            if (isThrottling(error)) {
+                stats.throttled++;
+                interval = Math.min(MAX_THROTTLED_INTERVAL_MS, interval * 2);
+                logger.warning(`ECS is throttling DescribeServices; polling every ${(0,duration/* formatDuration */.a)(interval)} until it stops.`);
+            }
+            else {
+                // The service was already updated: one failed poll (the SDK has retried it already) must
+                // not abandon a rollout, but a persistent failure is reported rather than waited out.
+                if (++errorsInARow >= MAX_ERRORS_IN_A_ROW)
+                    throw error;
+                logger.warning(`Could not read the rollout's state (${(0,errors/* errorMessage */.gJ)(error)}); trying again.`);
+            }
         }
         const remaining = options.deadline - clock.now();
         if (remaining <= 0) {
@@ -877,6 +888,7 @@ async function waitUntilNoRolloutInProgress(service, request, deadline, events, 
     logger.info(`Waiting for ${describe(blocking)} to finish (wait-for-in-progress).`);
     deps.timeline.add(`waiting for ${blocking.id} to finish`);
     events.prime(service.events);
+    let interval = request.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     while (blocking) {
         const remaining = deadline - clock.now();
         if (signal?.aborted)
@@ -884,8 +896,17 @@ async function waitUntilNoRolloutInProgress(service, request, deadline, events, 
         if (remaining <= 0) {
             throw new errors/* UserError */.yo(`Timed out waiting for ${describe(blocking)} to finish; nothing was changed.`);
         }
-        await clock.sleep(Math.min(remaining, request.pollIntervalMs ?? 2_000), signal);
-        service = await requireService(deps.ecs, request.cluster, request.service, deps.stats);
+        await clock.sleep(Math.min(remaining, interval), signal);
+        try {
+            service = await requireService(deps.ecs, request.cluster, request.service, deps.stats);
+            interval = request.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+        }
+        catch (error) {
+            if (!isThrottling(error))
+                throw error;
+            interval = Math.min(30_000, interval * 2);
+            continue;
+        }
         for (const e of events.take(service.events))
             logger.info(`  event: ${e.message ?? ''}`);
         blocking = inProgress(service);

@@ -41,7 +41,7 @@ import { formatDuration } from '../duration.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { primaryDeployment, rolloutCounts, type FailureCause } from './assess-rollout.js';
-import { describeService, followRollout, newStoppedTasks, type FollowDeps, type FollowStats, type FollowVerdict } from './follow-rollout.js';
+import { DEFAULT_POLL_INTERVAL_MS, describeService, followRollout, isThrottling, newStoppedTasks, type FollowDeps, type FollowStats, type FollowVerdict } from './follow-rollout.js';
 import type { EcsSender } from './raw-json.js';
 import { describeTaskDefinition, registerTaskDefinition, tagResource } from './register-task-definition.js';
 import {
@@ -331,14 +331,22 @@ async function waitUntilNoRolloutInProgress(
   logger.info(`Waiting for ${describe(blocking)} to finish (wait-for-in-progress).`);
   deps.timeline.add(`waiting for ${blocking.id} to finish`);
   events.prime(service.events);
+  let interval = request.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   while (blocking) {
     const remaining = deadline - clock.now();
     if (signal?.aborted) throw new UserError('Cancelled while waiting for another deployment to finish; nothing was changed.');
     if (remaining <= 0) {
       throw new UserError(`Timed out waiting for ${describe(blocking)} to finish; nothing was changed.`);
     }
-    await clock.sleep(Math.min(remaining, request.pollIntervalMs ?? 2_000), signal);
-    service = await requireService(deps.ecs, request.cluster, request.service, deps.stats);
+    await clock.sleep(Math.min(remaining, interval), signal);
+    try {
+      service = await requireService(deps.ecs, request.cluster, request.service, deps.stats);
+      interval = request.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    } catch (error) {
+      if (!isThrottling(error)) throw error;
+      interval = Math.min(30_000, interval * 2);
+      continue;
+    }
     for (const e of events.take(service.events)) logger.info(`  event: ${e.message ?? ''}`);
     blocking = inProgress(service);
   }

@@ -193,6 +193,18 @@ describe('followRollout', () => {
     expect(logger.annotations.filter((a) => a.level === 'warning')).toHaveLength(2);
   });
 
+  it('rides out a failed poll, but not a persistent failure', async () => {
+    const clock = fakeClock();
+    const down = Object.assign(new Error('socket hang up'), { name: 'Error' });
+    const flaky = scriptedEcs(clock, (poll) => (poll === 2 ? down : poll >= 4 ? completed : inProgress));
+    const { result, logger } = await run(flaky, clock, 60_000);
+    expect(result.verdict.state).toBe('completed');
+    expect(logger.annotations.map((a) => a.message)).toEqual(["Could not read the rollout's state (socket hang up); trying again."]);
+    const dead = scriptedEcs(clock, (poll) => (poll === 1 ? inProgress : down));
+    await expect(run(dead, clock, 600_000)).rejects.toThrow('socket hang up');
+    expect(dead.polls).toHaveLength(6);
+  });
+
   it('fails at the poll that sees max-failed-tasks stopped tasks, reporting each once', async () => {
     const clock = fakeClock();
     const crash = (id: string): Task => ({
