@@ -43,10 +43,7 @@ export function deploySummaryHtml(result: DeployResult, record?: DeploymentRecor
           failed.map((t) => [t.taskId, t.stoppedReason, t.stopCode, t.containers.map((c) => `${c.name}=${c.exitCode ?? '?'}`).join(', ')]),
         )
       : '';
-  const timeline = htmlTable(
-    ['at', 'what happened'],
-    result.timeline.entries.map((e) => [formatDuration(e.atMs), e.text]),
-  );
+  const timeline = htmlTable(['at', 'what happened'], timelineRows(result.timeline.entries));
   return [
     outcome,
     images,
@@ -54,6 +51,17 @@ export function deploySummaryHtml(result: DeployResult, record?: DeploymentRecor
     details(`Timeline (${result.timeline.entries.length} steps, ${result.stats.describeServicesCalls} DescribeServices calls)`, timeline),
     result.status === 'succeeded' ? '' : codeBlock(result.message),
   ].join('');
+}
+
+const TIMELINE_HEAD = 30;
+const TIMELINE_TAIL = 70;
+
+/** A long rollout of a large service keeps its start and its end; the middle is counted. */
+export function timelineRows(entries: readonly { atMs: number; text: string }[]): [string, string][] {
+  const row = (e: { atMs: number; text: string }): [string, string] => [formatDuration(e.atMs), e.text];
+  if (entries.length <= TIMELINE_HEAD + TIMELINE_TAIL) return entries.map(row);
+  const skipped = entries.length - TIMELINE_HEAD - TIMELINE_TAIL;
+  return [...entries.slice(0, TIMELINE_HEAD).map(row), ['…', `${skipped} more steps (see the job log)`], ...entries.slice(-TIMELINE_TAIL).map(row)];
 }
 
 export async function writeDeploySummary(heading: string, result: DeployResult, record?: DeploymentRecord): Promise<void> {

@@ -41,7 +41,7 @@ import { formatDuration } from '../duration.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { primaryDeployment, rolloutCounts, type FailureCause } from './assess-rollout.js';
-import { describeService, followRollout, newStoppedTasks, type FollowDeps, type FollowStats, type FollowVerdict } from './follow-rollout.js';
+import { DEFAULT_POLL_INTERVAL_MS, describeService, followRollout, isThrottling, newStoppedTasks, type FollowDeps, type FollowStats, type FollowVerdict } from './follow-rollout.js';
 import type { EcsSender } from './raw-json.js';
 import { describeTaskDefinition, registerTaskDefinition, tagResource } from './register-task-definition.js';
 import {
@@ -137,10 +137,9 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   const where = `${request.cluster}/${request.service}`;
 
   // 1. The service as it is, and nothing else deploying to it.
-  let service = await logger.group(`Service ${where}`, async () => {
-    const current = await requireService(ecs, request.cluster, request.service, stats);
-    return waitUntilNoRolloutInProgress(current, request, deadline, events, followDeps);
-  });
+  // Waits and rollouts are printed outside groups: a collapsed group would hide the progress
+  // people are watching.
+  let service = await waitUntilNoRolloutInProgress(await requireService(ecs, request.cluster, request.service, stats), request, deadline, events, followDeps);
   const previous = primaryDeployment(service)?.taskDefinition ?? service.taskDefinition;
   const previousDesired = service.desiredCount;
 
@@ -186,21 +185,20 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   }
 
   // 4. Follow.
-  const follow = await logger.group(`Rollout of ${revisionName(plan.taskDefinitionArn)} (deployment ${deploymentId})`, () =>
-    followRollout(
-      {
-        cluster: request.cluster,
-        service: request.service,
-        deploymentId,
-        taskDefinitionArn: plan.taskDefinitionArn,
-        previousTaskDefinitionArn: previous,
-        deadline,
-        maxFailedTasks: request.maxFailedTasks,
-        events,
-        ...(request.pollIntervalMs !== undefined ? { pollIntervalMs: request.pollIntervalMs } : {}),
-      },
-      followDeps,
-    ),
+  logger.info(`── Rollout of ${revisionName(plan.taskDefinitionArn)} (deployment ${deploymentId}) ──`);
+  const follow = await followRollout(
+    {
+      cluster: request.cluster,
+      service: request.service,
+      deploymentId,
+      taskDefinitionArn: plan.taskDefinitionArn,
+      previousTaskDefinitionArn: previous,
+      deadline,
+      maxFailedTasks: request.maxFailedTasks,
+      events,
+      ...(request.pollIntervalMs !== undefined ? { pollIntervalMs: request.pollIntervalMs } : {}),
+    },
+    followDeps,
   );
   base.stoppedTasks = follow.stoppedTasks;
   const verdict = follow.verdict;
@@ -235,21 +233,20 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   // Cancelled or out of time: start the rollback (one call, ECS finishes it) without waiting.
   const followRollback = verdict.cause !== 'cancelled' && verdict.cause !== 'timed-out';
   const rollbackStartedAt = clock.now();
-  const rollback = await logger.group(`Rollback to ${revisionName(previous)}`, () =>
-    rollBackService(
-      {
-        cluster: request.cluster,
-        service: latest,
-        toTaskDefinitionArn: previous,
-        fromTaskDefinitionArn: plan.taskDefinitionArn,
-        desiredCount: request.desiredCount !== undefined ? previousDesired : undefined,
-        deadline,
-        events,
-        pollIntervalMs: request.pollIntervalMs,
-        follow: followRollback,
-      },
-      followDeps,
-    ),
+  logger.info(`── Rollback to ${revisionName(previous)} ──`);
+  const rollback = await rollBackService(
+    {
+      cluster: request.cluster,
+      service: latest,
+      toTaskDefinitionArn: previous,
+      fromTaskDefinitionArn: plan.taskDefinitionArn,
+      desiredCount: request.desiredCount !== undefined ? previousDesired : undefined,
+      deadline,
+      events,
+      pollIntervalMs: request.pollIntervalMs,
+      follow: followRollback,
+    },
+    followDeps,
   );
   const rollbackVerdict: FollowVerdict | undefined = rollback.follow?.verdict;
   // Tasks that failed health checks drain before they stop; by now their reasons are known.
@@ -334,14 +331,22 @@ async function waitUntilNoRolloutInProgress(
   logger.info(`Waiting for ${describe(blocking)} to finish (wait-for-in-progress).`);
   deps.timeline.add(`waiting for ${blocking.id} to finish`);
   events.prime(service.events);
+  let interval = request.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   while (blocking) {
     const remaining = deadline - clock.now();
     if (signal?.aborted) throw new UserError('Cancelled while waiting for another deployment to finish; nothing was changed.');
     if (remaining <= 0) {
       throw new UserError(`Timed out waiting for ${describe(blocking)} to finish; nothing was changed.`);
     }
-    await clock.sleep(Math.min(remaining, request.pollIntervalMs ?? 2_000), signal);
-    service = await requireService(deps.ecs, request.cluster, request.service, deps.stats);
+    await clock.sleep(Math.min(remaining, interval), signal);
+    try {
+      service = await requireService(deps.ecs, request.cluster, request.service, deps.stats);
+      interval = request.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    } catch (error) {
+      if (!isThrottling(error)) throw error;
+      interval = Math.min(30_000, interval * 2);
+      continue;
+    }
     for (const e of events.take(service.events)) logger.info(`  event: ${e.message ?? ''}`);
     blocking = inProgress(service);
   }

@@ -11,6 +11,7 @@
 import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type Service } from '@aws-sdk/client-ecs';
 import type { Clock } from '../clock.js';
 import { formatDuration } from '../duration.js';
+import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { assessRollout, rolloutCounts, type RolloutVerdict } from './assess-rollout.js';
 import type { EcsSender } from './raw-json.js';
@@ -23,6 +24,7 @@ import type { Timeline } from './timeline.js';
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 const MAX_THROTTLED_INTERVAL_MS = 30_000;
 const MAX_TASK_WARNINGS = 5;
+const MAX_ERRORS_IN_A_ROW = 5;
 
 export interface FollowRolloutOptions {
   cluster: string;
@@ -82,6 +84,7 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
   const stoppedTasks: StoppedTask[] = [];
   const labels = { revision: revisionName(options.taskDefinitionArn), previous: options.previousTaskDefinitionArn ? revisionName(options.previousTaskDefinitionArn) : undefined };
   let interval = baseInterval;
+  let errorsInARow = 0;
   let service: Service | undefined;
   const end = (verdict: FollowVerdict): FollowResult => ({ verdict, stoppedTasks, service, endedAt: clock.now() });
 
@@ -121,11 +124,18 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
         previousTaskDefinition: options.previousTaskDefinitionArn,
       });
       if (verdict.state !== 'in-progress') return end(verdict);
+      errorsInARow = 0;
     } catch (error) {
-      if (!isThrottling(error)) throw error;
-      stats.throttled++;
-      interval = Math.min(MAX_THROTTLED_INTERVAL_MS, interval * 2);
-      logger.warning(`ECS is throttling DescribeServices; polling every ${formatDuration(interval)} until it stops.`);
+      if (isThrottling(error)) {
+        stats.throttled++;
+        interval = Math.min(MAX_THROTTLED_INTERVAL_MS, interval * 2);
+        logger.warning(`ECS is throttling DescribeServices; polling every ${formatDuration(interval)} until it stops.`);
+      } else {
+        // The service was already updated: one failed poll (the SDK has retried it already) must
+        // not abandon a rollout, but a persistent failure is reported rather than waited out.
+        if (++errorsInARow >= MAX_ERRORS_IN_A_ROW) throw error;
+        logger.warning(`Could not read the rollout's state (${errorMessage(error)}); trying again.`);
+      }
     }
 
     const remaining = options.deadline - clock.now();

@@ -13,6 +13,7 @@ import { ServiceEventStream } from '../../shared/ecs/service-events.js';
 import { describeStoppedTask, toStoppedTask } from '../../shared/ecs/stopped-task.js';
 import { Timeline } from '../../shared/ecs/timeline.js';
 import { stoppedReasons } from '../../shared/ecs/deploy.js';
+import { timelineRows } from '../../shared/ecs/deploy-summary.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';
 
 const NEW = 'arn:aws:ecs:eu-west-1:1:task-definition/pay:8';
@@ -192,6 +193,18 @@ describe('followRollout', () => {
     expect(logger.annotations.filter((a) => a.level === 'warning')).toHaveLength(2);
   });
 
+  it('rides out a failed poll, but not a persistent failure', async () => {
+    const clock = fakeClock();
+    const down = Object.assign(new Error('socket hang up'), { name: 'Error' });
+    const flaky = scriptedEcs(clock, (poll) => (poll === 2 ? down : poll >= 4 ? completed : inProgress));
+    const { result, logger } = await run(flaky, clock, 60_000);
+    expect(result.verdict.state).toBe('completed');
+    expect(logger.annotations.map((a) => a.message)).toEqual(["Could not read the rollout's state (socket hang up); trying again."]);
+    const dead = scriptedEcs(clock, (poll) => (poll === 1 ? inProgress : down));
+    await expect(run(dead, clock, 600_000)).rejects.toThrow('socket hang up');
+    expect(dead.polls).toHaveLength(6);
+  });
+
   it('fails at the poll that sees max-failed-tasks stopped tasks, reporting each once', async () => {
     const clock = fakeClock();
     const crash = (id: string): Task => ({
@@ -226,5 +239,18 @@ describe('followRollout', () => {
     );
     expect(result.verdict).toMatchObject({ state: 'failed', cause: 'cancelled' });
     expect(ecs.polls).toHaveLength(2);
+  });
+});
+
+describe('timeline in the summary', () => {
+  it('keeps short timelines whole and long ones as head, a count, and tail', () => {
+    const entries = (n: number) => Array.from({ length: n }, (_, i) => ({ atMs: i * 1_000, text: `step ${i}` }));
+    expect(timelineRows(entries(3))).toEqual([['0s', 'step 0'], ['1s', 'step 1'], ['2s', 'step 2']]);
+    const long = timelineRows(entries(250));
+    expect(long).toHaveLength(101);
+    expect(long[29]).toEqual(['29s', 'step 29']);
+    expect(long[30]).toEqual(['…', '150 more steps (see the job log)']);
+    expect(long[31]).toEqual(['3m00s', 'step 180']);
+    expect(long.at(-1)).toEqual(['4m09s', 'step 249']);
   });
 });
