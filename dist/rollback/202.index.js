@@ -8,6 +8,7 @@ export const modules = {
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   deploySummaryHtml: () => (/* binding */ deploySummaryHtml),
+/* harmony export */   timelineRows: () => (/* binding */ timelineRows),
 /* harmony export */   writeDeploySummary: () => (/* binding */ writeDeploySummary)
 /* harmony export */ });
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(858);
@@ -47,7 +48,7 @@ function deploySummaryHtml(result, record) {
     const stopped = failed.length > 0
         ? (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .htmlTable */ .I$)(['task', 'stopped reason', 'stop code', 'exit codes'], failed.map((t) => [t.taskId, t.stoppedReason, t.stopCode, t.containers.map((c) => `${c.name}=${c.exitCode ?? '?'}`).join(', ')]))
         : '';
-    const timeline = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .htmlTable */ .I$)(['at', 'what happened'], result.timeline.entries.map((e) => [(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(e.atMs), e.text]));
+    const timeline = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .htmlTable */ .I$)(['at', 'what happened'], timelineRows(result.timeline.entries));
     return [
         outcome,
         images,
@@ -55,6 +56,16 @@ function deploySummaryHtml(result, record) {
         (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .details */ .zH)(`Timeline (${result.timeline.entries.length} steps, ${result.stats.describeServicesCalls} DescribeServices calls)`, timeline),
         result.status === 'succeeded' ? '' : (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__.codeBlock)(result.message),
     ].join('');
+}
+const TIMELINE_HEAD = 30;
+const TIMELINE_TAIL = 70;
+/** A long rollout of a large service keeps its start and its end; the middle is counted. */
+function timelineRows(entries) {
+    const row = (e) => [(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(e.atMs), e.text];
+    if (entries.length <= TIMELINE_HEAD + TIMELINE_TAIL)
+        return entries.map(row);
+    const skipped = entries.length - TIMELINE_HEAD - TIMELINE_TAIL;
+    return [...entries.slice(0, TIMELINE_HEAD).map(row), ['…', `${skipped} more steps (see the job log)`], ...entries.slice(-TIMELINE_TAIL).map(row)];
 }
 async function writeDeploySummary(heading, result, record) {
     await (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__.writeSummary)(heading, deploySummaryHtml(result, record));

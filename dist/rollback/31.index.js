@@ -69,17 +69,19 @@ function assessRollout(service, deploymentId, options) {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  P: () => (/* binding */ DEFAULT_POLL_INTERVAL_MS),
   Jv: () => (/* binding */ describeService),
   h4: () => (/* binding */ followRollout),
+  E2: () => (/* binding */ isThrottling),
   Ql: () => (/* binding */ newStoppedTasks)
 });
-
-// UNUSED EXPORTS: DEFAULT_POLL_INTERVAL_MS, isThrottling
 
 // EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var dist_cjs = __webpack_require__(9780);
 // EXTERNAL MODULE: ./shared/duration.ts
 var duration = __webpack_require__(858);
+// EXTERNAL MODULE: ./shared/errors.ts
+var errors = __webpack_require__(1581);
 // EXTERNAL MODULE: ./shared/ecs/assess-rollout.ts
 var assess_rollout = __webpack_require__(2234);
 ;// CONCATENATED MODULE: ./shared/ecs/rollout-progress.ts
@@ -132,9 +134,11 @@ var task_definition_source = __webpack_require__(5513);
 
 
 
+
 const DEFAULT_POLL_INTERVAL_MS = 2_000;
 const MAX_THROTTLED_INTERVAL_MS = 30_000;
 const MAX_TASK_WARNINGS = 5;
+const MAX_ERRORS_IN_A_ROW = 5;
 async function describeService(ecs, cluster, service, stats) {
     if (stats)
         stats.describeServicesCalls++;
@@ -153,6 +157,7 @@ async function followRollout(options, deps) {
     const stoppedTasks = [];
     const labels = { revision: (0,task_definition_source.revisionName)(options.taskDefinitionArn), previous: options.previousTaskDefinitionArn ? (0,task_definition_source.revisionName)(options.previousTaskDefinitionArn) : undefined };
     let interval = baseInterval;
+    let errorsInARow = 0;
     let service;
     const end = (verdict) => ({ verdict, stoppedTasks, service, endedAt: clock.now() });
     for (;;) {
@@ -194,13 +199,21 @@ async function followRollout(options, deps) {
             });
             if (verdict.state !== 'in-progress')
                 return end(verdict);
+            errorsInARow = 0;
         }
         catch (error) {
-            if (!isThrottling(error))
-                throw error;
-            stats.throttled++;
-            interval = Math.min(MAX_THROTTLED_INTERVAL_MS, interval * 2);
-            logger.warning(`ECS is throttling DescribeServices; polling every ${(0,duration/* formatDuration */.a)(interval)} until it stops.`);
+            if (isThrottling(error)) {
+                stats.throttled++;
+                interval = Math.min(MAX_THROTTLED_INTERVAL_MS, interval * 2);
+                logger.warning(`ECS is throttling DescribeServices; polling every ${(0,duration/* formatDuration */.a)(interval)} until it stops.`);
+            }
+            else {
+                // The service was already updated: one failed poll (the SDK has retried it already) must
+                // not abandon a rollout, but a persistent failure is reported rather than waited out.
+                if (++errorsInARow >= MAX_ERRORS_IN_A_ROW)
+                    throw error;
+                logger.warning(`Could not read the rollout's state (${(0,errors/* errorMessage */.gJ)(error)}); trying again.`);
+            }
         }
         const remaining = options.deadline - clock.now();
         if (remaining <= 0) {

@@ -290,10 +290,9 @@ async function deploy(request, deps) {
     const events = new ServiceEventStream();
     const where = `${request.cluster}/${request.service}`;
     // 1. The service as it is, and nothing else deploying to it.
-    let service = await logger.group(`Service ${where}`, async () => {
-        const current = await requireService(ecs, request.cluster, request.service, stats);
-        return waitUntilNoRolloutInProgress(current, request, deadline, events, followDeps);
-    });
+    // Waits and rollouts are printed outside groups: a collapsed group would hide the progress
+    // people are watching.
+    let service = await waitUntilNoRolloutInProgress(await requireService(ecs, request.cluster, request.service, stats), request, deadline, events, followDeps);
     const previous = (0,assess_rollout/* primaryDeployment */.sg)(service)?.taskDefinition ?? service.taskDefinition;
     const previousDesired = service.desiredCount;
     // 2. The revision to deploy: rendered and registered only when something changed.
@@ -335,7 +334,8 @@ async function deploy(request, deps) {
         return finish('started', `Deployment ${deploymentId} of ${(0,task_definition_source.revisionName)(plan.taskDefinitionArn)} started (not followed: wait is false).`);
     }
     // 4. Follow.
-    const follow = await logger.group(`Rollout of ${(0,task_definition_source.revisionName)(plan.taskDefinitionArn)} (deployment ${deploymentId})`, () => (0,follow_rollout/* followRollout */.h4)({
+    logger.info(`── Rollout of ${(0,task_definition_source.revisionName)(plan.taskDefinitionArn)} (deployment ${deploymentId}) ──`);
+    const follow = await (0,follow_rollout/* followRollout */.h4)({
         cluster: request.cluster,
         service: request.service,
         deploymentId,
@@ -345,7 +345,7 @@ async function deploy(request, deps) {
         maxFailedTasks: request.maxFailedTasks,
         events,
         ...(request.pollIntervalMs !== undefined ? { pollIntervalMs: request.pollIntervalMs } : {}),
-    }, followDeps));
+    }, followDeps);
     base.stoppedTasks = follow.stoppedTasks;
     const verdict = follow.verdict;
     if (verdict.state === 'completed') {
@@ -376,7 +376,8 @@ async function deploy(request, deps) {
     // Cancelled or out of time: start the rollback (one call, ECS finishes it) without waiting.
     const followRollback = verdict.cause !== 'cancelled' && verdict.cause !== 'timed-out';
     const rollbackStartedAt = clock.now();
-    const rollback = await logger.group(`Rollback to ${(0,task_definition_source.revisionName)(previous)}`, () => rollBackService({
+    logger.info(`── Rollback to ${(0,task_definition_source.revisionName)(previous)} ──`);
+    const rollback = await rollBackService({
         cluster: request.cluster,
         service: latest,
         toTaskDefinitionArn: previous,
@@ -386,7 +387,7 @@ async function deploy(request, deps) {
         events,
         pollIntervalMs: request.pollIntervalMs,
         follow: followRollback,
-    }, followDeps));
+    }, followDeps);
     const rollbackVerdict = rollback.follow?.verdict;
     // Tasks that failed health checks drain before they stop; by now their reasons are known.
     const stoppedTasks = [...follow.stoppedTasks, ...(await lateStoppedTasks(ecs, request.cluster, deploymentId, follow.stoppedTasks, logger))];
@@ -464,6 +465,7 @@ async function waitUntilNoRolloutInProgress(service, request, deadline, events, 
     logger.info(`Waiting for ${describe(blocking)} to finish (wait-for-in-progress).`);
     deps.timeline.add(`waiting for ${blocking.id} to finish`);
     events.prime(service.events);
+    let interval = request.pollIntervalMs ?? follow_rollout/* DEFAULT_POLL_INTERVAL_MS */.P;
     while (blocking) {
         const remaining = deadline - clock.now();
         if (signal?.aborted)
@@ -471,8 +473,17 @@ async function waitUntilNoRolloutInProgress(service, request, deadline, events, 
         if (remaining <= 0) {
             throw new errors/* UserError */.yo(`Timed out waiting for ${describe(blocking)} to finish; nothing was changed.`);
         }
-        await clock.sleep(Math.min(remaining, request.pollIntervalMs ?? 2_000), signal);
-        service = await requireService(deps.ecs, request.cluster, request.service, deps.stats);
+        await clock.sleep(Math.min(remaining, interval), signal);
+        try {
+            service = await requireService(deps.ecs, request.cluster, request.service, deps.stats);
+            interval = request.pollIntervalMs ?? follow_rollout/* DEFAULT_POLL_INTERVAL_MS */.P;
+        }
+        catch (error) {
+            if (!(0,follow_rollout/* isThrottling */.E2)(error))
+                throw error;
+            interval = Math.min(30_000, interval * 2);
+            continue;
+        }
         for (const e of events.take(service.events))
             logger.info(`  event: ${e.message ?? ''}`);
         blocking = inProgress(service);
@@ -570,17 +581,19 @@ async function recordOutcome(ecs, plan, result, logger) {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  P: () => (/* binding */ DEFAULT_POLL_INTERVAL_MS),
   Jv: () => (/* binding */ describeService),
   h4: () => (/* binding */ followRollout),
+  E2: () => (/* binding */ isThrottling),
   Ql: () => (/* binding */ newStoppedTasks)
 });
-
-// UNUSED EXPORTS: DEFAULT_POLL_INTERVAL_MS, isThrottling
 
 // EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var dist_cjs = __webpack_require__(9780);
 // EXTERNAL MODULE: ./shared/duration.ts
 var duration = __webpack_require__(858);
+// EXTERNAL MODULE: ./shared/errors.ts
+var errors = __webpack_require__(1581);
 // EXTERNAL MODULE: ./shared/ecs/assess-rollout.ts
 var assess_rollout = __webpack_require__(2234);
 ;// CONCATENATED MODULE: ./shared/ecs/rollout-progress.ts
@@ -633,9 +646,11 @@ var task_definition_source = __webpack_require__(5513);
 
 
 
+
 const DEFAULT_POLL_INTERVAL_MS = 2_000;
 const MAX_THROTTLED_INTERVAL_MS = 30_000;
 const MAX_TASK_WARNINGS = 5;
+const MAX_ERRORS_IN_A_ROW = 5;
 async function describeService(ecs, cluster, service, stats) {
     if (stats)
         stats.describeServicesCalls++;
@@ -654,6 +669,7 @@ async function followRollout(options, deps) {
     const stoppedTasks = [];
     const labels = { revision: (0,task_definition_source.revisionName)(options.taskDefinitionArn), previous: options.previousTaskDefinitionArn ? (0,task_definition_source.revisionName)(options.previousTaskDefinitionArn) : undefined };
     let interval = baseInterval;
+    let errorsInARow = 0;
     let service;
     const end = (verdict) => ({ verdict, stoppedTasks, service, endedAt: clock.now() });
     for (;;) {
@@ -695,13 +711,21 @@ async function followRollout(options, deps) {
             });
             if (verdict.state !== 'in-progress')
                 return end(verdict);
+            errorsInARow = 0;
         }
         catch (error) {
-            if (!isThrottling(error))
-                throw error;
-            stats.throttled++;
-            interval = Math.min(MAX_THROTTLED_INTERVAL_MS, interval * 2);
-            logger.warning(`ECS is throttling DescribeServices; polling every ${(0,duration/* formatDuration */.a)(interval)} until it stops.`);
+            if (isThrottling(error)) {
+                stats.throttled++;
+                interval = Math.min(MAX_THROTTLED_INTERVAL_MS, interval * 2);
+                logger.warning(`ECS is throttling DescribeServices; polling every ${(0,duration/* formatDuration */.a)(interval)} until it stops.`);
+            }
+            else {
+                // The service was already updated: one failed poll (the SDK has retried it already) must
+                // not abandon a rollout, but a persistent failure is reported rather than waited out.
+                if (++errorsInARow >= MAX_ERRORS_IN_A_ROW)
+                    throw error;
+                logger.warning(`Could not read the rollout's state (${(0,errors/* errorMessage */.gJ)(error)}); trying again.`);
+            }
         }
         const remaining = options.deadline - clock.now();
         if (remaining <= 0) {
