@@ -1,0 +1,216 @@
+/**
+ * A local stand-in for the GitHub REST endpoints the actions use to keep their audit record:
+ * deployments and deployment statuses. Point GITHUB_API_URL at `url` and Octokit talks to it as
+ * it would to api.github.com; tests read back what was recorded with `deployments()`.
+ *
+ *   const github = await startLocalGitHubApi({ token: 'ghs_test' });
+ *   ... run an action with env GITHUB_API_URL=github.url and input github-token=ghs_test ...
+ *   github.deployments('acme/payments-api')  // newest first, each with its statuses
+ *   await github.stop();
+ *
+ * Implemented: POST/GET /repos/{owner}/{repo}/deployments (filters sha, ref, task, environment;
+ * per_page, page), GET /repos/{owner}/{repo}/deployments/{id}, POST/GET
+ * /repos/{owner}/{repo}/deployments/{id}/statuses (auto_inactive marks older successful
+ * deployments of the environment inactive, as GitHub does).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedStatus {
+  id: number;
+  state: string;
+  description: string;
+  log_url: string;
+  environment_url: string;
+  environment: string;
+  created_at: string;
+  updated_at: string;
+  url: string;
+  deployment_url: string;
+  repository_url: string;
+}
+
+export interface RecordedDeployment {
+  id: number;
+  node_id: string;
+  url: string;
+  sha: string;
+  ref: string;
+  task: string;
+  payload: unknown;
+  environment: string;
+  original_environment: string;
+  description: string | null;
+  creator: { login: string; id: number; type: string };
+  created_at: string;
+  updated_at: string;
+  statuses_url: string;
+  repository_url: string;
+  transient_environment: boolean;
+  production_environment: boolean;
+  /** Not in GitHub's answer: kept here for assertions. */
+  repository: string;
+  statuses: RecordedStatus[];
+}
+
+export interface LocalGitHubApi {
+  readonly url: string;
+  /** Every deployment recorded (of one repository if given), newest first, statuses newest first. */
+  deployments(repository?: string): RecordedDeployment[];
+  /** Every request seen, as `METHOD path`, for asserting what an action called. */
+  readonly requests: string[];
+  stop(): Promise<void>;
+}
+
+export interface LocalGitHubApiOptions {
+  port?: number;
+  /** When set, requests must carry this token (`token X` or `Bearer X`), as GitHub would insist. */
+  token?: string;
+}
+
+export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): Promise<LocalGitHubApi> {
+  const deployments: RecordedDeployment[] = [];
+  const requests: string[] = [];
+  let nextId = 1;
+  let url = '';
+
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  const error = (res: ServerResponse, status: number, message: string) =>
+    send(res, status, { message, documentation_url: 'https://docs.github.com/rest/deployments/deployments' });
+  const publicView = ({ repository: _r, statuses: _s, ...d }: RecordedDeployment) => d;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const parsed = new URL(req.url ?? '/', 'http://localhost');
+    requests.push(`${req.method} ${parsed.pathname}${parsed.search}`);
+    if (options.token !== undefined) {
+      const auth = req.headers.authorization ?? '';
+      if (auth !== `token ${options.token}` && auth !== `Bearer ${options.token}`) return error(res, 401, 'Bad credentials');
+    }
+    const m = /^\/repos\/([^/]+)\/([^/]+)\/deployments(?:\/(\d+)(?:\/(statuses))?)?\/?$/.exec(parsed.pathname);
+    if (!m) return error(res, 404, 'Not Found');
+    const repository = `${m[1]}/${m[2]}`;
+    const repoUrl = `${url}/repos/${repository}`;
+    const body = req.method === 'POST' ? await readJson(req) : {};
+    if (body === undefined) return error(res, 400, 'Problems parsing JSON');
+    const now = new Date().toISOString();
+
+    if (!m[3]) {
+      if (req.method === 'POST') {
+        const ref = typeof body.ref === 'string' ? body.ref : '';
+        if (!ref) return send(res, 422, { message: 'Invalid request.\n\n"ref" wasn\'t supplied.' });
+        const environment = typeof body.environment === 'string' ? body.environment : 'production';
+        const id = nextId++;
+        const deployment: RecordedDeployment = {
+          id,
+          node_id: `DE_${id}`,
+          url: `${repoUrl}/deployments/${id}`,
+          sha: /^[0-9a-f]{40}$/.test(ref) ? ref : '0'.repeat(40),
+          ref,
+          task: typeof body.task === 'string' ? body.task : 'deploy',
+          payload: typeof body.payload === 'string' ? safeParse(body.payload) : (body.payload ?? {}),
+          environment,
+          original_environment: environment,
+          description: typeof body.description === 'string' ? body.description : null,
+          creator: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' },
+          created_at: now,
+          updated_at: now,
+          statuses_url: `${repoUrl}/deployments/${id}/statuses`,
+          repository_url: repoUrl,
+          transient_environment: body.transient_environment === true,
+          production_environment: typeof body.production_environment === 'boolean' ? body.production_environment : environment === 'production',
+          repository,
+          statuses: [],
+        };
+        deployments.unshift(deployment);
+        return send(res, 201, publicView(deployment));
+      }
+      if (req.method === 'GET') {
+        const q = parsed.searchParams;
+        const list = deployments
+          .filter((d) => d.repository === repository)
+          .filter((d) => !q.get('sha') || d.sha === q.get('sha'))
+          .filter((d) => !q.get('ref') || d.ref === q.get('ref'))
+          .filter((d) => !q.get('task') || d.task === q.get('task'))
+          .filter((d) => !q.get('environment') || d.environment === q.get('environment'));
+        const perPage = Math.min(100, Number(q.get('per_page') ?? 30) || 30);
+        const page = Math.max(1, Number(q.get('page') ?? 1) || 1);
+        return send(res, 200, list.slice((page - 1) * perPage, page * perPage).map(publicView));
+      }
+      return error(res, 404, 'Not Found');
+    }
+
+    const deployment = deployments.find((d) => d.repository === repository && d.id === Number(m[3]));
+    if (!deployment) return error(res, 404, 'Not Found');
+    if (!m[4]) return req.method === 'GET' ? send(res, 200, publicView(deployment)) : error(res, 404, 'Not Found');
+    if (req.method === 'GET') return send(res, 200, deployment.statuses);
+    if (req.method !== 'POST') return error(res, 404, 'Not Found');
+    const states = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
+    if (typeof body.state !== 'string' || !states.includes(body.state)) {
+      return send(res, 422, { message: `Validation Failed: state must be one of ${states.join(', ')}` });
+    }
+    const status: RecordedStatus = {
+      id: nextId++,
+      state: body.state,
+      description: typeof body.description === 'string' ? body.description : '',
+      log_url: typeof body.log_url === 'string' ? body.log_url : '',
+      environment_url: typeof body.environment_url === 'string' ? body.environment_url : '',
+      environment: typeof body.environment === 'string' ? body.environment : deployment.environment,
+      created_at: now,
+      updated_at: now,
+      url: `${deployment.url}/statuses`,
+      deployment_url: deployment.url,
+      repository_url: repoUrl,
+    };
+    deployment.statuses.unshift(status);
+    deployment.updated_at = now;
+    if (status.state === 'success' && body.auto_inactive !== false) {
+      for (const older of deployments) {
+        if (older === deployment || older.repository !== repository || older.environment !== deployment.environment || older.transient_environment) continue;
+        if (older.statuses[0]?.state === 'success') {
+          older.statuses.unshift({ ...status, id: nextId++, state: 'inactive', description: `superseded by deployment ${deployment.id}`, deployment_url: older.url });
+        }
+      }
+    }
+    return send(res, 201, status);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => error(res, 500, String(e)));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    requests,
+    deployments: (repository) => structuredClone(deployments.filter((d) => !repository || d.repository === repository)),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {};
+  const value = safeParse(text);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

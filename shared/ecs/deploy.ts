@@ -1,0 +1,434 @@
+/**
+ * The deploy engine: render → register → update → follow → (on failure) roll back, shared by the
+ * `ecs-rolling-deploy` and `rollback` actions so both take the same automated path.
+ *
+ * API
+ *   const result = await deploy(request, { ecs, logger, clock?, signal?, hooks? });
+ *
+ *   request.taskDefinition  where the revision comes from (task-definition-source.ts):
+ *                             { kind: 'service' }                 the service's current one
+ *                             { kind: 'existing', ref }           an ARN or family[:revision]
+ *                             { kind: 'document', document, source }  a parsed JSON/YAML file
+ *   request.changes         images / environment by container (rendered onto the source; any
+ *                           change means a new revision). Unknown containers fail before
+ *                           anything is registered.
+ *   request.register        'if-changed' (default) registers only when rendering changed
+ *                           something (a document is always registered); 'never' deploys the
+ *                           existing revision as is and refuses changes that would need one.
+ *   request.onFailure       'roll-back' (default): update back to the revision that was PRIMARY
+ *                           before, follow it, report; 'stop': report the failure and leave the
+ *                           service as ECS has it (ECS's own circuit breaker still acts).
+ *   request.timeoutMs       hard deadline for everything from the first call to the verdict.
+ *   request.maxFailedTasks  failed tasks of the new revision that fail the rollout.
+ *   request.waitForInProgress  wait for another IN_PROGRESS deployment instead of refusing.
+ *   request.wait            false: stop after the service update (status 'started').
+ *
+ * A rollback (the `rollback` action) is a deploy of an existing ARN with no changes:
+ *   deploy({ cluster, service, taskDefinition: { kind: 'existing', ref: arn }, register: 'never',
+ *            onFailure: 'stop', ... }, deps)
+ *
+ * deploy() throws UserError for what the user can fix before anything changed (service missing,
+ * unknown container, a deployment in progress, a bad task definition). Once the service was
+ * updated it never throws for a failed rollout: the result says what happened (status, cause,
+ * stopped tasks, timeline) and the caller decides how to fail the step.
+ *
+ * Hooks run at the two moments an audit record needs: `planned` once the revision is known and
+ * before the service is touched, `finished` with the result.
+ */
+import type { Service } from '@aws-sdk/client-ecs';
+import { systemClock, type Clock } from '../clock.js';
+import { formatDuration } from '../duration.js';
+import { UserError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { primaryDeployment, rolloutCounts, type FailureCause } from './assess-rollout.js';
+import { DEFAULT_POLL_INTERVAL_MS, describeService, followRollout, isThrottling, newStoppedTasks, type FollowDeps, type FollowStats, type FollowVerdict } from './follow-rollout.js';
+import type { EcsSender } from './raw-json.js';
+import { describeTaskDefinition, registerTaskDefinition, tagResource } from './register-task-definition.js';
+import {
+  containerImages,
+  hasChanges,
+  registrableTaskDefinition,
+  renderTaskDefinition,
+  type ContainerImage,
+  type TaskDefinitionChanges,
+  type TaskDefinitionDocument,
+} from './render-task-definition.js';
+import { TAG_PREFIX, type EcsTag } from './revision-tags.js';
+import { rollBackService } from './rollback-service.js';
+import { ServiceEventStream } from './service-events.js';
+import { describeStoppedTask, type StoppedTask } from './stopped-task.js';
+import { revisionName, type TaskDefinitionSource } from './task-definition-source.js';
+import { Timeline } from './timeline.js';
+import { updateService } from './update-service.js';
+
+export interface DeployRequest {
+  cluster: string;
+  service: string;
+  taskDefinition: TaskDefinitionSource;
+  changes?: TaskDefinitionChanges;
+  register?: 'if-changed' | 'never';
+  /** Tags for a newly registered revision (provenance and the user's). */
+  revisionTags?: EcsTag[];
+  desiredCount?: number | undefined;
+  minimumHealthyPercent?: number | undefined;
+  maximumPercent?: number | undefined;
+  /** ECS's deployment circuit breaker on/off for this rollout (undefined keeps the service's). */
+  circuitBreaker?: boolean | undefined;
+  forceNewDeployment?: boolean;
+  wait?: boolean;
+  timeoutMs: number;
+  maxFailedTasks: number;
+  onFailure?: 'roll-back' | 'stop';
+  waitForInProgress?: boolean;
+  pollIntervalMs?: number;
+}
+
+export type DeployStatus = 'succeeded' | 'rolled-back' | 'failed' | 'cancelled' | 'started';
+
+export interface DeployPlan {
+  taskDefinitionArn: string;
+  previousTaskDefinitionArn: string | undefined;
+  registered: boolean;
+  before: ContainerImage[];
+  after: ContainerImage[];
+}
+
+export interface DeployResult extends DeployPlan {
+  status: DeployStatus;
+  deploymentId: string | undefined;
+  rolledBack: boolean;
+  rollbackDeploymentId?: string | undefined;
+  /** Set when the rollout did not succeed. */
+  failure?: { cause: FailureCause; reason: string } | undefined;
+  /** One paragraph for the step's failure message: what failed, why, where the service is. */
+  message: string;
+  stoppedTasks: StoppedTask[];
+  timeline: Timeline;
+  durationMs: number;
+  stats: FollowStats;
+  /** Clock time the rollout was seen COMPLETED (for the latency benchmark). */
+  completedAt?: number | undefined;
+  /** Clock time the rollback was started. */
+  rollbackStartedAt?: number | undefined;
+}
+
+export interface DeployHooks {
+  planned?(plan: DeployPlan): Promise<void> | void;
+  serviceUpdated?(plan: DeployPlan & { deploymentId: string }): Promise<void> | void;
+}
+
+export interface DeployDeps {
+  ecs: EcsSender;
+  logger: Logger;
+  clock?: Clock;
+  signal?: AbortSignal | undefined;
+  hooks?: DeployHooks;
+}
+
+export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<DeployResult> {
+  const clock = deps.clock ?? systemClock;
+  const { ecs, logger, signal } = deps;
+  const startedAt = clock.now();
+  const deadline = startedAt + request.timeoutMs;
+  const timeline = new Timeline(() => clock.now(), startedAt);
+  const stats: FollowStats = { describeServicesCalls: 0, throttled: 0 };
+  const followDeps: FollowDeps = { ecs, logger, clock, signal, timeline, stats };
+  const events = new ServiceEventStream();
+  const where = `${request.cluster}/${request.service}`;
+
+  // 1. The service as it is, and nothing else deploying to it.
+  // Waits and rollouts are printed outside groups: a collapsed group would hide the progress
+  // people are watching.
+  let service = await waitUntilNoRolloutInProgress(await requireService(ecs, request.cluster, request.service, stats), request, deadline, events, followDeps);
+  const previous = primaryDeployment(service)?.taskDefinition ?? service.taskDefinition;
+  const previousDesired = service.desiredCount;
+
+  // 2. The revision to deploy: rendered and registered only when something changed.
+  const plan = await logger.group('Task definition', () => resolveRevision(request, previous, ecs, logger));
+  timeline.add(plan.registered ? `registered ${revisionName(plan.taskDefinitionArn)}` : `deploying ${revisionName(plan.taskDefinitionArn)} as is (no new revision)`);
+  await deps.hooks?.planned?.(plan);
+
+  // 3. The update. A cancellation that arrived while registering stops here, before ECS is touched.
+  if (signal?.aborted) {
+    throw new UserError(`Cancelled before the service was updated: ${where} still runs ${revisionName(previous)}${plan.registered ? ` (${revisionName(plan.taskDefinitionArn)} was registered but not deployed)` : ''}.`);
+  }
+  events.prime(service.events);
+  const update = await updateService(ecs, request.cluster, service, {
+    taskDefinitionArn: plan.taskDefinitionArn,
+    desiredCount: request.desiredCount,
+    minimumHealthyPercent: request.minimumHealthyPercent,
+    maximumPercent: request.maximumPercent,
+    circuitBreaker: request.circuitBreaker === undefined ? undefined : { enable: request.circuitBreaker, rollback: request.circuitBreaker && (request.onFailure ?? 'roll-back') === 'roll-back' },
+    forceNewDeployment: request.forceNewDeployment,
+  });
+  service = update.service;
+  const deploymentId = update.deploymentId;
+  await deps.hooks?.serviceUpdated?.({ ...plan, deploymentId });
+  const base = { ...plan, deploymentId, stoppedTasks: [] as StoppedTask[], timeline, stats, rolledBack: false };
+  const finish = (status: DeployStatus, message: string, extra: Partial<DeployResult> = {}): DeployResult => ({
+    ...base,
+    status,
+    message,
+    durationMs: clock.now() - startedAt,
+    ...extra,
+  });
+
+  if (!update.startedDeployment) {
+    timeline.add(`service already on ${revisionName(plan.taskDefinitionArn)}: no new deployment`);
+    logger.info(`The service already runs ${revisionName(plan.taskDefinitionArn)} (deployment ${deploymentId}); ECS started no new deployment. Set force-new-deployment to replace its tasks.`);
+    return finish('succeeded', `${where} already runs ${revisionName(plan.taskDefinitionArn)}.`);
+  }
+  timeline.add(`service updated: deployment ${deploymentId}`);
+  logger.info(`Service updated to ${revisionName(plan.taskDefinitionArn)}: deployment ${deploymentId}.`);
+  if (request.wait === false) {
+    return finish('started', `Deployment ${deploymentId} of ${revisionName(plan.taskDefinitionArn)} started (not followed: wait is false).`);
+  }
+
+  // 4. Follow.
+  logger.info(`── Rollout of ${revisionName(plan.taskDefinitionArn)} (deployment ${deploymentId}) ──`);
+  const follow = await followRollout(
+    {
+      cluster: request.cluster,
+      service: request.service,
+      deploymentId,
+      taskDefinitionArn: plan.taskDefinitionArn,
+      previousTaskDefinitionArn: previous,
+      deadline,
+      maxFailedTasks: request.maxFailedTasks,
+      events,
+      ...(request.pollIntervalMs !== undefined ? { pollIntervalMs: request.pollIntervalMs } : {}),
+    },
+    followDeps,
+  );
+  base.stoppedTasks = follow.stoppedTasks;
+  const verdict = follow.verdict;
+  if (verdict.state === 'completed') {
+    const counts = rolloutCounts(follow.service, deploymentId);
+    timeline.add(`rollout completed: ${counts.running}/${counts.desired} running`);
+    logger.info(`Deployment ${deploymentId} completed: ${revisionName(plan.taskDefinitionArn)} runs ${counts.running}/${counts.desired} tasks (${formatDuration(clock.now() - startedAt)}).`);
+    const result = finish('succeeded', `${where} runs ${revisionName(plan.taskDefinitionArn)}.`, { completedAt: follow.endedAt });
+    await recordOutcome(ecs, plan, result, logger);
+    return result;
+  }
+
+  // 5. Failure: say what and why, then roll back.
+  const what = failureHeadline(verdict, plan.taskDefinitionArn, where, request.timeoutMs);
+  const why = stoppedReasons(follow.stoppedTasks);
+  timeline.add(`rollout failed: ${verdict.reason}`);
+  // The step's failure message repeats this with the outcome of the rollback: one error annotation, not two.
+  logger.info(`✗ ${what}${why ? ` ${why}` : ''}`);
+  const failure = { cause: verdict.cause, reason: verdict.reason };
+  const ecsRolledBack = verdict.cause === 'circuit-breaker-rollback';
+  const rollBack = ecsRolledBack || ((request.onFailure ?? 'roll-back') === 'roll-back' && verdict.cause !== 'superseded');
+
+  if (!rollBack || !previous || previous === plan.taskDefinitionArn) {
+    const note = verdict.cause === 'superseded' ? ' Left as it is: someone else deployed meanwhile.' : !previous ? ' No previous revision to roll back to.' : ' Not rolled back (rollback-on-failure is off); ECS keeps the service as it is.';
+    const status: DeployStatus = verdict.cause === 'cancelled' ? 'cancelled' : 'failed';
+    const result = finish(status, `${what}${why ? ` ${why}` : ''}${note}`, { failure });
+    await recordOutcome(ecs, plan, result, logger);
+    return result;
+  }
+
+  const latest = follow.service ?? service;
+  // Cancelled or out of time: start the rollback (one call, ECS finishes it) without waiting.
+  const followRollback = verdict.cause !== 'cancelled' && verdict.cause !== 'timed-out';
+  const rollbackStartedAt = clock.now();
+  logger.info(`── Rollback to ${revisionName(previous)} ──`);
+  const rollback = await rollBackService(
+    {
+      cluster: request.cluster,
+      service: latest,
+      toTaskDefinitionArn: previous,
+      fromTaskDefinitionArn: plan.taskDefinitionArn,
+      desiredCount: request.desiredCount !== undefined ? previousDesired : undefined,
+      deadline,
+      events,
+      pollIntervalMs: request.pollIntervalMs,
+      follow: followRollback,
+    },
+    followDeps,
+  );
+  const rollbackVerdict: FollowVerdict | undefined = rollback.follow?.verdict;
+  // Tasks that failed health checks drain before they stop; by now their reasons are known.
+  const stoppedTasks = [...follow.stoppedTasks, ...(await lateStoppedTasks(ecs, request.cluster, deploymentId, follow.stoppedTasks, logger))];
+  const why2 = stoppedReasons(stoppedTasks);
+  let where2: string;
+  let status: DeployStatus;
+  let rolledBack = false;
+  if (!followRollback) {
+    where2 = `Rollback to ${revisionName(previous)} started (deployment ${rollback.deploymentId}); ECS completes it.`;
+    status = verdict.cause === 'cancelled' ? 'cancelled' : 'failed';
+  } else if (rollbackVerdict?.state === 'completed') {
+    const counts = rolloutCounts(rollback.follow?.service, rollback.deploymentId);
+    where2 = `Rolled back: the service is back on revision ${revisionName(previous)} (${counts.running}/${counts.desired} running).`;
+    status = 'rolled-back';
+    rolledBack = true;
+  } else {
+    where2 = `The rollback to ${revisionName(previous)} (deployment ${rollback.deploymentId}) did not complete: ${rollbackVerdict?.reason ?? 'unknown'}.`;
+    status = 'failed';
+  }
+  logger.info(where2);
+  const result = finish(status, `${what}${why2 ? ` ${why2}` : ''} ${where2}`, {
+    failure,
+    rolledBack,
+    rollbackDeploymentId: rollback.deploymentId,
+    rollbackStartedAt,
+    stoppedTasks,
+  });
+  await recordOutcome(ecs, plan, result, logger);
+  return result;
+}
+
+async function lateStoppedTasks(ecs: EcsSender, cluster: string, deploymentId: string, known: readonly StoppedTask[], logger: Logger): Promise<StoppedTask[]> {
+  try {
+    const late = await newStoppedTasks(ecs, cluster, deploymentId, new Set(known.map((t) => t.taskArn)));
+    for (const t of late) if (t.failed) logger.info(`  ${describeStoppedTask(t)}`);
+    return late;
+  } catch (error) {
+    logger.debug(`could not list the stopped tasks of ${deploymentId}: ${(error as Error).message}`);
+    return [];
+  }
+}
+
+async function requireService(ecs: EcsSender, cluster: string, name: string, stats: FollowStats): Promise<Service> {
+  let service: Service | undefined;
+  try {
+    service = await describeService(ecs, cluster, name, stats);
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ClusterNotFoundException') {
+      throw new UserError(`Input 'cluster' has an invalid value ${JSON.stringify(cluster)}: no such ECS cluster in this account and region.`);
+    }
+    throw error;
+  }
+  if (!service || service.status !== 'ACTIVE') {
+    throw new UserError(`Input 'service' has an invalid value ${JSON.stringify(name)}: no ACTIVE service of that name in cluster '${cluster}'${service ? ` (it is ${service.status})` : ''}.`);
+  }
+  return service;
+}
+
+function inProgress(service: Service) {
+  return (service.deployments ?? []).find((d) => d.rolloutState === 'IN_PROGRESS');
+}
+
+/** Refuses, or waits (streaming its events), while another deployment is IN_PROGRESS. */
+async function waitUntilNoRolloutInProgress(
+  service: Service,
+  request: DeployRequest,
+  deadline: number,
+  events: ServiceEventStream,
+  deps: FollowDeps,
+): Promise<Service> {
+  const { logger, clock, signal } = deps;
+  let blocking = inProgress(service);
+  if (!blocking) return service;
+  const describe = (d: NonNullable<typeof blocking>) =>
+    `deployment ${d.id} of ${revisionName(d.taskDefinition)} (${d.runningCount ?? 0}/${d.desiredCount ?? 0} running, started ${d.createdAt ? d.createdAt.toISOString() : 'at an unknown time'})`;
+  if (!request.waitForInProgress) {
+    throw new UserError(
+      `Another deployment of ${request.cluster}/${request.service} is IN_PROGRESS: ${describe(blocking)}. Not starting a second one on top of it; set wait-for-in-progress: true to wait for it, or retry when it is done.`,
+    );
+  }
+  logger.info(`Waiting for ${describe(blocking)} to finish (wait-for-in-progress).`);
+  deps.timeline.add(`waiting for ${blocking.id} to finish`);
+  events.prime(service.events);
+  let interval = request.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  while (blocking) {
+    const remaining = deadline - clock.now();
+    if (signal?.aborted) throw new UserError('Cancelled while waiting for another deployment to finish; nothing was changed.');
+    if (remaining <= 0) {
+      throw new UserError(`Timed out waiting for ${describe(blocking)} to finish; nothing was changed.`);
+    }
+    await clock.sleep(Math.min(remaining, interval), signal);
+    try {
+      service = await requireService(deps.ecs, request.cluster, request.service, deps.stats);
+      interval = request.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    } catch (error) {
+      if (!isThrottling(error)) throw error;
+      interval = Math.min(30_000, interval * 2);
+      continue;
+    }
+    for (const e of events.take(service.events)) logger.info(`  event: ${e.message ?? ''}`);
+    blocking = inProgress(service);
+  }
+  deps.timeline.add('the other deployment finished');
+  return service;
+}
+
+async function resolveRevision(request: DeployRequest, current: string | undefined, ecs: EcsSender, logger: Logger): Promise<DeployPlan> {
+  const changes = request.changes ?? { images: new Map(), environment: new Map() };
+  const previous = current;
+  let base: TaskDefinitionDocument;
+  let baseArn: string | undefined;
+  const source = request.taskDefinition;
+  const ref = source.kind === 'existing' ? source.ref : source.kind === 'service' ? current : undefined;
+  // The running revision, for the before/after images (and as the base when deploying from it).
+  const running = previous ? await describeTaskDefinition(ecs, previous).catch(() => undefined) : undefined;
+  const beforeImages: ContainerImage[] = running ? containerImages(running.document) : [];
+  if (source.kind === 'document') {
+    base = registrableTaskDefinition(source.document, source.source);
+  } else {
+    if (!ref) throw new UserError(`The service has no task definition to start from; give one in 'task-definition'.`);
+    const described = running && ref === previous ? running : await describeTaskDefinition(ecs, ref);
+    base = described.document;
+    baseArn = described.arn;
+    if (described.status !== 'ACTIVE') logger.warning(`${revisionName(described.arn)} is ${described.status}; ECS may refuse to deploy it.`);
+  }
+  const rendered = renderTaskDefinition(base, changes);
+  const mustRegister = source.kind === 'document' || (hasChanges(changes) && rendered.changed) || !baseArn;
+  if (!mustRegister) {
+    logger.info(`Deploying ${revisionName(baseArn)} as is: no new revision registered.`);
+    return { taskDefinitionArn: baseArn!, previousTaskDefinitionArn: previous, registered: false, before: beforeImages, after: rendered.after };
+  }
+  if (request.register === 'never') {
+    throw new UserError(`Deploying ${revisionName(baseArn ?? String(base.family))} would need a new revision (the changes alter it), but this deploy may not register one.`);
+  }
+  for (const { container, image } of rendered.after) {
+    const was = rendered.before.find((b) => b.container === container)?.image;
+    logger.info(`  ${container}: ${was && was !== image ? `${was} → ` : ''}${image}`);
+  }
+  const arn = await registerTaskDefinition(ecs, rendered.document, request.revisionTags ?? []);
+  logger.info(`Registered ${revisionName(arn)}.`);
+  return { taskDefinitionArn: arn, previousTaskDefinitionArn: previous, registered: true, before: beforeImages, after: rendered.after };
+}
+
+function failureHeadline(verdict: Exclude<FollowVerdict, { state: 'completed' }>, arn: string, where: string, timeoutMs: number): string {
+  const rev = revisionName(arn);
+  switch (verdict.cause) {
+    case 'failed-tasks':
+      return `Deploy of ${rev} to ${where} failed: ${verdict.reason}.`;
+    case 'circuit-breaker-rollback':
+      return `Deploy of ${rev} to ${where} failed: ECS's deployment circuit breaker failed it (${verdict.reason}) and rolled back to ${revisionName(verdict.replacedBy?.taskDefinition)}.`;
+    case 'rollout-failed':
+      return `Deploy of ${rev} to ${where} failed: ECS marked the deployment FAILED (${verdict.reason}).`;
+    case 'superseded':
+      return `Deploy of ${rev} to ${where} failed: ${verdict.reason}.`;
+    case 'timed-out':
+      return `Deploy of ${rev} to ${where} timed out: not COMPLETED within the ${formatDuration(timeoutMs)} timeout.`;
+    case 'cancelled':
+      return `Deploy of ${rev} to ${where} was cancelled.`;
+  }
+}
+
+/** The distinct stopped reasons of failed tasks, e.g. "Stopped tasks: … (EssentialContainerExited; app exit 1) ×2". */
+export function stoppedReasons(tasks: readonly StoppedTask[]): string {
+  const failed = tasks.filter((t) => t.failed);
+  if (failed.length === 0) return '';
+  const counts = new Map<string, number>();
+  for (const t of failed) {
+    const text = describeStoppedTask(t).replace(/^task \S+ stopped: /, '');
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  return `Why: ${[...counts].map(([text, n]) => (n > 1 ? `${text} ×${n}` : text)).join('; ')}.`;
+}
+
+/** The revision's own record of how its deploy ended (the audit trail without a GitHub token). */
+async function recordOutcome(ecs: EcsSender, plan: DeployPlan, result: DeployResult, logger: Logger): Promise<void> {
+  try {
+    await tagResource(ecs, plan.taskDefinitionArn, [
+      { key: `${TAG_PREFIX}outcome`, value: result.status },
+      ...(result.deploymentId ? [{ key: `${TAG_PREFIX}deployment`, value: result.deploymentId }] : []),
+    ]);
+  } catch (error) {
+    logger.warning(`Could not tag ${revisionName(plan.taskDefinitionArn)} with the outcome: ${(error as Error).message}`);
+  }
+}

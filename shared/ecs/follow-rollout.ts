@@ -1,0 +1,162 @@
+/**
+ * Follows one deployment of a service until it completes, fails, runs out of time or is
+ * cancelled, showing what ECS does on the way: every new service event once and in order, a
+ * progress line whenever the counts change, and the stopped reason, stop code and exit codes of
+ * every task of the deployment that stops.
+ *
+ * Polls DescribeServices every `pollIntervalMs` (2 s) at a fixed rate, backing off only when ECS
+ * throttles; each wait is cut to the time left before the deadline, so the deadline is honoured
+ * to within one API call.
+ */
+import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type Service } from '@aws-sdk/client-ecs';
+import type { Clock } from '../clock.js';
+import { formatDuration } from '../duration.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { assessRollout, rolloutCounts, type RolloutVerdict } from './assess-rollout.js';
+import type { EcsSender } from './raw-json.js';
+import { ProgressReporter } from './rollout-progress.js';
+import type { ServiceEventStream } from './service-events.js';
+import { describeStoppedTask, toStoppedTask, type StoppedTask } from './stopped-task.js';
+import { revisionName } from './task-definition-source.js';
+import type { Timeline } from './timeline.js';
+
+export const DEFAULT_POLL_INTERVAL_MS = 2_000;
+const MAX_THROTTLED_INTERVAL_MS = 30_000;
+const MAX_TASK_WARNINGS = 5;
+const MAX_ERRORS_IN_A_ROW = 5;
+
+export interface FollowRolloutOptions {
+  cluster: string;
+  service: string;
+  deploymentId: string;
+  taskDefinitionArn: string;
+  previousTaskDefinitionArn?: string | undefined;
+  /** Clock time by which the rollout must be done. */
+  deadline: number;
+  /** Failed tasks of the deployment that fail it; Infinity leaves it to ECS. */
+  maxFailedTasks: number;
+  pollIntervalMs?: number;
+  /** Shared between phases (rollout, rollback) so no event is printed twice. */
+  events: ServiceEventStream;
+}
+
+export interface FollowDeps {
+  ecs: EcsSender;
+  logger: Logger;
+  clock: Clock;
+  signal?: AbortSignal | undefined;
+  timeline: Timeline;
+  stats: FollowStats;
+}
+
+export interface FollowStats {
+  describeServicesCalls: number;
+  throttled: number;
+}
+
+export type FollowVerdict = Exclude<RolloutVerdict, { state: 'in-progress' }> | { state: 'failed'; cause: 'timed-out' | 'cancelled'; reason: string; replacedBy?: undefined };
+
+export interface FollowResult {
+  verdict: FollowVerdict;
+  stoppedTasks: StoppedTask[];
+  service: Service | undefined;
+  /** Clock time the verdict was reached. */
+  endedAt: number;
+}
+
+export async function describeService(ecs: EcsSender, cluster: string, service: string, stats?: FollowStats): Promise<Service | undefined> {
+  if (stats) stats.describeServicesCalls++;
+  const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+  return out.services?.[0];
+}
+
+export function isThrottling(error: unknown): boolean {
+  const e = error as { name?: string; $retryable?: { throttling?: boolean } } | undefined;
+  return e?.name === 'ThrottlingException' || e?.name === 'TooManyRequestsException' || e?.$retryable?.throttling === true;
+}
+
+export async function followRollout(options: FollowRolloutOptions, deps: FollowDeps): Promise<FollowResult> {
+  const { ecs, logger, clock, signal, timeline, stats } = deps;
+  const baseInterval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const progress = new ProgressReporter();
+  const seenStopped = new Set<string>();
+  const stoppedTasks: StoppedTask[] = [];
+  const labels = { revision: revisionName(options.taskDefinitionArn), previous: options.previousTaskDefinitionArn ? revisionName(options.previousTaskDefinitionArn) : undefined };
+  let interval = baseInterval;
+  let errorsInARow = 0;
+  let service: Service | undefined;
+  const end = (verdict: FollowVerdict): FollowResult => ({ verdict, stoppedTasks, service, endedAt: clock.now() });
+
+  for (;;) {
+    if (signal?.aborted) return end({ state: 'failed', cause: 'cancelled', reason: 'the job was cancelled' });
+    const pollStarted = clock.now();
+    try {
+      service = await describeService(ecs, options.cluster, options.service, stats);
+      const freshStopped = await newStoppedTasks(ecs, options.cluster, options.deploymentId, seenStopped);
+      interval = baseInterval;
+
+      for (const event of options.events.take(service?.events)) logger.info(`  event: ${event.message ?? ''}`);
+      for (const task of freshStopped) {
+        stoppedTasks.push(task);
+        const line = describeStoppedTask(task);
+        // A warning each for the first few (they explain the failure); a crash loop of a large
+        // service would otherwise bury the log's annotations.
+        if (task.failed && stoppedTasks.filter((t) => t.failed).length <= MAX_TASK_WARNINGS) {
+          logger.warning(`${labels.revision}: ${line}`);
+          timeline.add(`${labels.revision}: ${line}`);
+        } else {
+          logger.info(`  ${line}`);
+          if (task.failed) timeline.add(`${labels.revision}: ${line}`);
+        }
+      }
+      const observedFailures = stoppedTasks.filter((t) => t.failed).length;
+      const counts = rolloutCounts(service, options.deploymentId, observedFailures);
+      const line = progress.update(counts, labels, timeline.elapsed());
+      if (line) {
+        logger.info(line);
+        timeline.add(line.replace(/^\[[^\]]*\] /, ''));
+      }
+
+      const verdict = assessRollout(service, options.deploymentId, {
+        maxFailedTasks: options.maxFailedTasks,
+        observedFailures,
+        previousTaskDefinition: options.previousTaskDefinitionArn,
+      });
+      if (verdict.state !== 'in-progress') return end(verdict);
+      errorsInARow = 0;
+    } catch (error) {
+      if (isThrottling(error)) {
+        stats.throttled++;
+        interval = Math.min(MAX_THROTTLED_INTERVAL_MS, interval * 2);
+        logger.warning(`ECS is throttling DescribeServices; polling every ${formatDuration(interval)} until it stops.`);
+      } else {
+        // The service was already updated: one failed poll (the SDK has retried it already) must
+        // not abandon a rollout, but a persistent failure is reported rather than waited out.
+        if (++errorsInARow >= MAX_ERRORS_IN_A_ROW) throw error;
+        logger.warning(`Could not read the rollout's state (${errorMessage(error)}); trying again.`);
+      }
+    }
+
+    const remaining = options.deadline - clock.now();
+    if (remaining <= 0) {
+      return end({ state: 'failed', cause: 'timed-out', reason: `the rollout did not complete within the deadline` });
+    }
+    await clock.sleep(Math.min(remaining, Math.max(0, pollStarted + interval - clock.now())), signal);
+  }
+}
+
+/**
+ * Stopped tasks of the deployment not reported yet (ECS starts service tasks with startedBy = the
+ * deployment id). A task being stopped counts once ECS gave its reason, even while it still drains
+ * from the load balancer: that is when the failure is known.
+ */
+export async function newStoppedTasks(ecs: EcsSender, cluster: string, deploymentId: string, seen: Set<string>): Promise<StoppedTask[]> {
+  const listed = await ecs.send(new ListTasksCommand({ cluster, startedBy: deploymentId, desiredStatus: 'STOPPED' }));
+  const fresh = (listed.taskArns ?? []).filter((arn) => !seen.has(arn));
+  if (fresh.length === 0) return [];
+  const described = await ecs.send(new DescribeTasksCommand({ cluster, tasks: fresh.slice(0, 100) }));
+  const tasks = (described.tasks ?? []).filter((t) => t.taskArn && !seen.has(t.taskArn) && (t.lastStatus === 'STOPPED' || Boolean(t.stoppedReason)));
+  for (const t of tasks) if (t.taskArn) seen.add(t.taskArn);
+  return tasks.map(toStoppedTask).sort((a, b) => (a.stoppedAt?.valueOf() ?? 0) - (b.stoppedAt?.valueOf() ?? 0));
+}

@@ -1,0 +1,153 @@
+/**
+ * Rendering a task definition: a described (or hand-written) task definition in, the exact body
+ * to register out. Nothing is rebuilt from a whitelist: every field is carried over verbatim,
+ * including fields newer than the AWS SDK's model, and only the read-only fields that
+ * DescribeTaskDefinition adds are dropped (ECS refuses them on RegisterTaskDefinition).
+ * Pure: no SDK, no I/O, so the tables in the tests cover it.
+ */
+import { UserError } from '../errors.js';
+
+/** What DescribeTaskDefinition returns but RegisterTaskDefinition does not accept. */
+export const READ_ONLY_TASK_DEFINITION_FIELDS = [
+  'taskDefinitionArn',
+  'revision',
+  'status',
+  'requiresAttributes',
+  'compatibilities',
+  'registeredAt',
+  'registeredBy',
+  'deregisteredAt',
+] as const;
+
+export type TaskDefinitionDocument = Record<string, unknown>;
+
+/** Changes to apply, keyed by container name. An environment value of `null` removes the variable. */
+export interface TaskDefinitionChanges {
+  images: ReadonlyMap<string, string>;
+  environment: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
+}
+
+export interface ContainerImage {
+  container: string;
+  image: string;
+}
+
+export interface RenderedTaskDefinition {
+  document: TaskDefinitionDocument;
+  /** True when the document differs from the base (so registering it creates something new). */
+  changed: boolean;
+  before: ContainerImage[];
+  after: ContainerImage[];
+}
+
+export function hasChanges(changes: TaskDefinitionChanges): boolean {
+  return changes.images.size > 0 || changes.environment.size > 0;
+}
+
+/**
+ * The registrable part of a task definition as DescribeTaskDefinition (or the AWS console's JSON
+ * tab, or `aws ecs describe-task-definition > file.json`) gives it: the `{ taskDefinition: … }`
+ * wrapper is unwrapped and the read-only fields are dropped. `tags` beside the wrapper are kept,
+ * since RegisterTaskDefinition takes them.
+ */
+export function registrableTaskDefinition(described: unknown, source: string): TaskDefinitionDocument {
+  if (!isObject(described)) throw new UserError(`The task definition from ${source} is not a JSON/YAML object.`);
+  let document: Record<string, unknown> = described;
+  if (isObject(described.taskDefinition) && described.containerDefinitions === undefined) {
+    document = { ...described.taskDefinition, ...(Array.isArray(described.tags) && described.tags.length > 0 ? { tags: described.tags } : {}) };
+  }
+  const copy = structuredClone(document);
+  for (const field of READ_ONLY_TASK_DEFINITION_FIELDS) delete copy[field];
+  if (typeof copy.family !== 'string' || copy.family === '') {
+    throw new UserError(`The task definition from ${source} has no \`family\`: ECS needs one to register a revision.`);
+  }
+  if (!Array.isArray(copy.containerDefinitions) || copy.containerDefinitions.length === 0 || !copy.containerDefinitions.every(isObject)) {
+    throw new UserError(`The task definition from ${source} has no \`containerDefinitions\` list: ECS needs at least one container.`);
+  }
+  for (const [i, container] of (copy.containerDefinitions as Record<string, unknown>[]).entries()) {
+    if (typeof container.name !== 'string' || container.name === '') {
+      throw new UserError(`The task definition from ${source}: container ${i + 1} has no \`name\`.`);
+    }
+  }
+  return copy;
+}
+
+export function containerNames(document: TaskDefinitionDocument): string[] {
+  return containers(document).map((c) => String(c.name));
+}
+
+export function containerImages(document: TaskDefinitionDocument): ContainerImage[] {
+  return containers(document).map((c) => ({ container: String(c.name), image: typeof c.image === 'string' ? c.image : '' }));
+}
+
+/**
+ * Applies images and environment changes to a copy of `base`. Every container named in the
+ * changes must exist; the error names the input, the container and the ones that do exist, and
+ * is raised before anything could be registered.
+ */
+export function renderTaskDefinition(base: TaskDefinitionDocument, changes: TaskDefinitionChanges): RenderedTaskDefinition {
+  const document = structuredClone(base);
+  const defs = containers(document);
+  const names = defs.map((c) => String(c.name));
+  const family = String(document.family);
+  const unknown = (input: string, line: string, container: string) =>
+    new UserError(
+      `Input '${input}' has an invalid value ${JSON.stringify(line)}: task definition family '${family}' has no container '${container}' (its containers: ${names.join(', ')}).`,
+    );
+  for (const [container, image] of changes.images) {
+    if (!names.includes(container)) throw unknown('container-images', `${container}=${image}`, container);
+  }
+  for (const [container, vars] of changes.environment) {
+    const first = [...vars.entries()][0];
+    if (!names.includes(container)) throw unknown('environment', `${container}.${first?.[0] ?? ''}=${first?.[1] ?? ''}`, container);
+  }
+
+  for (const def of defs) {
+    const name = String(def.name);
+    const image = changes.images.get(name);
+    if (image !== undefined) def.image = image;
+    const vars = changes.environment.get(name);
+    if (vars) def.environment = applyEnvironment(def.environment, vars);
+  }
+  return {
+    document,
+    changed: !deepEqual(document, base),
+    before: containerImages(base),
+    after: containerImages(document),
+  };
+}
+
+/** Changes in place of existing variables keep their position; new ones are appended in order. */
+export function applyEnvironment(current: unknown, changes: ReadonlyMap<string, string | null>): { name: string; value: string }[] {
+  const list = (Array.isArray(current) ? current : []).filter(isObject).map((e) => ({ ...e })) as { name: string; value: string }[];
+  for (const [name, value] of changes) {
+    const index = list.findIndex((e) => e.name === name);
+    if (value === null) {
+      if (index >= 0) list.splice(index, 1);
+    } else if (index >= 0) {
+      list[index]!.value = value;
+    } else {
+      list.push({ name, value });
+    }
+  }
+  return list;
+}
+
+function containers(document: TaskDefinitionDocument): Record<string, unknown>[] {
+  return Array.isArray(document.containerDefinitions) ? (document.containerDefinitions as unknown[]).filter(isObject) : [];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  if (isObject(a) && isObject(b)) {
+    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+    return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
+  }
+  return false;
+}

@@ -1,0 +1,53 @@
+/**
+ * A stopped task of the new revision, reduced to what explains a failed rollout: why it stopped,
+ * ECS's stop code and every container's exit code. Pure: formatting and the failure rule.
+ */
+import type { Task } from '@aws-sdk/client-ecs';
+
+export interface StoppedTask {
+  taskId: string;
+  taskArn: string;
+  taskDefinitionArn: string;
+  stoppedReason: string;
+  stopCode: string;
+  containers: { name: string; exitCode?: number; reason?: string }[];
+  /** Stopped because it failed (exited, never started, unhealthy), not because ECS scaled it in. */
+  failed: boolean;
+  stoppedAt?: Date;
+}
+
+export function toStoppedTask(task: Task): StoppedTask {
+  const taskArn = task.taskArn ?? '';
+  const stoppedReason = task.stoppedReason ?? '';
+  const stopCode = task.stopCode ?? '';
+  const containers = (task.containers ?? []).map((c) => ({
+    name: c.name ?? '?',
+    ...(c.exitCode !== undefined && c.exitCode !== null ? { exitCode: c.exitCode } : {}),
+    ...(c.reason ? { reason: c.reason } : {}),
+  }));
+  return {
+    taskId: taskArn.split('/').at(-1) ?? taskArn,
+    taskArn,
+    taskDefinitionArn: task.taskDefinitionArn ?? '',
+    stoppedReason,
+    stopCode,
+    containers,
+    failed: isFailure(stopCode, stoppedReason, containers),
+    ...(task.stoppedAt ? { stoppedAt: task.stoppedAt } : {}),
+  };
+}
+
+function isFailure(stopCode: string, reason: string, containers: StoppedTask['containers']): boolean {
+  if (stopCode === 'TaskFailedToStart' || stopCode === 'EssentialContainerExited') return true;
+  if (stopCode === 'UserInitiated' || /^Scaling activity/i.test(reason) || /^Service deleted/i.test(reason)) return false;
+  return /health ?check|unhealthy|CannotPull|ResourceInitialization|OutOfMemory/i.test(reason) || containers.some((c) => c.exitCode !== undefined && c.exitCode !== 0);
+}
+
+/** `task 1a2b… stopped: Essential container in task exited (EssentialContainerExited; app exit 1)` */
+export function describeStoppedTask(t: StoppedTask): string {
+  const exits = t.containers
+    .filter((c) => c.exitCode !== undefined || c.reason)
+    .map((c) => `${c.name} exit ${c.exitCode ?? '?'}${c.reason ? ` (${c.reason})` : ''}`);
+  const detail = [t.stopCode, ...exits].filter(Boolean).join('; ');
+  return `task ${t.taskId} stopped: ${t.stoppedReason || 'no reason given'}${detail ? ` (${detail})` : ''}`;
+}

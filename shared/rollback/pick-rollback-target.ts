@@ -1,0 +1,306 @@
+/**
+ * pickRollbackTarget: which revision a rollback goes to, from which record, and why every
+ * closer candidate was passed over — or a refusal that says what was searched. Nothing here
+ * changes anything: it reads the service, the family's revisions and (with a token) the GitHub
+ * deployments of the environment.
+ *
+ *   `previous`  the GitHub deployments first (source `github-deployments`), then the ECS revision
+ *               tags (source `ecs-tags`) when there is no token, GitHub cannot be read, or it
+ *               holds no usable record.
+ *   explicit    a revision number, ARN, `family:revision`, git SHA or image tag (source `explicit`).
+ *
+ * Refuses (UserError) a target that is INACTIVE, of another family, or already running.
+ */
+import type { Service } from '@aws-sdk/client-ecs';
+import { errorMessage, UserError } from '../errors.js';
+import { deploymentHistory, DEFAULT_HISTORY_LIMIT, type DeploymentHistoryOptions } from '../github-deployment-history.js';
+import type { Logger } from '../logger.js';
+import { primaryDeployment } from '../ecs/assess-rollout.js';
+import { describeService } from '../ecs/follow-rollout.js';
+import type { EcsSender } from '../ecs/raw-json.js';
+import { describeRevision, familyRevisions, type RevisionRecord } from '../ecs/revision-history.js';
+import { revisionName } from '../ecs/task-definition-source.js';
+import { concernsService, deploymentRelease, pickKnownGoodDeployment, type DeploymentRelease } from './known-good-deployment.js';
+import { judgeRevision, OUTCOME_TAG } from './known-good-revision.js';
+import { commitMatches, imageMatch } from './revision-match.js';
+import type { RollbackTargetInput } from './rollback-target-input.js';
+
+export type RollbackSource = 'github-deployments' | 'ecs-tags' | 'explicit';
+
+export interface PickRollbackTargetRequest {
+  cluster: string;
+  service: string;
+  to: RollbackTargetInput;
+  /** The `to` input as written, for messages. */
+  toText: string;
+  /** Where to read GitHub deployments; absent without a token. */
+  github?: Omit<DeploymentHistoryOptions, 'limit'> | undefined;
+  /** Deployments / revisions read at most per search. */
+  searchLimit?: number;
+}
+
+export interface RollbackTarget {
+  current: RevisionRecord;
+  target: RevisionRecord;
+  source: RollbackSource;
+  /** The record the target was chosen from, in words. */
+  chosenFrom: string;
+  /** The GitHub deployment it was chosen from (source github-deployments). */
+  deployment?: DeploymentRelease | undefined;
+  /** Closer candidates passed over, with why (for `previous`). */
+  skipped: string[];
+}
+
+export interface PickDeps {
+  ecs: EcsSender;
+  logger: Logger;
+}
+
+export async function pickRollbackTarget(request: PickRollbackTargetRequest, deps: PickDeps): Promise<RollbackTarget> {
+  const { ecs, logger } = deps;
+  const limit = request.searchLimit ?? DEFAULT_HISTORY_LIMIT;
+  const service = await requireService(ecs, request.cluster, request.service);
+  const currentArn = primaryDeployment(service)?.taskDefinition ?? service.taskDefinition;
+  if (!currentArn) throw new UserError(`${request.cluster}/${request.service} runs no task definition; there is nothing to roll back from.`);
+  const current = await describeRevision(ecs, currentArn);
+  if (!current) throw new UserError(`ECS does not describe ${revisionName(currentArn)}, the revision ${request.service} runs; cannot tell its family.`);
+  logger.info(`${request.cluster}/${request.service} runs ${revisionName(current.arn)} (${imagesText(current)}).`);
+
+  const picked = request.to.kind === 'previous' ? await pickPrevious(request, current, limit, deps) : await pickExplicit(request, current, limit, deps);
+  const target = validateTarget(picked.target, current, request);
+  const outcome = target.tags.get(OUTCOME_TAG);
+  if (picked.source === 'explicit' && outcome !== undefined && outcome !== 'succeeded') {
+    logger.warning(`${revisionName(target.arn)} was named in 'to', but its last deploy is recorded as ${outcome} (${OUTCOME_TAG}); rolling back to it as asked.`);
+  }
+  return { ...picked, current, target };
+}
+
+async function requireService(ecs: EcsSender, cluster: string, name: string): Promise<Service> {
+  let service: Service | undefined;
+  try {
+    service = await describeService(ecs, cluster, name);
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ClusterNotFoundException') {
+      throw new UserError(`Input 'cluster' has an invalid value ${JSON.stringify(cluster)}: no such ECS cluster in this account and region.`);
+    }
+    throw error;
+  }
+  if (!service || service.status !== 'ACTIVE') {
+    throw new UserError(`Input 'service' has an invalid value ${JSON.stringify(name)}: no ACTIVE service of that name in cluster '${cluster}'${service ? ` (it is ${service.status})` : ''}.`);
+  }
+  return service;
+}
+
+/** The refusals that hold whichever way the target was found. */
+function validateTarget(target: RevisionRecord, current: RevisionRecord, request: PickRollbackTargetRequest): RevisionRecord {
+  const name = revisionName(target.arn);
+  if (target.status !== 'ACTIVE') {
+    throw new UserError(
+      `Refusing to roll back ${request.service} to ${name}: it is ${target.status} (deregistered), and ECS starts no new tasks from a deregistered revision. Register its task definition again, or name another target in 'to'.`,
+    );
+  }
+  if (target.family !== current.family) {
+    throw new UserError(
+      `Refusing to roll back ${request.service} to ${name}: it belongs to family '${target.family}', but the service runs family '${current.family}' (${revisionName(current.arn)}). A rollback returns to an earlier revision of the same family; deploy another family with ecs-rolling-deploy.`,
+    );
+  }
+  if (target.arn === current.arn) {
+    throw new UserError(`Refusing to roll back ${request.service} to ${name}: the service already runs it. Nothing to do; name another target in 'to'.`);
+  }
+  return target;
+}
+
+type Picked = Omit<RollbackTarget, 'current'>;
+
+async function pickPrevious(request: PickRollbackTargetRequest, current: RevisionRecord, limit: number, deps: PickDeps): Promise<Picked> {
+  const { logger, ecs } = deps;
+  const searched: string[] = [];
+  const skipped: string[] = [];
+
+  if (request.github) {
+    const gh = request.github;
+    try {
+      const found = await logger.group(`GitHub deployments of environment '${gh.environment}'`, () => previousFromDeployments(request, current, limit, deps));
+      searched.push(found.searched);
+      skipped.push(...found.skipped);
+      if (found.target) {
+        const target = await describeRevision(ecs, found.target.taskDefinitionArn!);
+        if (!target) {
+          throw new UserError(
+            `The last known-good release, ${revisionName(found.target.taskDefinitionArn)} (GitHub deployment #${found.target.id}), is unknown to ECS (deleted?). Name another target in 'to'.`,
+          );
+        }
+        return {
+          target,
+          source: 'github-deployments',
+          chosenFrom: `GitHub deployment #${found.target.id} of '${gh.environment}' (${found.target.states.join(' ← ')}, ${found.target.createdAt}, commit ${found.target.sha.slice(0, 12)})`,
+          deployment: found.target,
+          skipped,
+        };
+      }
+      logger.info(`No usable GitHub deployment; falling back to the ECS revision tags.`);
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      logger.warning(`Could not read the GitHub deployments of '${gh.environment}' (${errorMessage(error)}); falling back to the ECS revision tags (${OUTCOME_TAG}).`);
+      searched.push(`GitHub deployments of '${gh.environment}' (unreadable: ${errorMessage(error)})`);
+    }
+  } else {
+    searched.push('no GitHub deployments (no github-token)');
+  }
+
+  const fromTags = await logger.group(`ECS revision tags of family '${current.family}'`, async () => {
+    let read = 0;
+    for await (const revision of familyRevisions(ecs, current.family, { limit })) {
+      read++;
+      const judged = judgeRevision(revision, current.revision);
+      if (judged.verdict === 'candidate') {
+        logger.info(`  ${revisionName(revision.arn)}: ${OUTCOME_TAG}=succeeded → the target.`);
+        return { target: revision, read };
+      }
+      if (judged.verdict === 'skip') {
+        logger.info(`  ${revisionName(revision.arn)}: skipped, ${judged.why}.`);
+        skipped.push(`${revisionName(revision.arn)}: ${judged.why}`);
+      }
+    }
+    return { target: undefined, read };
+  });
+  searched.push(`the ${fromTags.read} newest ACTIVE revision${fromTags.read === 1 ? '' : 's'} of family '${current.family}' (ECS tag ${OUTCOME_TAG}=succeeded, older than revision ${current.revision})`);
+  if (fromTags.target) {
+    return {
+      target: fromTags.target,
+      source: 'ecs-tags',
+      chosenFrom: `ECS tags of ${revisionName(fromTags.target.arn)} (${OUTCOME_TAG}=succeeded${fromTags.target.tags.get(`commit-to-prod:sha`) ? `, commit ${fromTags.target.tags.get('commit-to-prod:sha')!.slice(0, 12)}` : ''})`,
+      skipped,
+    };
+  }
+  throw new UserError(
+    `No known-good release of ${request.service} before ${revisionName(current.arn)} to roll back to. Searched: ${searched.join('; ')}.${skipped.length ? ` Passed over: ${skipped.join('; ')}.` : ''} Name a target in 'to' (a revision number, an ARN, a git SHA or an image tag).`,
+  );
+}
+
+async function previousFromDeployments(
+  request: PickRollbackTargetRequest,
+  current: RevisionRecord,
+  limit: number,
+  deps: PickDeps,
+): Promise<{ target: DeploymentRelease | undefined; searched: string; skipped: string[] }> {
+  const gh = request.github!;
+  const releases: DeploymentRelease[] = [];
+  let total = 0;
+  const describe = (r: DeploymentRelease) => `#${r.id} ${revisionName(r.taskDefinitionArn)}${r.kind === 'rollback' ? ' (rollback)' : ''}`;
+  const done = (pick: ReturnType<typeof pickKnownGoodDeployment>) => {
+    for (const s of pick.skipped) deps.logger.info(`  ${describe(s.release)}: skipped, ${s.why}.`);
+    if (pick.target) deps.logger.info(`  ${describe(pick.target)}: ${pick.target.states.join(' ← ')} → the target.`);
+    return {
+      target: pick.target,
+      searched: `${releases.length} GitHub deployment${releases.length === 1 ? '' : 's'} of ${request.service} in environment '${gh.environment}'${total > releases.length ? ` (of ${total} read)` : ''}${pick.current ? `, current release #${pick.current.id}` : `, none of them releasing ${revisionName(current.arn)}`}`,
+      skipped: pick.skipped.map((s) => `GitHub deployment ${describe(s.release)}: ${s.why}`),
+    };
+  };
+  for await (const entry of deploymentHistory({ ...gh, limit })) {
+    total++;
+    if (!concernsService(entry, request.cluster, request.service)) continue;
+    releases.push(deploymentRelease(entry));
+    // Stop reading (one request per deployment) as soon as the answer is certain.
+    const pick = pickKnownGoodDeployment(releases, current.arn, true);
+    if (pick.target) return done(pick);
+  }
+  // The running revision has no record (deployed by other means): every deployment is older.
+  const pick = pickKnownGoodDeployment(releases, current.arn, true);
+  return done(pick.current ? pick : pickKnownGoodDeployment(releases, current.arn, false));
+}
+
+async function pickExplicit(request: PickRollbackTargetRequest, current: RevisionRecord, limit: number, deps: PickDeps): Promise<Picked> {
+  const { ecs, logger } = deps;
+  const to = request.to;
+  const named = (ref: string, what: string): Promise<Picked> => byReference(ecs, ref, what, request);
+  switch (to.kind) {
+    case 'previous':
+      throw new Error('unreachable: previous is picked elsewhere');
+    case 'revision':
+      return named(`${current.family}:${to.revision}`, `revision ${to.revision} of '${current.family}'`);
+    case 'arn':
+      return named(to.arn, 'the ARN');
+    case 'family-revision':
+      if (to.family === current.family) return named(to.text, to.text);
+      {
+        // `name:tag` of an image is written the same way; a matching image wins over a refusal.
+        const byImage = await search(ecs, current.family, limit, (r) => (imageMatch(r, to.text) ? 'image' : undefined), logger);
+        if (byImage.found) return explicitImage(byImage.found, to.text);
+        const other = await describeRevision(ecs, to.text);
+        if (other) return { target: other, source: 'explicit', chosenFrom: `'to: ${request.toText}'`, skipped: [] };
+        throw new UserError(`Input 'to' has an invalid value ${JSON.stringify(request.toText)}: ECS knows no revision ${to.text}, and no image ${to.text} is recorded on the ${byImage.read} newest revisions of family '${current.family}'.`);
+      }
+    case 'commit-or-image':
+    case 'image': {
+      const value = to.value;
+      const match = (r: RevisionRecord): 'commit' | 'image' | undefined =>
+        to.kind === 'commit-or-image' && commitMatches(r, value) ? 'commit' : imageMatch(r, value) ? 'image' : undefined;
+      const active = await search(ecs, current.family, limit, match, logger, to.kind === 'commit-or-image');
+      if (active.found) {
+        if (active.found.how === 'commit') {
+          return {
+            target: active.found.revision,
+            source: 'explicit',
+            chosenFrom: `'to: ${request.toText}' = commit ${active.found.revision.tags.get('commit-to-prod:sha')} (tag commit-to-prod:sha of ${revisionName(active.found.revision.arn)})`,
+            skipped: [],
+          };
+        }
+        return explicitImage(active.found, value);
+      }
+      // Said plainly rather than "not found" when the match exists but was deregistered.
+      const inactive = await search(ecs, current.family, limit, match, logger, false, 'INACTIVE');
+      if (inactive.found) return { target: inactive.found.revision, source: 'explicit', chosenFrom: `'to: ${request.toText}'`, skipped: [] };
+      const what = to.kind === 'commit-or-image' ? `a git SHA (tag commit-to-prod:sha) or an image tag` : 'an image tag, reference or digest';
+      throw new UserError(
+        `Input 'to' has an invalid value ${JSON.stringify(request.toText)}: expected ${what} recorded on a revision of family '${current.family}', but none of its ${active.read} newest ACTIVE and ${inactive.read} INACTIVE revisions matches.`,
+      );
+    }
+  }
+}
+
+function explicitImage(found: { revision: RevisionRecord; how: string }, value: string): Picked {
+  const m = imageMatch(found.revision, value)!;
+  return {
+    target: found.revision,
+    source: 'explicit',
+    chosenFrom: `'to: ${value}' = image ${m.image} of container '${m.container}' on ${revisionName(found.revision.arn)}`,
+    skipped: [],
+  };
+}
+
+async function byReference(ecs: EcsSender, ref: string, what: string, request: PickRollbackTargetRequest): Promise<Picked> {
+  const target = await describeRevision(ecs, ref);
+  if (!target) throw new UserError(`Input 'to' has an invalid value ${JSON.stringify(request.toText)}: ECS knows no task definition ${revisionName(ref)} (${what}).`);
+  return { target, source: 'explicit', chosenFrom: `'to: ${request.toText}' (${what})`, skipped: [] };
+}
+
+/**
+ * The newest revision `match` accepts. With `preferCommit`, a commit match anywhere in the
+ * searched revisions beats a newer image match (an image tag that happens to be hex).
+ */
+async function search<K extends string>(
+  ecs: EcsSender,
+  family: string,
+  limit: number,
+  match: (r: RevisionRecord) => K | undefined,
+  logger: Logger,
+  preferCommit = false,
+  status: 'ACTIVE' | 'INACTIVE' = 'ACTIVE',
+): Promise<{ found: { revision: RevisionRecord; how: K } | undefined; read: number }> {
+  let read = 0;
+  let fallback: { revision: RevisionRecord; how: K } | undefined;
+  for await (const revision of familyRevisions(ecs, family, { limit, status })) {
+    read++;
+    const how = match(revision);
+    if (!how) continue;
+    if (!preferCommit || how === 'commit') return { found: { revision, how }, read };
+    fallback ??= { revision, how };
+  }
+  if (fallback) logger.debug(`No commit matched; ${revisionName(fallback.revision.arn)} matched as an image tag.`);
+  return { found: fallback, read };
+}
+
+export function imagesText(revision: RevisionRecord): string {
+  return revision.images.map((i) => `${i.container}=${i.image}`).join(', ') || 'no containers';
+}

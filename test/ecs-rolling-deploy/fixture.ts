@@ -1,0 +1,120 @@
+/**
+ * What the ecs-rolling-deploy tests share: a local ECS emulator whose API calls are recorded, a
+ * cluster with a steady service to deploy to, and the action run through its bundle against both.
+ */
+import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand, type Service } from '@aws-sdk/client-ecs';
+import { runAction, type ActionResult, type CancelOptions, type GitHubContext } from '../../local/runner/run-action.js';
+import type { LocalEcsOptions } from '../../local/ecs/index.js';
+import { withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
+import { uniqueName } from '../helpers/stack.js';
+
+export interface ApiCall {
+  at: number;
+  operation: string;
+}
+
+export interface DeployFixture extends LocalEcsEnv {
+  calls: ApiCall[];
+}
+
+export async function startDeployFixture(options: LocalEcsOptions = {}): Promise<DeployFixture> {
+  const calls: ApiCall[] = [];
+  const env = await withLocalEcs({
+    ...options,
+    log: (line) => calls.push({ at: Date.now(), operation: /\.(\w+) /.exec(line)?.[1] ?? line }),
+  });
+  return { ...env, calls };
+}
+
+export interface TestService {
+  cluster: string;
+  service: string;
+  family: string;
+  taskDefinitionArn: string;
+}
+
+/** A cluster with a service on revision 1 of a fresh family, steady before the test starts. */
+export async function steadyService(
+  f: DeployFixture,
+  options: { image: string; desiredCount?: number; extra?: Record<string, unknown>; containerExtra?: Record<string, unknown>; sidecar?: boolean } = { image: 'acme/app:1' },
+): Promise<TestService> {
+  const cluster = uniqueName('c');
+  const service = uniqueName('svc');
+  const family = uniqueName('fam');
+  await f.ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+  const registered = await f.ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family,
+      containerDefinitions: [
+        { name: 'app', image: options.image, essential: true, environment: [{ name: 'MODE', value: 'blue' }], portMappings: [{ containerPort: 8080 }] },
+        ...(options.sidecar ? [{ name: 'log-router', image: 'acme/log-router:1', essential: false }] : []),
+      ],
+    }),
+  );
+  const taskDefinitionArn = registered.taskDefinition!.taskDefinitionArn!;
+  await f.ecs.send(
+    new CreateServiceCommand({
+      cluster,
+      serviceName: service,
+      taskDefinition: taskDefinitionArn,
+      desiredCount: options.desiredCount ?? 2,
+      deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100 },
+    }),
+  );
+  await waitForSteady(f, cluster, service);
+  return { cluster, service, family, taskDefinitionArn };
+}
+
+export async function describe1(f: LocalEcsEnv, cluster: string, service: string): Promise<Service> {
+  const out = await f.ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+  return out.services![0]!;
+}
+
+/** Until one COMPLETED deployment runs its desired count (polling the emulator directly). */
+export async function waitForSteady(f: LocalEcsEnv, cluster: string, service: string, timeoutMs = 30_000): Promise<Service> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await describe1(f, cluster, service);
+    const d = s.deployments ?? [];
+    if (d.length === 1 && d[0]!.rolloutState === 'COMPLETED' && d[0]!.runningCount === s.desiredCount) return s;
+    if (Date.now() > until) throw new Error(`service ${service} not steady: ${JSON.stringify(d)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const github: Partial<GitHubContext> = {
+  repository: 'acme/payments-api',
+  sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+  ref: 'refs/heads/main',
+  runId: '9001',
+  serverUrl: 'https://github.example',
+};
+
+export const RUN_URL = 'https://github.example/acme/payments-api/actions/runs/9001';
+
+export function deployAction(
+  f: DeployFixture,
+  target: TestService,
+  inputs: Record<string, string>,
+  extra: { env?: Record<string, string>; github?: Partial<GitHubContext>; cancel?: CancelOptions } = {},
+): Promise<ActionResult> {
+  return runAction('ecs-rolling-deploy', {
+    inputs: { cluster: target.cluster, service: target.service, ...inputs },
+    env: { ...f.local.env(), ...(extra.env ?? {}) },
+    github: { ...github, ...(extra.github ?? {}) },
+    ...(extra.cancel ? { cancel: extra.cancel } : {}),
+    timeoutMs: 120_000,
+  });
+}
+
+/** The raw JSON ECS answers (not through the SDK, whose model would drop unknown fields). */
+export async function rawEcs(f: LocalEcsEnv, operation: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const res = await fetch(f.local.endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AmazonEC2ContainerServiceV20141113.${operation}` },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`${operation}: ${JSON.stringify(json)}`);
+  return json;
+}

@@ -1,0 +1,256 @@
+/**
+ * Following a rollout: the verdict on DescribeServices snapshots, event de-duplication, progress
+ * lines, stopped tasks, and the polling loop itself on a fake clock (hours in microseconds).
+ */
+import type { Deployment, Service, ServiceEvent, Task } from '@aws-sdk/client-ecs';
+import { describe, expect, it } from 'vitest';
+import type { Clock } from '../../shared/clock.js';
+import { assessRollout, rolloutCounts } from '../../shared/ecs/assess-rollout.js';
+import { followRollout, type FollowStats } from '../../shared/ecs/follow-rollout.js';
+import type { EcsSender } from '../../shared/ecs/raw-json.js';
+import { ProgressReporter, progressLine } from '../../shared/ecs/rollout-progress.js';
+import { ServiceEventStream } from '../../shared/ecs/service-events.js';
+import { describeStoppedTask, toStoppedTask } from '../../shared/ecs/stopped-task.js';
+import { Timeline } from '../../shared/ecs/timeline.js';
+import { stoppedReasons } from '../../shared/ecs/deploy.js';
+import { timelineRows } from '../../shared/ecs/deploy-summary.js';
+import { MemoryLogger } from '../helpers/memory-logger.js';
+
+const NEW = 'arn:aws:ecs:eu-west-1:1:task-definition/pay:8';
+const OLD = 'arn:aws:ecs:eu-west-1:1:task-definition/pay:7';
+
+function dep(id: string, td: string, status: string, rolloutState: string, counts: Partial<Deployment> = {}): Deployment {
+  return { id, taskDefinition: td, status, rolloutState: rolloutState as Deployment['rolloutState'], desiredCount: 2, runningCount: 0, pendingCount: 0, failedTasks: 0, ...counts };
+}
+function svc(deployments: Deployment[], extra: Partial<Service> = {}): Service {
+  return { serviceName: 's', status: 'ACTIVE', desiredCount: 2, deployments, events: [], ...extra };
+}
+
+describe('assessRollout', () => {
+  const opts = { maxFailedTasks: 2, previousTaskDefinition: OLD };
+  it.each([
+    ['starting, old still running', svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { pendingCount: 2 }), dep('o', OLD, 'ACTIVE', 'COMPLETED', { runningCount: 2 })]), { state: 'in-progress' }],
+    ['new all running, old not yet drained', svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { runningCount: 2 }), dep('o', OLD, 'ACTIVE', 'COMPLETED', { runningCount: 1 })]), { state: 'in-progress' }],
+    ['COMPLETED but old deployment still listed', svc([dep('n', NEW, 'PRIMARY', 'COMPLETED', { runningCount: 2 }), dep('o', OLD, 'ACTIVE', 'COMPLETED')]), { state: 'in-progress' }],
+    ['COMPLETED, running < desired', svc([dep('n', NEW, 'PRIMARY', 'COMPLETED', { runningCount: 1 })]), { state: 'in-progress' }],
+    ['COMPLETED alone at desired count', svc([dep('n', NEW, 'PRIMARY', 'COMPLETED', { runningCount: 2 })]), { state: 'completed' }],
+    ['no rolloutState (old ECS), alone at desired count', svc([dep('n', NEW, 'PRIMARY', undefined as unknown as string, { runningCount: 2 })]), { state: 'completed' }],
+    ['one failed task', svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { failedTasks: 1 })]), { state: 'in-progress' }],
+    ['max-failed-tasks reached', svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { failedTasks: 2 })]), { state: 'failed', cause: 'failed-tasks' }],
+    ['FAILED, no rollback', svc([dep('n', NEW, 'PRIMARY', 'FAILED', { rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' })]), { state: 'failed', cause: 'rollout-failed' }],
+    [
+      'FAILED and ECS rolled back',
+      svc([dep('r', OLD, 'PRIMARY', 'IN_PROGRESS'), dep('n', NEW, 'ACTIVE', 'FAILED', { rolloutStateReason: 'circuit breaker' })]),
+      { state: 'failed', cause: 'circuit-breaker-rollback', replacedBy: { deploymentId: 'r', taskDefinition: OLD } },
+    ],
+    ['ECS rollback already finished (ours gone)', svc([dep('r', OLD, 'PRIMARY', 'COMPLETED', { runningCount: 2 })]), { state: 'failed', cause: 'circuit-breaker-rollback' }],
+    ['COMPLETED but replaced by ECS rollback is still a failure', svc([dep('r', OLD, 'PRIMARY', 'IN_PROGRESS'), dep('n', NEW, 'ACTIVE', 'FAILED', { runningCount: 2 })]), { state: 'failed', cause: 'circuit-breaker-rollback' }],
+    ['someone else deployed', svc([dep('x', 'arn:aws:ecs:eu-west-1:1:task-definition/pay:9', 'PRIMARY', 'IN_PROGRESS'), dep('n', NEW, 'ACTIVE', 'IN_PROGRESS')]), { state: 'failed', cause: 'superseded' }],
+    ['service deleted', svc([], { status: 'DRAINING' }), { state: 'failed', cause: 'superseded' }],
+  ])('%s', (_name, service, expected) => {
+    expect(assessRollout(service, 'n', opts)).toMatchObject(expected);
+  });
+
+  it('counts failures ECS has not counted yet (observed stopped tasks)', () => {
+    const s = svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { failedTasks: 0 })]);
+    expect(assessRollout(s, 'n', { maxFailedTasks: 2, observedFailures: 2 })).toMatchObject({ state: 'failed', cause: 'failed-tasks' });
+    expect(rolloutCounts(s, 'n', 2).failed).toBe(2);
+  });
+});
+
+describe('ServiceEventStream', () => {
+  const e = (id: string, t: number, message = id): ServiceEvent => ({ id, createdAt: new Date(t), message });
+  it('streams each event once, oldest first, ignoring what was there before', () => {
+    const stream = new ServiceEventStream();
+    stream.prime([e('a', 1)]);
+    expect(stream.take([e('c', 3), e('b', 2), e('a', 1)]).map((x) => x.id)).toEqual(['b', 'c']);
+    expect(stream.take([e('d', 4), e('c', 3), e('b', 2), e('a', 1)]).map((x) => x.id)).toEqual(['d']);
+    expect(stream.take([e('d', 4), e('c', 3)])).toEqual([]);
+  });
+  it('keeps ECS order for events with the same time', () => {
+    const stream = new ServiceEventStream();
+    expect(stream.take([e('second', 5), e('first', 5)]).map((x) => x.id)).toEqual(['first', 'second']);
+  });
+});
+
+describe('progress lines', () => {
+  const counts = { desired: 3, running: 1, pending: 2, oldRunning: 2, failed: 0 };
+  it('formats counts and elapsed time', () => {
+    expect(progressLine(counts, { revision: 'pay:8', previous: 'pay:7' }, 65_000)).toBe('[1m05s] pay:8 1/3 running, 2 pending · pay:7 2 running · 0 failed');
+    expect(progressLine({ ...counts, pending: 0, oldRunning: 0 }, { revision: 'pay:8' }, 1_500)).toBe('[1.5s] pay:8 1/3 running · 0 failed');
+  });
+  it('prints only when the counts change', () => {
+    const p = new ProgressReporter();
+    const labels = { revision: 'pay:8' };
+    expect(p.update(counts, labels, 0)).toBeDefined();
+    expect(p.update(counts, labels, 2_000)).toBeUndefined();
+    expect(p.update({ ...counts, running: 2, pending: 1 }, labels, 4_000)).toMatch(/^\[4s\] pay:8 2\/3 running, 1 pending/);
+  });
+});
+
+describe('stopped tasks', () => {
+  const task = (t: Partial<Task>): Task => ({ taskArn: 'arn:aws:ecs:r:1:task/c/abc123', lastStatus: 'STOPPED', ...t });
+  it.each([
+    [task({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', containers: [{ name: 'app', exitCode: 137 }] }), true, 'task abc123 stopped: Essential container in task exited (EssentialContainerExited; app exit 137)'],
+    [task({ stopCode: 'TaskFailedToStart', stoppedReason: 'CannotPullContainerError: not found', containers: [{ name: 'app', reason: 'CannotPullContainerError' }] }), true, 'task abc123 stopped: CannotPullContainerError: not found (TaskFailedToStart; app exit ? (CannotPullContainerError))'],
+    [task({ stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Task failed ELB health checks in (target-group tg)' }), true, 'task abc123 stopped: Task failed ELB health checks in (target-group tg) (ServiceSchedulerInitiated)'],
+    [task({ stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/1)', containers: [{ name: 'app', exitCode: 0 }] }), false, 'task abc123 stopped: Scaling activity initiated by (deployment ecs-svc/1) (ServiceSchedulerInitiated; app exit 0)'],
+    [task({ stopCode: 'UserInitiated', stoppedReason: 'stopped by ops', containers: [{ name: 'app', exitCode: 143 }] }), false, 'task abc123 stopped: stopped by ops (UserInitiated; app exit 143)'],
+  ])('%#', (t, failed, line) => {
+    const s = toStoppedTask(t);
+    expect(s.failed).toBe(failed);
+    expect(describeStoppedTask(s)).toBe(line);
+  });
+
+  it('summarizes repeated reasons once with a count', () => {
+    const crash = toStoppedTask(task({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', containers: [{ name: 'app', exitCode: 1 }] }));
+    expect(stoppedReasons([crash, { ...crash, taskId: 'def' }])).toBe('Why: Essential container in task exited (EssentialContainerExited; app exit 1) ×2.');
+    expect(stoppedReasons([])).toBe('');
+  });
+});
+
+/** A fake clock where sleeping only moves time forward. */
+function fakeClock(start = 1_000_000): Clock & { sleeps: number[] } {
+  let now = start;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    async sleep(ms) {
+      sleeps.push(ms);
+      now += ms;
+    },
+  };
+}
+
+/** An ECS that answers DescribeServices from a script indexed by poll number. */
+function scriptedEcs(clock: Clock, script: (poll: number, now: number) => Service | Error, stopped: (poll: number) => Task[] = () => []): EcsSender & { polls: number[] } {
+  const polls: number[] = [];
+  return {
+    polls,
+    send: (async (command: { constructor: { name: string }; input: { tasks?: string[] } }) => {
+      switch (command.constructor.name) {
+        case 'DescribeServicesCommand': {
+          polls.push(clock.now());
+          const answer = script(polls.length, clock.now());
+          if (answer instanceof Error) throw answer;
+          return { services: [answer] };
+        }
+        case 'ListTasksCommand':
+          return { taskArns: stopped(polls.length).map((t) => t.taskArn) };
+        case 'DescribeTasksCommand':
+          return { tasks: stopped(polls.length).filter((t) => command.input.tasks?.includes(t.taskArn!)) };
+        default:
+          throw new Error(`unexpected ${command.constructor.name}`);
+      }
+    }) as unknown as EcsSender['send'],
+  };
+}
+
+describe('followRollout', () => {
+  const run = (ecs: EcsSender, clock: Clock, deadlineMs: number, maxFailedTasks = 2) => {
+    const stats: FollowStats = { describeServicesCalls: 0, throttled: 0 };
+    const logger = new MemoryLogger();
+    const timeline = new Timeline(() => clock.now(), clock.now());
+    return followRollout(
+      { cluster: 'c', service: 's', deploymentId: 'n', taskDefinitionArn: NEW, previousTaskDefinitionArn: OLD, deadline: clock.now() + deadlineMs, maxFailedTasks, events: new ServiceEventStream() },
+      { ecs, logger, clock, timeline, stats },
+    ).then((result) => ({ result, logger, stats }));
+  };
+  const inProgress = svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { pendingCount: 2 }), dep('o', OLD, 'ACTIVE', 'COMPLETED', { runningCount: 2 })]);
+  const completed = svc([dep('n', NEW, 'PRIMARY', 'COMPLETED', { runningCount: 2 })]);
+
+  it('polls every 2 s and stops at the first poll that sees COMPLETED', async () => {
+    const clock = fakeClock();
+    const t0 = clock.now();
+    // COMPLETED at t0 + 7 s: the poll at 8 s must be the last one.
+    const ecs = scriptedEcs(clock, (_poll, now) => (now - t0 >= 7_000 ? completed : inProgress));
+    const { result, stats } = await run(ecs, clock, 60_000);
+    expect(result.verdict.state).toBe('completed');
+    expect(ecs.polls.map((t) => t - t0)).toEqual([0, 2_000, 4_000, 6_000, 8_000]);
+    expect(stats.describeServicesCalls).toBe(5);
+  });
+
+  it('honours the deadline to the millisecond, shortening the last wait', async () => {
+    const clock = fakeClock();
+    const t0 = clock.now();
+    const ecs = scriptedEcs(clock, () => inProgress);
+    const { result } = await run(ecs, clock, 5_500);
+    expect(result.verdict).toMatchObject({ state: 'failed', cause: 'timed-out' });
+    expect(ecs.polls.map((t) => t - t0)).toEqual([0, 2_000, 4_000, 5_500]);
+    expect(clock.now() - t0).toBe(5_500);
+  });
+
+  it('backs off only while ECS throttles, then returns to 2 s', async () => {
+    const clock = fakeClock();
+    const t0 = clock.now();
+    const throttle = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    const ecs = scriptedEcs(clock, (poll) => (poll === 2 || poll === 3 ? throttle : poll >= 6 ? completed : inProgress));
+    const { result, logger, stats } = await run(ecs, clock, 600_000);
+    expect(result.verdict.state).toBe('completed');
+    expect(ecs.polls.map((t) => t - t0)).toEqual([0, 2_000, 6_000, 14_000, 16_000, 18_000]);
+    expect(stats.throttled).toBe(2);
+    expect(logger.annotations.filter((a) => a.level === 'warning')).toHaveLength(2);
+  });
+
+  it('rides out a failed poll, but not a persistent failure', async () => {
+    const clock = fakeClock();
+    const down = Object.assign(new Error('socket hang up'), { name: 'Error' });
+    const flaky = scriptedEcs(clock, (poll) => (poll === 2 ? down : poll >= 4 ? completed : inProgress));
+    const { result, logger } = await run(flaky, clock, 60_000);
+    expect(result.verdict.state).toBe('completed');
+    expect(logger.annotations.map((a) => a.message)).toEqual(["Could not read the rollout's state (socket hang up); trying again."]);
+    const dead = scriptedEcs(clock, (poll) => (poll === 1 ? inProgress : down));
+    await expect(run(dead, clock, 600_000)).rejects.toThrow('socket hang up');
+    expect(dead.polls).toHaveLength(6);
+  });
+
+  it('fails at the poll that sees max-failed-tasks stopped tasks, reporting each once', async () => {
+    const clock = fakeClock();
+    const crash = (id: string): Task => ({
+      taskArn: `arn:aws:ecs:r:1:task/c/${id}`,
+      lastStatus: 'STOPPED',
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+      containers: [{ name: 'app', exitCode: 1 }],
+    });
+    const ecs = scriptedEcs(clock, () => inProgress, (poll) => (poll >= 3 ? [crash('t1'), crash('t2')] : poll >= 2 ? [crash('t1')] : []));
+    const { result, logger } = await run(ecs, clock, 600_000);
+    expect(result.verdict).toMatchObject({ state: 'failed', cause: 'failed-tasks' });
+    expect(ecs.polls).toHaveLength(3);
+    expect(result.stoppedTasks.map((t) => t.taskId)).toEqual(['t1', 't2']);
+    expect(logger.annotations.map((a) => a.message)).toEqual([
+      'pay:8: task t1 stopped: Essential container in task exited (EssentialContainerExited; app exit 1)',
+      'pay:8: task t2 stopped: Essential container in task exited (EssentialContainerExited; app exit 1)',
+    ]);
+  });
+
+  it('stops waiting at once when cancelled', async () => {
+    const clock = fakeClock();
+    const controller = new AbortController();
+    const ecs = scriptedEcs(clock, (poll) => {
+      if (poll === 2) controller.abort();
+      return inProgress;
+    });
+    const stats: FollowStats = { describeServicesCalls: 0, throttled: 0 };
+    const result = await followRollout(
+      { cluster: 'c', service: 's', deploymentId: 'n', taskDefinitionArn: NEW, deadline: clock.now() + 60_000, maxFailedTasks: 2, events: new ServiceEventStream() },
+      { ecs, logger: new MemoryLogger(), clock, signal: controller.signal, timeline: new Timeline(() => clock.now(), clock.now()), stats },
+    );
+    expect(result.verdict).toMatchObject({ state: 'failed', cause: 'cancelled' });
+    expect(ecs.polls).toHaveLength(2);
+  });
+});
+
+describe('timeline in the summary', () => {
+  it('keeps short timelines whole and long ones as head, a count, and tail', () => {
+    const entries = (n: number) => Array.from({ length: n }, (_, i) => ({ atMs: i * 1_000, text: `step ${i}` }));
+    expect(timelineRows(entries(3))).toEqual([['0s', 'step 0'], ['1s', 'step 1'], ['2s', 'step 2']]);
+    const long = timelineRows(entries(250));
+    expect(long).toHaveLength(101);
+    expect(long[29]).toEqual(['29s', 'step 29']);
+    expect(long[30]).toEqual(['…', '150 more steps (see the job log)']);
+    expect(long[31]).toEqual(['3m00s', 'step 180']);
+    expect(long.at(-1)).toEqual(['4m09s', 'step 249']);
+  });
+});
