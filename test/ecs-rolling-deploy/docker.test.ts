@@ -121,6 +121,9 @@ describe.skipIf(!registry || !dockerUp)('ecs-rolling-deploy in docker mode', () 
         await fetch(`http://${registry?.host}/v2/${repoName}/manifests/${digest}`, { method: 'DELETE', headers: { authorization: auth } }).catch(() => undefined);
       }
       await f.stop();
+      // The emulator pulled the images by digest: those local copies go too.
+      const ids = (await docker(['images', '--quiet', '--filter', `reference=${repo}`], { timeoutMs: 30_000 })).stdout.split('\n').filter(Boolean);
+      if (ids.length > 0) await docker(['rmi', '--force', ...new Set(ids)], { timeoutMs: 60_000 });
     }
     if (work) await rm(work, { recursive: true, force: true });
   }, 120_000);
