@@ -527,8 +527,9 @@ async function parseOnce(file, onTestCase, options, trackPosition) {
         const reason = failure.message.replace(/^\d+:\d+: /, '');
         if (!trackPosition)
             throw new PositionlessError(reason);
-        // saxes reports 1-based lines and 0-based columns; people and editors count columns from 1.
-        throw new MalformedReportError(displayName, failedAt.line, failedAt.column + 1, reason);
+        // saxes's 0-based column of the next character is the 1-based column of the character that
+        // revealed the error, which is where editors should jump.
+        throw new MalformedReportError(displayName, failedAt.line, Math.max(1, failedAt.column), reason);
     }
     return { isJUnit, rootElement, testCases: count };
 }

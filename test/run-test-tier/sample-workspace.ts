@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../../local/runner/run-action.js';
@@ -34,4 +34,10 @@ export function sampleWorkspace(reports: readonly string[]): string {
   mkdirSync(path.join(workspace, 'fixtures'));
   for (const report of reports) copyFileSync(path.join(fixtures, report), path.join(workspace, 'fixtures', report));
   return workspace;
+}
+
+/** Dates the files in `fixtures/` an hour back, as a checkout would: only reports the tier writes count. */
+export function ageFixtures(workspace: string): void {
+  const old = new Date(Date.now() - 3_600_000);
+  for (const name of readdirSync(path.join(workspace, 'fixtures'))) utimesSync(path.join(workspace, 'fixtures', name), old, old);
 }
