@@ -21,8 +21,8 @@ export interface ServiceState {
   /** healthy, unhealthy or starting; absent without a healthcheck. */
   health?: string;
   exitCode: number;
-  /** container port/proto → host port, for published ports. */
-  ports: { containerPort: number; protocol: string; hostPort: number }[];
+  /** The container's ports; `hostPort` only when published. */
+  ports: { containerPort: number; protocol: string; hostPort?: number }[];
   networks: string[];
 }
 
@@ -46,14 +46,19 @@ export function describeState(s: ServiceState): string {
   return s.status === 'exited' ? `exited ${s.exitCode}` : s.status;
 }
 
-/** `STACK_<SERVICE>_<PORT>=127.0.0.1:<published>` for every published port. */
-export function portVariables(services: readonly ServiceState[]): Record<string, string> {
+/**
+ * `STACK_<SERVICE>_<PORT>` for each service port, so one test script works in both places: on
+ * the runner it is `127.0.0.1:<published port>`; from a container on the stack's network it is
+ * `<service>:<port>`.
+ */
+export function portVariables(services: readonly ServiceState[], from: 'runner' | 'network'): Record<string, string> {
   const env: Record<string, string> = {};
   for (const s of services) {
     const service = s.service.toUpperCase().replace(/[^A-Z0-9]/g, '_');
     for (const p of s.ports) {
       const suffix = p.protocol === 'tcp' ? '' : `_${p.protocol.toUpperCase()}`;
-      env[`STACK_${service}_${p.containerPort}${suffix}`] = `127.0.0.1:${p.hostPort}`;
+      if (from === 'network') env[`STACK_${service}_${p.containerPort}${suffix}`] = `${s.service}:${p.containerPort}`;
+      else if (p.hostPort !== undefined) env[`STACK_${service}_${p.containerPort}${suffix}`] = `127.0.0.1:${p.hostPort}`;
     }
   }
   return env;
@@ -222,7 +227,7 @@ export function parseInspect(json: string): ServiceState[] {
       for (const [key, bindings] of Object.entries(c.NetworkSettings?.Ports ?? {})) {
         const [port, protocol = 'tcp'] = key.split('/');
         const binding = (bindings ?? []).find((b) => b.HostPort);
-        if (binding) ports.push({ containerPort: Number(port), protocol, hostPort: Number(binding.HostPort) });
+        ports.push({ containerPort: Number(port), protocol, ...(binding ? { hostPort: Number(binding.HostPort) } : {}) });
       }
       const health = c.State?.Health?.Status;
       return {

@@ -177,7 +177,7 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
 }
 
 async function runCommand(config: TestTierConfig, stackStates: readonly ServiceState[], logger: Logger, signal: AbortSignal): Promise<TestCommandResult> {
-  const stackEnv = portVariables(stackStates);
+  const stackEnv = portVariables(stackStates, config.runInContainer ? 'network' : 'runner');
   if (Object.keys(stackEnv).length > 0) logger.info(`Stack ports for the tests: ${Object.entries(stackEnv).map(([k, v]) => `${k}=${v}`).join(', ')}`);
   const tierEnv: Record<string, string> = { TEST_TIER: config.tier, ...stackEnv, ...Object.fromEntries(config.env) };
   logger.info(`Running the ${config.tier} tests${config.budgetMs !== undefined ? ` (budget ${Math.round(config.budgetMs / 1000)}s)` : ''}${config.runInContainer ? ' in a container' : ''}…`);

@@ -45,14 +45,21 @@ function describeState(s) {
         return s.status === 'running' ? s.health : `${s.status} (${s.health})`;
     return s.status === 'exited' ? `exited ${s.exitCode}` : s.status;
 }
-/** `STACK_<SERVICE>_<PORT>=127.0.0.1:<published>` for every published port. */
-function portVariables(services) {
+/**
+ * `STACK_<SERVICE>_<PORT>` for each service port, so one test script works in both places: on
+ * the runner it is `127.0.0.1:<published port>`; from a container on the stack's network it is
+ * `<service>:<port>`.
+ */
+function portVariables(services, from) {
     const env = {};
     for (const s of services) {
         const service = s.service.toUpperCase().replace(/[^A-Z0-9]/g, '_');
         for (const p of s.ports) {
             const suffix = p.protocol === 'tcp' ? '' : `_${p.protocol.toUpperCase()}`;
-            env[`STACK_${service}_${p.containerPort}${suffix}`] = `127.0.0.1:${p.hostPort}`;
+            if (from === 'network')
+                env[`STACK_${service}_${p.containerPort}${suffix}`] = `${s.service}:${p.containerPort}`;
+            else if (p.hostPort !== undefined)
+                env[`STACK_${service}_${p.containerPort}${suffix}`] = `127.0.0.1:${p.hostPort}`;
         }
     }
     return env;
@@ -192,8 +199,7 @@ function parseInspect(json) {
         for (const [key, bindings] of Object.entries(c.NetworkSettings?.Ports ?? {})) {
             const [port, protocol = 'tcp'] = key.split('/');
             const binding = (bindings ?? []).find((b) => b.HostPort);
-            if (binding)
-                ports.push({ containerPort: Number(port), protocol, hostPort: Number(binding.HostPort) });
+            ports.push({ containerPort: Number(port), protocol, ...(binding ? { hostPort: Number(binding.HostPort) } : {}) });
         }
         const health = c.State?.Health?.Status;
         return {

@@ -8,10 +8,11 @@ import type { ActionContext } from '../../../shared/run-action.js';
 import { BASH, parseShell, SH } from '../../../shared/run-script.js';
 import { defineState } from '../../../shared/state.js';
 import { writeSummary } from '../../../shared/summary.js';
+import type { TestTierConfig } from '../../../shared/test-tier.js';
 import { defaultBudgetMs, STANDARD_TIERS, TIER_NAME } from '../../../shared/tier-verdict.js';
 
 /** Everything main hands to post: only what tears the stack down, never a secret. */
-export const state = defineState(['compose-project', 'compose-files', 'compose-command', 'compose-cwd']);
+export const state = defineState(['compose-project', 'compose-files', 'compose-command', 'compose-cwd', 'container']);
 
 const ANNOTATE_DEFAULT = 10;
 
@@ -41,6 +42,7 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv) {
   if (script.trim() === '') throw new InputError('run', undefined, 'the test command (a script of one or more lines)');
 
   const containerImage = inputs.optionalString('container-image');
+  const pull = inputs.choice('pull', ['missing', 'always', 'never'] as const, 'missing');
   const shell = parseShell(inputs.optionalString('shell'), containerImage ? SH : BASH);
 
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
@@ -77,7 +79,7 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv) {
       })();
 
   return {
-    tier, script, shell, containerImage, workspace, workingDirectory, extraEnv, reports, budgetMs, onBudgetExceeded,
+    tier, script, shell, containerImage, pull, workspace, workingDirectory, extraEnv, reports, budgetMs, onBudgetExceeded,
     composeFiles, composeServices, composeTimeoutMs, failOnEmpty, annotateLimit,
   };
 }
@@ -88,8 +90,32 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   const { runTestTier } = await import('../../../shared/test-tier.js');
   const { renderTierSummary } = await import('../../../shared/test-tier-summary.js');
 
+  let inContainer: TestTierConfig['runInContainer'];
   if (config.containerImage) {
-    throw new UserError(`Input 'container-image' (${config.containerImage}): running the tests in a container is not available in this version yet; leave it empty to run them on the runner.`);
+    const image = config.containerImage;
+    const { newContainerName, runInContainer } = await import('../../../shared/container-runner.js');
+    const name = newContainerName(`ctp-test-${config.tier}`);
+    // Saved before the container exists: a main killed outright leaves it to post.
+    state.save('container', name);
+    inContainer = async (run) => {
+      const result = await runInContainer(
+        {
+          name,
+          image,
+          pull: config.pull,
+          script: run.script,
+          shell: config.shell,
+          workspace: config.workspace,
+          workingDirectory: config.workingDirectory,
+          env: run.env,
+          ...(run.network ? { network: run.network } : {}),
+          labels: { 'commit-to-prod.tier': config.tier },
+          groupTitle: `${config.tier} tests in ${image}`,
+        },
+        { logger, signal: run.signal },
+      );
+      return { exitCode: result.exitCode, durationMs: result.durationMs, cancelled: result.cancelled };
+    };
   }
 
   const reportPath = path.join(process.env.RUNNER_TEMP || config.workspace, `test-tier-${config.tier}-${randomBytes(4).toString('hex')}.json`);
@@ -111,6 +137,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
         ? { compose: { files: config.composeFiles, services: config.composeServices, timeoutMs: config.composeTimeoutMs, ...(process.env.GITHUB_RUN_ID ? { runId: process.env.GITHUB_RUN_ID } : {}) } }
         : {}),
       hostEnv: process.env,
+      ...(inContainer ? { runInContainer: inContainer } : {}),
     },
     {
       logger,
@@ -148,6 +175,12 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
 }
 
 export async function post({ logger }: ActionContext): Promise<void> {
+  const container = state.get('container');
+  if (container) {
+    const { CONTAINER_LABEL, removeContainers, removeRunDirectory } = await import('../../../shared/container-runner.js');
+    await removeContainers(`${CONTAINER_LABEL}=${container}`, logger);
+    removeRunDirectory(container);
+  }
   const project = state.get('compose-project');
   if (!project) return;
   const { ComposeStack } = await import('../../../shared/compose-stack.js');
