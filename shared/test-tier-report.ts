@@ -27,7 +27,7 @@ export interface TierReportInput {
   locations: readonly (SourceLocation | undefined)[];
   staleReports: readonly string[];
   workspace: string;
-  stack?: { project: string; files: string[]; services: StackServiceState[] };
+  stack?: { project: string; files: string[]; readyMs: number; services: StackServiceState[] };
 }
 
 const seconds = (ms: number) => Math.round(ms) / 1_000;
@@ -80,7 +80,9 @@ export function buildTierReport(input: TierReportInput) {
     })),
     flakyOmitted: results.flakyOmitted,
     slowest: results.slowest.map((t) => ({ title: testTitle(t), classname: t.classname, name: t.name, seconds: t.seconds, outcome: t.outcome })),
-    ...(input.stack ? { stack: { project: input.stack.project, files: input.stack.files.map(rel), services: input.stack.services } } : {}),
+    ...(input.stack
+      ? { stack: { project: input.stack.project, files: input.stack.files.map(rel), readySeconds: seconds(input.stack.readyMs), services: input.stack.services } }
+      : {}),
   };
 }
 

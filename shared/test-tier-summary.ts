@@ -40,7 +40,7 @@ export function renderTierSummary(report: TierReport, budget: BudgetCheck, repor
       ['Time in tests', seconds(report.testSeconds)],
       ['Test command', report.exitCode === 0 ? 'exit code 0' : `exit code ${report.exitCode}`],
       ['Reports', `${report.reports.length} file${report.reports.length === 1 ? '' : 's'}${report.staleReports.length ? ` (${report.staleReports.length} older than the tier ignored)` : ''}`],
-      ['Stack', report.stack ? `${report.stack.services.map((s) => `${s.service}: ${s.health ?? s.state}`).join(', ')} (compose project ${report.stack.project})` : undefined],
+      ['Stack', report.stack ? `${report.stack.services.map((s) => `${s.service}: ${s.health ?? s.state}`).join(', ')} (compose project ${report.stack.project}, ready in ${seconds(report.stack.readySeconds)})` : undefined],
       ['JSON report', reportPath],
     ]),
   );

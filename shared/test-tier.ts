@@ -90,12 +90,14 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
   }
 
   let command: TestCommandResult;
+  let stackReadyMs: number | undefined;
   const testsStarted = Date.now();
   try {
     if (stack && config.compose) {
       context.hooks.starting({ project: stack.project, files: stack.files, command: stack.command, cwd: config.workingDirectory });
       await stack.up(services, signal);
       stackStates = await stack.waitUntilReady({ timeoutMs: config.compose.timeoutMs, signal });
+      stackReadyMs = Date.now() - testsStarted;
     }
     command = await runCommand(config, stackStates, logger, signal);
     if (stack && !signal.aborted) stackStates = await checkStackAfterTests(stack, logger);
@@ -170,7 +172,7 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
     locations,
     staleReports: found.stale,
     workspace: config.workspace,
-    ...(stack ? { stack: { project: stack.project, files: [...stack.files], services: stackStates.map((s) => ({ service: s.service, state: s.status, ...(s.health ? { health: s.health } : {}) })) } } : {}),
+    ...(stack ? { stack: { project: stack.project, files: [...stack.files], readyMs: stackReadyMs ?? 0, services: stackStates.map((s) => ({ service: s.service, state: s.status, ...(s.health ? { health: s.health } : {}) })) } } : {}),
   });
   await writeFile(config.reportPath, `${JSON.stringify(report, null, 2)}\n`);
   return { verdict, budget, report };

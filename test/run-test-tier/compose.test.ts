@@ -63,7 +63,7 @@ describe('run-test-tier: a Compose stack for the tier', () => {
       { service: 'data', state: 'running' },
       { service: 'queue', state: 'running' },
     ]);
-    expect(r.summary).toMatch(/api: healthy, data: running, queue: running \(compose project ctp-integration-4242-/);
+    expect(r.summary).toMatch(/api: healthy, data: running, queue: running \(compose project ctp-integration-4242-[a-f0-9]+, ready in [\d.]+s\)/);
     const project = report.stack!.project;
     expect(leftovers(project)).toEqual({ containers: [], networks: [], volumes: [] });
     // Main tore it down, so post has nothing to do.

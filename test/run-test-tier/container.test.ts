@@ -71,14 +71,15 @@ describe('run-test-tier: container-image', () => {
     expect(report.slowest[0]!.name).toBe('payments: [{id:1,amount:100}]');
   });
 
-  it('an image that is not there and may not be pulled fails clearly, and nothing runs', async () => {
+  it('an image that is not there and may not be pulled fails clearly, before the stack starts', async () => {
     const ws = workspace();
     const r = await runAction('run-test-tier', {
       workspace: ws,
-      inputs: { tier: 'unit', 'container-image': 'ctp-test/no-such-image:1', pull: 'never', run: 'touch ran' },
+      inputs: { tier: 'integration', 'container-image': 'ctp-test/no-such-image:1', pull: 'never', run: 'touch ran', 'compose-file': 'stack/stack.yml' },
     });
     expect(r.exitCode).toBe(1);
     expect(r.annotations.at(-1)?.message).toBe('Image ctp-test/no-such-image:1 is not present on this runner, and pull is `never`.');
+    expect(r.log).not.toMatch(/Starting the stack/);
   });
 
   it('killed outright while the container runs: the post step removes the container', async () => {

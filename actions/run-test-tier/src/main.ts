@@ -93,7 +93,10 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   let inContainer: TestTierConfig['runInContainer'];
   if (config.containerImage) {
     const image = config.containerImage;
-    const { newContainerName, runInContainer } = await import('../../../shared/container-runner.js');
+    const { newContainerName, resolveImage, runInContainer } = await import('../../../shared/container-runner.js');
+    // Pulled (as `pull` says) before the stack starts: a missing image fails in seconds, not
+    // after the stack has come up healthy.
+    await resolveImage(image, config.pull, { logger, signal });
     const name = newContainerName(`ctp-test-${config.tier}`);
     // Saved before the container exists: a main killed outright leaves it to post.
     state.save('container', name);
@@ -102,7 +105,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
         {
           name,
           image,
-          pull: config.pull,
+          pull: 'missing',
           script: run.script,
           shell: config.shell,
           workspace: config.workspace,

@@ -1021,7 +1021,9 @@ function buildTierReport(input) {
         })),
         flakyOmitted: results.flakyOmitted,
         slowest: results.slowest.map((t) => ({ title: testTitle(t), classname: t.classname, name: t.name, seconds: t.seconds, outcome: t.outcome })),
-        ...(input.stack ? { stack: { project: input.stack.project, files: input.stack.files.map(rel), services: input.stack.services } } : {}),
+        ...(input.stack
+            ? { stack: { project: input.stack.project, files: input.stack.files.map(rel), readySeconds: test_tier_report_seconds(input.stack.readyMs), services: input.stack.services } }
+            : {}),
     };
 }
 
@@ -1059,12 +1061,14 @@ async function runTestTier(config, context) {
         await stack.validate(services);
     }
     let command;
+    let stackReadyMs;
     const testsStarted = Date.now();
     try {
         if (stack && config.compose) {
             context.hooks.starting({ project: stack.project, files: stack.files, command: stack.command, cwd: config.workingDirectory });
             await stack.up(services, signal);
             stackStates = await stack.waitUntilReady({ timeoutMs: config.compose.timeoutMs, signal });
+            stackReadyMs = Date.now() - testsStarted;
         }
         command = await runCommand(config, stackStates, logger, signal);
         if (stack && !signal.aborted)
@@ -1137,7 +1141,7 @@ async function runTestTier(config, context) {
         locations,
         staleReports: found.stale,
         workspace: config.workspace,
-        ...(stack ? { stack: { project: stack.project, files: [...stack.files], services: stackStates.map((s) => ({ service: s.service, state: s.status, ...(s.health ? { health: s.health } : {}) })) } } : {}),
+        ...(stack ? { stack: { project: stack.project, files: [...stack.files], readyMs: stackReadyMs ?? 0, services: stackStates.map((s) => ({ service: s.service, state: s.status, ...(s.health ? { health: s.health } : {}) })) } } : {}),
     });
     await (0,promises_.writeFile)(config.reportPath, `${JSON.stringify(report, null, 2)}\n`);
     return { verdict, budget, report };

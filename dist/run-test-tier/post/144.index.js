@@ -12,10 +12,11 @@ __webpack_require__.d(__webpack_exports__, {
   newContainerName: () => (/* binding */ newContainerName),
   removeContainers: () => (/* binding */ removeContainers),
   removeRunDirectory: () => (/* binding */ removeRunDirectory),
+  resolveImage: () => (/* binding */ resolveImage),
   runInContainer: () => (/* binding */ runInContainer)
 });
 
-// UNUSED EXPORTS: CONTAINER_HOME, CONTAINER_RUN_DIR, CONTAINER_SCRIPT, ImagePullError, PULL_POLICIES, defaultUser, isDirectory, isWithin, resolveImage, runDirectory
+// UNUSED EXPORTS: CONTAINER_HOME, CONTAINER_RUN_DIR, CONTAINER_SCRIPT, ImagePullError, PULL_POLICIES, defaultUser, isDirectory, isWithin, runDirectory
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
