@@ -241,6 +241,7 @@ async function parseOnce(
         if (current) {
           current.outcome = current.outcome === 'passed' ? 'skipped' : current.outcome;
           skipped = { text: new CappedText(maxMessage), ...(a.message ? { message: a.message } : {}) };
+          listen(true);
         }
         return;
     }
@@ -253,6 +254,7 @@ async function parseOnce(
         ...(a.message !== undefined ? { message: a.message } : {}),
         text: new CappedText(maxDetails),
       };
+      listen(true);
       depthInProblem = 0;
       inStackTrace = false;
     }
@@ -267,8 +269,18 @@ async function parseOnce(
       skipped.text.add(text);
     }
   };
-  parser.on('text', onText);
-  parser.on('cdata', onText);
+  // saxes gathers character data only while a handler is set, so one is set only inside the
+  // elements whose text is kept: the whitespace between tags and the (non-CDATA) output of
+  // every passing test then streams past without ever being put together.
+  const listen = (on: boolean) => {
+    if (on) {
+      parser.on('text', onText);
+      parser.on('cdata', onText);
+    } else {
+      parser.off('text');
+      parser.off('cdata');
+    }
+  };
 
   parser.on('closetag', (tag: SaxesTagPlain) => {
     if (!isJUnit) return;
@@ -303,6 +315,7 @@ async function parseOnce(
         }
       }
       problem = undefined;
+      listen(false);
       return;
     }
     switch (name) {
@@ -315,6 +328,7 @@ async function parseOnce(
           if (message) current.skipMessage = truncate(message, maxMessage);
         }
         skipped = undefined;
+        listen(false);
         return;
       case 'testsuite':
         suites.pop();
