@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ComposeStack, composeProjectName, findCompose, portVariables, readiness, describeState, type ServiceState } from './compose-stack.js';
+import { formatDuration } from './duration.js';
 import { UserError } from './errors.js';
 import { ExecError } from './exec.js';
 import { MalformedReportError, parseJUnitReport } from './junit-parser.js';
@@ -182,7 +183,7 @@ async function runCommand(config: TestTierConfig, stackStates: readonly ServiceS
   const stackEnv = portVariables(stackStates, config.runInContainer ? 'network' : 'runner');
   if (Object.keys(stackEnv).length > 0) logger.info(`Stack ports for the tests: ${Object.entries(stackEnv).map(([k, v]) => `${k}=${v}`).join(', ')}`);
   const tierEnv: Record<string, string> = { TEST_TIER: config.tier, ...stackEnv, ...Object.fromEntries(config.env) };
-  logger.info(`Running the ${config.tier} tests${config.budgetMs !== undefined ? ` (budget ${Math.round(config.budgetMs / 1000)}s)` : ''}${config.runInContainer ? ' in a container' : ''}…`);
+  logger.info(`Running the ${config.tier} tests${config.budgetMs !== undefined ? ` (budget ${formatDuration(config.budgetMs)})` : ''}${config.runInContainer ? ' in a container' : ''}…`);
 
   if (config.runInContainer) {
     const network = stackStates.flatMap((s) => s.networks)[0];

@@ -234,6 +234,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./shared/compose-stack.ts
 var compose_stack = __webpack_require__(4645);
+// EXTERNAL MODULE: ./shared/duration.ts
+var duration = __webpack_require__(858);
 // EXTERNAL MODULE: ./shared/errors.ts
 var errors = __webpack_require__(1581);
 // EXTERNAL MODULE: ./shared/exec.ts + 1 modules
@@ -399,6 +401,7 @@ async function parseOnce(file, onTestCase, options, trackPosition) {
                 if (current) {
                     current.outcome = current.outcome === 'passed' ? 'skipped' : current.outcome;
                     skipped = { text: new CappedText(maxMessage), ...(a.message ? { message: a.message } : {}) };
+                    listen(true);
                 }
                 return;
         }
@@ -411,6 +414,7 @@ async function parseOnce(file, onTestCase, options, trackPosition) {
                 ...(a.message !== undefined ? { message: a.message } : {}),
                 text: new CappedText(maxDetails),
             };
+            listen(true);
             depthInProblem = 0;
             inStackTrace = false;
         }
@@ -426,8 +430,19 @@ async function parseOnce(file, onTestCase, options, trackPosition) {
             skipped.text.add(text);
         }
     };
-    parser.on('text', onText);
-    parser.on('cdata', onText);
+    // saxes gathers character data only while a handler is set, so one is set only inside the
+    // elements whose text is kept: the whitespace between tags and the (non-CDATA) output of
+    // every passing test then streams past without ever being put together.
+    const listen = (on) => {
+        if (on) {
+            parser.on('text', onText);
+            parser.on('cdata', onText);
+        }
+        else {
+            parser.off('text');
+            parser.off('cdata');
+        }
+    };
     parser.on('closetag', (tag) => {
         if (!isJUnit)
             return;
@@ -466,6 +481,7 @@ async function parseOnce(file, onTestCase, options, trackPosition) {
                 }
             }
             problem = undefined;
+            listen(false);
             return;
         }
         switch (name) {
@@ -479,6 +495,7 @@ async function parseOnce(file, onTestCase, options, trackPosition) {
                         current.skipMessage = truncate(message, maxMessage);
                 }
                 skipped = undefined;
+                listen(false);
                 return;
             case 'testsuite':
                 suites.pop();
@@ -1043,6 +1060,7 @@ var tier_verdict = __webpack_require__(6614);
 
 
 
+
 async function runTestTier(config, context) {
     const { logger, signal } = context;
     let stack;
@@ -1151,7 +1169,7 @@ async function runCommand(config, stackStates, logger, signal) {
     if (Object.keys(stackEnv).length > 0)
         logger.info(`Stack ports for the tests: ${Object.entries(stackEnv).map(([k, v]) => `${k}=${v}`).join(', ')}`);
     const tierEnv = { TEST_TIER: config.tier, ...stackEnv, ...Object.fromEntries(config.env) };
-    logger.info(`Running the ${config.tier} tests${config.budgetMs !== undefined ? ` (budget ${Math.round(config.budgetMs / 1000)}s)` : ''}${config.runInContainer ? ' in a container' : ''}…`);
+    logger.info(`Running the ${config.tier} tests${config.budgetMs !== undefined ? ` (budget ${(0,duration/* formatDuration */.a)(config.budgetMs)})` : ''}${config.runInContainer ? ' in a container' : ''}…`);
     if (config.runInContainer) {
         const network = stackStates.flatMap((s) => s.networks)[0];
         return config.runInContainer({ script: config.script, env: tierEnv, ...(network ? { network } : {}), signal });

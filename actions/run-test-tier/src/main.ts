@@ -50,6 +50,12 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv) {
   const workingDirectory = path.resolve(workspace, workingDirectoryGiven);
   if (!isDirectory(workingDirectory)) throw new InputError('working-directory', workingDirectoryGiven, 'a directory that exists, relative to the workspace');
 
+  // Only the workspace is mounted into a test container.
+  const relativeToWorkspace = path.relative(workspace, workingDirectory);
+  if (containerImage && (relativeToWorkspace.startsWith('..') || path.isAbsolute(relativeToWorkspace))) {
+    throw new InputError('working-directory', workingDirectoryGiven, 'a directory inside the workspace when `container-image` is set (only the workspace is mounted)');
+  }
+
   const extraEnv = inputs.keyValues('env', { keyPattern: ENV_NAME, keyDescription: 'a variable name (letters, digits and `_`, not starting with a digit)' });
   const reports = inputs.lines('reports');
   if (reports.length === 0) throw new InputError('reports', inputs.raw('reports'), 'one or more globs of JUnit XML files, one per line, e.g. `**/TEST-*.xml`');
