@@ -91,6 +91,7 @@ const REFUSED: Record<string, string> = {
   '--network': 'use the `network` input',
   '--net': 'use the `network` input',
   '--help': 'it would print help instead of running the build',
+  '--label-file': 'use `--label key=value`',
 };
 
 /**
@@ -111,6 +112,7 @@ export function parseDockerRunOptions(text: string): string[] {
         if (i + 1 >= args.length) throw new Error(`\`${flag}\` needs a value`);
         i++;
       }
+      refuseOwnLabel(flag, eq === -1 ? args[i]! : arg.slice(eq + 1));
     } else if (/^-[A-Za-z]/.test(arg)) {
       // Short flags can be grouped (`-it`); a flag taking a value ends the group (`-v/a:/b`).
       for (let j = 1; j < arg.length; j++) {
@@ -122,7 +124,8 @@ export function parseDockerRunOptions(text: string): string[] {
           if (j === arg.length - 1) {
             if (i + 1 >= args.length) throw new Error(`\`-${letter}\` needs a value`);
             i++;
-          }
+            refuseOwnLabel(long, args[i]!);
+          } else refuseOwnLabel(long, arg.slice(j + 1));
           break;
         }
       }
@@ -131,6 +134,15 @@ export function parseDockerRunOptions(text: string): string[] {
     }
   }
   return args;
+}
+
+/** The runner finds its containers by these labels; a later `--label` with the same key would win. */
+export const OWN_LABEL_PREFIX = 'commit-to-prod.';
+
+function refuseOwnLabel(flag: string, value: string): void {
+  if (flag === '--label' && value.startsWith(OWN_LABEL_PREFIX)) {
+    throw new Error(`\`--label ${value}\` is not allowed: \`${OWN_LABEL_PREFIX}*\` labels are how the action finds its containers to remove them`);
+  }
 }
 
 function refuseOwned(flag: string, given: string): void {

@@ -1,14 +1,22 @@
 /**
  * Runs a script inside a container the way a build or a test tier needs it — shared by
- * build-in-container and run-test-tier. API (stable):
+ * build-in-container and run-test-tier. API (stable; later additions are optional fields):
  *
- *   const name = newContainerName('build');           // save it (and the labels) for the post step first
+ *   const name = newContainerName('ctp-tests');       // save it in state BEFORE the run, for post
+ *   const caches = resolveBuildCaches(['npm'], { home: CONTAINER_HOME, key, user });  // optional
  *   const result = await runInContainer(
- *     { name, image, pull: 'missing', script, shell: ['sh', '-e'], workspace, labels, ... },
+ *     { name, image, pull: 'missing', script, shell: ['sh', '-e'], workspace,          // required
+ *       workingDirectory, env, passEnv, user, caches, mounts, network, options, labels }, // optional
  *     { logger, signal, timeoutMs, dockerConfig },
- *   );                                                 // → { exitCode, durationMs, imageId, timedOut, cancelled, tail }
- *   await removeContainers('commit-to-prod.container=' + name, logger);   // in a post step
- *   removeRunDirectory(name);                                              // in a post step
+ *   );
+ *   // → { name, exitCode, durationMs, imageId, timedOut, cancelled, tail, startFailure? }
+ *   // in the post step:
+ *   await removeContainers(`${CONTAINER_LABEL}=${name}`, logger);
+ *   removeRunDirectory(name);
+ *
+ * `options` must come from parseDockerRunOptions (shared/container-run-args.ts), which refuses
+ * flags that would replace what the runner sets. A failed or refused pull throws ImagePullError
+ * (a UserError); a non-zero exit is NOT thrown: the caller decides what it means.
  *
  * What it guarantees:
  * - the image is resolved by the `pull` policy (`missing`/`always`/`never`) and the container
@@ -25,15 +33,15 @@
  *   left behind.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { mergeCacheEnv, prepareCacheVolumes, type BuildCache } from './build-caches.js';
 import { containerRunArgs, type ContainerMount } from './container-run-args.js';
 import { UserError } from './errors.js';
-import { exec, lastLines } from './exec.js';
+import { exec, ExecError, lastLines } from './exec.js';
 import { isAuthFailure } from './docker-config.js';
-import { registryOfImage } from './image-reference.js';
+import { isImageId, registryOfImage } from './image-reference.js';
 import type { Logger } from './logger.js';
 import { formatDuration } from './duration.js';
 
@@ -87,6 +95,8 @@ export interface ContainerRunOptions {
   dockerConfig?: string;
   /** Where GITHUB_*, RUNNER_* and pass-env values come from (default process.env). */
   hostEnv?: NodeJS.ProcessEnv;
+  /** After this long without output, say the build is still running, and how long for (default 60 s). */
+  quietNoticeMs?: number;
 }
 
 export interface ContainerRunResult {
@@ -98,6 +108,8 @@ export interface ContainerRunResult {
   cancelled: boolean;
   /** The last lines of output (stdout and stderr interleaved as they came). */
   tail: string[];
+  /** Docker's or the init's own error when the shell could not be started at all (e.g. not in the image). */
+  startFailure?: string;
 }
 
 export class ImagePullError extends UserError {
@@ -132,7 +144,15 @@ function dockerArgs(dockerConfig: string | undefined, args: readonly string[]): 
 }
 
 async function inspectImageId(image: string, dockerConfig?: string): Promise<string | undefined> {
-  const r = await exec('docker', dockerArgs(dockerConfig, ['image', 'inspect', '--format', '{{.Id}}', image]), { stream: false });
+  const r = await exec('docker', dockerArgs(dockerConfig, ['image', 'inspect', '--format', '{{.Id}}', image]), { stream: false }).catch((error: unknown) => {
+    if (error instanceof ExecError && error.result.exitCode === 127) {
+      throw new UserError('The docker CLI is not on this runner\'s PATH: a build in a container needs Docker installed on the runner.');
+    }
+    throw error;
+  });
+  if (r.exitCode !== 0 && /Cannot connect to the Docker daemon|error during connect/i.test(r.stderr)) {
+    throw new UserError(`The Docker engine is not reachable from this runner: ${lastLines(r.stderr, 1)}`);
+  }
   return r.exitCode === 0 ? r.stdout.trim() : undefined;
 }
 
@@ -142,13 +162,15 @@ export async function resolveImage(
   pull: PullPolicy,
   options: { logger: Logger; signal?: AbortSignal; dockerConfig?: string },
 ): Promise<string> {
-  if (pull !== 'always') {
+  // An ID cannot be pulled; whatever the policy, it is either here or nowhere.
+  if (pull !== 'always' || isImageId(image)) {
     const id = await inspectImageId(image, options.dockerConfig);
     if (id) {
       options.logger.info(`Image ${image} is present (${id}); not pulling (pull: ${pull}).`);
       return id;
     }
     if (pull === 'never') throw new ImagePullError(`Image ${image} is not present on this runner, and pull is \`never\`.`, false);
+    if (isImageId(image)) throw new ImagePullError(`Image ${image} is not present on this runner (an image ID cannot be pulled; use a name or name@digest).`, false);
   }
   const registry = registryOfImage(image);
   const pulled = await options.logger.group(`Pulling ${image}`, () =>
@@ -181,6 +203,8 @@ export async function removeContainers(label: string, logger: Logger): Promise<n
 
 /** Variables the docker client itself reads or needs: a multi-line value for one cannot go through its environment. */
 const CLIENT_VARIABLES = /^(PATH|HOME|DOCKER_.*|TMPDIR|XDG_.*)$/;
+/** How docker (125-127) or its init says the container's program could not be started. */
+const START_FAILURE = /^\[FATAL tini \(\d+\)\] exec .* failed|^docker: Error response from daemon/;
 /** Path variables that belong to the action's own step, not to the build. */
 const NOT_FORWARDED = new Set(['GITHUB_STATE', 'GITHUB_ACTION_PATH', 'RUNNER_TOOL_CACHE', 'RUNNER_WORKSPACE']);
 /** File-command files the build may append to, mounted one by one. */
@@ -345,6 +369,16 @@ export async function runInContainer(job: ContainerJob, options: ContainerRunOpt
 
     const tailSize = job.tailLines ?? 30;
     const tail: string[] = [];
+    const runStarted = Date.now();
+    let lastOutput = runStarted;
+    const quietNoticeMs = options.quietNoticeMs ?? 60_000;
+    // A build that prints nothing for minutes (a download, a long test) must not look hung.
+    const quietTimer = setInterval(() => {
+      if (Date.now() - lastOutput < quietNoticeMs) return;
+      lastOutput = Date.now();
+      logger.info(`… still running in ${job.image} (${formatDuration(Date.now() - runStarted)} elapsed, no output for ${formatDuration(quietNoticeMs)})`);
+    }, Math.min(quietNoticeMs, 5_000));
+    quietTimer.unref();
     let timedOut = false;
     let cancelled = false;
     let stopping: Promise<void> | undefined;
@@ -373,6 +407,7 @@ export async function runInContainer(job: ContainerJob, options: ContainerRunOpt
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
 
+    if (options.signal?.aborted) throw new Error('cancelled before the container started');
     let result;
     try {
       result = await logger.group(job.groupTitle ?? `Running in ${job.image}`, () =>
@@ -381,12 +416,14 @@ export async function runInContainer(job: ContainerJob, options: ContainerRunOpt
           signal: clientKill.signal,
           maxCaptureBytes: 64 * 1024,
           onLine: (line) => {
+            lastOutput = Date.now();
             tail.push(line);
             if (tail.length > tailSize) tail.shift();
           },
         }),
       );
     } finally {
+      clearInterval(quietTimer);
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
     }
@@ -395,17 +432,14 @@ export async function runInContainer(job: ContainerJob, options: ContainerRunOpt
       // The client may have raced the stop and created the container after it; make sure.
       await exec('docker', ['rm', '--force', job.name], { stream: false });
     }
-    return { name: job.name, exitCode: result.exitCode, durationMs: result.durationMs, imageId, timedOut, cancelled, tail };
+    // 125 is docker run's own failure (a bad flag value, a daemon error); 126/127 with the
+    // init's or docker's message mean the shell is not in the image.
+    const startFailure =
+      result.exitCode >= 125 && result.exitCode <= 127
+        ? (tail.find((line) => START_FAILURE.test(line)) ?? (result.exitCode === 125 ? tail.find((line) => line.trim() !== '' && !/--help/.test(line)) : undefined))
+        : undefined;
+    return { name: job.name, exitCode: result.exitCode, durationMs: result.durationMs, imageId, timedOut, cancelled, tail, ...(startFailure ? { startFailure } : {}) };
   } finally {
     rmSync(hostRunDir, { recursive: true, force: true });
-  }
-}
-
-/** Whether a host path exists and is a directory (for validating inputs before a run). */
-export function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
   }
 }

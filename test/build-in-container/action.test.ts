@@ -137,6 +137,21 @@ describe('build-in-container', () => {
     expect(r.log).not.toContain('after-unset');
   });
 
+  it('says clearly when the shell is not in the image, or docker refuses an option', async () => {
+    const noBash = await runAction('build-in-container', {
+      inputs: { image: stack.baseImage, shell: 'bash -eo pipefail', run: 'echo hi' },
+      github: { runId: uniqueName('nobash') },
+    });
+    expect(noBash.exitCode).toBe(1);
+    expect(noBash.log).toMatch(/Could not start `bash` in ctp\/busybox:latest: is it installed in the image\? \(input 'shell' is "bash -eo pipefail"/);
+    const badValue = await runAction('build-in-container', {
+      inputs: { image: stack.baseImage, options: '--cpus lots', run: 'echo hi' },
+      github: { runId: uniqueName('badcpus') },
+    });
+    expect(badValue.exitCode).toBe(1);
+    expect(badValue.log).toMatch(/Docker could not start the build container: .*lots/);
+  });
+
   it('forwards env (values with `=`), pass-env (even multi-line) and the GitHub context, with paths rewritten', async () => {
     const ws = workspace();
     mkdirSync(path.join(ws, 'sub'));
@@ -146,7 +161,7 @@ describe('build-in-container', () => {
       inputs: {
         image: stack.baseImage,
         'working-directory': 'sub',
-        env: 'PLAIN=hello\nWITH_EQ=a=b==c\n# a comment\nEMPTY=',
+        env: 'PLAIN=hello\nWITH_EQ=a=b==c\n# a comment\nEMPTY=\nQUOTED="in quotes" \'and\' #not-a-comment $HOME',
         'pass-env': 'FROM_RUNNER, MULTI',
         run: [
           'env > env.txt',
@@ -170,6 +185,7 @@ describe('build-in-container', () => {
       PLAIN: 'hello',
       WITH_EQ: 'a=b==c',
       EMPTY: '',
+      QUOTED: `"in quotes" 'and' #not-a-comment $HOME`,
       FROM_RUNNER: 'r1',
       CI: 'true',
       GITHUB_ACTIONS: 'true',

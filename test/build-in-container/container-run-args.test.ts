@@ -51,6 +51,7 @@ describe('parseDockerRunOptions: user flags, validated', () => {
     ['-e "A=b c" -it', ['-e', 'A=b c', '-it']],
     ["--add-host 'db:127.0.0.1' -p8080:80", ['--add-host', 'db:127.0.0.1', '-p8080:80']],
     ['--tmpfs /tmp', ['--tmpfs', '/tmp']],
+    ['--label team=payments -lowner=me', ['--label', 'team=payments', '-lowner=me']],
   ])('accepts %j', (text, expected) => {
     expect(parseDockerRunOptions(text)).toEqual(expected);
   });
@@ -70,6 +71,11 @@ describe('parseDockerRunOptions: user flags, validated', () => {
     ['--network host', /`network` input/],
     ['--pull always', /`pull` input/],
     ['ubuntu', /`ubuntu` is not a flag/],
+    ['--label commit-to-prod.container=other', /`commit-to-prod\.\*` labels are how the action finds its containers/],
+    ['--label=commit-to-prod.run-id=1', /not allowed/],
+    ['-l commit-to-prod.x=1', /not allowed/],
+    ['-lcommit-to-prod.x=1', /not allowed/],
+    ['--label-file labels.txt', /not allowed/],
     ['--cpus', /`--cpus` needs a value/],
     ['-Z', /`-Z`.*not a docker run flag/],
     ['--label "unterminated', /unterminated/],

@@ -1,9 +1,10 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../../shared/errors.js';
 import { ENV_NAME, Inputs } from '../../../shared/inputs.js';
 import { resolveBuildCaches, type BuildCache } from '../../../shared/build-caches.js';
 import { parseDockerRunOptions, splitArguments, type ContainerMount } from '../../../shared/container-run-args.js';
-import { CONTAINER_HOME, CONTAINER_RUN_DIR, PULL_POLICIES, defaultUser, isDirectory, isWithin, type PullPolicy } from '../../../shared/container-runner.js';
+import { CONTAINER_HOME, CONTAINER_RUN_DIR, PULL_POLICIES, defaultUser, isWithin, type PullPolicy } from '../../../shared/container-runner.js';
 import { errorMessage } from '../../../shared/errors.js';
 
 /** Every input of build-in-container, validated: nothing is started until all of these pass. */
@@ -123,4 +124,12 @@ export function parseVolume(line: string, workspace: string): ContainerMount {
   else if (VOLUME_NAME.test(source)) resolvedSource = source;
   else throw new InputError('volumes', line, expected);
   return { source: resolvedSource, target: normalizedTarget, ...(mode === 'ro' ? { readOnly: true } : {}) };
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }

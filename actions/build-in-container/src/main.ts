@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import type { ActionContext } from '../../../shared/run-action.js';
 import { Inputs } from '../../../shared/inputs.js';
 import { UserError } from '../../../shared/errors.js';
-import { registerSecret } from '../../../shared/secrets.js';
+import { maskSecrets, registerSecret } from '../../../shared/secrets.js';
 import { createDockerConfig, dockerLogin, removeDockerConfig } from '../../../shared/docker-config.js';
 import { registryOfImage } from '../../../shared/image-reference.js';
 import { ImagePullError, newContainerName, runInContainer, type ContainerRunResult } from '../../../shared/container-runner.js';
@@ -82,13 +82,20 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   await writeSummary(
     `Build in container: ${outcome}`,
     summaryTable(build, result),
-    codeBlock(build.script),
+    codeBlock(maskSecrets(build.script)),
     result.exitCode !== 0 ? details(`Last ${result.tail.length} lines of output`, codeBlock(result.tail.join('\n'))) : '',
   );
 
   if (result.cancelled) throw new Error(`the build was cancelled; container ${name} was stopped and removed`);
   if (result.timedOut) {
     throw new UserError(`The build exceeded its time limit of ${formatDuration(build.timeoutMs ?? 0)} (input 'timeout'); container ${name} was stopped and removed.`);
+  }
+  if (result.startFailure) {
+    throw new UserError(
+      /tini|executable file not found/.test(result.startFailure)
+        ? `Could not start \`${build.shell[0]}\` in ${build.image}: is it installed in the image? (input 'shell' is ${JSON.stringify(build.shell.join(' '))}; ${result.startFailure})`
+        : `Docker could not start the build container: ${result.startFailure}`,
+    );
   }
   if (result.exitCode !== 0) {
     // The step fails with the build's own exit code, as a `run:` step would.
