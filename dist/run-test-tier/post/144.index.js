@@ -16,7 +16,7 @@ __webpack_require__.d(__webpack_exports__, {
   runInContainer: () => (/* binding */ runInContainer)
 });
 
-// UNUSED EXPORTS: CONTAINER_HOME, CONTAINER_RUN_DIR, CONTAINER_SCRIPT, ImagePullError, PULL_POLICIES, defaultUser, isDirectory, isWithin, runDirectory
+// UNUSED EXPORTS: CONTAINER_HOME, CONTAINER_RUN_DIR, CONTAINER_SCRIPT, ImagePullError, PULL_POLICIES, defaultUser, isWithin, runDirectory
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
@@ -194,6 +194,7 @@ const REFUSED = {
     '--network': 'use the `network` input',
     '--net': 'use the `network` input',
     '--help': 'it would print help instead of running the build',
+    '--label-file': 'use `--label key=value`',
 };
 /**
  * Splits `options` into arguments — on whitespace, with '…' and "…" quoting and no expansion
@@ -214,6 +215,7 @@ function parseDockerRunOptions(text) {
                     throw new Error(`\`${flag}\` needs a value`);
                 i++;
             }
+            refuseOwnLabel(flag, eq === -1 ? args[i] : arg.slice(eq + 1));
         }
         else if (/^-[A-Za-z]/.test(arg)) {
             // Short flags can be grouped (`-it`); a flag taking a value ends the group (`-v/a:/b`).
@@ -228,7 +230,10 @@ function parseDockerRunOptions(text) {
                         if (i + 1 >= args.length)
                             throw new Error(`\`-${letter}\` needs a value`);
                         i++;
+                        refuseOwnLabel(long, args[i]);
                     }
+                    else
+                        refuseOwnLabel(long, arg.slice(j + 1));
                     break;
                 }
             }
@@ -238,6 +243,13 @@ function parseDockerRunOptions(text) {
         }
     }
     return args;
+}
+/** The runner finds its containers by these labels; a later `--label` with the same key would win. */
+const OWN_LABEL_PREFIX = 'commit-to-prod.';
+function refuseOwnLabel(flag, value) {
+    if (flag === '--label' && value.startsWith(OWN_LABEL_PREFIX)) {
+        throw new Error(`\`--label ${value}\` is not allowed: \`${OWN_LABEL_PREFIX}*\` labels are how the action finds its containers to remove them`);
+    }
 }
 function refuseOwned(flag, given) {
     const why = REFUSED[flag];
@@ -371,15 +383,23 @@ var duration = __webpack_require__(858);
 ;// CONCATENATED MODULE: ./shared/container-runner.ts
 /**
  * Runs a script inside a container the way a build or a test tier needs it — shared by
- * build-in-container and run-test-tier. API (stable):
+ * build-in-container and run-test-tier. API (stable; later additions are optional fields):
  *
- *   const name = newContainerName('build');           // save it (and the labels) for the post step first
+ *   const name = newContainerName('ctp-tests');       // save it in state BEFORE the run, for post
+ *   const caches = resolveBuildCaches(['npm'], { home: CONTAINER_HOME, key, user });  // optional
  *   const result = await runInContainer(
- *     { name, image, pull: 'missing', script, shell: ['sh', '-e'], workspace, labels, ... },
+ *     { name, image, pull: 'missing', script, shell: ['sh', '-e'], workspace,          // required
+ *       workingDirectory, env, passEnv, user, caches, mounts, network, options, labels }, // optional
  *     { logger, signal, timeoutMs, dockerConfig },
- *   );                                                 // → { exitCode, durationMs, imageId, timedOut, cancelled, tail }
- *   await removeContainers('commit-to-prod.container=' + name, logger);   // in a post step
- *   removeRunDirectory(name);                                              // in a post step
+ *   );
+ *   // → { name, exitCode, durationMs, imageId, timedOut, cancelled, tail, startFailure? }
+ *   // in the post step:
+ *   await removeContainers(`${CONTAINER_LABEL}=${name}`, logger);
+ *   removeRunDirectory(name);
+ *
+ * `options` must come from parseDockerRunOptions (shared/container-run-args.ts), which refuses
+ * flags that would replace what the runner sets. A failed or refused pull throws ImagePullError
+ * (a UserError); a non-zero exit is NOT thrown: the caller decides what it means.
  *
  * What it guarantees:
  * - the image is resolved by the `pull` policy (`missing`/`always`/`never`) and the container
@@ -438,12 +458,21 @@ function dockerArgs(dockerConfig, args) {
     return dockerConfig ? ['--config', dockerConfig, ...args] : [...args];
 }
 async function inspectImageId(image, dockerConfig) {
-    const r = await (0,shared_exec/* exec */.m0)('docker', dockerArgs(dockerConfig, ['image', 'inspect', '--format', '{{.Id}}', image]), { stream: false });
+    const r = await (0,shared_exec/* exec */.m0)('docker', dockerArgs(dockerConfig, ['image', 'inspect', '--format', '{{.Id}}', image]), { stream: false }).catch((error) => {
+        if (error instanceof shared_exec/* ExecError */.cI && error.result.exitCode === 127) {
+            throw new errors/* UserError */.yo('The docker CLI is not on this runner\'s PATH: a build in a container needs Docker installed on the runner.');
+        }
+        throw error;
+    });
+    if (r.exitCode !== 0 && /Cannot connect to the Docker daemon|error during connect/i.test(r.stderr)) {
+        throw new errors/* UserError */.yo(`The Docker engine is not reachable from this runner: ${(0,shared_exec/* lastLines */.w$)(r.stderr, 1)}`);
+    }
     return r.exitCode === 0 ? r.stdout.trim() : undefined;
 }
 /** The image ID to run, pulling first as the policy says. */
 async function resolveImage(image, pull, options) {
-    if (pull !== 'always') {
+    // An ID cannot be pulled; whatever the policy, it is either here or nowhere.
+    if (pull !== 'always' || isImageId(image)) {
         const id = await inspectImageId(image, options.dockerConfig);
         if (id) {
             options.logger.info(`Image ${image} is present (${id}); not pulling (pull: ${pull}).`);
@@ -451,6 +480,8 @@ async function resolveImage(image, pull, options) {
         }
         if (pull === 'never')
             throw new ImagePullError(`Image ${image} is not present on this runner, and pull is \`never\`.`, false);
+        if (isImageId(image))
+            throw new ImagePullError(`Image ${image} is not present on this runner (an image ID cannot be pulled; use a name or name@digest).`, false);
     }
     const registry = registryOfImage(image);
     const pulled = await options.logger.group(`Pulling ${image}`, () => (0,shared_exec/* exec */.m0)('docker', dockerArgs(options.dockerConfig, ['pull', image]), { ...(options.signal ? { signal: options.signal } : {}) }));
@@ -481,6 +512,8 @@ async function removeContainers(label, logger) {
 }
 /** Variables the docker client itself reads or needs: a multi-line value for one cannot go through its environment. */
 const CLIENT_VARIABLES = /^(PATH|HOME|DOCKER_.*|TMPDIR|XDG_.*)$/;
+/** How docker (125-127) or its init says the container's program could not be started. */
+const START_FAILURE = /^\[FATAL tini \(\d+\)\] exec .* failed|^docker: Error response from daemon/;
 /** Path variables that belong to the action's own step, not to the build. */
 const NOT_FORWARDED = new Set(['GITHUB_STATE', 'GITHUB_ACTION_PATH', 'RUNNER_TOOL_CACHE', 'RUNNER_WORKSPACE']);
 /** File-command files the build may append to, mounted one by one. */
@@ -651,6 +684,17 @@ async function runInContainer(job, options) {
         });
         const tailSize = job.tailLines ?? 30;
         const tail = [];
+        const runStarted = Date.now();
+        let lastOutput = runStarted;
+        const quietNoticeMs = options.quietNoticeMs ?? 60_000;
+        // A build that prints nothing for minutes (a download, a long test) must not look hung.
+        const quietTimer = setInterval(() => {
+            if (Date.now() - lastOutput < quietNoticeMs)
+                return;
+            lastOutput = Date.now();
+            logger.info(`… still running in ${job.image} (${(0,duration/* formatDuration */.a)(Date.now() - runStarted)} elapsed, no output for ${(0,duration/* formatDuration */.a)(quietNoticeMs)})`);
+        }, Math.min(quietNoticeMs, 5_000));
+        quietTimer.unref();
         let timedOut = false;
         let cancelled = false;
         let stopping;
@@ -680,6 +724,8 @@ async function runInContainer(job, options) {
             onAbort();
         else
             options.signal?.addEventListener('abort', onAbort, { once: true });
+        if (options.signal?.aborted)
+            throw new Error('cancelled before the container started');
         let result;
         try {
             result = await logger.group(job.groupTitle ?? `Running in ${job.image}`, () => (0,shared_exec/* exec */.m0)('docker', args, {
@@ -687,6 +733,7 @@ async function runInContainer(job, options) {
                 signal: clientKill.signal,
                 maxCaptureBytes: 64 * 1024,
                 onLine: (line) => {
+                    lastOutput = Date.now();
                     tail.push(line);
                     if (tail.length > tailSize)
                         tail.shift();
@@ -694,6 +741,7 @@ async function runInContainer(job, options) {
             }));
         }
         finally {
+            clearInterval(quietTimer);
             if (timer)
                 clearTimeout(timer);
             options.signal?.removeEventListener('abort', onAbort);
@@ -703,19 +751,15 @@ async function runInContainer(job, options) {
             // The client may have raced the stop and created the container after it; make sure.
             await (0,shared_exec/* exec */.m0)('docker', ['rm', '--force', job.name], { stream: false });
         }
-        return { name: job.name, exitCode: result.exitCode, durationMs: result.durationMs, imageId, timedOut, cancelled, tail };
+        // 125 is docker run's own failure (a bad flag value, a daemon error); 126/127 with the
+        // init's or docker's message mean the shell is not in the image.
+        const startFailure = result.exitCode >= 125 && result.exitCode <= 127
+            ? (tail.find((line) => START_FAILURE.test(line)) ?? (result.exitCode === 125 ? tail.find((line) => line.trim() !== '' && !/--help/.test(line)) : undefined))
+            : undefined;
+        return { name: job.name, exitCode: result.exitCode, durationMs: result.durationMs, imageId, timedOut, cancelled, tail, ...(startFailure ? { startFailure } : {}) };
     }
     finally {
         (0,external_node_fs_.rmSync)(hostRunDir, { recursive: true, force: true });
-    }
-}
-/** Whether a host path exists and is a directory (for validating inputs before a run). */
-function isDirectory(p) {
-    try {
-        return statSync(p).isDirectory();
-    }
-    catch {
-        return false;
     }
 }
 
