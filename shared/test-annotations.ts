@@ -8,6 +8,17 @@ import { testTitle, type FailedTest, type FlakyTest } from './test-results.js';
  * is applied here, the same failure reported twice (a parametrised test failing on one line for
  * every parameter, a rerun) becomes one annotation, and what is left out is said in the log.
  */
+export const GITHUB_ANNOTATIONS_PER_STEP = 10;
+
+/**
+ * How many test annotations fit beside the step's own: by default GitHub's 10 per level less
+ * the verdict's error and the tier's warnings (budget, no report), so those are never the ones
+ * GitHub drops; an explicit number is taken as given.
+ */
+export function annotationLimits(annotate: number | 'github', ownErrors: number, ownWarnings: number): { errors: number; warnings: number } {
+  if (annotate !== 'github') return { errors: annotate, warnings: annotate };
+  return { errors: Math.max(0, GITHUB_ANNOTATIONS_PER_STEP - ownErrors), warnings: Math.max(0, GITHUB_ANNOTATIONS_PER_STEP - ownWarnings) };
+}
 
 export interface LocatedFailure {
   test: FailedTest;
@@ -41,7 +52,7 @@ function failureMessage(message: string, details: string): string {
 export function planAnnotations(
   failures: readonly LocatedFailure[],
   flaky: readonly FlakyTest[],
-  limit: number,
+  limits: { errors: number; warnings: number },
 ): { annotations: AnnotationPlan[]; omitted: { failures: number; flaky: number }; duplicates: number } {
   const annotations: AnnotationPlan[] = [];
   const seen = new Set<string>();
@@ -55,7 +66,7 @@ export function planAnnotations(
       continue;
     }
     seen.add(key);
-    if (errors >= limit) {
+    if (errors >= limits.errors) {
       omittedFailures++;
       continue;
     }
@@ -72,7 +83,7 @@ export function planAnnotations(
   let warnings = 0;
   let omittedFlaky = 0;
   for (const test of flaky) {
-    if (warnings >= limit) {
+    if (warnings >= limits.warnings) {
       omittedFlaky++;
       continue;
     }

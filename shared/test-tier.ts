@@ -9,7 +9,7 @@ import type { Logger } from './logger.js';
 import { findReports } from './report-files.js';
 import { runScript } from './run-script.js';
 import { locateFailure, WorkspaceFiles, type SourceLocation } from './source-location.js';
-import { emitAnnotations, planAnnotations } from './test-annotations.js';
+import { annotationLimits, emitAnnotations, planAnnotations } from './test-annotations.js';
 import { TestResults } from './test-results.js';
 import { buildTierReport, type TierReport } from './test-tier-report.js';
 import { checkBudget, decideVerdict, type BudgetCheck, type Verdict } from './tier-verdict.js';
@@ -34,7 +34,8 @@ export interface TestTierConfig {
   budgetMs?: number;
   onBudgetExceeded: 'fail' | 'warn';
   failOnEmpty: boolean;
-  annotateLimit: number;
+  /** The most annotations per level, or `github` for GitHub's own limit less the step's own. */
+  annotate: number | 'github';
   /** Where the JSON report is written. */
   reportPath: string;
   compose?: { files: readonly string[]; services: readonly string[]; timeoutMs: number; runId?: string };
@@ -134,7 +135,8 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
       } catch (error) {
         if (!(error instanceof MalformedReportError)) throw error;
         const message = tests > 0 ? `${error.message} (${tests} tests before that point were counted)` : error.message;
-        logger.error(message, { title: 'Malformed JUnit report' });
+        // Logged here and named in the step's failure: one error annotation, not two.
+        logger.info(message);
         malformed.push(message);
         results.addReport({ file, tests, problem: error.message });
       }
@@ -155,11 +157,13 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
 
   const files = new WorkspaceFiles(config.workspace);
   const locations: (SourceLocation | undefined)[] = results.failures.map((f) => locateFailure(f, config.workspace, config.workingDirectory, files));
-  if (config.annotateLimit > 0) {
+  if (config.annotate !== 0) {
+    // The verdict adds one error when the tier fails, and one warning per warning.
+    const limits = annotationLimits(config.annotate, verdict.passed ? 0 : 1, verdict.warnings.length);
     const plan = planAnnotations(
       results.failures.map((test, i) => ({ test, ...(locations[i] ? { location: locations[i] } : {}) })),
       results.flaky,
-      config.annotateLimit,
+      limits,
     );
     emitAnnotations(plan, logger, results.counts);
   }

@@ -183,11 +183,14 @@ describe('run-test-tier: annotations', () => {
     expect(readReport(r).failures).toHaveLength(30);
   });
 
-  it('defaults to GitHub\'s own limit of 10 per step, and `false` turns them off', async () => {
+  it('defaults to GitHub\'s own limit of 10 errors per step, the verdict included, and `false` turns them off', async () => {
     const workspace = sampleWorkspace([]);
     parametrisedFailures(workspace);
     const r = await runTier({ workspace, inputs: { tier: 'unit', run: copyReports() } });
-    expect(r.annotations.filter((a) => a.level === 'error' && a.title)).toHaveLength(10);
+    const errors = r.annotations.filter((a) => a.level === 'error');
+    expect(errors).toHaveLength(10);
+    expect(errors.filter((a) => a.title)).toHaveLength(9);
+    expect(errors.at(-1)!.message).toBe('30 of 30 unit tests failed.');
 
     const off = await runTier({ workspace, inputs: { tier: 'unit', run: copyReports(), annotate: 'false' } });
     expect(off.annotations.filter((a) => a.title)).toEqual([]);

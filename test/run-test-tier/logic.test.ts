@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseInspect, portVariables, readiness, type ServiceState } from '../../shared/compose-stack.js';
 import { anchorPatterns } from '../../shared/report-files.js';
+import { annotationLimits } from '../../shared/test-annotations.js';
 import { parseShell, shellArgs } from '../../shared/run-script.js';
 import { stackCandidates } from '../../shared/source-location.js';
 import { checkBudget, decideVerdict, describeBudget, defaultBudgetMs } from '../../shared/tier-verdict.js';
@@ -96,5 +97,16 @@ describe('reports and stack frames', () => {
     { text: 'at node:internal/process/task_queues:95:5', expected: [] },
   ])('$text', ({ text, expected }) => {
     expect(stackCandidates(text)).toEqual(expected.map((e) => expect.objectContaining(e)));
+  });
+});
+
+describe('annotation limits', () => {
+  it.each([
+    { annotate: 'github' as const, errors: 1, warnings: 0, expected: { errors: 9, warnings: 10 } },
+    { annotate: 'github' as const, errors: 0, warnings: 2, expected: { errors: 10, warnings: 8 } },
+    { annotate: 'github' as const, errors: 1, warnings: 12, expected: { errors: 9, warnings: 0 } },
+    { annotate: 25, errors: 1, warnings: 1, expected: { errors: 25, warnings: 25 } },
+  ])('$annotate with $errors error(s) and $warnings warning(s) of the step', ({ annotate, errors, warnings, expected }) => {
+    expect(annotationLimits(annotate, errors, warnings)).toEqual(expected);
   });
 });

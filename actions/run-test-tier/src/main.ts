@@ -14,8 +14,6 @@ import { defaultBudgetMs, STANDARD_TIERS, TIER_NAME } from '../../../shared/tier
 /** Everything main hands to post: only what tears the stack down, never a secret. */
 export const state = defineState(['compose-project', 'compose-files', 'compose-command', 'compose-cwd', 'container']);
 
-const ANNOTATE_DEFAULT = 10;
-
 function isDirectory(p: string): boolean {
   try {
     return statSync(p).isDirectory();
@@ -76,8 +74,8 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv) {
 
   const failOnEmpty = inputs.boolean('fail-on-empty', true);
   const annotateText = inputs.optionalString('annotate');
-  const annotateLimit =
-    annotateText === undefined || annotateText === 'true' ? ANNOTATE_DEFAULT
+  const annotate: number | 'github' =
+    annotateText === undefined || annotateText === 'true' ? 'github'
     : annotateText === 'false' ? 0
     : (() => {
         if (!/^\d+$/.test(annotateText) || Number(annotateText) > 1000) throw new InputError('annotate', annotateText, '`true`, `false`, or the most annotations to add (0 to 1000)');
@@ -86,7 +84,7 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv) {
 
   return {
     tier, script, shell, containerImage, pull, workspace, workingDirectory, extraEnv, reports, budgetMs, onBudgetExceeded,
-    composeFiles, composeServices, composeTimeoutMs, failOnEmpty, annotateLimit,
+    composeFiles, composeServices, composeTimeoutMs, failOnEmpty, annotate,
   };
 }
 
@@ -140,7 +138,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
       ...(config.budgetMs !== undefined ? { budgetMs: config.budgetMs } : {}),
       onBudgetExceeded: config.onBudgetExceeded,
       failOnEmpty: config.failOnEmpty,
-      annotateLimit: config.annotateLimit,
+      annotate: config.annotate,
       reportPath,
       ...(config.composeFiles.length > 0
         ? { compose: { files: config.composeFiles, services: config.composeServices, timeoutMs: config.composeTimeoutMs, ...(process.env.GITHUB_RUN_ID ? { runId: process.env.GITHUB_RUN_ID } : {}) } }

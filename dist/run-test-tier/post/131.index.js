@@ -898,6 +898,23 @@ class TestResults {
 
 ;// CONCATENATED MODULE: ./shared/test-annotations.ts
 
+/**
+ * Annotations for failed (error) and flaky (warning) tests, deduplicated and capped. GitHub
+ * shows at most 10 annotations of each level per step and drops the rest silently, so the cap
+ * is applied here, the same failure reported twice (a parametrised test failing on one line for
+ * every parameter, a rerun) becomes one annotation, and what is left out is said in the log.
+ */
+const GITHUB_ANNOTATIONS_PER_STEP = 10;
+/**
+ * How many test annotations fit beside the step's own: by default GitHub's 10 per level less
+ * the verdict's error and the tier's warnings (budget, no report), so those are never the ones
+ * GitHub drops; an explicit number is taken as given.
+ */
+function annotationLimits(annotate, ownErrors, ownWarnings) {
+    if (annotate !== 'github')
+        return { errors: annotate, warnings: annotate };
+    return { errors: Math.max(0, GITHUB_ANNOTATIONS_PER_STEP - ownErrors), warnings: Math.max(0, GITHUB_ANNOTATIONS_PER_STEP - ownWarnings) };
+}
 const TRACE_LINES = 12;
 const MESSAGE_CHARS = 2_000;
 function traceExcerpt(details, message) {
@@ -913,7 +930,7 @@ function failureMessage(message, details) {
     const text = [message, excerpt].filter(Boolean).join('\n');
     return text.length > MESSAGE_CHARS ? `${text.slice(0, MESSAGE_CHARS)}…` : text || '(no message in the report)';
 }
-function planAnnotations(failures, flaky, limit) {
+function planAnnotations(failures, flaky, limits) {
     const annotations = [];
     const seen = new Set();
     let duplicates = 0;
@@ -926,7 +943,7 @@ function planAnnotations(failures, flaky, limit) {
             continue;
         }
         seen.add(key);
-        if (errors >= limit) {
+        if (errors >= limits.errors) {
             omittedFailures++;
             continue;
         }
@@ -943,7 +960,7 @@ function planAnnotations(failures, flaky, limit) {
     let warnings = 0;
     let omittedFlaky = 0;
     for (const test of flaky) {
-        if (warnings >= limit) {
+        if (warnings >= limits.warnings) {
             omittedFlaky++;
             continue;
         }
@@ -1127,7 +1144,8 @@ async function runTestTier(config, context) {
                 if (!(error instanceof MalformedReportError))
                     throw error;
                 const message = tests > 0 ? `${error.message} (${tests} tests before that point were counted)` : error.message;
-                logger.error(message, { title: 'Malformed JUnit report' });
+                // Logged here and named in the step's failure: one error annotation, not two.
+                logger.info(message);
                 malformed.push(message);
                 results.addReport({ file, tests, problem: error.message });
             }
@@ -1146,8 +1164,10 @@ async function runTestTier(config, context) {
     });
     const files = new WorkspaceFiles(config.workspace);
     const locations = results.failures.map((f) => locateFailure(f, config.workspace, config.workingDirectory, files));
-    if (config.annotateLimit > 0) {
-        const plan = planAnnotations(results.failures.map((test, i) => ({ test, ...(locations[i] ? { location: locations[i] } : {}) })), results.flaky, config.annotateLimit);
+    if (config.annotate !== 0) {
+        // The verdict adds one error when the tier fails, and one warning per warning.
+        const limits = annotationLimits(config.annotate, verdict.passed ? 0 : 1, verdict.warnings.length);
+        const plan = planAnnotations(results.failures.map((test, i) => ({ test, ...(locations[i] ? { location: locations[i] } : {}) })), results.flaky, limits);
         emitAnnotations(plan, logger, results.counts);
     }
     const report = buildTierReport({
