@@ -102,7 +102,7 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
       stackReadyMs = Date.now() - testsStarted;
     }
     command = await runCommand(config, stackStates, logger, signal);
-    if (stack && !signal.aborted) stackStates = await checkStackAfterTests(stack, logger);
+    if (stack && !signal.aborted) stackStates = await checkStackAfterTests(stack, logger, command.exitCode !== 0);
   } finally {
     if (stack) {
       if (await stack.down()) context.hooks.gone();
@@ -209,12 +209,18 @@ async function runCommand(config: TestTierConfig, stackStates: readonly ServiceS
   }
 }
 
-async function checkStackAfterTests(stack: ComposeStack, logger: Logger): Promise<ServiceState[]> {
+/**
+ * The stack's state once the tests are done. A service that went down during the tests is
+ * named; when the tests failed, every service's logs are printed (collapsed) before the
+ * teardown deletes them, since that is where an integration failure is usually explained.
+ */
+async function checkStackAfterTests(stack: ComposeStack, logger: Logger, testsFailed: boolean): Promise<ServiceState[]> {
   const states = await stack.states();
   const unwell = states.filter((s) => readiness(s) !== 'ready');
   if (unwell.length > 0) {
-    logger.warning(`After the tests, the stack had ${unwell.map((s) => `${s.service} ${describeState(s)}`).join(', ')}; logs follow.`);
-    await stack.printLogs(unwell.map((s) => s.service));
+    logger.warning(`After the tests, the stack had ${unwell.map((s) => `${s.service} ${describeState(s)}`).join(', ')}; see their logs.`);
   }
+  if (testsFailed) await stack.printLogs(states.map((s) => s.service));
+  else if (unwell.length > 0) await stack.printLogs(unwell.map((s) => s.service));
   return states;
 }

@@ -54,6 +54,7 @@ describe('run-test-tier: a Compose stack for the tier', () => {
     });
     expect(r.exitCode, r.log).toBe(0);
     expect(r.outputs).toMatchObject({ passed: '1', failed: '0', total: '1' });
+    expect(r.log).not.toMatch(/▸ Logs of/);
     expect(r.log).toMatch(/Stack: \d\/3 ready — api (starting|healthy), data running, queue running/);
     expect(r.log).toMatch(/Stack ready in [\d.]+s: api healthy, data running, queue running\./);
     expect(r.log).toMatch(/GET \/payments -> \[\{"id":1,"amount":100\}\]/);
@@ -81,6 +82,8 @@ describe('run-test-tier: a Compose stack for the tier', () => {
     // compose-services: api and what it depends on, not `data`.
     expect(r.log).toMatch(/Stack ready in [\d.]+s: api healthy, queue running\./);
     expect(r.annotations.at(-1)?.message).toBe('1 of 1 integration test failed. The test command exited with code 1.');
+    // The stack's logs, kept before the teardown deletes them.
+    expect(r.log).toMatch(/▸ Logs of api, queue[\s\S]*api: ready on 8080[\s\S]*queue: listening on 5672/);
     expect(leftovers(projectFromLog(r.log))).toEqual({ containers: [], networks: [], volumes: [] });
   });
 

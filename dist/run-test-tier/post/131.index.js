@@ -1107,7 +1107,7 @@ async function runTestTier(config, context) {
         }
         command = await runCommand(config, stackStates, logger, signal);
         if (stack && !signal.aborted)
-            stackStates = await checkStackAfterTests(stack, logger);
+            stackStates = await checkStackAfterTests(stack, logger, command.exitCode !== 0);
     }
     finally {
         if (stack) {
@@ -1211,13 +1211,21 @@ async function runCommand(config, stackStates, logger, signal) {
         throw error;
     }
 }
-async function checkStackAfterTests(stack, logger) {
+/**
+ * The stack's state once the tests are done. A service that went down during the tests is
+ * named; when the tests failed, every service's logs are printed (collapsed) before the
+ * teardown deletes them, since that is where an integration failure is usually explained.
+ */
+async function checkStackAfterTests(stack, logger, testsFailed) {
     const states = await stack.states();
     const unwell = states.filter((s) => (0,compose_stack/* readiness */.xz)(s) !== 'ready');
     if (unwell.length > 0) {
-        logger.warning(`After the tests, the stack had ${unwell.map((s) => `${s.service} ${(0,compose_stack/* describeState */.Jw)(s)}`).join(', ')}; logs follow.`);
-        await stack.printLogs(unwell.map((s) => s.service));
+        logger.warning(`After the tests, the stack had ${unwell.map((s) => `${s.service} ${(0,compose_stack/* describeState */.Jw)(s)}`).join(', ')}; see their logs.`);
     }
+    if (testsFailed)
+        await stack.printLogs(states.map((s) => s.service));
+    else if (unwell.length > 0)
+        await stack.printLogs(unwell.map((s) => s.service));
     return states;
 }
 
