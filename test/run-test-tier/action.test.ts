@@ -219,3 +219,40 @@ describe('run-test-tier: bad input fails before anything runs', () => {
     expect(existsSync(path.join(workspace, 'ran'))).toBe(false);
   });
 });
+
+describe('run-test-tier: a big report', () => {
+  it('20,000 tests with 5,000 failures: counts exact, details capped in the report and the summary', async () => {
+    const workspace = sampleWorkspace([]);
+    // Written by the test command itself, as a test tool would.
+    const generator = `
+i=0
+{
+  echo '<?xml version="1.0" encoding="UTF-8"?><testsuites>'
+  while [ $i -lt 200 ]; do
+    echo "<testsuite name=\\"big.Suite$i\\">"
+    j=0
+    while [ $j -lt 100 ]; do
+      if [ $((j % 4)) -eq 0 ]; then
+        echo "<testcase classname=\\"big.Suite$i\\" name=\\"case$j\\" time=\\"0.001\\"><failure message=\\"boom $i/$j\\">trace line $j</failure></testcase>"
+      else
+        echo "<testcase classname=\\"big.Suite$i\\" name=\\"case$j\\" time=\\"0.002\\"/>"
+      fi
+      j=$((j + 1))
+    done
+    echo '</testsuite>'
+    i=$((i + 1))
+  done
+  echo '</testsuites>'
+} > TEST-big.xml
+`;
+    const r = await runTier({ workspace, inputs: { tier: 'unit', run: generator, reports: 'TEST-big.xml' } });
+    expect(r.outputs).toMatchObject({ total: '20000', failed: '5000', passed: '15000' });
+    const report = readReport(r);
+    expect(report.failures).toHaveLength(1000);
+    expect(report.failuresOmitted).toBe(4000);
+    expect(r.summary.length).toBeLessThan(100_000);
+    expect(r.summary).toContain('… and 4950 more failures: see the JSON report.');
+    expect(r.annotations.filter((a) => a.level === 'error')).toHaveLength(10);
+    expect(r.log).toMatch(/4991 more failures not annotated/);
+  });
+});
