@@ -70,15 +70,23 @@ export function composeProjectName(tier: string, runId: string | undefined): str
   return ['ctp', clean(tier), clean(runId ?? ''), randomBytes(3).toString('hex')].filter(Boolean).join('-');
 }
 
-/** `docker compose` when the plugin is installed, else `docker-compose`; a UserError when neither is. */
-export async function findCompose(): Promise<string[]> {
-  const plugin = await exec('docker', ['compose', 'version'], { stream: false }).catch(() => undefined);
-  if (plugin?.exitCode === 0) return ['docker', 'compose'];
-  const standalone = await exec('docker-compose', ['version'], { stream: false }).catch(() => undefined);
-  if (standalone?.exitCode === 0) return ['docker-compose'];
-  throw new UserError(
-    'Input \'compose-file\' needs Docker Compose, and neither the `docker compose` plugin nor `docker-compose` works on this runner: install one (e.g. `apt-get install docker-compose` or the docker-compose-plugin package).',
-  );
+/**
+ * `docker compose` when the plugin is installed, else `docker-compose` from PATH, else a pinned
+ * release installed through the tool cache (shared/compose-install.ts).
+ */
+export async function findCompose(logger: Logger): Promise<string[]> {
+  const plugin = await exec('docker', ['compose', 'version', '--short'], { stream: false }).catch(() => undefined);
+  if (plugin?.exitCode === 0) {
+    logger.info(`Docker Compose: the docker compose plugin ${plugin.stdout.trim()}.`);
+    return ['docker', 'compose'];
+  }
+  const standalone = await exec('docker-compose', ['version', '--short'], { stream: false }).catch(() => undefined);
+  if (standalone?.exitCode === 0) {
+    logger.info(`Docker Compose: docker-compose ${standalone.stdout.trim()} (the compose plugin is not installed).`);
+    return ['docker-compose'];
+  }
+  const { installCompose } = await import('./compose-install.js');
+  return [await installCompose(logger)];
 }
 
 export interface ComposeStackOptions {

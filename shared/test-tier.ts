@@ -79,7 +79,7 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
   const services = config.compose?.services ?? [];
 
   if (config.compose) {
-    const command = await findCompose();
+    const command = await findCompose(logger);
     stack = new ComposeStack({
       command,
       project: composeProjectName(config.tier, config.compose.runId),

@@ -69,15 +69,23 @@ function composeProjectName(tier, runId) {
     const clean = (s) => s.toLowerCase().replace(/[^a-z0-9_-]/g, '');
     return ['ctp', clean(tier), clean(runId ?? ''), (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(3).toString('hex')].filter(Boolean).join('-');
 }
-/** `docker compose` when the plugin is installed, else `docker-compose`; a UserError when neither is. */
-async function findCompose() {
-    const plugin = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .exec */ .m0)('docker', ['compose', 'version'], { stream: false }).catch(() => undefined);
-    if (plugin?.exitCode === 0)
+/**
+ * `docker compose` when the plugin is installed, else `docker-compose` from PATH, else a pinned
+ * release installed through the tool cache (shared/compose-install.ts).
+ */
+async function findCompose(logger) {
+    const plugin = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .exec */ .m0)('docker', ['compose', 'version', '--short'], { stream: false }).catch(() => undefined);
+    if (plugin?.exitCode === 0) {
+        logger.info(`Docker Compose: the docker compose plugin ${plugin.stdout.trim()}.`);
         return ['docker', 'compose'];
-    const standalone = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .exec */ .m0)('docker-compose', ['version'], { stream: false }).catch(() => undefined);
-    if (standalone?.exitCode === 0)
+    }
+    const standalone = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .exec */ .m0)('docker-compose', ['version', '--short'], { stream: false }).catch(() => undefined);
+    if (standalone?.exitCode === 0) {
+        logger.info(`Docker Compose: docker-compose ${standalone.stdout.trim()} (the compose plugin is not installed).`);
         return ['docker-compose'];
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('Input \'compose-file\' needs Docker Compose, and neither the `docker compose` plugin nor `docker-compose` works on this runner: install one (e.g. `apt-get install docker-compose` or the docker-compose-plugin package).');
+    }
+    const { installCompose } = await __webpack_require__.e(/* import() */ 134).then(__webpack_require__.bind(__webpack_require__, 9134));
+    return [await installCompose(logger)];
 }
 class ComposeStack {
     command;
@@ -1084,7 +1092,7 @@ async function runTestTier(config, context) {
     let stackStates = [];
     const services = config.compose?.services ?? [];
     if (config.compose) {
-        const command = await (0,compose_stack/* findCompose */.My)();
+        const command = await (0,compose_stack/* findCompose */.My)(logger);
         stack = new compose_stack.ComposeStack({
             command,
             project: (0,compose_stack/* composeProjectName */.jO)(config.tier, config.compose.runId),
