@@ -126,6 +126,11 @@ describe('run-test-tier: reports', () => {
     const lenient = await runTier({ workspace: sampleWorkspace([]), inputs: { tier: 'unit', run: 'echo no reports here', 'fail-on-empty': 'false' } });
     expect(lenient.exitCode).toBe(0);
     expect(lenient.annotations.find((a) => a.level === 'warning')?.message).toMatch(/No JUnit report matched/);
+
+    // A report with no test in it (a filter that selected nothing) is empty too.
+    const none = await runTier({ workspace: sampleWorkspace([]), inputs: { tier: 'unit', run: `echo '<testsuite name="com.acme.NothingTest" tests="0"/>' > TEST-none.xml` } });
+    expect(none.exitCode).toBe(1);
+    expect(none.annotations.at(-1)?.message).toBe('The 1 JUnit report found holds no test: check that the test command selects any.');
   });
 
   it('a malformed report fails the tier, naming the file and the position', async () => {

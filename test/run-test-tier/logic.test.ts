@@ -18,6 +18,7 @@ describe('tier verdict', () => {
     { name: 'overrun, warn', input: { budget: checkBudget(330_000, 300_000), onBudgetExceeded: 'warn' as const }, passed: true, failures: [], warnings: ['The unit tier took 5m30s, 30s over its budget of 5m00s.'] },
     { name: 'no report, strict', input: { reportsFound: 0 }, passed: false, failures: [expect.stringMatching(/^No JUnit report matched/)], warnings: [] },
     { name: 'no report, lenient', input: { reportsFound: 0, failOnEmpty: false }, passed: true, failures: [], warnings: [expect.stringMatching(/^No JUnit report matched/)] },
+    { name: 'reports without a test', input: { counts: { passed: 0, failed: 0, skipped: 0, flaky: 0, total: 0 } }, passed: false, failures: ['The 1 JUnit report found holds no test: check that the test command selects any.'], warnings: [] },
     { name: 'malformed', input: { malformed: ['Malformed JUnit XML in a.xml at line 1, column 2: x'] }, passed: false, failures: ['Malformed JUnit XML in a.xml at line 1, column 2: x'], warnings: [] },
   ])('$name', ({ input, passed, failures, warnings }) => {
     const verdict = decideVerdict({ ...base, ...input });
