@@ -96,6 +96,7 @@ describe('run-test-tier: a Compose stack for the tier', () => {
     expect(r.exitCode).toBe(1);
     expect(r.annotations.at(-1)?.message).toMatch(/^The stack is not healthy: db is unhealthy after [\d.]+s; its logs are above\.$/);
     expect(r.log).toMatch(/▸ Logs of db[\s\S]*db: FATAL: could not open data directory/);
+    expect(r.summary).toMatch(/<h3>❌ acceptance tests did not complete<\/h3>\n<p>The stack is not healthy: db is unhealthy/);
     expect(readdirNames(workspace)).not.toContain('ran');
     expect(leftovers(projectFromLog(r.log))).toEqual({ containers: [], networks: [], volumes: [] });
   });

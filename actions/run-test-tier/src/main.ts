@@ -2,12 +2,13 @@ import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, UserError } from '../../../shared/errors.js';
+import { errorMessage, InputError, UserError } from '../../../shared/errors.js';
 import { ENV_NAME, Inputs } from '../../../shared/inputs.js';
 import type { ActionContext } from '../../../shared/run-action.js';
 import { BASH, parseShell, SH } from '../../../shared/run-script.js';
 import { defineState } from '../../../shared/state.js';
-import { writeSummary } from '../../../shared/summary.js';
+import { escapeHtml, writeSummary } from '../../../shared/summary.js';
+import { maskSecrets } from '../../../shared/secrets.js';
 import type { TestTierConfig } from '../../../shared/test-tier.js';
 import { defaultBudgetMs, STANDARD_TIERS, TIER_NAME } from '../../../shared/tier-verdict.js';
 
@@ -126,42 +127,50 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   }
 
   const reportPath = path.join(process.env.RUNNER_TEMP || config.workspace, `test-tier-${config.tier}-${randomBytes(4).toString('hex')}.json`);
-  const outcome = await runTestTier(
-    {
-      tier: config.tier,
-      script: config.script,
-      shell: config.shell,
-      workspace: config.workspace,
-      workingDirectory: config.workingDirectory,
-      env: config.extraEnv,
-      reports: config.reports,
-      ...(config.budgetMs !== undefined ? { budgetMs: config.budgetMs } : {}),
-      onBudgetExceeded: config.onBudgetExceeded,
-      failOnEmpty: config.failOnEmpty,
-      annotate: config.annotate,
-      reportPath,
-      ...(config.composeFiles.length > 0
-        ? { compose: { files: config.composeFiles, services: config.composeServices, timeoutMs: config.composeTimeoutMs, ...(process.env.GITHUB_RUN_ID ? { runId: process.env.GITHUB_RUN_ID } : {}) } }
-        : {}),
-      hostEnv: process.env,
-      ...(inContainer ? { runInContainer: inContainer } : {}),
-    },
-    {
-      logger,
-      signal,
-      hooks: {
-        starting(stack) {
-          state.save('compose-project', stack.project);
-          state.save('compose-files', JSON.stringify(stack.files));
-          state.save('compose-command', JSON.stringify(stack.command));
-          state.save('compose-cwd', stack.cwd);
-        },
-        gone() {
-          state.save('compose-project', '');
+  let outcome: Awaited<ReturnType<typeof runTestTier>>;
+  try {
+    outcome = await runTestTier(
+      {
+        tier: config.tier,
+        script: config.script,
+        shell: config.shell,
+        workspace: config.workspace,
+        workingDirectory: config.workingDirectory,
+        env: config.extraEnv,
+        reports: config.reports,
+        ...(config.budgetMs !== undefined ? { budgetMs: config.budgetMs } : {}),
+        onBudgetExceeded: config.onBudgetExceeded,
+        failOnEmpty: config.failOnEmpty,
+        annotate: config.annotate,
+        reportPath,
+        ...(config.composeFiles.length > 0
+          ? { compose: { files: config.composeFiles, services: config.composeServices, timeoutMs: config.composeTimeoutMs, ...(process.env.GITHUB_RUN_ID ? { runId: process.env.GITHUB_RUN_ID } : {}) } }
+          : {}),
+        hostEnv: process.env,
+        ...(inContainer ? { runInContainer: inContainer } : {}),
+      },
+      {
+        logger,
+        signal,
+        hooks: {
+          starting(stack) {
+            state.save('compose-project', stack.project);
+            state.save('compose-files', JSON.stringify(stack.files));
+            state.save('compose-command', JSON.stringify(stack.command));
+            state.save('compose-cwd', stack.cwd);
+          },
+          gone() {
+            state.save('compose-project', '');
+          },
         },
       },
-    },
-  );
+    );
+  } catch (error) {
+    // The stack never became healthy, the image could not be pulled, the job was cancelled:
+    // the summary still says what happened to this tier.
+    await writeSummary(`❌ ${config.tier} tests did not complete`, `<p>${escapeHtml(maskSecrets(errorMessage(error)))}</p>\n`);
+    throw error;
+  }
 
   const { verdict, budget, report } = outcome;
   const c = report.counts;
