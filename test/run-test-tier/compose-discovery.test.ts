@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -74,5 +74,25 @@ describe('run-test-tier: Docker Compose missing on the runner', () => {
     expect(r.exitCode).toBe(1);
     expect(r.annotations.at(-1)?.message).toBe(`The Docker Compose download from ${base}/v${COMPOSE_VERSION}/docker-compose-linux-x86_64 does not match its published checksum (expected ${'f'.repeat(64)}, got ${sha}); not installing it.`);
     expect(readdirSync(ws)).not.toContain('ran');
+  });
+});
+
+describe('run-test-tier: the Docker Compose plugin', () => {
+  it('is preferred when docker has it', async () => {
+    // A CLI plugin in a private Docker config: it answers docker's metadata probe and hands
+    // everything else to Debian's docker-compose, so `docker compose …` really works.
+    const config = mkdtempSync(path.join(tmpdir(), 'ctp-docker-plugins-'));
+    mkdirSync(path.join(config, 'cli-plugins'));
+    const plugin = path.join(config, 'cli-plugins', 'docker-compose');
+    writeFileSync(
+      plugin,
+      `#!/bin/sh\nif [ "$1" = docker-cli-plugin-metadata ]; then echo '{"SchemaVersion":"0.1.0","Vendor":"commit-to-prod tests","Version":"v2.99.0-test","ShortDescription":"Compose stand-in"}'; exit 0; fi\nshift\nexec /usr/bin/docker-compose "$@"\n`,
+    );
+    chmodSync(plugin, 0o755);
+    const r = await runAction('run-test-tier', { workspace: workspace(), env: { DOCKER_CONFIG: config }, inputs: { tier: 'integration', run, 'compose-file': 'stack/stack.yml' } });
+    expect(r.exitCode, r.log).toBe(0);
+    expect(r.log).toContain('Docker Compose: the docker compose plugin 1.29.2.');
+    expect(r.log).toMatch(/\[command\]docker compose -p ctp-integration-\S+ -f \S+stack\.yml up -d --remove-orphans/);
+    expect(r.log).toMatch(/\[command\]docker compose -p ctp-integration-\S+ -f \S+ down --volumes --remove-orphans/);
   });
 });
