@@ -77,16 +77,16 @@ describe('run-test-tier: a Compose stack for the tier', () => {
       workspace,
       inputs: { tier: 'integration', run: apiTests(999), reports: 'reports/*.xml', 'compose-file': 'stack/stack.yml', 'compose-services': 'api' },
     });
-    expect(r.exitCode).toBe(1);
-    expect(r.outputs).toMatchObject({ failed: '1', total: '1' });
+    expect(r.exitCode, r.log).toBe(1);
+    expect(r.outputs, r.log).toMatchObject({ failed: '1', total: '1' });
     // compose-services: api and what it depends on, not `data`.
-    expect(r.log).toMatch(/Stack ready in [\d.]+s: api healthy, queue running\./);
-    expect(r.annotations.at(-1)?.message).toBe('1 of 1 integration test failed. The test command exited with code 1.');
+    expect(r.log, r.log).toMatch(/Stack ready in [\d.]+s: api healthy, queue running\./);
+    expect(r.annotations.at(-1)?.message, r.log).toBe('1 of 1 integration test failed. The test command exited with code 1.');
     // The stack's logs, kept before the teardown deletes them.
     // (compose interleaves the services' lines in no fixed order)
     const logs = r.log.split('▸ Logs of api, queue')[1] ?? '';
-    expect(logs).toContain('api: ready on 8080');
-    expect(logs).toContain('queue: listening on 5672');
+    expect(logs, r.log).toContain('api: ready on 8080');
+    expect(logs, r.log).toContain('queue: listening on 5672');
     expect(leftovers(projectFromLog(r.log))).toEqual({ containers: [], networks: [], volumes: [] });
   });
 
