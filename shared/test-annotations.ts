@@ -51,7 +51,7 @@ function failureMessage(message: string, details: string): string {
 
 export function planAnnotations(
   failures: readonly LocatedFailure[],
-  flaky: readonly FlakyTest[],
+  flaky: readonly { test: FlakyTest; location?: SourceLocation }[],
   limits: { errors: number; warnings: number },
 ): { annotations: AnnotationPlan[]; omitted: { failures: number; flaky: number }; duplicates: number } {
   const annotations: AnnotationPlan[] = [];
@@ -82,7 +82,7 @@ export function planAnnotations(
   }
   let warnings = 0;
   let omittedFlaky = 0;
-  for (const test of flaky) {
+  for (const { test, location } of flaky) {
     if (warnings >= limits.warnings) {
       omittedFlaky++;
       continue;
@@ -92,6 +92,7 @@ export function planAnnotations(
       level: 'warning',
       title: `Flaky: ${testTitle(test)} passed after ${test.failedAttempts} failed attempt${test.failedAttempts === 1 ? '' : 's'}`,
       message: test.message || '(no message in the report)',
+      ...(location ? { location } : {}),
     });
   }
   return { annotations, omitted: { failures: omittedFailures, flaky: omittedFlaky }, duplicates };

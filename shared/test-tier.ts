@@ -162,7 +162,11 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
     const limits = annotationLimits(config.annotate, verdict.passed ? 0 : 1, verdict.warnings.length);
     const plan = planAnnotations(
       results.failures.map((test, i) => ({ test, ...(locations[i] ? { location: locations[i] } : {}) })),
-      results.flaky,
+      // A flaky test's first failed attempt points at the line that wobbles.
+      results.flaky.map((test) => {
+        const location = locateFailure(test, config.workspace, config.workingDirectory, files);
+        return { test, ...(location ? { location } : {}) };
+      }),
       limits,
     );
     emitAnnotations(plan, logger, results.counts);

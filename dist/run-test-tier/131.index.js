@@ -950,7 +950,7 @@ function planAnnotations(failures, flaky, limits) {
     }
     let warnings = 0;
     let omittedFlaky = 0;
-    for (const test of flaky) {
+    for (const { test, location } of flaky) {
         if (warnings >= limits.warnings) {
             omittedFlaky++;
             continue;
@@ -960,6 +960,7 @@ function planAnnotations(failures, flaky, limits) {
             level: 'warning',
             title: `Flaky: ${testTitle(test)} passed after ${test.failedAttempts} failed attempt${test.failedAttempts === 1 ? '' : 's'}`,
             message: test.message || '(no message in the report)',
+            ...(location ? { location } : {}),
         });
     }
     return { annotations, omitted: { failures: omittedFailures, flaky: omittedFlaky }, duplicates };
@@ -1158,7 +1159,12 @@ async function runTestTier(config, context) {
     if (config.annotate !== 0) {
         // The verdict adds one error when the tier fails, and one warning per warning.
         const limits = annotationLimits(config.annotate, verdict.passed ? 0 : 1, verdict.warnings.length);
-        const plan = planAnnotations(results.failures.map((test, i) => ({ test, ...(locations[i] ? { location: locations[i] } : {}) })), results.flaky, limits);
+        const plan = planAnnotations(results.failures.map((test, i) => ({ test, ...(locations[i] ? { location: locations[i] } : {}) })), 
+        // A flaky test's first failed attempt points at the line that wobbles.
+        results.flaky.map((test) => {
+            const location = locateFailure(test, config.workspace, config.workingDirectory, files);
+            return { test, ...(location ? { location } : {}) };
+        }), limits);
         emitAnnotations(plan, logger, results.counts);
     }
     const report = buildTierReport({

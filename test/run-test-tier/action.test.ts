@@ -65,7 +65,11 @@ describe('run-test-tier: dialects through the bundle', () => {
     expect(report.slowest).toHaveLength(10);
     expect(report.slowest[0]).toMatchObject({ title: 'com.acme.payments.PaymentsApiIT › refundsPayment', seconds: 2.011 });
     // Flaky tests are warnings, failures are errors, each in the log and the summary.
-    expect(r.annotations.filter((a) => a.level === 'warning' && a.title?.startsWith('Flaky: '))).toHaveLength(4);
+    const flaky = r.annotations.filter((a) => a.level === 'warning' && a.title?.startsWith('Flaky: '));
+    expect(flaky).toHaveLength(4);
+    // Placed on the line whose first attempt failed.
+    expect(flaky.find((a) => a.title?.includes('roundsHalfEven'))).toMatchObject({ file: 'src/test/java/com/acme/payments/CalculatorTest.java', line: 41 });
+    expect(flaky.find((a) => a.title?.includes('closesPeriod'))).toMatchObject({ file: 'src/test/java/com/acme/payments/LedgerTest.java', line: 33 });
     expect(r.summary).toContain('<h4>Flaky tests (4): failed, then passed on a rerun</h4>');
     expect(r.summary).toMatch(/<details><summary>❌ com\.acme\.payments\.CalculatorTest › dividesByZero \(3 attempts\) — src\/test\/java\/com\/acme\/payments\/CalculatorTest\.java:27<\/summary>/);
   });
