@@ -1,0 +1,86 @@
+// Parse and summarise a generated 100,000-test JUnit report, as run-test-tier does, and measure
+// time and peak memory (max RSS of a child process that does only that). Baseline in the same
+// run: a child that only streams the file's bytes (the I/O floor). Targets (issue 5): at most
+// 2 s and at most 300 MB peak, for a 100,000-test report.
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { median, printTable, repoRoot, verdict } from './_lib.js';
+
+const TESTS = Number(process.env.BENCH_TESTS ?? 100_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const PER_SUITE = 50;
+
+/** A Surefire-shaped report: 40 properties per suite, 1% failures with JVM traces, 0.5% flaky, 2% skipped, suite output. */
+async function generate(file: string): Promise<void> {
+  const out = createWriteStream(file);
+  const write = (s: string) => (out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
+  await write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="bench">\n');
+  const trace = (cls: string, method: string, line: number) =>
+    `org.opentest4j.AssertionFailedError: expected: &lt;${line}&gt; but was: &lt;${line + 1}&gt;\n` +
+    Array.from({ length: 18 }, (_, i) => `\tat org.junit.platform.engine.support.hierarchical.NodeTestTask.executeRecursively(NodeTestTask.java:${100 + i})\n`).join('') +
+    `\tat ${cls}.${method}(${cls.split('.').pop()}.java:${line})\n`;
+  // Surefire copies the JVM's system properties into every suite: dozens of lines each.
+  const properties = Array.from({ length: 40 }, (_, i) => `      <property name="sun.property.${i}" value="/usr/lib/jvm/java-17-openjdk-amd64/lib/value-${i}"/>\n`).join('');
+  for (let s = 0; s * PER_SUITE < TESTS; s++) {
+    const cls = `com.acme.module${s % 40}.Feature${s}Test`;
+    let body = `  <testsuite name="${cls}" tests="${PER_SUITE}" time="1.5">\n    <properties>\n${properties}    </properties>\n`;
+    for (let t = 0; t < PER_SUITE && s * PER_SUITE + t < TESTS; t++) {
+      const n = s * PER_SUITE + t;
+      const method = `behavesCorrectlyInCase${t}`;
+      const time = ((n * 7919) % 1000) / 1000;
+      if (n % 100 === 7) body += `    <testcase name="${method}" classname="${cls}" time="${time}">\n      <failure message="expected: &lt;${t}&gt; but was: &lt;${t + 1}&gt;" type="org.opentest4j.AssertionFailedError">${trace(cls, method, 20 + t)}</failure>\n      <system-out>debug output for ${method}\n</system-out>\n    </testcase>\n`;
+      else if (n % 200 === 13) body += `    <testcase name="${method}" classname="${cls}" time="${time}">\n      <flakyFailure message="Read timed out" type="java.net.SocketTimeoutException"><stackTrace>${trace(cls, method, 30 + t)}</stackTrace><system-out>retrying\n</system-out></flakyFailure>\n    </testcase>\n`;
+      else if (n % 50 === 21) body += `    <testcase name="${method}" classname="${cls}" time="0"><skipped message="disabled on CI"/></testcase>\n`;
+      else body += `    <testcase name="${method}" classname="${cls}" time="${time}"/>\n`;
+    }
+    body += `    <system-out><![CDATA[${'12:00:00.000 [main] INFO  com.acme.App - started in 0.4s\n'.repeat(5)}]]></system-out>\n  </testsuite>\n`;
+    await write(body);
+  }
+  await write('</testsuites>\n');
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+interface Sample {
+  ms: number;
+  maxRssBytes: number;
+  total: number;
+}
+
+function measure(file: string, mode: 'parse' | 'read'): Sample {
+  const r = spawnSync(path.join(repoRoot, 'node_modules/.bin/tsx'), [path.join(repoRoot, 'bench/_junit-parse-child.ts'), file, mode], { encoding: 'utf8', cwd: repoRoot });
+  if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Sample;
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'bench-junit-'));
+try {
+  const file = path.join(dir, 'TEST-bench.xml');
+  await generate(file);
+  const size = statSync(file).size;
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  console.log(`report: ${TESTS.toLocaleString('en')} tests, ${mb(size)} (${file}); ${RUNS} runs each, medians; interleaved`);
+  const read: Sample[] = [];
+  const parse: Sample[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    read.push(measure(file, 'read'));
+    parse.push(measure(file, 'parse'));
+  }
+  if (parse[0]!.total !== TESTS) throw new Error(`parsed ${parse[0]!.total} tests, generated ${TESTS}`);
+  const readMs = median(read.map((s) => s.ms));
+  const parseMs = median(parse.map((s) => s.ms));
+  const readRss = median(read.map((s) => s.maxRssBytes));
+  const parseRss = median(parse.map((s) => s.maxRssBytes));
+  printTable(
+    ['run', 'report size', 'time', 'throughput', 'peak RSS', 'vs read-only', 'target'],
+    [
+      ['stream the bytes only (baseline)', mb(size), `${readMs.toFixed(0)} ms`, `${(size / 1024 / 1024 / (readMs / 1000)).toFixed(0)} MB/s`, mb(readRss), '1.00x', ''],
+      ['parse + summarise', mb(size), `${parseMs.toFixed(0)} ms`, `${(size / 1024 / 1024 / (parseMs / 1000)).toFixed(0)} MB/s`, mb(parseRss), `${(parseMs / readMs).toFixed(2)}x time, +${mb(parseRss - readRss)}`, ''],
+    ],
+  );
+  console.log(verdict(parseMs <= 2_000, `time ≤ 2 s: ${(parseMs / 1000).toFixed(2)} s for ${mb(size)}`));
+  console.log(verdict(parseRss <= 300 * 1024 * 1024, `peak memory ≤ 300 MB: ${mb(parseRss)} (the child's whole RSS, tsx and Node included)`));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
