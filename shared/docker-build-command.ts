@@ -40,7 +40,9 @@ export function buildOutputFor(builder: Builder, platforms: readonly string[], p
 }
 
 export function dockerBuildArgs(spec: BuildSpec): string[] {
-  const args = ['--config', spec.configDir, ...(spec.builder === 'buildx' ? ['buildx', 'build'] : ['build'])];
+  // The classic builder keeps the container of a failed RUN step unless told otherwise; the
+  // action leaves no container behind, whether the build succeeds or not.
+  const args = ['--config', spec.configDir, ...(spec.builder === 'buildx' ? ['buildx', 'build'] : ['build', '--force-rm'])];
   args.push('--file', spec.file, '--iidfile', spec.iidFile);
   if (spec.target) args.push('--target', spec.target);
   for (const [name, value] of spec.buildArgs) args.push('--build-arg', `${name}=${value}`);

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -103,6 +103,21 @@ describe('build-push-image against the local registry', () => {
     expect(await registryTags(stack, repo)).toEqual(['c0ffee1', 'feature-Login-2']);
     expect(await registryHeadDigest(stack, repo, 'feature-Login-2')).toBe(r.outputs.digest);
     expect(r.log).toContain("skipped 'latest': only a push to the default branch 'main' is latest");
+  });
+
+  it('a failing build step fails the step with the build output, pushes nothing and leaves no container behind', async () => {
+    const repo = newRepo();
+    const marker = uniqueName('failing-step');
+    const r = await runAction('build-push-image', {
+      workspace: workspaceWith(`FROM ${stack.baseImage}\nRUN echo ${marker} && exit 3\n`),
+      inputs: { image: `${stack.registry}/${repo}`, ...login() },
+      github: { ref: 'refs/heads/main', sha: SHA, event: event('main') },
+    });
+    expect(r.exitCode, r.log).toBe(1);
+    expect(r.log).toContain(marker);
+    expect(await registryTags(stack, repo)).toBeUndefined();
+    const leftover = spawnSync('docker', ['ps', '-a', '--format', '{{.Command}}'], { encoding: 'utf8' }).stdout;
+    expect(leftover).not.toContain(marker);
   });
 
   it('a v1.2.3 tag: semver, minor and major tags, no branch and no latest, version label 1.2.3', async () => {

@@ -65,8 +65,8 @@ describe('build arguments', () => {
   const common = ['--file', '/ws/Dockerfile', '--iidfile', '/tmp/iid'];
   const rest = ['--build-arg', 'TOKEN_URL=https://x/?a=b=c', '--label', 'org.opencontainers.image.revision=abc', '--tag', 'r/app:1', '--tag', 'r/app:latest'];
   it.each<[string, Partial<BuildSpec>, string[]]>([
-    ['classic', {}, ['--config', '/tmp/cfg', 'build', ...common, ...rest, '/ws']],
-    ['classic with a target', { target: 'prod' }, ['--config', '/tmp/cfg', 'build', ...common, '--target', 'prod', ...rest, '/ws']],
+    ['classic', {}, ['--config', '/tmp/cfg', 'build', '--force-rm', ...common, ...rest, '/ws']],
+    ['classic with a target', { target: 'prod' }, ['--config', '/tmp/cfg', 'build', '--force-rm', ...common, '--target', 'prod', ...rest, '/ws']],
     ['buildx, loaded', { builder: 'buildx', metadataFile: '/tmp/m.json' }, ['--config', '/tmp/cfg', 'buildx', 'build', ...common, ...rest, '--load', '--metadata-file', '/tmp/m.json', '/ws']],
     [
       'buildx, multi-platform push with caches',
