@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { parseCommandLine, parseFileCommands, toAnnotation, type Annotation } from './workflow-commands.js';
+import { StepLog } from './step-log.js';
+import { parseFileCommands, type Annotation } from './workflow-commands.js';
 
 /**
  * Runs an action's bundle from dist/ as the GitHub Actions runner does: under Node 24, with
@@ -236,12 +237,6 @@ async function runStep(
   const started = Date.now();
   const child = spawn(node24Binary, [script], { env: { ...env, ...files }, stdio: ['ignore', 'pipe', 'pipe'] });
 
-  const masks: string[] = [...(options.masks ?? [])];
-  const annotations: Annotation[] = [];
-  const legacyOutputs: Record<string, string> = {};
-  const logLines: string[] = [];
-  let stopToken: string | undefined;
-  const mask = (text: string) => masks.reduce((t, m) => (m ? t.split(m).join('***') : t), text);
   let cancelSent = false;
   const timers: NodeJS.Timeout[] = [];
   const cancel = () => {
@@ -254,57 +249,17 @@ async function runStep(
   if (options.cancel?.afterMs !== undefined) timers.push(setTimeout(cancel, options.cancel.afterMs));
   if (options.timeoutMs !== undefined) timers.push(setTimeout(() => child.kill('SIGKILL'), options.timeoutMs));
 
-  const onLine = (line: string) => {
-    // After ::stop-commands::TOKEN nothing is a command until ::TOKEN:: appears.
-    if (stopToken !== undefined && line.trim() === `::${stopToken}::`) {
-      stopToken = undefined;
-      return;
-    }
-    const cmd = stopToken === undefined ? parseCommandLine(line) : undefined;
-    let shown: string | undefined = line;
-    if (cmd) {
-      const annotation = toAnnotation(cmd);
-      if (annotation) {
-        annotation.message = mask(annotation.message);
-        annotations.push(annotation);
-        shown = `${annotation.level[0]!.toUpperCase()}${annotation.level.slice(1)}: ${annotation.message}`;
-      } else if (cmd.command === 'add-mask') {
-        if (cmd.message) masks.push(cmd.message);
-        shown = undefined;
-      } else if (cmd.command === 'group') shown = `▸ ${cmd.message}`;
-      else if (cmd.command === 'endgroup') shown = undefined;
-      else if (cmd.command === 'debug') shown = env.RUNNER_DEBUG === '1' ? `##[debug]${cmd.message}` : undefined;
-      else if (cmd.command === 'set-output' && cmd.properties.name) {
-        legacyOutputs[cmd.properties.name] = cmd.message;
-        shown = undefined;
-      } else if (cmd.command === 'stop-commands') {
-        stopToken = cmd.message;
-        shown = undefined;
-      }
-    }
-    if (shown !== undefined) {
-      const masked = mask(shown);
-      logLines.push(masked);
-      if (options.echo) process.stdout.write(`  [${stepName}] ${masked}\n`);
-      options.onLog?.(masked);
-      if (options.cancel?.whenLogMatches?.test(masked)) cancel();
-    }
-  };
-  const reader = () => {
-    let partial = '';
-    return {
-      push(chunk: Buffer) {
-        const lines = (partial + chunk.toString('utf8')).split('\n');
-        partial = lines.pop() ?? '';
-        for (const l of lines) onLine(l.replace(/\r$/, ''));
-      },
-      end() {
-        if (partial) onLine(partial);
-      },
-    };
-  };
-  const out = reader();
-  const err = reader();
+  const log = new StepLog({
+    masks: options.masks ?? [],
+    debug: env.RUNNER_DEBUG === '1',
+    onLine: (line) => {
+      if (options.echo) process.stdout.write(`  [${stepName}] ${line}\n`);
+      options.onLog?.(line);
+      if (options.cancel?.whenLogMatches?.test(line)) cancel();
+    },
+  });
+  const out = log.stream();
+  const err = log.stream();
   child.stdout.on('data', (c: Buffer) => out.push(c));
   child.stderr.on('data', (c: Buffer) => err.push(c));
   const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
@@ -319,14 +274,14 @@ async function runStep(
   return {
     exitCode: code ?? 1,
     signal,
-    outputs: { ...legacyOutputs, ...parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')) },
+    outputs: { ...log.legacyOutputs, ...parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')) },
     state: parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8')),
     env: parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8')),
     path: pathAdds,
-    summary: mask(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')),
-    annotations,
-    masks,
-    log: logLines.join('\n'),
+    summary: log.mask(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')),
+    annotations: log.annotations,
+    masks: log.allMasks,
+    log: log.text,
     durationMs: Date.now() - started,
   };
 }

@@ -8,7 +8,8 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseCommandLine, parseFileCommands, toAnnotation, type Annotation } from '../runner/workflow-commands.js';
+import { StepLog } from '../runner/step-log.js';
+import { parseFileCommands, type Annotation } from '../runner/workflow-commands.js';
 
 export interface ScriptResult {
   exitCode: number;
@@ -62,64 +63,9 @@ export async function runScript(options: ScriptOptions): Promise<ScriptResult> {
   // Its own process group, so a timeout stops everything the script started.
   const child = spawn(command!, args, { cwd: options.cwd, env: { ...options.env, ...files }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 
-  const masks = [...options.masks];
-  const added: string[] = [];
-  const annotations: Annotation[] = [];
-  const log: string[] = [];
-  let stopToken: string | undefined;
-  const mask = (text: string) => masks.reduce((t, m) => (m ? t.split(m).join('***') : t), text);
-  const show = (line: string) => {
-    const masked = mask(line);
-    log.push(masked);
-    options.onLog?.(masked);
-  };
-  const onLine = (line: string) => {
-    if (stopToken !== undefined) {
-      if (line.trim() === `::${stopToken}::`) stopToken = undefined;
-      else show(line);
-      return;
-    }
-    const cmd = parseCommandLine(line);
-    if (!cmd) return show(line);
-    const annotation = toAnnotation(cmd);
-    if (annotation) {
-      annotation.message = mask(annotation.message);
-      annotations.push(annotation);
-      return show(`${annotation.level[0]!.toUpperCase()}${annotation.level.slice(1)}: ${annotation.message}`);
-    }
-    switch (cmd.command) {
-      case 'add-mask':
-        if (cmd.message) masks.push(cmd.message), added.push(cmd.message);
-        return;
-      case 'group':
-        return show(`▸ ${cmd.message}`);
-      case 'endgroup':
-        return;
-      case 'debug':
-        if (options.env.RUNNER_DEBUG === '1') show(`##[debug]${cmd.message}`);
-        return;
-      case 'stop-commands':
-        stopToken = cmd.message;
-        return;
-      default:
-        return show(line);
-    }
-  };
-  const reader = () => {
-    let partial = '';
-    return {
-      push(chunk: Buffer) {
-        const lines = (partial + chunk.toString('utf8')).split('\n');
-        partial = lines.pop() ?? '';
-        for (const l of lines) onLine(l.replace(/\r$/, ''));
-      },
-      end() {
-        if (partial) onLine(partial);
-      },
-    };
-  };
-  const out = reader();
-  const err = reader();
+  const log = new StepLog({ masks: options.masks, debug: options.env.RUNNER_DEBUG === '1', ...(options.onLog ? { onLine: options.onLog } : {}) });
+  const out = log.stream();
+  const err = log.stream();
   child.stdout.on('data', (c: Buffer) => out.push(c));
   child.stderr.on('data', (c: Buffer) => err.push(c));
   let timedOut = false;
@@ -141,16 +87,16 @@ export async function runScript(options: ScriptOptions): Promise<ScriptResult> {
   if (timer) clearTimeout(timer);
   out.end();
   err.end();
-  if (timedOut) show(`##[error]The step timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s`);
+  if (timedOut) log.show(`##[error]The step timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s`);
   return {
     exitCode: timedOut ? 1 : (code ?? 1),
-    outputs: parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+    outputs: { ...log.legacyOutputs, ...parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')) },
     env: parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8')),
     path: readFileSync(files.GITHUB_PATH, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean),
-    summary: mask(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')),
-    annotations,
-    masks: added,
-    log: log.join('\n'),
+    summary: log.mask(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')),
+    annotations: log.annotations,
+    masks: log.addedMasks,
+    log: log.text,
     durationMs: Date.now() - started,
     timedOut,
   };

@@ -41,7 +41,7 @@ import { formatDuration } from '../duration.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { primaryDeployment, rolloutCounts, type FailureCause } from './assess-rollout.js';
-import { DEFAULT_POLL_INTERVAL_MS, describeService, followRollout, isThrottling, newStoppedTasks, type FollowDeps, type FollowStats, type FollowVerdict } from './follow-rollout.js';
+import { DEFAULT_POLL_INTERVAL_MS, followRollout, isThrottling, newStoppedTasks, type FollowDeps, type FollowStats, type FollowVerdict } from './follow-rollout.js';
 import type { EcsSender } from './raw-json.js';
 import { describeTaskDefinition, registerTaskDefinition, tagResource } from './register-task-definition.js';
 import {
@@ -60,6 +60,7 @@ import { describeStoppedTask, type StoppedTask } from './stopped-task.js';
 import { revisionName, type TaskDefinitionSource } from './task-definition-source.js';
 import { Timeline } from './timeline.js';
 import { updateService } from './update-service.js';
+import { requireService } from './require-service.js';
 
 export interface DeployRequest {
   cluster: string;
@@ -288,22 +289,6 @@ async function lateStoppedTasks(ecs: EcsSender, cluster: string, deploymentId: s
     logger.debug(`could not list the stopped tasks of ${deploymentId}: ${(error as Error).message}`);
     return [];
   }
-}
-
-async function requireService(ecs: EcsSender, cluster: string, name: string, stats: FollowStats): Promise<Service> {
-  let service: Service | undefined;
-  try {
-    service = await describeService(ecs, cluster, name, stats);
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ClusterNotFoundException') {
-      throw new UserError(`Input 'cluster' has an invalid value ${JSON.stringify(cluster)}: no such ECS cluster in this account and region.`);
-    }
-    throw error;
-  }
-  if (!service || service.status !== 'ACTIVE') {
-    throw new UserError(`Input 'service' has an invalid value ${JSON.stringify(name)}: no ACTIVE service of that name in cluster '${cluster}'${service ? ` (it is ${service.status})` : ''}.`);
-  }
-  return service;
 }
 
 function inProgress(service: Service) {

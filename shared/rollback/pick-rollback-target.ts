@@ -11,12 +11,10 @@
  *
  * Refuses (UserError) a target that is INACTIVE, of another family, or already running.
  */
-import type { Service } from '@aws-sdk/client-ecs';
 import { errorMessage, UserError } from '../errors.js';
 import { deploymentHistory, DEFAULT_HISTORY_LIMIT, type DeploymentHistoryOptions } from '../github-deployment-history.js';
 import type { Logger } from '../logger.js';
 import { primaryDeployment } from '../ecs/assess-rollout.js';
-import { describeService } from '../ecs/follow-rollout.js';
 import type { EcsSender } from '../ecs/raw-json.js';
 import { describeRevision, familyRevisions, type RevisionRecord } from '../ecs/revision-history.js';
 import { revisionName } from '../ecs/task-definition-source.js';
@@ -24,6 +22,7 @@ import { concernsService, deploymentRelease, pickKnownGoodDeployment, type Deplo
 import { judgeRevision, OUTCOME_TAG } from './known-good-revision.js';
 import { commitMatches, imageMatch } from './revision-match.js';
 import type { RollbackTargetInput } from './rollback-target-input.js';
+import { requireService } from '../ecs/require-service.js';
 
 export type RollbackSource = 'github-deployments' | 'ecs-tags' | 'explicit';
 
@@ -73,22 +72,6 @@ export async function pickRollbackTarget(request: PickRollbackTargetRequest, dep
     logger.warning(`${revisionName(target.arn)} was named in 'to', but its last deploy is recorded as ${outcome} (${OUTCOME_TAG}); rolling back to it as asked.`);
   }
   return { ...picked, current, target };
-}
-
-async function requireService(ecs: EcsSender, cluster: string, name: string): Promise<Service> {
-  let service: Service | undefined;
-  try {
-    service = await describeService(ecs, cluster, name);
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ClusterNotFoundException') {
-      throw new UserError(`Input 'cluster' has an invalid value ${JSON.stringify(cluster)}: no such ECS cluster in this account and region.`);
-    }
-    throw error;
-  }
-  if (!service || service.status !== 'ACTIVE') {
-    throw new UserError(`Input 'service' has an invalid value ${JSON.stringify(name)}: no ACTIVE service of that name in cluster '${cluster}'${service ? ` (it is ${service.status})` : ''}.`);
-  }
-  return service;
 }
 
 /** The refusals that hold whichever way the target was found. */
