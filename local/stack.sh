@@ -34,7 +34,8 @@ apt_install() {
     mkdir -p "$state" && touch "$state/.apt-updated"
   fi
   say "installing $2 (Debian packages)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $2 >/dev/null
+  # With recommends, as the stack was tested (docker.io recommends the tools dockerd expects).
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $2 >/dev/null
 }
 
 docker_ok() { docker info >/dev/null 2>&1; }
@@ -43,6 +44,9 @@ ensure_docker() {
   if docker_ok; then say "Docker engine: running ($(docker version --format '{{.Server.Version}}'))"; return; fi
   command -v dockerd >/dev/null 2>&1 || apt_install "the Docker engine" "docker.io"
   command -v docker >/dev/null 2>&1 || apt_install "the Docker client" "docker.io"
+  # Where the package's own init script started the engine, use that one.
+  for _ in $(seq 1 10); do docker_ok && break; sleep 0.5; done
+  if docker_ok; then say "Docker engine: running ($(docker version --format '{{.Server.Version}}'))"; return; fi
   [ "$(id -u)" = 0 ] || die "the Docker engine is not running and only root can start dockerd here; start it (e.g. 'sudo dockerd &') and run again"
   say "starting dockerd (log: $state/dockerd.log)"
   mkdir -p "$state"
@@ -130,6 +134,17 @@ ensure_base_image() {
   say "base image: $base_image imported from $(basename "$bb") ($(file -bL "$bb" | cut -d, -f1))"
 }
 
+# Whole-stack test tiers need Docker Compose: the plugin where the engine has it, else Debian's
+# docker-compose.
+ensure_compose() {
+  if docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1; then
+    say "Docker Compose: present"
+    return
+  fi
+  apt_install "Docker Compose" "docker-compose"
+  say "Docker Compose: installed ($(docker-compose version --short 2>/dev/null || echo docker-compose))"
+}
+
 print_env() {
   cat <<ENV
 export CTP_REGISTRY=127.0.0.1:$registry_port
@@ -144,6 +159,7 @@ up() {
   ensure_docker
   ensure_registry
   ensure_base_image
+  ensure_compose
   print_env >"$state/stack.env"
   say "ready; environment in $state/stack.env"
   print_env
