@@ -28,12 +28,17 @@ const OUTCOME = {
     failed: '❌ failed',
     cancelled: '⏹️ cancelled',
 };
-function deploySummaryHtml(result, record) {
+function deploySummaryHtml(result, record, options = {}) {
+    const rolledBack = result.rolledBack
+        ? `yes (${result.rollbackDeploymentId ?? ''}), back on ${(0,_task_definition_source_js__WEBPACK_IMPORTED_MODULE_2__.revisionName)(result.previousTaskDefinitionArn)}`
+        : options.automaticRollback === false
+            ? 'off: a failure is reported, never rolled forward'
+            : 'no';
     const outcome = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .keyValueTable */ .z2)([
         ['Outcome', OUTCOME[result.status]],
         ['Revision', `${(0,_task_definition_source_js__WEBPACK_IMPORTED_MODULE_2__.revisionName)(result.previousTaskDefinitionArn)} → ${(0,_task_definition_source_js__WEBPACK_IMPORTED_MODULE_2__.revisionName)(result.taskDefinitionArn)}${result.registered ? ' (registered now)' : ' (existing)'}`],
         ['Deployment', result.deploymentId],
-        ['Rolled back', result.rolledBack ? `yes (${result.rollbackDeploymentId ?? ''}), back on ${(0,_task_definition_source_js__WEBPACK_IMPORTED_MODULE_2__.revisionName)(result.previousTaskDefinitionArn)}` : 'no'],
+        ['Rolled back', rolledBack],
         ['Why', result.failure ? result.failure.reason : undefined],
         ['Duration', (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(result.durationMs)],
         ['GitHub deployment', record ? `#${record.id}` : 'not recorded (no github-token): see the revision\'s commit-to-prod:* tags'],
@@ -67,8 +72,8 @@ function timelineRows(entries) {
     const skipped = entries.length - TIMELINE_HEAD - TIMELINE_TAIL;
     return [...entries.slice(0, TIMELINE_HEAD).map(row), ['…', `${skipped} more steps (see the job log)`], ...entries.slice(-TIMELINE_TAIL).map(row)];
 }
-async function writeDeploySummary(heading, result, record) {
-    await (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__.writeSummary)(heading, deploySummaryHtml(result, record));
+async function writeDeploySummary(heading, result, record, options = {}) {
+    await (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__.writeSummary)(heading, deploySummaryHtml(result, record, options));
 }
 
 

@@ -16,12 +16,22 @@ const OUTCOME: Record<DeployResult['status'], string> = {
   cancelled: '⏹️ cancelled',
 };
 
-export function deploySummaryHtml(result: DeployResult, record?: DeploymentRecord): string {
+export interface DeploySummaryOptions {
+  /** Whether the deploy rolls back on failure (a rollback itself never rolls forward). */
+  automaticRollback?: boolean;
+}
+
+export function deploySummaryHtml(result: DeployResult, record?: DeploymentRecord, options: DeploySummaryOptions = {}): string {
+  const rolledBack = result.rolledBack
+    ? `yes (${result.rollbackDeploymentId ?? ''}), back on ${revisionName(result.previousTaskDefinitionArn)}`
+    : options.automaticRollback === false
+      ? 'off: a failure is reported, never rolled forward'
+      : 'no';
   const outcome = keyValueTable([
     ['Outcome', OUTCOME[result.status]],
     ['Revision', `${revisionName(result.previousTaskDefinitionArn)} → ${revisionName(result.taskDefinitionArn)}${result.registered ? ' (registered now)' : ' (existing)'}`],
     ['Deployment', result.deploymentId],
-    ['Rolled back', result.rolledBack ? `yes (${result.rollbackDeploymentId ?? ''}), back on ${revisionName(result.previousTaskDefinitionArn)}` : 'no'],
+    ['Rolled back', rolledBack],
     ['Why', result.failure ? result.failure.reason : undefined],
     ['Duration', formatDuration(result.durationMs)],
     ['GitHub deployment', record ? `#${record.id}` : 'not recorded (no github-token): see the revision\'s commit-to-prod:* tags'],
@@ -64,6 +74,6 @@ export function timelineRows(entries: readonly { atMs: number; text: string }[])
   return [...entries.slice(0, TIMELINE_HEAD).map(row), ['…', `${skipped} more steps (see the job log)`], ...entries.slice(-TIMELINE_TAIL).map(row)];
 }
 
-export async function writeDeploySummary(heading: string, result: DeployResult, record?: DeploymentRecord): Promise<void> {
-  await writeSummary(heading, deploySummaryHtml(result, record));
+export async function writeDeploySummary(heading: string, result: DeployResult, record?: DeploymentRecord, options: DeploySummaryOptions = {}): Promise<void> {
+  await writeSummary(heading, deploySummaryHtml(result, record, options));
 }

@@ -275,6 +275,7 @@ describe('a rollback whose target itself fails', () => {
     expect(record?.statuses.map((st) => st.state)).toEqual(['failure', 'in_progress']);
     expect(r.summary).toContain('❌ failed');
     expect(r.summary).toContain(`Not rolled forward to ${s.family}:2`);
+    expect(r.summary).toContain('<td>Rolled back</td><td>off: a failure is reported, never rolled forward</td>');
   });
 });
 

@@ -145,7 +145,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   core.setOutput('status', outcome.status);
   // `started` already is the record's in_progress status, set when the service was updated.
   if (outcome.status !== 'started') await record.finish(outcome.recordState, outcome.message);
-  await writeDeploySummary(`Rollback rollout: ${cluster}/${service}`, { ...result, message: outcome.message }, record.github);
+  await writeDeploySummary(`Rollback rollout: ${cluster}/${service}`, { ...result, message: outcome.message }, record.github, { automaticRollback: false });
   if (outcome.status === 'failed' || outcome.status === 'cancelled') throw new UserError(outcome.message);
   logger.info(outcome.message);
 }
