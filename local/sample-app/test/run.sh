@@ -20,6 +20,19 @@ fail() { echo "$*" >&2; return 1; }
 assert_eq() { [ "$1" = "$2" ] || fail "expected '$2' but was '$1'${3:+ ($3)}"; }
 assert_contains() { case "$1" in *"$2"*) ;; *) fail "expected to contain '$2': $1" ;; esac; }
 
+# For tiers that talk to the packaged site: busybox httpd on a free-ish local port, waited for;
+# sets $port and $pid (the test kills $pid when done).
+serve() {
+  port=$(( 20000 + $$ % 20000 ))
+  httpd -f -p "127.0.0.1:$port" -h "$APP/build/site/www" &
+  pid=$!
+  i=0
+  until wget -q -O /dev/null "http://127.0.0.1:$port/version" 2>/dev/null; do
+    i=$((i + 1)); [ "$i" -lt 50 ] || { kill "$pid"; fail "httpd did not start on port $port"; }
+    sleep 0.1
+  done
+}
+
 total_failed=0
 for file in "$here/$tier"/*.sh; do
   [ -f "$file" ] || continue

@@ -1,15 +1,4 @@
 # Functional: how the service answers what a client may ask.
-serve() {
-  port=$(( 20000 + ($$ + 7) % 20000 ))
-  httpd -f -p "127.0.0.1:$port" -h "$APP/build/site/www" &
-  pid=$!
-  i=0
-  until wget -q -O /dev/null "http://127.0.0.1:$port/version" 2>/dev/null; do
-    i=$((i + 1)); [ "$i" -lt 50 ] || { kill "$pid"; fail "httpd did not start on port $port"; }
-    sleep 0.1
-  done
-}
-
 test_unknown_path_is_404() {
   serve
   out="$(wget -S -O /dev/null "http://127.0.0.1:$port/nope" 2>&1 || true)"
