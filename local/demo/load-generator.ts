@@ -17,6 +17,15 @@ export interface LoadOptions {
   maxDurationMs?: number;
   /** Per-request timeout, ms. Default 2 000. */
   timeoutMs?: number;
+  /** Each answer as it arrives, for callers that need the order (e.g. what served after a deploy). */
+  onResult?: (result: LoadResult) => void;
+}
+
+export interface LoadResult {
+  ok: boolean;
+  /** The trimmed body of a successful answer, or why the request failed. */
+  body: string;
+  at: number;
 }
 
 export interface LoadReport {
@@ -71,6 +80,11 @@ export function startLoad(target: string, options: LoadOptions = {}): RunningLoa
   let stopping = false;
   let wake: (() => void) | undefined;
   const count = (map: Record<string, number>, key: string) => (map[key] = (map[key] ?? 0) + 1);
+  const failedWith = (why: string) => {
+    report.failed++;
+    count(report.failures, why);
+    options.onResult?.({ ok: false, body: why, at: Date.now() });
+  };
 
   const once = () =>
     new Promise<void>((resolve) => {
@@ -82,24 +96,25 @@ export function startLoad(target: string, options: LoadOptions = {}): RunningLoa
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 400) {
+            const body = Buffer.concat(chunks).toString('utf8').trim().slice(0, 80);
             report.ok++;
-            count(report.bodies, Buffer.concat(chunks).toString('utf8').trim().slice(0, 80));
+            count(report.bodies, body);
+            options.onResult?.({ ok: true, body, at: Date.now() });
           } else {
             report.failed++;
             count(report.failures, `HTTP ${res.statusCode}`);
+            options.onResult?.({ ok: false, body: `HTTP ${res.statusCode}`, at: Date.now() });
           }
           resolve();
         });
         res.on('error', (e) => {
-          report.failed++;
-          count(report.failures, (e as NodeJS.ErrnoException).code ?? e.message);
+          failedWith((e as NodeJS.ErrnoException).code ?? e.message);
           resolve();
         });
       });
       req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'timeout' })));
       req.on('error', (e) => {
-        report.failed++;
-        count(report.failures, (e as NodeJS.ErrnoException).code ?? e.message);
+        failedWith((e as NodeJS.ErrnoException).code ?? e.message);
         resolve();
       });
     });

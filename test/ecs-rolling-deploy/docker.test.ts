@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, dockerOk } from '../../local/ecs/docker-cli.js';
 import { localRegistry } from '../helpers/local-ecs.js';
 import { deployAction, startDeployFixture, waitForSteady, type DeployFixture, type TestService } from './fixture.js';
+import { recordLoad } from '../helpers/load.js';
 
 const registry = localRegistry();
 const dockerUp = (await docker(['version', '--format', '{{.Server.Version}}'], { timeoutMs: 10_000 })).code === 0;
@@ -41,31 +42,6 @@ async function buildAndPush(version: string, port: number, configDir: string): P
   await dockerOk(['rmi', `${repo}:${version}`], { timeoutMs: 60_000 });
   digests.set(version, digest);
   return `${repo}@${digest}`;
-}
-
-/** Requests through the load balancer until stopped; every answer recorded. */
-function hammer(url: string) {
-  const results: { ok: boolean; body: string; at: number }[] = [];
-  let running = true;
-  const client = async () => {
-    while (running) {
-      try {
-        const res = await fetch(`${url}/version`, { signal: AbortSignal.timeout(5_000) });
-        const body = (await res.text()).trim();
-        results.push({ ok: res.status === 200, body: res.status === 200 ? body : `${res.status} ${body}`, at: Date.now() });
-      } catch (e) {
-        results.push({ ok: false, body: String(e), at: Date.now() });
-      }
-    }
-  };
-  const clients = [client(), client()];
-  return {
-    results,
-    async stop() {
-      running = false;
-      await Promise.all(clients);
-    },
-  };
 }
 
 describe.skipIf(!registry || !dockerUp)('ecs-rolling-deploy in docker mode', () => {
@@ -130,7 +106,7 @@ describe.skipIf(!registry || !dockerUp)('ecs-rolling-deploy in docker mode', () 
 
   it('rolls v1 → v2 by digest with zero failed requests through the load balancer', async () => {
     const url = f.local.loadBalancerUrl(target.cluster, target.service);
-    const load = hammer(url);
+    const load = recordLoad(url);
     await new Promise((r) => setTimeout(r, 300));
     const result = await deployAction(f, target, { 'container-images': `web=${v2}` });
     const doneAt = Date.now();
@@ -154,7 +130,7 @@ describe.skipIf(!registry || !dockerUp)('ecs-rolling-deploy in docker mode', () 
   it('rolls back a release that never passes its health checks, still with zero failed requests', async () => {
     const url = f.local.loadBalancerUrl(target.cluster, target.service);
     const before = await waitForSteady(f, target.cluster, target.service);
-    const load = hammer(url);
+    const load = recordLoad(url);
     const result = await deployAction(f, target, { 'container-images': `web=${broken}`, 'max-failed-tasks': '2' });
     await load.stop();
 

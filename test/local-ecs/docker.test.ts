@@ -26,6 +26,7 @@ import { docker, dockerOk } from '../../local/ecs/docker-cli.js';
 import { LABEL } from '../../local/ecs/runners/docker.js';
 import { localRegistry, withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
 import { waitFor } from './wait.js';
+import { recordLoad } from '../helpers/load.js';
 
 const registry = localRegistry();
 const dockerUp = (await docker(['version', '--format', '{{.Server.Version}}'], { timeoutMs: 10_000 })).code === 0;
@@ -156,27 +157,14 @@ describe.skipIf(!registry || !dockerUp)('docker mode', () => {
     expect((await dockerOk(['inspect', '--format', '{{range .Config.Env}}{{println .}}{{end}}', ids])).split('\n')).toContain('APP_VERSION=v1');
 
     // A client hitting the load balancer throughout the update.
-    const results: { ok: boolean; body: string; at: number }[] = [];
-    let hammering = true;
-    const client = async () => {
-      while (hammering) {
-        try {
-          const res = await fetch(`${url}/version`, { signal: AbortSignal.timeout(5_000) });
-          const body = (await res.text()).trim();
-          results.push({ ok: res.status === 200, body: res.status === 200 ? body : `${res.status} ${body}`, at: Date.now() });
-        } catch (e) {
-          results.push({ ok: false, body: String(e), at: Date.now() });
-        }
-      }
-    };
-    const clients = [client(), client()];
+    const load = recordLoad(url);
+    const results = load.results;
     await new Promise((r) => setTimeout(r, 300));
     await env.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: `web-${suffix}:2` }));
     const after = await waitFor(() => steadyOn(2), 90_000, 200);
     const doneAt = Date.now();
     await new Promise((r) => setTimeout(r, 500));
-    hammering = false;
-    await Promise.all(clients);
+    await load.stop();
 
     const failed = results.filter((r) => !r.ok);
     expect(failed, `failed requests: ${JSON.stringify(failed.slice(0, 5))}`).toEqual([]);
