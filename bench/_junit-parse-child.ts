@@ -3,11 +3,11 @@
 // `parse` streams the report through the parser into the results and renders the summary and
 // JSON report as the action does; `read` only streams the file's bytes (the I/O floor).
 import { createReadStream } from 'node:fs';
-import { parseJUnitReport } from '../shared/junit-parser.js';
-import { TestResults } from '../shared/test-results.js';
-import { buildTierReport } from '../shared/test-tier-report.js';
-import { renderTierSummary } from '../shared/test-tier-summary.js';
-import { checkBudget, decideVerdict } from '../shared/tier-verdict.js';
+import { parseJUnitReport } from '../shared/test-report/junit-parser.js';
+import { TestResults } from '../shared/test-report/results.js';
+import { buildTierReport } from '../shared/test-tier/report.js';
+import { renderTierSummary } from '../shared/test-tier/summary.js';
+import { checkBudget, decideVerdict } from '../shared/test-tier/verdict.js';
 
 const [file, mode] = process.argv.slice(2) as [string, string];
 const started = process.hrtime.bigint();

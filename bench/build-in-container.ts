@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runAction } from '../local/runner/run-action.js';
+import { runBundle } from '../local/runner/run-bundle.js';
 import { median, printTable, verdict } from './_lib.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -22,7 +22,7 @@ function bareDockerRun(): number {
 }
 
 async function actionRun(workspace: string): Promise<{ main: number; post: number }> {
-  const r = await runAction('build-in-container', { inputs: { image: IMAGE, run: 'true' }, workspace });
+  const r = await runBundle('build-in-container', { inputs: { image: IMAGE, run: 'true' }, workspace });
   if (r.exitCode !== 0) throw new Error(`build-in-container failed:\n${r.log}`);
   return { main: r.durationMs, post: r.post?.durationMs ?? 0 };
 }

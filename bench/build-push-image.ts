@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runAction } from '../local/runner/run-action.js';
+import { runBundle } from '../local/runner/run-bundle.js';
 import { localStack, uniqueName } from '../test/helpers/stack.js';
 import { median, printTable, verdict } from './_lib.js';
 
@@ -51,7 +51,7 @@ async function action(): Promise<number> {
   repos.push(repo);
   dockerfile(uniqueName('s'));
   const started = process.hrtime.bigint();
-  const r = await runAction('build-push-image', {
+  const r = await runBundle('build-push-image', {
     workspace,
     inputs: { image: repo, 'registry-username': stack.username, 'registry-password': stack.password, tags: 'short-sha\nbranch\nlatest' },
     github: { ref: 'refs/heads/main', event: { repository: { default_branch: 'main' } } },

@@ -9,7 +9,7 @@
 //   3. DescribeServices calls per minute while following, beside the waiter's.
 // Medians of several runs. Tasks run on the emulator's clock, the action polls in real time.
 import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, ECSClient, RegisterTaskDefinitionCommand, UpdateServiceCommand, waitUntilServicesStable } from '@aws-sdk/client-ecs';
-import { runAction } from '../local/runner/run-action.js';
+import { runBundle } from '../local/runner/run-bundle.js';
 import { startLocalEcs, type LocalEcs } from '../local/ecs/index.js';
 import { median, printTable, verdict } from './_lib.js';
 
@@ -87,7 +87,7 @@ async function healthyByAction(env: Env): Promise<{ latency: number; perMinute: 
   const { cluster, service } = await steadyService(env, `bench/app:${seq + 1}-1`);
   const watch = watchCompleted(env, cluster, '2');
   const started = Date.now();
-  const result = await runAction('ecs-rolling-deploy', {
+  const result = await runBundle('ecs-rolling-deploy', {
     inputs: { cluster, service, 'container-images': `app=bench/app:${seq}-2` },
     env: env.local.env(),
   });
@@ -137,7 +137,7 @@ async function crashToRollback(env: Env, byEcs: boolean): Promise<{ fromFirst: n
       await new Promise((r) => setTimeout(r, 2));
     }
   } else {
-    const result = await runAction('ecs-rolling-deploy', {
+    const result = await runBundle('ecs-rolling-deploy', {
       inputs: { cluster, service, 'container-images': `app=${bad}`, 'max-failed-tasks': '2', 'circuit-breaker': 'false' },
       env: env.local.env(),
     });

@@ -7,7 +7,7 @@
 import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, TagResourceCommand } from '@aws-sdk/client-ecs';
 import { startLocalEcs } from '../local/ecs/index.js';
 import { startLocalGitHubApi } from '../local/github-api/index.js';
-import { silentLogger } from '../shared/logger.js';
+import { silentLogger } from '../shared/core/logger.js';
 import { pickRollbackTarget } from '../shared/rollback/pick-rollback-target.js';
 import { median, printTable, verdict } from './_lib.js';
 

@@ -1,12 +1,12 @@
 // What the local workflow runner adds on top of what a step itself costs: per `run:` step over a
 // bare `bash --noprofile --norc -eo pipefail` of the same script, per action step over a bare
-// runAction() of the same bundle, and the fixed cost of a run (parse, validate, set up) — medians
+// runBundle() of the same bundle, and the fixed cost of a run (parse, validate, set up) — medians
 // of several runs, against baselines measured in the same run.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runAction } from '../local/runner/run-action.js';
+import { runBundle } from '../local/runner/run-bundle.js';
 import { runWorkflow } from '../local/workflow-runner/run-workflow.js';
 import { median, printTable, repoRoot, verdict } from './_lib.js';
 
@@ -42,7 +42,7 @@ async function medianOf(fn: () => Promise<unknown> | unknown): Promise<number> {
 const script = path.join(dir, 'step.sh');
 writeFileSync(script, 'echo "value=$((6 * 7))" >> "$GITHUB_OUTPUT"\n');
 const bareBash = await medianOf(() => spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { env: { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: path.join(dir, 'out') } }));
-const bareAction = await medianOf(() => runAction('probe', { root: probeRoot, inputs: { greeting: 'hi' }, workspace: dir }));
+const bareAction = await medianOf(() => runBundle('probe', { root: probeRoot, inputs: { greeting: 'hi' }, workspace: dir }));
 const workspace = dir;
 const oneRunMs = await medianOf(() => runWorkflow(oneRun, { workspace, root: probeRoot }));
 const manyRunsMs = await medianOf(() => runWorkflow(manyRuns, { workspace, root: probeRoot }));
@@ -59,7 +59,7 @@ printTable(
   ['what', 'baseline', 'through the workflow runner', 'added', 'target'],
   [
     ['run: step', `${f(bareBash)} (bare bash)`, f(perRunStep), plus(perRunStep - bareBash), verdict(perRunStep - bareBash <= 20, '≤ +20 ms')],
-    ['action step (probe, main + post)', `${f(bareAction)} (runAction)`, f(perActionStep), plus(perActionStep - bareAction), verdict(perActionStep - bareAction <= 20, '≤ +20 ms')],
+    ['action step (probe, main + post)', `${f(bareAction)} (runBundle)`, f(perActionStep), plus(perActionStep - bareAction), verdict(perActionStep - bareAction <= 20, '≤ +20 ms')],
     ['a run: parse, validate, set up', '–', f(fixed), plus(fixed), verdict(fixed <= 150, '≤ 150 ms')],
   ],
 );

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../runner/run-action.js';
+import { repoRoot } from '../runner/run-bundle.js';
 
 export interface StackInfo {
   registry: string;

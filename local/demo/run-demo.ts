@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../runner/run-action.js';
+import { repoRoot } from '../runner/run-bundle.js';
 import { runWorkflow, type JobRunResult, type RunWorkflowOptions, type WorkflowRunResult } from '../workflow-runner/run-workflow.js';
 import { fetchText, startLoad, type LoadReport, type RunningLoad } from './load-generator.js';
 import { bringUpStack, startEcsEmulator, type LocalEcsHandle, type StackInfo } from './local-stack.js';

@@ -8,7 +8,7 @@ import { clusterArn, nameFromArnOrName, serviceArn } from './ids.js';
 import type { Scheduler } from './scheduler.js';
 import type { Cluster, Deployment, DeploymentConfiguration, Service, ServiceLoadBalancer, Store, Task } from './state.js';
 import { readTags, tagResource, untagResource } from './tags.js';
-import { containerViews, renderTaskDefinition, type TaskDefinitions } from './task-definitions.js';
+import { containerViews, taskDefinitionToWire, type TaskDefinitions } from './task-definitions.js';
 import { bool, epochSeconds, errors, int, obj, objList, paginate, requireStr, str, strList, type Handler } from './wire.js';
 
 const s = epochSeconds;
@@ -30,7 +30,7 @@ export class EcsApi {
       RegisterTaskDefinition: (i) => this.registerTaskDefinition(i),
       DescribeTaskDefinition: (i) => this.describeTaskDefinition(i),
       ListTaskDefinitions: (i) => this.taskDefs.list(i),
-      DeregisterTaskDefinition: (i) => ({ taskDefinition: renderTaskDefinition(this.taskDefs.deregister(requireStr(i, 'taskDefinition', 'client'))) }),
+      DeregisterTaskDefinition: (i) => ({ taskDefinition: taskDefinitionToWire(this.taskDefs.deregister(requireStr(i, 'taskDefinition', 'client'))) }),
       TagResource: (i) => this.tagResource(i),
       UntagResource: (i) => this.untagResource(i),
       ListTagsForResource: (i) => ({ tags: this.store.tags.get(this.resourceArn(i)) ?? [] }),
@@ -119,13 +119,13 @@ export class EcsApi {
 
   private registerTaskDefinition(input: Record<string, unknown>) {
     const { taskDefinition, tags } = this.taskDefs.register(input);
-    return { taskDefinition: renderTaskDefinition(taskDefinition), tags };
+    return { taskDefinition: taskDefinitionToWire(taskDefinition), tags };
   }
 
   private describeTaskDefinition(input: Record<string, unknown>) {
     const td = this.taskDefs.resolve(requireStr(input, 'taskDefinition', 'client'));
     const withTags = (strList(input, 'include') ?? []).includes('TAGS');
-    return { taskDefinition: renderTaskDefinition(td), ...(withTags ? { tags: this.store.tags.get(td.arn) ?? [] } : {}) };
+    return { taskDefinition: taskDefinitionToWire(td), ...(withTags ? { tags: this.store.tags.get(td.arn) ?? [] } : {}) };
   }
 
   // ---- tags --------------------------------------------------------------------------------------

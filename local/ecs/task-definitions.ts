@@ -112,7 +112,7 @@ export class TaskDefinitions {
 }
 
 /** The task definition rendered as ECS answers it: the registered fields plus ECS's own. */
-export function renderTaskDefinition(td: TaskDefinition): Record<string, unknown> {
+export function taskDefinitionToWire(td: TaskDefinition): Record<string, unknown> {
   const compat = Array.isArray(td.raw.requiresCompatibilities) ? td.raw.requiresCompatibilities : [];
   return {
     ...structuredClone(td.raw),

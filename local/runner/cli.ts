@@ -2,7 +2,7 @@
 //   npm run local-action -- build-in-container --input image=ctp/busybox:latest --input 'run=echo hi'
 //   options: --input NAME=VALUE (repeatable), --env NAME=VALUE (repeatable), --workspace DIR, --no-post
 import path from 'node:path';
-import { runAction } from './run-action.js';
+import { runBundle } from './run-bundle.js';
 
 const args = process.argv.slice(2);
 const action = args.shift();
@@ -28,7 +28,7 @@ for (let i = 0; i < args.length; i++) {
   else if (flag === '--no-post') post = false;
   else throw new Error(`unknown option ${flag}`);
 }
-const result = await runAction(action, { inputs, env, post, echo: true, ...(workspace ? { workspace } : {}) });
+const result = await runBundle(action, { inputs, env, post, echo: true, ...(workspace ? { workspace } : {}) });
 console.log(`\nexit code: ${result.exitCode}${result.post ? `, post: ${result.post.exitCode}` : ''}`);
 for (const [k, v] of Object.entries(result.outputs)) console.log(`output ${k} = ${v}`);
 if (result.summary.trim()) console.log(`\njob summary:\n${result.summary}`);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { isBoolean, isMapping, isNumber, isString } from '@actions/workflow-parser';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
 import { parse as parseYaml } from 'yaml';
-import { repoRoot } from '../runner/run-action.js';
+import { repoRoot } from '../runner/run-bundle.js';
 import { parseActionRef } from '../workflow-runner/action-refs.js';
 import { expressionsIn, propertyChains } from '../workflow-runner/expression-reads.js';
 import { inputDefinitions, parseWorkflowText, rawAt, rawCount, rawKeys, type LoadedWorkflow } from '../workflow-runner/workflow-file.js';

@@ -3,7 +3,7 @@
  * workflows use: jobs in `needs` order, steps in order, `if:` with the status functions, env at
  * workflow/job/step level, `with:`, step and job outputs, `needs`, `inputs` (workflow_dispatch and
  * workflow_call), the `github` context, secrets (masked), reusable workflows run in place, and
- * our own actions run from their bundles by the local bundle runner (local/runner/run-action.ts).
+ * our own actions run from their bundles by the local bundle runner (local/runner/run-bundle.ts).
  *
  * What it cannot do as GitHub does is refused before anything runs (matrix, services, job
  * containers…) or announced as a notice when it runs anyway (jobs run one at a time, environment
@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { ActionStep, Job, ReusableWorkflowJob, RunStep, Step, WorkflowJob } from '@actions/workflow-parser/model/workflow-template';
 import { isBasicExpression, isBoolean, isMapping, isString } from '@actions/workflow-parser';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
-import { contextEnv, defaultGitHubContext, repoRoot, runAction, type GitHubContext } from '../runner/run-action.js';
+import { contextEnv, defaultGitHubContext, repoRoot, runBundle, type GitHubContext } from '../runner/run-bundle.js';
 import type { Annotation } from '../runner/workflow-commands.js';
 import { parseActionRef } from './action-refs.js';
 import {
@@ -30,7 +30,7 @@ import {
 } from './expressions.js';
 import { expressionsIn, propertyChains } from './expression-reads.js';
 import { substituteMarketplaceAction } from './marketplace.js';
-import { runScript } from './run-script.js';
+import { runStepScript } from './step-script.js';
 import { unsupportedFeatures } from './unsupported.js';
 import { inputDefinitions, loadWorkflow, rawAt, rawKeys, type InputDefinition, type LoadedWorkflow } from './workflow-file.js';
 
@@ -605,7 +605,7 @@ async function runRunStep(
   const script = evaluateToString(step.run, scope);
   const shell = evaluateToString(rawAt(rawStep, 'shell'), scope) || defaults.defaultShell;
   const workingDirectory = evaluateToString(rawAt(rawStep, 'working-directory'), scope) || defaults.defaultWorkingDirectory;
-  const r = await runScript({
+  const r = await runStepScript({
     script,
     shell,
     cwd: path.resolve(state.workspace, workingDirectory || '.'),
@@ -651,7 +651,7 @@ async function runUsesStep(
   }
   if (ref.kind === 'ours' && ref.ref) notice(state, `${uses.replace(/\/actions\/[^@]+@/, '/actions/*@')}: run from this checkout's bundles (dist/), not from ref '${ref.ref}'`);
   const { GITHUB_WORKSPACE: _w, RUNNER_TEMP: _t, ...stepEnv } = env;
-  const r = await runAction(ref.action, {
+  const r = await runBundle(ref.action, {
     inputs,
     env: stepEnv,
     github: { ...state.github, job },

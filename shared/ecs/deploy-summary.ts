@@ -2,9 +2,9 @@
  * The job summary of a deploy (or a rollback): the outcome at a glance, the revisions and images
  * before and after, the stopped tasks that explain a failure, and the timeline of the rollout.
  */
-import { formatDuration } from '../duration.js';
-import type { DeploymentRecord } from '../github-deployments.js';
-import { codeBlock, details, htmlTable, keyValueTable, writeSummary } from '../summary.js';
+import { formatDuration } from '../core/duration.js';
+import type { DeploymentRecord } from '../github/deployments.js';
+import { codeBlock, details, htmlTable, keyValueTable, writeSummary } from '../core/summary.js';
 import type { DeployResult } from './deploy.js';
 import { revisionName } from './task-definition-source.js';
 

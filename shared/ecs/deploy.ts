@@ -36,10 +36,10 @@
  * before the service is touched, `finished` with the result.
  */
 import type { Service } from '@aws-sdk/client-ecs';
-import { systemClock, type Clock } from '../clock.js';
-import { formatDuration } from '../duration.js';
-import { UserError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { formatDuration } from '../core/duration.js';
+import { UserError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import { primaryDeployment, rolloutCounts, type FailureCause } from './assess-rollout.js';
 import { DEFAULT_POLL_INTERVAL_MS, followRollout, isThrottling, newStoppedTasks, type FollowDeps, type FollowStats, type FollowVerdict } from './follow-rollout.js';
 import type { EcsSender } from './raw-json.js';

@@ -9,10 +9,10 @@
  * to within one API call.
  */
 import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type Service } from '@aws-sdk/client-ecs';
-import type { Clock } from '../clock.js';
-import { formatDuration } from '../duration.js';
-import { errorMessage } from '../errors.js';
-import type { Logger } from '../logger.js';
+import type { Clock } from '../core/clock.js';
+import { formatDuration } from '../core/duration.js';
+import { errorMessage } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import { assessRollout, rolloutCounts, type RolloutVerdict } from './assess-rollout.js';
 import type { EcsSender } from './raw-json.js';
 import { ProgressReporter } from './rollout-progress.js';

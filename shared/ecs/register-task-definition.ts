@@ -3,7 +3,7 @@
  * raw-json.ts so fields the SDK's model does not know survive the round trip.
  */
 import { DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, TagResourceCommand, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { captureResponseJson, sendBodyVerbatim, type EcsSender } from './raw-json.js';
 import { registrableTaskDefinition, type TaskDefinitionDocument } from './render-task-definition.js';
 import type { EcsTag } from './revision-tags.js';

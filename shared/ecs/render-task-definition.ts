@@ -5,7 +5,7 @@
  * DescribeTaskDefinition adds are dropped (ECS refuses them on RegisterTaskDefinition).
  * Pure: no SDK, no I/O, so the tables in the tests cover it.
  */
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 
 /** What DescribeTaskDefinition returns but RegisterTaskDefinition does not accept. */
 export const READ_ONLY_TASK_DEFINITION_FIELDS = [

@@ -1,5 +1,5 @@
 import type { Service } from '@aws-sdk/client-ecs';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { describeService, type FollowStats } from './follow-rollout.js';
 import type { EcsSender } from './raw-json.js';
 

@@ -3,7 +3,7 @@
  *   [1m05s] payments:8 2/3 running, 1 pending · payments:7 1 running · 0 failed
  * and nothing while they stay the same, so a long wait reads as a short list of steps.
  */
-import { formatDuration } from '../duration.js';
+import { formatDuration } from '../core/duration.js';
 import type { RolloutCounts } from './assess-rollout.js';
 
 export function progressKey(c: RolloutCounts): string {

@@ -2,8 +2,8 @@
  * The `container-images` and `environment` inputs as changes to a task definition. Kept apart
  * from rendering so the rollback action, which changes nothing, does not carry input parsing.
  */
-import { InputError } from '../errors.js';
-import type { Inputs } from '../inputs.js';
+import { InputError } from '../core/errors.js';
+import type { Inputs } from '../core/inputs.js';
 import type { TaskDefinitionChanges } from './render-task-definition.js';
 
 /** ECS container names: letters, digits, hyphens and underscores (no dots, so the first `.` splits). */

@@ -1,5 +1,5 @@
 /** What happened during a deploy and when, for the job summary and the audit record. */
-import { formatDuration } from '../duration.js';
+import { formatDuration } from '../core/duration.js';
 
 export interface TimelineEntry {
   /** ms since the deploy started. */

@@ -3,7 +3,7 @@
  * and deployment configuration, and which deployment ECS started for it.
  */
 import { UpdateServiceCommand, type DeploymentConfiguration, type Service } from '@aws-sdk/client-ecs';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { isClientException } from './register-task-definition.js';
 import type { EcsSender } from './raw-json.js';
 import { primaryDeployment } from './assess-rollout.js';

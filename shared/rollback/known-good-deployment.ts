@@ -10,7 +10,7 @@
  * revision is skipped when its newest record failed or a rollback left it, since that record is
  * the team's latest word on it.
  */
-import type { DeploymentHistoryEntry } from '../github-deployment-history.js';
+import type { DeploymentHistoryEntry } from '../github/deployment-history.js';
 
 export type DeploymentVerdict = 'succeeded' | 'failed' | 'unfinished';
 

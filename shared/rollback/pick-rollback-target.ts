@@ -11,9 +11,9 @@
  *
  * Refuses (UserError) a target that is INACTIVE, of another family, or already running.
  */
-import { errorMessage, UserError } from '../errors.js';
-import { deploymentHistory, DEFAULT_HISTORY_LIMIT, type DeploymentHistoryOptions } from '../github-deployment-history.js';
-import type { Logger } from '../logger.js';
+import { errorMessage, UserError } from '../core/errors.js';
+import { deploymentHistory, DEFAULT_HISTORY_LIMIT, type DeploymentHistoryOptions } from '../github/deployment-history.js';
+import type { Logger } from '../core/logger.js';
 import { primaryDeployment } from '../ecs/assess-rollout.js';
 import type { EcsSender } from '../ecs/raw-json.js';
 import { describeRevision, familyRevisions, type RevisionRecord } from '../ecs/revision-history.js';
@@ -21,7 +21,7 @@ import { revisionName } from '../ecs/task-definition-source.js';
 import { concernsService, deploymentRelease, pickKnownGoodDeployment, type DeploymentRelease } from './known-good-deployment.js';
 import { judgeRevision, OUTCOME_TAG } from './known-good-revision.js';
 import { commitMatches, imageMatch } from './revision-match.js';
-import type { RollbackTargetInput } from './rollback-target-input.js';
+import type { RollbackTargetInput } from './target-input.js';
 import { requireService } from '../ecs/require-service.js';
 
 export type RollbackSource = 'github-deployments' | 'ecs-tags' | 'explicit';

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAction } from '../../local/runner/run-action.js';
+import { runBundle } from '../../local/runner/run-bundle.js';
 import { localStack, loggedInDockerConfig, uniqueName } from '../helpers/stack.js';
 
 // build-in-container through its bundle and the local runner, against the real Docker engine.
@@ -66,7 +66,7 @@ describe('build-in-container', () => {
   it('runs as the runner\'s uid:gid by default (not the image\'s USER), so the build\'s files belong to the runner', async () => {
     const ws = workspace();
     const runId = uniqueName('own');
-    const r = await runAction('build-in-container', {
+    const r = await runBundle('build-in-container', {
       inputs: { image: userImage, run: 'mkdir -p out/deep\necho built > out/deep/artifact.jar\nid -u > out/uid\n' },
       workspace: ws,
       github: { runId },
@@ -87,7 +87,7 @@ describe('build-in-container', () => {
 
   it('runs as an explicit uid:gid, with a HOME and RUNNER_TEMP that user can write', async () => {
     const ws = workspace(0o777);
-    const r = await runAction('build-in-container', {
+    const r = await runBundle('build-in-container', {
       inputs: { image: userImage, user: '1234:1234', run: 'echo x > made-by-1234\necho h > "$HOME/probe"\necho t > "$RUNNER_TEMP/probe"\nid > id.txt\n' },
       workspace: ws,
       github: { runId: uniqueName('uid') },
@@ -100,7 +100,7 @@ describe('build-in-container', () => {
 
   it('fails the step with the exit code of a failing command in the middle of the script; later lines do not run', async () => {
     const runId = uniqueName('fail');
-    const r = await runAction('build-in-container', {
+    const r = await runBundle('build-in-container', {
       inputs: { image: stack.baseImage, run: 'echo first-line-ran\nsh -c "echo compiling; exit 7"\necho third-line-ran\n' },
       github: { runId },
     });
@@ -121,14 +121,14 @@ describe('build-in-container', () => {
       `printf '%s|' 'it'"'"'s' "\\$HOME" '$HOME' \`echo back\` "a\\\\b" 'tab\there' > printed.txt`,
       '# ümlaut ✓ \\ trailing backslash \\',
     ].join('\n');
-    const r = await runAction('build-in-container', { inputs: { image: stack.baseImage, run: script }, workspace: ws, github: { runId: uniqueName('bytes') } });
+    const r = await runBundle('build-in-container', { inputs: { image: stack.baseImage, run: script }, workspace: ws, github: { runId: uniqueName('bytes') } });
     expect(r.exitCode, r.log).toBe(0);
     expect(readFileSync(path.join(ws, 'received.sh'), 'utf8')).toBe(script);
     expect(readFileSync(path.join(ws, 'printed.txt'), 'utf8')).toBe("it's|$HOME|$HOME|back|a\\b|tab\there|");
   });
 
   it('runs the script with the flags given in `shell`, `{0}` standing for the script file', async () => {
-    const r = await runAction('build-in-container', {
+    const r = await runBundle('build-in-container', {
       inputs: { image: stack.baseImage, shell: 'sh -u {0}', run: 'echo "before $NOT_SET_ANYWHERE"\necho after-unset\n' },
       github: { runId: uniqueName('shell') },
     });
@@ -138,13 +138,13 @@ describe('build-in-container', () => {
   });
 
   it('says clearly when the shell is not in the image, or docker refuses an option', async () => {
-    const noBash = await runAction('build-in-container', {
+    const noBash = await runBundle('build-in-container', {
       inputs: { image: stack.baseImage, shell: 'bash -eo pipefail', run: 'echo hi' },
       github: { runId: uniqueName('nobash') },
     });
     expect(noBash.exitCode).toBe(1);
     expect(noBash.log).toMatch(/Could not start `bash` in ctp\/busybox:latest: is it installed in the image\? \(input 'shell' is "bash -eo pipefail"/);
-    const badValue = await runAction('build-in-container', {
+    const badValue = await runBundle('build-in-container', {
       inputs: { image: stack.baseImage, options: '--cpus lots', run: 'echo hi' },
       github: { runId: uniqueName('badcpus') },
     });
@@ -157,7 +157,7 @@ describe('build-in-container', () => {
     mkdirSync(path.join(ws, 'sub'));
     const runId = uniqueName('env');
     const event = { ref: 'refs/heads/main', head_commit: { message: 'fix: "quotes" & $dollars' } };
-    const r = await runAction('build-in-container', {
+    const r = await runBundle('build-in-container', {
       inputs: {
         image: stack.baseImage,
         'working-directory': 'sub',
@@ -209,7 +209,7 @@ describe('build-in-container', () => {
   it('keeps a cache preset and a cache path between runs, writable by a non-root build user', async () => {
     const key = volumesPrefix;
     const inputs = { image: stack.baseImage, user: '1234:1234', caches: 'maven\n/opt/tool-cache', 'cache-key': key };
-    const first = await runAction('build-in-container', {
+    const first = await runBundle('build-in-container', {
       inputs: {
         ...inputs,
         run: 'test ! -e "$HOME/.m2/repository/stored"\necho "$MAVEN_OPTS" > opts.txt\necho from-first-run > "$HOME/.m2/repository/stored"\necho tool > /opt/tool-cache/t\n',
@@ -221,7 +221,7 @@ describe('build-in-container', () => {
     expect(readFileSync(path.join(first.workspace, 'opts.txt'), 'utf8').trim()).toBe('-Dmaven.repo.local=/__ctp/home/.m2/repository');
     expect(first.log).toMatch(/Cache maven: created volume ctp-cache-/);
 
-    const second = await runAction('build-in-container', {
+    const second = await runBundle('build-in-container', {
       inputs: { ...inputs, run: 'cat "$HOME/.m2/repository/stored" /opt/tool-cache/t > found.txt\n' },
       workspace: workspace(0o777),
       github: { runId: uniqueName('cache2') },
@@ -233,7 +233,7 @@ describe('build-in-container', () => {
 
   it('stops and removes the container when the timeout passes', async () => {
     const runId = uniqueName('timeout');
-    const r = await runAction('build-in-container', {
+    const r = await runBundle('build-in-container', {
       inputs: { image: stack.baseImage, run: 'echo started\nsleep 60\necho not-reached', timeout: '2s' },
       github: { runId },
     });
@@ -247,7 +247,7 @@ describe('build-in-container', () => {
 
   it('stops and removes the container when the job is cancelled (SIGTERM)', async () => {
     const runId = uniqueName('cancel');
-    const r = await runAction('build-in-container', {
+    const r = await runBundle('build-in-container', {
       inputs: { image: stack.baseImage, run: 'echo started-sleeping\nsleep 60\necho not-reached' },
       github: { runId },
       cancel: { whenLogMatches: /^started-sleeping$/, signal: 'SIGTERM' },
@@ -263,7 +263,7 @@ describe('build-in-container', () => {
   it('the post step removes a container a killed main left behind', async () => {
     const runId = uniqueName('killed');
     // The runner SIGKILLs main at 4 s: no chance to clean up, so post has to.
-    const r = await runAction('build-in-container', {
+    const r = await runBundle('build-in-container', {
       inputs: { image: stack.baseImage, run: 'echo started\nsleep 120' },
       github: { runId },
       timeoutMs: 4_000,
@@ -290,7 +290,7 @@ describe('build-in-container', () => {
     it('fails clearly without credentials', async () => {
       const runId = uniqueName('priv-no');
       const started = Date.now();
-      const r = await runAction('build-in-container', { inputs: { image, run: 'cat /marker' }, github: { runId } });
+      const r = await runBundle('build-in-container', { inputs: { image, run: 'cat /marker' }, github: { runId } });
       expect(r.exitCode).toBe(1);
       expect(r.log).toContain(`Could not pull image ${image} from ${stack.registry}`);
       expect(r.log).toContain('set `registry-username` and `registry-password`');
@@ -298,7 +298,7 @@ describe('build-in-container', () => {
     });
 
     it('runs with registry-username / registry-password, the password masked and never saved', async () => {
-      const r = await runAction('build-in-container', {
+      const r = await runBundle('build-in-container', {
         inputs: { image, run: 'cat /marker', 'registry-username': stack.username, 'registry-password': stack.password },
         github: { runId: uniqueName('priv-yes') },
       });
@@ -328,7 +328,7 @@ describe('build-in-container', () => {
   ])('refuses %s before any container starts', async (_what, bad, message) => {
     const runId = uniqueName('bad');
     const started = Date.now();
-    const r = await runAction('build-in-container', { inputs: { image: stack.baseImage, run: 'echo should-not-run', ...bad }, github: { runId } });
+    const r = await runBundle('build-in-container', { inputs: { image: stack.baseImage, run: 'echo should-not-run', ...bad }, github: { runId } });
     expect(r.exitCode).toBe(1);
     expect(r.log).toMatch(message);
     expect(r.log).not.toContain('[command]docker');

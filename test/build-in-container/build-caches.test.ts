@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeCacheEnv, resolveBuildCaches } from '../../shared/build-caches.js';
+import { mergeCacheEnv, resolveBuildCaches } from '../../shared/container/build-caches.js';
 
 const where = { home: '/__ctp/home', key: 'acme/payments-api', user: '1001:121' };
 

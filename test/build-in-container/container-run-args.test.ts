@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containerRunArgs, parseDockerRunOptions, splitArguments, type ContainerRunSpec } from '../../shared/container-run-args.js';
+import { containerRunArgs, parseDockerRunOptions, splitArguments, type ContainerRunSpec } from '../../shared/container/run-args.js';
 
 const base: ContainerRunSpec = {
   image: 'sha256:abc',

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ImagePullError, newContainerName, removeContainers, runInContainer } from '../../shared/container-runner.js';
+import { ImagePullError, newContainerName, removeContainers, runInContainer } from '../../shared/container/runner.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';
 import { localStack, uniqueName } from '../helpers/stack.js';
 import { execFileSync } from 'node:child_process';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { readActionManifest, repoRoot, runAction } from '../../local/runner/run-action.js';
+import { readActionManifest, repoRoot, runBundle } from '../../local/runner/run-bundle.js';
 import { localStack, uniqueName } from '../helpers/stack.js';
 
 // The example users copy (the talk's maven:3 + `mvn -B clean package`) must use the action as
@@ -67,7 +67,7 @@ describe('workflows-examples/build-in-container.yml', () => {
     const run = async () => {
       const workspace = mkdtempSync(path.join(tmpdir(), 'bic-example-ws-'));
       dirs.push(workspace);
-      return runAction('build-in-container', { inputs: { ...step!.with!, image: fakeMaven }, workspace, github: { repository } });
+      return runBundle('build-in-container', { inputs: { ...step!.with!, image: fakeMaven }, workspace, github: { repository } });
     };
     const first = await run();
     expect(first.exitCode, first.log).toBe(0);

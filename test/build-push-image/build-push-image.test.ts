@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runAction } from '../../local/runner/run-action.js';
+import { runBundle } from '../../local/runner/run-bundle.js';
 import { localStack, loggedInDockerConfig, uniqueName } from '../helpers/stack.js';
 import { localLabels, registryConfigLabels, registryHeadDigest, registryManifest, registryTags, removeLocalImages } from './registry.js';
 
@@ -40,7 +40,7 @@ describe('build-push-image against the local registry', () => {
   it('a push to the default branch: digest read back from the registry, OCI labels in the config, latest set, config dir removed by post', async () => {
     const repo = newRepo();
     const workspace = workspaceWith(`FROM ${stack.baseImage}\nARG GREETING\nRUN echo "$GREETING" > /greeting\nLABEL com.example.team=payments\n`);
-    const r = await runAction('build-push-image', {
+    const r = await runBundle('build-push-image', {
       workspace,
       inputs: { image: `${stack.registry}/${repo}`, 'build-args': 'GREETING=hello=world', labels: 'com.example.owner=alice', ...login() },
       github: { ref: 'refs/heads/trunk', sha: SHA, repository: 'acme/payments-api', event: event('trunk') },
@@ -94,7 +94,7 @@ describe('build-push-image against the local registry', () => {
 
   it('a feature branch push: sanitised branch tag and the short SHA, no latest', async () => {
     const repo = newRepo();
-    const r = await runAction('build-push-image', {
+    const r = await runBundle('build-push-image', {
       workspace: workspaceWith(`FROM ${stack.baseImage}\n`),
       inputs: { image: `${stack.registry}/${repo}`, ...login() },
       github: { ref: 'refs/heads/feature/Login#2', sha: SHA, event: event('main') },
@@ -108,7 +108,7 @@ describe('build-push-image against the local registry', () => {
   it('a failing build step fails the step with the build output, pushes nothing and leaves no container behind', async () => {
     const repo = newRepo();
     const marker = uniqueName('failing-step');
-    const r = await runAction('build-push-image', {
+    const r = await runBundle('build-push-image', {
       workspace: workspaceWith(`FROM ${stack.baseImage}\nRUN echo ${marker} && exit 3\n`),
       inputs: { image: `${stack.registry}/${repo}`, ...login() },
       github: { ref: 'refs/heads/main', sha: SHA, event: event('main') },
@@ -122,7 +122,7 @@ describe('build-push-image against the local registry', () => {
 
   it('a v1.2.3 tag: semver, minor and major tags, no branch and no latest, version label 1.2.3', async () => {
     const repo = newRepo();
-    const r = await runAction('build-push-image', {
+    const r = await runBundle('build-push-image', {
       workspace: workspaceWith(`FROM ${stack.baseImage}\n`),
       inputs: { image: `${stack.registry}/${repo}`, ...login() },
       github: { ref: 'refs/tags/v1.2.3', sha: SHA, event: event('main') },
@@ -137,7 +137,7 @@ describe('build-push-image against the local registry', () => {
   it('a wrong password fails at login, naming registry and user, with no secret in the log and nothing pushed or built', async () => {
     const repo = newRepo();
     const wrong = 'not-the-password-5f2e9';
-    const r = await runAction('build-push-image', {
+    const r = await runBundle('build-push-image', {
       workspace: workspaceWith(`FROM ${stack.baseImage}\nRUN echo should-not-build\n`),
       inputs: { image: `${stack.registry}/${repo}`, 'registry-username': stack.username, 'registry-password': wrong },
     });
@@ -156,7 +156,7 @@ describe('build-push-image without its own credentials', () => {
     const repo = newRepo();
     const dockerConfig = loggedInDockerConfig(stack);
     try {
-      const r = await runAction('build-push-image', {
+      const r = await runBundle('build-push-image', {
         workspace: workspaceWith(`FROM ${stack.baseImage}\n`),
         inputs: { image: `${stack.registry}/${repo}`, tags: 'short-sha' },
         env: { DOCKER_CONFIG: dockerConfig },
@@ -179,7 +179,7 @@ describe('build-push-image without its own credentials', () => {
       'docker/app.Dockerfile': `FROM ${stack.baseImage} AS build\nRUN echo build > /stage\nFROM ${stack.baseImage} AS runtime\nRUN echo runtime > /stage\nFROM runtime AS debug\nRUN echo debug > /stage\n`,
       'app/README': 'context',
     });
-    const r = await runAction('build-push-image', {
+    const r = await runBundle('build-push-image', {
       workspace,
       inputs: { image: `${stack.registry}/${repo}`, context: 'app', file: 'docker/app.Dockerfile', target: 'runtime', push: 'false' },
       github: { sha: SHA },
@@ -206,7 +206,7 @@ describe('the created label without a push event', () => {
     git('commit', '-q', '-m', 'image');
     const sha = git('rev-parse', 'HEAD');
     const repo = newRepo();
-    const r = await runAction('build-push-image', { workspace, inputs: { image: `${stack.registry}/${repo}`, push: 'false', tags: 'sha' }, github: { sha, event: { repository: { default_branch: 'main' } } } });
+    const r = await runBundle('build-push-image', { workspace, inputs: { image: `${stack.registry}/${repo}`, push: 'false', tags: 'sha' }, github: { sha, event: { repository: { default_branch: 'main' } } } });
     expect(r.exitCode, r.log).toBe(0);
     expect(r.log).toContain(`created from git show ${sha.slice(0, 7)}`);
     expect(localLabels(r.outputs['image-id']!)).toMatchObject({ 'org.opencontainers.image.created': '2026-03-04T05:06:07.000Z', 'org.opencontainers.image.revision': sha });
@@ -216,7 +216,7 @@ describe('the created label without a push event', () => {
 describe('build-push-image when the job is cancelled', () => {
   it('stops the build, pushes nothing, and the post step still removes the login', async () => {
     const repo = newRepo();
-    const r = await runAction('build-push-image', {
+    const r = await runBundle('build-push-image', {
       workspace: workspaceWith(`FROM ${stack.baseImage}\nRUN echo build-started && sleep 60\n`),
       inputs: { image: `${stack.registry}/${repo}`, ...login() },
       github: { sha: SHA },
@@ -260,7 +260,7 @@ describe('build-push-image refuses bad input before building', () => {
     it(c.name, async () => {
       const repo = newRepo();
       const workspace = workspaceWith(`FROM ${stack.baseImage} AS base\nRUN echo should-not-build\n`);
-      const r = await runAction('build-push-image', {
+      const r = await runBundle('build-push-image', {
         workspace,
         inputs: { image: `${stack.registry}/${repo}`, ...c.inputs },
         github: { sha: SHA },

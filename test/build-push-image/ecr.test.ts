@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalEcs, type LocalEcs } from '../../local/ecs/index.js';
-import { runAction } from '../../local/runner/run-action.js';
+import { runBundle } from '../../local/runner/run-bundle.js';
 import { localStack, uniqueName } from '../helpers/stack.js';
 import { registryHeadDigest, registryTags, removeLocalImages } from './registry.js';
 
@@ -31,7 +31,7 @@ describe('build-push-image logging in through ECR GetAuthorizationToken', () => 
   it('pushes with the emulator-issued credentials, masked, and reports the registry digest', async () => {
     const repo = `bpi/${uniqueName('ecr')}`;
     repos.push(repo);
-    const r = await runAction('build-push-image', {
+    const r = await runBundle('build-push-image', {
       workspace: workspace(),
       inputs: { image: `${stack.registry}/${repo}`, 'registry-type': 'ecr', 'aws-region': ecs.region, tags: 'short-sha\nlatest' },
       env: { AWS_ENDPOINT_URL_ECR: ecs.endpoint, AWS_ACCESS_KEY_ID: ecs.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: ecs.credentials.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' },
@@ -51,7 +51,7 @@ describe('build-push-image logging in through ECR GetAuthorizationToken', () => 
   it('takes the region from AWS_REGION when the host carries none and the input is empty', async () => {
     const repo = `bpi/${uniqueName('ecr')}`;
     repos.push(repo);
-    const r = await runAction('build-push-image', {
+    const r = await runBundle('build-push-image', {
       workspace: workspace(),
       inputs: { image: `${stack.registry}/${repo}`, 'registry-type': 'ecr', push: 'false' },
       env: { AWS_REGION: ecs.region, AWS_ENDPOINT_URL_ECR: ecs.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_EC2_METADATA_DISABLED: 'true' },
@@ -64,7 +64,7 @@ describe('build-push-image logging in through ECR GetAuthorizationToken', () => 
   });
 
   it('without AWS credentials, says so and how to get them, before building', async () => {
-    const r = await runAction('build-push-image', {
+    const r = await runBundle('build-push-image', {
       workspace: workspace(),
       inputs: { image: `${stack.registry}/bpi/${uniqueName('ecr')}`, 'registry-type': 'ecr', 'aws-region': ecs.region },
       env: { AWS_ENDPOINT_URL_ECR: ecs.endpoint, AWS_EC2_METADATA_DISABLED: 'true', HOME: mkdtempSync(path.join(tmpdir(), 'ctp-bpi-home-')) },
@@ -78,7 +78,7 @@ describe('build-push-image logging in through ECR GetAuthorizationToken', () => 
     const noRegistry = await startLocalEcs({});
     try {
       const repo = `bpi/${uniqueName('ecr')}`;
-      const r = await runAction('build-push-image', {
+      const r = await runBundle('build-push-image', {
         workspace: workspace(),
         inputs: { image: `${stack.registry}/${repo}`, 'registry-type': 'ecr', 'aws-region': 'eu-west-1' },
         env: { AWS_ENDPOINT_URL_ECR: noRegistry.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_EC2_METADATA_DISABLED: 'true' },

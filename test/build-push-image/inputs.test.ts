@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dockerfileStages, readInputs } from '../../actions/build-push-image/src/inputs.js';
-import { gitContextFrom } from '../../shared/git-context.js';
-import { Inputs } from '../../shared/inputs.js';
+import { gitContextFrom } from '../../shared/github/git-context.js';
+import { Inputs } from '../../shared/core/inputs.js';
 
 // Which login an `image` / `registry-type` / `aws-region` / environment combination selects.
 const workspace = mkdtempSync(path.join(tmpdir(), 'ctp-bpi-inputs-'));

@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pushTag } from '../../shared/docker-push.js';
-import { UserError } from '../../shared/errors.js';
-import { readManifest } from '../../shared/registry-manifest.js';
+import { pushTag } from '../../shared/docker/push.js';
+import { UserError } from '../../shared/core/errors.js';
+import { readManifest } from '../../shared/image/registry-manifest.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';
 import { localStack, uniqueName } from '../helpers/stack.js';
 

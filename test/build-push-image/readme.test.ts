@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { repoRoot } from '../../local/runner/run-action.js';
+import { repoRoot } from '../../local/runner/run-bundle.js';
 
 // The README is the action's documentation: every input and output of action.yml, with the same
 // description and default, and nothing more.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../shared/errors.js';
-import { gitContextFrom, type GitContext } from '../../shared/git-context.js';
-import { resolveTags, sanitizeBranch } from '../../shared/image-tags.js';
-import { mergeLabels, normalizeTime, ociLabels } from '../../shared/oci-labels.js';
-import { formatSemVer, parseSemVer } from '../../shared/semver.js';
+import { InputError } from '../../shared/core/errors.js';
+import { gitContextFrom, type GitContext } from '../../shared/github/git-context.js';
+import { resolveTags, sanitizeBranch } from '../../shared/image/tags.js';
+import { mergeLabels, normalizeTime, ociLabels } from '../../shared/image/oci-labels.js';
+import { formatSemVer, parseSemVer } from '../../shared/image/semver.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const git = (ref: string, extra: Partial<GitContext> = {}): GitContext => ({

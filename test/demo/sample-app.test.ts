@@ -5,7 +5,7 @@ import path from 'node:path';
 import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchText } from '../../local/demo/load-generator.js';
-import { repoRoot } from '../../local/runner/run-action.js';
+import { repoRoot } from '../../local/runner/run-bundle.js';
 import { localStack, uniqueName } from '../helpers/stack.js';
 
 const source = path.join(repoRoot, 'local/sample-app');

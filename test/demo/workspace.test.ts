@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareWorkspace } from '../../local/demo/run-demo.js';
-import { repoRoot } from '../../local/runner/run-action.js';
+import { repoRoot } from '../../local/runner/run-bundle.js';
 import { checkWorkflowFile } from '../../local/workflow-check/check-workflow.js';
 import { checkPolicy } from '../../local/workflow-check/policy.js';
 import { loadWorkflow } from '../../local/workflow-runner/workflow-file.js';

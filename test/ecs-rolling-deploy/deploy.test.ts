@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalGitHubApi, type LocalGitHubApi } from '../../local/github-api/index.js';
-import { runAction } from '../../local/runner/run-action.js';
+import { runBundle } from '../../local/runner/run-bundle.js';
 import { deployAction, describe1, github, rawEcs, RUN_URL, startDeployFixture, steadyService, waitForSteady, type DeployFixture } from './fixture.js';
 
 let f: DeployFixture;
@@ -199,7 +199,7 @@ describe('ecs-rolling-deploy', () => {
     };
     const workspace = mkdtempSync(path.join(tmpdir(), 'ctp-td-'));
     writeFileSync(path.join(workspace, 'taskdef.json'), JSON.stringify(document));
-    const result = await runAction('ecs-rolling-deploy', {
+    const result = await runBundle('ecs-rolling-deploy', {
       inputs: { cluster: target.cluster, service: target.service, 'task-definition': 'taskdef.json', 'container-images': 'app=acme/future:2', tags: 'owner=team a' },
       env: f.local.env(),
       github,

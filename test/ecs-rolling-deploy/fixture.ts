@@ -3,7 +3,7 @@
  * cluster with a steady service to deploy to, and the action run through its bundle against both.
  */
 import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand, type Service } from '@aws-sdk/client-ecs';
-import { runAction, type ActionResult, type CancelOptions, type GitHubContext } from '../../local/runner/run-action.js';
+import { runBundle, type ActionResult, type CancelOptions, type GitHubContext } from '../../local/runner/run-bundle.js';
 import type { LocalEcsOptions } from '../../local/ecs/index.js';
 import { withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
 import { uniqueName } from '../helpers/stack.js';
@@ -98,7 +98,7 @@ export function deployAction(
   inputs: Record<string, string>,
   extra: { env?: Record<string, string>; github?: Partial<GitHubContext>; cancel?: CancelOptions } = {},
 ): Promise<ActionResult> {
-  return runAction('ecs-rolling-deploy', {
+  return runBundle('ecs-rolling-deploy', {
     inputs: { cluster: target.cluster, service: target.service, ...inputs },
     env: { ...f.local.env(), ...(extra.env ?? {}) },
     github: { ...github, ...(extra.github ?? {}) },

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { repoRoot } from '../../local/runner/run-action.js';
+import { repoRoot } from '../../local/runner/run-bundle.js';
 
 const dir = path.join(repoRoot, 'actions/ecs-rolling-deploy');
 const manifest = parse(readFileSync(path.join(dir, 'action.yml'), 'utf8')) as {

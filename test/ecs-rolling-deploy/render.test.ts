@@ -1,6 +1,6 @@
 /** Rendering and input parsing: tables of input → result, no I/O. */
 import { describe, expect, it } from 'vitest';
-import { Inputs } from '../../shared/inputs.js';
+import { Inputs } from '../../shared/core/inputs.js';
 import { applyEnvironment, registrableTaskDefinition, renderTaskDefinition, type TaskDefinitionChanges } from '../../shared/ecs/render-task-definition.js';
 import { readTaskDefinitionChanges } from '../../shared/ecs/task-definition-changes.js';
 import { classifyTaskDefinitionInput, revisionName, revisionNumber } from '../../shared/ecs/task-definition-source.js';

@@ -4,7 +4,7 @@
  */
 import type { Deployment, Service, ServiceEvent, Task } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../shared/clock.js';
+import type { Clock } from '../../shared/core/clock.js';
 import { assessRollout, rolloutCounts } from '../../shared/ecs/assess-rollout.js';
 import { followRollout, type FollowStats } from '../../shared/ecs/follow-rollout.js';
 import type { EcsSender } from '../../shared/ecs/raw-json.js';

@@ -5,7 +5,7 @@
 import { getOctokit } from '@actions/github';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalGitHubApi, type LocalGitHubApi } from '../../local/github-api/index.js';
-import { createDeploymentRecord } from '../../shared/github-deployments.js';
+import { createDeploymentRecord } from '../../shared/github/deployments.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';
 
 const TOKEN = 'ghs_standin';

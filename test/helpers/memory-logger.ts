@@ -1,4 +1,4 @@
-import type { AnnotationProperties, Logger } from '../../shared/logger.js';
+import type { AnnotationProperties, Logger } from '../../shared/core/logger.js';
 
 /** A Logger that records what logic logged, for assertions. */
 export class MemoryLogger implements Logger {

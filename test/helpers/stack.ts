@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../../local/runner/run-action.js';
+import { repoRoot } from '../../local/runner/run-bundle.js';
 
 /** The running local stack (bash local/stack.sh up), as tests need it. */
 export interface LocalStack {

@@ -6,7 +6,7 @@
 import { DeregisterTaskDefinitionCommand, ListTagsForResourceCommand, ListTaskDefinitionsCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalGitHubApi, type LocalGitHubApi } from '../../local/github-api/index.js';
-import { runAction, type ActionResult } from '../../local/runner/run-action.js';
+import { runBundle, type ActionResult } from '../../local/runner/run-bundle.js';
 import { deployAction, describe1, github, startDeployFixture, steadyService, waitForSteady, type DeployFixture, type TestService } from '../ecs-rolling-deploy/fixture.js';
 
 let f: DeployFixture;
@@ -28,7 +28,7 @@ const arn = (s: TestService, revision: number) => s.taskDefinitionArn.replace(/:
 
 function rollback(s: TestService, inputs: Record<string, string>, options: { token?: boolean; eventName?: string } = {}): Promise<ActionResult> {
   const withToken = options.token ?? true;
-  return runAction('rollback', {
+  return runBundle('rollback', {
     inputs: {
       cluster: s.cluster,
       service: s.service,
@@ -113,7 +113,7 @@ describe('rollback after a history of releases', () => {
   });
 
   it('previous when GitHub cannot be read (a bad token): warns and falls back to the ECS revision tags', async () => {
-    const r = await runAction('rollback', {
+    const r = await runBundle('rollback', {
       inputs: { cluster: s.cluster, service: s.service, 'github-token': 'ghs_revokedtoken789', 'github-environment': ENVIRONMENT, 'dry-run': 'true', reason: 'GitHub is down' },
       env: f.local.env(),
       github: { ...github, apiUrl: gh.url, eventName: 'workflow_dispatch', actor: 'alice' },
@@ -317,7 +317,7 @@ describe('a rollback that is not followed to the end', () => {
     // Slow to start, so the job is cancelled mid-rollout.
     f.local.simulate('acme/cancel:1', { startMs: 40_000, healthyAfterMs: 500 });
     const startedAt = Date.now();
-    const r = await runAction('rollback', {
+    const r = await runBundle('rollback', {
       inputs: { cluster: s.cluster, service: s.service, to: '1', reason: 'cancel me', 'github-token': TOKEN, 'github-environment': ENVIRONMENT },
       env: f.local.env(),
       github: { ...github, apiUrl: gh.url, eventName: 'workflow_dispatch', actor: 'alice' },

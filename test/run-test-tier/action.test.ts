@@ -1,17 +1,17 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAction } from '../../local/runner/run-action.js';
-import type { TierReport } from '../../shared/test-tier-report.js';
+import { runBundle } from '../../local/runner/run-bundle.js';
+import type { TierReport } from '../../shared/test-tier/report.js';
 import { ageFixtures, sampleWorkspace } from './sample-workspace.js';
 
 /** The command a tier runs: copy the fixture reports to where the tool would write them. */
 const copyReports = (exit = 0) => `mkdir -p build/test-results\ncp fixtures/*.xml build/test-results/\nexit ${exit}\n`;
 
 /** Runs the bundle after dating the workspace's fixtures back, as a checkout's files would be. */
-function runTier(options: Parameters<typeof runAction>[1] & { workspace: string }) {
+function runTier(options: Parameters<typeof runBundle>[1] & { workspace: string }) {
   ageFixtures(options.workspace);
-  return runAction('run-test-tier', options);
+  return runBundle('run-test-tier', options);
 }
 
 function readReport(result: { outputs: Record<string, string> }): TierReport {

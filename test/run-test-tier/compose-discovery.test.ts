@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAction } from '../../local/runner/run-action.js';
-import { COMPOSE_VERSION } from '../../shared/compose-install.js';
+import { runBundle } from '../../local/runner/run-bundle.js';
+import { COMPOSE_VERSION } from '../../shared/compose/install.js';
 
 // A runner without Docker Compose: PATH holds docker and the usual tools but no docker-compose,
 // and the "release" is served from a local HTTP server (nothing can be downloaded here). The
@@ -53,14 +53,14 @@ describe('run-test-tier: Docker Compose missing on the runner', () => {
     const runnerTemp = path.join(mkdtempSync(path.join(tmpdir(), 'ctp-runner-')), 'temp');
     mkdirSync(runnerTemp);
     const env = { PATH: pathWithoutCompose(), COMPOSE_DOWNLOAD_URL: base };
-    const first = await runAction('run-test-tier', { workspace: workspace(), runnerTemp, env, inputs: { tier: 'integration', run, 'compose-file': 'stack/stack.yml' } });
+    const first = await runBundle('run-test-tier', { workspace: workspace(), runnerTemp, env, inputs: { tier: 'integration', run, 'compose-file': 'stack/stack.yml' } });
     expect(first.exitCode, first.log).toBe(0);
     expect(first.log).toContain(`▸ Installing docker-compose ${COMPOSE_VERSION} (neither \`docker compose\` nor \`docker-compose\` is on this runner)`);
     expect(first.log).toContain(`Checksum verified: sha256 ${sha}.`);
     expect(first.log).toMatch(/Stack ready in [\d.]+s: idle running\./);
     expect(downloads).toEqual([`/v${COMPOSE_VERSION}/docker-compose-linux-x86_64`, `/v${COMPOSE_VERSION}/docker-compose-linux-x86_64.sha256`]);
 
-    const second = await runAction('run-test-tier', { workspace: workspace(), runnerTemp, env, inputs: { tier: 'integration', run, 'compose-file': 'stack/stack.yml' } });
+    const second = await runBundle('run-test-tier', { workspace: workspace(), runnerTemp, env, inputs: { tier: 'integration', run, 'compose-file': 'stack/stack.yml' } });
     expect(second.exitCode, second.log).toBe(0);
     expect(second.log).toMatch(new RegExp(`Using docker-compose ${COMPOSE_VERSION.replace(/\./g, '\\.')} from the tool cache`));
     expect(downloads).toHaveLength(2);
@@ -70,7 +70,7 @@ describe('run-test-tier: Docker Compose missing on the runner', () => {
     downloads = [];
     servedSum = 'f'.repeat(64);
     const ws = workspace();
-    const r = await runAction('run-test-tier', { workspace: ws, env: { PATH: pathWithoutCompose(), COMPOSE_DOWNLOAD_URL: base }, inputs: { tier: 'integration', run: 'touch ran', 'compose-file': 'stack/stack.yml' } });
+    const r = await runBundle('run-test-tier', { workspace: ws, env: { PATH: pathWithoutCompose(), COMPOSE_DOWNLOAD_URL: base }, inputs: { tier: 'integration', run: 'touch ran', 'compose-file': 'stack/stack.yml' } });
     expect(r.exitCode).toBe(1);
     expect(r.annotations.at(-1)?.message).toBe(`The Docker Compose download from ${base}/v${COMPOSE_VERSION}/docker-compose-linux-x86_64 does not match its published checksum (expected ${'f'.repeat(64)}, got ${sha}); not installing it.`);
     expect(readdirSync(ws)).not.toContain('ran');
@@ -89,7 +89,7 @@ describe('run-test-tier: the Docker Compose plugin', () => {
       `#!/bin/sh\nif [ "$1" = docker-cli-plugin-metadata ]; then echo '{"SchemaVersion":"0.1.0","Vendor":"commit-to-prod tests","Version":"v2.99.0-test","ShortDescription":"Compose stand-in"}'; exit 0; fi\nshift\nexec /usr/bin/docker-compose "$@"\n`,
     );
     chmodSync(plugin, 0o755);
-    const r = await runAction('run-test-tier', { workspace: workspace(), env: { DOCKER_CONFIG: config }, inputs: { tier: 'integration', run, 'compose-file': 'stack/stack.yml' } });
+    const r = await runBundle('run-test-tier', { workspace: workspace(), env: { DOCKER_CONFIG: config }, inputs: { tier: 'integration', run, 'compose-file': 'stack/stack.yml' } });
     expect(r.exitCode, r.log).toBe(0);
     expect(r.log).toContain('Docker Compose: the docker compose plugin 1.29.2.');
     expect(r.log).toMatch(/\[command\]docker compose -p ctp-integration-\S+ -f \S+stack\.yml up -d --remove-orphans/);

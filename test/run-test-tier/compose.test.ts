@@ -3,8 +3,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, runAction } from '../../local/runner/run-action.js';
-import type { TierReport } from '../../shared/test-tier-report.js';
+import { repoRoot, runBundle } from '../../local/runner/run-bundle.js';
+import type { TierReport } from '../../shared/test-tier/report.js';
 
 // Real Compose stacks on the real engine (Debian's docker-compose 1.29, or the plugin), from
 // images built FROM ctp/busybox:latest. Each test asserts the project is gone afterwards with
@@ -48,7 +48,7 @@ grep -q '<failure' reports/TEST-api.xml && exit 1 || true
 describe('run-test-tier: a Compose stack for the tier', () => {
   it('comes up healthy, the tests run against it, and it is gone afterwards with its volumes', async () => {
     const workspace = workspaceWithStack();
-    const r = await runAction('run-test-tier', {
+    const r = await runBundle('run-test-tier', {
       workspace,
       inputs: { tier: 'integration', run: apiTests(100), reports: 'reports/*.xml', 'compose-file': 'stack/stack.yml' },
     });
@@ -73,7 +73,7 @@ describe('run-test-tier: a Compose stack for the tier', () => {
 
   it('is gone afterwards when the tests fail too', async () => {
     const workspace = workspaceWithStack();
-    const r = await runAction('run-test-tier', {
+    const r = await runBundle('run-test-tier', {
       workspace,
       inputs: { tier: 'integration', run: apiTests(999), reports: 'reports/*.xml', 'compose-file': 'stack/stack.yml', 'compose-services': 'api' },
     });
@@ -92,7 +92,7 @@ describe('run-test-tier: a Compose stack for the tier', () => {
 
   it('an unhealthy service fails the tier before the tests, with its logs, and nothing is left', async () => {
     const workspace = workspaceWithStack();
-    const r = await runAction('run-test-tier', {
+    const r = await runBundle('run-test-tier', {
       workspace,
       inputs: { tier: 'acceptance', run: 'touch ran', 'compose-file': 'stack/unhealthy.yml', 'compose-timeout': '60s' },
     });
@@ -106,7 +106,7 @@ describe('run-test-tier: a Compose stack for the tier', () => {
 
   it('cancelled while the tests run: torn down before the step ends', async () => {
     const workspace = workspaceWithStack();
-    const r = await runAction('run-test-tier', {
+    const r = await runBundle('run-test-tier', {
       workspace,
       inputs: { tier: 'integration', run: 'echo tests-started\nsleep 60', 'compose-file': 'stack/stack.yml', 'compose-services': 'queue' },
       cancel: { whenLogMatches: /^tests-started$/, signal: 'SIGINT' },
@@ -119,7 +119,7 @@ describe('run-test-tier: a Compose stack for the tier', () => {
 
   it('killed outright (SIGKILL): the post step tears down what main left', async () => {
     const workspace = workspaceWithStack();
-    const r = await runAction('run-test-tier', {
+    const r = await runBundle('run-test-tier', {
       workspace,
       inputs: { tier: 'integration', run: 'echo tests-started\nsleep 60', 'compose-file': 'stack/stack.yml', 'compose-services': 'queue' },
       cancel: { whenLogMatches: /^tests-started$/, signal: 'SIGKILL' },
@@ -134,7 +134,7 @@ describe('run-test-tier: a Compose stack for the tier', () => {
 
   it('an unknown service is refused before anything starts', async () => {
     const workspace = workspaceWithStack();
-    const r = await runAction('run-test-tier', {
+    const r = await runBundle('run-test-tier', {
       workspace,
       inputs: { tier: 'integration', run: 'touch ran', 'compose-file': 'stack/stack.yml', 'compose-services': 'api, postgres' },
     });

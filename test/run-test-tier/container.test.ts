@@ -3,9 +3,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, runAction } from '../../local/runner/run-action.js';
+import { repoRoot, runBundle } from '../../local/runner/run-bundle.js';
 import { localStack } from '../helpers/stack.js';
-import type { TierReport } from '../../shared/test-tier-report.js';
+import type { TierReport } from '../../shared/test-tier/report.js';
 
 // The tests run inside a container through the shared container runner (the one
 // build-in-container uses): the workspace mounted at the same path, the runner's user, and the
@@ -26,7 +26,7 @@ describe('run-test-tier: container-image', () => {
 
   it('runs the tests in the image with the workspace at the same path, and reads the reports they wrote', async () => {
     const ws = workspace();
-    const r = await runAction('run-test-tier', {
+    const r = await runBundle('run-test-tier', {
       workspace: ws,
       inputs: {
         tier: 'unit',
@@ -50,7 +50,7 @@ describe('run-test-tier: container-image', () => {
 
   it('joins the Compose stack\'s network: services are reached by name', async () => {
     const ws = workspace();
-    const r = await runAction('run-test-tier', {
+    const r = await runBundle('run-test-tier', {
       workspace: ws,
       inputs: {
         tier: 'integration',
@@ -73,7 +73,7 @@ describe('run-test-tier: container-image', () => {
 
   it('an image that is not there and may not be pulled fails clearly, before the stack starts', async () => {
     const ws = workspace();
-    const r = await runAction('run-test-tier', {
+    const r = await runBundle('run-test-tier', {
       workspace: ws,
       inputs: { tier: 'integration', 'container-image': 'ctp-test/no-such-image:1', pull: 'never', run: 'touch ran', 'compose-file': 'stack/stack.yml' },
     });
@@ -84,7 +84,7 @@ describe('run-test-tier: container-image', () => {
 
   it('killed outright while the container runs: the post step removes the container', async () => {
     const ws = workspace();
-    const r = await runAction('run-test-tier', {
+    const r = await runBundle('run-test-tier', {
       workspace: ws,
       inputs: { tier: 'unit', 'container-image': image, run: 'echo container-started\nsleep 60' },
       cancel: { whenLogMatches: /^container-started$/, signal: 'SIGKILL' },

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MalformedReportError, parseJUnitReport, type ParsedTestCase } from '../../shared/junit-parser.js';
-import { locateFailure, WorkspaceFiles } from '../../shared/source-location.js';
-import { TestResults } from '../../shared/test-results.js';
+import { MalformedReportError, parseJUnitReport, type ParsedTestCase } from '../../shared/test-report/junit-parser.js';
+import { locateFailure, WorkspaceFiles } from '../../shared/test-report/source-location.js';
+import { TestResults } from '../../shared/test-report/results.js';
 import { fixtures, sampleWorkspace } from './sample-workspace.js';
 
 async function parse(file: string): Promise<{ cases: ParsedTestCase[]; results: TestResults }> {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseInspect, portVariables, readiness, type ServiceState } from '../../shared/compose-stack.js';
-import { anchorPatterns } from '../../shared/report-files.js';
-import { annotationLimits } from '../../shared/test-annotations.js';
-import { parseShell, shellArgs } from '../../shared/run-script.js';
-import { stackCandidates } from '../../shared/source-location.js';
-import { checkBudget, decideVerdict, describeBudget, defaultBudgetMs } from '../../shared/tier-verdict.js';
+import { parseInspect, portVariables, readiness, type ServiceState } from '../../shared/compose/stack.js';
+import { anchorPatterns } from '../../shared/test-report/report-files.js';
+import { annotationLimits } from '../../shared/test-report/annotations.js';
+import { parseShell, shellArgs } from '../../shared/test-tier/run-script.js';
+import { stackCandidates } from '../../shared/test-report/source-location.js';
+import { checkBudget, decideVerdict, describeBudget, defaultBudgetMs } from '../../shared/test-tier/verdict.js';
 
 const counts = (failed = 0) => ({ passed: 10 - failed, failed, skipped: 0, flaky: 0, total: 10 });
 const base = { tier: 'unit', exitCode: 0, cancelled: false, counts: counts(), budget: checkBudget(1_000, 300_000), onBudgetExceeded: 'fail' as const, reportsFound: 1, failOnEmpty: true, malformed: [] };

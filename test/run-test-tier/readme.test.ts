@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readActionManifest, repoRoot } from '../../local/runner/run-action.js';
+import { readActionManifest, repoRoot } from '../../local/runner/run-bundle.js';
 
 // The README is what users read: its tables must say exactly what action.yml declares.
 describe('run-test-tier README', () => {

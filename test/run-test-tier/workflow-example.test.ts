@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { readActionManifest, repoRoot } from '../../local/runner/run-action.js';
-import { defaultBudgetMs, STANDARD_TIERS } from '../../shared/tier-verdict.js';
-import { parseDuration } from '../../shared/duration.js';
+import { readActionManifest, repoRoot } from '../../local/runner/run-bundle.js';
+import { defaultBudgetMs, STANDARD_TIERS } from '../../shared/test-tier/verdict.js';
+import { parseDuration } from '../../shared/core/duration.js';
 
 // The example users copy must use the action as action.yml declares it, with values the action
 // accepts, and chain the tiers in the talk's order.

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../shared/errors.js';
-import { createDockerConfig, dockerLogin, removeDockerConfig } from '../../shared/docker-config.js';
+import { UserError } from '../../shared/core/errors.js';
+import { createDockerConfig, dockerLogin, removeDockerConfig } from '../../shared/docker/config.js';
 import { localStack } from '../helpers/stack.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';
 

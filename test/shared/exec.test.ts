@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { exec, execChecked, ExecError, displayCommand } from '../../shared/exec.js';
+import { exec, execChecked, ExecError, displayCommand } from '../../shared/core/exec.js';
 
 // Real child processes: the wrapper's job is process handling, so nothing here is mocked.
 describe('exec', () => {

@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../shared/errors.js';
-import { Inputs, inputEnvName } from '../../shared/inputs.js';
-import { readStructuredInput } from '../../shared/structured-input.js';
-import { formatDuration, parseDuration } from '../../shared/duration.js';
+import { InputError } from '../../shared/core/errors.js';
+import { Inputs, inputEnvName } from '../../shared/core/inputs.js';
+import { readStructuredInput } from '../../shared/core/structured-input.js';
+import { formatDuration, parseDuration } from '../../shared/core/duration.js';
 
 const inputs = (values: Record<string, string>) =>
   new Inputs(Object.fromEntries(Object.entries(values).map(([k, v]) => [inputEnvName(k), v])));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { details, htmlTable, keyValueTable } from '../../shared/summary.js';
+import { details, htmlTable, keyValueTable } from '../../shared/core/summary.js';
 
 describe('summary tables', () => {
   it('escapes values and shows a dash for empty cells', () => {

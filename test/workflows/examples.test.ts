@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../local/runner/run-action.js';
+import { repoRoot } from '../../local/runner/run-bundle.js';
 import { checkWorkflowFile } from '../../local/workflow-check/check-workflow.js';
 import { propertyChains } from '../../local/workflow-runner/expression-reads.js';
 import { checkPolicy } from '../../local/workflow-check/policy.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../local/runner/run-action.js';
+import { repoRoot } from '../../local/runner/run-bundle.js';
 import { runWorkflow, type JobRunResult, type RunWorkflowOptions, type WorkflowRunResult } from '../../local/workflow-runner/run-workflow.js';
 
 const fixtures = path.join(repoRoot, 'test/fixtures/workflows');

@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../../../shared/errors.js';
-import { ENV_NAME, Inputs } from '../../../shared/inputs.js';
-import { resolveBuildCaches, type BuildCache } from '../../../shared/build-caches.js';
-import { parseDockerRunOptions, splitArguments, type ContainerMount } from '../../../shared/container-run-args.js';
-import { CONTAINER_HOME, CONTAINER_RUN_DIR, PULL_POLICIES, defaultUser, isWithin, type PullPolicy } from '../../../shared/container-runner.js';
-import { errorMessage } from '../../../shared/errors.js';
+import { InputError } from '../../../shared/core/errors.js';
+import { ENV_NAME, Inputs } from '../../../shared/core/inputs.js';
+import { resolveBuildCaches, type BuildCache } from '../../../shared/container/build-caches.js';
+import { parseDockerRunOptions, splitArguments, type ContainerMount } from '../../../shared/container/run-args.js';
+import { CONTAINER_HOME, CONTAINER_RUN_DIR, PULL_POLICIES, defaultUser, isWithin, type PullPolicy } from '../../../shared/container/runner.js';
+import { errorMessage } from '../../../shared/core/errors.js';
 
 /** Every input of build-in-container, validated: nothing is started until all of these pass. */
 export interface BuildInputs {

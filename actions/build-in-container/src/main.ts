@@ -1,13 +1,13 @@
 import * as core from '@actions/core';
-import type { ActionContext } from '../../../shared/run-action.js';
-import { Inputs } from '../../../shared/inputs.js';
-import { UserError } from '../../../shared/errors.js';
-import { maskSecrets, registerSecret } from '../../../shared/secrets.js';
-import { createDockerConfig, dockerLogin, removeDockerConfig } from '../../../shared/docker-config.js';
-import { registryOfImage } from '../../../shared/image-reference.js';
-import { ImagePullError, newContainerName, runInContainer, type ContainerRunResult } from '../../../shared/container-runner.js';
-import { codeBlock, details, keyValueTable, writeSummary } from '../../../shared/summary.js';
-import { formatDuration } from '../../../shared/duration.js';
+import type { ActionContext } from '../../../shared/core/action.js';
+import { Inputs } from '../../../shared/core/inputs.js';
+import { UserError } from '../../../shared/core/errors.js';
+import { maskSecrets, registerSecret } from '../../../shared/core/secrets.js';
+import { createDockerConfig, dockerLogin, removeDockerConfig } from '../../../shared/docker/config.js';
+import { registryOfImage } from '../../../shared/image/reference.js';
+import { ImagePullError, newContainerName, runInContainer, type ContainerRunResult } from '../../../shared/container/runner.js';
+import { codeBlock, details, keyValueTable, writeSummary } from '../../../shared/core/summary.js';
+import { formatDuration } from '../../../shared/core/duration.js';
 import { readBuildInputs, type BuildInputs } from './inputs.js';
 import { state } from './state.js';
 

@@ -1,6 +1,6 @@
-import { runAction, type ActionContext } from '../../../shared/run-action.js';
-import { removeDockerConfig } from '../../../shared/docker-config.js';
-import { CONTAINER_LABEL, removeContainers, removeRunDirectory } from '../../../shared/container-runner.js';
+import { runAction, type ActionContext } from '../../../shared/core/action.js';
+import { removeDockerConfig } from '../../../shared/docker/config.js';
+import { CONTAINER_LABEL, removeContainers, removeRunDirectory } from '../../../shared/container/runner.js';
 import { state } from './state.js';
 
 /**

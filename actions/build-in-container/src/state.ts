@@ -1,4 +1,4 @@
-import { defineState } from '../../../shared/state.js';
+import { defineState } from '../../../shared/core/state.js';
 
 /**
  * What main hands to post: the container's name (post removes whatever carries it, and the

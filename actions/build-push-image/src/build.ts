@@ -1,11 +1,11 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { buildOutputFor, dockerBuildArgs, dockerBuildEnv, type BuildOutput } from '../../../shared/docker-build-command.js';
-import { buildxPushFailure } from '../../../shared/docker-push.js';
-import { formatDuration } from '../../../shared/duration.js';
-import { UserError } from '../../../shared/errors.js';
-import { exec, lastLines } from '../../../shared/exec.js';
-import type { Logger } from '../../../shared/logger.js';
+import { buildOutputFor, dockerBuildArgs, dockerBuildEnv, type BuildOutput } from '../../../shared/docker/build-command.js';
+import { buildxPushFailure } from '../../../shared/docker/push.js';
+import { formatDuration } from '../../../shared/core/duration.js';
+import { UserError } from '../../../shared/core/errors.js';
+import { exec, lastLines } from '../../../shared/core/exec.js';
+import type { Logger } from '../../../shared/core/logger.js';
 import type { BuildPushInputs } from './inputs.js';
 
 /** Runs the build with whichever builder this runner has; both produce the same image and tags. */

@@ -1,5 +1,5 @@
-import { removeDockerConfig } from '../../../shared/docker-config.js';
-import type { ActionContext } from '../../../shared/run-action.js';
+import { removeDockerConfig } from '../../../shared/docker/config.js';
+import type { ActionContext } from '../../../shared/core/action.js';
 import { state } from './state.js';
 
 /**

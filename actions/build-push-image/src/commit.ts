@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { exec } from '../../../shared/exec.js';
-import type { GitContext } from '../../../shared/git-context.js';
-import type { Logger } from '../../../shared/logger.js';
-import { normalizeTime } from '../../../shared/oci-labels.js';
+import { exec } from '../../../shared/core/exec.js';
+import type { GitContext } from '../../../shared/github/git-context.js';
+import type { Logger } from '../../../shared/core/logger.js';
+import { normalizeTime } from '../../../shared/image/oci-labels.js';
 
 /** The event payload (GITHUB_EVENT_PATH): it names the default branch and the commit's time. */
 export function readEvent(logger: Logger): unknown {

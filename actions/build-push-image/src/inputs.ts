@@ -1,12 +1,12 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, UserError } from '../../../shared/errors.js';
-import { looksLikeEcr, parseEcrHost } from '../../../shared/ecr-host.js';
-import type { GitContext } from '../../../shared/git-context.js';
-import { parseImageRepository, type ImageRepository } from '../../../shared/image-repository.js';
-import { resolveTags, type ResolvedTags } from '../../../shared/image-tags.js';
-import { ENV_NAME, Inputs } from '../../../shared/inputs.js';
-import { registerSecret } from '../../../shared/secrets.js';
+import { InputError, UserError } from '../../../shared/core/errors.js';
+import { looksLikeEcr, parseEcrHost } from '../../../shared/image/ecr-host.js';
+import type { GitContext } from '../../../shared/github/git-context.js';
+import { parseImageRepository, type ImageRepository } from '../../../shared/image/repository.js';
+import { resolveTags, type ResolvedTags } from '../../../shared/image/tags.js';
+import { ENV_NAME, Inputs } from '../../../shared/core/inputs.js';
+import { registerSecret } from '../../../shared/core/secrets.js';
 
 /**
  * Every input of build-push-image, read and checked before anything is started: a bad tag, an

@@ -1,15 +1,15 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { detectBuilder, linkCliPlugins } from '../../../shared/docker-builder.js';
-import { createDockerConfig, dockerLogin, type RegistryCredentials } from '../../../shared/docker-config.js';
-import { UserError } from '../../../shared/errors.js';
-import { gitContextFrom } from '../../../shared/git-context.js';
-import { Inputs } from '../../../shared/inputs.js';
-import { mergeLabels, ociLabels } from '../../../shared/oci-labels.js';
-import type { RemoteManifest } from '../../../shared/registry-manifest.js';
-import type { ActionContext } from '../../../shared/run-action.js';
-import { formatSemVer, parseSemVer } from '../../../shared/semver.js';
+import { detectBuilder, linkCliPlugins } from '../../../shared/docker/builder.js';
+import { createDockerConfig, dockerLogin, type RegistryCredentials } from '../../../shared/docker/config.js';
+import { UserError } from '../../../shared/core/errors.js';
+import { gitContextFrom } from '../../../shared/github/git-context.js';
+import { Inputs } from '../../../shared/core/inputs.js';
+import { mergeLabels, ociLabels } from '../../../shared/image/oci-labels.js';
+import type { RemoteManifest } from '../../../shared/image/registry-manifest.js';
+import type { ActionContext } from '../../../shared/core/action.js';
+import { formatSemVer, parseSemVer } from '../../../shared/image/semver.js';
 import { build } from './build.js';
 import { commitTime, readEvent } from './commit.js';
 import { INPUT, readInputs } from './inputs.js';
@@ -69,7 +69,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     credentials = await logger.group(`Log in to ${repository.registry}`, async () => {
       const creds =
         login.kind === 'ecr'
-          ? await (await import('../../../shared/ecr-login.js')).ecrCredentials(repository.registry, {
+          ? await (await import('../../../shared/image/ecr-login.js')).ecrCredentials(repository.registry, {
               region: login.region,
               ...(login.accountId ? { accountId: login.accountId } : {}),
               signal,

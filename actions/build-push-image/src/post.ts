@@ -1,4 +1,4 @@
-import { runAction } from '../../../shared/run-action.js';
+import { runAction } from '../../../shared/core/action.js';
 import { post } from './cleanup.js';
 
 void runAction('build-push-image (post)', post);

@@ -1,10 +1,10 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { BuildOutput } from '../../../shared/docker-build-command.js';
-import { pushTag } from '../../../shared/docker-push.js';
-import { UserError } from '../../../shared/errors.js';
-import type { Logger } from '../../../shared/logger.js';
-import { readManifest, type BasicCredentials, type RemoteManifest } from '../../../shared/registry-manifest.js';
+import type { BuildOutput } from '../../../shared/docker/build-command.js';
+import { pushTag } from '../../../shared/docker/push.js';
+import { UserError } from '../../../shared/core/errors.js';
+import type { Logger } from '../../../shared/core/logger.js';
+import { readManifest, type BasicCredentials, type RemoteManifest } from '../../../shared/image/registry-manifest.js';
 import type { BuildPushInputs } from './inputs.js';
 
 /** The credentials the runner's own Docker login holds for `registry`, to read the manifest back. */

@@ -1,10 +1,10 @@
-import type { DetectedBuilder } from '../../../shared/docker-builder.js';
-import { formatDuration } from '../../../shared/duration.js';
-import type { GitContext } from '../../../shared/git-context.js';
-import type { ImageRepository } from '../../../shared/image-repository.js';
-import type { ResolvedTags } from '../../../shared/image-tags.js';
-import type { RemoteManifest } from '../../../shared/registry-manifest.js';
-import { details, htmlTable, keyValueTable, writeSummary } from '../../../shared/summary.js';
+import type { DetectedBuilder } from '../../../shared/docker/builder.js';
+import { formatDuration } from '../../../shared/core/duration.js';
+import type { GitContext } from '../../../shared/github/git-context.js';
+import type { ImageRepository } from '../../../shared/image/repository.js';
+import type { ResolvedTags } from '../../../shared/image/tags.js';
+import type { RemoteManifest } from '../../../shared/image/registry-manifest.js';
+import { details, htmlTable, keyValueTable, writeSummary } from '../../../shared/core/summary.js';
 import type { BuildResult } from './build.js';
 
 /** The job summary: what was built and pushed, at a glance, then every label. */

@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
-import type { ActionContext } from '../../../shared/run-action.js';
-import { resolveRegion } from '../../../shared/aws-clients.js';
-import { InputError, UserError } from '../../../shared/errors.js';
-import { Inputs } from '../../../shared/inputs.js';
-import { registerSecret } from '../../../shared/secrets.js';
-import { readStructuredInput } from '../../../shared/structured-input.js';
+import type { ActionContext } from '../../../shared/core/action.js';
+import { resolveRegion } from '../../../shared/core/aws-clients.js';
+import { InputError, UserError } from '../../../shared/core/errors.js';
+import { Inputs } from '../../../shared/core/inputs.js';
+import { registerSecret } from '../../../shared/core/secrets.js';
+import { readStructuredInput } from '../../../shared/core/structured-input.js';
 import { readTaskDefinitionChanges } from '../../../shared/ecs/task-definition-changes.js';
 import { classifyTaskDefinitionInput, revisionName, type TaskDefinitionSource } from '../../../shared/ecs/task-definition-source.js';
 import { mergeTags, provenanceTags, type EcsTag } from '../../../shared/ecs/revision-tags.js';
 import type { DeployRequest, DeployResult } from '../../../shared/ecs/deploy.js';
-import type { DeploymentRecord } from '../../../shared/github-deployments.js';
+import type { DeploymentRecord } from '../../../shared/github/deployments.js';
 import { writeDeploySummary } from '../../../shared/ecs/deploy-summary.js';
 
 const OUTCOME_STATE = { succeeded: 'success', started: 'in_progress', 'rolled-back': 'failure', failed: 'failure', cancelled: 'error' } as const;
@@ -86,7 +86,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     waitForInProgress,
   };
 
-  const [{ deploy }, { ecsClient }] = await Promise.all([import('../../../shared/ecs/deploy.js'), import('../../../shared/aws-clients.js')]);
+  const [{ deploy }, { ecsClient }] = await Promise.all([import('../../../shared/ecs/deploy.js'), import('../../../shared/core/aws-clients.js')]);
   const ecs = await ecsClient(region ? { region } : {});
   let record: DeploymentRecord | undefined;
   let result: DeployResult;
@@ -98,7 +98,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
       hooks: {
         async planned(plan) {
           if (!token) return;
-          const { createDeploymentRecord } = await import('../../../shared/github-deployments.js');
+          const { createDeploymentRecord } = await import('../../../shared/github/deployments.js');
           record = await createDeploymentRecord(
             {
               token,

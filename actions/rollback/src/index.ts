@@ -1,4 +1,4 @@
-import { runAction } from '../../../shared/run-action.js';
+import { runAction } from '../../../shared/core/action.js';
 import { main } from './main.js';
 
 void runAction('rollback', main);

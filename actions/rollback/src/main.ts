@@ -1,10 +1,10 @@
 import * as core from '@actions/core';
-import type { ActionContext } from '../../../shared/run-action.js';
-import { resolveRegion } from '../../../shared/aws-clients.js';
-import { InputError, UserError } from '../../../shared/errors.js';
-import { Inputs } from '../../../shared/inputs.js';
-import { registerSecret } from '../../../shared/secrets.js';
-import { classifyRollbackTarget, TO_EXPECTED } from '../../../shared/rollback/rollback-target-input.js';
+import type { ActionContext } from '../../../shared/core/action.js';
+import { resolveRegion } from '../../../shared/core/aws-clients.js';
+import { InputError, UserError } from '../../../shared/core/errors.js';
+import { Inputs } from '../../../shared/core/inputs.js';
+import { registerSecret } from '../../../shared/core/secrets.js';
+import { classifyRollbackTarget, TO_EXPECTED } from '../../../shared/rollback/target-input.js';
 import type { DeployResult } from '../../../shared/ecs/deploy.js';
 
 export async function main({ logger, signal }: ActionContext): Promise<void> {
@@ -44,9 +44,9 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   if (!token) logger.warning(`No github-token: the release history is read from the ECS revision tags only, and the rollback is recorded there (commit-to-prod:*), not as a GitHub deployment.`);
 
   const [{ ecsClient }, { pickRollbackTarget }, { planLines, planSummaryHtml }] = await Promise.all([
-    import('../../../shared/aws-clients.js'),
+    import('../../../shared/core/aws-clients.js'),
     import('../../../shared/rollback/pick-rollback-target.js'),
-    import('../../../shared/rollback/rollback-plan.js'),
+    import('../../../shared/rollback/plan.js'),
   ]);
   const ecs = await ecsClient(region ? { region } : {});
   const target = await logger.group(`Choosing the target (to: ${toText})`, () =>
@@ -59,7 +59,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     // A refusal also names what `to` accepts when the input itself was the problem.
     const refusal = /^Input 'to'/.test(error.message) && !error.message.includes('expected') ? new UserError(`${error.message} Expected ${TO_EXPECTED}.`) : error;
     // The run's summary page says why nothing happened, not only the annotation.
-    const { writeSummary, codeBlock } = await import('../../../shared/summary.js');
+    const { writeSummary, codeBlock } = await import('../../../shared/core/summary.js');
     await writeSummary(`Rollback refused: ${cluster}/${service}`, `<p>Nothing was changed.</p>\n`, codeBlock(refusal.message));
     throw refusal;
   });
@@ -73,7 +73,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   await logger.group('Rollback plan', async () => {
     for (const line of planLines(plan)) logger.info(line);
   });
-  const { writeSummary } = await import('../../../shared/summary.js');
+  const { writeSummary } = await import('../../../shared/core/summary.js');
   await writeSummary(`Rollback plan: ${cluster}/${service}`, planSummaryHtml(plan));
   if (dryRun) {
     core.setOutput('status', 'planned');
@@ -84,8 +84,8 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   const [{ deploy }, { writeDeploySummary }, { RollbackRecord }, { rollbackOutcome }, { describeServiceNow }, { revisionName }] = await Promise.all([
     import('../../../shared/ecs/deploy.js'),
     import('../../../shared/ecs/deploy-summary.js'),
-    import('../../../shared/rollback/rollback-record.js'),
-    import('../../../shared/rollback/rollback-outcome.js'),
+    import('../../../shared/rollback/record.js'),
+    import('../../../shared/rollback/outcome.js'),
     import('../../../shared/rollback/service-now.js'),
     import('../../../shared/ecs/task-definition-source.js'),
   ]);

@@ -2,15 +2,15 @@ import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { errorMessage, InputError, UserError } from '../../../shared/errors.js';
-import { ENV_NAME, Inputs } from '../../../shared/inputs.js';
-import type { ActionContext } from '../../../shared/run-action.js';
-import { BASH, parseShell, SH } from '../../../shared/run-script.js';
-import { defineState } from '../../../shared/state.js';
-import { escapeHtml, writeSummary } from '../../../shared/summary.js';
-import { maskSecrets } from '../../../shared/secrets.js';
-import type { TestTierConfig } from '../../../shared/test-tier.js';
-import { defaultBudgetMs, STANDARD_TIERS, TIER_NAME } from '../../../shared/tier-verdict.js';
+import { errorMessage, InputError, UserError } from '../../../shared/core/errors.js';
+import { ENV_NAME, Inputs } from '../../../shared/core/inputs.js';
+import type { ActionContext } from '../../../shared/core/action.js';
+import { BASH, parseShell, SH } from '../../../shared/test-tier/run-script.js';
+import { defineState } from '../../../shared/core/state.js';
+import { escapeHtml, writeSummary } from '../../../shared/core/summary.js';
+import { maskSecrets } from '../../../shared/core/secrets.js';
+import type { TestTierConfig } from '../../../shared/test-tier/tier.js';
+import { defaultBudgetMs, STANDARD_TIERS, TIER_NAME } from '../../../shared/test-tier/verdict.js';
 
 /** Everything main hands to post: only what tears the stack down, never a secret. */
 export const state = defineState(['compose-project', 'compose-files', 'compose-command', 'compose-cwd', 'container']);
@@ -92,13 +92,13 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv) {
 export async function main({ logger, signal }: ActionContext): Promise<void> {
   const config = readInputs(new Inputs(), process.env);
   // Heavy modules (the XML parser, globbing) load only once the inputs are known to be good.
-  const { runTestTier } = await import('../../../shared/test-tier.js');
-  const { renderTierSummary } = await import('../../../shared/test-tier-summary.js');
+  const { runTestTier } = await import('../../../shared/test-tier/tier.js');
+  const { renderTierSummary } = await import('../../../shared/test-tier/summary.js');
 
   let inContainer: TestTierConfig['runInContainer'];
   if (config.containerImage) {
     const image = config.containerImage;
-    const { newContainerName, resolveImage, runInContainer } = await import('../../../shared/container-runner.js');
+    const { newContainerName, resolveImage, runInContainer } = await import('../../../shared/container/runner.js');
     // Pulled (as `pull` says) before the stack starts: a missing image fails in seconds, not
     // after the stack has come up healthy.
     await resolveImage(image, config.pull, { logger, signal });
@@ -193,13 +193,13 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
 export async function post({ logger }: ActionContext): Promise<void> {
   const container = state.get('container');
   if (container) {
-    const { CONTAINER_LABEL, removeContainers, removeRunDirectory } = await import('../../../shared/container-runner.js');
+    const { CONTAINER_LABEL, removeContainers, removeRunDirectory } = await import('../../../shared/container/runner.js');
     await removeContainers(`${CONTAINER_LABEL}=${container}`, logger);
     removeRunDirectory(container);
   }
   const project = state.get('compose-project');
   if (!project) return;
-  const { ComposeStack } = await import('../../../shared/compose-stack.js');
+  const { ComposeStack } = await import('../../../shared/compose/stack.js');
   const files = JSON.parse(state.get('compose-files') ?? '[]') as string[];
   const command = JSON.parse(state.get('compose-command') ?? '["docker-compose"]') as string[];
   logger.info(`The main step did not tear down compose project ${project} (it was cancelled or killed); tearing it down now.`);

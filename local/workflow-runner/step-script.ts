@@ -1,0 +1,103 @@
+/**
+ * A `run:` step as the Actions runner runs it on Linux: the script written to a file and run by
+ * `bash --noprofile --norc -eo pipefail {0}` (or the `shell:` asked for), the GITHUB_OUTPUT,
+ * GITHUB_ENV, GITHUB_PATH and GITHUB_STEP_SUMMARY files read back afterwards, workflow commands
+ * (`::add-mask::`, `::error::`, groups…) understood on the output, and every mask applied to the
+ * log.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { StepLog } from '../runner/step-log.js';
+import { parseFileCommands, type Annotation } from '../runner/workflow-commands.js';
+
+export interface ScriptResult {
+  exitCode: number;
+  outputs: Record<string, string>;
+  env: Record<string, string>;
+  path: string[];
+  summary: string;
+  annotations: Annotation[];
+  /** Masks the step added with ::add-mask:: (on top of the ones it was given). */
+  masks: string[];
+  log: string;
+  durationMs: number;
+  timedOut: boolean;
+}
+
+export interface ScriptOptions {
+  script: string;
+  /** The step's `shell:` (default bash, as on GitHub when bash is present). */
+  shell?: string;
+  cwd: string;
+  env: Record<string, string>;
+  runnerTemp: string;
+  masks: readonly string[];
+  timeoutMs?: number;
+  onLog?: (line: string) => void;
+}
+
+/** GitHub's shell shorthands on Linux; anything else must be a template with `{0}`. */
+export function shellCommand(shell: string | undefined, file: string): string[] {
+  const s = (shell ?? '').trim();
+  if (s === '' || s === 'bash') return ['bash', '--noprofile', '--norc', '-eo', 'pipefail', file];
+  if (s === 'sh') return ['sh', '-e', file];
+  if (s === 'python') return ['python3', file];
+  if (s.includes('{0}')) return s.split(/\s+/).map((part) => part.replace('{0}', file));
+  throw new Error(`shell '${s}' is not supported by the local runner: use bash, sh, python or a command with {0}`);
+}
+
+export async function runStepScript(options: ScriptOptions): Promise<ScriptResult> {
+  const dir = mkdtempSync(path.join(options.runnerTemp, 'step-'));
+  const file = path.join(dir, 'script.sh');
+  writeFileSync(file, options.script);
+  const files = {
+    GITHUB_OUTPUT: path.join(dir, 'output'),
+    GITHUB_ENV: path.join(dir, 'env'),
+    GITHUB_PATH: path.join(dir, 'path'),
+    GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md'),
+  };
+  for (const f of Object.values(files)) writeFileSync(f, '');
+  const [command, ...args] = shellCommand(options.shell, file);
+  const started = Date.now();
+  // Its own process group, so a timeout stops everything the script started.
+  const child = spawn(command!, args, { cwd: options.cwd, env: { ...options.env, ...files }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+
+  const log = new StepLog({ masks: options.masks, debug: options.env.RUNNER_DEBUG === '1', ...(options.onLog ? { onLine: options.onLog } : {}) });
+  const out = log.stream();
+  const err = log.stream();
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => err.push(c));
+  let timedOut = false;
+  const timer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          try {
+            process.kill(-child.pid!, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }, options.timeoutMs);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c));
+  });
+  if (timer) clearTimeout(timer);
+  out.end();
+  err.end();
+  if (timedOut) log.show(`##[error]The step timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s`);
+  return {
+    exitCode: timedOut ? 1 : (code ?? 1),
+    outputs: { ...log.legacyOutputs, ...parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')) },
+    env: parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8')),
+    path: readFileSync(files.GITHUB_PATH, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean),
+    summary: log.mask(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')),
+    annotations: log.annotations,
+    masks: log.addedMasks,
+    log: log.text,
+    durationMs: Date.now() - started,
+    timedOut,
+  };
+}

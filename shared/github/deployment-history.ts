@@ -1,0 +1,75 @@
+/**
+ * Reading back the audit record: the GitHub deployments of one environment, newest first, each
+ * with its statuses. Statuses cost one request per deployment, so deployments are yielded one
+ * at a time and the caller stops as soon as it has what it needs. @actions/github is loaded only
+ * when this runs, i.e. only when a token was given.
+ */
+import type { DeploymentState } from './deployments.js';
+
+export interface DeploymentHistoryOptions {
+  token: string;
+  apiUrl: string;
+  /** `owner/repo`. */
+  repository: string;
+  environment: string;
+  /** Stop after this many deployments (newest first); GitHub keeps every one ever made. */
+  limit?: number;
+}
+
+export interface DeploymentHistoryEntry {
+  id: number;
+  sha: string;
+  ref: string;
+  environment: string;
+  createdAt: string;
+  creator: string | undefined;
+  description: string | null;
+  /** The payload as an object (GitHub hands it back as a string when it was sent as one). */
+  payload: Record<string, unknown>;
+  /** Newest first. */
+  states: DeploymentState[];
+}
+
+export const DEFAULT_HISTORY_LIMIT = 100;
+
+export async function* deploymentHistory(options: DeploymentHistoryOptions): AsyncGenerator<DeploymentHistoryEntry> {
+  const [owner, repo] = options.repository.split('/');
+  if (!owner || !repo) throw new Error(`GITHUB_REPOSITORY is ${JSON.stringify(options.repository)}, expected owner/repo`);
+  const { getOctokit } = await import('@actions/github');
+  const octokit = getOctokit(options.token, { baseUrl: options.apiUrl });
+  const limit = options.limit ?? DEFAULT_HISTORY_LIMIT;
+  const perPage = Math.min(100, limit);
+  let seen = 0;
+  for (let page = 1; seen < limit; page++) {
+    const { data } = await octokit.rest.repos.listDeployments({ owner, repo, environment: options.environment, per_page: perPage, page });
+    for (const d of data) {
+      if (seen++ >= limit) return;
+      const statuses = await octokit.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: d.id, per_page: 100 });
+      yield {
+        id: d.id,
+        sha: d.sha,
+        ref: d.ref,
+        environment: d.environment,
+        createdAt: d.created_at,
+        creator: d.creator?.login,
+        description: d.description ?? null,
+        payload: payloadObject(d.payload),
+        // GitHub lists statuses newest first; sort anyway, the order is what the verdict rests on.
+        states: [...statuses.data].sort((a, b) => b.id - a.id).map((s) => s.state as DeploymentState),
+      };
+    }
+    if (data.length < perPage) return;
+  }
+}
+
+function payloadObject(payload: unknown): Record<string, unknown> {
+  if (typeof payload === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(payload);
+      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  }
+  return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
+}

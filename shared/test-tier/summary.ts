@@ -1,0 +1,69 @@
+import { codeBlock, details, escapeHtml, htmlTable, keyValueTable } from '../core/summary.js';
+import { formatDuration } from '../core/duration.js';
+import type { TierReport } from './report.js';
+import { describeBudget, type BudgetCheck } from './verdict.js';
+
+/**
+ * The job summary of one tier, rendered from its JSON report so both always agree: the verdict
+ * and why, counts, time against the budget, each failure collapsed with its message and trace,
+ * flaky tests and the ten slowest. Long lists are cut (a step summary is limited to 1 MiB);
+ * the JSON report keeps them.
+ */
+
+const SUMMARY_FAILURES = 50;
+const SUMMARY_FLAKY = 50;
+
+/** The message, then the trace, unless the trace already opens with the message. */
+function failureText(message: string, trace: string): string {
+  const firstLine = trace.split('\n', 1)[0] ?? '';
+  if (message && firstLine.includes(message)) return trace;
+  return [message, trace].filter(Boolean).join('\n\n') || '(no message in the report)';
+}
+
+function seconds(value: number): string {
+  return formatDuration(value * 1_000);
+}
+
+export function renderTierSummary(report: TierReport, budget: BudgetCheck, reportPath: string): { heading: string; html: string } {
+  const passed = report.verdict === 'passed';
+  const heading = `${passed ? '✅' : '❌'} ${report.tier} tests ${passed ? 'passed' : 'failed'}`;
+  const c = report.counts;
+  const parts: string[] = [];
+  if (report.reasons.length > 0) parts.push(`<ul>${report.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>\n`);
+  if (report.warnings.length > 0) parts.push(`<ul>${report.warnings.map((w) => `<li>⚠️ ${escapeHtml(w)}</li>`).join('')}</ul>\n`);
+  parts.push(
+    keyValueTable([
+      ['Tier', report.tier],
+      ['Verdict', passed ? '✅ passed' : '❌ failed'],
+      ['Tests', `${c.total} total: ${c.passed} passed${c.flaky ? ` (${c.flaky} flaky)` : ''}, ${c.failed} failed, ${c.skipped} skipped`],
+      ['Duration', `${describeBudget(budget)}${budget.exceeded ? ' ⚠️' : ''}`],
+      ['Time in tests', seconds(report.testSeconds)],
+      ['Test command', report.exitCode === 0 ? 'exit code 0' : `exit code ${report.exitCode}`],
+      ['Reports', `${report.reports.length} file${report.reports.length === 1 ? '' : 's'}${report.staleReports.length ? ` (${report.staleReports.length} older than the tier ignored)` : ''}`],
+      ['Stack', report.stack ? `${report.stack.services.map((s) => `${s.service}: ${s.health ?? s.state}`).join(', ')} (compose project ${report.stack.project}, ready in ${seconds(report.stack.readySeconds)})` : undefined],
+      ['JSON report', reportPath],
+    ]),
+  );
+
+  if (report.failures.length > 0) {
+    parts.push(`<h4>Failures (${c.failed})</h4>\n`);
+    for (const f of report.failures.slice(0, SUMMARY_FAILURES)) {
+      const where = f.location ? ` — ${f.location.file}${f.location.line ? `:${f.location.line}` : ''}` : '';
+      const attempts = f.attempts > 1 ? ` (${f.attempts} attempts)` : '';
+      parts.push(details(`❌ ${f.title}${attempts}${where}`, codeBlock(failureText(f.message, f.details))));
+    }
+    const more = c.failed - Math.min(report.failures.length, SUMMARY_FAILURES);
+    if (more > 0) parts.push(`<p>… and ${more} more failure${more === 1 ? '' : 's'}: see the JSON report.</p>\n`);
+  }
+
+  if (report.flaky.length > 0) {
+    parts.push(`<h4>Flaky tests (${c.flaky}): failed, then passed on a rerun</h4>\n`);
+    parts.push(htmlTable(['test', 'failed attempts', 'first failure'], report.flaky.slice(0, SUMMARY_FLAKY).map((f) => [f.title, f.failedAttempts, f.message])));
+  }
+
+  if (report.slowest.length > 0) {
+    parts.push(`<h4>Slowest tests</h4>\n`);
+    parts.push(htmlTable(['test', 'time', 'outcome'], report.slowest.map((t) => [t.title, seconds(t.seconds), t.outcome])));
+  }
+  return { heading, html: parts.join('') };
+}

@@ -1,0 +1,230 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ComposeStack, composeProjectName, findCompose, portVariables, readiness, describeState, type ServiceState } from '../compose/stack.js';
+import { formatDuration } from '../core/duration.js';
+import { UserError } from '../core/errors.js';
+import { ExecError } from '../core/exec.js';
+import { MalformedReportError, parseJUnitReport } from '../test-report/junit-parser.js';
+import type { Logger } from '../core/logger.js';
+import { findReports } from '../test-report/report-files.js';
+import { runScript } from './run-script.js';
+import { locateFailure, WorkspaceFiles, type SourceLocation } from '../test-report/source-location.js';
+import { annotationLimits, emitAnnotations, planAnnotations } from '../test-report/annotations.js';
+import { TestResults } from '../test-report/results.js';
+import { buildTierReport, type TierReport } from './report.js';
+import { checkBudget, decideVerdict, type BudgetCheck, type Verdict } from './verdict.js';
+
+/**
+ * One test tier from start to verdict: bring up the Compose stack and wait for it, run the test
+ * command (on the runner, or in a container through the shared container runner), tear the
+ * stack down whatever happened, then stream-parse the reports, weigh the time against the
+ * budget, annotate failures and write the JSON report. Inputs are validated before this is
+ * called; nothing here reads the environment of the action.
+ */
+
+export interface TestTierConfig {
+  tier: string;
+  script: string;
+  shell: readonly string[];
+  workspace: string;
+  /** Absolute; where the command runs and `reports` globs start. */
+  workingDirectory: string;
+  env: ReadonlyMap<string, string>;
+  reports: readonly string[];
+  budgetMs?: number;
+  onBudgetExceeded: 'fail' | 'warn';
+  failOnEmpty: boolean;
+  /** The most annotations per level, or `github` for GitHub's own limit less the step's own. */
+  annotate: number | 'github';
+  /** Where the JSON report is written. */
+  reportPath: string;
+  compose?: { files: readonly string[]; services: readonly string[]; timeoutMs: number; runId?: string };
+  /** Runs the script in a container instead of on the runner. */
+  runInContainer?: (run: ContainerTestRun) => Promise<TestCommandResult>;
+  /** The environment the command inherits on the runner. */
+  hostEnv: NodeJS.ProcessEnv;
+}
+
+export interface ContainerTestRun {
+  script: string;
+  env: Record<string, string>;
+  /** The stack's network, so services are reached by name. */
+  network?: string;
+  signal: AbortSignal;
+}
+
+export interface TestCommandResult {
+  exitCode: number;
+  durationMs: number;
+  cancelled: boolean;
+}
+
+export interface StackHooks {
+  /** Called before the stack starts, so a post step can tear down what a killed process left. */
+  starting(stack: { project: string; files: readonly string[]; command: readonly string[]; cwd: string }): void;
+  /** Called once the stack is gone. */
+  gone(): void;
+}
+
+export interface TestTierOutcome {
+  verdict: Verdict;
+  budget: BudgetCheck;
+  report: TierReport;
+}
+
+export async function runTestTier(config: TestTierConfig, context: { logger: Logger; signal: AbortSignal; hooks: StackHooks }): Promise<TestTierOutcome> {
+  const { logger, signal } = context;
+  let stack: ComposeStack | undefined;
+  let stackStates: ServiceState[] = [];
+  const services = config.compose?.services ?? [];
+
+  if (config.compose) {
+    const command = await findCompose(logger);
+    stack = new ComposeStack({
+      command,
+      project: composeProjectName(config.tier, config.compose.runId),
+      files: config.compose.files,
+      cwd: config.workingDirectory,
+      logger,
+    });
+    // A broken file or an unknown service fails here, before anything has started.
+    await stack.validate(services);
+  }
+
+  let command: TestCommandResult;
+  let stackReadyMs: number | undefined;
+  const testsStarted = Date.now();
+  try {
+    if (stack && config.compose) {
+      context.hooks.starting({ project: stack.project, files: stack.files, command: stack.command, cwd: config.workingDirectory });
+      await stack.up(services, signal);
+      stackStates = await stack.waitUntilReady({ timeoutMs: config.compose.timeoutMs, signal });
+      stackReadyMs = Date.now() - testsStarted;
+    }
+    command = await runCommand(config, stackStates, logger, signal);
+    if (stack && !signal.aborted) stackStates = await checkStackAfterTests(stack, logger, command.exitCode !== 0);
+  } finally {
+    if (stack) {
+      if (await stack.down()) context.hooks.gone();
+    }
+  }
+  if (command.cancelled || signal.aborted) throw new Error(`the ${config.tier} tests were cancelled`);
+
+  const budget = checkBudget(command.durationMs, config.budgetMs);
+  const results = new TestResults();
+  const found = await findReports(config.reports, config.workingDirectory, testsStarted);
+  if (found.stale.length > 0) {
+    logger.info(`Ignored ${found.stale.length} report(s) written before this tier started (left from an earlier tier or run): ${found.stale.slice(0, 5).map((f) => path.relative(config.workspace, f)).join(', ')}${found.stale.length > 5 ? ', …' : ''}`);
+  }
+  const malformed: string[] = [];
+  let notJUnit = 0;
+  await logger.group(`Reading ${found.files.length} JUnit report(s)`, async () => {
+    for (const file of found.files) {
+      const display = path.relative(config.workspace, file) || file;
+      let tests = 0;
+      try {
+        const parsed = await parseJUnitReport(file, (t) => (tests++, results.add(t)), { displayName: display });
+        if (!parsed.isJUnit) {
+          logger.info(`${display}: not a JUnit report (root element <${parsed.rootElement}>); skipped.`);
+          results.addReport({ file, tests: 0, problem: `not a JUnit report (<${parsed.rootElement}>)` });
+          notJUnit++;
+          continue;
+        }
+        logger.info(`${display}: ${tests} test${tests === 1 ? '' : 's'}`);
+        results.addReport({ file, tests });
+      } catch (error) {
+        if (!(error instanceof MalformedReportError)) throw error;
+        const message = tests > 0 ? `${error.message} (${tests} tests before that point were counted)` : error.message;
+        // Logged here and named in the step's failure: one error annotation, not two.
+        logger.info(message);
+        malformed.push(message);
+        results.addReport({ file, tests, problem: error.message });
+      }
+    }
+  });
+
+  const verdict = decideVerdict({
+    tier: config.tier,
+    exitCode: command.exitCode,
+    cancelled: false,
+    counts: results.counts,
+    budget,
+    onBudgetExceeded: config.onBudgetExceeded,
+    reportsFound: results.reports.length - notJUnit,
+    failOnEmpty: config.failOnEmpty,
+    malformed,
+  });
+
+  const files = new WorkspaceFiles(config.workspace);
+  const locations: (SourceLocation | undefined)[] = results.failures.map((f) => locateFailure(f, config.workspace, config.workingDirectory, files));
+  if (config.annotate !== 0) {
+    // The verdict adds one error when the tier fails, and one warning per warning.
+    const limits = annotationLimits(config.annotate, verdict.passed ? 0 : 1, verdict.warnings.length);
+    const plan = planAnnotations(
+      results.failures.map((test, i) => ({ test, ...(locations[i] ? { location: locations[i] } : {}) })),
+      // A flaky test's first failed attempt points at the line that wobbles.
+      results.flaky.map((test) => {
+        const location = locateFailure(test, config.workspace, config.workingDirectory, files);
+        return { test, ...(location ? { location } : {}) };
+      }),
+      limits,
+    );
+    emitAnnotations(plan, logger, results.counts);
+  }
+
+  const report = buildTierReport({
+    tier: config.tier,
+    verdict,
+    exitCode: command.exitCode,
+    budget,
+    results,
+    locations,
+    staleReports: found.stale,
+    workspace: config.workspace,
+    ...(stack ? { stack: { project: stack.project, files: [...stack.files], readyMs: stackReadyMs ?? 0, services: stackStates.map((s) => ({ service: s.service, state: s.status, ...(s.health ? { health: s.health } : {}) })) } } : {}),
+  });
+  await writeFile(config.reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  return { verdict, budget, report };
+}
+
+async function runCommand(config: TestTierConfig, stackStates: readonly ServiceState[], logger: Logger, signal: AbortSignal): Promise<TestCommandResult> {
+  const stackEnv = portVariables(stackStates, config.runInContainer ? 'network' : 'runner');
+  if (Object.keys(stackEnv).length > 0) logger.info(`Stack ports for the tests: ${Object.entries(stackEnv).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  const tierEnv: Record<string, string> = { TEST_TIER: config.tier, ...stackEnv, ...Object.fromEntries(config.env) };
+  logger.info(`Running the ${config.tier} tests${config.budgetMs !== undefined ? ` (budget ${formatDuration(config.budgetMs)})` : ''}${config.runInContainer ? ' in a container' : ''}…`);
+
+  if (config.runInContainer) {
+    const network = stackStates.flatMap((s) => s.networks)[0];
+    return config.runInContainer({ script: config.script, env: tierEnv, ...(network ? { network } : {}), signal });
+  }
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(config.hostEnv)) {
+    // The action's own inputs and state are not the tests' business.
+    if (!k.startsWith('INPUT_') && !k.startsWith('STATE_')) env[k] = v;
+  }
+  Object.assign(env, tierEnv);
+  try {
+    return await runScript({ script: config.script, shell: config.shell, cwd: config.workingDirectory, env, signal });
+  } catch (error) {
+    if (error instanceof ExecError && error.result.exitCode === 127) {
+      throw new UserError(`Input 'shell': ${error.message}; install it or choose another shell.`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * The stack's state once the tests are done. A service that went down during the tests is
+ * named; when the tests failed, every service's logs are printed (collapsed) before the
+ * teardown deletes them, since that is where an integration failure is usually explained.
+ */
+async function checkStackAfterTests(stack: ComposeStack, logger: Logger, testsFailed: boolean): Promise<ServiceState[]> {
+  const states = await stack.states();
+  const unwell = states.filter((s) => readiness(s) !== 'ready');
+  if (unwell.length > 0) {
+    logger.warning(`After the tests, the stack had ${unwell.map((s) => `${s.service} ${describeState(s)}`).join(', ')}; see their logs.`);
+  }
+  if (testsFailed) await stack.printLogs(states.map((s) => s.service));
+  else if (unwell.length > 0) await stack.printLogs(unwell.map((s) => s.service));
+  return states;
+}
