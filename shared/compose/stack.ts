@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { formatDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { exec, lastLines, type ExecResult } from '../core/exec.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 
 /**
@@ -95,6 +96,8 @@ export interface ComposeStackOptions {
   files: readonly string[];
   cwd: string;
   logger: Logger;
+  /** What the health wait polls by (default: the system clock). */
+  clock?: Clock;
 }
 
 export class ComposeStack {
@@ -103,6 +106,7 @@ export class ComposeStack {
   readonly files: readonly string[];
   private readonly cwd: string;
   private readonly logger: Logger;
+  private readonly clock: Clock;
 
   constructor(options: ComposeStackOptions) {
     this.command = options.command;
@@ -110,6 +114,7 @@ export class ComposeStack {
     this.files = options.files;
     this.cwd = options.cwd;
     this.logger = options.logger;
+    this.clock = options.clock ?? systemClock;
   }
 
   private run(args: readonly string[], options: { stream?: boolean; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ExecResult> {
@@ -159,21 +164,21 @@ export class ComposeStack {
    * without waiting out the timeout; its logs are printed either way.
    */
   async waitUntilReady(options: { timeoutMs: number; signal?: AbortSignal; intervalMs?: number }): Promise<ServiceState[]> {
-    const started = Date.now();
+    const started = this.clock.now();
     const interval = options.intervalMs ?? 1_000;
     let lastLine = '';
     let lastPrinted = 0;
     for (;;) {
       if (options.signal?.aborted) throw new Error('cancelled while waiting for the stack');
       const states = await this.states();
-      const elapsed = Date.now() - started;
+      const elapsed = this.clock.now() - started;
       const ready = states.filter((s) => readiness(s) === 'ready');
       const failed = states.filter((s) => readiness(s) === 'failed');
       const line = `Stack: ${ready.length}/${states.length} ready — ${states.map((s) => `${s.service} ${describeState(s)}`).join(', ') || 'no containers yet'}`;
-      if (line !== lastLine || Date.now() - lastPrinted >= 10_000) {
+      if (line !== lastLine || this.clock.now() - lastPrinted >= 10_000) {
         this.logger.info(`${line} (${formatDuration(elapsed)})`);
         lastLine = line;
-        lastPrinted = Date.now();
+        lastPrinted = this.clock.now();
       }
       if (failed.length > 0) {
         await this.printLogs(failed.map((s) => s.service));
@@ -192,10 +197,7 @@ export class ComposeStack {
           `The stack was not ready after ${formatDuration(elapsed)} (compose-timeout): ${waiting.map((s) => `${s.service} is ${describeState(s)}`).join(', ') || 'no container started'}; logs are above.`,
         );
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, interval);
-        options.signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-      });
+      await this.clock.sleep(interval, options.signal);
     }
   }
 

@@ -44,6 +44,7 @@ import { isAuthFailure } from '../docker/config.js';
 import { isImageId, registryOfImage } from '../image/reference.js';
 import type { Logger } from '../core/logger.js';
 import { formatDuration } from '../core/duration.js';
+import { scriptCommand } from '../core/shell.js';
 
 export type PullPolicy = 'missing' | 'always' | 'never';
 export const PULL_POLICIES: readonly PullPolicy[] = ['missing', 'always', 'never'];
@@ -282,9 +283,7 @@ function prepareRunDirectory(hostRunDir: string, user: string, caches: readonly 
 }
 
 function shellCommand(shell: readonly string[]): { entrypoint: string; command: string[] } {
-  const [entrypoint, ...rest] = shell;
-  if (!entrypoint) throw new UserError('The shell to run the script with is empty.');
-  const command = rest.includes('{0}') ? rest.map((a) => (a === '{0}' ? CONTAINER_SCRIPT : a)) : [...rest, CONTAINER_SCRIPT];
+  const { command: entrypoint, args: command } = scriptCommand(shell, CONTAINER_SCRIPT);
   return { entrypoint, command };
 }
 

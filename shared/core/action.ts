@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { errorMessage, isUserError } from './errors.js';
+import { errorMessage, isUserError, userErrorText } from './errors.js';
 import { actionsLogger, type Logger } from './logger.js';
 import { maskSecrets } from './secrets.js';
 
@@ -49,7 +49,7 @@ export async function runAction(name: string, main: (context: ActionContext) => 
 function report(name: string, error: unknown, cancelled: boolean): void {
   const message = maskSecrets(errorMessage(error));
   if (isUserError(error)) {
-    core.setFailed(message);
+    core.setFailed(maskSecrets(userErrorText(error)));
   } else if (cancelled) {
     core.setFailed(`${name} was cancelled: ${message}`);
   } else {

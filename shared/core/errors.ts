@@ -3,10 +3,18 @@
  * workflow can fix (an input, a missing image, a refused login) and is reported as one clear line;
  * anything else is a fault in this suite and is reported with its stack for a bug report.
  */
+export interface UserErrorOptions {
+  cause?: unknown;
+  /** What to do about it, printed after the message; data, so no caller parses text for it. */
+  hint?: string;
+}
+
 export class UserError extends Error {
   override name = 'UserError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly hint: string | undefined;
+  constructor(message: string, options: UserErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.hint = options.hint;
   }
 }
 
@@ -14,11 +22,12 @@ export class UserError extends Error {
 export class InputError extends UserError {
   override name = 'InputError';
   readonly input: string;
-  constructor(input: string, given: string | undefined, expected: string) {
+  constructor(input: string, given: string | undefined, expected: string, options: UserErrorOptions = {}) {
     super(
       given === undefined
         ? `Input '${input}' is required: expected ${expected}.`
         : `Input '${input}' has an invalid value ${JSON.stringify(given)}: expected ${expected}.`,
+      options,
     );
     this.input = input;
   }
@@ -26,6 +35,11 @@ export class InputError extends UserError {
 
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError;
+}
+
+/** A user error as a person reads it: the message, then its hint when it has one. */
+export function userErrorText(error: UserError): string {
+  return error.hint ? `${error.message} ${error.hint}` : error.message;
 }
 
 export function errorMessage(error: unknown): string {

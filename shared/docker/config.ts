@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { exec, lastLines } from '../core/exec.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import { retry, retryOptions, TransientError } from '../core/retry.js';
 import { registerSecret } from '../core/secrets.js';
 
 /**
@@ -41,32 +43,29 @@ export function isAuthFailure(output: string): boolean {
 export async function dockerLogin(
   configDir: string,
   credentials: RegistryCredentials,
-  options: { logger: Logger; signal?: AbortSignal; attempts?: number; sleep?: (ms: number) => Promise<void> },
+  options: { logger: Logger; signal?: AbortSignal; attempts?: number; clock?: Clock },
 ): Promise<void> {
   const { registry, username, password } = credentials;
   registerSecret(password);
-  const attempts = options.attempts ?? 4;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  for (let attempt = 1; ; attempt++) {
-    const result = await exec('docker', ['--config', configDir, 'login', '--username', username, '--password-stdin', registry], {
-      stdin: password,
-      stream: false,
-      secrets: [password],
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    if (result.exitCode === 0) {
-      options.logger.info(`Logged in to ${registry} as ${username}.`);
-      return;
-    }
-    const why = lastLines(result.stderr || result.stdout, 3);
-    if (isAuthFailure(why)) {
-      throw new UserError(`Registry ${registry} refused the login of user '${username}': ${why}`);
-    }
-    if (attempt >= attempts || options.signal?.aborted) {
-      throw new UserError(`Could not log in to registry ${registry} as '${username}' after ${attempt} attempts: ${why}`);
-    }
-    const delay = 500 * 2 ** (attempt - 1);
-    options.logger.warning(`Login to ${registry} failed (${why.split('\n')[0]}); retrying in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`);
-    await sleep(delay);
-  }
+  await retry(
+    async () => {
+      const result = await exec('docker', ['--config', configDir, 'login', '--username', username, '--password-stdin', registry], {
+        stdin: password,
+        stream: false,
+        secrets: [password],
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      if (result.exitCode === 0) return;
+      const why = lastLines(result.stderr || result.stdout, 3);
+      if (isAuthFailure(why)) throw new UserError(`Registry ${registry} refused the login of user '${username}': ${why}`);
+      throw new TransientError(why);
+    },
+    {
+      what: `Login to ${registry}`,
+      exhausted: (error, attempts) => new UserError(`Could not log in to registry ${registry} as '${username}' after ${attempts} attempts: ${(error as Error).message}`),
+      logger: options.logger,
+      ...retryOptions(options),
+    },
+  );
+  options.logger.info(`Logged in to ${registry} as ${username}.`);
 }

@@ -1,6 +1,8 @@
 import { UserError } from '../core/errors.js';
 import { exec, lastLines } from '../core/exec.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import { retry, retryOptions, TransientError } from '../core/retry.js';
 
 /**
  * `docker push` of one tag, with transient registry failures retried with backoff and refusals
@@ -29,33 +31,37 @@ export interface PushOptions {
   logger: Logger;
   signal?: AbortSignal;
   attempts?: number;
-  sleep?: (ms: number) => Promise<void>;
+  clock?: Clock;
 }
 
 export async function pushTag(reference: string, options: PushOptions): Promise<{ digest: string; size: number }> {
-  const attempts = options.attempts ?? 4;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const who = options.username ? `user '${options.username}'` : 'the runner\u2019s own Docker login (no credentials were given)';
-  for (let attempt = 1; ; attempt++) {
-    const result = await exec('docker', ['--config', options.configDir, 'push', reference], options.signal ? { signal: options.signal } : {});
-    const output = `${result.stdout}\n${result.stderr}`;
-    if (result.exitCode === 0) {
-      const pushed = parsePushDigest(output);
-      if (!pushed) throw new UserError(`docker push ${reference} succeeded but printed no digest line: ${lastLines(output, 3)}`);
-      return pushed;
-    }
-    if (result.aborted) throw new UserError(`docker push ${reference} was cancelled.`);
-    const why = lastLines(result.stderr || result.stdout, 3);
-    const kind = classifyPushFailure(why);
-    if (kind === 'auth') throw new UserError(`Registry ${options.registry} refused the push of ${reference} by ${who}: ${why}`);
-    if (kind === 'missing-repository') {
-      throw new UserError(`Registry ${options.registry} has no repository for ${reference} (create it first, e.g. an ECR repository): ${why}`);
-    }
-    if (attempt >= attempts) throw new UserError(`Could not push ${reference} to ${options.registry} after ${attempt} attempts: ${why}`);
-    const delay = 1_000 * 2 ** (attempt - 1);
-    options.logger.warning(`Push of ${reference} failed (${why.split('\n')[0]}); retrying in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`);
-    await sleep(delay);
-  }
+  return retry(
+    async () => {
+      const result = await exec('docker', ['--config', options.configDir, 'push', reference], options.signal ? { signal: options.signal } : {});
+      const output = `${result.stdout}\n${result.stderr}`;
+      if (result.exitCode === 0) {
+        const pushed = parsePushDigest(output);
+        if (!pushed) throw new UserError(`docker push ${reference} succeeded but printed no digest line: ${lastLines(output, 3)}`);
+        return pushed;
+      }
+      if (result.aborted) throw new UserError(`docker push ${reference} was cancelled.`);
+      const why = lastLines(result.stderr || result.stdout, 3);
+      const kind = classifyPushFailure(why);
+      if (kind === 'auth') throw new UserError(`Registry ${options.registry} refused the push of ${reference} by ${who}: ${why}`);
+      if (kind === 'missing-repository') {
+        throw new UserError(`Registry ${options.registry} has no repository for ${reference} (create it first, e.g. an ECR repository): ${why}`);
+      }
+      throw new TransientError(why);
+    },
+    {
+      what: `Push of ${reference}`,
+      firstDelayMs: 1_000,
+      exhausted: (error, attempts) => new UserError(`Could not push ${reference} to ${options.registry} after ${attempts} attempts: ${(error as Error).message}`),
+      logger: options.logger,
+      ...retryOptions(options),
+    },
+  );
 }
 
 /**

@@ -25,8 +25,9 @@ export async function ecrCredentials(
     data = response.authorizationData?.[0];
   } catch (error) {
     const name = error instanceof Error ? error.name : '';
-    const hint = /credential/i.test(errorMessage(error)) ? ' (configure AWS credentials first, e.g. with aws-actions/configure-aws-credentials)' : '';
-    throw new UserError(`${where} failed: ${name && name !== 'Error' ? `${name}: ` : ''}${errorMessage(error)}${hint}`, { cause: error });
+    // The SDK's own error type for "no credentials found", not its wording.
+    const hint = name === 'CredentialsProviderError' ? '(configure AWS credentials first, e.g. with aws-actions/configure-aws-credentials)' : undefined;
+    throw new UserError(`${where} failed: ${name && name !== 'Error' ? `${name}: ` : ''}${errorMessage(error)}`, { cause: error, ...(hint ? { hint } : {}) });
   }
   if (!data?.authorizationToken) throw new UserError(`${where} returned no authorization token.`);
   const decoded = Buffer.from(data.authorizationToken, 'base64').toString('utf8');

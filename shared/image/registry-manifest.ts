@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../core/errors.js';
 import { isLoopbackRegistry, type ImageRepository } from './repository.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import { retry, retryOptions, TransientError } from '../core/retry.js';
 
 /**
  * Reads a manifest back from a registry through its HTTP API v2, with the same credentials the
@@ -37,7 +39,7 @@ export interface RegistryReadOptions {
   logger?: Logger;
   signal?: AbortSignal;
   attempts?: number;
-  sleep?: (ms: number) => Promise<void>;
+  clock?: Clock;
 }
 
 /** Docker Hub's API lives on another host than the name users write. */
@@ -59,8 +61,6 @@ export function parseChallenge(header: string | null): Challenge | undefined {
   for (const p of m[2]!.matchAll(/(\w+)="([^"]*)"/g)) params[p[1]!.toLowerCase()] = p[2]!;
   return { scheme: m[1]!.toLowerCase(), params };
 }
-
-class TransientError extends Error {}
 
 function basic(credentials: BasicCredentials): string {
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
@@ -97,11 +97,9 @@ async function authorizedGet(url: string, accept: string, options: RegistryReadO
 
 export async function readManifest(repository: ImageRepository, reference: string, options: RegistryReadOptions = {}): Promise<RemoteManifest> {
   const url = `${registryBaseUrl(repository.registry)}/v2/${repository.path}/manifests/${reference}`;
-  const attempts = options.attempts ?? 4;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const who = options.credentials ? `user '${options.credentials.username}'` : 'anonymous access';
-  for (let attempt = 1; ; attempt++) {
-    try {
+  return retry(
+    async () => {
       const response = await authorizedGet(url, MANIFEST_MEDIA_TYPES.join(', '), options, repository.registry);
       if (response.status === 401 || response.status === 403) {
         throw new UserError(`Registry ${repository.registry} refused ${who} reading back ${repository.path}:${reference} (HTTP ${response.status}).`);
@@ -118,16 +116,15 @@ export async function readManifest(repository: ImageRepository, reference: strin
         throw new UserError(`Registry ${repository.registry} served ${repository.path}:${reference} with Docker-Content-Digest ${header}, but its bytes hash to ${computed}.`);
       }
       return describeManifest(header ?? computed, response.headers.get('content-type') ?? '', bytes);
-    } catch (error) {
-      if (!(error instanceof TransientError)) throw error;
-      if (attempt >= attempts || options.signal?.aborted) {
-        throw new UserError(`Could not read back ${repository.path}:${reference} from ${repository.registry} after ${attempt} attempts: ${error.message}`);
-      }
-      const delay = 500 * 2 ** (attempt - 1);
-      options.logger?.warning(`Reading back the manifest failed (${error.message}); retrying in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`);
-      await sleep(delay);
-    }
-  }
+    },
+    {
+      what: 'Reading back the manifest',
+      exhausted: (error, attempts) =>
+        new UserError(`Could not read back ${repository.path}:${reference} from ${repository.registry} after ${attempts} attempts: ${(error as Error).message}`),
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...retryOptions(options),
+    },
+  );
 }
 
 interface ManifestBody {

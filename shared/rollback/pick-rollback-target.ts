@@ -21,7 +21,7 @@ import { revisionName } from '../ecs/task-definition-source.js';
 import { concernsService, deploymentRelease, pickKnownGoodDeployment, type DeploymentRelease } from './known-good-deployment.js';
 import { judgeRevision, OUTCOME_TAG } from './known-good-revision.js';
 import { commitMatches, imageMatch } from './revision-match.js';
-import type { RollbackTargetInput } from './target-input.js';
+import { TO_HINT, type RollbackTargetInput } from './target-input.js';
 import { requireService } from '../ecs/require-service.js';
 
 export type RollbackSource = 'github-deployments' | 'ecs-tags' | 'explicit';
@@ -212,7 +212,7 @@ async function pickExplicit(request: PickRollbackTargetRequest, current: Revisio
         if (byImage.found) return explicitImage(byImage.found, to.text);
         const other = await describeRevision(ecs, to.text);
         if (other) return { target: other, source: 'explicit', chosenFrom: `'to: ${request.toText}'`, skipped: [] };
-        throw new UserError(`Input 'to' has an invalid value ${JSON.stringify(request.toText)}: ECS knows no revision ${to.text}, and no image ${to.text} is recorded on the ${byImage.read} newest revisions of family '${current.family}'.`);
+        throw new UserError(`Input 'to' has an invalid value ${JSON.stringify(request.toText)}: ECS knows no revision ${to.text}, and no image ${to.text} is recorded on the ${byImage.read} newest revisions of family '${current.family}'.`, { hint: TO_HINT });
       }
     case 'commit-or-image':
     case 'image': {
@@ -254,7 +254,7 @@ function explicitImage(found: { revision: RevisionRecord; how: string }, value: 
 
 async function byReference(ecs: EcsSender, ref: string, what: string, request: PickRollbackTargetRequest): Promise<Picked> {
   const target = await describeRevision(ecs, ref);
-  if (!target) throw new UserError(`Input 'to' has an invalid value ${JSON.stringify(request.toText)}: ECS knows no task definition ${revisionName(ref)} (${what}).`);
+  if (!target) throw new UserError(`Input 'to' has an invalid value ${JSON.stringify(request.toText)}: ECS knows no task definition ${revisionName(ref)} (${what}).`, { hint: TO_HINT });
   return { target, source: 'explicit', chosenFrom: `'to: ${request.toText}' (${what})`, skipped: [] };
 }
 

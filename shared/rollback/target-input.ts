@@ -29,6 +29,9 @@ const IMAGE = /^[^\s]{1,255}$/;
 export const TO_EXPECTED =
   '`previous`, a revision number, a task-definition ARN (with its revision), a git SHA (7 to 40 hex digits) or an image tag recorded on a revision';
 
+/** What a refusal of `to` adds after its own words: what the input accepts. */
+export const TO_HINT = `Expected ${TO_EXPECTED}.`;
+
 export function classifyRollbackTarget(text: string): RollbackTargetInput {
   const value = text.trim();
   if (value === '' || value.toLowerCase() === 'previous') return { kind: 'previous' };

@@ -11,6 +11,7 @@ import { UserError } from '../../shared/core/errors.js';
 import { readManifest } from '../../shared/image/registry-manifest.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';
 import { localStack, uniqueName } from '../helpers/stack.js';
+import { fakeClock } from '../helpers/fake-clock.js';
 
 const stack = localStack();
 const cleanup: (() => void)[] = [];
@@ -27,22 +28,22 @@ describe('docker push of one tag (real engine)', () => {
     const config = mkdtempSync(path.join(tmpdir(), 'ctp-bpi-empty-config-'));
     cleanup.push(() => rmSync(config, { recursive: true, force: true }));
     const ref = tagged(`${stack.registry}/bpi/${uniqueName('refused')}:t`);
-    let sleeps = 0;
-    const error = await pushTag(ref, { configDir: config, registry: stack.registry, logger: new MemoryLogger(), sleep: async () => void sleeps++ }).catch((e: unknown) => e);
+    const clock = fakeClock();
+    const error = await pushTag(ref, { configDir: config, registry: stack.registry, logger: new MemoryLogger(), clock }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toMatch(new RegExp(`^Registry 127\\.0\\.0\\.1:5000 refused the push of ${ref.replace(/\./g, '\\.')} by the runner.s own Docker login \\(no credentials were given\\): .*(no basic auth credentials|unauthorized)`));
-    expect(sleeps).toBe(0);
+    expect(clock.sleeps.length).toBe(0);
   });
 
   it('a registry that does not answer is retried with backoff, then reported with the attempt count', async () => {
     const ref = tagged(`127.0.0.1:1/bpi/${uniqueName('down')}:t`);
     const logger = new MemoryLogger();
-    const delays: number[] = [];
+    const clock = fakeClock();
     const config = mkdtempSync(path.join(tmpdir(), 'ctp-bpi-cfg-'));
     cleanup.push(() => rmSync(config, { recursive: true, force: true }));
-    const error = await pushTag(ref, { configDir: config, registry: '127.0.0.1:1', username: 'u', logger, attempts: 3, sleep: async (ms) => void delays.push(ms) }).catch((e: unknown) => e);
+    const error = await pushTag(ref, { configDir: config, registry: '127.0.0.1:1', username: 'u', logger, attempts: 3, clock }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/^Could not push 127\.0\.0\.1:1\/bpi\/.* to 127\.0\.0\.1:1 after 3 attempts: .*connection refused/);
-    expect(delays).toEqual([1000, 2000]);
+    expect(clock.sleeps).toEqual([1000, 2000]);
     expect(logger.annotations.map((a) => a.level)).toEqual(['warning', 'warning']);
   });
 });
@@ -78,13 +79,13 @@ describe('reading a manifest back through the registry API', () => {
   it('follows a Bearer challenge with the credentials and retries a 503', async () => {
     const reg = await tokenAuthRegistry(manifest, { failFirst: 1 });
     try {
-      const delays: number[] = [];
+      const clock = fakeClock();
       const result = await readManifest({ name: `${reg.registry}/acme/app`, registry: reg.registry, path: 'acme/app' }, 'v1', {
         credentials: { username: 'robot', password: 's3cret-token' },
-        sleep: async (ms) => void delays.push(ms),
+        clock,
       });
       expect(result).toEqual({ digest, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', size: 1124, configDigest: 'sha256:c' });
-      expect(delays).toEqual([500]);
+      expect(clock.sleeps).toEqual([500]);
       expect(reg.seen.some((l) => l.startsWith('GET /token '))).toBe(true);
     } finally {
       reg.close();

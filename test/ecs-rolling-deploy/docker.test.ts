@@ -12,15 +12,15 @@ import { CreateClusterCommand, CreateServiceCommand, ListTagsForResourceCommand,
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, dockerOk } from '../../local/ecs/docker-cli.js';
 import { localRegistry } from '../helpers/local-ecs.js';
+import { localStack } from '../helpers/stack.js';
 import { deployAction, startDeployFixture, waitForSteady, type DeployFixture, type TestService } from './fixture.js';
 import { recordLoad } from '../helpers/load.js';
 
 const registry = localRegistry();
-const dockerUp = (await docker(['version', '--format', '{{.Server.Version}}'], { timeoutMs: 10_000 })).code === 0;
 const suffix = randomBytes(4).toString('hex');
 const repoName = `ctp-test/deploy-web-${suffix}`;
-const repo = `${registry?.host}/${repoName}`;
-const BASE = process.env.CTP_BASE_IMAGE ?? 'ctp/busybox:latest';
+const repo = `${registry.host}/${repoName}`;
+const BASE = localStack().baseImage;
 const TG = `arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/deploy-${suffix}/0123456789abcdef`;
 
 let f: DeployFixture;
@@ -44,7 +44,7 @@ async function buildAndPush(version: string, port: number, configDir: string): P
   return `${repo}@${digest}`;
 }
 
-describe.skipIf(!registry || !dockerUp)('ecs-rolling-deploy in docker mode', () => {
+describe('ecs-rolling-deploy in docker mode', () => {
   let target: TestService;
   let v2: string;
   let broken: string;
@@ -54,7 +54,7 @@ describe.skipIf(!registry || !dockerUp)('ecs-rolling-deploy in docker mode', () 
     const configDir = join(work, 'docker-config');
     await mkdir(configDir);
     await writeFile(join(configDir, 'config.json'), '{}\n');
-    await dockerOk(['login', '--username', registry!.username, '--password-stdin', registry!.host], { configDir, input: registry!.password, timeoutMs: 30_000 });
+    await dockerOk(['login', '--username', registry.username, '--password-stdin', registry.host], { configDir, input: registry.password, timeoutMs: 30_000 });
     const v1 = await buildAndPush('v1', 8080, configDir);
     v2 = await buildAndPush('v2', 8080, configDir);
     // Listens on the wrong port: starts fine, never passes a health check.
@@ -92,9 +92,9 @@ describe.skipIf(!registry || !dockerUp)('ecs-rolling-deploy in docker mode', () 
 
   afterAll(async () => {
     if (f) {
-      const auth = `Basic ${Buffer.from(`${registry?.username}:${registry?.password}`).toString('base64')}`;
+      const auth = `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`;
       for (const digest of digests.values()) {
-        await fetch(`http://${registry?.host}/v2/${repoName}/manifests/${digest}`, { method: 'DELETE', headers: { authorization: auth } }).catch(() => undefined);
+        await fetch(`http://${registry.host}/v2/${repoName}/manifests/${digest}`, { method: 'DELETE', headers: { authorization: auth } }).catch(() => undefined);
       }
       await f.stop();
       // The emulator pulled the images by digest: those local copies go too.

@@ -15,6 +15,7 @@ import { Timeline } from '../../shared/ecs/timeline.js';
 import { stoppedReasons } from '../../shared/ecs/deploy.js';
 import { timelineRows } from '../../shared/ecs/deploy-summary.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';
+import { fakeClock } from '../helpers/fake-clock.js';
 
 const NEW = 'arn:aws:ecs:eu-west-1:1:task-definition/pay:8';
 const OLD = 'arn:aws:ecs:eu-west-1:1:task-definition/pay:7';
@@ -108,20 +109,6 @@ describe('stopped tasks', () => {
     expect(stoppedReasons([])).toBe('');
   });
 });
-
-/** A fake clock where sleeping only moves time forward. */
-function fakeClock(start = 1_000_000): Clock & { sleeps: number[] } {
-  let now = start;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => now,
-    async sleep(ms) {
-      sleeps.push(ms);
-      now += ms;
-    },
-  };
-}
 
 /** An ECS that answers DescribeServices from a script indexed by poll number. */
 function scriptedEcs(clock: Clock, script: (poll: number, now: number) => Service | Error, stopped: (poll: number) => Task[] = () => []): EcsSender & { polls: number[] } {

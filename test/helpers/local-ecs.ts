@@ -8,7 +8,7 @@
  *   await env.ecs.send(new CreateClusterCommand({ clusterName: 'c' }));
  *   spawn('node', ['dist/ecs-rolling-deploy/index.js'], { env: { ...process.env, ...env.local.env() } });
  */
-import { readFileSync } from 'node:fs';
+import { localStack } from './stack.js';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { startLocalEcs, type LocalEcs, type LocalEcsOptions, type RegistryConfig } from '../../local/ecs/index.js';
@@ -44,19 +44,10 @@ export async function withLocalEcs(options: LocalEcsOptions = {}): Promise<Local
 }
 
 /**
- * The local stack's registry (see local/stack.sh), read from CTP_* env or the shared state dir.
- * Returns undefined when the stack is not up.
+ * The local stack's registry, found the one way every helper finds the stack (`local/stack.sh
+ * env`, see stack.ts). Throws when the stack is not up: a test that needs it fails, never skips.
  */
-export function localRegistry(): RegistryConfig | undefined {
-  const stateDir = process.env.CTP_STATE_DIR ?? '/work/main/.local-state';
-  const passwordFile = process.env.CTP_REGISTRY_PASSWORD_FILE ?? `${stateDir}/registry/password`;
-  try {
-    return {
-      host: process.env.CTP_REGISTRY ?? '127.0.0.1:5000',
-      username: process.env.CTP_REGISTRY_USER ?? 'ctp',
-      password: readFileSync(passwordFile, 'utf8').trim(),
-    };
-  } catch {
-    return undefined;
-  }
+export function localRegistry(): RegistryConfig {
+  const stack = localStack();
+  return { host: stack.registry, username: stack.username, password: stack.password };
 }

@@ -25,16 +25,16 @@ import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { docker, dockerOk } from '../../local/ecs/docker-cli.js';
 import { LABEL } from '../../local/ecs/runners/docker.js';
 import { localRegistry, withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
+import { localStack } from '../helpers/stack.js';
 import { waitFor } from './wait.js';
 import { recordLoad } from '../helpers/load.js';
 
 const registry = localRegistry();
-const dockerUp = (await docker(['version', '--format', '{{.Server.Version}}'], { timeoutMs: 10_000 })).code === 0;
 const suffix = randomBytes(4).toString('hex');
 const repoName = `ctp-test/local-ecs-web-${suffix}`;
-const repo = `${registry?.host}/${repoName}`;
+const repo = `${registry.host}/${repoName}`;
 const TG = `arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web-${suffix}/0123456789abcdef`;
-const BASE = process.env.CTP_BASE_IMAGE ?? 'ctp/busybox:latest';
+const BASE = localStack().baseImage;
 
 let env: LocalEcsEnv;
 let work: string;
@@ -60,15 +60,15 @@ async function labelledContainers(): Promise<string[]> {
 
 const healthCheck = { command: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:8080/version || exit 1'], interval: 5, timeout: 2, retries: 2 };
 
-describe.skipIf(!registry || !dockerUp)('docker mode', () => {
+describe('docker mode', () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'ctp-local-ecs-test-'));
     const configDir = join(work, 'docker-config');
     await mkdir(configDir);
     await writeFile(join(configDir, 'config.json'), '{}\n');
-    await dockerOk(['login', '--username', registry?.username ?? '', '--password-stdin', registry?.host ?? ''], {
+    await dockerOk(['login', '--username', registry.username ?? '', '--password-stdin', registry.host ?? ''], {
       configDir,
-      input: registry?.password ?? '',
+      input: registry.password ?? '',
       timeoutMs: 30_000,
     });
     await buildAndPush('v1', configDir);
@@ -104,10 +104,10 @@ describe.skipIf(!registry || !dockerUp)('docker mode', () => {
   afterAll(async () => {
     if (env) {
       // Clean the shared registry: find the digests through our own ECR API, then delete.
-      const auth = `Basic ${Buffer.from(`${registry?.username}:${registry?.password}`).toString('base64')}`;
+      const auth = `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`;
       const images = await env.ecr.send(new DescribeImagesCommand({ repositoryName: repoName })).catch(() => undefined);
       for (const d of images?.imageDetails ?? []) {
-        await fetch(`http://${registry?.host}/v2/${repoName}/manifests/${d.imageDigest}`, { method: 'DELETE', headers: { authorization: auth } });
+        await fetch(`http://${registry.host}/v2/${repoName}/manifests/${d.imageDigest}`, { method: 'DELETE', headers: { authorization: auth } });
       }
       await env.stop();
       if (instanceLabel) expect(await labelledContainers()).toEqual([]);
@@ -188,7 +188,7 @@ describe.skipIf(!registry || !dockerUp)('docker mode', () => {
     await env.ecs.send(
       new RegisterTaskDefinitionCommand({
         family: `missing-${suffix}`,
-        containerDefinitions: [{ name: 'app', image: `${registry?.host}/ctp-test/does-not-exist-${suffix}:nope`, essential: true }],
+        containerDefinitions: [{ name: 'app', image: `${registry.host}/ctp-test/does-not-exist-${suffix}:nope`, essential: true }],
       }),
     );
     await env.ecs.send(new CreateServiceCommand({ cluster: 'c', serviceName: 'missing', taskDefinition: `missing-${suffix}:1`, desiredCount: 1 }));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseInspect, portVariables, readiness, type ServiceState } from '../../shared/compose/stack.js';
 import { anchorPatterns } from '../../shared/test-report/report-files.js';
 import { annotationLimits } from '../../shared/test-report/annotations.js';
-import { parseShell, shellArgs } from '../../shared/test-tier/run-script.js';
+import { parseShell, scriptCommand } from '../../shared/core/shell.js';
 import { stackCandidates } from '../../shared/test-report/source-location.js';
 import { checkBudget, decideVerdict, describeBudget, defaultBudgetMs } from '../../shared/test-tier/verdict.js';
 
@@ -46,7 +46,7 @@ describe('shell', () => {
 
   it('refuses shell operators and puts the script path where {0} is', () => {
     expect(() => parseShell('bash; rm -rf /', [])).toThrow(/Input 'shell' has an invalid value/);
-    expect(shellArgs(['python3', '-u', '{0}', '-v'], '/tmp/s.sh')).toEqual({ command: 'python3', args: ['-u', '/tmp/s.sh', '-v'] });
+    expect(scriptCommand(['python3', '-u', '{0}', '-v'], '/tmp/s.sh')).toEqual({ command: 'python3', args: ['-u', '/tmp/s.sh', '-v'] });
   });
 });
 

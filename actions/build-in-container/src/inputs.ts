@@ -2,8 +2,9 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../../shared/core/errors.js';
 import { ENV_NAME, Inputs } from '../../../shared/core/inputs.js';
+import { parseShell, SH } from '../../../shared/core/shell.js';
 import { resolveBuildCaches, type BuildCache } from '../../../shared/container/build-caches.js';
-import { parseDockerRunOptions, splitArguments, type ContainerMount } from '../../../shared/container/run-args.js';
+import { parseDockerRunOptions, type ContainerMount } from '../../../shared/container/run-args.js';
 import { CONTAINER_HOME, CONTAINER_RUN_DIR, PULL_POLICIES, defaultUser, isWithin, type PullPolicy } from '../../../shared/container/runner.js';
 import { errorMessage } from '../../../shared/core/errors.js';
 
@@ -12,6 +13,8 @@ export interface BuildInputs {
   image: string;
   script: string;
   shell: string[];
+  /** `shell` as given, for messages. */
+  shellText: string;
   workingDirectory: string;
   env: Record<string, string>;
   passEnv: string[];
@@ -35,8 +38,9 @@ export function readBuildInputs(inputs: Inputs, runner: { workspace: string; rep
   const script = inputs.raw('run');
   if (script.trim() === '') throw new InputError('run', undefined, 'a build script');
 
-  const shell = splitArguments(inputs.string('shell', 'sh -e'));
-  if (shell.length === 0) throw new InputError('shell', inputs.raw('shell'), 'a program and its flags, such as `sh -e` or `bash -eo pipefail`');
+  // GitHub's meaning of `shell` (core/shell.ts), as in run-test-tier: `sh` is `sh -e {0}`.
+  const shellText = inputs.string('shell', 'sh');
+  const shell = parseShell(shellText, SH);
 
   const workspace = runner.workspace;
   const workingDirectory = path.resolve(workspace, inputs.string('working-directory', '.'));
@@ -91,6 +95,7 @@ export function readBuildInputs(inputs: Inputs, runner: { workspace: string; rep
     image,
     script,
     shell,
+    shellText,
     workingDirectory,
     env,
     passEnv,

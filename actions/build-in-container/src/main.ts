@@ -54,7 +54,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
           'commit-to-prod.action': 'build-in-container',
           ...(process.env.GITHUB_RUN_ID ? { 'commit-to-prod.run-id': process.env.GITHUB_RUN_ID } : {}),
         },
-        groupTitle: `${build.shell.join(' ')} in ${build.image}`,
+        groupTitle: `${build.shellText} in ${build.image}`,
         ...(build.network ? { network: build.network } : {}),
       },
       { logger, signal, ...(build.timeoutMs ? { timeoutMs: build.timeoutMs } : {}), ...(dockerConfig ? { dockerConfig } : {}) },
@@ -93,7 +93,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   if (result.startFailure) {
     throw new UserError(
       /tini|executable file not found/.test(result.startFailure)
-        ? `Could not start \`${build.shell[0]}\` in ${build.image}: is it installed in the image? (input 'shell' is ${JSON.stringify(build.shell.join(' '))}; ${result.startFailure})`
+        ? `Could not start \`${build.shell[0]}\` in ${build.image}: is it installed in the image? (input 'shell' is ${JSON.stringify(build.shellText)}; ${result.startFailure})`
         : `Docker could not start the build container: ${result.startFailure}`,
     );
   }
@@ -108,7 +108,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
 
 function summaryTable(build: BuildInputs, result: ContainerRunResult): string {
   return keyValueTable([
-    ['Command', `${build.shell.join(' ')} <script below>`],
+    ['Command', `${build.shell.join(' ')} (with {0} the script below)`],
     ['Image', `${build.image} (${result.imageId})`],
     ['User', build.user],
     ['Working directory', build.workingDirectory],

@@ -6,6 +6,7 @@ import { formatDuration } from '../../../shared/core/duration.js';
 import { UserError } from '../../../shared/core/errors.js';
 import { exec, lastLines } from '../../../shared/core/exec.js';
 import type { Logger } from '../../../shared/core/logger.js';
+import { retry, TransientError } from '../../../shared/core/retry.js';
 import type { BuildPushInputs } from './inputs.js';
 
 /** Runs the build with whichever builder this runner has; both produce the same image and tags. */
@@ -45,21 +46,23 @@ export async function build(
   });
   return logger.group(`Build with ${builder === 'buildx' ? 'docker buildx build' : 'the classic docker build'}`, async () => {
     const started = Date.now();
-    let result;
-    for (let attempt = 1; ; attempt++) {
-      result = await exec('docker', args, { env: dockerBuildEnv(builder, process.env), signal: options.signal });
-      if (result.aborted) throw new UserError('The build was cancelled.');
-      if (result.exitCode === 0) break;
-      const why = lastLines(result.stderr || result.stdout, 5);
-      const pushFailure = output === 'push' ? buildxPushFailure(why) : undefined;
-      if (pushFailure === 'auth') throw new UserError(`Registry ${inputs.repository.registry} refused the push by buildx${inputs.login.kind === 'none' ? '' : ` (logged in for ${inputs.login.kind === 'ecr' ? 'ECR' : `user '${inputs.login.username}'`})`}: ${why}`);
-      if (pushFailure !== 'transient' || attempt >= 3) {
-        throw new UserError(`docker ${builder === 'buildx' ? 'buildx build' : 'build'} failed with exit code ${result.exitCode}: ${why}`);
-      }
-      const delay = 1_000 * 2 ** (attempt - 1);
-      logger.warning(`buildx could not push (${why.split('\n').at(-1)}); building again from cache in ${delay} ms (attempt ${attempt + 1} of 3).`);
-      await new Promise((r) => setTimeout(r, delay));
-    }
+    const builderCommand = `docker ${builder === 'buildx' ? 'buildx build' : 'build'}`;
+    let failure = '';
+    await retry(
+      async () => {
+        const result = await exec('docker', args, { env: dockerBuildEnv(builder, process.env), signal: options.signal });
+        if (result.aborted) throw new UserError('The build was cancelled.');
+        if (result.exitCode === 0) return;
+        const why = lastLines(result.stderr || result.stdout, 5);
+        const pushFailure = output === 'push' ? buildxPushFailure(why) : undefined;
+        if (pushFailure === 'auth') throw new UserError(`Registry ${inputs.repository.registry} refused the push by buildx${inputs.login.kind === 'none' ? '' : ` (logged in for ${inputs.login.kind === 'ecr' ? 'ECR' : `user '${inputs.login.username}'`})`}: ${why}`);
+        failure = `${builderCommand} failed with exit code ${result.exitCode}: ${why}`;
+        if (pushFailure !== 'transient') throw new UserError(failure);
+        // Only the push inside the build failed: the build itself is cached by then.
+        throw new TransientError(`buildx could not push: ${why.split('\n').at(-1)}; building again from cache`);
+      },
+      { what: 'The build', attempts: 3, firstDelayMs: 1_000, exhausted: () => new UserError(failure), logger, signal: options.signal },
+    );
     let imageId: string | undefined;
     try {
       imageId = readFileSync(iidFile, 'utf8').trim() || undefined;

@@ -1,10 +1,10 @@
 import * as core from '@actions/core';
 import type { ActionContext } from '../../../shared/core/action.js';
 import { resolveRegion } from '../../../shared/core/aws-clients.js';
-import { InputError, UserError } from '../../../shared/core/errors.js';
+import { InputError, UserError, userErrorText } from '../../../shared/core/errors.js';
 import { Inputs } from '../../../shared/core/inputs.js';
 import { registerSecret } from '../../../shared/core/secrets.js';
-import { classifyRollbackTarget, TO_EXPECTED } from '../../../shared/rollback/target-input.js';
+import { classifyRollbackTarget } from '../../../shared/rollback/target-input.js';
 import type { DeployResult } from '../../../shared/ecs/deploy.js';
 
 export async function main({ logger, signal }: ActionContext): Promise<void> {
@@ -56,12 +56,10 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     ),
   ).catch(async (error: unknown) => {
     if (!(error instanceof UserError)) throw error;
-    // A refusal also names what `to` accepts when the input itself was the problem.
-    const refusal = /^Input 'to'/.test(error.message) && !error.message.includes('expected') ? new UserError(`${error.message} Expected ${TO_EXPECTED}.`) : error;
     // The run's summary page says why nothing happened, not only the annotation.
     const { writeSummary, codeBlock } = await import('../../../shared/core/summary.js');
-    await writeSummary(`Rollback refused: ${cluster}/${service}`, `<p>Nothing was changed.</p>\n`, codeBlock(refusal.message));
-    throw refusal;
+    await writeSummary(`Rollback refused: ${cluster}/${service}`, `<p>Nothing was changed.</p>\n`, codeBlock(userErrorText(error)));
+    throw error;
   });
   const from = target.current.arn;
   const toArn = target.target.arn;

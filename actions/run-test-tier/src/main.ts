@@ -5,7 +5,7 @@ import path from 'node:path';
 import { errorMessage, InputError, UserError } from '../../../shared/core/errors.js';
 import { ENV_NAME, Inputs } from '../../../shared/core/inputs.js';
 import type { ActionContext } from '../../../shared/core/action.js';
-import { BASH, parseShell, SH } from '../../../shared/test-tier/run-script.js';
+import { BASH, parseShell, SH } from '../../../shared/core/shell.js';
 import { defineState } from '../../../shared/core/state.js';
 import { escapeHtml, writeSummary } from '../../../shared/core/summary.js';
 import { maskSecrets } from '../../../shared/core/secrets.js';
