@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import type { ActionContext } from '../../../shared/core/action.js';
 import { Inputs } from '../../../shared/core/inputs.js';
 import { UserError } from '../../../shared/core/errors.js';
@@ -9,6 +8,7 @@ import { ImagePullError, newContainerName, runInContainer, type ContainerRunResu
 import { codeBlock, details, keyValueTable, writeSummary } from '../../../shared/core/summary.js';
 import { formatDuration } from '../../../shared/core/duration.js';
 import { readBuildInputs, type BuildInputs } from './inputs.js';
+import { outputs } from './outputs.js';
 import { state } from './state.js';
 
 export async function main({ logger, signal }: ActionContext): Promise<void> {
@@ -69,9 +69,9 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   }
 
   const seconds = (result.durationMs / 1000).toFixed(1);
-  core.setOutput('exit-code', String(result.exitCode));
-  core.setOutput('duration-seconds', seconds);
-  core.setOutput('image-id', result.imageId);
+  outputs.set('exit-code', String(result.exitCode));
+  outputs.set('duration-seconds', seconds);
+  outputs.set('image-id', result.imageId);
   const outcome = result.timedOut
     ? `timed out after ${formatDuration(build.timeoutMs ?? 0)}`
     : result.cancelled

@@ -1,6 +1,5 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
-import * as core from '@actions/core';
 import { detectBuilder, linkCliPlugins } from '../../../shared/docker/builder.js';
 import { createDockerConfig, dockerLogin, type RegistryCredentials } from '../../../shared/docker/config.js';
 import { UserError } from '../../../shared/core/errors.js';
@@ -14,6 +13,7 @@ import { build } from './build.js';
 import { commitTime, readEvent } from './commit.js';
 import { INPUT, readInputs } from './inputs.js';
 import { ambientCredentials, pushAndVerify } from './push.js';
+import { outputs } from './outputs.js';
 import { state } from './state.js';
 import { writeBuildSummary } from './summary.js';
 
@@ -89,15 +89,15 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     pushed = await logger.group(`Push ${references.length} tag${references.length === 1 ? '' : 's'} to ${repository.registry}`, () =>
       pushAndVerify(inputs, { output: built.output, metadataFile: built.metadataFile, configDir, references, credentials: readCredentials, username: credentials?.username, logger, signal }),
     );
-    core.setOutput('digest', pushed.digest);
-    core.setOutput('image-ref', `${repository.name}@${pushed.digest}`);
-    core.setOutput('tags', references.join('\n'));
+    outputs.set('digest', pushed.digest);
+    outputs.set('image-ref', `${repository.name}@${pushed.digest}`);
+    outputs.set('tags', references.join('\n'));
     logger.info(`Pushed ${repository.name}@${pushed.digest}`);
   } else {
-    core.setOutput('tags', '');
+    outputs.set('tags', '');
     logger.info(`push is false: built ${references.join(', ')} without pushing, so there is no registry digest.`);
   }
-  if (built.imageId) core.setOutput('image-id', built.imageId);
+  if (built.imageId) outputs.set('image-id', built.imageId);
 
   await writeBuildSummary({ repository, references, tags: inputs.tags, digest: pushed?.digest, manifest: pushed?.manifest, pushMs: pushed?.durationMs, built, builder: detected, labels, git });
 }

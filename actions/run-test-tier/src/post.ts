@@ -1,4 +1,4 @@
 import { runAction } from '../../../shared/core/action.js';
-import { post } from './main.js';
+import { post } from './cleanup.js';
 
 void runAction('run-test-tier (post)', post);

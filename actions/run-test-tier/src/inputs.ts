@@ -1,0 +1,101 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../../../shared/core/errors.js';
+import { ENV_NAME, type Inputs } from '../../../shared/core/inputs.js';
+import { BASH, parseShell, SH } from '../../../shared/core/shell.js';
+import { defaultBudgetMs, STANDARD_TIERS, TIER_NAME } from '../../../shared/test-tier/verdict.js';
+
+/** Every input of run-test-tier, validated before anything starts (no stack, no container). */
+export interface TierInputs {
+  tier: string;
+  script: string;
+  shell: string[];
+  containerImage: string | undefined;
+  pull: 'missing' | 'always' | 'never';
+  workspace: string;
+  workingDirectory: string;
+  extraEnv: Map<string, string>;
+  reports: string[];
+  budgetMs: number | undefined;
+  onBudgetExceeded: 'fail' | 'warn';
+  composeFiles: string[];
+  composeServices: string[];
+  composeTimeoutMs: number;
+  failOnEmpty: boolean;
+  annotate: number | 'github';
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
+  const tierGiven = inputs.requiredString('tier', `one of ${STANDARD_TIERS.map((t) => `\`${t}\``).join(', ')}, or a custom name`);
+  const tier = tierGiven.toLowerCase();
+  if (!TIER_NAME.test(tier)) {
+    throw new InputError('tier', tierGiven, `one of ${STANDARD_TIERS.map((t) => `\`${t}\``).join(', ')}, or a custom name of letters, digits, \`.\`, \`_\` and \`-\` (at most 40)`);
+  }
+  const script = inputs.raw('run');
+  if (script.trim() === '') throw new InputError('run', undefined, 'the test command (a script of one or more lines)');
+
+  const containerImage = inputs.optionalString('container-image');
+  const pull = inputs.choice('pull', ['missing', 'always', 'never'] as const, 'missing');
+  const shell = parseShell(inputs.optionalString('shell'), containerImage ? SH : BASH);
+
+  const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
+  const workingDirectoryGiven = inputs.string('working-directory', '.');
+  const workingDirectory = path.resolve(workspace, workingDirectoryGiven);
+  if (!isDirectory(workingDirectory)) throw new InputError('working-directory', workingDirectoryGiven, 'a directory that exists, relative to the workspace');
+
+  // Only the workspace is mounted into a test container.
+  const relativeToWorkspace = path.relative(workspace, workingDirectory);
+  if (containerImage && (relativeToWorkspace.startsWith('..') || path.isAbsolute(relativeToWorkspace))) {
+    throw new InputError('working-directory', workingDirectoryGiven, 'a directory inside the workspace when `container-image` is set (only the workspace is mounted)');
+  }
+
+  const extraEnv = inputs.keyValues('env', { keyPattern: ENV_NAME, keyDescription: 'a variable name (letters, digits and `_`, not starting with a digit)' });
+  const reports = inputs.lines('reports');
+  if (reports.length === 0) throw new InputError('reports', inputs.raw('reports'), 'one or more globs of JUnit XML files, one per line, e.g. `**/TEST-*.xml`');
+
+  const budgetText = inputs.optionalString('budget');
+  const budgetMs = budgetText === 'none' || budgetText === '0' ? undefined : budgetText === undefined ? defaultBudgetMs(tier) : inputs.optionalDuration('budget');
+  const onBudgetExceeded = inputs.choice('on-budget-exceeded', ['fail', 'warn'] as const, 'fail');
+
+  const composeFiles = inputs.lines('compose-file').map((given) => {
+    const candidates = [path.resolve(workingDirectory, given), path.resolve(workspace, given)];
+    const found = candidates.find(isFile);
+    if (!found) throw new InputError('compose-file', given, `a Compose file that exists (looked for ${[...new Set(candidates)].join(' and ')})`);
+    return found;
+  });
+  const composeServices = inputs.list('compose-services');
+  if (composeServices.length > 0 && composeFiles.length === 0) throw new InputError('compose-services', composeServices.join(', '), 'to be used together with `compose-file`');
+  const composeTimeoutMs = inputs.duration('compose-timeout', 5 * 60_000);
+
+  const failOnEmpty = inputs.boolean('fail-on-empty', true);
+  const annotateText = inputs.optionalString('annotate');
+  const annotate: number | 'github' =
+    annotateText === undefined || annotateText === 'true' ? 'github'
+    : annotateText === 'false' ? 0
+    : (() => {
+        if (!/^\d+$/.test(annotateText) || Number(annotateText) > 1000) throw new InputError('annotate', annotateText, '`true`, `false`, or the most annotations to add (0 to 1000)');
+        return Number(annotateText);
+      })();
+
+  return {
+    tier, script, shell, containerImage, pull, workspace, workingDirectory, extraEnv, reports, budgetMs, onBudgetExceeded,
+    composeFiles, composeServices, composeTimeoutMs, failOnEmpty, annotate,
+  };
+}
+

@@ -1,0 +1,3 @@
+import { defineOutputs } from '../../../shared/core/outputs.js';
+
+export const outputs = defineOutputs(['passed', 'failed', 'skipped', 'flaky', 'total', 'duration-seconds', 'budget-exceeded', 'report'] as const);
