@@ -19,7 +19,17 @@ if (mode === 'read') {
   await parseJUnitReport(file, (t) => results.add(t));
   results.addReport({ file, tests: results.counts.total });
   const budget = checkBudget(60_000, 300_000);
-  const verdict = decideVerdict({ tier: 'unit', exitCode: 1, cancelled: false, counts: results.counts, budget, onBudgetExceeded: 'fail', reportsFound: 1, failOnEmpty: true, malformed: [] });
+  const verdict = decideVerdict({
+    tier: 'unit',
+    exitCode: 1,
+    cancelled: false,
+    counts: results.counts,
+    budget,
+    onBudgetExceeded: 'fail',
+    reportsFound: 1,
+    failOnEmpty: true,
+    malformed: [],
+  });
   const report = buildTierReport({ tier: 'unit', verdict, exitCode: 1, budget, results, locations: [], staleReports: [], workspace: '/' });
   const html = renderTierSummary(report, budget, '/tmp/report.json').html;
   total = results.counts.total + JSON.stringify(report).length * 0 + html.length * 0;

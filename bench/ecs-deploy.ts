@@ -8,7 +8,15 @@
 //      threshold of 3 failures, and only when enabled);
 //   3. DescribeServices calls per minute while following, beside the waiter's.
 // Medians of several runs. Tasks run on the emulator's clock, the action polls in real time.
-import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, ECSClient, RegisterTaskDefinitionCommand, UpdateServiceCommand, waitUntilServicesStable } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  waitUntilServicesStable,
+} from '@aws-sdk/client-ecs';
 import { runBundle } from '../local/runner/run-bundle.js';
 import { startLocalEcs, type LocalEcs } from '../local/ecs/index.js';
 import { median, printTable, verdict } from './_lib.js';
@@ -49,7 +57,11 @@ async function steadyService(env: Env, image: string, circuitBreaker = false): P
       serviceName: 'svc',
       taskDefinition: td.taskDefinition!.taskDefinitionArn!,
       desiredCount: 2,
-      deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100, deploymentCircuitBreaker: { enable: circuitBreaker, rollback: circuitBreaker } },
+      deploymentConfiguration: {
+        maximumPercent: 200,
+        minimumHealthyPercent: 100,
+        deploymentCircuitBreaker: { enable: circuitBreaker, rollback: circuitBreaker },
+      },
     }),
   );
   for (;;) {
@@ -99,7 +111,9 @@ async function healthyByAction(env: Env): Promise<{ latency: number; perMinute: 
 
 async function healthyByWaiter(env: Env): Promise<{ latency: number; perMinute: number }> {
   const { cluster, service, family } = await steadyService(env, `bench/app:${seq + 1}-1`);
-  const td = await env.ecs.send(new RegisterTaskDefinitionCommand({ family, containerDefinitions: [{ name: 'app', image: `bench/app:${seq}-2`, essential: true }] }));
+  const td = await env.ecs.send(
+    new RegisterTaskDefinitionCommand({ family, containerDefinitions: [{ name: 'app', image: `bench/app:${seq}-2`, essential: true }] }),
+  );
   const watch = watchCompleted(env, cluster, '2');
   const started = Date.now();
   await env.ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: td.taskDefinition!.taskDefinitionArn! }));
@@ -179,13 +193,36 @@ try {
   printTable(
     ['measure', 'ecs-rolling-deploy', 'baseline', 'baseline is', 'ratio', 'target'],
     [
-      ['COMPLETED → success reported', s(oursLatency), s(waiterLatency), 'SDK waiter (official action)', `${(oursLatency / waiterLatency).toFixed(2)}x`, verdict(oursLatency <= 3_000, '≤ 3 s')],
-      ['max-failed-tasks-th (2nd) failure → rollback starts', s(fromThreshold), 'never', 'official action (no rollback)', '', verdict(fromThreshold <= 10_000, '≤ 10 s')],
+      [
+        'COMPLETED → success reported',
+        s(oursLatency),
+        s(waiterLatency),
+        'SDK waiter (official action)',
+        `${(oursLatency / waiterLatency).toFixed(2)}x`,
+        verdict(oursLatency <= 3_000, '≤ 3 s'),
+      ],
+      [
+        'max-failed-tasks-th (2nd) failure → rollback starts',
+        s(fromThreshold),
+        'never',
+        'official action (no rollback)',
+        '',
+        verdict(fromThreshold <= 10_000, '≤ 10 s'),
+      ],
       ['1st failure → rollback starts', s(fromFirst), s(breakerFromFirst), 'ECS circuit breaker (3 failures, 4x clock)', '', ''],
-      ['DescribeServices calls / minute (polling)', oursRate.toFixed(1), waiterRate.toFixed(1), 'SDK waiter (official action)', `${(oursRate / Math.max(waiterRate, 0.01)).toFixed(1)}x`, verdict(oursRate >= 20 && oursRate <= 30, '20–30 (2–3 s polls)')],
+      [
+        'DescribeServices calls / minute (polling)',
+        oursRate.toFixed(1),
+        waiterRate.toFixed(1),
+        'SDK waiter (official action)',
+        `${(oursRate / Math.max(waiterRate, 0.01)).toFixed(1)}x`,
+        verdict(oursRate >= 20 && oursRate <= 30, '20–30 (2–3 s polls)'),
+      ],
     ],
   );
-  console.log(`\nper run: COMPLETED → success ${ours.map((r) => s(r.latency)).join(', ')}; max-failed-tasks-th failure → rollback ${crash.map((c) => s(c.fromThreshold)).join(', ')}`);
+  console.log(
+    `\nper run: COMPLETED → success ${ours.map((r) => s(r.latency)).join(', ')}; max-failed-tasks-th failure → rollback ${crash.map((c) => s(c.fromThreshold)).join(', ')}`,
+  );
 } finally {
   env.ecs.destroy();
   await env.local.stop();

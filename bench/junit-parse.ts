@@ -19,10 +19,16 @@ async function generate(file: string): Promise<void> {
   await write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="bench">\n');
   const trace = (cls: string, method: string, line: number) =>
     `org.opentest4j.AssertionFailedError: expected: &lt;${line}&gt; but was: &lt;${line + 1}&gt;\n` +
-    Array.from({ length: 18 }, (_, i) => `\tat org.junit.platform.engine.support.hierarchical.NodeTestTask.executeRecursively(NodeTestTask.java:${100 + i})\n`).join('') +
+    Array.from(
+      { length: 18 },
+      (_, i) => `\tat org.junit.platform.engine.support.hierarchical.NodeTestTask.executeRecursively(NodeTestTask.java:${100 + i})\n`,
+    ).join('') +
     `\tat ${cls}.${method}(${cls.split('.').pop()}.java:${line})\n`;
   // Surefire copies the JVM's system properties into every suite: dozens of lines each.
-  const properties = Array.from({ length: 40 }, (_, i) => `      <property name="sun.property.${i}" value="/usr/lib/jvm/java-17-openjdk-amd64/lib/value-${i}"/>\n`).join('');
+  const properties = Array.from(
+    { length: 40 },
+    (_, i) => `      <property name="sun.property.${i}" value="/usr/lib/jvm/java-17-openjdk-amd64/lib/value-${i}"/>\n`,
+  ).join('');
   for (let s = 0; s * PER_SUITE < TESTS; s++) {
     const cls = `com.acme.module${s % 40}.Feature${s}Test`;
     let body = `  <testsuite name="${cls}" tests="${PER_SUITE}" time="1.5">\n    <properties>\n${properties}    </properties>\n`;
@@ -30,8 +36,10 @@ async function generate(file: string): Promise<void> {
       const n = s * PER_SUITE + t;
       const method = `behavesCorrectlyInCase${t}`;
       const time = ((n * 7919) % 1000) / 1000;
-      if (n % 100 === 7) body += `    <testcase name="${method}" classname="${cls}" time="${time}">\n      <failure message="expected: &lt;${t}&gt; but was: &lt;${t + 1}&gt;" type="org.opentest4j.AssertionFailedError">${trace(cls, method, 20 + t)}</failure>\n      <system-out>debug output for ${method}\n</system-out>\n    </testcase>\n`;
-      else if (n % 200 === 13) body += `    <testcase name="${method}" classname="${cls}" time="${time}">\n      <flakyFailure message="Read timed out" type="java.net.SocketTimeoutException"><stackTrace>${trace(cls, method, 30 + t)}</stackTrace><system-out>retrying\n</system-out></flakyFailure>\n    </testcase>\n`;
+      if (n % 100 === 7)
+        body += `    <testcase name="${method}" classname="${cls}" time="${time}">\n      <failure message="expected: &lt;${t}&gt; but was: &lt;${t + 1}&gt;" type="org.opentest4j.AssertionFailedError">${trace(cls, method, 20 + t)}</failure>\n      <system-out>debug output for ${method}\n</system-out>\n    </testcase>\n`;
+      else if (n % 200 === 13)
+        body += `    <testcase name="${method}" classname="${cls}" time="${time}">\n      <flakyFailure message="Read timed out" type="java.net.SocketTimeoutException"><stackTrace>${trace(cls, method, 30 + t)}</stackTrace><system-out>retrying\n</system-out></flakyFailure>\n    </testcase>\n`;
       else if (n % 50 === 21) body += `    <testcase name="${method}" classname="${cls}" time="0"><skipped message="disabled on CI"/></testcase>\n`;
       else body += `    <testcase name="${method}" classname="${cls}" time="${time}"/>\n`;
     }
@@ -49,7 +57,10 @@ interface Sample {
 }
 
 function measure(file: string, mode: 'parse' | 'read'): Sample {
-  const r = spawnSync(path.join(repoRoot, 'node_modules/.bin/tsx'), [path.join(repoRoot, 'bench/_junit-parse-child.ts'), file, mode], { encoding: 'utf8', cwd: repoRoot });
+  const r = spawnSync(path.join(repoRoot, 'node_modules/.bin/tsx'), [path.join(repoRoot, 'bench/_junit-parse-child.ts'), file, mode], {
+    encoding: 'utf8',
+    cwd: repoRoot,
+  });
   if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as Sample;
 }
@@ -75,8 +86,24 @@ try {
   printTable(
     ['run', 'report size', 'time', 'throughput', 'peak RSS', 'vs read-only', 'target'],
     [
-      ['stream the bytes only (baseline)', mb(size), `${readMs.toFixed(0)} ms`, `${(size / 1024 / 1024 / (readMs / 1000)).toFixed(0)} MB/s`, mb(readRss), '1.00x', ''],
-      ['parse + summarise', mb(size), `${parseMs.toFixed(0)} ms`, `${(size / 1024 / 1024 / (parseMs / 1000)).toFixed(0)} MB/s`, mb(parseRss), `${(parseMs / readMs).toFixed(2)}x time, +${mb(parseRss - readRss)}`, ''],
+      [
+        'stream the bytes only (baseline)',
+        mb(size),
+        `${readMs.toFixed(0)} ms`,
+        `${(size / 1024 / 1024 / (readMs / 1000)).toFixed(0)} MB/s`,
+        mb(readRss),
+        '1.00x',
+        '',
+      ],
+      [
+        'parse + summarise',
+        mb(size),
+        `${parseMs.toFixed(0)} ms`,
+        `${(size / 1024 / 1024 / (parseMs / 1000)).toFixed(0)} MB/s`,
+        mb(parseRss),
+        `${(parseMs / readMs).toFixed(2)}x time, +${mb(parseRss - readRss)}`,
+        '',
+      ],
     ],
   );
   console.log(verdict(parseMs <= 2_000, `time ≤ 2 s: ${(parseMs / 1000).toFixed(2)} s for ${mb(size)}`));

@@ -4,7 +4,15 @@
 // the answer, so the cost grows with how far back the answer is, not with the history's length.
 // Baseline in the same run: what every rollback reads anyway (DescribeServices plus the running
 // revision's DescribeTaskDefinition). Medians of several runs; figures print, nothing fails.
-import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, TagResourceCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  TagResourceCommand,
+} from '@aws-sdk/client-ecs';
 import { startLocalEcs } from '../local/ecs/index.js';
 import { startLocalGitHubApi } from '../local/github-api/index.js';
 import { silentLogger } from '../shared/core/logger.js';
@@ -22,7 +30,11 @@ const github = await startLocalGitHubApi({ token: TOKEN });
 const ecs = new ECSClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials, maxAttempts: 1 });
 
 async function gh(path: string, body: unknown): Promise<{ id: number }> {
-  const res = await fetch(`${github.url}/repos/${REPOSITORY}${path}`, { method: 'POST', headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${github.url}/repos/${REPOSITORY}${path}`, {
+    method: 'POST',
+    headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return (await res.json()) as { id: number };
 }
 
@@ -37,7 +49,11 @@ async function history(name: string, failedBack: number): Promise<{ cluster: str
     arn = out.taskDefinition!.taskDefinitionArn!;
     const failed = i < HISTORY && i >= HISTORY - failedBack;
     await ecs.send(new TagResourceCommand({ resourceArn: arn, tags: [{ key: 'commit-to-prod:outcome', value: failed ? 'rolled-back' : 'succeeded' }] }));
-    const d = await gh('/deployments', { ref: `${String(i).padStart(7, '0')}${'a'.repeat(33)}`, environment: name, payload: { cluster, service: name, taskDefinitionArn: arn } });
+    const d = await gh('/deployments', {
+      ref: `${String(i).padStart(7, '0')}${'a'.repeat(33)}`,
+      environment: name,
+      payload: { cluster, service: name, taskDefinitionArn: arn },
+    });
     await gh(`/deployments/${d.id}/statuses`, { state: 'in_progress' });
     await gh(`/deployments/${d.id}/statuses`, { state: failed ? 'failure' : 'success', auto_inactive: true });
   }
@@ -69,11 +85,18 @@ const baseline = await measure(async () => {
 });
 const pick = (s: { cluster: string; service: string }, withToken: boolean) => () =>
   pickRollbackTarget(
-    { ...s, to: { kind: 'previous' }, toText: 'previous', github: withToken ? { token: TOKEN, apiUrl: github.url, repository: REPOSITORY, environment: s.service } : undefined },
+    {
+      ...s,
+      to: { kind: 'previous' },
+      toText: 'previous',
+      github: withToken ? { token: TOKEN, apiUrl: github.url, repository: REPOSITORY, environment: s.service } : undefined,
+    },
     { ecs, logger: silentLogger },
   );
 
-const rows: (string | number)[][] = [['baseline: DescribeServices + DescribeTaskDefinition', `${baseline.ms.toFixed(1)} ms`, '1.00x', baseline.ecsCalls, 0, '']];
+const rows: (string | number)[][] = [
+  ['baseline: DescribeServices + DescribeTaskDefinition', `${baseline.ms.toFixed(1)} ms`, '1.00x', baseline.ecsCalls, 0, ''],
+];
 for (const [label, s, back, withToken] of [
   ['GitHub deployments, known-good 1 back', near, 1, true],
   ['GitHub deployments, known-good 20 back', far, 20, true],
@@ -84,7 +107,14 @@ for (const [label, s, back, withToken] of [
   // Lazily read: GitHub one page + statuses of the releases up to the answer (current included);
   // ECS one list page + the revisions up to the answer, in batches of 5.
   const bound = withToken ? m.githubRequests <= back + 2 : m.ecsCalls <= 3 + Math.ceil((back + 1) / 5) * 5;
-  rows.push([label, `${m.ms.toFixed(1)} ms`, `${(m.ms / baseline.ms).toFixed(2)}x`, m.ecsCalls, m.githubRequests, verdict(bound, `reads ∝ ${back} back, not ${HISTORY}`)]);
+  rows.push([
+    label,
+    `${m.ms.toFixed(1)} ms`,
+    `${(m.ms / baseline.ms).toFixed(2)}x`,
+    m.ecsCalls,
+    m.githubRequests,
+    verdict(bound, `reads ∝ ${back} back, not ${HISTORY}`),
+  ]);
 }
 console.log(`history of ${HISTORY} releases per service, ${RUNS} runs each, medians`);
 printTable(['to: previous', 'time', 'ratio', 'ECS calls', 'GitHub requests', 'target'], rows);

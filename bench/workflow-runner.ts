@@ -23,8 +23,14 @@ function workflow(name: string, steps: string[]): string {
 const runStep = '      - run: echo "value=$((6 * 7))" >> "$GITHUB_OUTPUT"';
 const actionStep = '      - uses: acme/commit-to-prod/actions/probe@v1\n        with:\n          greeting: hi';
 const oneRun = workflow('one-run', [runStep]);
-const manyRuns = workflow('many-runs', Array.from({ length: STEPS }, () => runStep));
-const manyActions = workflow('many-actions', Array.from({ length: STEPS }, () => actionStep));
+const manyRuns = workflow(
+  'many-runs',
+  Array.from({ length: STEPS }, () => runStep),
+);
+const manyActions = workflow(
+  'many-actions',
+  Array.from({ length: STEPS }, () => actionStep),
+);
 
 async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
   const started = performance.now();
@@ -41,7 +47,9 @@ async function medianOf(fn: () => Promise<unknown> | unknown): Promise<number> {
 
 const script = path.join(dir, 'step.sh');
 writeFileSync(script, 'echo "value=$((6 * 7))" >> "$GITHUB_OUTPUT"\n');
-const bareBash = await medianOf(() => spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { env: { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: path.join(dir, 'out') } }));
+const bareBash = await medianOf(() =>
+  spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { env: { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: path.join(dir, 'out') } }),
+);
 const bareAction = await medianOf(() => runBundle('probe', { root: probeRoot, inputs: { greeting: 'hi' }, workspace: dir }));
 const workspace = dir;
 const oneRunMs = await medianOf(() => runWorkflow(oneRun, { workspace, root: probeRoot }));
@@ -59,7 +67,13 @@ printTable(
   ['what', 'baseline', 'through the workflow runner', 'added', 'target'],
   [
     ['run: step', `${f(bareBash)} (bare bash)`, f(perRunStep), plus(perRunStep - bareBash), verdict(perRunStep - bareBash <= 20, '≤ +20 ms')],
-    ['action step (probe, main + post)', `${f(bareAction)} (runBundle)`, f(perActionStep), plus(perActionStep - bareAction), verdict(perActionStep - bareAction <= 20, '≤ +20 ms')],
+    [
+      'action step (probe, main + post)',
+      `${f(bareAction)} (runBundle)`,
+      f(perActionStep),
+      plus(perActionStep - bareAction),
+      verdict(perActionStep - bareAction <= 20, '≤ +20 ms'),
+    ],
     ['a run: parse, validate, set up', '–', f(fixed), plus(fixed), verdict(fixed <= 150, '≤ 150 ms')],
   ],
 );

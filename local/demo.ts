@@ -30,8 +30,12 @@ for (const [stage, report] of Object.entries(result.load)) {
   const failures = Object.entries(report.failures)
     .map(([why, n]) => `${why}: ${n}`)
     .join(', ');
-  console.log(`load during ${stage}: ${report.sent} requests in ${formatDuration(report.durationMs)} — answered ${answers || 'nothing'}${failures ? `; failed ${failures}` : ''}`);
+  console.log(
+    `load during ${stage}: ${report.sent} requests in ${formatDuration(report.durationMs)} — answered ${answers || 'nothing'}${failures ? `; failed ${failures}` : ''}`,
+  );
 }
 if (result.error) console.log(`\nthe demo stopped: ${result.error}`);
-console.log(`\n${result.ok ? 'demo passed' : 'demo FAILED'} in ${formatDuration(result.durationMs)}; full log: ${result.logFile}${keep ? `; workspace kept: ${result.workspace}` : ''}`);
+console.log(
+  `\n${result.ok ? 'demo passed' : 'demo FAILED'} in ${formatDuration(result.durationMs)}; full log: ${result.logFile}${keep ? `; workspace kept: ${result.workspace}` : ''}`,
+);
 process.exit(result.ok ? 0 : 1);

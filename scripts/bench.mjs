@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const wanted = process.argv.slice(2);
-const all = readdirSync(path.join(root, 'bench')).filter((f) => f.endsWith('.ts') && !f.startsWith('_')).sort();
+const all = readdirSync(path.join(root, 'bench'))
+  .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
+  .sort();
 const chosen = wanted.length ? all.filter((f) => wanted.includes(f.replace(/\.ts$/, ''))) : all;
 if (chosen.length === 0) {
   console.error(`no benchmark matches ${wanted.join(', ')}; there are: ${all.map((f) => f.replace(/\.ts$/, '')).join(', ')}`);

@@ -25,7 +25,10 @@ async function discoverEntries() {
   for (const name of (await readdir(path.join(root, 'actions'))).sort()) {
     if (only.length > 0 && !only.includes(name)) continue;
     const src = path.join(root, 'actions', name, 'src');
-    for (const [file, out] of [['index.ts', ''], ['post.ts', 'post']]) {
+    for (const [file, out] of [
+      ['index.ts', ''],
+      ['post.ts', 'post'],
+    ]) {
       const entry = path.join(src, file);
       if (existsSync(entry)) entries.push({ name, entry, outDir: path.join(name, out) });
     }

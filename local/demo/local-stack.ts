@@ -46,7 +46,10 @@ export interface LocalEcsHandle {
   readonly accountId: string;
   readonly credentials: { accessKeyId: string; secretAccessKey: string };
   env(): Record<string, string>;
-  configureTargetGroup(targetGroupArn: string, healthCheck: Partial<{ path: string; intervalMs: number; timeoutMs: number; healthyThreshold: number; unhealthyThreshold: number }>): void;
+  configureTargetGroup(
+    targetGroupArn: string,
+    healthCheck: Partial<{ path: string; intervalMs: number; timeoutMs: number; healthyThreshold: number; unhealthyThreshold: number }>,
+  ): void;
   loadBalancerUrl(cluster: string, service: string): string;
   stop(): Promise<void>;
 }

@@ -66,7 +66,10 @@ export function prepareWorkspace(base: string): string {
 }
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=demo', '-c', 'user.email=demo@localhost', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' }).trim();
+  return execFileSync('git', ['-c', 'user.name=demo', '-c', 'user.email=demo@localhost', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+  }).trim();
 }
 
 /** A commit on main: the release's VERSION; its sha becomes github.sha. */
@@ -201,7 +204,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const sha1 = commitRelease(workspace, '1.0.0');
     const first = await runWorkflow(pipelineFile, common(sha1, { vars: { ...vars, DESIRED_COUNT: '2' } }));
     const served0 = await versionServed(sample.loadBalancerUrl);
-    rows.push({ stage: '0. first release 1.0.0 (pipeline)', ok: first.conclusion === 'success' && served0 === '1.0.0', result: first.conclusion === 'success' ? 'succeeded' : resultText(...first.jobs), durationMs: first.durationMs, ...(served0 ? { versionServed: served0 } : {}) });
+    rows.push({
+      stage: '0. first release 1.0.0 (pipeline)',
+      ok: first.conclusion === 'success' && served0 === '1.0.0',
+      result: first.conclusion === 'success' ? 'succeeded' : resultText(...first.jobs),
+      durationMs: first.durationMs,
+      ...(served0 ? { versionServed: served0 } : {}),
+    });
 
     // 1–3. A healthy release, deployed under load.
     nextStage('\n== 1–3. release 1.1.0: commit stage, tiers, image, deploy under load, acceptance');
@@ -210,12 +219,34 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const load2 = await finishLoad('deploy 1.1.0');
     const served2 = await versionServed(sample.loadBalancerUrl);
     const j2 = jobsById(second);
-    rows.push({ stage: '1. commit stage + test tiers 1.1.0', ok: [j2.get('commit-stage'), j2.get('integration'), j2.get('functional')].every((j) => j?.result === 'success'), result: resultText(j2.get('commit-stage'), j2.get('integration'), j2.get('functional')), durationMs: sumMs(j2.get('commit-stage'), j2.get('integration'), j2.get('functional')) });
+    rows.push({
+      stage: '1. commit stage + test tiers 1.1.0',
+      ok: [j2.get('commit-stage'), j2.get('integration'), j2.get('functional')].every((j) => j?.result === 'success'),
+      result: resultText(j2.get('commit-stage'), j2.get('integration'), j2.get('functional')),
+      durationMs: sumMs(j2.get('commit-stage'), j2.get('integration'), j2.get('functional')),
+    });
     const imageRef = j2.get('image')?.outputs['image-ref'] ?? '';
-    rows.push({ stage: '2. build + push 1.1.0', ok: j2.get('image')?.result === 'success' && /@sha256:[0-9a-f]{64}$/.test(imageRef), result: j2.get('image')?.result === 'success' ? `pushed ${imageRef.replace(/^.*@sha256:(.{12}).*$/, 'sha256:$1…')}` : resultText(j2.get('image')), durationMs: sumMs(j2.get('image')) });
+    rows.push({
+      stage: '2. build + push 1.1.0',
+      ok: j2.get('image')?.result === 'success' && /@sha256:[0-9a-f]{64}$/.test(imageRef),
+      result: j2.get('image')?.result === 'success' ? `pushed ${imageRef.replace(/^.*@sha256:(.{12}).*$/, 'sha256:$1…')}` : resultText(j2.get('image')),
+      durationMs: sumMs(j2.get('image')),
+    });
     const deploy2ok = j2.get('deploy')?.result === 'success' && served2 === '1.1.0' && load2?.failed === 0 && (load2?.sent ?? 0) > 0;
-    rows.push({ stage: '3. deploy 1.1.0 under load', ok: deploy2ok, result: resultText(j2.get('deploy')), durationMs: sumMs(j2.get('deploy')), ...(served2 ? { versionServed: served2 } : {}), ...(load2 ? { requestsSent: load2.sent, requestsFailed: load2.failed } : {}) });
-    rows.push({ stage: '   acceptance tier against 1.1.0', ok: j2.get('acceptance')?.result === 'success', result: resultText(j2.get('acceptance')), durationMs: sumMs(j2.get('acceptance')) });
+    rows.push({
+      stage: '3. deploy 1.1.0 under load',
+      ok: deploy2ok,
+      result: resultText(j2.get('deploy')),
+      durationMs: sumMs(j2.get('deploy')),
+      ...(served2 ? { versionServed: served2 } : {}),
+      ...(load2 ? { requestsSent: load2.sent, requestsFailed: load2.failed } : {}),
+    });
+    rows.push({
+      stage: '   acceptance tier against 1.1.0',
+      ok: j2.get('acceptance')?.result === 'success',
+      result: resultText(j2.get('acceptance')),
+      durationMs: sumMs(j2.get('acceptance')),
+    });
 
     // 4. A broken release: it must fail its health check, be rolled back, and never answer a request.
     nextStage('\n== 4. release 1.2.0, broken (fails its health check): detected and rolled back under load');
@@ -239,14 +270,26 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     nextStage('\n== 5. rollback.yml, to: previous, under load');
     const back = await runWorkflow(
       path.join(workspace, '.github/workflows/rollback.yml'),
-      withLoad('rollback.yml', 'rollback', common(sha3, { event: 'workflow_dispatch', inputs: { environment: 'demo', to: 'previous', reason: 'demo: back to the release before 1.1.0' } })),
+      withLoad(
+        'rollback.yml',
+        'rollback',
+        common(sha3, { event: 'workflow_dispatch', inputs: { environment: 'demo', to: 'previous', reason: 'demo: back to the release before 1.1.0' } }),
+      ),
     );
     const load5 = await finishLoad('rollback.yml');
     const served5 = await versionServed(sample.loadBalancerUrl);
     rows.push({
       stage: '5. rollback.yml to previous',
       ok: back.conclusion === 'success' && served5 === '1.0.0' && load5?.failed === 0,
-      result: back.conclusion === 'success' ? `back on ${jobsById(back).get('rollback')?.steps.find((s) => s.id === 'rollback')?.outputs.to?.replace(/^.*task-definition\//, '') ?? '?'}` : resultText(...back.jobs),
+      result:
+        back.conclusion === 'success'
+          ? `back on ${
+              jobsById(back)
+                .get('rollback')
+                ?.steps.find((s) => s.id === 'rollback')
+                ?.outputs.to?.replace(/^.*task-definition\//, '') ?? '?'
+            }`
+          : resultText(...back.jobs),
       durationMs: back.durationMs,
       ...(served5 ? { versionServed: served5 } : {}),
       ...(load5 ? { requestsSent: load5.sent, requestsFailed: load5.failed } : {}),

@@ -50,7 +50,7 @@ export class EcsApi {
   private cluster(input: Record<string, unknown>): Cluster {
     const ref = str(input, 'cluster') ?? 'default';
     const cluster = this.store.clusters.get(nameFromArnOrName(ref));
-    if (!cluster || cluster.status !== 'ACTIVE') throw errors.clusterNotFound();
+    if (cluster?.status !== 'ACTIVE') throw errors.clusterNotFound();
     return cluster;
   }
 
@@ -61,7 +61,7 @@ export class EcsApi {
     }
     let cluster = this.store.clusters.get(name);
     // CreateCluster is idempotent in ECS: an existing ACTIVE cluster is returned as it is.
-    if (!cluster || cluster.status !== 'ACTIVE') {
+    if (cluster?.status !== 'ACTIVE') {
       cluster = {
         name,
         arn: clusterArn(this.store.account, name),
@@ -140,13 +140,14 @@ export class EcsApi {
       (kind === 'cluster' && this.store.clusters.has(rest)) ||
       (kind === 'service' && [...this.store.services.values()].some((sv) => sv.arn === arn && sv.status !== 'INACTIVE')) ||
       (kind === 'task' && [...this.store.tasks.values()].some((t) => t.arn === arn)) ||
-      (kind === 'task-definition' && (() => {
-        try {
-          return this.taskDefs.resolve(arn).arn === arn;
-        } catch {
-          return false;
-        }
-      })());
+      (kind === 'task-definition' &&
+        (() => {
+          try {
+            return this.taskDefs.resolve(arn).arn === arn;
+          } catch {
+            return false;
+          }
+        })());
     if (!exists) {
       if (kind === 'cluster') throw errors.clusterNotFound();
       if (kind === 'service') throw errors.serviceNotFound();
@@ -248,10 +249,20 @@ export class EcsApi {
     const loadBalancers = this.loadBalancers(input, td.arn);
     const tags = readTags(input, 'tags');
     const known = new Set([
-      'cluster', 'serviceName', 'taskDefinition', 'desiredCount', 'deploymentConfiguration', 'loadBalancers', 'tags', 'launchType',
-      'healthCheckGracePeriodSeconds', 'clientToken',
+      'cluster',
+      'serviceName',
+      'taskDefinition',
+      'desiredCount',
+      'deploymentConfiguration',
+      'loadBalancers',
+      'tags',
+      'launchType',
+      'healthCheckGracePeriodSeconds',
+      'clientToken',
     ]);
     const extra = Object.fromEntries(Object.entries(input).filter(([k]) => !known.has(k)));
+    const launchType = str(input, 'launchType');
+    const gracePeriod = int(input, 'healthCheckGracePeriodSeconds');
     const service: Service = {
       uid: randomUUID(),
       name,
@@ -267,8 +278,8 @@ export class EcsApi {
       createdAt: this.clock.now(),
       extra,
       steady: false,
-      ...(str(input, 'launchType') ? { launchType: str(input, 'launchType') } : {}),
-      ...(int(input, 'healthCheckGracePeriodSeconds') !== undefined ? { healthCheckGracePeriodSeconds: int(input, 'healthCheckGracePeriodSeconds') } : {}),
+      ...(launchType ? { launchType } : {}),
+      ...(gracePeriod !== undefined ? { healthCheckGracePeriodSeconds: gracePeriod } : {}),
     };
     this.scheduler.newDeployment(service, td.arn);
     this.store.services.set(`${cluster.name}/${name}`, service);
@@ -405,7 +416,9 @@ export class EcsApi {
     }
     const desiredStatus = str(input, 'desiredStatus') ?? 'RUNNING';
     if (!['RUNNING', 'PENDING', 'STOPPED'].includes(desiredStatus)) {
-      throw errors.invalidParameter(`1 validation error detected: Value '${desiredStatus}' at 'desiredStatus' failed to satisfy constraint: Member must satisfy enum value set: [PENDING, STOPPED, RUNNING]`);
+      throw errors.invalidParameter(
+        `1 validation error detected: Value '${desiredStatus}' at 'desiredStatus' failed to satisfy constraint: Member must satisfy enum value set: [PENDING, STOPPED, RUNNING]`,
+      );
     }
     const startedBy = str(input, 'startedBy');
     const family = str(input, 'family');

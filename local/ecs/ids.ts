@@ -7,13 +7,14 @@ export interface Account {
 }
 
 export const clusterArn = (a: Account, cluster: string) => `arn:aws:ecs:${a.region}:${a.accountId}:cluster/${cluster}`;
-export const serviceArn = (a: Account, cluster: string, service: string) =>
-  `arn:aws:ecs:${a.region}:${a.accountId}:service/${cluster}/${service}`;
+export const serviceArn = (a: Account, cluster: string, service: string) => `arn:aws:ecs:${a.region}:${a.accountId}:service/${cluster}/${service}`;
 export const taskArn = (a: Account, cluster: string, id: string) => `arn:aws:ecs:${a.region}:${a.accountId}:task/${cluster}/${id}`;
 export const taskDefinitionArn = (a: Account, family: string, revision: number) =>
   `arn:aws:ecs:${a.region}:${a.accountId}:task-definition/${family}:${revision}`;
 export const containerArn = (a: Account, cluster: string, taskId: string) =>
-  `arn:aws:ecs:${a.region}:${a.accountId}:container/${cluster}/${taskId}/${randomBytes(16).toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5')}`;
+  `arn:aws:ecs:${a.region}:${a.accountId}:container/${cluster}/${taskId}/${randomBytes(16)
+    .toString('hex')
+    .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5')}`;
 
 /** ECS task ids are 32 lowercase hex characters. */
 export const newTaskId = () => randomBytes(16).toString('hex');

@@ -104,7 +104,7 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
   const ecsApi = new EcsApi(store, taskDefs, scheduler, clock);
   const ecrApi = new EcrApi(options.registry, accountId, () => clock.now());
 
-  let server;
+  let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({ [ECS_PREFIX]: ecsApi.handlers(), [ECR_PREFIX]: ecrApi.handlers() }, options.port ?? 0, options.log);
   } catch (e) {

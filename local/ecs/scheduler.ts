@@ -222,10 +222,7 @@ export class Scheduler {
     // 3. Completion and steady state: only the primary has tasks left, all of them healthy.
     const live = this.store.tasksOf(service).filter((t) => t.lastStatus !== 'STOPPED');
     const primaryLive = live.filter((t) => t.deploymentId === primary.id);
-    const steady =
-      live.length === desired &&
-      primaryLive.length === desired &&
-      primaryLive.every((t) => t.desiredStatus === 'RUNNING' && healthy(t));
+    const steady = live.length === desired && primaryLive.length === desired && primaryLive.every((t) => t.desiredStatus === 'RUNNING' && healthy(t));
     if (steady && primary.rolloutState === 'IN_PROGRESS') {
       primary.rolloutState = 'COMPLETED';
       primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
@@ -237,10 +234,7 @@ export class Scheduler {
     // 4. Old deployments with nothing left are gone; a FAILED one stays visible while the
     //    rollback that replaced it is in progress, so a watching client can see why.
     const keep = service.deployments.filter(
-      (d, i) =>
-        i === 0 ||
-        live.some((t) => t.deploymentId === d.id) ||
-        (d.rolloutState === 'FAILED' && primary.rolloutState === 'IN_PROGRESS'),
+      (d, i) => i === 0 || live.some((t) => t.deploymentId === d.id) || (d.rolloutState === 'FAILED' && primary.rolloutState === 'IN_PROGRESS'),
     );
     if (keep.length !== service.deployments.length) {
       for (const d of service.deployments) if (!keep.includes(d)) d.status = 'INACTIVE';
@@ -272,7 +266,7 @@ export class Scheduler {
   }
 
   private launch(service: Service, deployment: Deployment, count: number): void {
-    let td;
+    let td: ReturnType<TaskDefinitions['resolve']>;
     try {
       td = this.taskDefs.resolve(deployment.taskDefinition);
     } catch {
@@ -347,7 +341,11 @@ export class Scheduler {
     container.healthStatus = status;
     // The task's health is its essential containers' health: UNHEALTHY if any is, HEALTHY when all are.
     const statuses = task.containers.map((c) => c.healthStatus);
-    task.healthStatus = statuses.includes('UNHEALTHY') ? 'UNHEALTHY' : statuses.every((s) => s === 'HEALTHY' || s === 'UNKNOWN') && statuses.includes('HEALTHY') ? 'HEALTHY' : 'UNKNOWN';
+    task.healthStatus = statuses.includes('UNHEALTHY')
+      ? 'UNHEALTHY'
+      : statuses.every((s) => s === 'HEALTHY' || s === 'UNKNOWN') && statuses.includes('HEALTHY')
+        ? 'HEALTHY'
+        : 'UNKNOWN';
     this.changed(task);
     if (task.healthStatus === 'UNHEALTHY' && task.desiredStatus === 'RUNNING') {
       const service = this.serviceOf(task);
@@ -367,7 +365,10 @@ export class Scheduler {
       if (task.startedAt !== undefined && this.clock.now() - task.startedAt < grace) return;
       const lb = this.lbs.get(service.uid);
       const port = task.containers.flatMap((c) => c.networkBindings).find((b) => b.containerPort === service.loadBalancers[0]?.containerPort)?.hostPort;
-      this.event(service, `(service ${service.name}) (port ${port ?? 0}) is unhealthy in (target-group ${lb?.targetGroupArn}) due to (reason Health checks failed).`);
+      this.event(
+        service,
+        `(service ${service.name}) (port ${port ?? 0}) is unhealthy in (target-group ${lb?.targetGroupArn}) due to (reason Health checks failed).`,
+      );
       this.stopGracefully(task, service, `Task failed ELB health checks in (target-group ${lb?.targetGroupArn})`, 'ServiceSchedulerInitiated', true);
     }
   }

@@ -23,5 +23,8 @@ export function tagResource(store: Store, arn: string, tags: Tag[]): void {
 
 export function untagResource(store: Store, arn: string, input: Record<string, unknown>): void {
   const keys = strList(input, 'tagKeys') ?? [];
-  store.tags.set(arn, (store.tags.get(arn) ?? []).filter((t) => !keys.includes(t.key)));
+  store.tags.set(
+    arn,
+    (store.tags.get(arn) ?? []).filter((t) => !keys.includes(t.key)),
+  );
 }

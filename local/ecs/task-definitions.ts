@@ -92,11 +92,15 @@ export class TaskDefinitions {
     const familyPrefix = str(input, 'familyPrefix');
     const status = str(input, 'status') ?? 'ACTIVE';
     if (!['ACTIVE', 'INACTIVE', 'DELETE_IN_PROGRESS'].includes(status)) {
-      throw errors.invalidParameter(`1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [DELETE_IN_PROGRESS, ACTIVE, INACTIVE]`);
+      throw errors.invalidParameter(
+        `1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [DELETE_IN_PROGRESS, ACTIVE, INACTIVE]`,
+      );
     }
     const sort = str(input, 'sort') ?? 'ASC';
     if (sort !== 'ASC' && sort !== 'DESC') {
-      throw errors.invalidParameter(`1 validation error detected: Value '${sort}' at 'sort' failed to satisfy constraint: Member must satisfy enum value set: [ASC, DESC]`);
+      throw errors.invalidParameter(
+        `1 validation error detected: Value '${sort}' at 'sort' failed to satisfy constraint: Member must satisfy enum value set: [ASC, DESC]`,
+      );
     }
     // ECS orders by family name, then revision; DESC reverses the whole ordering.
     const all = [...this.store.taskDefinitions.entries()]

@@ -171,7 +171,13 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
       for (const older of deployments) {
         if (older === deployment || older.repository !== repository || older.environment !== deployment.environment || older.transient_environment) continue;
         if (older.statuses[0]?.state === 'success') {
-          older.statuses.unshift({ ...status, id: nextId++, state: 'inactive', description: `superseded by deployment ${deployment.id}`, deployment_url: older.url });
+          older.statuses.unshift({
+            ...status,
+            id: nextId++,
+            state: 'inactive',
+            description: `superseded by deployment ${deployment.id}`,
+            deployment_url: older.url,
+          });
         }
       }
     }

@@ -197,7 +197,13 @@ export async function runBundle(action: string, options: RunBundleOptions = {}):
     const v = process.env[k];
     if (v !== undefined) hostEnv[k] = v;
   }
-  const stepEnvBase: Record<string, string> = { ...hostEnv, ...contextEnv(ctx, workspace, runnerTemp, eventPath), GITHUB_ACTION: action, GITHUB_ACTION_PATH: path.join(root, 'actions', action), ...jobEnv };
+  const stepEnvBase: Record<string, string> = {
+    ...hostEnv,
+    ...contextEnv(ctx, workspace, runnerTemp, eventPath),
+    GITHUB_ACTION: action,
+    GITHUB_ACTION_PATH: path.join(root, 'actions', action),
+    ...jobEnv,
+  };
 
   const actionDir = path.join(root, 'actions', action);
   const main = await runStep(path.resolve(actionDir, manifest.runs.main), { ...stepEnvBase, ...inputEnv }, base, 'main', options);
@@ -212,19 +218,13 @@ export async function runBundle(action: string, options: RunBundleOptions = {}):
       { ...stepEnvBase, ...main.env, ...inputEnv, ...stateEnv, PATH: `${pathPrefix}${stepEnvBase.PATH ?? ''}` },
       base,
       'post',
-      { ...options, cancel: undefined },
+      withoutCancel(options),
     );
   }
   return { ...main, ...(post ? { post } : {}), workspace, runnerTemp };
 }
 
-async function runStep(
-  script: string,
-  env: Record<string, string>,
-  base: string,
-  stepName: string,
-  options: RunBundleOptions,
-): Promise<StepResult> {
+async function runStep(script: string, env: Record<string, string>, base: string, stepName: string, options: RunBundleOptions): Promise<StepResult> {
   if (!existsSync(script)) throw new Error(`bundle ${script} does not exist: run 'npm run bundle'`);
   const files = {
     GITHUB_OUTPUT: path.join(base, `${stepName}-output`),
@@ -244,7 +244,10 @@ async function runStep(
     cancelSent = true;
     child.kill(options.cancel?.signal ?? 'SIGINT');
     // The runner escalates: SIGTERM after 7.5 s, then kills the process.
-    timers.push(setTimeout(() => child.kill('SIGTERM'), 7_500), setTimeout(() => child.kill('SIGKILL'), 10_000));
+    timers.push(
+      setTimeout(() => child.kill('SIGTERM'), 7_500),
+      setTimeout(() => child.kill('SIGKILL'), 10_000),
+    );
   };
   if (options.cancel?.afterMs !== undefined) timers.push(setTimeout(cancel, options.cancel.afterMs));
   if (options.timeoutMs !== undefined) timers.push(setTimeout(() => child.kill('SIGKILL'), options.timeoutMs));
@@ -284,4 +287,10 @@ async function runStep(
     log: log.text,
     durationMs: Date.now() - started,
   };
+}
+
+/** The post step is never cancelled by the main step's cancel option. */
+function withoutCancel(options: RunBundleOptions): RunBundleOptions {
+  const { cancel: _mainOnly, ...rest } = options;
+  return rest;
 }

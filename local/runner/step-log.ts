@@ -47,12 +47,16 @@ export class StepLog {
       return;
     }
     const cmd = parseCommandLine(line);
-    if (!cmd) return this.show(line);
+    if (!cmd) {
+      this.show(line);
+      return;
+    }
     const annotation = toAnnotation(cmd);
     if (annotation) {
       annotation.message = this.mask(annotation.message);
       this.annotations.push(annotation);
-      return this.show(`${annotation.level[0]!.toUpperCase()}${annotation.level.slice(1)}: ${annotation.message}`);
+      this.show(`${annotation.level[0]!.toUpperCase()}${annotation.level.slice(1)}: ${annotation.message}`);
+      return;
     }
     switch (cmd.command) {
       case 'add-mask':
@@ -62,7 +66,8 @@ export class StepLog {
         }
         return;
       case 'group':
-        return this.show(`▸ ${cmd.message}`);
+        this.show(`▸ ${cmd.message}`);
+        return;
       case 'endgroup':
         return;
       case 'debug':
@@ -75,7 +80,8 @@ export class StepLog {
         this.stopToken = cmd.message;
         return;
       default:
-        return this.show(line);
+        this.show(line);
+        return;
     }
   }
 

@@ -45,7 +45,14 @@ interface CallInterface {
 
 /** Outputs of marketplace actions our workflows read (documented in their action.yml). */
 const MARKETPLACE_OUTPUTS: Record<string, string[]> = {
-  'aws-actions/configure-aws-credentials': ['aws-account-id', 'authenticated-arn', 'aws-access-key-id', 'aws-secret-access-key', 'aws-session-token', 'aws-expiration'],
+  'aws-actions/configure-aws-credentials': [
+    'aws-account-id',
+    'authenticated-arn',
+    'aws-access-key-id',
+    'aws-secret-access-key',
+    'aws-session-token',
+    'aws-expiration',
+  ],
   'actions/checkout': ['ref', 'commit'],
 };
 
@@ -53,13 +60,22 @@ export async function checkWorkflowFile(file: string, options: CheckOptions = {}
   const content = readFileSync(file, 'utf8');
   const { workflow, problems } = await parseWorkflowText(file, content);
   if (!workflow) return { file, problems };
-  return { file, problems: await checkWorkflowDeep(workflow, { root: options.root ?? repoRoot, localWorkflowsDir: options.localWorkflowsDir ?? path.dirname(path.resolve(file)) }) };
+  return {
+    file,
+    problems: await checkWorkflowDeep(workflow, {
+      root: options.root ?? repoRoot,
+      localWorkflowsDir: options.localWorkflowsDir ?? path.dirname(path.resolve(file)),
+    }),
+  };
 }
 
 function readActionInterface(root: string, action: string): ActionInterface | undefined {
   const file = path.join(root, 'actions', action, 'action.yml');
   if (!existsSync(file)) return undefined;
-  const manifest = parseYaml(readFileSync(file, 'utf8')) as { inputs?: Record<string, { required?: boolean; default?: unknown }>; outputs?: Record<string, unknown> };
+  const manifest = parseYaml(readFileSync(file, 'utf8')) as {
+    inputs?: Record<string, { required?: boolean; default?: unknown }>;
+    outputs?: Record<string, unknown>;
+  };
   const inputs: ActionInterface['inputs'] = {};
   for (const [name, spec] of Object.entries(manifest.inputs ?? {})) {
     // Required means the action cannot do without it: `required: true` and no default to fall back on.
@@ -75,7 +91,8 @@ async function readCallInterface(file: string): Promise<CallInterface | string> 
   const call = workflow.template.events.workflow_call;
   if (!call) return "it has no 'on: workflow_call' trigger";
   const inputs: CallInterface['inputs'] = {};
-  for (const [name, def] of Object.entries(inputDefinitions(workflow, 'workflow_call'))) inputs[name] = { type: def.type, required: def.required && def.default === undefined };
+  for (const [name, def] of Object.entries(inputDefinitions(workflow, 'workflow_call')))
+    inputs[name] = { type: def.type, required: def.required && def.default === undefined };
   const secrets: CallInterface['secrets'] = {};
   for (const [name, def] of Object.entries(call.secrets ?? {})) secrets[name] = { required: def.required === true };
   return { inputs, secrets, outputs: new Set(rawKeys(rawAt(workflow.raw, 'on', 'workflow_call', 'outputs'))) };
@@ -134,7 +151,8 @@ function checkWorkflowWith(workflow: LoadedWorkflow, options: Required<CheckOpti
           }
           const step = scope.steps.find((s) => s.id === first);
           if (!step) problems.push(`${where}: steps.${first} does not exist (step ids: ${scope.steps.map((s) => s.id).join(', ') || 'none'})`);
-          else if (scope.beforeIndex !== undefined && step.index >= scope.beforeIndex) problems.push(`${where}: steps.${first} is read before that step has run`);
+          else if (scope.beforeIndex !== undefined && step.index >= scope.beforeIndex)
+            problems.push(`${where}: steps.${first} is read before that step has run`);
           else if (second === 'outputs' && third !== undefined && step.outputs && !step.outputs.has(third)) {
             problems.push(`${where}: steps.${first}.outputs.${third} does not exist (outputs: ${[...step.outputs].join(', ') || 'none'})`);
           }
@@ -142,14 +160,16 @@ function checkWorkflowWith(workflow: LoadedWorkflow, options: Required<CheckOpti
           if (!scope.needs?.includes(first)) problems.push(`${where}: needs.${first} is read but the job does not list '${first}' in needs`);
           else if (second === 'outputs' && third !== undefined) {
             const outs = jobOutputs.get(first);
-            if (outs && !outs.has(third)) problems.push(`${where}: needs.${first}.outputs.${third} does not exist (job '${first}' outputs: ${[...outs].join(', ') || 'none'})`);
+            if (outs && !outs.has(third))
+              problems.push(`${where}: needs.${first}.outputs.${third} does not exist (job '${first}' outputs: ${[...outs].join(', ') || 'none'})`);
           }
         } else if (context === 'jobs' && first !== undefined) {
           if (!scope.jobs) problems.push(`${where}: the jobs context is only available in workflow_call outputs`);
           else if (!jobOutputs.has(first)) problems.push(`${where}: jobs.${first} does not exist`);
           else if (second === 'outputs' && third !== undefined) {
             const outs = jobOutputs.get(first);
-            if (outs && !outs.has(third)) problems.push(`${where}: jobs.${first}.outputs.${third} does not exist (job '${first}' outputs: ${[...outs].join(', ') || 'none'})`);
+            if (outs && !outs.has(third))
+              problems.push(`${where}: jobs.${first}.outputs.${third} does not exist (job '${first}' outputs: ${[...outs].join(', ') || 'none'})`);
           }
         } else if (context === 'inputs' && first !== undefined && !declaredInputs.has(first)) {
           problems.push(`${where}: inputs.${first} is not declared (inputs: ${[...declaredInputs].join(', ') || 'none'})`);
@@ -179,16 +199,20 @@ function checkWorkflowWith(workflow: LoadedWorkflow, options: Required<CheckOpti
             problems.push(`job '${id}': input '${name}' of ${uses} is a ${def.type}, given a ${kind}`);
           }
         }
-        for (const [name, def] of Object.entries(call.inputs)) if (def.required && !rawKeys(withToken).includes(name)) problems.push(`job '${id}': ${uses} requires input '${name}'`);
+        for (const [name, def] of Object.entries(call.inputs))
+          if (def.required && !rawKeys(withToken).includes(name)) problems.push(`job '${id}': ${uses} requires input '${name}'`);
         const secretsToken = rawAt(rawJob, 'secrets');
         if (secretsToken && isMapping(secretsToken)) {
           for (const name of rawKeys(secretsToken)) if (!(name in call.secrets)) problems.push(`job '${id}': ${uses} declares no secret '${name}'`);
         }
         if (!(secretsToken && isString(secretsToken) && secretsToken.value === 'inherit')) {
-          for (const [name, def] of Object.entries(call.secrets)) if (def.required && !rawKeys(secretsToken).includes(name)) problems.push(`job '${id}': ${uses} requires secret '${name}'`);
+          for (const [name, def] of Object.entries(call.secrets))
+            if (def.required && !rawKeys(secretsToken).includes(name)) problems.push(`job '${id}': ${uses} requires secret '${name}'`);
         }
       }
-      checkChains(`job '${id}'`, [...expressionsIn(rawAt(rawJob, 'with')), ...expressionsIn(rawAt(rawJob, 'if')), ...expressionsIn(rawAt(rawJob, 'secrets'))], { needs });
+      checkChains(`job '${id}'`, [...expressionsIn(rawAt(rawJob, 'with')), ...expressionsIn(rawAt(rawJob, 'if')), ...expressionsIn(rawAt(rawJob, 'secrets'))], {
+        needs,
+      });
       continue;
     }
     const steps: StepInfo[] = [];
@@ -210,8 +234,11 @@ function checkWorkflowWith(workflow: LoadedWorkflow, options: Required<CheckOpti
           else {
             const withToken = rawAt(rawStep, 'with');
             const given = rawKeys(withToken);
-            for (const name of given) if (!(name in action.inputs)) problems.push(`${where}: ${usesToken.value} declares no input '${name}' (it has: ${Object.keys(action.inputs).join(', ')})`);
-            for (const [name, def] of Object.entries(action.inputs)) if (def.required && !given.includes(name)) problems.push(`${where}: ${usesToken.value} requires input '${name}'`);
+            for (const name of given)
+              if (!(name in action.inputs))
+                problems.push(`${where}: ${usesToken.value} declares no input '${name}' (it has: ${Object.keys(action.inputs).join(', ')})`);
+            for (const [name, def] of Object.entries(action.inputs))
+              if (def.required && !given.includes(name)) problems.push(`${where}: ${usesToken.value} requires input '${name}'`);
             outputs = action.outputs;
           }
         } else if (ref.kind === 'marketplace') {

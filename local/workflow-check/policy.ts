@@ -36,7 +36,8 @@ export function checkPolicy(workflow: LoadedWorkflow, source: string): string[] 
       const envName = exprText(isMapping(environment) ? rawAt(environment, 'name') : environment);
       const group = exprText(concurrency && isMapping(concurrency) ? rawAt(concurrency, 'group') : concurrency);
       if (!concurrency) problems.push(`job '${job}': changes environment ${envName} without a concurrency group (workflow or job level)`);
-      else if (envName && !group.includes(envName)) problems.push(`job '${job}': deploys to environment ${envName} but its concurrency group (${group}) is not per environment`);
+      else if (envName && !group.includes(envName))
+        problems.push(`job '${job}': deploys to environment ${envName} but its concurrency group (${group}) is not per environment`);
     }
     const steps = rawAt(rawJob, 'steps');
     for (let i = 0; i < rawCount(steps); i++) {
@@ -47,7 +48,8 @@ export function checkPolicy(workflow: LoadedWorkflow, source: string): string[] 
         const ref = parseActionRef(uses.value, { root: '.', workspace: '.' });
         if (ref.kind === 'marketplace') {
           if (!/^[0-9a-f]{40}$/.test(ref.ref)) problems.push(`${where}: ${uses.value} is not pinned to a full commit SHA`);
-          else if (!new RegExp(`${escape(uses.value)}\\s+#\\s*v\\d`).test(source)) problems.push(`${where}: ${uses.value} has no '# vX' comment saying which version the SHA is`);
+          else if (!new RegExp(`${escapeRegExp(uses.value)}\\s+#\\s*v\\d`).test(source))
+            problems.push(`${where}: ${uses.value} has no '# vX' comment saying which version the SHA is`);
         }
       }
       const run = rawAt(step, 'run');
@@ -61,7 +63,7 @@ export function checkPolicy(workflow: LoadedWorkflow, source: string): string[] 
   return problems;
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -11,7 +11,9 @@ import { runWorkflow, type JobRunResult, type RunWorkflowOptions } from './run-w
 const args = process.argv.slice(2);
 const file = args.shift();
 if (!file || file.startsWith('-')) {
-  console.error('usage: npx tsx local/workflow-runner/cli.ts <workflow.yml> [--event NAME] [--input NAME=VALUE]… [--secret NAME[=VALUE]]… [--var NAME=VALUE]… [--env NAME=VALUE]… [--aws-env NAME=VALUE]… [--workspace DIR] [--workflows-dir DIR] [--root DIR] [--ref REF] [--sha SHA] [--repository OWNER/NAME]');
+  console.error(
+    'usage: npx tsx local/workflow-runner/cli.ts <workflow.yml> [--event NAME] [--input NAME=VALUE]… [--secret NAME[=VALUE]]… [--var NAME=VALUE]… [--env NAME=VALUE]… [--aws-env NAME=VALUE]… [--workspace DIR] [--workflows-dir DIR] [--root DIR] [--ref REF] [--sha SHA] [--repository OWNER/NAME]',
+  );
   process.exit(2);
 }
 const options: RunWorkflowOptions = { inputs: {}, secrets: {}, vars: {}, env: {}, github: {}, onLog: (line) => console.log(line) };
@@ -34,8 +36,10 @@ for (let i = 0; i < args.length; i++) {
   else if (flag === '--secret') pair(options.secrets as Record<string, string>, true);
   else if (flag === '--var') pair(options.vars as Record<string, string>);
   else if (flag === '--env') pair(options.env as Record<string, string>);
-  else if (flag === '--aws-env') pair((options.localAws ??= {}) as Record<string, string>);
-  else if (flag === '--workspace') options.workspace = path.resolve(value());
+  else if (flag === '--aws-env') {
+    options.localAws ??= {};
+    pair(options.localAws as Record<string, string>);
+  } else if (flag === '--workspace') options.workspace = path.resolve(value());
   else if (flag === '--root') options.root = path.resolve(value());
   else if (flag === '--workflows-dir') options.workflowsDir = path.resolve(value());
   else if (flag === '--ref') options.github!.ref = value();

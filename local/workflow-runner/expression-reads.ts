@@ -5,7 +5,7 @@
  * calls count too.
  */
 import { Lexer, Parser } from '@actions/expressions';
-import { Binary, ContextAccess, Expr, FunctionCall, Grouping, IndexAccess, Literal, Logical, Unary } from '@actions/expressions/ast';
+import { Binary, ContextAccess, type Expr, FunctionCall, Grouping, IndexAccess, Literal, Logical, Unary } from '@actions/expressions/ast';
 import { isBasicExpression, isString } from '@actions/workflow-parser';
 import { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
 
@@ -13,7 +13,11 @@ import { TemplateToken } from '@actions/workflow-parser/templates/tokens/templat
 export function propertyChains(expression: string): string[][] {
   let tree: Expr;
   try {
-    tree = new Parser(new Lexer(expression).lex().tokens, ['github', 'env', 'vars', 'secrets', 'inputs', 'steps', 'needs', 'job', 'jobs', 'runner', 'strategy', 'matrix'], []).parse();
+    tree = new Parser(
+      new Lexer(expression).lex().tokens,
+      ['github', 'env', 'vars', 'secrets', 'inputs', 'steps', 'needs', 'job', 'jobs', 'runner', 'strategy', 'matrix'],
+      [],
+    ).parse();
   } catch {
     return []; // the schema validation reports unparsable expressions
   }
@@ -22,7 +26,8 @@ export function propertyChains(expression: string): string[][] {
     if (e instanceof ContextAccess) return [e.name.lexeme];
     if (e instanceof IndexAccess) {
       const head = chainOf(e.expr);
-      if (head && e.index instanceof Literal && typeof (e.index.literal as { value?: unknown }).value === 'string') return [...head, String((e.index.literal as { value: string }).value)];
+      if (head && e.index instanceof Literal && typeof (e.index.literal as { value?: unknown }).value === 'string')
+        return [...head, String((e.index.literal as { value: string }).value)];
       return undefined;
     }
     return undefined;
@@ -38,14 +43,15 @@ export function propertyChains(expression: string): string[][] {
       visit(e.index);
     } else if (e instanceof ContextAccess) chains.push([e.name.lexeme]);
     else if (e instanceof FunctionCall || e instanceof Logical) e.args.forEach(visit);
-    else if (e instanceof Binary) (visit(e.left), visit(e.right));
-    else if (e instanceof Unary) visit(e.expr);
+    else if (e instanceof Binary) {
+      visit(e.left);
+      visit(e.right);
+    } else if (e instanceof Unary) visit(e.expr);
     else if (e instanceof Grouping) visit(e.group);
   };
   visit(tree);
   return chains;
 }
-
 
 /** Every expression in a token tree; bare `if:` strings are expressions too. */
 export function expressionsIn(token: TemplateToken | undefined): string[] {

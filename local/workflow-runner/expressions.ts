@@ -88,7 +88,7 @@ export function fromExpressionData(value: data.ExpressionData): ContextValue {
 /** Evaluates one expression (without `${{ }}`) and returns GitHub's data value. */
 export function evaluateExpression(expression: string, scope: EvaluationScope): data.ExpressionData {
   const functions = statusFunctions(scope.status);
-  let tree;
+  let tree: ReturnType<Parser['parse']>;
   try {
     const lexed = new Lexer(expression).lex();
     unescapeStrings(lexed.tokens);

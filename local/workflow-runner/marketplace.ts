@@ -10,9 +10,7 @@ export interface LocalStandIns {
   repository: string;
 }
 
-export type Substitution =
-  | { ok: true; notice: string; env: Record<string, string>; outputs: Record<string, string> }
-  | { ok: false; error: string };
+export type Substitution = { ok: true; notice: string; env: Record<string, string>; outputs: Record<string, string> } | { ok: false; error: string };
 
 type Substitute = (inputs: Record<string, string>, local: LocalStandIns) => Substitution;
 
@@ -27,12 +25,17 @@ const substitutes: Record<string, Substitute> = {
   },
   'aws-actions/configure-aws-credentials': (inputs, local) => {
     if (!local.aws) {
-      return { ok: false, error: 'aws-actions/configure-aws-credentials needs the local AWS stand-in: start the local ECS and pass its environment (runWorkflow option `localAws`, CLI --aws-env NAME=VALUE)' };
+      return {
+        ok: false,
+        error:
+          'aws-actions/configure-aws-credentials needs the local AWS stand-in: start the local ECS and pass its environment (runWorkflow option `localAws`, CLI --aws-env NAME=VALUE)',
+      };
     }
     const endpoint = local.aws.AWS_ENDPOINT_URL_ECS ?? local.aws.AWS_ENDPOINT_URL ?? 'the local emulator';
     const role = inputs['role-to-assume'] ? `role ${inputs['role-to-assume']} is not assumed; ` : '';
     const region = local.aws.AWS_REGION ?? '';
-    const asked = inputs['aws-region'] && inputs['aws-region'] !== region ? ` (the workflow asked for ${inputs['aws-region']}; the emulator serves ${region})` : '';
+    const asked =
+      inputs['aws-region'] && inputs['aws-region'] !== region ? ` (the workflow asked for ${inputs['aws-region']}; the emulator serves ${region})` : '';
     return {
       ok: true,
       notice: `aws-actions/configure-aws-credentials skipped: ${role}AWS calls go to ${endpoint} with its local credentials, region ${region}${asked}`,

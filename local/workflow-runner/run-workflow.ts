@@ -152,7 +152,8 @@ export async function runWorkflow(file: string, options: RunWorkflowOptions = {}
   const masks = Object.values(secrets).filter((s) => s.length > 0);
   const inputs = resolveTriggerInputs(workflow, eventName, options.inputs ?? {});
   const refused = unsupportedFeatures(workflow);
-  if (refused.length) throw new WorkflowRunError(`${workflow.file} uses what the local workflow runner cannot run as GitHub does:\n${refused.map((r) => `  - ${r}`).join('\n')}`);
+  if (refused.length)
+    throw new WorkflowRunError(`${workflow.file} uses what the local workflow runner cannot run as GitHub does:\n${refused.map((r) => `  - ${r}`).join('\n')}`);
   // Created only once the run is sure to start, and removed when it ends.
   const base = mkdtempSync(path.join(tmpdir(), 'ctp-workflow-'));
   const runnerTemp = path.join(base, 'temp');
@@ -203,10 +204,16 @@ function resolveTriggerInputs(workflow: LoadedWorkflow, eventName: string, given
   return {};
 }
 
-function typedInputs(file: string, definitions: Record<string, InputDefinition>, given: Record<string, ContextValue>, trigger: string): Record<string, ContextValue> {
+function typedInputs(
+  file: string,
+  definitions: Record<string, InputDefinition>,
+  given: Record<string, ContextValue>,
+  trigger: string,
+): Record<string, ContextValue> {
   const problems: string[] = [];
   const out: Record<string, ContextValue> = {};
-  for (const name of Object.keys(given)) if (!(name in definitions)) problems.push(`input '${name}' is not defined by ${trigger} (defined: ${Object.keys(definitions).join(', ') || 'none'})`);
+  for (const name of Object.keys(given))
+    if (!(name in definitions)) problems.push(`input '${name}' is not defined by ${trigger} (defined: ${Object.keys(definitions).join(', ') || 'none'})`);
   for (const [name, def] of Object.entries(definitions)) {
     const type = def.type;
     let value = given[name] ?? def.default;
@@ -225,7 +232,8 @@ function typedInputs(file: string, definitions: Record<string, InputDefinition>,
       if (typeof value !== 'number') problems.push(`input '${name}' must be a number, got ${JSON.stringify(value)}`);
     } else {
       if (typeof value !== 'string') value = typeof value === 'object' ? JSON.stringify(value) : String(value);
-      if (type === 'choice' && def.options && !def.options.includes(value)) problems.push(`input '${name}' must be one of ${def.options.join(', ')}, got '${value}'`);
+      if (type === 'choice' && def.options && !def.options.includes(value))
+        problems.push(`input '${name}' must be one of ${def.options.join(', ')}, got '${value}'`);
     }
     out[name] = value;
   }
@@ -318,7 +326,8 @@ async function runFrame(state: RunState, frame: WorkflowFrame): Promise<Workflow
   const started = Date.now();
   const { workflow } = frame;
   const refused = unsupportedFeatures(workflow);
-  if (refused.length) throw new WorkflowRunError(`${workflow.file} uses what the local workflow runner cannot run as GitHub does:\n${refused.map((r) => `  - ${r}`).join('\n')}`);
+  if (refused.length)
+    throw new WorkflowRunError(`${workflow.file} uses what the local workflow runner cannot run as GitHub does:\n${refused.map((r) => `  - ${r}`).join('\n')}`);
   if (rawAt(workflow.raw, 'concurrency') || workflow.template.jobs.some((j) => j.concurrency)) {
     notice(state, 'concurrency groups are not enforced between local runs (the local runner runs one workflow at a time when driven by one caller)');
   }
@@ -451,11 +460,24 @@ async function runStepsJob(
     const envToken = rawAt(rawJob, 'environment');
     if (envToken) {
       environment = isMapping(envToken) ? evaluateToString(rawAt(envToken, 'name'), scope()) : evaluateToString(envToken, scope());
-      notice(state, `environment '${environment}': its protection rules (required reviewers, wait timers, branch rules) and environment secrets are not enforced or provided locally; the job runs at once`);
+      notice(
+        state,
+        `environment '${environment}': its protection rules (required reviewers, wait timers, branch rules) and environment secrets are not enforced or provided locally; the job runs at once`,
+      );
     }
     jobEnv = { ...workflowEnv, ...evaluateStringMap(job.env, scope({ env: workflowEnv })) };
   } catch (e) {
-    return { id, name: displayName, result: 'failure', outputs: {}, steps: [], summary: '', durationMs: Date.now() - started, message: (e as Error).message, ...(environment ? { environment } : {}) };
+    return {
+      id,
+      name: displayName,
+      result: 'failure',
+      outputs: {},
+      steps: [],
+      summary: '',
+      durationMs: Date.now() - started,
+      message: (e as Error).message,
+      ...(environment ? { environment } : {}),
+    };
   }
   const defaultsRun = rawAt(rawJob, 'defaults', 'run') ?? rawAt(frame.workflow.raw, 'defaults', 'run');
   const defaultShell = evaluateToString(rawAt(defaultsRun, 'shell'), scope());
@@ -497,7 +519,9 @@ async function runStepsJob(
         }
         const continueOnError = 'continue-on-error' in step ? continueOnErrorValue(step['continue-on-error'], sScope) : false;
         if (result.outcome === 'failure' && continueOnError) result.conclusion = 'success';
-        state.log(`   ${result.outcome === 'success' ? '✓' : '✗'} ${name} (${formatMs(result.durationMs || Date.now() - stepStarted)})${result.outcome === 'failure' && continueOnError ? ' — continue-on-error' : ''}`);
+        state.log(
+          `   ${result.outcome === 'success' ? '✓' : '✗'} ${name} (${formatMs(result.durationMs || Date.now() - stepStarted)})${result.outcome === 'failure' && continueOnError ? ' — continue-on-error' : ''}`,
+        );
       }
     } catch (e) {
       const message = e instanceof ExpressionFailure ? e.message : (e as Error).message;
@@ -537,7 +561,10 @@ async function runStepsJob(
     result: jobFailed ? 'failure' : 'success',
     outputs,
     steps: stepResults,
-    summary: stepResults.map((st) => st.summary).filter(Boolean).join('\n'),
+    summary: stepResults
+      .map((st) => st.summary)
+      .filter(Boolean)
+      .join('\n'),
     durationMs: Date.now() - started,
     ...(environment ? { environment } : {}),
   };
@@ -569,7 +596,14 @@ function stepName(step: Step, rawStep: TemplateToken | undefined, scope: Evaluat
 }
 
 function runnerContext(state: RunState): Record<string, ContextValue> {
-  return { os: 'Linux', arch: 'X64', name: 'local-runner', environment: 'self-hosted', temp: state.runnerTemp, tool_cache: path.join(state.runnerTemp, '..', 'tool-cache') };
+  return {
+    os: 'Linux',
+    arch: 'X64',
+    name: 'local-runner',
+    environment: 'self-hosted',
+    temp: state.runnerTemp,
+    tool_cache: path.join(state.runnerTemp, '..', 'tool-cache'),
+  };
 }
 
 /** The environment a step's process gets: the machine's, the runner's context variables, then env. */
@@ -619,7 +653,17 @@ async function runRunStep(
   const outcome: Conclusion = r.exitCode === 0 ? 'success' : 'failure';
   if (outcome === 'failure') state.log(`     Error: Process completed with exit code ${r.exitCode}.`);
   return Object.assign(
-    { ...base, outcome, conclusion: outcome, outputs: r.outputs, exitCode: r.exitCode, summary: r.summary, annotations: r.annotations, log: r.log, durationMs: r.durationMs },
+    {
+      ...base,
+      outcome,
+      conclusion: outcome,
+      outputs: r.outputs,
+      exitCode: r.exitCode,
+      summary: r.summary,
+      annotations: r.annotations,
+      log: r.log,
+      durationMs: r.durationMs,
+    },
     { env: r.env, path: r.path },
   );
 }
@@ -639,17 +683,31 @@ async function runUsesStep(
   const ref = parseActionRef(uses, { root: state.root, workspace: state.workspace });
   const started = Date.now();
   if (ref.kind === 'docker') throw new Error(`docker:// actions are not supported by the local workflow runner (${uses})`);
-  if (ref.kind === 'local' && !ref.action) throw new Error(`local action ${uses} not found: the local runner runs ./actions/<name> with an action.yml in the workspace`);
+  if (ref.kind === 'local' && !ref.action)
+    throw new Error(`local action ${uses} not found: the local runner runs ./actions/<name> with an action.yml in the workspace`);
   if (ref.kind === 'marketplace') {
-    const sub = substituteMarketplaceAction(ref.slug, inputs, { ...(state.options.localAws ? { aws: state.options.localAws } : {}), workspace: state.workspace, repository: state.github.repository });
+    const sub = substituteMarketplaceAction(ref.slug, inputs, {
+      ...(state.options.localAws ? { aws: state.options.localAws } : {}),
+      workspace: state.workspace,
+      repository: state.github.repository,
+    });
     if (!sub.ok) throw new Error(sub.error);
     notice(state, sub.notice);
     return Object.assign(
-      { ...base, kind: 'marketplace' as const, outcome: 'success' as const, conclusion: 'success' as const, outputs: sub.outputs, durationMs: Date.now() - started, message: sub.notice },
+      {
+        ...base,
+        kind: 'marketplace' as const,
+        outcome: 'success' as const,
+        conclusion: 'success' as const,
+        outputs: sub.outputs,
+        durationMs: Date.now() - started,
+        message: sub.notice,
+      },
       { env: sub.env, path: [] },
     );
   }
-  if (ref.kind === 'ours' && ref.ref) notice(state, `${uses.replace(/\/actions\/[^@]+@/, '/actions/*@')}: run from this checkout's bundles (dist/), not from ref '${ref.ref}'`);
+  if (ref.kind === 'ours' && ref.ref)
+    notice(state, `${uses.replace(/\/actions\/[^@]+@/, '/actions/*@')}: run from this checkout's bundles (dist/), not from ref '${ref.ref}'`);
   const { GITHUB_WORKSPACE: _w, RUNNER_TEMP: _t, ...stepEnv } = env;
   const r = await runBundle(ref.action, {
     inputs,
@@ -723,7 +781,8 @@ async function runCalledWorkflow(
       if (secretToken) {
         for (const pair of secretToken) {
           const name = isString(pair.key) ? pair.key.value : pair.key.toString();
-          if (!(name in declaredSecrets)) throw new Error(`secret '${name}' is not defined by ${uses} (defined: ${Object.keys(declaredSecrets).join(', ') || 'none'})`);
+          if (!(name in declaredSecrets))
+            throw new Error(`secret '${name}' is not defined by ${uses} (defined: ${Object.keys(declaredSecrets).join(', ') || 'none'})`);
           secrets[name] = evaluateToString(pair.value, scope);
         }
       }
@@ -739,7 +798,10 @@ async function runCalledWorkflow(
     result: result.conclusion,
     outputs: result.outputs,
     steps: [],
-    summary: result.jobs.map((j) => j.summary).filter(Boolean).join('\n'),
+    summary: result.jobs
+      .map((j) => j.summary)
+      .filter(Boolean)
+      .join('\n'),
     called: result,
     durationMs: Date.now() - started,
   };

@@ -92,7 +92,10 @@ export async function runStepScript(options: ScriptOptions): Promise<ScriptResul
     exitCode: timedOut ? 1 : (code ?? 1),
     outputs: { ...log.legacyOutputs, ...parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')) },
     env: parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8')),
-    path: readFileSync(files.GITHUB_PATH, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean),
+    path: readFileSync(files.GITHUB_PATH, 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
     summary: log.mask(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')),
     annotations: log.annotations,
     masks: log.addedMasks,

@@ -49,12 +49,16 @@ export async function installCompose(logger: Logger, options: { version?: string
       binary = await tc.downloadTool(url);
       sumFile = await tc.downloadTool(`${url}.sha256`);
     } catch (error) {
-      throw new UserError(`Could not download Docker Compose from ${url}: ${(error as Error).message}. Install Docker Compose on the runner, or set COMPOSE_DOWNLOAD_URL to a mirror.`);
+      throw new UserError(
+        `Could not download Docker Compose from ${url}: ${(error as Error).message}. Install Docker Compose on the runner, or set COMPOSE_DOWNLOAD_URL to a mirror.`,
+      );
     }
     const expected = (await readFile(sumFile, 'utf8')).trim().split(/\s+/)[0]?.toLowerCase() ?? '';
     const actual = await sha256(binary);
     if (!/^[0-9a-f]{64}$/.test(expected) || expected !== actual) {
-      throw new UserError(`The Docker Compose download from ${url} does not match its published checksum (expected ${expected || 'a SHA-256'}, got ${actual}); not installing it.`);
+      throw new UserError(
+        `The Docker Compose download from ${url} does not match its published checksum (expected ${expected || 'a SHA-256'}, got ${actual}); not installing it.`,
+      );
     }
     logger.info(`Checksum verified: sha256 ${actual}.`);
     await chmod(binary, 0o755);

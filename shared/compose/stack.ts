@@ -134,10 +134,15 @@ export class ComposeStack {
     if (r.exitCode !== 0) {
       throw new UserError(`Input 'compose-file' (${this.files.join(', ')}) is not a valid Compose file: ${lastLines(r.stderr || r.stdout, 4)}`);
     }
-    const services = r.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+    const services = r.stdout
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = wanted.filter((s) => !services.includes(s));
     if (unknown.length > 0) {
-      throw new UserError(`Input 'compose-services' names ${unknown.map((s) => `'${s}'`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not in ${this.files.join(', ')}: expected some of ${services.join(', ')}.`);
+      throw new UserError(
+        `Input 'compose-services' names ${unknown.map((s) => `'${s}'`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not in ${this.files.join(', ')}: expected some of ${services.join(', ')}.`,
+      );
     }
     return services;
   }
@@ -147,11 +152,17 @@ export class ComposeStack {
       this.run(['up', '-d', '--remove-orphans', ...services], signal ? { signal } : {}),
     );
     if (r.aborted) throw new Error('cancelled while starting the stack');
-    if (r.exitCode !== 0) throw new UserError(`The Compose stack did not start (${this.command.join(' ')} up exited with code ${r.exitCode}): ${lastLines(r.stderr || r.stdout, 5)}`);
+    if (r.exitCode !== 0)
+      throw new UserError(
+        `The Compose stack did not start (${this.command.join(' ')} up exited with code ${r.exitCode}): ${lastLines(r.stderr || r.stdout, 5)}`,
+      );
   }
 
   async states(): Promise<ServiceState[]> {
-    const ids = (await this.run(['ps', '-q'], { stream: false })).stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+    const ids = (await this.run(['ps', '-q'], { stream: false })).stdout
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (ids.length === 0) return [];
     const inspected = await exec('docker', ['inspect', ...ids], { stream: false });
     if (inspected.exitCode !== 0 && inspected.stdout.trim() === '') return [];
@@ -211,9 +222,11 @@ export class ComposeStack {
 
   /** Stops and removes the containers, networks and volumes; never throws (it runs in finally blocks and post steps). */
   async down(): Promise<boolean> {
-    const r = await this.logger.group(`Tearing down the stack (compose project ${this.project})`, () =>
-      this.run(['down', '--volumes', '--remove-orphans', '--timeout', '5'], { timeoutMs: 120_000 }),
-    ).catch((error: unknown) => ({ exitCode: 1, stderr: String(error), stdout: '' }) as Pick<ExecResult, 'exitCode' | 'stderr' | 'stdout'>);
+    const r = await this.logger
+      .group(`Tearing down the stack (compose project ${this.project})`, () =>
+        this.run(['down', '--volumes', '--remove-orphans', '--timeout', '5'], { timeoutMs: 120_000 }),
+      )
+      .catch((error: unknown) => ({ exitCode: 1, stderr: String(error), stdout: '' }) as Pick<ExecResult, 'exitCode' | 'stderr' | 'stdout'>);
     if (r.exitCode !== 0) {
       this.logger.warning(`Could not tear down compose project ${this.project}: ${lastLines(r.stderr || r.stdout, 3)}`);
       return false;

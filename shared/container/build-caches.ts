@@ -75,7 +75,13 @@ export function mergeCacheEnv(caches: readonly BuildCache[], userEnv: Readonly<R
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 40) || 'default';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9_.-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '')
+      .slice(0, 40) || 'default'
+  );
 }
 
 /**
@@ -95,7 +101,11 @@ export async function prepareCacheVolumes(
       options.logger.info(`Cache ${cache.given}: reusing volume ${cache.volume} at ${cache.target}.`);
       continue;
     }
-    const made = await exec('docker', ['volume', 'create', ...labels({ 'commit-to-prod.cache': cache.given, 'commit-to-prod.cache-user': options.user }), cache.volume], { stream: false });
+    const made = await exec(
+      'docker',
+      ['volume', 'create', ...labels({ 'commit-to-prod.cache': cache.given, 'commit-to-prod.cache-user': options.user }), cache.volume],
+      { stream: false },
+    );
     if (made.exitCode !== 0) throw new Error(`could not create cache volume ${cache.volume}: ${lastLines(made.stderr, 3)}`);
     options.logger.info(`Cache ${cache.given}: created volume ${cache.volume} at ${cache.target} (empty: this run fills it).`);
     created.push(cache.volume);
@@ -105,7 +115,21 @@ export async function prepareCacheVolumes(
     const mounts = created.flatMap((volume, i) => ['--volume', `${volume}:/__ctp_cache/${i}`]);
     const chown = await exec(
       'docker',
-      ['run', '--rm', '--pull', 'never', ...labels(options.labels), '--user', '0:0', ...mounts, '--entrypoint', 'chown', options.image, options.user, ...created.map((_, i) => `/__ctp_cache/${i}`)],
+      [
+        'run',
+        '--rm',
+        '--pull',
+        'never',
+        ...labels(options.labels),
+        '--user',
+        '0:0',
+        ...mounts,
+        '--entrypoint',
+        'chown',
+        options.image,
+        options.user,
+        ...created.map((_, i) => `/__ctp_cache/${i}`),
+      ],
       { stream: false, ...(options.signal ? { signal: options.signal } : {}) },
     );
     if (chown.exitCode !== 0) {

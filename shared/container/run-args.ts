@@ -48,7 +48,10 @@ export function containerRunArgs(spec: ContainerRunSpec): string[] {
   for (const [key, value] of Object.entries(spec.labels ?? {})) args.push('--label', `${key}=${value}`);
   args.push('--user', spec.user, '--workdir', spec.workdir);
   for (const mount of spec.mounts) {
-    for (const [what, path] of [['source', mount.source], ['target', mount.target]] as const) {
+    for (const [what, path] of [
+      ['source', mount.source],
+      ['target', mount.target],
+    ] as const) {
       // `-v a:b:ro` is split on colons by the docker client; a colon in a path cannot be expressed.
       if (path.includes(':')) throw new Error(`mount ${what} ${JSON.stringify(path)} contains ':', which docker -v cannot express`);
     }
@@ -64,13 +67,39 @@ export function containerRunArgs(spec: ContainerRunSpec): string[] {
 
 /** Flags of `docker run` that take no value; every other flag takes one (docker run --help). */
 const BOOLEAN_FLAGS = new Set([
-  '--init', '--privileged', '--read-only', '--interactive', '--tty', '--rm', '--detach', '--no-healthcheck',
-  '--oom-kill-disable', '--sig-proxy', '--disable-content-trust', '--publish-all', '--quiet', '--help',
+  '--init',
+  '--privileged',
+  '--read-only',
+  '--interactive',
+  '--tty',
+  '--rm',
+  '--detach',
+  '--no-healthcheck',
+  '--oom-kill-disable',
+  '--sig-proxy',
+  '--disable-content-trust',
+  '--publish-all',
+  '--quiet',
+  '--help',
 ]);
-const SHORT_BOOLEAN = new Map([['i', '--interactive'], ['t', '--tty'], ['d', '--detach'], ['P', '--publish-all'], ['q', '--quiet']]);
+const SHORT_BOOLEAN = new Map([
+  ['i', '--interactive'],
+  ['t', '--tty'],
+  ['d', '--detach'],
+  ['P', '--publish-all'],
+  ['q', '--quiet'],
+]);
 const SHORT_WITH_VALUE = new Map([
-  ['v', '--volume'], ['u', '--user'], ['w', '--workdir'], ['e', '--env'], ['l', '--label'], ['p', '--publish'],
-  ['m', '--memory'], ['c', '--cpu-shares'], ['h', '--hostname'], ['a', '--attach'],
+  ['v', '--volume'],
+  ['u', '--user'],
+  ['w', '--workdir'],
+  ['e', '--env'],
+  ['l', '--label'],
+  ['p', '--publish'],
+  ['m', '--memory'],
+  ['c', '--cpu-shares'],
+  ['h', '--hostname'],
+  ['a', '--attach'],
 ]);
 
 /** Flags the runner sets itself, and why a user may not set them; the message says what to use instead. */
@@ -85,7 +114,7 @@ const REFUSED: Record<string, string> = {
   '--name': 'the action names the container so that it can always stop and remove it',
   '--rm': 'the action always removes the container',
   '--detach': 'the action waits for the build and streams its output',
-  '--attach': 'the action attaches to the build\'s output itself',
+  '--attach': "the action attaches to the build's output itself",
   '--cidfile': 'the action tracks the container by name',
   '--pull': 'the action resolves the image itself (use the `pull` input)',
   '--network': 'use the `network` input',

@@ -39,7 +39,7 @@ import path from 'node:path';
 import { mergeCacheEnv, prepareCacheVolumes, type BuildCache } from './build-caches.js';
 import { containerRunArgs, type ContainerMount } from './run-args.js';
 import { UserError } from '../core/errors.js';
-import { exec, ExecError, lastLines } from '../core/exec.js';
+import { exec, ExecError, type ExecResult, lastLines } from '../core/exec.js';
 import { isAuthFailure } from '../docker/config.js';
 import { isImageId, registryOfImage } from '../image/reference.js';
 import type { Logger } from '../core/logger.js';
@@ -147,7 +147,7 @@ function dockerArgs(dockerConfig: string | undefined, args: readonly string[]): 
 async function inspectImageId(image: string, dockerConfig?: string): Promise<string | undefined> {
   const r = await exec('docker', dockerArgs(dockerConfig, ['image', 'inspect', '--format', '{{.Id}}', image]), { stream: false }).catch((error: unknown) => {
     if (error instanceof ExecError && error.result.exitCode === 127) {
-      throw new UserError('The docker CLI is not on this runner\'s PATH: a build in a container needs Docker installed on the runner.');
+      throw new UserError("The docker CLI is not on this runner's PATH: a build in a container needs Docker installed on the runner.");
     }
     throw error;
   });
@@ -158,11 +158,7 @@ async function inspectImageId(image: string, dockerConfig?: string): Promise<str
 }
 
 /** The image ID to run, pulling first as the policy says. */
-export async function resolveImage(
-  image: string,
-  pull: PullPolicy,
-  options: { logger: Logger; signal?: AbortSignal; dockerConfig?: string },
-): Promise<string> {
+export async function resolveImage(image: string, pull: PullPolicy, options: { logger: Logger; signal?: AbortSignal; dockerConfig?: string }): Promise<string> {
   // An ID cannot be pulled; whatever the policy, it is either here or nowhere.
   if (pull !== 'always' || isImageId(image)) {
     const id = await inspectImageId(image, options.dockerConfig);
@@ -171,7 +167,8 @@ export async function resolveImage(
       return id;
     }
     if (pull === 'never') throw new ImagePullError(`Image ${image} is not present on this runner, and pull is \`never\`.`, false);
-    if (isImageId(image)) throw new ImagePullError(`Image ${image} is not present on this runner (an image ID cannot be pulled; use a name or name@digest).`, false);
+    if (isImageId(image))
+      throw new ImagePullError(`Image ${image} is not present on this runner (an image ID cannot be pulled; use a name or name@digest).`, false);
   }
   const registry = registryOfImage(image);
   const pulled = await options.logger.group(`Pulling ${image}`, () =>
@@ -194,7 +191,10 @@ export async function resolveImage(
 /** Removes every container (running or not) carrying `label` (`key=value`); returns how many. */
 export async function removeContainers(label: string, logger: Logger): Promise<number> {
   const listed = await exec('docker', ['ps', '--all', '--quiet', '--filter', `label=${label}`], { stream: false });
-  const ids = listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  const ids = listed.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (ids.length === 0) return 0;
   const removed = await exec('docker', ['rm', '--force', ...ids], { stream: false });
   if (removed.exitCode !== 0) logger.warning(`Could not remove container(s) ${ids.join(', ')}: ${lastLines(removed.stderr, 2)}`);
@@ -301,7 +301,9 @@ export async function runInContainer(job: ContainerJob, options: ContainerRunOpt
 
   const labels = { ...job.labels, [CONTAINER_LABEL]: job.name };
   if (caches.length > 0) {
-    await logger.group('Caches', () => prepareCacheVolumes(caches, { image: imageId, user, labels, logger, ...(options.signal ? { signal: options.signal } : {}) }));
+    await logger.group('Caches', () =>
+      prepareCacheVolumes(caches, { image: imageId, user, labels, logger, ...(options.signal ? { signal: options.signal } : {}) }),
+    );
   }
 
   const hostRunDir = runDirectory(job.name, hostEnv);
@@ -372,11 +374,14 @@ export async function runInContainer(job: ContainerJob, options: ContainerRunOpt
     let lastOutput = runStarted;
     const quietNoticeMs = options.quietNoticeMs ?? 60_000;
     // A build that prints nothing for minutes (a download, a long test) must not look hung.
-    const quietTimer = setInterval(() => {
-      if (Date.now() - lastOutput < quietNoticeMs) return;
-      lastOutput = Date.now();
-      logger.info(`… still running in ${job.image} (${formatDuration(Date.now() - runStarted)} elapsed, no output for ${formatDuration(quietNoticeMs)})`);
-    }, Math.min(quietNoticeMs, 5_000));
+    const quietTimer = setInterval(
+      () => {
+        if (Date.now() - lastOutput < quietNoticeMs) return;
+        lastOutput = Date.now();
+        logger.info(`… still running in ${job.image} (${formatDuration(Date.now() - runStarted)} elapsed, no output for ${formatDuration(quietNoticeMs)})`);
+      },
+      Math.min(quietNoticeMs, 5_000),
+    );
     quietTimer.unref();
     let timedOut = false;
     let cancelled = false;
@@ -407,7 +412,7 @@ export async function runInContainer(job: ContainerJob, options: ContainerRunOpt
     else options.signal?.addEventListener('abort', onAbort, { once: true });
 
     if (options.signal?.aborted) throw new Error('cancelled before the container started');
-    let result;
+    let result: ExecResult;
     try {
       result = await logger.group(job.groupTitle ?? `Running in ${job.image}`, () =>
         exec('docker', args, {
@@ -435,9 +440,19 @@ export async function runInContainer(job: ContainerJob, options: ContainerRunOpt
     // init's or docker's message mean the shell is not in the image.
     const startFailure =
       result.exitCode >= 125 && result.exitCode <= 127
-        ? (tail.find((line) => START_FAILURE.test(line)) ?? (result.exitCode === 125 ? tail.find((line) => line.trim() !== '' && !/--help/.test(line)) : undefined))
+        ? (tail.find((line) => START_FAILURE.test(line)) ??
+          (result.exitCode === 125 ? tail.find((line) => line.trim() !== '' && !/--help/.test(line)) : undefined))
         : undefined;
-    return { name: job.name, exitCode: result.exitCode, durationMs: result.durationMs, imageId, timedOut, cancelled, tail, ...(startFailure ? { startFailure } : {}) };
+    return {
+      name: job.name,
+      exitCode: result.exitCode,
+      durationMs: result.durationMs,
+      imageId,
+      timedOut,
+      cancelled,
+      tail,
+      ...(startFailure ? { startFailure } : {}),
+    };
   } finally {
     rmSync(hostRunDir, { recursive: true, force: true });
   }

@@ -143,7 +143,14 @@ export function exec(command: string, args: readonly string[], options: ExecOpti
       reject(
         error.code === 'ENOENT'
           ? new ExecError(`'${command}' was not found on PATH`, {
-              commandLine, exitCode: 127, signal: null, stdout: '', stderr: '', durationMs: Date.now() - started, timedOut, aborted,
+              commandLine,
+              exitCode: 127,
+              signal: null,
+              stdout: '',
+              stderr: '',
+              durationMs: Date.now() - started,
+              timedOut,
+              aborted,
             })
           : error,
       );

@@ -59,7 +59,11 @@ export async function retry<T>(operation: (attempt: number) => Promise<T>, optio
 }
 
 /** How callers pass their own attempts, signal and clock on, leaving out the ones not set. */
-export function retryOptions(from: { attempts?: number | undefined; signal?: AbortSignal | undefined; clock?: Clock | undefined }): Pick<RetryOptions, 'attempts' | 'signal' | 'clock'> {
+export function retryOptions(from: {
+  attempts?: number | undefined;
+  signal?: AbortSignal | undefined;
+  clock?: Clock | undefined;
+}): Pick<RetryOptions, 'attempts' | 'signal' | 'clock'> {
   return {
     ...(from.attempts !== undefined ? { attempts: from.attempts } : {}),
     ...(from.signal ? { signal: from.signal } : {}),

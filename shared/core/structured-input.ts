@@ -16,7 +16,7 @@ export async function readStructuredInput(
   const text = inputs.optionalString(name);
   if (text === undefined) return undefined;
   const { parseDocument } = await import('yaml');
-  const looksInline = /^[\[{]/.test(text) || text.includes('\n');
+  const looksInline = /^[[{]/.test(text) || text.includes('\n');
   let body = text;
   let source = 'inline';
   if (!looksInline) {

@@ -21,7 +21,10 @@ export function htmlTable(headers: readonly string[], rows: readonly (readonly C
 
 /** A two-column table of named values, skipping rows whose value is undefined. */
 export function keyValueTable(pairs: readonly (readonly [string, Cell])[]): string {
-  return htmlTable(['', ''], pairs.filter(([, v]) => v !== undefined).map(([k, v]) => [k, v]));
+  return htmlTable(
+    ['', ''],
+    pairs.filter(([, v]) => v !== undefined).map(([k, v]) => [k, v]),
+  );
 }
 
 export function details(title: string, bodyHtml: string): string {

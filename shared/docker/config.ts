@@ -62,7 +62,8 @@ export async function dockerLogin(
     },
     {
       what: `Login to ${registry}`,
-      exhausted: (error, attempts) => new UserError(`Could not log in to registry ${registry} as '${username}' after ${attempts} attempts: ${(error as Error).message}`),
+      exhausted: (error, attempts) =>
+        new UserError(`Could not log in to registry ${registry} as '${username}' after ${attempts} attempts: ${(error as Error).message}`),
       logger: options.logger,
       ...retryOptions(options),
     },

@@ -57,7 +57,8 @@ export async function pushTag(reference: string, options: PushOptions): Promise<
     {
       what: `Push of ${reference}`,
       firstDelayMs: 1_000,
-      exhausted: (error, attempts) => new UserError(`Could not push ${reference} to ${options.registry} after ${attempts} attempts: ${(error as Error).message}`),
+      exhausted: (error, attempts) =>
+        new UserError(`Could not push ${reference} to ${options.registry} after ${attempts} attempts: ${(error as Error).message}`),
       logger: options.logger,
       ...retryOptions(options),
     },
@@ -69,6 +70,11 @@ export async function pushTag(reference: string, options: PushOptions): Promise<
  * (the build itself is cached by then); a failing RUN step is not. Undefined: not a push failure.
  */
 export function buildxPushFailure(output: string): PushFailure | undefined {
-  if (!/failed to push|error (?:writing|pushing)|failed commit on ref|failed to (?:do request|authorize)|unexpected status(?: from \w+ request to \S+)?: \d{3}/i.test(output)) return undefined;
+  if (
+    !/failed to push|error (?:writing|pushing)|failed commit on ref|failed to (?:do request|authorize)|unexpected status(?: from \w+ request to \S+)?: \d{3}/i.test(
+      output,
+    )
+  )
+    return undefined;
   return classifyPushFailure(output);
 }

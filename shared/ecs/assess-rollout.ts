@@ -63,7 +63,7 @@ export function assessRollout(
   const primary = primaryDeployment(service);
   const replacedBy = primary && primary.id !== deploymentId ? { deploymentId: primary.id ?? '?', taskDefinition: primary.taskDefinition ?? '?' } : undefined;
 
-  if (!service || service.status !== 'ACTIVE') {
+  if (service?.status !== 'ACTIVE') {
     return { state: 'failed', cause: 'superseded', reason: `the service is ${service?.status ?? 'gone'}` };
   }
   // ECS's rollback replaces our deployment with one of the previous revision; a rollback that
@@ -81,7 +81,11 @@ export function assessRollout(
   }
   const counts = rolloutCounts(service, deploymentId, options.observedFailures);
   if (counts.failed >= options.maxFailedTasks) {
-    return { state: 'failed', cause: 'failed-tasks', reason: `${counts.failed} task${counts.failed === 1 ? '' : 's'} of the new revision failed (max-failed-tasks ${options.maxFailedTasks})` };
+    return {
+      state: 'failed',
+      cause: 'failed-tasks',
+      reason: `${counts.failed} task${counts.failed === 1 ? '' : 's'} of the new revision failed (max-failed-tasks ${options.maxFailedTasks})`,
+    };
   }
   const completed = ours.rolloutState === 'COMPLETED' || ours.rolloutState === undefined;
   if (completed && counts.running === counts.desired && counts.pending === 0 && (service.deployments?.length ?? 0) === 1) {

@@ -29,12 +29,15 @@ export function deploySummaryHtml(result: DeployResult, record?: DeploymentRecor
       : 'no';
   const outcome = keyValueTable([
     ['Outcome', OUTCOME[result.status]],
-    ['Revision', `${revisionName(result.previousTaskDefinitionArn)} → ${revisionName(result.taskDefinitionArn)}${result.registered ? ' (registered now)' : ' (existing)'}`],
+    [
+      'Revision',
+      `${revisionName(result.previousTaskDefinitionArn)} → ${revisionName(result.taskDefinitionArn)}${result.registered ? ' (registered now)' : ' (existing)'}`,
+    ],
     ['Deployment', result.deploymentId],
     ['Rolled back', rolledBack],
     ['Why', result.failure ? result.failure.reason : undefined],
     ['Duration', formatDuration(result.durationMs)],
-    ['GitHub deployment', record ? `#${record.id}` : 'not recorded (no github-token): see the revision\'s commit-to-prod:* tags'],
+    ['GitHub deployment', record ? `#${record.id}` : "not recorded (no github-token): see the revision's commit-to-prod:* tags"],
   ]);
   const containers = [...new Set([...result.before.map((i) => i.container), ...result.after.map((i) => i.container)])];
   const images = htmlTable(

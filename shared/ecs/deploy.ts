@@ -41,7 +41,15 @@ import { formatDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { primaryDeployment, rolloutCounts, type FailureCause } from './assess-rollout.js';
-import { DEFAULT_POLL_INTERVAL_MS, followRollout, isThrottling, newStoppedTasks, type FollowDeps, type FollowStats, type FollowVerdict } from './follow-rollout.js';
+import {
+  DEFAULT_POLL_INTERVAL_MS,
+  followRollout,
+  isThrottling,
+  newStoppedTasks,
+  type FollowDeps,
+  type FollowStats,
+  type FollowVerdict,
+} from './follow-rollout.js';
 import type { EcsSender } from './raw-json.js';
 import { describeTaskDefinition, registerTaskDefinition, tagResource } from './register-task-definition.js';
 import {
@@ -146,12 +154,16 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
 
   // 2. The revision to deploy: rendered and registered only when something changed.
   const plan = await logger.group('Task definition', () => resolveRevision(request, previous, ecs, logger));
-  timeline.add(plan.registered ? `registered ${revisionName(plan.taskDefinitionArn)}` : `deploying ${revisionName(plan.taskDefinitionArn)} as is (no new revision)`);
+  timeline.add(
+    plan.registered ? `registered ${revisionName(plan.taskDefinitionArn)}` : `deploying ${revisionName(plan.taskDefinitionArn)} as is (no new revision)`,
+  );
   await deps.hooks?.planned?.(plan);
 
   // 3. The update. A cancellation that arrived while registering stops here, before ECS is touched.
   if (signal?.aborted) {
-    throw new UserError(`Cancelled before the service was updated: ${where} still runs ${revisionName(previous)}${plan.registered ? ` (${revisionName(plan.taskDefinitionArn)} was registered but not deployed)` : ''}.`);
+    throw new UserError(
+      `Cancelled before the service was updated: ${where} still runs ${revisionName(previous)}${plan.registered ? ` (${revisionName(plan.taskDefinitionArn)} was registered but not deployed)` : ''}.`,
+    );
   }
   events.prime(service.events);
   const update = await updateService(ecs, request.cluster, service, {
@@ -159,7 +171,10 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
     desiredCount: request.desiredCount,
     minimumHealthyPercent: request.minimumHealthyPercent,
     maximumPercent: request.maximumPercent,
-    circuitBreaker: request.circuitBreaker === undefined ? undefined : { enable: request.circuitBreaker, rollback: request.circuitBreaker && (request.onFailure ?? 'roll-back') === 'roll-back' },
+    circuitBreaker:
+      request.circuitBreaker === undefined
+        ? undefined
+        : { enable: request.circuitBreaker, rollback: request.circuitBreaker && (request.onFailure ?? 'roll-back') === 'roll-back' },
     forceNewDeployment: request.forceNewDeployment,
   });
   service = update.service;
@@ -176,7 +191,9 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
 
   if (!update.startedDeployment) {
     timeline.add(`service already on ${revisionName(plan.taskDefinitionArn)}: no new deployment`);
-    logger.info(`The service already runs ${revisionName(plan.taskDefinitionArn)} (deployment ${deploymentId}); ECS started no new deployment. Set force-new-deployment to replace its tasks.`);
+    logger.info(
+      `The service already runs ${revisionName(plan.taskDefinitionArn)} (deployment ${deploymentId}); ECS started no new deployment. Set force-new-deployment to replace its tasks.`,
+    );
     return finish('succeeded', `${where} already runs ${revisionName(plan.taskDefinitionArn)}.`);
   }
   timeline.add(`service updated: deployment ${deploymentId}`);
@@ -206,7 +223,9 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   if (verdict.state === 'completed') {
     const counts = rolloutCounts(follow.service, deploymentId);
     timeline.add(`rollout completed: ${counts.running}/${counts.desired} running`);
-    logger.info(`Deployment ${deploymentId} completed: ${revisionName(plan.taskDefinitionArn)} runs ${counts.running}/${counts.desired} tasks (${formatDuration(clock.now() - startedAt)}).`);
+    logger.info(
+      `Deployment ${deploymentId} completed: ${revisionName(plan.taskDefinitionArn)} runs ${counts.running}/${counts.desired} tasks (${formatDuration(clock.now() - startedAt)}).`,
+    );
     const result = finish('succeeded', `${where} runs ${revisionName(plan.taskDefinitionArn)}.`, { completedAt: follow.endedAt });
     await recordOutcome(ecs, plan, result, logger);
     return result;
@@ -223,7 +242,12 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   const rollBack = ecsRolledBack || ((request.onFailure ?? 'roll-back') === 'roll-back' && verdict.cause !== 'superseded');
 
   if (!rollBack || !previous || previous === plan.taskDefinitionArn) {
-    const note = verdict.cause === 'superseded' ? ' Left as it is: someone else deployed meanwhile.' : !previous ? ' No previous revision to roll back to.' : ' Not rolled back (rollback-on-failure is off); ECS keeps the service as it is.';
+    const note =
+      verdict.cause === 'superseded'
+        ? ' Left as it is: someone else deployed meanwhile.'
+        : !previous
+          ? ' No previous revision to roll back to.'
+          : ' Not rolled back (rollback-on-failure is off); ECS keeps the service as it is.';
     const status: DeployStatus = verdict.cause === 'cancelled' ? 'cancelled' : 'failed';
     const result = finish(status, `${what}${why ? ` ${why}` : ''}${note}`, { failure });
     await recordOutcome(ecs, plan, result, logger);
@@ -365,7 +389,9 @@ async function resolveRevision(request: DeployRequest, current: string | undefin
     return { taskDefinitionArn: baseArn!, previousTaskDefinitionArn: previous, registered: false, before: beforeImages, after: rendered.after };
   }
   if (request.register === 'never') {
-    throw new UserError(`Deploying ${revisionName(baseArn ?? String(base.family))} would need a new revision (the changes alter it), but this deploy may not register one.`);
+    throw new UserError(
+      `Deploying ${revisionName(baseArn ?? String(base.family))} would need a new revision (the changes alter it), but this deploy may not register one.`,
+    );
   }
   for (const { container, image } of rendered.after) {
     const was = rendered.before.find((b) => b.container === container)?.image;

@@ -55,7 +55,9 @@ export interface FollowStats {
   throttled: number;
 }
 
-export type FollowVerdict = Exclude<RolloutVerdict, { state: 'in-progress' }> | { state: 'failed'; cause: 'timed-out' | 'cancelled'; reason: string; replacedBy?: undefined };
+export type FollowVerdict =
+  | Exclude<RolloutVerdict, { state: 'in-progress' }>
+  | { state: 'failed'; cause: 'timed-out' | 'cancelled'; reason: string; replacedBy?: undefined };
 
 export interface FollowResult {
   verdict: FollowVerdict;
@@ -82,7 +84,10 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
   const progress = new ProgressReporter();
   const seenStopped = new Set<string>();
   const stoppedTasks: StoppedTask[] = [];
-  const labels = { revision: revisionName(options.taskDefinitionArn), previous: options.previousTaskDefinitionArn ? revisionName(options.previousTaskDefinitionArn) : undefined };
+  const labels = {
+    revision: revisionName(options.taskDefinitionArn),
+    previous: options.previousTaskDefinitionArn ? revisionName(options.previousTaskDefinitionArn) : undefined,
+  };
   let interval = baseInterval;
   let errorsInARow = 0;
   let service: Service | undefined;

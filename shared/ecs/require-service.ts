@@ -17,8 +17,10 @@ export async function requireService(ecs: EcsSender, cluster: string, name: stri
     }
     throw error;
   }
-  if (!service || service.status !== 'ACTIVE') {
-    throw new UserError(`Input 'service' has an invalid value ${JSON.stringify(name)}: no ACTIVE service of that name in cluster '${cluster}'${service ? ` (it is ${service.status})` : ''}.`);
+  if (service?.status !== 'ACTIVE') {
+    throw new UserError(
+      `Input 'service' has an invalid value ${JSON.stringify(name)}: no ACTIVE service of that name in cluster '${cluster}'${service ? ` (it is ${service.status})` : ''}.`,
+    );
   }
   return service;
 }

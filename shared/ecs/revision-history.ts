@@ -62,7 +62,13 @@ export async function* familyRevisions(ecs: EcsSender, family: string, options: 
   let read = 0;
   do {
     const page = await ecs.send(
-      new ListTaskDefinitionsCommand({ familyPrefix: family, status: options.status ?? 'ACTIVE', sort: 'DESC', maxResults: 100, ...(nextToken ? { nextToken } : {}) }),
+      new ListTaskDefinitionsCommand({
+        familyPrefix: family,
+        status: options.status ?? 'ACTIVE',
+        sort: 'DESC',
+        maxResults: 100,
+        ...(nextToken ? { nextToken } : {}),
+      }),
     );
     nextToken = page.nextToken;
     // familyPrefix is a prefix: `pay` also lists `payments`.

@@ -22,9 +22,9 @@ export function sanitizeTagKey(key: string): string {
 }
 
 export interface RevisionProvenance {
-  sha?: string;
-  ref?: string;
-  runUrl?: string;
+  sha?: string | undefined;
+  ref?: string | undefined;
+  runUrl?: string | undefined;
   /** Images by container name; a digest (`sha256:…`) is recorded when the reference has one. */
   images: { container: string; image: string }[];
 }

@@ -40,7 +40,10 @@ export function toStoppedTask(task: Task): StoppedTask {
 function isFailure(stopCode: string, reason: string, containers: StoppedTask['containers']): boolean {
   if (stopCode === 'TaskFailedToStart' || stopCode === 'EssentialContainerExited') return true;
   if (stopCode === 'UserInitiated' || /^Scaling activity/i.test(reason) || /^Service deleted/i.test(reason)) return false;
-  return /health ?check|unhealthy|CannotPull|ResourceInitialization|OutOfMemory/i.test(reason) || containers.some((c) => c.exitCode !== undefined && c.exitCode !== 0);
+  return (
+    /health ?check|unhealthy|CannotPull|ResourceInitialization|OutOfMemory/i.test(reason) ||
+    containers.some((c) => c.exitCode !== undefined && c.exitCode !== 0)
+  );
 }
 
 /** `task 1a2b… stopped: Essential container in task exited (EssentialContainerExited; app exit 1)` */

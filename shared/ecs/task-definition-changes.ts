@@ -30,7 +30,10 @@ export function readTaskDefinitionChanges(inputs: Inputs): TaskDefinitionChanges
     const container = key.slice(0, dot);
     const name = key.slice(dot + 1);
     let vars = environment.get(container);
-    if (!vars) environment.set(container, (vars = new Map()));
+    if (!vars) {
+      vars = new Map();
+      environment.set(container, vars);
+    }
     // An empty value removes the variable: ECS has no way to tell "empty" from "unset" in a
     // rendered file anyway, and removal is what people reach for this syntax to do.
     vars.set(name, value === '' ? null : value);

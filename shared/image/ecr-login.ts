@@ -1,3 +1,4 @@
+import type { AuthorizationData } from '@aws-sdk/client-ecr';
 import { ecrClient } from '../core/aws-clients.js';
 import { errorMessage, UserError } from '../core/errors.js';
 import type { RegistryCredentials } from '../docker/config.js';
@@ -15,7 +16,7 @@ export async function ecrCredentials(
   const client = await ecrClient({ region: options.region });
   const { GetAuthorizationTokenCommand } = await import('@aws-sdk/client-ecr');
   const where = `ECR GetAuthorizationToken in ${options.region}${options.accountId ? ` for account ${options.accountId}` : ''}`;
-  let data;
+  let data: AuthorizationData | undefined;
   try {
     const response = await client.send(
       // registryIds is deprecated by AWS (the token works for every registry the caller may reach), so it is not sent.

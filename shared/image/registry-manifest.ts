@@ -72,7 +72,9 @@ async function authorizedGet(url: string, accept: string, options: RegistryReadO
     try {
       return await fetch(url, { headers: { accept, ...(authorization ? { authorization } : {}) }, signal });
     } catch (error) {
-      throw new TransientError(`${registry} did not answer: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
+      throw new TransientError(
+        `${registry} did not answer: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`,
+      );
     }
   };
   const first = await get(options.credentials ? basic(options.credentials) : undefined);
@@ -113,14 +115,18 @@ export async function readManifest(repository: ImageRepository, reference: strin
       const computed = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
       const header = response.headers.get('docker-content-digest');
       if (header && header !== computed) {
-        throw new UserError(`Registry ${repository.registry} served ${repository.path}:${reference} with Docker-Content-Digest ${header}, but its bytes hash to ${computed}.`);
+        throw new UserError(
+          `Registry ${repository.registry} served ${repository.path}:${reference} with Docker-Content-Digest ${header}, but its bytes hash to ${computed}.`,
+        );
       }
       return describeManifest(header ?? computed, response.headers.get('content-type') ?? '', bytes);
     },
     {
       what: 'Reading back the manifest',
       exhausted: (error, attempts) =>
-        new UserError(`Could not read back ${repository.path}:${reference} from ${repository.registry} after ${attempts} attempts: ${(error as Error).message}`),
+        new UserError(
+          `Could not read back ${repository.path}:${reference} from ${repository.registry} after ${attempts} attempts: ${(error as Error).message}`,
+        ),
       ...(options.logger ? { logger: options.logger } : {}),
       ...retryOptions(options),
     },

@@ -17,7 +17,8 @@ export interface ImageRepository {
 
 const HOST = /^(?:localhost|\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)(?::\d{1,5})?$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const EXPECTED = 'a repository without tag or digest, such as `localhost:5000/app` or `123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments-api` (lower-case path components; tags come from the `tags` input)';
+const EXPECTED =
+  'a repository without tag or digest, such as `localhost:5000/app` or `123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments-api` (lower-case path components; tags come from the `tags` input)';
 
 export function parseImageRepository(value: string, inputName = 'image'): ImageRepository {
   if (value.includes('@')) throw new InputError(inputName, value, EXPECTED);

@@ -83,7 +83,13 @@ export function resolveTags(templates: readonly string[], git: GitContext, input
       let reason: string | undefined;
       tag = template.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_all, name: string) => {
         if (!isKeyword(name) || name === 'latest') {
-          throw new InputError(inputName, template, `placeholders among ${TAG_KEYWORDS.filter((k) => k !== 'latest').map((k) => `{{${k}}}`).join(', ')} (found {{${name}}})`);
+          throw new InputError(
+            inputName,
+            template,
+            `placeholders among ${TAG_KEYWORDS.filter((k) => k !== 'latest')
+              .map((k) => `{{${k}}}`)
+              .join(', ')} (found {{${name}}})`,
+          );
         }
         const v = keywordValue(name, git);
         if ('reason' in v) {

@@ -24,7 +24,10 @@ export interface RollbackOutcomeContext {
   serviceNow: string;
 }
 
-export function rollbackOutcome(result: Pick<DeployResult, 'status' | 'message' | 'failure' | 'stoppedTasks' | 'deploymentId'>, ctx: RollbackOutcomeContext): RollbackOutcome {
+export function rollbackOutcome(
+  result: Pick<DeployResult, 'status' | 'message' | 'failure' | 'stoppedTasks' | 'deploymentId'>,
+  ctx: RollbackOutcomeContext,
+): RollbackOutcome {
   const to = revisionName(ctx.to);
   const from = revisionName(ctx.from);
   const now = ctx.serviceNow ? ` (now: ${ctx.serviceNow})` : '';
@@ -32,7 +35,11 @@ export function rollbackOutcome(result: Pick<DeployResult, 'status' | 'message' 
     case 'succeeded':
       return { status: 'succeeded', recordState: 'success', message: `Rolled back: ${ctx.where} runs ${to} again (was ${from}).` };
     case 'started':
-      return { status: 'started', recordState: 'in_progress', message: `Rollback to ${to} started (deployment ${result.deploymentId ?? '?'}); not followed (wait is false).` };
+      return {
+        status: 'started',
+        recordState: 'in_progress',
+        message: `Rollback to ${to} started (deployment ${result.deploymentId ?? '?'}); not followed (wait is false).`,
+      };
     case 'cancelled':
       return {
         status: 'cancelled',

@@ -69,7 +69,9 @@ export async function pickRollbackTarget(request: PickRollbackTargetRequest, dep
   const target = validateTarget(picked.target, current, request);
   const outcome = target.tags.get(OUTCOME_TAG);
   if (picked.source === 'explicit' && outcome !== undefined && outcome !== 'succeeded') {
-    logger.warning(`${revisionName(target.arn)} was named in 'to', but its last deploy is recorded as ${outcome} (${OUTCOME_TAG}); rolling back to it as asked.`);
+    logger.warning(
+      `${revisionName(target.arn)} was named in 'to', but its last deploy is recorded as ${outcome} (${OUTCOME_TAG}); rolling back to it as asked.`,
+    );
   }
   return { ...picked, current, target };
 }
@@ -124,7 +126,9 @@ async function pickPrevious(request: PickRollbackTargetRequest, current: Revisio
       logger.info(`No usable GitHub deployment; falling back to the ECS revision tags.`);
     } catch (error) {
       if (error instanceof UserError) throw error;
-      logger.warning(`Could not read the GitHub deployments of '${gh.environment}' (${errorMessage(error)}); falling back to the ECS revision tags (${OUTCOME_TAG}).`);
+      logger.warning(
+        `Could not read the GitHub deployments of '${gh.environment}' (${errorMessage(error)}); falling back to the ECS revision tags (${OUTCOME_TAG}).`,
+      );
       searched.push(`GitHub deployments of '${gh.environment}' (unreadable: ${errorMessage(error)})`);
     }
   } else {
@@ -147,7 +151,9 @@ async function pickPrevious(request: PickRollbackTargetRequest, current: Revisio
     }
     return { target: undefined, read };
   });
-  searched.push(`the ${fromTags.read} newest ACTIVE revision${fromTags.read === 1 ? '' : 's'} of family '${current.family}' (ECS tag ${OUTCOME_TAG}=succeeded, older than revision ${current.revision})`);
+  searched.push(
+    `the ${fromTags.read} newest ACTIVE revision${fromTags.read === 1 ? '' : 's'} of family '${current.family}' (ECS tag ${OUTCOME_TAG}=succeeded, older than revision ${current.revision})`,
+  );
   if (fromTags.target) {
     return {
       target: fromTags.target,
@@ -212,7 +218,10 @@ async function pickExplicit(request: PickRollbackTargetRequest, current: Revisio
         if (byImage.found) return explicitImage(byImage.found, to.text);
         const other = await describeRevision(ecs, to.text);
         if (other) return { target: other, source: 'explicit', chosenFrom: `'to: ${request.toText}'`, skipped: [] };
-        throw new UserError(`Input 'to' has an invalid value ${JSON.stringify(request.toText)}: ECS knows no revision ${to.text}, and no image ${to.text} is recorded on the ${byImage.read} newest revisions of family '${current.family}'.`, { hint: TO_HINT });
+        throw new UserError(
+          `Input 'to' has an invalid value ${JSON.stringify(request.toText)}: ECS knows no revision ${to.text}, and no image ${to.text} is recorded on the ${byImage.read} newest revisions of family '${current.family}'.`,
+          { hint: TO_HINT },
+        );
       }
     case 'commit-or-image':
     case 'image': {
@@ -254,7 +263,10 @@ function explicitImage(found: { revision: RevisionRecord; how: string }, value: 
 
 async function byReference(ecs: EcsSender, ref: string, what: string, request: PickRollbackTargetRequest): Promise<Picked> {
   const target = await describeRevision(ecs, ref);
-  if (!target) throw new UserError(`Input 'to' has an invalid value ${JSON.stringify(request.toText)}: ECS knows no task definition ${revisionName(ref)} (${what}).`, { hint: TO_HINT });
+  if (!target)
+    throw new UserError(`Input 'to' has an invalid value ${JSON.stringify(request.toText)}: ECS knows no task definition ${revisionName(ref)} (${what}).`, {
+      hint: TO_HINT,
+    });
   return { target, source: 'explicit', chosenFrom: `'to: ${request.toText}' (${what})`, skipped: [] };
 }
 

@@ -98,7 +98,10 @@ export class RollbackRecord {
     // The decision is recorded once the service is on its way back, whatever the outcome.
     const at = new Date();
     try {
-      await Promise.all([tagResource(this.ecs, to, rolledBackToTags({ from, at, reason, requestedBy })), tagResource(this.ecs, from, rolledBackFromTags({ to, at }))]);
+      await Promise.all([
+        tagResource(this.ecs, to, rolledBackToTags({ from, at, reason, requestedBy })),
+        tagResource(this.ecs, from, rolledBackFromTags({ to, at })),
+      ]);
     } catch (error) {
       this.logger.warning(`Could not tag the revisions with the rollback: ${errorMessage(error)}`);
     }

@@ -31,7 +31,8 @@ export function parseImageReference(image: string): { name: string; tag: string 
 export function imageMatch(revision: RevisionRecord, value: string): { container: string; image: string } | undefined {
   for (const { container, image } of revision.images) {
     const ref = parseImageReference(image);
-    if (image === value || ref.tag === value || ref.digest === value || (ref.tag !== undefined && `${ref.name}:${ref.tag}` === value)) return { container, image };
+    if (image === value || ref.tag === value || ref.digest === value || (ref.tag !== undefined && `${ref.name}:${ref.tag}` === value))
+      return { container, image };
   }
   for (const [key, recorded] of revision.tags) {
     if (!key.startsWith(IMAGE_TAG_PREFIX)) continue;

@@ -10,7 +10,10 @@ export async function describeServiceNow(ecs: EcsSender, cluster: string, servic
   try {
     const now = await describeService(ecs, cluster, service);
     return (now?.deployments ?? [])
-      .map((d) => `${revisionName(d.taskDefinition)} ${d.runningCount ?? 0}/${d.desiredCount ?? 0} running${d.rolloutState && d.rolloutState !== 'COMPLETED' ? `, ${d.rolloutState}` : ''}`)
+      .map(
+        (d) =>
+          `${revisionName(d.taskDefinition)} ${d.runningCount ?? 0}/${d.desiredCount ?? 0} running${d.rolloutState && d.rolloutState !== 'COMPLETED' ? `, ${d.rolloutState}` : ''}`,
+      )
       .join('; ');
   } catch {
     return '';

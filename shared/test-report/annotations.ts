@@ -108,7 +108,8 @@ export function emitAnnotations(plan: ReturnType<typeof planAnnotations>, logger
     else logger.warning(a.message, properties);
   }
   const notes: string[] = [];
-  if (plan.duplicates > 0) notes.push(`${plan.duplicates} duplicate failure${plan.duplicates === 1 ? '' : 's'} (same place, same message) folded into one annotation`);
+  if (plan.duplicates > 0)
+    notes.push(`${plan.duplicates} duplicate failure${plan.duplicates === 1 ? '' : 's'} (same place, same message) folded into one annotation`);
   const unkept = totals.failed - plan.annotations.filter((a) => a.level === 'error').length - plan.duplicates;
   if (unkept > 0) notes.push(`${unkept} more failure${unkept === 1 ? '' : 's'} not annotated`);
   const flakyUnkept = totals.flaky - plan.annotations.filter((a) => a.level === 'warning').length;

@@ -156,11 +156,7 @@ interface OpenProblem {
  * Parses one report, calling `onTestCase` for each test case in document order. Throws
  * MalformedReportError naming the file, line and column when the XML is not well-formed.
  */
-export async function parseJUnitReport(
-  file: string,
-  onTestCase: (testCase: ParsedTestCase) => void,
-  options: ParseOptions = {},
-): Promise<ParsedReport> {
+export async function parseJUnitReport(file: string, onTestCase: (testCase: ParsedTestCase) => void, options: ParseOptions = {}): Promise<ParsedReport> {
   const maxDetails = options.maxDetails ?? 4_000;
   const maxMessage = options.maxMessage ?? 1_000;
   const displayName = options.displayName ?? file;
@@ -272,7 +268,10 @@ export async function parseJUnitReport(
         depthInProblem--;
         return;
       }
-      const details = problem.text.value().replace(/^\s*\n/, '').trimEnd();
+      const details = problem.text
+        .value()
+        .replace(/^\s*\n/, '')
+        .trimEnd();
       const closed: TestProblem = {
         kind: problem.kind,
         ...(problem.type ? { type: problem.type } : {}),

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -40,7 +40,8 @@ const PYTHON_FRAME = /File "([^"]+)", line (\d+)/g;
 // Anything shaped like path/to/file.ext:LINE, e.g. `❯ src/price.test.ts:9:24`, `ledger_test.go:21:`,
 // `(/home/runner/work/shop/shop/web/src/cart.test.js:14:32)`, `tests/test_invoice.py:15: AssertionError`.
 const PATH_LINE = /(?:file:\/\/)?((?:[A-Za-z]:)?[\w.@+~\-/\\]*[\w-]\.[A-Za-z][\w]{0,5}):(\d+)\b/g;
-const IGNORED_PATH = /(^|[/\\])(node_modules|site-packages|dist-packages|\.venv|venv|\.gradle|\.m2)([/\\]|$)|^node:|^internal[/\\]|^<|\/usr\/(local\/)?(lib|go)\//;
+const IGNORED_PATH =
+  /(^|[/\\])(node_modules|site-packages|dist-packages|\.venv|venv|\.gradle|\.m2)([/\\]|$)|^node:|^internal[/\\]|^<|\/usr\/(local\/)?(lib|go)\//;
 const TEST_FILE = /(^|[/\\])(test_[^/\\]*|[^/\\]*(_test|Test|Tests|IT|Spec|_spec)\.[^/\\]+|[^/\\]*\.(test|spec)\.[^/\\]+)$/;
 
 function packageSegments(qualified: string): string[] {
@@ -96,7 +97,7 @@ export class WorkspaceFiles {
     let count = 0;
     while (pending.length > 0 && count < this.maxFiles) {
       const dir = pending.pop()!;
-      let entries;
+      let entries: Dirent[];
       try {
         entries = readdirSync(path.join(this.workspace, dir), { withFileTypes: true });
       } catch {
@@ -177,10 +178,13 @@ export function locateFailure(test: LocatableTest, workspace: string, workingDir
     const file = resolveInWorkspace(candidate.path, workspace, workingDirectory, files, candidate.hint);
     if (!file) continue;
     const score =
-      file === ownFile ? 3
-      : candidate.className && (candidate.className === test.classname || candidate.className.startsWith(`${test.classname}$`)) ? 2
-      : TEST_FILE.test(file) ? 1
-      : 0;
+      file === ownFile
+        ? 3
+        : candidate.className && (candidate.className === test.classname || candidate.className.startsWith(`${test.classname}$`))
+          ? 2
+          : TEST_FILE.test(file)
+            ? 1
+            : 0;
     if (!best || score > best.score) best = { location: { file, line: candidate.line }, score };
     if (score === 3) break;
   }

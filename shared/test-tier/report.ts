@@ -81,7 +81,14 @@ export function buildTierReport(input: TierReportInput) {
     flakyOmitted: results.flakyOmitted,
     slowest: results.slowest.map((t) => ({ title: testTitle(t), classname: t.classname, name: t.name, seconds: t.seconds, outcome: t.outcome })),
     ...(input.stack
-      ? { stack: { project: input.stack.project, files: input.stack.files.map(rel), readySeconds: seconds(input.stack.readyMs), services: input.stack.services } }
+      ? {
+          stack: {
+            project: input.stack.project,
+            files: input.stack.files.map(rel),
+            readySeconds: seconds(input.stack.readyMs),
+            services: input.stack.services,
+          },
+        }
       : {}),
   };
 }

@@ -39,8 +39,16 @@ export function renderTierSummary(report: TierReport, budget: BudgetCheck, repor
       ['Duration', `${describeBudget(budget)}${budget.exceeded ? ' ⚠️' : ''}`],
       ['Time in tests', seconds(report.testSeconds)],
       ['Test command', report.exitCode === 0 ? 'exit code 0' : `exit code ${report.exitCode}`],
-      ['Reports', `${report.reports.length} file${report.reports.length === 1 ? '' : 's'}${report.staleReports.length ? ` (${report.staleReports.length} older than the tier ignored)` : ''}`],
-      ['Stack', report.stack ? `${report.stack.services.map((s) => `${s.service}: ${s.health ?? s.state}`).join(', ')} (compose project ${report.stack.project}, ready in ${seconds(report.stack.readySeconds)})` : undefined],
+      [
+        'Reports',
+        `${report.reports.length} file${report.reports.length === 1 ? '' : 's'}${report.staleReports.length ? ` (${report.staleReports.length} older than the tier ignored)` : ''}`,
+      ],
+      [
+        'Stack',
+        report.stack
+          ? `${report.stack.services.map((s) => `${s.service}: ${s.health ?? s.state}`).join(', ')} (compose project ${report.stack.project}, ready in ${seconds(report.stack.readySeconds)})`
+          : undefined,
+      ],
       ['JSON report', reportPath],
     ]),
   );
@@ -58,12 +66,22 @@ export function renderTierSummary(report: TierReport, budget: BudgetCheck, repor
 
   if (report.flaky.length > 0) {
     parts.push(`<h4>Flaky tests (${c.flaky}): failed, then passed on a rerun</h4>\n`);
-    parts.push(htmlTable(['test', 'failed attempts', 'first failure'], report.flaky.slice(0, SUMMARY_FLAKY).map((f) => [f.title, f.failedAttempts, f.message])));
+    parts.push(
+      htmlTable(
+        ['test', 'failed attempts', 'first failure'],
+        report.flaky.slice(0, SUMMARY_FLAKY).map((f) => [f.title, f.failedAttempts, f.message]),
+      ),
+    );
   }
 
   if (report.slowest.length > 0) {
     parts.push(`<h4>Slowest tests</h4>\n`);
-    parts.push(htmlTable(['test', 'time', 'outcome'], report.slowest.map((t) => [t.title, seconds(t.seconds), t.outcome])));
+    parts.push(
+      htmlTable(
+        ['test', 'time', 'outcome'],
+        report.slowest.map((t) => [t.title, seconds(t.seconds), t.outcome]),
+      ),
+    );
   }
   return { heading, html: parts.join('') };
 }

@@ -114,7 +114,12 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
   const results = new TestResults();
   const found = await findReports(config.reports, config.workingDirectory, testsStarted);
   if (found.stale.length > 0) {
-    logger.info(`Ignored ${found.stale.length} report(s) written before this tier started (left from an earlier tier or run): ${found.stale.slice(0, 5).map((f) => path.relative(config.workspace, f)).join(', ')}${found.stale.length > 5 ? ', …' : ''}`);
+    logger.info(
+      `Ignored ${found.stale.length} report(s) written before this tier started (left from an earlier tier or run): ${found.stale
+        .slice(0, 5)
+        .map((f) => path.relative(config.workspace, f))
+        .join(', ')}${found.stale.length > 5 ? ', …' : ''}`,
+    );
   }
   const malformed: string[] = [];
   let notJUnit = 0;
@@ -123,7 +128,14 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
       const display = path.relative(config.workspace, file) || file;
       let tests = 0;
       try {
-        const parsed = await parseJUnitReport(file, (t) => (tests++, results.add(t)), { displayName: display });
+        const parsed = await parseJUnitReport(
+          file,
+          (t) => {
+            tests++;
+            results.add(t);
+          },
+          { displayName: display },
+        );
         if (!parsed.isJUnit) {
           logger.info(`${display}: not a JUnit report (root element <${parsed.rootElement}>); skipped.`);
           results.addReport({ file, tests: 0, problem: `not a JUnit report (<${parsed.rootElement}>)` });
@@ -181,7 +193,16 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
     locations,
     staleReports: found.stale,
     workspace: config.workspace,
-    ...(stack ? { stack: { project: stack.project, files: [...stack.files], readyMs: stackReadyMs ?? 0, services: stackStates.map((s) => ({ service: s.service, state: s.status, ...(s.health ? { health: s.health } : {}) })) } } : {}),
+    ...(stack
+      ? {
+          stack: {
+            project: stack.project,
+            files: [...stack.files],
+            readyMs: stackReadyMs ?? 0,
+            services: stackStates.map((s) => ({ service: s.service, state: s.status, ...(s.health ? { health: s.health } : {}) })),
+          },
+        }
+      : {}),
   });
   await writeFile(config.reportPath, `${JSON.stringify(report, null, 2)}\n`);
   return { verdict, budget, report };
@@ -189,9 +210,16 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
 
 async function runCommand(config: TestTierConfig, stackStates: readonly ServiceState[], logger: Logger, signal: AbortSignal): Promise<TestCommandResult> {
   const stackEnv = portVariables(stackStates, config.runInContainer ? 'network' : 'runner');
-  if (Object.keys(stackEnv).length > 0) logger.info(`Stack ports for the tests: ${Object.entries(stackEnv).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  if (Object.keys(stackEnv).length > 0)
+    logger.info(
+      `Stack ports for the tests: ${Object.entries(stackEnv)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}`,
+    );
   const tierEnv: Record<string, string> = { TEST_TIER: config.tier, ...stackEnv, ...Object.fromEntries(config.env) };
-  logger.info(`Running the ${config.tier} tests${config.budgetMs !== undefined ? ` (budget ${formatDuration(config.budgetMs)})` : ''}${config.runInContainer ? ' in a container' : ''}…`);
+  logger.info(
+    `Running the ${config.tier} tests${config.budgetMs !== undefined ? ` (budget ${formatDuration(config.budgetMs)})` : ''}${config.runInContainer ? ' in a container' : ''}…`,
+  );
 
   if (config.runInContainer) {
     const network = stackStates.flatMap((s) => s.networks)[0];

@@ -78,9 +78,11 @@ export function decideVerdict(input: VerdictInput): Verdict {
   for (const problem of input.malformed) failures.push(problem);
   // A tier that ran nothing usually means a test filter or a report path that matches nothing.
   const empty =
-    input.reportsFound === 0 ? 'No JUnit report matched `reports`: check the globs and where the test tool writes its reports.'
-    : counts.total === 0 ? `The ${input.reportsFound} JUnit report${input.reportsFound === 1 ? '' : 's'} found hold${input.reportsFound === 1 ? 's' : ''} no test: check that the test command selects any.`
-    : undefined;
+    input.reportsFound === 0
+      ? 'No JUnit report matched `reports`: check the globs and where the test tool writes its reports.'
+      : counts.total === 0
+        ? `The ${input.reportsFound} JUnit report${input.reportsFound === 1 ? '' : 's'} found hold${input.reportsFound === 1 ? 's' : ''} no test: check that the test command selects any.`
+        : undefined;
   if (empty) (input.failOnEmpty ? failures : warnings).push(empty);
   if (budget.exceeded && budget.budgetMs !== undefined) {
     const message = `The ${tier} tier took ${formatDuration(budget.elapsedMs)}, ${formatDuration(budget.overByMs)} over its budget of ${formatDuration(budget.budgetMs)}.`;

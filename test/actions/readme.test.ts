@@ -21,7 +21,7 @@ const actions = readdirSync(path.join(repoRoot, 'actions'), { withFileTypes: tru
   .sort();
 
 /** Rows of the first markdown table under `## heading`: cells split on `|` not escaped as `\|`. */
-export function tableRows(readme: string, heading: string): string[][] {
+function tableRows(readme: string, heading: string): string[][] {
   const section = readme.split(/^## /m).find((s) => s.startsWith(`${heading}\n`));
   if (section === undefined) return [];
   return section
@@ -37,9 +37,14 @@ export function tableRows(readme: string, heading: string): string[][] {
 }
 
 /** How a default is shown: empty for none, `value` in backticks, one per line for lists. */
-export function shownDefault(value: string | undefined): string {
+function shownDefault(value: string | undefined): string {
   if (value === undefined || value === '') return '';
-  if (value.includes('\n')) return `${value.trim().split('\n').map((t) => `\`${t}\``).join(' ')} (one per line)`;
+  if (value.includes('\n'))
+    return `${value
+      .trim()
+      .split('\n')
+      .map((t) => `\`${t}\``)
+      .join(' ')} (one per line)`;
   return `\`${value}\``;
 }
 

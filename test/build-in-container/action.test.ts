@@ -43,9 +43,20 @@ function containersOf(runId: string): string[] {
 /** Containers of this run that were ever created since `sinceMs`, from the engine's event log. */
 function containersCreatedSince(runId: string, sinceMs: number): string[] {
   return docker(
-    'events', '--since', (sinceMs / 1000 - 1).toFixed(3), '--until', (Date.now() / 1000).toFixed(3),
-    '--filter', `label=${RUN_LABEL}=${runId}`, '--filter', 'event=create', '--format', '{{.Actor.Attributes.name}}',
-  ).split('\n').filter(Boolean);
+    'events',
+    '--since',
+    (sinceMs / 1000 - 1).toFixed(3),
+    '--until',
+    (Date.now() / 1000).toFixed(3),
+    '--filter',
+    `label=${RUN_LABEL}=${runId}`,
+    '--filter',
+    'event=create',
+    '--format',
+    '{{.Actor.Attributes.name}}',
+  )
+    .split('\n')
+    .filter(Boolean);
 }
 
 const userImage = `ctp-bic-user-${uniqueName('t').toLowerCase()}:1`;
@@ -63,7 +74,7 @@ afterAll(() => {
 });
 
 describe('build-in-container', () => {
-  it('runs as the runner\'s uid:gid by default (not the image\'s USER), so the build\'s files belong to the runner', async () => {
+  it("runs as the runner's uid:gid by default (not the image's USER), so the build's files belong to the runner", async () => {
     const ws = workspace();
     const runId = uniqueName('own');
     const r = await runBundle('build-in-container', {
@@ -179,7 +190,9 @@ describe('build-in-container', () => {
     });
     expect(r.exitCode, r.log).toBe(0);
     const env = Object.fromEntries(
-      readFileSync(path.join(ws, 'sub/env.txt'), 'utf8').split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      readFileSync(path.join(ws, 'sub/env.txt'), 'utf8')
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
     );
     expect(env).toMatchObject({
       PLAIN: 'hello',
@@ -324,7 +337,7 @@ describe('build-in-container', () => {
     ['a timeout of `5 minutes`', { timeout: '5 minutes' }, /Input 'timeout' has an invalid value "5 minutes": expected a duration such as `90s`/],
     ['a working directory outside the workspace', { 'working-directory': '../..' }, /Input 'working-directory' .*inside the workspace/],
     ['a password without a username', { 'registry-password': 'hunter2-secret' }, /Input 'registry-username' is required: expected both/],
-    ['a volume over the workspace\'s runner files', { volumes: '/tmp:/__ctp/home' }, /Input 'volumes' .*a target other than the workspace/],
+    ["a volume over the workspace's runner files", { volumes: '/tmp:/__ctp/home' }, /Input 'volumes' .*a target other than the workspace/],
   ])('refuses %s before any container starts', async (_what, bad, message) => {
     const runId = uniqueName('bad');
     const started = Date.now();

@@ -29,7 +29,7 @@ describe('resolveBuildCaches: presets and paths → volumes', () => {
     expect(() => resolveBuildCaches([given], where)).toThrow(/preset|root/);
   });
 
-  it('joins MAVEN_OPTS with the user\'s, and lets the user override the rest', () => {
+  it("joins MAVEN_OPTS with the user's, and lets the user override the rest", () => {
     const caches = resolveBuildCaches(['maven', 'npm'], where);
     expect(mergeCacheEnv(caches, { MAVEN_OPTS: '-Xmx1g', npm_config_cache: '/mine' })).toEqual({
       MAVEN_OPTS: '-Dmaven.repo.local=/__ctp/home/.m2/repository -Xmx1g',

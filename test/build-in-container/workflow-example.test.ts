@@ -17,7 +17,9 @@ type Workflow = { on: unknown; jobs: Record<string, { 'runs-on': string; steps: 
 
 const file = path.join(repoRoot, 'workflows-examples/build-in-container.yml');
 const workflow = parseYaml(readFileSync(file, 'utf8')) as Workflow;
-const step = Object.values(workflow.jobs).flatMap((j) => j.steps).find((s) => s.uses?.includes('/actions/build-in-container@'));
+const step = Object.values(workflow.jobs)
+  .flatMap((j) => j.steps)
+  .find((s) => s.uses?.includes('/actions/build-in-container@'));
 const stack = localStack();
 const fakeMaven = `ctp-bic-fake-maven-${uniqueName('m').toLowerCase()}:3`;
 const repository = `acme/${uniqueName('bic-example').toLowerCase()}`;
@@ -46,7 +48,9 @@ beforeAll(() => {
 afterAll(() => {
   spawnSync('docker', ['rmi', '--force', fakeMaven]);
   const slug = repository.replace(/[^a-z0-9_.-]+/g, '-');
-  const volumes = execFileSync('docker', ['volume', 'ls', '--quiet', '--filter', `name=ctp-cache-${slug}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const volumes = execFileSync('docker', ['volume', 'ls', '--quiet', '--filter', `name=ctp-cache-${slug}`], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
   if (volumes.length) spawnSync('docker', ['volume', 'rm', '--force', ...volumes]);
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
@@ -63,7 +67,7 @@ describe('workflows-examples/build-in-container.yml', () => {
     for (const name of Object.keys(inputs)) expect(declared, name).toHaveProperty(name);
   });
 
-  it('its step builds the jar as the runner\'s user, and the second run finds the dependency in the cache', async () => {
+  it("its step builds the jar as the runner's user, and the second run finds the dependency in the cache", async () => {
     const run = async () => {
       const workspace = mkdtempSync(path.join(tmpdir(), 'bic-example-ws-'));
       dirs.push(workspace);

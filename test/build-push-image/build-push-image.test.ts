@@ -80,7 +80,14 @@ describe('build-push-image against the local registry', () => {
     expect(r.masks).toContain(stack.password);
 
     // Summary: image, tags, digest, size, build time, labels.
-    for (const text of [`${stack.registry}/${repo}`, 'c0ffee1, trunk, latest', digest, 'in the registry (compressed)', 'Build time', 'org.opencontainers.image.revision']) {
+    for (const text of [
+      `${stack.registry}/${repo}`,
+      'c0ffee1, trunk, latest',
+      digest,
+      'in the registry (compressed)',
+      'Build time',
+      'org.opencontainers.image.revision',
+    ]) {
       expect(r.summary).toContain(text);
     }
 
@@ -142,7 +149,9 @@ describe('build-push-image against the local registry', () => {
       inputs: { image: `${stack.registry}/${repo}`, 'registry-username': stack.username, 'registry-password': wrong },
     });
     expect(r.exitCode).toBe(1);
-    expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(new RegExp(`^Registry ${stack.registry.replace(/\./g, '\\.')} refused the login of user '${stack.username}'`));
+    expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      new RegExp(`^Registry ${stack.registry.replace(/\./g, '\\.')} refused the login of user '${stack.username}'`),
+    );
     expect(r.log).not.toContain(wrong);
     expect(r.log).not.toContain('should-not-build');
     expect(await registryTags(stack, repo)).toBeUndefined();
@@ -152,7 +161,7 @@ describe('build-push-image against the local registry', () => {
 });
 
 describe('build-push-image without its own credentials', () => {
-  it('pushes with the runner\'s existing Docker login and reads the digest back with it; post has nothing to remove', async () => {
+  it("pushes with the runner's existing Docker login and reads the digest back with it; post has nothing to remove", async () => {
     const repo = newRepo();
     const dockerConfig = loggedInDockerConfig(stack);
     try {
@@ -199,17 +208,32 @@ describe('the created label without a push event', () => {
     const git = (...args: string[]) =>
       execFileSync('git', ['-C', workspace, ...args], {
         encoding: 'utf8',
-        env: { ...process.env, GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@example.com', GIT_COMMITTER_DATE: '2026-03-04T05:06:07Z', GIT_AUTHOR_DATE: '2026-03-04T05:06:07Z' },
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'a',
+          GIT_AUTHOR_EMAIL: 'a@example.com',
+          GIT_COMMITTER_NAME: 'a',
+          GIT_COMMITTER_EMAIL: 'a@example.com',
+          GIT_COMMITTER_DATE: '2026-03-04T05:06:07Z',
+          GIT_AUTHOR_DATE: '2026-03-04T05:06:07Z',
+        },
       }).trim();
     git('init', '-q');
     git('add', 'Dockerfile');
     git('commit', '-q', '-m', 'image');
     const sha = git('rev-parse', 'HEAD');
     const repo = newRepo();
-    const r = await runBundle('build-push-image', { workspace, inputs: { image: `${stack.registry}/${repo}`, push: 'false', tags: 'sha' }, github: { sha, event: { repository: { default_branch: 'main' } } } });
+    const r = await runBundle('build-push-image', {
+      workspace,
+      inputs: { image: `${stack.registry}/${repo}`, push: 'false', tags: 'sha' },
+      github: { sha, event: { repository: { default_branch: 'main' } } },
+    });
     expect(r.exitCode, r.log).toBe(0);
     expect(r.log).toContain(`created from git show ${sha.slice(0, 7)}`);
-    expect(localLabels(r.outputs['image-id']!)).toMatchObject({ 'org.opencontainers.image.created': '2026-03-04T05:06:07.000Z', 'org.opencontainers.image.revision': sha });
+    expect(localLabels(r.outputs['image-id']!)).toMatchObject({
+      'org.opencontainers.image.created': '2026-03-04T05:06:07.000Z',
+      'org.opencontainers.image.revision': sha,
+    });
   });
 });
 
@@ -240,8 +264,16 @@ describe('build-push-image refuses bad input before building', () => {
       error: /^Input 'tags' has an invalid value "release-\{\{short-sha\}\}\/x": expected a legal Docker tag after templating \(it became "release-c0ffee1\/x"/,
     },
     { name: 'an unknown placeholder', inputs: { tags: 'v{{version}}' }, error: /^Input 'tags' .*found \{\{version\}\}/ },
-    { name: 'an unreadable Dockerfile', inputs: { file: 'docker/Missing.Dockerfile' }, error: /^Input 'file' has an invalid value "docker\/Missing\.Dockerfile": expected a readable Dockerfile \(.*ENOENT\)/ },
-    { name: 'a build stage the Dockerfile lacks', inputs: { target: 'prod' }, error: /^Input 'target' has an invalid value "prod": expected a stage of Dockerfile \(it has `base`\)/ },
+    {
+      name: 'an unreadable Dockerfile',
+      inputs: { file: 'docker/Missing.Dockerfile' },
+      error: /^Input 'file' has an invalid value "docker\/Missing\.Dockerfile": expected a readable Dockerfile \(.*ENOENT\)/,
+    },
+    {
+      name: 'a build stage the Dockerfile lacks',
+      inputs: { target: 'prod' },
+      error: /^Input 'target' has an invalid value "prod": expected a stage of Dockerfile \(it has `base`\)/,
+    },
     {
       name: 'an ECR host without a region',
       inputs: { image: '123456789012.dkr.ecr.amazonaws.com/payments-api' },
@@ -254,7 +286,11 @@ describe('build-push-image refuses bad input before building', () => {
     },
     { name: 'a password without a username', inputs: { 'registry-password': 'lonely-secret-77' }, error: /^Input 'registry-username' is required/ },
     { name: 'a tag in the image', inputs: { image: `${'127.0.0.1:5000'}/app:v1` }, error: /^Input 'image' has an invalid value "127\.0\.0\.1:5000\/app:v1"/ },
-    { name: 'buildx-only inputs without buildx', inputs: { platforms: 'linux/amd64,linux/arm64', 'cache-to': 'type=inline' }, error: /^Input 'platforms' \(linux\/amd64, linux\/arm64\) and Input 'cache-to' \(type=inline\) needs buildx/ },
+    {
+      name: 'buildx-only inputs without buildx',
+      inputs: { platforms: 'linux/amd64,linux/arm64', 'cache-to': 'type=inline' },
+      error: /^Input 'platforms' \(linux\/amd64, linux\/arm64\) and Input 'cache-to' \(type=inline\) needs buildx/,
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {

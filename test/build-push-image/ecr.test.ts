@@ -34,7 +34,12 @@ describe('build-push-image logging in through ECR GetAuthorizationToken', () => 
     const r = await runBundle('build-push-image', {
       workspace: workspace(),
       inputs: { image: `${stack.registry}/${repo}`, 'registry-type': 'ecr', 'aws-region': ecs.region, tags: 'short-sha\nlatest' },
-      env: { AWS_ENDPOINT_URL_ECR: ecs.endpoint, AWS_ACCESS_KEY_ID: ecs.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: ecs.credentials.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' },
+      env: {
+        AWS_ENDPOINT_URL_ECR: ecs.endpoint,
+        AWS_ACCESS_KEY_ID: ecs.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: ecs.credentials.secretAccessKey,
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
       github: { ref: 'refs/heads/main', sha: 'feedface00112233445566778899aabbccddeeff', event: { repository: { default_branch: 'main' } } },
     });
     expect(r.exitCode, r.log).toBe(0);
@@ -54,7 +59,13 @@ describe('build-push-image logging in through ECR GetAuthorizationToken', () => 
     const r = await runBundle('build-push-image', {
       workspace: workspace(),
       inputs: { image: `${stack.registry}/${repo}`, 'registry-type': 'ecr', push: 'false' },
-      env: { AWS_REGION: ecs.region, AWS_ENDPOINT_URL_ECR: ecs.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_EC2_METADATA_DISABLED: 'true' },
+      env: {
+        AWS_REGION: ecs.region,
+        AWS_ENDPOINT_URL_ECR: ecs.endpoint,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
     });
     expect(r.exitCode, r.log).toBe(0);
     expect(r.log).toContain(`ECR in ${ecs.region}, region from AWS_REGION`);
@@ -70,7 +81,9 @@ describe('build-push-image logging in through ECR GetAuthorizationToken', () => 
       env: { AWS_ENDPOINT_URL_ECR: ecs.endpoint, AWS_EC2_METADATA_DISABLED: 'true', HOME: mkdtempSync(path.join(tmpdir(), 'ctp-bpi-home-')) },
     });
     expect(r.exitCode).toBe(1);
-    expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(/^ECR GetAuthorizationToken in us-east-1 failed: .*credential.*\(configure AWS credentials first, e\.g\. with aws-actions\/configure-aws-credentials\)$/is);
+    expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /^ECR GetAuthorizationToken in us-east-1 failed: .*credential.*\(configure AWS credentials first, e\.g\. with aws-actions\/configure-aws-credentials\)$/is,
+    );
     expect(r.log).not.toContain('from-ecr');
   });
 
@@ -84,7 +97,9 @@ describe('build-push-image logging in through ECR GetAuthorizationToken', () => 
         env: { AWS_ENDPOINT_URL_ECR: noRegistry.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_EC2_METADATA_DISABLED: 'true' },
       });
       expect(r.exitCode).toBe(1);
-      expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(/^ECR GetAuthorizationToken in eu-west-1 failed: ServerException: The local ECS emulator was started without a registry/);
+      expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(
+        /^ECR GetAuthorizationToken in eu-west-1 failed: ServerException: The local ECS emulator was started without a registry/,
+      );
       expect(r.log).not.toContain('from-ecr');
       expect(r.log).not.toMatch(/Stack trace/);
     } finally {

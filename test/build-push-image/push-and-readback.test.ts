@@ -15,7 +15,9 @@ import { fakeClock } from '../helpers/fake-clock.js';
 
 const stack = localStack();
 const cleanup: (() => void)[] = [];
-afterAll(() => cleanup.forEach((f) => f()));
+afterAll(() => {
+  for (const f of cleanup) f();
+});
 
 function tagged(reference: string): string {
   execFileSync('docker', ['tag', stack.baseImage, reference]);
@@ -31,7 +33,11 @@ describe('docker push of one tag (real engine)', () => {
     const clock = fakeClock();
     const error = await pushTag(ref, { configDir: config, registry: stack.registry, logger: new MemoryLogger(), clock }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
-    expect((error as Error).message).toMatch(new RegExp(`^Registry 127\\.0\\.0\\.1:5000 refused the push of ${ref.replace(/\./g, '\\.')} by the runner.s own Docker login \\(no credentials were given\\): .*(no basic auth credentials|unauthorized)`));
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^Registry 127\\.0\\.0\\.1:5000 refused the push of ${ref.replace(/\./g, '\\.')} by the runner.s own Docker login \\(no credentials were given\\): .*(no basic auth credentials|unauthorized)`,
+      ),
+    );
     expect(clock.sleeps.length).toBe(0);
   });
 
@@ -62,7 +68,9 @@ function tokenAuthRegistry(manifest: string, options: { failFirst?: number; dige
     if (failures-- > 0) return void res.writeHead(503).end();
     if (req.headers.authorization !== 'Bearer tok-for-repository:acme/app:pull') {
       const { port } = server.address() as AddressInfo;
-      return void res.writeHead(401, { 'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="test",scope="repository:acme/app:pull"` }).end();
+      return void res
+        .writeHead(401, { 'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="test",scope="repository:acme/app:pull"` })
+        .end();
     }
     const digest = options.digestHeader ?? `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
     res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json', 'docker-content-digest': digest }).end(manifest);
@@ -73,7 +81,12 @@ function tokenAuthRegistry(manifest: string, options: { failFirst?: number; dige
 }
 
 describe('reading a manifest back through the registry API', () => {
-  const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { digest: 'sha256:c', size: 100 }, layers: [{ size: 1000 }, { size: 24 }] });
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: { digest: 'sha256:c', size: 100 },
+    layers: [{ size: 1000 }, { size: 24 }],
+  });
   const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
 
   it('follows a Bearer challenge with the credentials and retries a 503', async () => {
@@ -96,7 +109,9 @@ describe('reading a manifest back through the registry API', () => {
     const reg = await tokenAuthRegistry(manifest, { digestHeader: `sha256:${'0'.repeat(64)}` });
     try {
       await expect(
-        readManifest({ name: `${reg.registry}/acme/app`, registry: reg.registry, path: 'acme/app' }, 'v1', { credentials: { username: 'robot', password: 's3cret-token' } }),
+        readManifest({ name: `${reg.registry}/acme/app`, registry: reg.registry, path: 'acme/app' }, 'v1', {
+          credentials: { username: 'robot', password: 's3cret-token' },
+        }),
       ).rejects.toThrow(new RegExp(`Docker-Content-Digest sha256:0{64}, but its bytes hash to ${digest}`));
     } finally {
       reg.close();
@@ -107,7 +122,9 @@ describe('reading a manifest back through the registry API', () => {
     const reg = await tokenAuthRegistry(manifest, {});
     try {
       await expect(
-        readManifest({ name: `${reg.registry}/acme/app`, registry: reg.registry, path: 'acme/app' }, 'v1', { credentials: { username: 'robot', password: 'wrong' } }),
+        readManifest({ name: `${reg.registry}/acme/app`, registry: reg.registry, path: 'acme/app' }, 'v1', {
+          credentials: { username: 'robot', password: 'wrong' },
+        }),
       ).rejects.toThrow(`Registry ${reg.registry} refused user 'robot' reading back acme/app:v1 (HTTP 401).`);
     } finally {
       reg.close();
@@ -117,7 +134,9 @@ describe('reading a manifest back through the registry API', () => {
   it('reads the real local registry with htpasswd basic auth', async () => {
     const missing = `bpi/${uniqueName('none')}`;
     await expect(
-      readManifest({ name: `${stack.registry}/${missing}`, registry: stack.registry, path: missing }, 'latest', { credentials: { username: stack.username, password: stack.password } }),
+      readManifest({ name: `${stack.registry}/${missing}`, registry: stack.registry, path: missing }, 'latest', {
+        credentials: { username: stack.username, password: stack.password },
+      }),
     ).rejects.toThrow(`Registry ${stack.registry} has no manifest ${missing}:latest right after it was pushed.`);
   });
 });

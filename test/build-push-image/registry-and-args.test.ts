@@ -67,13 +67,36 @@ describe('build arguments', () => {
   it.each<[string, Partial<BuildSpec>, string[]]>([
     ['classic', {}, ['--config', '/tmp/cfg', 'build', '--force-rm', ...common, ...rest, '/ws']],
     ['classic with a target', { target: 'prod' }, ['--config', '/tmp/cfg', 'build', '--force-rm', ...common, '--target', 'prod', ...rest, '/ws']],
-    ['buildx, loaded', { builder: 'buildx', metadataFile: '/tmp/m.json' }, ['--config', '/tmp/cfg', 'buildx', 'build', ...common, ...rest, '--load', '--metadata-file', '/tmp/m.json', '/ws']],
+    [
+      'buildx, loaded',
+      { builder: 'buildx', metadataFile: '/tmp/m.json' },
+      ['--config', '/tmp/cfg', 'buildx', 'build', ...common, ...rest, '--load', '--metadata-file', '/tmp/m.json', '/ws'],
+    ],
     [
       'buildx, multi-platform push with caches',
       { builder: 'buildx', platforms: ['linux/amd64', 'linux/arm64'], cacheFrom: ['type=gha'], cacheTo: ['type=gha,mode=max'], output: 'push' },
-      ['--config', '/tmp/cfg', 'buildx', 'build', ...common, ...rest, '--platform', 'linux/amd64,linux/arm64', '--cache-from', 'type=gha', '--cache-to', 'type=gha,mode=max', '--push', '/ws'],
+      [
+        '--config',
+        '/tmp/cfg',
+        'buildx',
+        'build',
+        ...common,
+        ...rest,
+        '--platform',
+        'linux/amd64,linux/arm64',
+        '--cache-from',
+        'type=gha',
+        '--cache-to',
+        'type=gha,mode=max',
+        '--push',
+        '/ws',
+      ],
     ],
-    ['buildx, not pushed, multi-platform', { builder: 'buildx', platforms: ['linux/amd64', 'linux/arm64'], output: 'cache-only' }, ['--config', '/tmp/cfg', 'buildx', 'build', ...common, ...rest, '--platform', 'linux/amd64,linux/arm64', '/ws']],
+    [
+      'buildx, not pushed, multi-platform',
+      { builder: 'buildx', platforms: ['linux/amd64', 'linux/arm64'], output: 'cache-only' },
+      ['--config', '/tmp/cfg', 'buildx', 'build', ...common, ...rest, '--platform', 'linux/amd64,linux/arm64', '/ws'],
+    ],
   ])('%s', (_name, change, expected) => {
     expect(dockerBuildArgs({ ...base, ...change })).toEqual(expected);
   });
@@ -97,7 +120,7 @@ describe('push output', () => {
     ['unauthorized: authentication required', 'auth'],
     ['denied: requested access to the resource is denied', 'auth'],
     ['no basic auth credentials', 'auth'],
-    ['name unknown: The repository with name \'x\' does not exist in the registry', 'missing-repository'],
+    ["name unknown: The repository with name 'x' does not exist in the registry", 'missing-repository'],
     ['received unexpected HTTP status: 503 Service Unavailable', 'transient'],
     ['dial tcp 127.0.0.1:5000: connect: connection refused', 'transient'],
     ['net/http: TLS handshake timeout', 'transient'],
@@ -118,7 +141,10 @@ describe('push output', () => {
     expect(parsePushDigest('nothing')).toBeUndefined();
   });
   it.each([
-    ['Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:a/b:pull"', { scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:a/b:pull' } }],
+    [
+      'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:a/b:pull"',
+      { scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:a/b:pull' } },
+    ],
     ['Basic realm="Registry Realm"', { scheme: 'basic', params: { realm: 'Registry Realm' } }],
     [null, undefined],
   ])('challenge %s', (header, expected) => {

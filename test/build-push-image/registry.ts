@@ -13,13 +13,27 @@ function auth(stack: LocalStack): string {
   return `Basic ${Buffer.from(`${stack.username}:${stack.password}`).toString('base64')}`;
 }
 
-export async function registryManifest(stack: LocalStack, repo: string, reference: string): Promise<{ status: number; digest: string | null; body: { config?: { digest: string } } | undefined }> {
-  const res = await fetch(`http://${stack.registry}/v2/${repo}/manifests/${reference}`, { method: 'GET', headers: { authorization: auth(stack), accept: MANIFEST_ACCEPT } });
-  return { status: res.status, digest: res.headers.get('docker-content-digest'), body: res.ok ? ((await res.json()) as { config?: { digest: string } }) : undefined };
+export async function registryManifest(
+  stack: LocalStack,
+  repo: string,
+  reference: string,
+): Promise<{ status: number; digest: string | null; body: { config?: { digest: string } } | undefined }> {
+  const res = await fetch(`http://${stack.registry}/v2/${repo}/manifests/${reference}`, {
+    method: 'GET',
+    headers: { authorization: auth(stack), accept: MANIFEST_ACCEPT },
+  });
+  return {
+    status: res.status,
+    digest: res.headers.get('docker-content-digest'),
+    body: res.ok ? ((await res.json()) as { config?: { digest: string } }) : undefined,
+  };
 }
 
 export async function registryHeadDigest(stack: LocalStack, repo: string, reference: string): Promise<string | null> {
-  const res = await fetch(`http://${stack.registry}/v2/${repo}/manifests/${reference}`, { method: 'HEAD', headers: { authorization: auth(stack), accept: MANIFEST_ACCEPT } });
+  const res = await fetch(`http://${stack.registry}/v2/${repo}/manifests/${reference}`, {
+    method: 'HEAD',
+    headers: { authorization: auth(stack), accept: MANIFEST_ACCEPT },
+  });
   return res.ok ? res.headers.get('docker-content-digest') : null;
 }
 
@@ -43,5 +57,8 @@ export function removeLocalImages(repository: string): void {
 }
 
 export function localLabels(reference: string): Record<string, string> {
-  return JSON.parse(execFileSync('docker', ['image', 'inspect', '--format', '{{json .Config.Labels}}', reference], { encoding: 'utf8' })) as Record<string, string>;
+  return JSON.parse(execFileSync('docker', ['image', 'inspect', '--format', '{{json .Config.Labels}}', reference], { encoding: 'utf8' })) as Record<
+    string,
+    string
+  >;
 }

@@ -98,8 +98,22 @@ describe('OCI labels', () => {
     });
   });
   it('the user’s labels win and are reported', () => {
-    const { labels, overridden } = mergeLabels(new Map([['org.opencontainers.image.title', 'a'], ['x', '1']]), new Map([['org.opencontainers.image.title', 'b'], ['x', '1'], ['y', '2']]));
-    expect([...labels]).toEqual([['org.opencontainers.image.title', 'b'], ['x', '1'], ['y', '2']]);
+    const { labels, overridden } = mergeLabels(
+      new Map([
+        ['org.opencontainers.image.title', 'a'],
+        ['x', '1'],
+      ]),
+      new Map([
+        ['org.opencontainers.image.title', 'b'],
+        ['x', '1'],
+        ['y', '2'],
+      ]),
+    );
+    expect([...labels]).toEqual([
+      ['org.opencontainers.image.title', 'b'],
+      ['x', '1'],
+      ['y', '2'],
+    ]);
     expect(overridden).toEqual(['org.opencontainers.image.title']);
   });
   it.each([

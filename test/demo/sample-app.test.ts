@@ -39,7 +39,7 @@ function readReport(file: string): Suite {
     if (tag.name === 'testsuite') Object.assign(suite, { name: a.name, tests: Number(a.tests), failures: Number(a.failures) });
     if (tag.name === 'testcase') suite.cases.push({ name: a.name! });
     if (tag.name === 'failure') {
-      suite.cases.at(-1)!.failure = a.message;
+      suite.cases.at(-1)!.failure = a.message ?? '';
     }
   });
   parser.write(readFileSync(file, 'utf8')).close();
@@ -104,7 +104,11 @@ describe('the sample app', () => {
         ['ok', 'false'],
         ['broken', 'true'],
       ] as const) {
-        execFileSync('docker', ['build', '-q', '-t', `${tag}:${name}`, '--build-arg', `VERSION=5.0.${broken === 'true' ? 1 : 0}`, '--build-arg', `BROKEN=${broken}`, app], { stdio: ['ignore', 'pipe', 'pipe'] });
+        execFileSync(
+          'docker',
+          ['build', '-q', '-t', `${tag}:${name}`, '--build-arg', `VERSION=5.0.${broken === 'true' ? 1 : 0}`, '--build-arg', `BROKEN=${broken}`, app],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
       }
     });
     afterAll(() => {
@@ -140,11 +144,19 @@ describe('the sample app', () => {
 
     it('passes its acceptance tier against the healthy release and fails it against the broken one', async () => {
       const ok = await start('ok');
-      const pass = spawnSync('sh', ['test/run.sh', 'acceptance'], { cwd: app, env: { ...process.env, BASE_URL: ok, EXPECTED_VERSION: '5.0.0' }, encoding: 'utf8' });
+      const pass = spawnSync('sh', ['test/run.sh', 'acceptance'], {
+        cwd: app,
+        env: { ...process.env, BASE_URL: ok, EXPECTED_VERSION: '5.0.0' },
+        encoding: 'utf8',
+      });
       expect(pass.stdout).toContain('✓ sample-app.acceptance.release test_environment_is_healthy');
       expect(pass.status).toBe(0);
       const broken = await start('broken');
-      const fail = spawnSync('sh', ['test/run.sh', 'acceptance'], { cwd: app, env: { ...process.env, BASE_URL: broken, EXPECTED_VERSION: '5.0.1' }, encoding: 'utf8' });
+      const fail = spawnSync('sh', ['test/run.sh', 'acceptance'], {
+        cwd: app,
+        env: { ...process.env, BASE_URL: broken, EXPECTED_VERSION: '5.0.1' },
+        encoding: 'utf8',
+      });
       expect(fail.status).toBe(1);
       expect(fail.stdout).toContain('✗ sample-app.acceptance.release test_environment_is_healthy');
     });

@@ -104,16 +104,21 @@ describe('ecs-rolling-deploy', () => {
       if (task.failed && task.lastStatus === 'STOPPED' && task.taskDefinitionArn.endsWith(':2') && task.cluster === target.cluster) failures.push(Date.now());
     });
     const startedAt = Date.now();
-    const result = await deployAction(f, target, {
-      'container-images': 'app=acme/crashy:2',
-      'max-failed-tasks': '2',
-      // This is the action's own detection. With ECS's breaker on as well (3 failures here), the
-      // emulated tasks crash so fast that the breaker can win the race against a 2 s poll, which
-      // made this test flaky under load; the breaker's own path has a test of its own.
-      'circuit-breaker': 'false',
-      'github-token': TOKEN,
-      'github-environment': 'production',
-    }, { github: { apiUrl: gh.url } });
+    const result = await deployAction(
+      f,
+      target,
+      {
+        'container-images': 'app=acme/crashy:2',
+        'max-failed-tasks': '2',
+        // This is the action's own detection. With ECS's breaker on as well (3 failures here), the
+        // emulated tasks crash so fast that the breaker can win the race against a 2 s poll, which
+        // made this test flaky under load; the breaker's own path has a test of its own.
+        'circuit-breaker': 'false',
+        'github-token': TOKEN,
+        'github-environment': 'production',
+      },
+      { github: { apiUrl: gh.url } },
+    );
 
     expect(result.exitCode, result.log).toBe(1);
     expect(result.outputs.status).toBe('rolled-back');
@@ -150,7 +155,7 @@ describe('ecs-rolling-deploy', () => {
     expect(result.log).not.toContain(TOKEN);
   });
 
-  it('reports a rollback by ECS\'s circuit breaker as a failure, never a success', async () => {
+  it("reports a rollback by ECS's circuit breaker as a failure, never a success", async () => {
     const target = await steadyService(f, { image: 'acme/breaker:1' });
     f.local.simulate('acme/breaker:2', { pullError: true });
     // max-failed-tasks above ECS's threshold (3 for 2 tasks): ECS acts first.
@@ -167,7 +172,10 @@ describe('ecs-rolling-deploy', () => {
   it('deploys an existing ARN as is, without registering a new revision', async () => {
     const target = await steadyService(f, { image: 'acme/existing:1' });
     const registered = await f.ecs.send(
-      new RegisterTaskDefinitionCommand({ family: target.family, containerDefinitions: [{ name: 'app', image: 'acme/existing:2', portMappings: [{ containerPort: 8080 }] }] }),
+      new RegisterTaskDefinitionCommand({
+        family: target.family,
+        containerDefinitions: [{ name: 'app', image: 'acme/existing:2', portMappings: [{ containerPort: 8080 }] }],
+      }),
     );
     const arn = registered.taskDefinition!.taskDefinitionArn!;
     const before = await revisions(target.family);
@@ -200,7 +208,13 @@ describe('ecs-rolling-deploy', () => {
     const workspace = mkdtempSync(path.join(tmpdir(), 'ctp-td-'));
     writeFileSync(path.join(workspace, 'taskdef.json'), JSON.stringify(document));
     const result = await runBundle('ecs-rolling-deploy', {
-      inputs: { cluster: target.cluster, service: target.service, 'task-definition': 'taskdef.json', 'container-images': 'app=acme/future:2', tags: 'owner=team a' },
+      inputs: {
+        cluster: target.cluster,
+        service: target.service,
+        'task-definition': 'taskdef.json',
+        'container-images': 'app=acme/future:2',
+        tags: 'owner=team a',
+      },
       env: f.local.env(),
       github,
       workspace,
@@ -213,7 +227,12 @@ describe('ecs-rolling-deploy', () => {
     expect(raw.taskDefinition.containerDefinitions[0]!.futureContainerField).toEqual({ enabled: true });
     expect(raw.taskDefinition.containerDefinitions[0]!.image).toBe('acme/future:2');
     const tags = (await f.ecs.send(new ListTagsForResourceCommand({ resourceArn: result.outputs['task-definition-arn'] }))).tags ?? [];
-    expect(tags).toEqual(expect.arrayContaining([{ key: 'team', value: 'payments' }, { key: 'owner', value: 'team a' }]));
+    expect(tags).toEqual(
+      expect.arrayContaining([
+        { key: 'team', value: 'payments' },
+        { key: 'owner', value: 'team a' },
+      ]),
+    );
   });
 
   it('honours the timeout as a hard deadline and starts the rollback', async () => {
@@ -234,10 +253,10 @@ describe('ecs-rolling-deploy', () => {
   it('refuses to start while another deployment is in progress, naming it, and registers nothing', async () => {
     const target = await steadyService(f, { image: 'acme/busy:1' });
     f.local.simulate('acme/busy:2', { startMs: 3_600_000 });
-    const other = await f.ecs.send(
-      new RegisterTaskDefinitionCommand({ family: target.family, containerDefinitions: [{ name: 'app', image: 'acme/busy:2' }] }),
+    const other = await f.ecs.send(new RegisterTaskDefinitionCommand({ family: target.family, containerDefinitions: [{ name: 'app', image: 'acme/busy:2' }] }));
+    const updated = await f.ecs.send(
+      new UpdateServiceCommand({ cluster: target.cluster, service: target.service, taskDefinition: other.taskDefinition!.taskDefinitionArn! }),
     );
-    const updated = await f.ecs.send(new UpdateServiceCommand({ cluster: target.cluster, service: target.service, taskDefinition: other.taskDefinition!.taskDefinitionArn! }));
     const blocking = updated.service!.deployments!.find((d) => d.status === 'PRIMARY')!.id!;
     const before = await revisions(target.family);
     const result = await deployAction(f, target, { 'container-images': 'app=acme/busy:3' });
@@ -252,7 +271,9 @@ describe('ecs-rolling-deploy', () => {
   it('with wait-for-in-progress waits for the other deployment, then deploys', async () => {
     const target = await steadyService(f, { image: 'acme/queue:1' });
     f.local.simulate('acme/queue:2', { startMs: 6_000 });
-    const other = await f.ecs.send(new RegisterTaskDefinitionCommand({ family: target.family, containerDefinitions: [{ name: 'app', image: 'acme/queue:2' }] }));
+    const other = await f.ecs.send(
+      new RegisterTaskDefinitionCommand({ family: target.family, containerDefinitions: [{ name: 'app', image: 'acme/queue:2' }] }),
+    );
     await f.ecs.send(new UpdateServiceCommand({ cluster: target.cluster, service: target.service, taskDefinition: other.taskDefinition!.taskDefinitionArn! }));
     const result = await deployAction(f, target, { 'container-images': 'app=acme/queue:3', 'wait-for-in-progress': 'true' });
     expect(result.exitCode, result.log).toBe(0);
@@ -327,9 +348,11 @@ describe('ecs-rolling-deploy', () => {
     const calls = f.calls.length;
     const result = await deployAction(f, target, { 'max-failed-tasks': '0' });
     expect(result.exitCode).toBe(1);
-    expect(result.annotations[0]?.message).toBe("Input 'max-failed-tasks' has an invalid value \"0\": expected a whole number of at least 1.");
+    expect(result.annotations[0]?.message).toBe('Input \'max-failed-tasks\' has an invalid value "0": expected a whole number of at least 1.');
     const env = await deployAction(f, target, { environment: 'MODE=green' });
-    expect(env.annotations[0]?.message).toMatch(/Input 'environment' has an invalid value "MODE=green": expected `KEY=VALUE` lines where KEY is `container.NAME`/);
+    expect(env.annotations[0]?.message).toMatch(
+      /Input 'environment' has an invalid value "MODE=green": expected `KEY=VALUE` lines where KEY is `container.NAME`/,
+    );
     expect(f.calls.length).toBe(calls);
   });
 });

@@ -94,7 +94,9 @@ describe('ecs-rolling-deploy in docker mode', () => {
     if (f) {
       const auth = `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`;
       for (const digest of digests.values()) {
-        await fetch(`http://${registry.host}/v2/${repoName}/manifests/${digest}`, { method: 'DELETE', headers: { authorization: auth } }).catch(() => undefined);
+        await fetch(`http://${registry.host}/v2/${repoName}/manifests/${digest}`, { method: 'DELETE', headers: { authorization: auth } }).catch(
+          () => undefined,
+        );
       }
       await f.stop();
       // The emulator pulled the images by digest: those local copies go too.

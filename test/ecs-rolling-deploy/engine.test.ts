@@ -44,7 +44,7 @@ describe('task definitions with fields the SDK does not know', () => {
     }
   });
 
-  it('a deploy rendered from the service\'s current revision carries them into the new one', async () => {
+  it("a deploy rendered from the service's current revision carries them into the new one", async () => {
     const target = await steadyService(f, { image: 'acme/carry:1' });
     // Make the service's current revision one with unknown fields.
     const current = await describeTaskDefinition(f.ecs, target.taskDefinitionArn);
@@ -77,17 +77,37 @@ describe('deploy() as the rollback action uses it', () => {
     const target = await steadyService(f, { image: 'acme/rb:1' });
     const logger = new MemoryLogger();
     const forward = await deploy(
-      { cluster: target.cluster, service: target.service, taskDefinition: { kind: 'service' }, changes: { images: new Map([['app', 'acme/rb:2']]), environment: new Map() }, timeoutMs: 60_000, maxFailedTasks: 2 },
+      {
+        cluster: target.cluster,
+        service: target.service,
+        taskDefinition: { kind: 'service' },
+        changes: { images: new Map([['app', 'acme/rb:2']]), environment: new Map() },
+        timeoutMs: 60_000,
+        maxFailedTasks: 2,
+      },
       { ecs: f.ecs, logger },
     );
     expect(forward.status).toBe('succeeded');
     const families = async () => (await f.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: target.family }))).taskDefinitionArns;
     const before = await families();
     const back = await deploy(
-      { cluster: target.cluster, service: target.service, taskDefinition: { kind: 'existing', ref: target.taskDefinitionArn }, register: 'never', onFailure: 'stop', timeoutMs: 60_000, maxFailedTasks: 2 },
+      {
+        cluster: target.cluster,
+        service: target.service,
+        taskDefinition: { kind: 'existing', ref: target.taskDefinitionArn },
+        register: 'never',
+        onFailure: 'stop',
+        timeoutMs: 60_000,
+        maxFailedTasks: 2,
+      },
       { ecs: f.ecs, logger },
     );
-    expect(back).toMatchObject({ status: 'succeeded', registered: false, taskDefinitionArn: target.taskDefinitionArn, previousTaskDefinitionArn: forward.taskDefinitionArn });
+    expect(back).toMatchObject({
+      status: 'succeeded',
+      registered: false,
+      taskDefinitionArn: target.taskDefinitionArn,
+      previousTaskDefinitionArn: forward.taskDefinitionArn,
+    });
     expect(await families()).toEqual(before);
     expect(back.after.map((i) => i.image)).toEqual(['acme/rb:1']);
     expect(back.before.map((i) => i.image)).toEqual(['acme/rb:2']);
@@ -97,7 +117,15 @@ describe('deploy() as the rollback action uses it', () => {
     const target = await steadyService(f, { image: 'acme/never:1' });
     await expect(
       deploy(
-        { cluster: target.cluster, service: target.service, taskDefinition: { kind: 'existing', ref: target.taskDefinitionArn }, changes: { images: new Map([['app', 'x:2']]), environment: new Map() }, register: 'never', timeoutMs: 60_000, maxFailedTasks: 2 },
+        {
+          cluster: target.cluster,
+          service: target.service,
+          taskDefinition: { kind: 'existing', ref: target.taskDefinitionArn },
+          changes: { images: new Map([['app', 'x:2']]), environment: new Map() },
+          register: 'never',
+          timeoutMs: 60_000,
+          maxFailedTasks: 2,
+        },
         { ecs: f.ecs, logger: new MemoryLogger() },
       ),
     ).rejects.toThrow(/would need a new revision/);
@@ -108,7 +136,15 @@ describe('deploy() as the rollback action uses it', () => {
     const target = await steadyService(f, { image: 'acme/stop:1' });
     f.local.simulate('acme/stop:2', { pullError: true });
     const result = await deploy(
-      { cluster: target.cluster, service: target.service, taskDefinition: { kind: 'service' }, changes: { images: new Map([['app', 'acme/stop:2']]), environment: new Map() }, onFailure: 'stop', timeoutMs: 60_000, maxFailedTasks: 1 },
+      {
+        cluster: target.cluster,
+        service: target.service,
+        taskDefinition: { kind: 'service' },
+        changes: { images: new Map([['app', 'acme/stop:2']]), environment: new Map() },
+        onFailure: 'stop',
+        timeoutMs: 60_000,
+        maxFailedTasks: 1,
+      },
       { ecs: f.ecs, logger: new MemoryLogger() },
     );
     expect(result.status).toBe('failed');
@@ -120,7 +156,10 @@ describe('deploy() as the rollback action uses it', () => {
   it('names a missing service in the `service` input', async () => {
     const target = await steadyService(f, { image: 'acme/missing:1' });
     await expect(
-      deploy({ cluster: target.cluster, service: 'nope', taskDefinition: { kind: 'service' }, timeoutMs: 10_000, maxFailedTasks: 2 }, { ecs: f.ecs, logger: new MemoryLogger() }),
+      deploy(
+        { cluster: target.cluster, service: 'nope', taskDefinition: { kind: 'service' }, timeoutMs: 10_000, maxFailedTasks: 2 },
+        { ecs: f.ecs, logger: new MemoryLogger() },
+      ),
     ).rejects.toThrow(`Input 'service' has an invalid value "nope": no ACTIVE service of that name in cluster '${target.cluster}'.`);
   });
 });

@@ -36,7 +36,9 @@ export interface TestService {
 /** A cluster with a service on revision 1 of a fresh family, steady before the test starts. */
 export async function steadyService(
   f: DeployFixture,
-  options: { image: string; desiredCount?: number; extra?: Record<string, unknown>; containerExtra?: Record<string, unknown>; sidecar?: boolean } = { image: 'acme/app:1' },
+  options: { image: string; desiredCount?: number; extra?: Record<string, unknown>; containerExtra?: Record<string, unknown>; sidecar?: boolean } = {
+    image: 'acme/app:1',
+  },
 ): Promise<TestService> {
   const cluster = uniqueName('c');
   const service = uniqueName('svc');

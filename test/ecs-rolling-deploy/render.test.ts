@@ -20,7 +20,15 @@ const described = {
   runtimePlatform: { operatingSystemFamily: 'LINUX' },
   aFieldFromTheFuture: { nested: [1, 2, 3] },
   containerDefinitions: [
-    { name: 'app', image: 'repo/app:1', environment: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }], restartPolicy: { enabled: true } },
+    {
+      name: 'app',
+      image: 'repo/app:1',
+      environment: [
+        { name: 'A', value: '1' },
+        { name: 'B', value: '2' },
+      ],
+      restartPolicy: { enabled: true },
+    },
     { name: 'sidecar', image: 'repo/sidecar:1' },
   ],
 };
@@ -78,8 +86,14 @@ describe('renderTaskDefinition', () => {
   });
 
   it.each([
-    [changes({ web: 'x' }), `Input 'container-images' has an invalid value "web=x": task definition family 'payments' has no container 'web' (its containers: app, sidecar).`],
-    [changes({}, { worker: { LEVEL: 'debug' } }), `Input 'environment' has an invalid value "worker.LEVEL=debug": task definition family 'payments' has no container 'worker' (its containers: app, sidecar).`],
+    [
+      changes({ web: 'x' }),
+      `Input 'container-images' has an invalid value "web=x": task definition family 'payments' has no container 'web' (its containers: app, sidecar).`,
+    ],
+    [
+      changes({}, { worker: { LEVEL: 'debug' } }),
+      `Input 'environment' has an invalid value "worker.LEVEL=debug": task definition family 'payments' has no container 'worker' (its containers: app, sidecar).`,
+    ],
   ])('names an unknown container', (c, message) => {
     expect(() => renderTaskDefinition(base, c)).toThrow(message);
   });
@@ -91,8 +105,23 @@ describe('applyEnvironment', () => {
     { name: 'B', value: '2' },
   ];
   it.each([
-    ['change in place', { B: '3' }, [{ name: 'A', value: '1' }, { name: 'B', value: '3' }]],
-    ['append', { C: 'x=y' }, [{ name: 'A', value: '1' }, { name: 'B', value: '2' }, { name: 'C', value: 'x=y' }]],
+    [
+      'change in place',
+      { B: '3' },
+      [
+        { name: 'A', value: '1' },
+        { name: 'B', value: '3' },
+      ],
+    ],
+    [
+      'append',
+      { C: 'x=y' },
+      [
+        { name: 'A', value: '1' },
+        { name: 'B', value: '2' },
+        { name: 'C', value: 'x=y' },
+      ],
+    ],
     ['remove', { A: null }, [{ name: 'B', value: '2' }]],
     ['remove a missing one', { Z: null }, current],
   ] as const)('%s', (_name, change, expected) => {

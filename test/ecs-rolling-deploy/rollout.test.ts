@@ -21,7 +21,17 @@ const NEW = 'arn:aws:ecs:eu-west-1:1:task-definition/pay:8';
 const OLD = 'arn:aws:ecs:eu-west-1:1:task-definition/pay:7';
 
 function dep(id: string, td: string, status: string, rolloutState: string, counts: Partial<Deployment> = {}): Deployment {
-  return { id, taskDefinition: td, status, rolloutState: rolloutState as Deployment['rolloutState'], desiredCount: 2, runningCount: 0, pendingCount: 0, failedTasks: 0, ...counts };
+  return {
+    id,
+    taskDefinition: td,
+    status,
+    rolloutState: rolloutState as Deployment['rolloutState'],
+    desiredCount: 2,
+    runningCount: 0,
+    pendingCount: 0,
+    failedTasks: 0,
+    ...counts,
+  };
 }
 function svc(deployments: Deployment[], extra: Partial<Service> = {}): Service {
   return { serviceName: 's', status: 'ACTIVE', desiredCount: 2, deployments, events: [], ...extra };
@@ -30,23 +40,55 @@ function svc(deployments: Deployment[], extra: Partial<Service> = {}): Service {
 describe('assessRollout', () => {
   const opts = { maxFailedTasks: 2, previousTaskDefinition: OLD };
   it.each([
-    ['starting, old still running', svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { pendingCount: 2 }), dep('o', OLD, 'ACTIVE', 'COMPLETED', { runningCount: 2 })]), { state: 'in-progress' }],
-    ['new all running, old not yet drained', svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { runningCount: 2 }), dep('o', OLD, 'ACTIVE', 'COMPLETED', { runningCount: 1 })]), { state: 'in-progress' }],
-    ['COMPLETED but old deployment still listed', svc([dep('n', NEW, 'PRIMARY', 'COMPLETED', { runningCount: 2 }), dep('o', OLD, 'ACTIVE', 'COMPLETED')]), { state: 'in-progress' }],
+    [
+      'starting, old still running',
+      svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { pendingCount: 2 }), dep('o', OLD, 'ACTIVE', 'COMPLETED', { runningCount: 2 })]),
+      { state: 'in-progress' },
+    ],
+    [
+      'new all running, old not yet drained',
+      svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { runningCount: 2 }), dep('o', OLD, 'ACTIVE', 'COMPLETED', { runningCount: 1 })]),
+      { state: 'in-progress' },
+    ],
+    [
+      'COMPLETED but old deployment still listed',
+      svc([dep('n', NEW, 'PRIMARY', 'COMPLETED', { runningCount: 2 }), dep('o', OLD, 'ACTIVE', 'COMPLETED')]),
+      { state: 'in-progress' },
+    ],
     ['COMPLETED, running < desired', svc([dep('n', NEW, 'PRIMARY', 'COMPLETED', { runningCount: 1 })]), { state: 'in-progress' }],
     ['COMPLETED alone at desired count', svc([dep('n', NEW, 'PRIMARY', 'COMPLETED', { runningCount: 2 })]), { state: 'completed' }],
-    ['no rolloutState (old ECS), alone at desired count', svc([dep('n', NEW, 'PRIMARY', undefined as unknown as string, { runningCount: 2 })]), { state: 'completed' }],
+    [
+      'no rolloutState (old ECS), alone at desired count',
+      svc([dep('n', NEW, 'PRIMARY', undefined as unknown as string, { runningCount: 2 })]),
+      { state: 'completed' },
+    ],
     ['one failed task', svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { failedTasks: 1 })]), { state: 'in-progress' }],
     ['max-failed-tasks reached', svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { failedTasks: 2 })]), { state: 'failed', cause: 'failed-tasks' }],
-    ['FAILED, no rollback', svc([dep('n', NEW, 'PRIMARY', 'FAILED', { rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' })]), { state: 'failed', cause: 'rollout-failed' }],
+    [
+      'FAILED, no rollback',
+      svc([dep('n', NEW, 'PRIMARY', 'FAILED', { rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' })]),
+      { state: 'failed', cause: 'rollout-failed' },
+    ],
     [
       'FAILED and ECS rolled back',
       svc([dep('r', OLD, 'PRIMARY', 'IN_PROGRESS'), dep('n', NEW, 'ACTIVE', 'FAILED', { rolloutStateReason: 'circuit breaker' })]),
       { state: 'failed', cause: 'circuit-breaker-rollback', replacedBy: { deploymentId: 'r', taskDefinition: OLD } },
     ],
-    ['ECS rollback already finished (ours gone)', svc([dep('r', OLD, 'PRIMARY', 'COMPLETED', { runningCount: 2 })]), { state: 'failed', cause: 'circuit-breaker-rollback' }],
-    ['COMPLETED but replaced by ECS rollback is still a failure', svc([dep('r', OLD, 'PRIMARY', 'IN_PROGRESS'), dep('n', NEW, 'ACTIVE', 'FAILED', { runningCount: 2 })]), { state: 'failed', cause: 'circuit-breaker-rollback' }],
-    ['someone else deployed', svc([dep('x', 'arn:aws:ecs:eu-west-1:1:task-definition/pay:9', 'PRIMARY', 'IN_PROGRESS'), dep('n', NEW, 'ACTIVE', 'IN_PROGRESS')]), { state: 'failed', cause: 'superseded' }],
+    [
+      'ECS rollback already finished (ours gone)',
+      svc([dep('r', OLD, 'PRIMARY', 'COMPLETED', { runningCount: 2 })]),
+      { state: 'failed', cause: 'circuit-breaker-rollback' },
+    ],
+    [
+      'COMPLETED but replaced by ECS rollback is still a failure',
+      svc([dep('r', OLD, 'PRIMARY', 'IN_PROGRESS'), dep('n', NEW, 'ACTIVE', 'FAILED', { runningCount: 2 })]),
+      { state: 'failed', cause: 'circuit-breaker-rollback' },
+    ],
+    [
+      'someone else deployed',
+      svc([dep('x', 'arn:aws:ecs:eu-west-1:1:task-definition/pay:9', 'PRIMARY', 'IN_PROGRESS'), dep('n', NEW, 'ACTIVE', 'IN_PROGRESS')]),
+      { state: 'failed', cause: 'superseded' },
+    ],
     ['service deleted', svc([], { status: 'DRAINING' }), { state: 'failed', cause: 'superseded' }],
   ])('%s', (_name, service, expected) => {
     expect(assessRollout(service, 'n', opts)).toMatchObject(expected);
@@ -92,11 +134,39 @@ describe('progress lines', () => {
 describe('stopped tasks', () => {
   const task = (t: Partial<Task>): Task => ({ taskArn: 'arn:aws:ecs:r:1:task/c/abc123', lastStatus: 'STOPPED', ...t });
   it.each([
-    [task({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', containers: [{ name: 'app', exitCode: 137 }] }), true, 'task abc123 stopped: Essential container in task exited (EssentialContainerExited; app exit 137)'],
-    [task({ stopCode: 'TaskFailedToStart', stoppedReason: 'CannotPullContainerError: not found', containers: [{ name: 'app', reason: 'CannotPullContainerError' }] }), true, 'task abc123 stopped: CannotPullContainerError: not found (TaskFailedToStart; app exit ? (CannotPullContainerError))'],
-    [task({ stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Task failed ELB health checks in (target-group tg)' }), true, 'task abc123 stopped: Task failed ELB health checks in (target-group tg) (ServiceSchedulerInitiated)'],
-    [task({ stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/1)', containers: [{ name: 'app', exitCode: 0 }] }), false, 'task abc123 stopped: Scaling activity initiated by (deployment ecs-svc/1) (ServiceSchedulerInitiated; app exit 0)'],
-    [task({ stopCode: 'UserInitiated', stoppedReason: 'stopped by ops', containers: [{ name: 'app', exitCode: 143 }] }), false, 'task abc123 stopped: stopped by ops (UserInitiated; app exit 143)'],
+    [
+      task({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', containers: [{ name: 'app', exitCode: 137 }] }),
+      true,
+      'task abc123 stopped: Essential container in task exited (EssentialContainerExited; app exit 137)',
+    ],
+    [
+      task({
+        stopCode: 'TaskFailedToStart',
+        stoppedReason: 'CannotPullContainerError: not found',
+        containers: [{ name: 'app', reason: 'CannotPullContainerError' }],
+      }),
+      true,
+      'task abc123 stopped: CannotPullContainerError: not found (TaskFailedToStart; app exit ? (CannotPullContainerError))',
+    ],
+    [
+      task({ stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Task failed ELB health checks in (target-group tg)' }),
+      true,
+      'task abc123 stopped: Task failed ELB health checks in (target-group tg) (ServiceSchedulerInitiated)',
+    ],
+    [
+      task({
+        stopCode: 'ServiceSchedulerInitiated',
+        stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/1)',
+        containers: [{ name: 'app', exitCode: 0 }],
+      }),
+      false,
+      'task abc123 stopped: Scaling activity initiated by (deployment ecs-svc/1) (ServiceSchedulerInitiated; app exit 0)',
+    ],
+    [
+      task({ stopCode: 'UserInitiated', stoppedReason: 'stopped by ops', containers: [{ name: 'app', exitCode: 143 }] }),
+      false,
+      'task abc123 stopped: stopped by ops (UserInitiated; app exit 143)',
+    ],
   ])('%#', (t, failed, line) => {
     const s = toStoppedTask(t);
     expect(s.failed).toBe(failed);
@@ -104,14 +174,20 @@ describe('stopped tasks', () => {
   });
 
   it('summarizes repeated reasons once with a count', () => {
-    const crash = toStoppedTask(task({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', containers: [{ name: 'app', exitCode: 1 }] }));
+    const crash = toStoppedTask(
+      task({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', containers: [{ name: 'app', exitCode: 1 }] }),
+    );
     expect(stoppedReasons([crash, { ...crash, taskId: 'def' }])).toBe('Why: Essential container in task exited (EssentialContainerExited; app exit 1) ×2.');
     expect(stoppedReasons([])).toBe('');
   });
 });
 
 /** An ECS that answers DescribeServices from a script indexed by poll number. */
-function scriptedEcs(clock: Clock, script: (poll: number, now: number) => Service | Error, stopped: (poll: number) => Task[] = () => []): EcsSender & { polls: number[] } {
+function scriptedEcs(
+  clock: Clock,
+  script: (poll: number, now: number) => Service | Error,
+  stopped: (poll: number) => Task[] = () => [],
+): EcsSender & { polls: number[] } {
   const polls: number[] = [];
   return {
     polls,
@@ -140,7 +216,16 @@ describe('followRollout', () => {
     const logger = new MemoryLogger();
     const timeline = new Timeline(() => clock.now(), clock.now());
     return followRollout(
-      { cluster: 'c', service: 's', deploymentId: 'n', taskDefinitionArn: NEW, previousTaskDefinitionArn: OLD, deadline: clock.now() + deadlineMs, maxFailedTasks, events: new ServiceEventStream() },
+      {
+        cluster: 'c',
+        service: 's',
+        deploymentId: 'n',
+        taskDefinitionArn: NEW,
+        previousTaskDefinitionArn: OLD,
+        deadline: clock.now() + deadlineMs,
+        maxFailedTasks,
+        events: new ServiceEventStream(),
+      },
       { ecs, logger, clock, timeline, stats },
     ).then((result) => ({ result, logger, stats }));
   };
@@ -201,7 +286,11 @@ describe('followRollout', () => {
       stoppedReason: 'Essential container in task exited',
       containers: [{ name: 'app', exitCode: 1 }],
     });
-    const ecs = scriptedEcs(clock, () => inProgress, (poll) => (poll >= 3 ? [crash('t1'), crash('t2')] : poll >= 2 ? [crash('t1')] : []));
+    const ecs = scriptedEcs(
+      clock,
+      () => inProgress,
+      (poll) => (poll >= 3 ? [crash('t1'), crash('t2')] : poll >= 2 ? [crash('t1')] : []),
+    );
     const { result, logger } = await run(ecs, clock, 600_000);
     expect(result.verdict).toMatchObject({ state: 'failed', cause: 'failed-tasks' });
     expect(ecs.polls).toHaveLength(3);
@@ -221,7 +310,15 @@ describe('followRollout', () => {
     });
     const stats: FollowStats = { describeServicesCalls: 0, throttled: 0 };
     const result = await followRollout(
-      { cluster: 'c', service: 's', deploymentId: 'n', taskDefinitionArn: NEW, deadline: clock.now() + 60_000, maxFailedTasks: 2, events: new ServiceEventStream() },
+      {
+        cluster: 'c',
+        service: 's',
+        deploymentId: 'n',
+        taskDefinitionArn: NEW,
+        deadline: clock.now() + 60_000,
+        maxFailedTasks: 2,
+        events: new ServiceEventStream(),
+      },
       { ecs, logger: new MemoryLogger(), clock, signal: controller.signal, timeline: new Timeline(() => clock.now(), clock.now()), stats },
     );
     expect(result.verdict).toMatchObject({ state: 'failed', cause: 'cancelled' });
@@ -232,7 +329,11 @@ describe('followRollout', () => {
 describe('timeline in the summary', () => {
   it('keeps short timelines whole and long ones as head, a count, and tail', () => {
     const entries = (n: number) => Array.from({ length: n }, (_, i) => ({ atMs: i * 1_000, text: `step ${i}` }));
-    expect(timelineRows(entries(3))).toEqual([['0s', 'step 0'], ['1s', 'step 1'], ['2s', 'step 2']]);
+    expect(timelineRows(entries(3))).toEqual([
+      ['0s', 'step 0'],
+      ['1s', 'step 1'],
+      ['2s', 'step 2'],
+    ]);
     const long = timelineRows(entries(250));
     expect(long).toHaveLength(101);
     expect(long[29]).toEqual(['29s', 'step 29']);

@@ -7,8 +7,16 @@ const current = { maximumPercent: 200, minimumHealthyPercent: 50, deploymentCirc
 describe('deploymentConfiguration', () => {
   it.each([
     ['nothing asked: none sent (ECS keeps its own)', {}, undefined],
-    ['circuit breaker on, the rest kept', { circuitBreaker: { enable: true, rollback: true } }, { maximumPercent: 200, minimumHealthyPercent: 50, deploymentCircuitBreaker: { enable: true, rollback: true } }],
-    ['percentages changed, breaker kept (an omitted breaker would turn it off)', { minimumHealthyPercent: 100, maximumPercent: 150 }, { maximumPercent: 150, minimumHealthyPercent: 100, deploymentCircuitBreaker: { enable: false, rollback: false } }],
+    [
+      'circuit breaker on, the rest kept',
+      { circuitBreaker: { enable: true, rollback: true } },
+      { maximumPercent: 200, minimumHealthyPercent: 50, deploymentCircuitBreaker: { enable: true, rollback: true } },
+    ],
+    [
+      'percentages changed, breaker kept (an omitted breaker would turn it off)',
+      { minimumHealthyPercent: 100, maximumPercent: 150 },
+      { maximumPercent: 150, minimumHealthyPercent: 100, deploymentCircuitBreaker: { enable: false, rollback: false } },
+    ],
   ])('%s', (_name, update, expected) => {
     expect(deploymentConfiguration(current, { taskDefinitionArn: 'x', ...update })).toEqual(expected);
   });

@@ -28,7 +28,14 @@ describe('local GitHub API: deployments and statuses', () => {
       [SHA1, 'production'],
       [SHA2, 'production'],
     ] as const) {
-      const created = await octokit.rest.repos.createDeployment({ ...repo, ref: sha, environment, payload: { n: `${sha[0]}-${environment}` }, required_contexts: [], auto_merge: false });
+      const created = await octokit.rest.repos.createDeployment({
+        ...repo,
+        ref: sha,
+        environment,
+        payload: { n: `${sha[0]}-${environment}` },
+        required_contexts: [],
+        auto_merge: false,
+      });
       expect(created.status).toBe(201);
     }
     const prod = await octokit.rest.repos.listDeployments({ ...repo, environment: 'production' });
@@ -57,7 +64,9 @@ describe('local GitHub API: deployments and statuses', () => {
     const second = await octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: ids[1]! });
     expect(second.data.map((s) => s.state)).toEqual(['success', 'in_progress']);
     expect(second.data[0]!.log_url).toBe('https://run/1');
-    await expect(octokit.rest.repos.createDeploymentStatus({ ...repo, deployment_id: ids[0]!, state: 'bogus' as 'success' })).rejects.toMatchObject({ status: 422 });
+    await expect(octokit.rest.repos.createDeploymentStatus({ ...repo, deployment_id: ids[0]!, state: 'bogus' as 'success' })).rejects.toMatchObject({
+      status: 422,
+    });
     await expect(octokit.rest.repos.getDeployment({ ...repo, deployment_id: 9999 })).rejects.toMatchObject({ status: 404 });
   });
 
@@ -68,7 +77,9 @@ describe('local GitHub API: deployments and statuses', () => {
       logger,
     );
     expect(record).toBeUndefined();
-    expect(logger.annotations).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringMatching(/Could not create a GitHub deployment record .*Bad credentials/) })]);
+    expect(logger.annotations).toEqual([
+      expect.objectContaining({ level: 'warning', message: expect.stringMatching(/Could not create a GitHub deployment record .*Bad credentials/) }),
+    ]);
     expect(gh.deployments('acme/auth')).toEqual([]);
   });
 });

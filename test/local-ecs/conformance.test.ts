@@ -133,14 +133,22 @@ describe('task definitions', () => {
   });
 
   it('rejects bad registrations and unknown revisions with ECS errors', async () => {
-    await expectError(ecs.send(new RegisterTaskDefinitionCommand({ family: 'bad', containerDefinitions: [] })), ClientException, 'Container list cannot be empty.');
+    await expectError(
+      ecs.send(new RegisterTaskDefinitionCommand({ family: 'bad', containerDefinitions: [] })),
+      ClientException,
+      'Container list cannot be empty.',
+    );
     await expectError(
       ecs.send(new RegisterTaskDefinitionCommand({ family: 'bad', containerDefinitions: [{ name: 'a' }] })),
       ClientException,
       'Container.image should not be null or empty.',
     );
     await expectError(ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'conf-web:99' })), ClientException, 'Unable to describe task definition.');
-    await expectError(ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'never-registered' })), ClientException, 'Unable to describe task definition.');
+    await expectError(
+      ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'never-registered' })),
+      ClientException,
+      'Unable to describe task definition.',
+    );
   });
 
   it('lists with familyPrefix, status, sort and nextToken pagination; deregistration makes a revision INACTIVE', async () => {
@@ -175,7 +183,15 @@ describe('tags', () => {
   it('tags, untags and lists tags of a task definition', async () => {
     const { taskDefinition } = await ecs.send(new RegisterTaskDefinitionCommand(td('conf-tags')));
     const resourceArn = taskDefinition?.taskDefinitionArn;
-    await ecs.send(new TagResourceCommand({ resourceArn, tags: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }] }));
+    await ecs.send(
+      new TagResourceCommand({
+        resourceArn,
+        tags: [
+          { key: 'a', value: '1' },
+          { key: 'b', value: '2' },
+        ],
+      }),
+    );
     await ecs.send(new TagResourceCommand({ resourceArn, tags: [{ key: 'a', value: '3' }] }));
     await ecs.send(new UntagResourceCommand({ resourceArn, tagKeys: ['b'] }));
     const { tags } = await ecs.send(new ListTagsForResourceCommand({ resourceArn }));
@@ -275,11 +291,7 @@ describe('services and tasks', () => {
     expect(forced.service?.deployments?.[0]?.taskDefinition).toBe('arn:aws:ecs:us-east-1:000000000000:task-definition/conf-svc:2');
     expect(forced.service?.deployments?.[0]?.id).not.toBe(updated.service?.deployments?.[0]?.id);
 
-    await expectError(
-      ecs.send(new UpdateServiceCommand({ cluster, service: 'svc', desiredCount: -1 })),
-      InvalidParameterException,
-      /desiredCount/,
-    );
+    await expectError(ecs.send(new UpdateServiceCommand({ cluster, service: 'svc', desiredCount: -1 })), InvalidParameterException, /desiredCount/);
     await expectError(ecs.send(new UpdateServiceCommand({ cluster, service: 'nope', desiredCount: 1 })), ServiceNotFoundException, 'Service not found.');
     await expectError(
       ecs.send(new UpdateServiceCommand({ cluster, service: 'svc', taskDefinition: 'conf-svc:42' })),
@@ -313,9 +325,17 @@ describe('services and tasks', () => {
       InvalidParameterException,
       /desiredCount/,
     );
-    await expectError(ecs.send(new CreateServiceCommand({ cluster, taskDefinition: 'conf-svc:1' } as unknown as CreateServiceCommandInput)), InvalidParameterException, /serviceName/);
+    await expectError(
+      ecs.send(new CreateServiceCommand({ cluster, taskDefinition: 'conf-svc:1' } as unknown as CreateServiceCommandInput)),
+      InvalidParameterException,
+      /serviceName/,
+    );
     await expectError(ecs.send(new CreateServiceCommand({ cluster, serviceName: 'no-td' })), InvalidParameterException, 'Task Definition can not be blank.');
-    await expectError(ecs.send(new CreateServiceCommand({ cluster: 'ghost', serviceName: 'x', taskDefinition: 'conf-svc:1' })), ClusterNotFoundException, 'Cluster not found.');
+    await expectError(
+      ecs.send(new CreateServiceCommand({ cluster: 'ghost', serviceName: 'x', taskDefinition: 'conf-svc:1' })),
+      ClusterNotFoundException,
+      'Cluster not found.',
+    );
   });
 });
 
@@ -346,7 +366,10 @@ describe('wire protocol', () => {
     const bad = await raw('AmazonEC2ContainerServiceV20141113.DescribeClusters', '{not json');
     expect(bad.status).toBe(400);
     expect(bad.json.__type).toBe('SerializationException');
-    const wrongType = await raw('AmazonEC2ContainerServiceV20141113.CreateService', JSON.stringify({ cluster, serviceName: 'x', taskDefinition: 'conf-svc:1', desiredCount: 'two' }));
+    const wrongType = await raw(
+      'AmazonEC2ContainerServiceV20141113.CreateService',
+      JSON.stringify({ cluster, serviceName: 'x', taskDefinition: 'conf-svc:1', desiredCount: 'two' }),
+    );
     expect(wrongType.status).toBe(400);
     expect(wrongType.json.__type).toBe('InvalidParameterException');
   });

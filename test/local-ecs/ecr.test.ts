@@ -103,7 +103,9 @@ describe('ECR against the local registry', () => {
     expect((missingTag as Error).message).toBe(
       `The image with imageId {imageDigest:'null', imageTag:'nope'} does not exist within the repository with name '${repo}' in the registry with id '123456789012'`,
     );
-    const missingRepo = await env.ecr.send(new DescribeImagesCommand({ repositoryName: `${repo}-absent`, imageIds: [{ imageTag: 'v1' }] })).catch((e: unknown) => e);
+    const missingRepo = await env.ecr
+      .send(new DescribeImagesCommand({ repositoryName: `${repo}-absent`, imageIds: [{ imageTag: 'v1' }] }))
+      .catch((e: unknown) => e);
     expect(missingRepo).toBeInstanceOf(RepositoryNotFoundException);
     expect(missingRepo).toBeInstanceOf(ECRServiceException);
     expect((missingRepo as Error).message).toBe(`The repository with name '${repo}-absent' does not exist in the registry with id '123456789012'`);

@@ -42,7 +42,9 @@ async function setup(opts: { loadBalancer?: boolean; healthCheck?: boolean } = {
             image,
             essential: true,
             portMappings: [{ containerPort: 8080 }],
-            ...(opts.healthCheck === false ? {} : { healthCheck: { command: ['CMD-SHELL', 'wget -q -O- http://localhost:8080/ || exit 1'], interval: 5, retries: 2 } }),
+            ...(opts.healthCheck === false
+              ? {}
+              : { healthCheck: { command: ['CMD-SHELL', 'wget -q -O- http://localhost:8080/ || exit 1'], interval: 5, retries: 2 } }),
           },
         ],
       }),
@@ -50,7 +52,10 @@ async function setup(opts: { loadBalancer?: boolean; healthCheck?: boolean } = {
   return { e, register };
 }
 
-async function createService(e: LocalEcsEnv, cfg: { min: number; max: number; breaker?: { enable: boolean; rollback: boolean }; lb?: boolean; desired?: number }) {
+async function createService(
+  e: LocalEcsEnv,
+  cfg: { min: number; max: number; breaker?: { enable: boolean; rollback: boolean }; lb?: boolean; desired?: number },
+) {
   await e.ecs.send(
     new CreateServiceCommand({
       cluster: 'c',
@@ -125,23 +130,31 @@ function eventKinds(s: SdkService): string[] {
   const kinds: string[] = [];
   for (const e of [...(s.events ?? [])].reverse()) {
     const m = e.message ?? '';
-    const kind =
-      /has started \d+ tasks/.test(m) ? 'started' :
-      /registered \d+ targets/.test(m) && !m.includes('deregistered') ? 'registered' :
-      /has begun draining connections/.test(m) ? 'draining' :
-      /deregistered \d+ targets/.test(m) ? 'deregistered' :
-      /has stopped \d+ running tasks/.test(m) ? 'stopped' :
-      /deployment completed\.$/.test(m) ? 'completed' :
-      /deployment failed: tasks failed to start\.$/.test(m) ? 'failed' :
-      /rolling back to deployment/.test(m) ? 'rollback' :
-      /has reached a steady state\.$/.test(m) ? 'steady' : `other: ${m}`;
+    const kind = /has started \d+ tasks/.test(m)
+      ? 'started'
+      : /registered \d+ targets/.test(m) && !m.includes('deregistered')
+        ? 'registered'
+        : /has begun draining connections/.test(m)
+          ? 'draining'
+          : /deregistered \d+ targets/.test(m)
+            ? 'deregistered'
+            : /has stopped \d+ running tasks/.test(m)
+              ? 'stopped'
+              : /deployment completed\.$/.test(m)
+                ? 'completed'
+                : /deployment failed: tasks failed to start\.$/.test(m)
+                  ? 'failed'
+                  : /rolling back to deployment/.test(m)
+                    ? 'rollback'
+                    : /has reached a steady state\.$/.test(m)
+                      ? 'steady'
+                      : `other: ${m}`;
     if (kinds.at(-1) !== kind) kinds.push(kind);
   }
   return kinds;
 }
 
-const countIn = (s: SdkService, re: RegExp) =>
-  (s.events ?? []).reduce((sum, e) => sum + Number(re.exec(e.message ?? '')?.[1] ?? 0), 0);
+const countIn = (s: SdkService, re: RegExp) => (s.events ?? []).reduce((sum, e) => sum + Number(re.exec(e.message ?? '')?.[1] ?? 0), 0);
 
 describe('rolling update (simulated)', () => {
   it('100/200 with 2 tasks: starts new tasks, waits healthy, registers, then drains and stops old ones; never below 2 healthy', async () => {
@@ -176,8 +189,17 @@ describe('rolling update (simulated)', () => {
 
     // The whole story, in ECS's words and order (oldest first; batches of the same kind merged).
     expect(eventKinds(after)).toEqual([
-      'started', 'registered', 'completed', 'steady',
-      'started', 'registered', 'draining', 'deregistered', 'stopped', 'completed', 'steady',
+      'started',
+      'registered',
+      'completed',
+      'steady',
+      'started',
+      'registered',
+      'draining',
+      'deregistered',
+      'stopped',
+      'completed',
+      'steady',
     ]);
     expect(countIn(after, /has started (\d+) tasks/)).toBe(4);
     expect(countIn(after, /has stopped (\d+) running tasks/)).toBe(2);
@@ -189,7 +211,9 @@ describe('rolling update (simulated)', () => {
     expect(messages).toContain(`(service web) registered 2 targets in (target-group ${TG})`);
     expect(messages).toContain('(service web) has begun draining connections on 2 tasks.');
     expect(messages).toContain(`(service web) deregistered 2 targets in (target-group ${TG})`);
-    expect(messages.find((m) => m.includes('has stopped'))).toMatch(/^\(service web\) has stopped 2 running tasks: \(task [0-9a-f]{32}\) \(task [0-9a-f]{32}\)\.$/);
+    expect(messages.find((m) => m.includes('has stopped'))).toMatch(
+      /^\(service web\) has stopped 2 running tasks: \(task [0-9a-f]{32}\) \(task [0-9a-f]{32}\)\.$/,
+    );
     // Newest first, with ECS's timestamps.
     const times = (after.events ?? []).map((ev) => ev.createdAt?.getTime() ?? 0);
     expect([...times].sort((a, b) => b - a)).toEqual(times);
@@ -337,7 +361,7 @@ describe('failing releases (simulated)', () => {
     expect(later.deployments?.[1]).toMatchObject({ status: 'ACTIVE', runningCount: 2 });
   });
 
-  it('tasks failing container health checks are stopped with ECS\'s reason and count as failed', async () => {
+  it("tasks failing container health checks are stopped with ECS's reason and count as failed", async () => {
     const { e, register } = await setup();
     e.local.simulate('repo/web:sick', { startMs: 200, healthyAfterMs: 300, unhealthy: true });
     await register('repo/web:1');
@@ -389,7 +413,7 @@ describe('failing releases (simulated)', () => {
     expect(t.startedAt).toBeUndefined();
   });
 
-  it('uses ECS\'s circuit-breaker threshold: half the desired count rounded up, clamped to 3..200', () => {
+  it("uses ECS's circuit-breaker threshold: half the desired count rounded up, clamped to 3..200", () => {
     expect([1, 2, 6, 7, 8, 10, 399, 400, 1000].map(failureThreshold)).toEqual([3, 3, 3, 4, 4, 5, 200, 200, 200]);
   });
 
@@ -421,7 +445,7 @@ describe('failing releases (simulated)', () => {
     let goodDeploymentLeft = false;
     const off = e.local.onTaskChange(() => {
       const svc = e.local.service('c', 'web');
-      if (svc && svc.deployments.every((d) => d.id !== good)) goodDeploymentLeft = true;
+      if (svc?.deployments.every((d) => d.id !== good)) goodDeploymentLeft = true;
     });
     await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:2' }));
     const after = await waitFor(async () => {

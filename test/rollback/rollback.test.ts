@@ -7,7 +7,16 @@ import { DeregisterTaskDefinitionCommand, ListTagsForResourceCommand, ListTaskDe
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalGitHubApi, type LocalGitHubApi } from '../../local/github-api/index.js';
 import { runBundle, type ActionResult } from '../../local/runner/run-bundle.js';
-import { deployAction, describe1, github, startDeployFixture, steadyService, waitForSteady, type DeployFixture, type TestService } from '../ecs-rolling-deploy/fixture.js';
+import {
+  deployAction,
+  describe1,
+  github,
+  startDeployFixture,
+  steadyService,
+  waitForSteady,
+  type DeployFixture,
+  type TestService,
+} from '../ecs-rolling-deploy/fixture.js';
 
 let f: DeployFixture;
 let gh: LocalGitHubApi;
@@ -42,7 +51,12 @@ function rollback(s: TestService, inputs: Record<string, string>, options: { tok
 }
 
 function deployRelease(s: TestService, image: string, sha: string): Promise<ActionResult> {
-  return deployAction(f, s, { 'container-images': `app=${image}`, 'github-token': TOKEN, 'github-environment': ENVIRONMENT }, { github: { sha, apiUrl: gh.url } });
+  return deployAction(
+    f,
+    s,
+    { 'container-images': `app=${image}`, 'github-token': TOKEN, 'github-environment': ENVIRONMENT },
+    { github: { sha, apiUrl: gh.url } },
+  );
 }
 
 /** Everything a rollback could change: the service, the family's revisions and tags, the GitHub record. */
@@ -59,7 +73,11 @@ async function snapshot(s: TestService) {
   };
 }
 
-const errorOf = (r: ActionResult) => r.annotations.filter((a) => a.level === 'error').map((a) => a.message).join('\n');
+const errorOf = (r: ActionResult) =>
+  r.annotations
+    .filter((a) => a.level === 'error')
+    .map((a) => a.message)
+    .join('\n');
 
 function expectNothingStarted(r: ActionResult, startedAt: number): void {
   expect(r.exitCode, r.log).toBe(1);
@@ -90,7 +108,9 @@ describe('rollback after a history of releases', () => {
     expect(r.log).toContain(`Now running:  ${s.family}:4`);
     expect(r.log).toContain(`Roll back to: ${s.family}:2`);
     expect(r.log).toContain('app: acme/hist:4.0.0 → acme/hist:2.0.0');
-    expect(r.log).toMatch(/Chosen from:  GitHub deployment #\d+ of 'production' \(inactive ← success ← in_progress, .*commit 2222222aaaaa\) \[source: github-deployments\]/);
+    expect(r.log).toMatch(
+      /Chosen from: {2}GitHub deployment #\d+ of 'production' \(inactive ← success ← in_progress, .*commit 2222222aaaaa\) \[source: github-deployments\]/,
+    );
     expect(r.log).toMatch(new RegExp(`Passed over: .*GitHub deployment #\\d+ ${s.family}:3: the deploy failed \\(failure\\)`));
     expect(r.log).toContain('Requested by: alice (workflow_dispatch, run 9001)');
     expect(r.log).toContain('Reason:       checkout errors since v4');
@@ -114,14 +134,23 @@ describe('rollback after a history of releases', () => {
 
   it('previous when GitHub cannot be read (a bad token): warns and falls back to the ECS revision tags', async () => {
     const r = await runBundle('rollback', {
-      inputs: { cluster: s.cluster, service: s.service, 'github-token': 'ghs_revokedtoken789', 'github-environment': ENVIRONMENT, 'dry-run': 'true', reason: 'GitHub is down' },
+      inputs: {
+        cluster: s.cluster,
+        service: s.service,
+        'github-token': 'ghs_revokedtoken789',
+        'github-environment': ENVIRONMENT,
+        'dry-run': 'true',
+        reason: 'GitHub is down',
+      },
       env: f.local.env(),
       github: { ...github, apiUrl: gh.url, eventName: 'workflow_dispatch', actor: 'alice' },
       timeoutMs: 60_000,
     });
     expect(r.exitCode, r.log).toBe(0);
     expect(r.outputs).toMatchObject({ to: arn(s, 2), source: 'ecs-tags' });
-    expect(r.annotations.some((a) => a.level === 'warning' && /Could not read the GitHub deployments of 'production' \(Bad credentials/.test(a.message))).toBe(true);
+    expect(r.annotations.some((a) => a.level === 'warning' && /Could not read the GitHub deployments of 'production' \(Bad credentials/.test(a.message))).toBe(
+      true,
+    );
     expect(r.log).not.toContain('ghs_revokedtoken789');
   });
 
@@ -131,8 +160,8 @@ describe('rollback after a history of releases', () => {
     ['family:revision', 'FAMILY:2', 'FAMILY:2'],
     ['a short git SHA', SHA.v2.slice(0, 7), `commit ${SHA.v2}`],
     ['a full git SHA', SHA.v2, `commit ${SHA.v2}`],
-    ['an image tag', '2.0.0', 'image acme/hist:2.0.0 of container \'app\''],
-    ['a whole image reference', 'acme/hist:2.0.0', 'image acme/hist:2.0.0 of container \'app\''],
+    ['an image tag', '2.0.0', "image acme/hist:2.0.0 of container 'app'"],
+    ['a whole image reference', 'acme/hist:2.0.0', "image acme/hist:2.0.0 of container 'app'"],
   ])('explicit target: %s resolves', async (_, to, chosen) => {
     const r = await rollback(s, { to: to === 'ARN' ? arn(s, 2) : to.replace('FAMILY', s.family), 'dry-run': 'true', reason: 'explicit' });
     expect(r.exitCode, r.log).toBe(0);
@@ -150,7 +179,9 @@ describe('rollback after a history of releases', () => {
   });
 
   it('refuses a target of another family', async () => {
-    const other = await f.ecs.send(new RegisterTaskDefinitionCommand({ family: `${s.family}-other`, containerDefinitions: [{ name: 'app', image: 'acme/other:1' }] }));
+    const other = await f.ecs.send(
+      new RegisterTaskDefinitionCommand({ family: `${s.family}-other`, containerDefinitions: [{ name: 'app', image: 'acme/other:1' }] }),
+    );
     const startedAt = Date.now();
     const r = await rollback(s, { to: other.taskDefinition!.taskDefinitionArn!, reason: 'wrong family' });
     expectNothingStarted(r, startedAt);
@@ -158,7 +189,9 @@ describe('rollback after a history of releases', () => {
   });
 
   it('refuses an INACTIVE (deregistered) target, named by revision or by image tag', async () => {
-    const registered = await f.ecs.send(new RegisterTaskDefinitionCommand({ family: s.family, containerDefinitions: [{ name: 'app', image: 'acme/hist:5.0.0' }] }));
+    const registered = await f.ecs.send(
+      new RegisterTaskDefinitionCommand({ family: s.family, containerDefinitions: [{ name: 'app', image: 'acme/hist:5.0.0' }] }),
+    );
     const v5 = registered.taskDefinition!.taskDefinitionArn!;
     await f.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: v5 }));
     const startedAt = Date.now();
@@ -173,11 +206,16 @@ describe('rollback after a history of releases', () => {
     const startedAt = Date.now();
     const r = await rollback(s, { to: 'v9.9.9', reason: 'typo' });
     expectNothingStarted(r, startedAt);
-    expect(errorOf(r)).toMatch(/Input 'to' has an invalid value "v9\.9\.9": expected an image tag, reference or digest recorded on a revision of family '.*', but none of its 4 newest ACTIVE and 1 INACTIVE revisions matches/);
+    expect(errorOf(r)).toMatch(
+      /Input 'to' has an invalid value "v9\.9\.9": expected an image tag, reference or digest recorded on a revision of family '.*', but none of its 4 newest ACTIVE and 1 INACTIVE revisions matches/,
+    );
   });
 
   it.each([
-    [{ to: 'arn:aws:ecs:us-east-1:123456789012:service/c/s' }, /Input 'to' has an invalid value "arn:aws:ecs:us-east-1:123456789012:service\/c\/s": expected a task-definition ARN/],
+    [
+      { to: 'arn:aws:ecs:us-east-1:123456789012:service/c/s' },
+      /Input 'to' has an invalid value "arn:aws:ecs:us-east-1:123456789012:service\/c\/s": expected a task-definition ARN/,
+    ],
     [{ to: 'two words' }, /Input 'to' has an invalid value "two words": expected `previous`, a revision number/],
     [{ timeout: 'soon' }, /Input 'timeout' has an invalid value "soon"/],
     [{ 'max-failed-tasks': '0' }, /Input 'max-failed-tasks' has an invalid value "0"/],
@@ -220,7 +258,15 @@ describe('rollback after a history of releases', () => {
     const [record] = gh.deployments('acme/payments-api').filter((d) => (d.payload as { service?: string }).service === s.service);
     expect(record?.environment).toBe(ENVIRONMENT);
     expect(record?.sha).toBe(SHA.v2);
-    expect(record?.payload).toMatchObject({ kind: 'rollback', from: arn(s, 4), to: arn(s, 2), taskDefinitionArn: arn(s, 2), reason: 'checkout errors since v4', requestedBy: 'alice (workflow_dispatch, run 9001)', source: 'github-deployments' });
+    expect(record?.payload).toMatchObject({
+      kind: 'rollback',
+      from: arn(s, 4),
+      to: arn(s, 2),
+      taskDefinitionArn: arn(s, 2),
+      reason: 'checkout errors since v4',
+      requestedBy: 'alice (workflow_dispatch, run 9001)',
+      source: 'github-deployments',
+    });
     expect(record?.statuses.map((st) => st.state)).toEqual(['success', 'in_progress']);
 
     const tagsOf = async (revision: number) =>
@@ -261,7 +307,9 @@ describe('a rollback whose target itself fails', () => {
     expect(r.exitCode, r.log).toBe(1);
     expect(r.outputs).toMatchObject({ from: arn(s, 2), to: arn(s, 1), status: 'failed', source: 'explicit' });
     const error = errorOf(r);
-    expect(error).toMatch(new RegExp(`Rollback of ${s.cluster}/${s.service} to ${s.family}:1 FAILED: \\d+ tasks of the new revision failed \\(max-failed-tasks 2\\)\\.`));
+    expect(error).toMatch(
+      new RegExp(`Rollback of ${s.cluster}/${s.service} to ${s.family}:1 FAILED: \\d+ tasks of the new revision failed \\(max-failed-tasks 2\\)\\.`),
+    );
     expect(error).toMatch(/app exit 4/);
     expect(error).toContain(`Not rolled forward to ${s.family}:2: ECS keeps the service as it is (now: ${s.family}:1 `);
     // One UpdateService (the rollback itself): neither the engine nor ECS went back to v2.

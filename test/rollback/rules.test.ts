@@ -77,18 +77,41 @@ describe('pickKnownGoodDeployment (releases newest first)', () => {
   const failed = ['failure', 'in_progress'];
   it.each<[string, DeploymentRelease[], string, boolean, string | undefined]>([
     ['the one before the current release', [release(ARN(3), ok), release(ARN(2), superseded), release(ARN(1), superseded)], ARN(3), true, ARN(2)],
-    ['skips a failed (auto-rolled-back) deploy older than the current', [release(ARN(4), ok), release(ARN(3), failed), release(ARN(2), superseded)], ARN(4), true, ARN(2)],
-    ['ignores a failed deploy newer than the current (the service was rolled back to it)', [release(ARN(3), failed), release(ARN(2), ok), release(ARN(1), superseded)], ARN(2), true, ARN(1)],
     [
-      'skips the revision a rollback left, and the current revision\'s own older record',
-      [release(ARN(2), ok, { kind: 'rollback', rolledBackFrom: ARN(3) }), release(ARN(3), superseded), release(ARN(2), superseded), release(ARN(1), superseded)],
+      'skips a failed (auto-rolled-back) deploy older than the current',
+      [release(ARN(4), ok), release(ARN(3), failed), release(ARN(2), superseded)],
+      ARN(4),
+      true,
+      ARN(2),
+    ],
+    [
+      'ignores a failed deploy newer than the current (the service was rolled back to it)',
+      [release(ARN(3), failed), release(ARN(2), ok), release(ARN(1), superseded)],
+      ARN(2),
+      true,
+      ARN(1),
+    ],
+    [
+      "skips the revision a rollback left, and the current revision's own older record",
+      [
+        release(ARN(2), ok, { kind: 'rollback', rolledBackFrom: ARN(3) }),
+        release(ARN(3), superseded),
+        release(ARN(2), superseded),
+        release(ARN(1), superseded),
+      ],
       ARN(2),
       true,
       ARN(1),
     ],
     ['skips a deploy that never finished', [release(ARN(3), ok), release(ARN(2), ['in_progress']), release(ARN(1), superseded)], ARN(3), true, ARN(1)],
     ['skips a record without an ARN', [release(ARN(3), ok), release(undefined, superseded), release(ARN(1), superseded)], ARN(3), true, ARN(1)],
-    ['a revision whose newest record failed is not known-good, even with an older success', [release(ARN(3), ok), release(ARN(2), failed), release(ARN(2), superseded)], ARN(3), true, undefined],
+    [
+      'a revision whose newest record failed is not known-good, even with an older success',
+      [release(ARN(3), ok), release(ARN(2), failed), release(ARN(2), superseded)],
+      ARN(3),
+      true,
+      undefined,
+    ],
     ['nothing before the current release', [release(ARN(2), ok), release(ARN(1), failed)], ARN(2), true, undefined],
     ['requireCurrent: no record of the running revision means no candidate', [release(ARN(2), ok)], ARN(5), true, undefined],
     ['without requireCurrent every deployment is older', [release(ARN(2), ok), release(ARN(1), superseded)], ARN(5), false, ARN(2)],
@@ -98,7 +121,13 @@ describe('pickKnownGoodDeployment (releases newest first)', () => {
 
   it('says why each closer release was passed over', () => {
     const pick = pickKnownGoodDeployment(
-      [release(ARN(5), ok), release(ARN(4), failed), release(ARN(3), ok, { kind: 'rollback', rolledBackFrom: ARN(2) }), release(ARN(2), superseded), release(ARN(1), superseded)],
+      [
+        release(ARN(5), ok),
+        release(ARN(4), failed),
+        release(ARN(3), ok, { kind: 'rollback', rolledBackFrom: ARN(2) }),
+        release(ARN(2), superseded),
+        release(ARN(1), superseded),
+      ],
       ARN(5),
       true,
     );
@@ -172,8 +201,13 @@ describe('matching a revision by commit or image', () => {
 });
 
 describe('rollback tags', () => {
-  it('sanitizes the reason to ECS\'s tag charset and length', () => {
-    const tags = rolledBackToTags({ from: ARN(4), at: new Date('2026-01-02T03:04:05Z'), reason: `500s on /pay; "checkout" broken! ${'x'.repeat(300)}`, requestedBy: 'alice (workflow_dispatch)' });
+  it("sanitizes the reason to ECS's tag charset and length", () => {
+    const tags = rolledBackToTags({
+      from: ARN(4),
+      at: new Date('2026-01-02T03:04:05Z'),
+      reason: `500s on /pay; "checkout" broken! ${'x'.repeat(300)}`,
+      requestedBy: 'alice (workflow_dispatch)',
+    });
     expect(tags.find((t) => t.key === 'commit-to-prod:rolled-back-to-from')?.value).toBe('pay:4');
     expect(tags.find((t) => t.key === 'commit-to-prod:rolled-back-to-at')?.value).toBe('2026-01-02T03:04:05.000Z');
     const reason = tags.find((t) => t.key === 'commit-to-prod:rolled-back-to-reason')!.value;
@@ -185,21 +219,58 @@ describe('rollback tags', () => {
 
 describe('rollbackOutcome', () => {
   const ctx = { where: 'prod/api', from: ARN(4), to: ARN(2), serviceNow: 'pay:2 0/2 running, FAILED; pay:4 2/2 running' };
-  const crashed: StoppedTask = { taskArn: 't1', taskId: 't1', taskDefinitionArn: ARN(2), failed: true, stoppedReason: 'Essential container in task exited', stopCode: 'EssentialContainerExited', containers: [{ name: 'app', exitCode: 3 }] };
+  const crashed: StoppedTask = {
+    taskArn: 't1',
+    taskId: 't1',
+    taskDefinitionArn: ARN(2),
+    failed: true,
+    stoppedReason: 'Essential container in task exited',
+    stopCode: 'EssentialContainerExited',
+    containers: [{ name: 'app', exitCode: 3 }],
+  };
   it.each<[string, Parameters<typeof rollbackOutcome>[0], { status: string; recordState: string; message: RegExp }]>([
-    ['succeeded', { status: 'succeeded', message: '', stoppedTasks: [], deploymentId: 'd1', failure: undefined }, { status: 'succeeded', recordState: 'success', message: /^Rolled back: prod\/api runs pay:2 again \(was pay:4\)\.$/ }],
-    ['started', { status: 'started', message: '', stoppedTasks: [], deploymentId: 'd1', failure: undefined }, { status: 'started', recordState: 'in_progress', message: /started \(deployment d1\); not followed/ }],
+    [
+      'succeeded',
+      { status: 'succeeded', message: '', stoppedTasks: [], deploymentId: 'd1', failure: undefined },
+      { status: 'succeeded', recordState: 'success', message: /^Rolled back: prod\/api runs pay:2 again \(was pay:4\)\.$/ },
+    ],
+    [
+      'started',
+      { status: 'started', message: '', stoppedTasks: [], deploymentId: 'd1', failure: undefined },
+      { status: 'started', recordState: 'in_progress', message: /started \(deployment d1\); not followed/ },
+    ],
     [
       'failed',
-      { status: 'failed', message: 'engine words', stoppedTasks: [crashed, crashed], deploymentId: 'd1', failure: { cause: 'failed-tasks', reason: '2 tasks of the new revision failed (max-failed-tasks 2)' } },
-      { status: 'failed', recordState: 'failure', message: /^Rollback of prod\/api to pay:2 FAILED: 2 tasks of the new revision failed \(max-failed-tasks 2\)\. Why: .*app exit 3\) ×2\. Not rolled forward to pay:4: ECS keeps the service as it is \(now: pay:2 0\/2 running, FAILED; pay:4 2\/2 running\)\./ },
+      {
+        status: 'failed',
+        message: 'engine words',
+        stoppedTasks: [crashed, crashed],
+        deploymentId: 'd1',
+        failure: { cause: 'failed-tasks', reason: '2 tasks of the new revision failed (max-failed-tasks 2)' },
+      },
+      {
+        status: 'failed',
+        recordState: 'failure',
+        message:
+          /^Rollback of prod\/api to pay:2 FAILED: 2 tasks of the new revision failed \(max-failed-tasks 2\)\. Why: .*app exit 3\) ×2\. Not rolled forward to pay:4: ECS keeps the service as it is \(now: pay:2 0\/2 running, FAILED; pay:4 2\/2 running\)\./,
+      },
     ],
     [
       'a circuit-breaker rollback by ECS is still a failed rollback',
-      { status: 'rolled-back', message: 'engine words', stoppedTasks: [], deploymentId: 'd1', failure: { cause: 'circuit-breaker-rollback', reason: 'tasks failed to start' } },
+      {
+        status: 'rolled-back',
+        message: 'engine words',
+        stoppedTasks: [],
+        deploymentId: 'd1',
+        failure: { cause: 'circuit-breaker-rollback', reason: 'tasks failed to start' },
+      },
       { status: 'failed', recordState: 'failure', message: /FAILED: tasks failed to start\. Not rolled forward/ },
     ],
-    ['cancelled', { status: 'cancelled', message: '', stoppedTasks: [], deploymentId: 'd1', failure: { cause: 'cancelled', reason: 'cancelled' } }, { status: 'cancelled', recordState: 'error', message: /cancelled while ECS rolled it out \(deployment d1\)\. ECS carries on/ }],
+    [
+      'cancelled',
+      { status: 'cancelled', message: '', stoppedTasks: [], deploymentId: 'd1', failure: { cause: 'cancelled', reason: 'cancelled' } },
+      { status: 'cancelled', recordState: 'error', message: /cancelled while ECS rolled it out \(deployment d1\)\. ECS carries on/ },
+    ],
   ])('%s', (_, result, expected) => {
     const outcome = rollbackOutcome(result, ctx);
     expect(outcome.status).toBe(expected.status);

@@ -20,9 +20,21 @@ function readReport(result: { outputs: Record<string, string> }): TierReport {
 
 describe('run-test-tier: dialects through the bundle', () => {
   const table = [
-    { fixture: 'surefire.xml', outputs: { passed: '3', failed: '2', skipped: '1', flaky: '2', total: '6' }, first: { file: 'src/test/java/com/acme/payments/CalculatorTest.java', line: 27 } },
-    { fixture: 'failsafe.xml', outputs: { passed: '2', failed: '1', skipped: '0', flaky: '1', total: '3' }, first: { file: 'src/test/java/com/acme/payments/PaymentsApiIT.java', line: 88 } },
-    { fixture: 'gradle.xml', outputs: { passed: '2', failed: '1', skipped: '1', flaky: '1', total: '4' }, first: { file: 'src/test/java/com/acme/payments/LedgerTest.java', line: 19 } },
+    {
+      fixture: 'surefire.xml',
+      outputs: { passed: '3', failed: '2', skipped: '1', flaky: '2', total: '6' },
+      first: { file: 'src/test/java/com/acme/payments/CalculatorTest.java', line: 27 },
+    },
+    {
+      fixture: 'failsafe.xml',
+      outputs: { passed: '2', failed: '1', skipped: '0', flaky: '1', total: '3' },
+      first: { file: 'src/test/java/com/acme/payments/PaymentsApiIT.java', line: 88 },
+    },
+    {
+      fixture: 'gradle.xml',
+      outputs: { passed: '2', failed: '1', skipped: '1', flaky: '1', total: '4' },
+      first: { file: 'src/test/java/com/acme/payments/LedgerTest.java', line: 19 },
+    },
     { fixture: 'pytest.xml', outputs: { passed: '2', failed: '2', skipped: '1', flaky: '0', total: '5' }, first: { file: 'tests/test_invoice.py', line: 15 } },
     { fixture: 'jest.xml', outputs: { passed: '2', failed: '1', skipped: '1', flaky: '0', total: '4' }, first: { file: 'web/src/cart.test.js', line: 14 } },
     { fixture: 'vitest.xml', outputs: { passed: '1', failed: '1', skipped: '1', flaky: '0', total: '3' }, first: { file: 'src/price.test.ts', line: 9 } },
@@ -37,7 +49,9 @@ describe('run-test-tier: dialects through the bundle', () => {
     expect(r.outputs).toMatchObject({ ...outputs, 'budget-exceeded': 'false' });
     const errors = r.annotations.filter((a) => a.level === 'error' && a.file);
     expect(errors[0]).toMatchObject(first);
-    expect(r.annotations.find((a) => a.level === 'error' && a.title === undefined)?.message).toMatch(new RegExp(`${outputs.failed} of ${outputs.total} unit tests? failed`));
+    expect(r.annotations.find((a) => a.level === 'error' && a.title === undefined)?.message).toMatch(
+      new RegExp(`${outputs.failed} of ${outputs.total} unit tests? failed`),
+    );
     expect(r.summary).toContain('❌ unit tests failed');
     expect(r.summary).toContain(`${outputs.total} total: ${outputs.passed} passed`);
     expect(r.summary).toContain('<h4>Slowest tests</h4>');
@@ -50,10 +64,20 @@ describe('run-test-tier: dialects through the bundle', () => {
     expect(r.outputs).toMatchObject({ passed: '15', failed: '11', skipped: '6', flaky: '4', total: '32', 'budget-exceeded': 'false' });
     expect(path.dirname(r.outputs.report!)).toBe(r.runnerTemp);
     const report = readReport(r);
-    expect(report).toMatchObject({ schema: 'commit-to-prod/test-tier-report@1', tier: 'integration', verdict: 'failed', exitCode: 1, budgetSeconds: null, budgetExceeded: false });
+    expect(report).toMatchObject({
+      schema: 'commit-to-prod/test-tier-report@1',
+      tier: 'integration',
+      verdict: 'failed',
+      exitCode: 1,
+      budgetSeconds: null,
+      budgetExceeded: false,
+    });
     expect(report.reasons).toEqual(['11 of 32 integration tests failed.', 'The test command exited with code 1.']);
     expect(report.reports).toHaveLength(9);
-    expect(report.reports.find((f) => f.file === 'build/test-results/failsafe-summary.xml')).toMatchObject({ tests: 0, problem: 'not a JUnit report (<failsafe-summary>)' });
+    expect(report.reports.find((f) => f.file === 'build/test-results/failsafe-summary.xml')).toMatchObject({
+      tests: 0,
+      problem: 'not a JUnit report (<failsafe-summary>)',
+    });
     expect(report.failures.map((f) => f.location && `${f.location.file}:${f.location.line}`)).toContain('tests/conftest.py:5');
     expect(report.failures.every((f) => f.location)).toBe(true);
     expect(report.flaky.map((f) => f.title).sort()).toEqual([
@@ -71,12 +95,17 @@ describe('run-test-tier: dialects through the bundle', () => {
     expect(flaky.find((a) => a.title?.includes('roundsHalfEven'))).toMatchObject({ file: 'src/test/java/com/acme/payments/CalculatorTest.java', line: 41 });
     expect(flaky.find((a) => a.title?.includes('closesPeriod'))).toMatchObject({ file: 'src/test/java/com/acme/payments/LedgerTest.java', line: 33 });
     expect(r.summary).toContain('<h4>Flaky tests (4): failed, then passed on a rerun</h4>');
-    expect(r.summary).toMatch(/<details><summary>❌ com\.acme\.payments\.CalculatorTest › dividesByZero \(3 attempts\) — src\/test\/java\/com\/acme\/payments\/CalculatorTest\.java:27<\/summary>/);
+    expect(r.summary).toMatch(
+      /<details><summary>❌ com\.acme\.payments\.CalculatorTest › dividesByZero \(3 attempts\) — src\/test\/java\/com\/acme\/payments\/CalculatorTest\.java:27<\/summary>/,
+    );
   });
 
   it('a passing tier succeeds, with its outputs and a green summary', async () => {
     const workspace = sampleWorkspace([]);
-    writeFileSync(path.join(workspace, 'fixtures', 'TEST-ok.xml'), '<testsuite name="ok"><testcase classname="a.B" name="works" time="0.25"/><testcase classname="a.B" name="also" time="0.5"/></testsuite>');
+    writeFileSync(
+      path.join(workspace, 'fixtures', 'TEST-ok.xml'),
+      '<testsuite name="ok"><testcase classname="a.B" name="works" time="0.25"/><testcase classname="a.B" name="also" time="0.5"/></testsuite>',
+    );
     const r = await runTier({ workspace, inputs: { tier: 'unit', run: copyReports() } });
     expect(r.exitCode).toBe(0);
     expect(r.outputs).toMatchObject({ passed: '2', failed: '0', total: '2', 'budget-exceeded': 'false' });
@@ -132,13 +161,19 @@ describe('run-test-tier: reports', () => {
     expect(lenient.annotations.find((a) => a.level === 'warning')?.message).toMatch(/No JUnit report matched/);
 
     // A report with no test in it (a filter that selected nothing) is empty too.
-    const none = await runTier({ workspace: sampleWorkspace([]), inputs: { tier: 'unit', run: `echo '<testsuite name="com.acme.NothingTest" tests="0"/>' > TEST-none.xml` } });
+    const none = await runTier({
+      workspace: sampleWorkspace([]),
+      inputs: { tier: 'unit', run: `echo '<testsuite name="com.acme.NothingTest" tests="0"/>' > TEST-none.xml` },
+    });
     expect(none.exitCode).toBe(1);
     expect(none.annotations.at(-1)?.message).toBe('The 1 JUnit report found holds no test: check that the test command selects any.');
   });
 
   it('a malformed report fails the tier, naming the file and the position', async () => {
-    const r = await runTier({ workspace: sampleWorkspace(['malformed.xml', 'vitest.xml']), inputs: { tier: 'unit', run: copyReports(), reports: 'build/test-results/*.xml' } });
+    const r = await runTier({
+      workspace: sampleWorkspace(['malformed.xml', 'vitest.xml']),
+      inputs: { tier: 'unit', run: copyReports(), reports: 'build/test-results/*.xml' },
+    });
     expect(r.exitCode).toBe(1);
     const final = r.annotations.at(-1)!;
     expect(final.message).toContain('Malformed JUnit XML in build/test-results/malformed.xml at line 5, column 13: unexpected close tag.');
@@ -149,7 +184,10 @@ describe('run-test-tier: reports', () => {
   it('reports older than the tier (an earlier tier, an earlier run) are ignored', async () => {
     const workspace = sampleWorkspace(['surefire.xml']);
     mkdirSync(path.join(workspace, 'build/test-results'), { recursive: true });
-    writeFileSync(path.join(workspace, 'build/test-results/TEST-old.xml'), '<testsuite name="old"><testcase classname="old.T" name="gone"><failure message="stale"/></testcase></testsuite>');
+    writeFileSync(
+      path.join(workspace, 'build/test-results/TEST-old.xml'),
+      '<testsuite name="old"><testcase classname="old.T" name="gone"><failure message="stale"/></testcase></testsuite>',
+    );
     const old = new Date(Date.now() - 60_000);
     const { utimesSync } = await import('node:fs');
     utimesSync(path.join(workspace, 'build/test-results/TEST-old.xml'), old, old);
@@ -192,7 +230,7 @@ describe('run-test-tier: annotations', () => {
     expect(readReport(r).failures).toHaveLength(30);
   });
 
-  it('defaults to GitHub\'s own limit of 10 errors per step, the verdict included, and `false` turns them off', async () => {
+  it("defaults to GitHub's own limit of 10 errors per step, the verdict included, and `false` turns them off", async () => {
     const workspace = sampleWorkspace([]);
     parametrisedFailures(workspace);
     const r = await runTier({ workspace, inputs: { tier: 'unit', run: copyReports() } });
@@ -209,11 +247,20 @@ describe('run-test-tier: annotations', () => {
 
 describe('run-test-tier: bad input fails before anything runs', () => {
   const cases: { inputs: Record<string, string>; message: RegExp }[] = [
-    { inputs: { tier: 'my tier' }, message: /Input 'tier' has an invalid value "my tier": expected one of `unit`, `integration`, `functional`, `acceptance`, or a custom name/ },
-    { inputs: { tier: 'unit', 'on-budget-exceeded': 'explode' }, message: /Input 'on-budget-exceeded' has an invalid value "explode": expected one of `fail`, `warn`/ },
+    {
+      inputs: { tier: 'my tier' },
+      message: /Input 'tier' has an invalid value "my tier": expected one of `unit`, `integration`, `functional`, `acceptance`, or a custom name/,
+    },
+    {
+      inputs: { tier: 'unit', 'on-budget-exceeded': 'explode' },
+      message: /Input 'on-budget-exceeded' has an invalid value "explode": expected one of `fail`, `warn`/,
+    },
     { inputs: { tier: 'unit', budget: 'soon' }, message: /Input 'budget' has an invalid value "soon": expected a duration/ },
     { inputs: { tier: 'unit', annotate: 'lots' }, message: /Input 'annotate' has an invalid value "lots"/ },
-    { inputs: { tier: 'integration', 'compose-file': 'stack/missing.yml' }, message: /Input 'compose-file' has an invalid value "stack\/missing.yml": expected a Compose file that exists/ },
+    {
+      inputs: { tier: 'integration', 'compose-file': 'stack/missing.yml' },
+      message: /Input 'compose-file' has an invalid value "stack\/missing.yml": expected a Compose file that exists/,
+    },
     { inputs: { tier: 'unit', 'compose-services': 'db' }, message: /Input 'compose-services' .*to be used together with `compose-file`/ },
     { inputs: { tier: 'unit', 'working-directory': 'nowhere' }, message: /Input 'working-directory' has an invalid value "nowhere"/ },
     { inputs: { tier: 'unit', shell: 'bash -c "$(curl x)"' }, message: /Input 'shell' has an invalid value/ },

@@ -40,7 +40,10 @@ function pathWithoutCompose(): string {
 function workspace(): string {
   const ws = mkdtempSync(path.join(tmpdir(), 'ctp-tier-install-'));
   mkdirSync(path.join(ws, 'stack'));
-  writeFileSync(path.join(ws, 'stack/stack.yml'), 'version: "3.8"\nservices:\n  idle:\n    image: ctp/busybox:latest\n    init: true\n    command: ["sleep", "3600"]\n');
+  writeFileSync(
+    path.join(ws, 'stack/stack.yml'),
+    'version: "3.8"\nservices:\n  idle:\n    image: ctp/busybox:latest\n    init: true\n    command: ["sleep", "3600"]\n',
+  );
   return ws;
 }
 
@@ -53,14 +56,24 @@ describe('run-test-tier: Docker Compose missing on the runner', () => {
     const runnerTemp = path.join(mkdtempSync(path.join(tmpdir(), 'ctp-runner-')), 'temp');
     mkdirSync(runnerTemp);
     const env = { PATH: pathWithoutCompose(), COMPOSE_DOWNLOAD_URL: base };
-    const first = await runBundle('run-test-tier', { workspace: workspace(), runnerTemp, env, inputs: { tier: 'integration', run, 'compose-file': 'stack/stack.yml' } });
+    const first = await runBundle('run-test-tier', {
+      workspace: workspace(),
+      runnerTemp,
+      env,
+      inputs: { tier: 'integration', run, 'compose-file': 'stack/stack.yml' },
+    });
     expect(first.exitCode, first.log).toBe(0);
     expect(first.log).toContain(`▸ Installing docker-compose ${COMPOSE_VERSION} (neither \`docker compose\` nor \`docker-compose\` is on this runner)`);
     expect(first.log).toContain(`Checksum verified: sha256 ${sha}.`);
     expect(first.log).toMatch(/Stack ready in [\d.]+s: idle running\./);
     expect(downloads).toEqual([`/v${COMPOSE_VERSION}/docker-compose-linux-x86_64`, `/v${COMPOSE_VERSION}/docker-compose-linux-x86_64.sha256`]);
 
-    const second = await runBundle('run-test-tier', { workspace: workspace(), runnerTemp, env, inputs: { tier: 'integration', run, 'compose-file': 'stack/stack.yml' } });
+    const second = await runBundle('run-test-tier', {
+      workspace: workspace(),
+      runnerTemp,
+      env,
+      inputs: { tier: 'integration', run, 'compose-file': 'stack/stack.yml' },
+    });
     expect(second.exitCode, second.log).toBe(0);
     expect(second.log).toMatch(new RegExp(`Using docker-compose ${COMPOSE_VERSION.replace(/\./g, '\\.')} from the tool cache`));
     expect(downloads).toHaveLength(2);
@@ -70,9 +83,15 @@ describe('run-test-tier: Docker Compose missing on the runner', () => {
     downloads = [];
     servedSum = 'f'.repeat(64);
     const ws = workspace();
-    const r = await runBundle('run-test-tier', { workspace: ws, env: { PATH: pathWithoutCompose(), COMPOSE_DOWNLOAD_URL: base }, inputs: { tier: 'integration', run: 'touch ran', 'compose-file': 'stack/stack.yml' } });
+    const r = await runBundle('run-test-tier', {
+      workspace: ws,
+      env: { PATH: pathWithoutCompose(), COMPOSE_DOWNLOAD_URL: base },
+      inputs: { tier: 'integration', run: 'touch ran', 'compose-file': 'stack/stack.yml' },
+    });
     expect(r.exitCode).toBe(1);
-    expect(r.annotations.at(-1)?.message).toBe(`The Docker Compose download from ${base}/v${COMPOSE_VERSION}/docker-compose-linux-x86_64 does not match its published checksum (expected ${'f'.repeat(64)}, got ${sha}); not installing it.`);
+    expect(r.annotations.at(-1)?.message).toBe(
+      `The Docker Compose download from ${base}/v${COMPOSE_VERSION}/docker-compose-linux-x86_64 does not match its published checksum (expected ${'f'.repeat(64)}, got ${sha}); not installing it.`,
+    );
     expect(readdirSync(ws)).not.toContain('ran');
   });
 });
@@ -89,7 +108,11 @@ describe('run-test-tier: the Docker Compose plugin', () => {
       `#!/bin/sh\nif [ "$1" = docker-cli-plugin-metadata ]; then echo '{"SchemaVersion":"0.1.0","Vendor":"commit-to-prod tests","Version":"v2.99.0-test","ShortDescription":"Compose stand-in"}'; exit 0; fi\nshift\nexec /usr/bin/docker-compose "$@"\n`,
     );
     chmodSync(plugin, 0o755);
-    const r = await runBundle('run-test-tier', { workspace: workspace(), env: { DOCKER_CONFIG: config }, inputs: { tier: 'integration', run, 'compose-file': 'stack/stack.yml' } });
+    const r = await runBundle('run-test-tier', {
+      workspace: workspace(),
+      env: { DOCKER_CONFIG: config },
+      inputs: { tier: 'integration', run, 'compose-file': 'stack/stack.yml' },
+    });
     expect(r.exitCode, r.log).toBe(0);
     expect(r.log).toContain('Docker Compose: the docker compose plugin 1.29.2.');
     expect(r.log).toMatch(/\[command\]docker compose -p ctp-integration-\S+ -f \S+stack\.yml up -d --remove-orphans/);

@@ -139,7 +139,9 @@ describe('run-test-tier: a Compose stack for the tier', () => {
       inputs: { tier: 'integration', run: 'touch ran', 'compose-file': 'stack/stack.yml', 'compose-services': 'api, postgres' },
     });
     expect(r.exitCode).toBe(1);
-    expect(r.annotations.at(-1)?.message).toBe("Input 'compose-services' names 'postgres', which is not in " + path.join(workspace, 'stack/stack.yml') + ': expected some of queue, api, data.');
+    expect(r.annotations.at(-1)?.message).toBe(
+      `Input 'compose-services' names 'postgres', which is not in ${path.join(workspace, 'stack/stack.yml')}: expected some of queue, api, data.`,
+    );
     expect(readdirNames(workspace)).not.toContain('ran');
   });
 });

@@ -19,7 +19,9 @@ function workspace(): string {
 }
 
 const containersNamed = (name: string) =>
-  execFileSync('docker', ['ps', '-a', '--format', '{{.Names}}', '--filter', `label=commit-to-prod.container=${name}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  execFileSync('docker', ['ps', '-a', '--format', '{{.Names}}', '--filter', `label=commit-to-prod.container=${name}`], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
 
 describe('run-test-tier: container-image', () => {
   const image = localStack().baseImage;
@@ -48,7 +50,7 @@ describe('run-test-tier: container-image', () => {
     expect(containersNamed(r.state.container!)).toEqual([]);
   });
 
-  it('joins the Compose stack\'s network: services are reached by name', async () => {
+  it("joins the Compose stack's network: services are reached by name", async () => {
     const ws = workspace();
     const r = await runBundle('run-test-tier', {
       workspace: ws,

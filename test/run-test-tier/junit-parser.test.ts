@@ -10,7 +10,10 @@ import { fixtures, sampleWorkspace } from './sample-workspace.js';
 async function parse(file: string): Promise<{ cases: ParsedTestCase[]; results: TestResults }> {
   const cases: ParsedTestCase[] = [];
   const results = new TestResults();
-  await parseJUnitReport(file, (c) => (cases.push(c), results.add(c)));
+  await parseJUnitReport(file, (c) => {
+    cases.push(c);
+    results.add(c);
+  });
   return { cases, results };
 }
 
@@ -24,9 +27,21 @@ function tempFile(name: string, content: string | Buffer): string {
 // raw XML would count (reruns folded: a test that failed then passed is one flaky pass).
 describe('JUnit dialects', () => {
   const table = [
-    { fixture: 'surefire.xml', counts: { passed: 3, failed: 2, skipped: 1, flaky: 2, total: 6 }, located: ['src/test/java/com/acme/payments/CalculatorTest.java:27', 'src/test/java/com/acme/payments/CalculatorTest.java:52'] },
-    { fixture: 'failsafe.xml', counts: { passed: 2, failed: 1, skipped: 0, flaky: 1, total: 3 }, located: ['src/test/java/com/acme/payments/PaymentsApiIT.java:88'] },
-    { fixture: 'gradle.xml', counts: { passed: 2, failed: 1, skipped: 1, flaky: 1, total: 4 }, located: ['src/test/java/com/acme/payments/LedgerTest.java:19'] },
+    {
+      fixture: 'surefire.xml',
+      counts: { passed: 3, failed: 2, skipped: 1, flaky: 2, total: 6 },
+      located: ['src/test/java/com/acme/payments/CalculatorTest.java:27', 'src/test/java/com/acme/payments/CalculatorTest.java:52'],
+    },
+    {
+      fixture: 'failsafe.xml',
+      counts: { passed: 2, failed: 1, skipped: 0, flaky: 1, total: 3 },
+      located: ['src/test/java/com/acme/payments/PaymentsApiIT.java:88'],
+    },
+    {
+      fixture: 'gradle.xml',
+      counts: { passed: 2, failed: 1, skipped: 1, flaky: 1, total: 4 },
+      located: ['src/test/java/com/acme/payments/LedgerTest.java:19'],
+    },
     { fixture: 'pytest.xml', counts: { passed: 2, failed: 2, skipped: 1, flaky: 0, total: 5 }, located: ['tests/test_invoice.py:15', 'tests/conftest.py:5'] },
     { fixture: 'jest.xml', counts: { passed: 2, failed: 1, skipped: 1, flaky: 0, total: 4 }, located: ['web/src/cart.test.js:14'] },
     { fixture: 'vitest.xml', counts: { passed: 1, failed: 1, skipped: 1, flaky: 0, total: 3 }, located: ['src/price.test.ts:9'] },
@@ -46,7 +61,11 @@ describe('JUnit dialects', () => {
   it('Surefire: rerunFailure after failure is one failed test with every attempt counted; flakyFailure/flakyError are flaky passes', async () => {
     const { cases, results } = await parse(path.join(fixtures, 'surefire.xml'));
     const divide = cases.find((c) => c.name === 'dividesByZero')!;
-    expect(divide).toMatchObject({ outcome: 'failed', rerunAttempts: 2, problem: { kind: 'failure', type: 'org.opentest4j.AssertionFailedError', message: 'expected: <Infinity> but was: <NaN>' } });
+    expect(divide).toMatchObject({
+      outcome: 'failed',
+      rerunAttempts: 2,
+      problem: { kind: 'failure', type: 'org.opentest4j.AssertionFailedError', message: 'expected: <Infinity> but was: <NaN>' },
+    });
     expect(results.failures.find((f) => f.name === 'dividesByZero')!.attempts).toBe(3);
     expect(results.flaky.map((f) => [f.name, f.failedAttempts, f.message])).toEqual([
       ['roundsHalfEven', 1, 'expected: <2.5> but was: <2.4999>'],
@@ -60,7 +79,10 @@ describe('JUnit dialects', () => {
   });
 
   it('a rerunFailure with no passing attempt and no <failure> of its own still fails', async () => {
-    const file = tempFile('TEST-x.xml', `<testsuite name="x"><testcase classname="a.B" name="c" time="1"><rerunFailure message="boom" type="E"><stackTrace>E: boom</stackTrace></rerunFailure></testcase></testsuite>`);
+    const file = tempFile(
+      'TEST-x.xml',
+      `<testsuite name="x"><testcase classname="a.B" name="c" time="1"><rerunFailure message="boom" type="E"><stackTrace>E: boom</stackTrace></rerunFailure></testcase></testsuite>`,
+    );
     const { results } = await parse(file);
     expect(results.counts).toMatchObject({ failed: 1, passed: 0, flaky: 0 });
     expect(results.failures[0]).toMatchObject({ message: 'boom', details: 'E: boom' });
@@ -112,13 +134,21 @@ describe('malformed and unusual reports', () => {
   });
 
   it('a truncated file (a killed JVM) reports where it ends', async () => {
-    const error = await parseJUnitReport(tempFile('TEST-cut.xml', '<testsuite name="a">\n<testcase name="b" classname="c">\n<failure message="m">at x'), () => {}).catch((e: unknown) => e);
+    const error = await parseJUnitReport(
+      tempFile('TEST-cut.xml', '<testsuite name="a">\n<testcase name="b" classname="c">\n<failure message="m">at x'),
+      () => {},
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MalformedReportError);
     expect((error as MalformedReportError).line).toBe(3);
   });
 
   it('skips a byte-order mark and a non-JUnit root such as failsafe-summary.xml', async () => {
-    const bom = await parse(tempFile('TEST-bom.xml', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<testsuite name="s"><testcase classname="a" name="b"/></testsuite>')])));
+    const bom = await parse(
+      tempFile(
+        'TEST-bom.xml',
+        Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<testsuite name="s"><testcase classname="a" name="b"/></testsuite>')]),
+      ),
+    );
     expect(bom.results.counts.total).toBe(1);
     const summary = await parseJUnitReport(path.join(fixtures, 'failsafe-summary.xml'), () => {});
     expect(summary).toEqual({ isJUnit: false, rootElement: 'failsafe-summary', testCases: 0 });
@@ -126,7 +156,10 @@ describe('malformed and unusual reports', () => {
 
   it('truncates huge failure text while it streams, and drops system-out entirely', async () => {
     const huge = 'x'.repeat(3_000_000);
-    const file = tempFile('TEST-big.xml', `<testsuite name="s"><testcase classname="a" name="b"><failure message="m">${huge}</failure><system-out>${huge}</system-out></testcase></testsuite>`);
+    const file = tempFile(
+      'TEST-big.xml',
+      `<testsuite name="s"><testcase classname="a" name="b"><failure message="m">${huge}</failure><system-out>${huge}</system-out></testcase></testsuite>`,
+    );
     const { results } = await parse(file);
     expect(results.failures[0]!.details.length).toBeLessThan(4_100);
     expect(results.failures[0]!.details).toMatch(/… \(truncated\)$/);

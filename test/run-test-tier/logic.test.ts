@@ -7,19 +7,65 @@ import { stackCandidates } from '../../shared/test-report/source-location.js';
 import { checkBudget, decideVerdict, describeBudget, defaultBudgetMs } from '../../shared/test-tier/verdict.js';
 
 const counts = (failed = 0) => ({ passed: 10 - failed, failed, skipped: 0, flaky: 0, total: 10 });
-const base = { tier: 'unit', exitCode: 0, cancelled: false, counts: counts(), budget: checkBudget(1_000, 300_000), onBudgetExceeded: 'fail' as const, reportsFound: 1, failOnEmpty: true, malformed: [] };
+const base = {
+  tier: 'unit',
+  exitCode: 0,
+  cancelled: false,
+  counts: counts(),
+  budget: checkBudget(1_000, 300_000),
+  onBudgetExceeded: 'fail' as const,
+  reportsFound: 1,
+  failOnEmpty: true,
+  malformed: [],
+};
 
 describe('tier verdict', () => {
   it.each([
     { name: 'all good', input: {}, passed: true, failures: [], warnings: [] },
     { name: 'a failed test', input: { counts: counts(2) }, passed: false, failures: ['2 of 10 unit tests failed.'], warnings: [] },
-    { name: 'exit code without failures', input: { exitCode: 2 }, passed: false, failures: [expect.stringMatching(/^The test command exited with code 2 although no report shows a failing test/)], warnings: [] },
-    { name: 'overrun, fail', input: { budget: checkBudget(330_000, 300_000) }, passed: false, failures: ['The unit tier took 5m30s, 30s over its budget of 5m00s.'], warnings: [] },
-    { name: 'overrun, warn', input: { budget: checkBudget(330_000, 300_000), onBudgetExceeded: 'warn' as const }, passed: true, failures: [], warnings: ['The unit tier took 5m30s, 30s over its budget of 5m00s.'] },
+    {
+      name: 'exit code without failures',
+      input: { exitCode: 2 },
+      passed: false,
+      failures: [expect.stringMatching(/^The test command exited with code 2 although no report shows a failing test/)],
+      warnings: [],
+    },
+    {
+      name: 'overrun, fail',
+      input: { budget: checkBudget(330_000, 300_000) },
+      passed: false,
+      failures: ['The unit tier took 5m30s, 30s over its budget of 5m00s.'],
+      warnings: [],
+    },
+    {
+      name: 'overrun, warn',
+      input: { budget: checkBudget(330_000, 300_000), onBudgetExceeded: 'warn' as const },
+      passed: true,
+      failures: [],
+      warnings: ['The unit tier took 5m30s, 30s over its budget of 5m00s.'],
+    },
     { name: 'no report, strict', input: { reportsFound: 0 }, passed: false, failures: [expect.stringMatching(/^No JUnit report matched/)], warnings: [] },
-    { name: 'no report, lenient', input: { reportsFound: 0, failOnEmpty: false }, passed: true, failures: [], warnings: [expect.stringMatching(/^No JUnit report matched/)] },
-    { name: 'reports without a test', input: { counts: { passed: 0, failed: 0, skipped: 0, flaky: 0, total: 0 } }, passed: false, failures: ['The 1 JUnit report found holds no test: check that the test command selects any.'], warnings: [] },
-    { name: 'malformed', input: { malformed: ['Malformed JUnit XML in a.xml at line 1, column 2: x'] }, passed: false, failures: ['Malformed JUnit XML in a.xml at line 1, column 2: x'], warnings: [] },
+    {
+      name: 'no report, lenient',
+      input: { reportsFound: 0, failOnEmpty: false },
+      passed: true,
+      failures: [],
+      warnings: [expect.stringMatching(/^No JUnit report matched/)],
+    },
+    {
+      name: 'reports without a test',
+      input: { counts: { passed: 0, failed: 0, skipped: 0, flaky: 0, total: 0 } },
+      passed: false,
+      failures: ['The 1 JUnit report found holds no test: check that the test command selects any.'],
+      warnings: [],
+    },
+    {
+      name: 'malformed',
+      input: { malformed: ['Malformed JUnit XML in a.xml at line 1, column 2: x'] },
+      passed: false,
+      failures: ['Malformed JUnit XML in a.xml at line 1, column 2: x'],
+      warnings: [],
+    },
   ])('$name', ({ input, passed, failures, warnings }) => {
     const verdict = decideVerdict({ ...base, ...input });
     expect(verdict).toMatchObject({ passed, failures, warnings });
@@ -51,7 +97,15 @@ describe('shell', () => {
 });
 
 describe('compose stack states', () => {
-  const state = (over: Partial<ServiceState>): ServiceState => ({ service: 's', container: 'c', status: 'running', exitCode: 0, ports: [], networks: [], ...over });
+  const state = (over: Partial<ServiceState>): ServiceState => ({
+    service: 's',
+    container: 'c',
+    status: 'running',
+    exitCode: 0,
+    ports: [],
+    networks: [],
+    ...over,
+  });
   it.each([
     { s: state({ health: 'healthy' }), expected: 'ready' },
     { s: state({ health: 'starting' }), expected: 'waiting' },
@@ -73,26 +127,40 @@ describe('compose stack states', () => {
           Id: 'abcdef0123456789',
           State: { Status: 'running', ExitCode: 0, Health: { Status: 'healthy' } },
           Config: { Labels: { 'com.docker.compose.service': 'api-gateway' } },
-          NetworkSettings: { Ports: { '8080/tcp': [{ HostIp: '0.0.0.0', HostPort: '49153' }], '9090/tcp': null, '53/udp': [{ HostIp: '0.0.0.0', HostPort: '49154' }] }, Networks: { proj_default: {} } },
+          NetworkSettings: {
+            Ports: { '8080/tcp': [{ HostIp: '0.0.0.0', HostPort: '49153' }], '9090/tcp': null, '53/udp': [{ HostIp: '0.0.0.0', HostPort: '49154' }] },
+            Networks: { proj_default: {} },
+          },
         },
       ]),
     );
     expect(states[0]).toMatchObject({ service: 'api-gateway', container: 'abcdef012345', health: 'healthy', networks: ['proj_default'] });
     expect(portVariables(states, 'runner')).toEqual({ STACK_API_GATEWAY_8080: '127.0.0.1:49153', STACK_API_GATEWAY_53_UDP: '127.0.0.1:49154' });
-    expect(portVariables(states, 'network')).toEqual({ STACK_API_GATEWAY_8080: 'api-gateway:8080', STACK_API_GATEWAY_9090: 'api-gateway:9090', STACK_API_GATEWAY_53_UDP: 'api-gateway:53' });
+    expect(portVariables(states, 'network')).toEqual({
+      STACK_API_GATEWAY_8080: 'api-gateway:8080',
+      STACK_API_GATEWAY_9090: 'api-gateway:9090',
+      STACK_API_GATEWAY_53_UDP: 'api-gateway:53',
+    });
   });
 });
 
 describe('reports and stack frames', () => {
   it('anchors globs at the working directory, keeping exclusions', () => {
-    expect(anchorPatterns(['**/TEST-*.xml', '!**/node_modules/**', '/abs/x.xml'], '/ws/app')).toEqual(['/ws/app/**/TEST-*.xml', '!/ws/app/**/node_modules/**', '/abs/x.xml']);
+    expect(anchorPatterns(['**/TEST-*.xml', '!**/node_modules/**', '/abs/x.xml'], '/ws/app')).toEqual([
+      '/ws/app/**/TEST-*.xml',
+      '!/ws/app/**/node_modules/**',
+      '/abs/x.xml',
+    ]);
   });
 
   it.each([
     { text: '\tat com.acme.FooTest.bar(FooTest.java:12)', expected: [{ path: 'com/acme/FooTest.java', line: 12, className: 'com.acme.FooTest' }] },
     { text: '\tat app//com.acme.FooTest.bar(FooTest.kt:7)', expected: [{ path: 'com/acme/FooTest.kt', line: 7 }] },
     { text: '  File "/src/tests/test_a.py", line 9, in test_x', expected: [{ path: '/src/tests/test_a.py', line: 9 }] },
-    { text: '    at Object.<anonymous> (/app/src/a.test.js:5:17)\n    at x (/app/node_modules/jest/y.js:1:1)', expected: [{ path: '/app/src/a.test.js', line: 5 }] },
+    {
+      text: '    at Object.<anonymous> (/app/src/a.test.js:5:17)\n    at x (/app/node_modules/jest/y.js:1:1)',
+      expected: [{ path: '/app/src/a.test.js', line: 5 }],
+    },
     { text: ' ❯ src/price.test.ts:9:24', expected: [{ path: 'src/price.test.ts', line: 9 }] },
     { text: '    ledger_test.go:21: Balance() = 90', expected: [{ path: 'ledger_test.go', line: 21 }] },
     { text: 'at node:internal/process/task_queues:95:5', expected: [] },

@@ -35,7 +35,7 @@ describe('workflows-examples/test-tiers.yml', () => {
     if (inputs['compose-services']) expect(inputs['compose-file']).toBeTruthy();
   });
 
-  it('the commit stage relies on the unit tier\'s 5-minute default budget', () => {
+  it("the commit stage relies on the unit tier's 5-minute default budget", () => {
     expect(tierSteps[0]!.with?.budget).toBeUndefined();
     expect(defaultBudgetMs('unit')).toBe(5 * 60_000);
   });

@@ -36,12 +36,16 @@ describe('runBundle wrapper', () => {
   it('names a bad input value and what is expected', async () => {
     const r = await runBundle('wrapped', { root, inputs: { mode: 'explode' } });
     expect(r.annotations[0]?.message).toBe(
-      "Input 'mode' has an invalid value \"explode\": expected one of `user-error`, `internal`, `wait-for-cancel`, `secret-in-state`, `hang`, `ok`.",
+      'Input \'mode\' has an invalid value "explode": expected one of `user-error`, `internal`, `wait-for-cancel`, `secret-in-state`, `hang`, `ok`.',
     );
   });
 
   it('turns SIGTERM into an abort signal, lets the action clean up and reports the cancellation', async () => {
-    const r = await runBundle('wrapped', { root, inputs: { mode: 'wait-for-cancel' }, cancel: { whenLogMatches: /waiting for cancellation/, signal: 'SIGTERM' } });
+    const r = await runBundle('wrapped', {
+      root,
+      inputs: { mode: 'wait-for-cancel' },
+      cancel: { whenLogMatches: /waiting for cancellation/, signal: 'SIGTERM' },
+    });
     expect(r.exitCode).toBe(1);
     expect(r.log).toContain('cleaned up after cancellation');
     expect(r.annotations.map((a) => a.message)).toEqual([

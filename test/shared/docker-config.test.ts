@@ -30,7 +30,9 @@ describe('docker login into a private config', () => {
     const logger = new MemoryLogger();
     const clock = fakeClock();
     try {
-      const error = await dockerLogin(dir, { registry: stack.registry, username: 'mallory', password: 'wrong-pass-123' }, { logger, clock }).catch((e: unknown) => e);
+      const error = await dockerLogin(dir, { registry: stack.registry, username: 'mallory', password: 'wrong-pass-123' }, { logger, clock }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(UserError);
       expect((error as Error).message).toMatch(new RegExp(`^Registry ${stack.registry.replace(/\./g, '\\.')} refused the login of user 'mallory'`));
       expect((error as Error).message).not.toContain('wrong-pass-123');
@@ -45,9 +47,9 @@ describe('docker login into a private config', () => {
     const logger = new MemoryLogger();
     const clock = fakeClock();
     try {
-      await expect(
-        dockerLogin(dir, { registry: '127.0.0.1:1', username: 'u', password: 'p-secret-1' }, { logger, attempts: 3, clock }),
-      ).rejects.toThrow(/Could not log in to registry 127\.0\.0\.1:1 as 'u' after 3 attempts/);
+      await expect(dockerLogin(dir, { registry: '127.0.0.1:1', username: 'u', password: 'p-secret-1' }, { logger, attempts: 3, clock })).rejects.toThrow(
+        /Could not log in to registry 127\.0\.0\.1:1 as 'u' after 3 attempts/,
+      );
       expect(clock.sleeps.length).toBe(2);
       expect(logger.annotations.filter((a) => a.level === 'warning')).toHaveLength(2);
     } finally {

@@ -7,8 +7,7 @@ import { Inputs, inputEnvName } from '../../shared/core/inputs.js';
 import { readStructuredInput } from '../../shared/core/structured-input.js';
 import { formatDuration, parseDuration } from '../../shared/core/duration.js';
 
-const inputs = (values: Record<string, string>) =>
-  new Inputs(Object.fromEntries(Object.entries(values).map(([k, v]) => [inputEnvName(k), v])));
+const inputs = (values: Record<string, string>) => new Inputs(Object.fromEntries(Object.entries(values).map(([k, v]) => [inputEnvName(k), v])));
 
 function errorOf(fn: () => unknown): InputError {
   try {
@@ -117,7 +116,7 @@ describe('choice', () => {
   it('accepts a listed word and refuses others, listing them', () => {
     expect(inputs({ pull: 'always' }).choice('pull', ['missing', 'always', 'never'], 'missing')).toBe('always');
     expect(errorOf(() => inputs({ pull: 'sometimes' }).choice('pull', ['missing', 'always', 'never'], 'missing')).message).toBe(
-      "Input 'pull' has an invalid value \"sometimes\": expected one of `missing`, `always`, `never`.",
+      'Input \'pull\' has an invalid value "sometimes": expected one of `missing`, `always`, `never`.',
     );
   });
 });
@@ -142,14 +141,14 @@ describe('keyValues', () => {
   });
   it('names the input and the bad line', () => {
     expect(errorOf(() => inputs({ env: 'GOOD=1\nnot a pair' }).keyValues('env')).message).toBe(
-      "Input 'env' has an invalid value \"not a pair\": expected one `KEY=VALUE` per line (a line without `=` or with nothing before it was found).",
+      'Input \'env\' has an invalid value "not a pair": expected one `KEY=VALUE` per line (a line without `=` or with nothing before it was found).',
     );
     expect(errorOf(() => inputs({ env: '=value' }).keyValues('env')).input).toBe('env');
   });
   it('checks keys against a pattern', () => {
-    expect(errorOf(() => inputs({ env: '1BAD=x' }).keyValues('env', { keyPattern: /^[A-Z_][A-Z0-9_]*$/, keyDescription: 'an environment variable name' })).message).toContain(
-      'where KEY is an environment variable name',
-    );
+    expect(
+      errorOf(() => inputs({ env: '1BAD=x' }).keyValues('env', { keyPattern: /^[A-Z_][A-Z0-9_]*$/, keyDescription: 'an environment variable name' })).message,
+    ).toContain('where KEY is an environment variable name');
   });
   it('can refuse empty values', () => {
     expect(errorOf(() => inputs({ args: 'A=' }).keyValues('args', { allowEmptyValue: false })).message).toContain('non-empty value');
@@ -173,7 +172,7 @@ describe('structured input (JSON or YAML, inline or a file)', () => {
   });
   it('names a missing file', async () => {
     await expect(readStructuredInput(inputs({ td: 'nope.json' }), 'td', { workspace: tmpdir() })).rejects.toThrow(
-      "Input 'td' has an invalid value \"nope.json\": expected inline JSON or YAML, or the path of an existing JSON or YAML file (no such file).",
+      'Input \'td\' has an invalid value "nope.json": expected inline JSON or YAML, or the path of an existing JSON or YAML file (no such file).',
     );
   });
   it('says where a document is malformed', async () => {

@@ -8,7 +8,7 @@ import { repoRoot } from '../../local/runner/run-bundle.js';
  * domains on it, rollback on top of ecs. An import that runs the wrong way (or out of shared/
  * into actions/, local/ or test/) fails here, naming the file and the import.
  */
-export const ALLOWED: Record<string, readonly string[]> = {
+const ALLOWED: Record<string, readonly string[]> = {
   core: [],
   github: ['core'],
   docker: ['core'],
@@ -30,13 +30,13 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Every relative module a file imports: static imports, re-exports and dynamic import(). */
-export function relativeImports(text: string): string[] {
+function relativeImports(text: string): string[] {
   const found = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)(['"])(\.{1,2}\/[^'"]+)\1/gm)].map((m) => m[2]!);
   return [...new Set(found)];
 }
 
 /** The arrows in shared/ that run the wrong way, as `file: import (why)`. */
-export function wrongArrows(files: readonly { file: string; text: string }[]): string[] {
+function wrongArrows(files: readonly { file: string; text: string }[]): string[] {
   const wrong: string[] = [];
   for (const { file, text } of files) {
     const rel = path.relative(sharedDir, file);
@@ -50,7 +50,9 @@ export function wrongArrows(files: readonly { file: string; text: string }[]): s
       const to = target.split(path.sep)[0]!;
       if (to === domain) continue;
       if (!(ALLOWED[domain] ?? []).includes(to)) {
-        wrong.push(`shared/${rel}: ${spec} (${domain}/ may import ${ALLOWED[domain]?.length ? ALLOWED[domain]!.join(', ') : 'nothing outside itself'}, not ${to}/)`);
+        wrong.push(
+          `shared/${rel}: ${spec} (${domain}/ may import ${ALLOWED[domain]?.length ? ALLOWED[domain]!.join(', ') : 'nothing outside itself'}, not ${to}/)`,
+        );
       }
     }
   }
@@ -61,7 +63,12 @@ describe('shared/ layout', () => {
   const entries = readdirSync(sharedDir, { withFileTypes: true });
 
   it('is one folder per domain, each with a README, and no loose source files', () => {
-    expect(entries.filter((e) => e.isDirectory()).map((e) => e.name).sort()).toEqual(Object.keys(ALLOWED).sort());
+    expect(
+      entries
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(Object.keys(ALLOWED).sort());
     expect(entries.filter((e) => e.isFile()).map((e) => e.name)).toEqual(['README.md']);
     for (const domain of Object.keys(ALLOWED)) {
       const readme = readFileSync(path.join(sharedDir, domain, 'README.md'), 'utf8');

@@ -9,7 +9,9 @@ import { localStack, loggedInDockerConfig, uniqueName } from '../helpers/stack.j
 describe('local stack', () => {
   const stack = localStack();
   const configs: string[] = [];
-  afterAll(() => configs.forEach((c) => rmSync(c, { recursive: true, force: true })));
+  afterAll(() => {
+    for (const c of configs) rmSync(c, { recursive: true, force: true });
+  });
 
   it('runs a container from the locally built base image', () => {
     const out = execFileSync('docker', ['run', '--rm', stack.baseImage, 'sh', '-c', 'echo hello from $(uname -s)'], { encoding: 'utf8' });

@@ -72,7 +72,9 @@ describe('workflows-examples', () => {
 describe('the checks catch broken workflows', () => {
   it('an input the action does not declare', async () => {
     const file = mutated('deploy.yml', 'max-failed-tasks: ${{ inputs.max-failed-tasks }}', 'max-failed-task: ${{ inputs.max-failed-tasks }}');
-    expect((await checkWorkflowFile(file)).problems).toEqual([expect.stringMatching(/job 'deploy' step 3 \(deploy\): .*ecs-rolling-deploy@v1 declares no input 'max-failed-task'/)]);
+    expect((await checkWorkflowFile(file)).problems).toEqual([
+      expect.stringMatching(/job 'deploy' step 3 \(deploy\): .*ecs-rolling-deploy@v1 declares no input 'max-failed-task'/),
+    ]);
   });
 
   it('a required input left out', async () => {
@@ -110,18 +112,28 @@ describe('the checks catch broken workflows', () => {
 
   it('a typo’d step output', async () => {
     const file = mutated('deploy.yml', 'steps.deploy.outputs.rolled-back', 'steps.deploy.outputs.rolledback');
-    expect((await checkWorkflowFile(file)).problems).toEqual([expect.stringMatching(/steps\.deploy\.outputs\.rolledback does not exist \(outputs: task-definition-arn, .*rolled-back/)]);
+    expect((await checkWorkflowFile(file)).problems).toEqual([
+      expect.stringMatching(/steps\.deploy\.outputs\.rolledback does not exist \(outputs: task-definition-arn, .*rolled-back/),
+    ]);
   });
 
   it('a typo’d needs output, and a job read without needing it', async () => {
-    const typo = mutated('pipeline.yml', 'DEPLOYED_TASK_DEFINITION=${{ needs.deploy-staging.outputs.task-definition-arn }}', 'DEPLOYED_TASK_DEFINITION=${{ needs.deploy-staging.outputs.task-definition }}');
-    expect((await checkWorkflowFile(typo)).problems).toEqual([expect.stringMatching(/job 'acceptance' step 2: needs\.deploy-staging\.outputs\.task-definition does not exist/)]);
+    const typo = mutated(
+      'pipeline.yml',
+      'DEPLOYED_TASK_DEFINITION=${{ needs.deploy-staging.outputs.task-definition-arn }}',
+      'DEPLOYED_TASK_DEFINITION=${{ needs.deploy-staging.outputs.task-definition }}',
+    );
+    expect((await checkWorkflowFile(typo)).problems).toEqual([
+      expect.stringMatching(/job 'acceptance' step 2: needs\.deploy-staging\.outputs\.task-definition does not exist/),
+    ]);
     const notNeeded = mutated('pipeline.yml', 'needs: [image, acceptance]', 'needs: [acceptance]');
-    expect((await checkWorkflowFile(notNeeded)).problems).toEqual([expect.stringMatching(/job 'deploy-production': needs\.image is read but the job does not list 'image' in needs/)]);
+    expect((await checkWorkflowFile(notNeeded)).problems).toEqual([
+      expect.stringMatching(/job 'deploy-production': needs\.image is read but the job does not list 'image' in needs/),
+    ]);
   });
 
   it('a step output read before the step runs, or from a step that does not exist', async () => {
-    const early = mutated('rollback.yml', "role-session-name: rollback-${{ github.run_id }}", 'role-session-name: rollback-${{ steps.rollback.outputs.to }}');
+    const early = mutated('rollback.yml', 'role-session-name: rollback-${{ github.run_id }}', 'role-session-name: rollback-${{ steps.rollback.outputs.to }}');
     expect((await checkWorkflowFile(early)).problems).toEqual([expect.stringMatching(/step 1: steps\.rollback is read before that step has run/)]);
     const missing = mutated('commit-stage.yml', 'steps.unit.outputs.passed', 'steps.units.outputs.passed');
     expect((await checkWorkflowFile(missing)).problems).toEqual([expect.stringMatching(/steps\.units does not exist \(step ids: build, unit\)/)]);
@@ -134,7 +146,9 @@ describe('the checks catch broken workflows', () => {
 
   it('a reusable workflow call: undeclared input, missing required input, wrong type, undeclared workflow input read', async () => {
     const undeclared = mutated('pipeline.yml', '      environment: staging\n', '      environment: staging\n      region: eu-west-1\n');
-    expect((await checkWorkflowFile(undeclared)).problems).toEqual([expect.stringMatching(/job 'deploy-staging': \.\/\.github\/workflows\/deploy\.yml declares no input 'region'/)]);
+    expect((await checkWorkflowFile(undeclared)).problems).toEqual([
+      expect.stringMatching(/job 'deploy-staging': \.\/\.github\/workflows\/deploy\.yml declares no input 'region'/),
+    ]);
     const missing = mutated('pipeline.yml', '      cluster: payments-production\n', '');
     expect((await checkWorkflowFile(missing)).problems).toEqual([expect.stringMatching(/job 'deploy-production': .*deploy\.yml requires input 'cluster'/)]);
     const wrongType = mutated('pipeline.yml', '      environment: staging\n', '      environment: staging\n      max-failed-tasks: true\n');
@@ -148,7 +162,18 @@ describe('the checks catch broken workflows', () => {
     created.push(dir);
     const file = path.join(dir, 'run.yml');
     const steps = (script: string, read: string) =>
-      ['on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - id: v', '        run: |', ...script.split('\n').map((l) => `          ${l}`), `      - run: echo "\${{ ${read} }}"`, ''].join('\n');
+      [
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: x',
+        '    steps:',
+        '      - id: v',
+        '        run: |',
+        ...script.split('\n').map((l) => `          ${l}`),
+        `      - run: echo "\${{ ${read} }}"`,
+        '',
+      ].join('\n');
     writeFileSync(file, steps('echo "version=1.2.3" >> "$GITHUB_OUTPUT"\necho "digest<<EOF" >> $GITHUB_OUTPUT', 'steps.v.outputs.versoin'));
     expect((await checkWorkflowFile(file)).problems).toEqual(["job 'a' step 2: steps.v.outputs.versoin does not exist (outputs: version, digest)"]);
     // A write the text does not name (a { … } group) makes the step's outputs unknowable: not checked.
@@ -179,7 +204,9 @@ describe('the checks catch broken workflows', () => {
     const noPermissions = mutated('pipeline.yml', /\npermissions:\n {2}contents: read\n/, '\n');
     expect(await check(noPermissions)).toEqual(['no top-level `permissions:` (the default token can write to everything)']);
     const shared = mutated('deploy.yml', 'group: ecs-deploy-${{ inputs.environment }}', 'group: ecs-deploy');
-    expect(await check(shared)).toEqual([expect.stringMatching(/deploys to environment inputs\.environment but its concurrency group \(ecs-deploy\) is not per environment/)]);
+    expect(await check(shared)).toEqual([
+      expect.stringMatching(/deploys to environment inputs\.environment but its concurrency group \(ecs-deploy\) is not per environment/),
+    ]);
     const none = mutated('rollback.yml', /\nconcurrency:\n {2}group: .*\n {2}cancel-in-progress: false\n/, '\n');
     expect(await check(none)).toEqual(["job 'rollback': changes environment inputs.environment without a concurrency group (workflow or job level)"]);
   });

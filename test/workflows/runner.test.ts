@@ -137,19 +137,39 @@ describe('runWorkflow: workflow_dispatch and reusable workflows', () => {
     const bare = mkdtempSync(path.join(tmpdir(), 'ctp-wf-ws-'));
     created.push(bare);
     const lines: string[] = [];
-    const r = await runWorkflow(path.join(fixtures, 'caller.yml'), { root: probeRoot, workspace: bare, workflowsDir: fixtures, event: 'workflow_dispatch', inputs: { who: 'x' }, secrets: { DEPLOY_TOKEN: 't0k3n' }, onLog: (l) => lines.push(l) });
+    const r = await runWorkflow(path.join(fixtures, 'caller.yml'), {
+      root: probeRoot,
+      workspace: bare,
+      workflowsDir: fixtures,
+      event: 'workflow_dispatch',
+      inputs: { who: 'x' },
+      secrets: { DEPLOY_TOKEN: 't0k3n' },
+      onLog: (l) => lines.push(l),
+    });
     expect(r.conclusion).toBe('success');
     expect(job(r, 'call').outputs).toEqual({ said: 'hello-x x3' });
     expect(r.notices).toContain(`reusable workflows ./.github/workflows/* are read from ${fixtures}`);
-    const without = await runWorkflow(path.join(fixtures, 'caller.yml'), { root: probeRoot, workspace: bare, event: 'workflow_dispatch', inputs: { who: 'x' }, secrets: { DEPLOY_TOKEN: 't0k3n' } });
+    const without = await runWorkflow(path.join(fixtures, 'caller.yml'), {
+      root: probeRoot,
+      workspace: bare,
+      event: 'workflow_dispatch',
+      inputs: { who: 'x' },
+      secrets: { DEPLOY_TOKEN: 't0k3n' },
+    });
     expect(job(without, 'call').message).toMatch(/\.github\/workflows\/called\.yml is not a valid workflow:\n {2}- cannot read it/);
   });
 
   it('refuses bad dispatch inputs before running anything', async () => {
     await expect(run('caller.yml', { event: 'workflow_dispatch', inputs: {} })).rejects.toThrow("input 'who' is required");
-    await expect(run('caller.yml', { event: 'workflow_dispatch', inputs: { who: 'a', level: 'medium' } })).rejects.toThrow("input 'level' must be one of low, high, got 'medium'");
-    await expect(run('caller.yml', { event: 'workflow_dispatch', inputs: { who: 'a', loud: 'yes' } })).rejects.toThrow(`input 'loud' must be a boolean, got "yes"`);
-    await expect(run('caller.yml', { event: 'workflow_dispatch', inputs: { who: 'a', colour: 'red' } })).rejects.toThrow("input 'colour' is not defined by workflow_dispatch");
+    await expect(run('caller.yml', { event: 'workflow_dispatch', inputs: { who: 'a', level: 'medium' } })).rejects.toThrow(
+      "input 'level' must be one of low, high, got 'medium'",
+    );
+    await expect(run('caller.yml', { event: 'workflow_dispatch', inputs: { who: 'a', loud: 'yes' } })).rejects.toThrow(
+      `input 'loud' must be a boolean, got "yes"`,
+    );
+    await expect(run('caller.yml', { event: 'workflow_dispatch', inputs: { who: 'a', colour: 'red' } })).rejects.toThrow(
+      "input 'colour' is not defined by workflow_dispatch",
+    );
     await expect(run('caller.yml', { event: 'push' })).rejects.toThrow("is not triggered by 'push'");
   });
 
@@ -168,7 +188,9 @@ describe('runWorkflow: workflow_dispatch and reusable workflows', () => {
 
 describe('runWorkflow: what it cannot run', () => {
   it('skips checkout and configure-aws-credentials with a notice and gives the local stack’s AWS environment instead', async () => {
-    const r = await run('marketplace.yml', { localAws: { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_ECS: 'http://127.0.0.1:4599', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' } });
+    const r = await run('marketplace.yml', {
+      localAws: { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_ECS: 'http://127.0.0.1:4599', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
+    });
     const aws = job(r, 'aws');
     expect(aws.steps.map((s) => [s.kind, s.conclusion])).toEqual([
       ['marketplace', 'success'],
@@ -189,10 +211,16 @@ describe('runWorkflow: what it cannot run', () => {
 
   it('says when github.token is read but no token was given', async () => {
     const ws = workspace();
-    writeFileSync(path.join(ws, 'token.yml'), 'on: push\njobs:\n  a:\n    runs-on: macos-latest\n    steps:\n      - env:\n          T: ${{ github.token }}\n        run: echo "token=[$T]"\n');
+    writeFileSync(
+      path.join(ws, 'token.yml'),
+      'on: push\njobs:\n  a:\n    runs-on: macos-latest\n    steps:\n      - env:\n          T: ${{ github.token }}\n        run: echo "token=[$T]"\n',
+    );
     const r = await runWorkflow(path.join(ws, 'token.yml'), { workspace: ws });
     expect(job(r, 'a').steps[0]!.log).toBe('token=[]');
-    expect(r.notices).toEqual(['no GITHUB_TOKEN was given: github.token and secrets.GITHUB_TOKEN are empty here (GitHub always provides one)', "job 'a' asks for macos-latest; it runs on this Linux machine"]);
+    expect(r.notices).toEqual([
+      'no GITHUB_TOKEN was given: github.token and secrets.GITHUB_TOKEN are empty here (GitHub always provides one)',
+      "job 'a' asks for macos-latest; it runs on this Linux machine",
+    ]);
     const given = await runWorkflow(path.join(ws, 'token.yml'), { workspace: ws, secrets: { GITHUB_TOKEN: 'ghs_local-token' } });
     expect(job(given, 'a').steps[0]!.log).toBe('token=[***]');
     expect(given.notices).toEqual(["job 'a' asks for macos-latest; it runs on this Linux machine"]);
@@ -220,7 +248,21 @@ describe('the CLI', () => {
     const ws = workspace();
     const out = spawnSync(
       'npx',
-      ['tsx', 'local/workflow-runner/cli.ts', path.join(fixtures, 'caller.yml'), '--event', 'workflow_dispatch', '--input', 'who=cli', '--secret', 'DEPLOY_TOKEN=tok-from-cli', '--root', probeRoot, '--workspace', ws],
+      [
+        'tsx',
+        'local/workflow-runner/cli.ts',
+        path.join(fixtures, 'caller.yml'),
+        '--event',
+        'workflow_dispatch',
+        '--input',
+        'who=cli',
+        '--secret',
+        'DEPLOY_TOKEN=tok-from-cli',
+        '--root',
+        probeRoot,
+        '--workspace',
+        ws,
+      ],
       { cwd: repoRoot, encoding: 'utf8' },
     );
     expect(out.stderr).toBe('');
@@ -229,10 +271,27 @@ describe('the CLI', () => {
     expect(out.stdout).toMatch(/caller: success in [\d.]+ s/);
     expect(out.stdout).toMatch(/call \/ speak +success/);
     expect(out.stdout).not.toContain('tok-from-cli');
-    const aws = spawnSync('npx', ['tsx', 'local/workflow-runner/cli.ts', path.join(fixtures, 'marketplace.yml'), '--aws-env', 'AWS_REGION=us-east-1', '--aws-env', 'AWS_ENDPOINT_URL_ECS=http://127.0.0.1:4599', '--workspace', ws], { cwd: repoRoot, encoding: 'utf8' });
+    const aws = spawnSync(
+      'npx',
+      [
+        'tsx',
+        'local/workflow-runner/cli.ts',
+        path.join(fixtures, 'marketplace.yml'),
+        '--aws-env',
+        'AWS_REGION=us-east-1',
+        '--aws-env',
+        'AWS_ENDPOINT_URL_ECS=http://127.0.0.1:4599',
+        '--workspace',
+        ws,
+      ],
+      { cwd: repoRoot, encoding: 'utf8' },
+    );
     expect(aws.stdout).toContain('region=us-east-1 endpoint=http://127.0.0.1:4599');
     expect(aws.status).toBe(1); // the job with an unknown marketplace action fails
-    const failing = spawnSync('npx', ['tsx', 'local/workflow-runner/cli.ts', path.join(fixtures, 'failures.yml'), '--root', probeRoot, '--workspace', ws], { cwd: repoRoot, encoding: 'utf8' });
+    const failing = spawnSync('npx', ['tsx', 'local/workflow-runner/cli.ts', path.join(fixtures, 'failures.yml'), '--root', probeRoot, '--workspace', ws], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
     expect(failing.status).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../../shared/core/errors.js';
-import { ENV_NAME, Inputs } from '../../../shared/core/inputs.js';
+import { ENV_NAME, type Inputs } from '../../../shared/core/inputs.js';
 import { parseShell, SH } from '../../../shared/core/shell.js';
 import { resolveBuildCaches, type BuildCache } from '../../../shared/container/build-caches.js';
 import { parseDockerRunOptions, type ContainerMount } from '../../../shared/container/run-args.js';
@@ -61,21 +61,34 @@ export function readBuildInputs(inputs: Inputs, runner: { workspace: string; rep
 
   let caches: BuildCache[];
   try {
-    caches = resolveBuildCaches(inputs.list('caches'), { home: CONTAINER_HOME, key: inputs.optionalString('cache-key') ?? runner.repository ?? 'default', user });
+    caches = resolveBuildCaches(inputs.list('caches'), {
+      home: CONTAINER_HOME,
+      key: inputs.optionalString('cache-key') ?? runner.repository ?? 'default',
+      user,
+    });
   } catch (error) {
-    throw new InputError('caches', inputs.raw('caches').trim(), `presets \`maven\`, \`gradle\`, \`npm\`, \`pip\` or absolute container paths (${errorMessage(error)})`);
+    throw new InputError(
+      'caches',
+      inputs.raw('caches').trim(),
+      `presets \`maven\`, \`gradle\`, \`npm\`, \`pip\` or absolute container paths (${errorMessage(error)})`,
+    );
   }
 
   const mounts = inputs.lines('volumes').map((line) => parseVolume(line, workspace));
   const targets = [...caches.map((c) => c.target), ...mounts.map((m) => m.target)];
   const duplicate = targets.find((t, i) => targets.indexOf(t) !== i);
-  if (duplicate) throw new InputError('volumes', inputs.raw('volumes').trim(), `each container path mounted once (${duplicate} is mounted twice, counting caches)`);
+  if (duplicate)
+    throw new InputError('volumes', inputs.raw('volumes').trim(), `each container path mounted once (${duplicate} is mounted twice, counting caches)`);
 
   const pull = inputs.choice('pull', PULL_POLICIES, 'missing');
   const username = inputs.optionalString('registry-username');
   const password = inputs.raw('registry-password');
   if ((username === undefined) !== (password === '')) {
-    throw new InputError(username === undefined ? 'registry-username' : 'registry-password', undefined, 'both `registry-username` and `registry-password`, or neither');
+    throw new InputError(
+      username === undefined ? 'registry-username' : 'registry-password',
+      undefined,
+      'both `registry-username` and `registry-password`, or neither',
+    );
   }
 
   const network = inputs.optionalString('network');

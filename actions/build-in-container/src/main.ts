@@ -88,7 +88,9 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
 
   if (result.cancelled) throw new Error(`the build was cancelled; container ${name} was stopped and removed`);
   if (result.timedOut) {
-    throw new UserError(`The build exceeded its time limit of ${formatDuration(build.timeoutMs ?? 0)} (input 'timeout'); container ${name} was stopped and removed.`);
+    throw new UserError(
+      `The build exceeded its time limit of ${formatDuration(build.timeoutMs ?? 0)} (input 'timeout'); container ${name} was stopped and removed.`,
+    );
   }
   if (result.startFailure) {
     throw new UserError(
@@ -99,7 +101,9 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   }
   if (result.exitCode !== 0) {
     // The step fails with the build's own exit code, as a `run:` step would.
-    logger.error(`The build failed with exit code ${result.exitCode} after ${formatDuration(result.durationMs)}. Last lines:\n${result.tail.slice(-10).join('\n')}`);
+    logger.error(
+      `The build failed with exit code ${result.exitCode} after ${formatDuration(result.durationMs)}. Last lines:\n${result.tail.slice(-10).join('\n')}`,
+    );
     process.exitCode = result.exitCode;
     return;
   }

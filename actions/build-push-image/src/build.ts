@@ -55,7 +55,10 @@ export async function build(
         if (result.exitCode === 0) return;
         const why = lastLines(result.stderr || result.stdout, 5);
         const pushFailure = output === 'push' ? buildxPushFailure(why) : undefined;
-        if (pushFailure === 'auth') throw new UserError(`Registry ${inputs.repository.registry} refused the push by buildx${inputs.login.kind === 'none' ? '' : ` (logged in for ${inputs.login.kind === 'ecr' ? 'ECR' : `user '${inputs.login.username}'`})`}: ${why}`);
+        if (pushFailure === 'auth')
+          throw new UserError(
+            `Registry ${inputs.repository.registry} refused the push by buildx${inputs.login.kind === 'none' ? '' : ` (logged in for ${inputs.login.kind === 'ecr' ? 'ECR' : `user '${inputs.login.username}'`})`}: ${why}`,
+          );
         failure = `${builderCommand} failed with exit code ${result.exitCode}: ${why}`;
         if (pushFailure !== 'transient') throw new UserError(failure);
         // Only the push inside the build failed: the build itself is cached by then.
@@ -76,6 +79,12 @@ export async function build(
       if (inspect.exitCode === 0) localSize = Number(inspect.stdout.trim()) || undefined;
     }
     logger.info(`Built ${imageId ?? 'the image'} in ${formatDuration(Date.now() - started)} with the ${builder === 'buildx' ? 'buildx' : 'classic'} builder.`);
-    return { output, ...(imageId ? { imageId } : {}), ...(localSize !== undefined ? { localSize } : {}), durationMs: Date.now() - started, ...(metadataFile ? { metadataFile } : {}) };
+    return {
+      output,
+      ...(imageId ? { imageId } : {}),
+      ...(localSize !== undefined ? { localSize } : {}),
+      durationMs: Date.now() - started,
+      ...(metadataFile ? { metadataFile } : {}),
+    };
   });
 }

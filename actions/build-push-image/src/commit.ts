@@ -21,7 +21,9 @@ export async function commitTime(git: GitContext, context: string, signal: Abort
   const fromEvent = normalizeTime(git.commitTime);
   if (fromEvent) return { created: fromEvent, from: 'the pushed commit (event payload)' };
   if (git.sha) {
-    const result = await exec('git', ['-C', context, 'show', '-s', '--format=%cI', git.sha], { stream: false, timeoutMs: 10_000, signal }).catch(() => undefined);
+    const result = await exec('git', ['-C', context, 'show', '-s', '--format=%cI', git.sha], { stream: false, timeoutMs: 10_000, signal }).catch(
+      () => undefined,
+    );
     const fromGit = result?.exitCode === 0 ? normalizeTime(result.stdout.trim()) : undefined;
     if (fromGit) return { created: fromGit, from: `git show ${git.sha.slice(0, 7)}` };
   }

@@ -5,7 +5,7 @@ import { looksLikeEcr, parseEcrHost } from '../../../shared/image/ecr-host.js';
 import type { GitContext } from '../../../shared/github/git-context.js';
 import { parseImageRepository, type ImageRepository } from '../../../shared/image/repository.js';
 import { resolveTags, type ResolvedTags } from '../../../shared/image/tags.js';
-import { ENV_NAME, Inputs } from '../../../shared/core/inputs.js';
+import { ENV_NAME, type Inputs } from '../../../shared/core/inputs.js';
 import { registerSecret } from '../../../shared/core/secrets.js';
 
 /**
@@ -95,7 +95,11 @@ export function readInputs(source: Inputs, git: GitContext, env: Readonly<Record
   if (target) {
     const stages = dockerfileStages(dockerfile);
     if (!stages.includes(target.toLowerCase())) {
-      throw new InputError(INPUT.target, target, `a stage of ${path.relative(workspace, file) || file} (it has ${stages.length ? stages.map((s) => `\`${s}\``).join(', ') : 'no named stages'})`);
+      throw new InputError(
+        INPUT.target,
+        target,
+        `a stage of ${path.relative(workspace, file) || file} (it has ${stages.length ? stages.map((s) => `\`${s}\``).join(', ') : 'no named stages'})`,
+      );
     }
   }
 

@@ -31,7 +31,9 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   const title = git.repository.split('/')[1] || repository.path.split('/').at(-1) || '';
   const { labels, overridden } = mergeLabels(ociLabels(git, { created, version, title }), inputs.extraLabels);
 
-  logger.info(`Image ${repository.name} (registry ${repository.registry}, ${inputs.login.kind === 'ecr' ? `ECR in ${inputs.login.region}, region from ${inputs.login.regionFrom}` : inputs.login.kind === 'basic' ? `login as ${inputs.login.username}` : 'no login: the runner\u2019s own Docker config'})`);
+  logger.info(
+    `Image ${repository.name} (registry ${repository.registry}, ${inputs.login.kind === 'ecr' ? `ECR in ${inputs.login.region}, region from ${inputs.login.regionFrom}` : inputs.login.kind === 'basic' ? `login as ${inputs.login.username}` : 'no login: the runner\u2019s own Docker config'})`,
+  );
   logger.info(`Tags from ${git.ref || 'no ref'} (default branch ${git.defaultBranch}): ${inputs.tags.tags.join(', ')}`);
   for (const s of inputs.tags.skipped) logger.info(`  skipped '${s.template}': ${s.reason}`);
   logger.info(`Labels (created from ${createdFrom}${overridden.length ? `; the labels input overrides ${overridden.join(', ')}` : ''}):`);
@@ -87,7 +89,16 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   if (inputs.push) {
     const readCredentials = credentials ?? ambientCredentials(configDir, repository.registry);
     pushed = await logger.group(`Push ${references.length} tag${references.length === 1 ? '' : 's'} to ${repository.registry}`, () =>
-      pushAndVerify(inputs, { output: built.output, metadataFile: built.metadataFile, configDir, references, credentials: readCredentials, username: credentials?.username, logger, signal }),
+      pushAndVerify(inputs, {
+        output: built.output,
+        metadataFile: built.metadataFile,
+        configDir,
+        references,
+        credentials: readCredentials,
+        username: credentials?.username,
+        logger,
+        signal,
+      }),
     );
     outputs.set('digest', pushed.digest);
     outputs.set('image-ref', `${repository.name}@${pushed.digest}`);
@@ -99,6 +110,16 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   }
   if (built.imageId) outputs.set('image-id', built.imageId);
 
-  await writeBuildSummary({ repository, references, tags: inputs.tags, digest: pushed?.digest, manifest: pushed?.manifest, pushMs: pushed?.durationMs, built, builder: detected, labels, git });
+  await writeBuildSummary({
+    repository,
+    references,
+    tags: inputs.tags,
+    digest: pushed?.digest,
+    manifest: pushed?.manifest,
+    pushMs: pushed?.durationMs,
+    built,
+    builder: detected,
+    labels,
+    git,
+  });
 }
-

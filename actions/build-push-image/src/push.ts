@@ -65,13 +65,21 @@ export async function pushAndVerify(
   let manifest: RemoteManifest | undefined;
   for (const ref of options.references) {
     const tag = ref.slice(repository.name.length + 1);
-    const remote = await readManifest(repository, tag, { ...(options.credentials ? { credentials: options.credentials } : {}), logger: options.logger, signal: options.signal });
+    const remote = await readManifest(repository, tag, {
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      logger: options.logger,
+      signal: options.signal,
+    });
     const expected = reported.get(ref)!;
     if (remote.digest !== expected) {
-      throw new UserError(`Registry ${repository.registry} says ${ref} is ${remote.digest}, but the push reported ${expected}: another job may have pushed the same tag at the same time.`);
+      throw new UserError(
+        `Registry ${repository.registry} says ${ref} is ${remote.digest}, but the push reported ${expected}: another job may have pushed the same tag at the same time.`,
+      );
     }
     manifest ??= remote;
   }
-  options.logger.info(`Verified through the registry API: ${options.references.length} tag${options.references.length === 1 ? '' : 's'} → ${manifest!.digest} (${manifest!.mediaType}).`);
+  options.logger.info(
+    `Verified through the registry API: ${options.references.length} tag${options.references.length === 1 ? '' : 's'} → ${manifest!.digest} (${manifest!.mediaType}).`,
+  );
   return { digest: manifest!.digest, manifest: manifest!, durationMs: Date.now() - started };
 }

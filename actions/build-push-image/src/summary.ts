@@ -13,7 +13,10 @@ function formatBytes(bytes: number): string {
   const units = ['kB', 'MB', 'GB'];
   let value = bytes / 1024;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) (value /= 1024), unit++;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
   return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }
 
@@ -37,14 +40,33 @@ export async function writeBuildSummary(r: {
       ['Tags', digest ? references.map((ref) => ref.slice(repository.name.length + 1)).join(', ') : `${r.tags.tags.join(', ')} (not pushed)`],
       ['Digest', digest ?? 'not pushed'],
       ['Deploy with', digest ? `${repository.name}@${digest}` : undefined],
-      ['Size', [manifest ? `${formatBytes(manifest.size)} in the registry (compressed)` : undefined, built.localSize !== undefined ? `${formatBytes(built.localSize)} unpacked` : undefined].filter(Boolean).join(', ')],
+      [
+        'Size',
+        [
+          manifest ? `${formatBytes(manifest.size)} in the registry (compressed)` : undefined,
+          built.localSize !== undefined ? `${formatBytes(built.localSize)} unpacked` : undefined,
+        ]
+          .filter(Boolean)
+          .join(', '),
+      ],
       ['Platforms', manifest?.platforms?.join(', ')],
       ['Build time', formatDuration(built.durationMs)],
       ['Push time', r.pushMs !== undefined ? formatDuration(r.pushMs) : undefined],
       ['Builder', r.builder.builder === 'buildx' ? `buildx (${r.builder.detail})` : 'classic docker build'],
       ['Commit', git.sha ? `${git.sha.slice(0, 7)} on ${git.ref}` : undefined],
     ]),
-    htmlTable(['label', 'value'], [...labels].map(([k, v]) => [k, v])),
-    r.tags.skipped.length ? details('Tag templates that did not apply', htmlTable(['template', 'why'], r.tags.skipped.map((s) => [s.template, s.reason]))) : '',
+    htmlTable(
+      ['label', 'value'],
+      [...labels].map(([k, v]) => [k, v]),
+    ),
+    r.tags.skipped.length
+      ? details(
+          'Tag templates that did not apply',
+          htmlTable(
+            ['template', 'why'],
+            r.tags.skipped.map((s) => [s.template, s.reason]),
+          ),
+        )
+      : '',
   );
 }

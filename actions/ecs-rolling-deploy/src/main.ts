@@ -20,7 +20,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   const { tags: revisionTags, dropped } = mergeTags(provenanceTags({ sha: run.sha, ref: run.ref, runUrl, images }), userTags);
   if (dropped.length > 0) logger.warning(`ECS allows 50 tags per revision; not tagging: ${dropped.join(', ')}`);
   if (!token) {
-    logger.warning('No github-token: no GitHub deployment is recorded; the revision\'s ECS tags (commit-to-prod:*) are the record of this deploy.');
+    logger.warning("No github-token: no GitHub deployment is recorded; the revision's ECS tags (commit-to-prod:*) are the record of this deploy.");
   }
 
   const request: DeployRequest = {

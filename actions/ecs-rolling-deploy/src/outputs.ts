@@ -1,3 +1,10 @@
 import { defineOutputs } from '../../../shared/core/outputs.js';
 
-export const outputs = defineOutputs(['task-definition-arn', 'previous-task-definition-arn', 'deployment-id', 'status', 'rolled-back', 'duration-seconds'] as const);
+export const outputs = defineOutputs([
+  'task-definition-arn',
+  'previous-task-definition-arn',
+  'deployment-id',
+  'status',
+  'rolled-back',
+  'duration-seconds',
+] as const);

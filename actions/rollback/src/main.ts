@@ -8,10 +8,16 @@ import { outputs } from './outputs.js';
 
 export async function main({ logger, signal }: ActionContext): Promise<void> {
   const run = runContext();
-  const { cluster, service, toText, to, reason, dryRun, wait, waitForInProgress, timeoutMs, maxFailedTasks, token, environment, region } = readInputs(new Inputs(), run);
+  const { cluster, service, toText, to, reason, dryRun, wait, waitForInProgress, timeoutMs, maxFailedTasks, token, environment, region } = readInputs(
+    new Inputs(),
+    run,
+  );
   const requestedBy = `${run.actor}${run.eventName ? ` (${run.eventName}${run.runId ? `, run ${run.runId}` : ''})` : ''}`;
   const { repository, apiUrl, runUrl } = run;
-  if (!token) logger.warning(`No github-token: the release history is read from the ECS revision tags only, and the rollback is recorded there (commit-to-prod:*), not as a GitHub deployment.`);
+  if (!token)
+    logger.warning(
+      `No github-token: the release history is read from the ECS revision tags only, and the rollback is recorded there (commit-to-prod:*), not as a GitHub deployment.`,
+    );
 
   const [{ ecsClient }, { pickRollbackTarget }, { planLines, planSummaryHtml }] = await Promise.all([
     import('../../../shared/core/aws-clients.js'),
@@ -19,18 +25,17 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     import('../../../shared/rollback/plan.js'),
   ]);
   const ecs = await ecsClient(region ? { region } : {});
-  const target = await logger.group(`Choosing the target (to: ${toText})`, () =>
-    pickRollbackTarget(
-      { cluster, service, to, toText, github: token ? { token, apiUrl, repository, environment } : undefined },
-      { ecs, logger },
-    ),
-  ).catch(async (error: unknown) => {
-    if (!(error instanceof UserError)) throw error;
-    // The run's summary page says why nothing happened, not only the annotation.
-    const { writeSummary, codeBlock } = await import('../../../shared/core/summary.js');
-    await writeSummary(`Rollback refused: ${cluster}/${service}`, `<p>Nothing was changed.</p>\n`, codeBlock(userErrorText(error)));
-    throw error;
-  });
+  const target = await logger
+    .group(`Choosing the target (to: ${toText})`, () =>
+      pickRollbackTarget({ cluster, service, to, toText, github: token ? { token, apiUrl, repository, environment } : undefined }, { ecs, logger }),
+    )
+    .catch(async (error: unknown) => {
+      if (!(error instanceof UserError)) throw error;
+      // The run's summary page says why nothing happened, not only the annotation.
+      const { writeSummary, codeBlock } = await import('../../../shared/core/summary.js');
+      await writeSummary(`Rollback refused: ${cluster}/${service}`, `<p>Nothing was changed.</p>\n`, codeBlock(userErrorText(error)));
+      throw error;
+    });
   const from = target.current.arn;
   const toArn = target.target.arn;
   outputs.set('from', from);
@@ -45,7 +50,9 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   await writeSummary(`Rollback plan: ${cluster}/${service}`, planSummaryHtml(plan));
   if (dryRun) {
     outputs.set('status', 'planned');
-    logger.notice(`Dry run: would roll ${cluster}/${service} back from ${target.current.family}:${target.current.revision} to ${target.target.family}:${target.target.revision}. Nothing was changed.`);
+    logger.notice(
+      `Dry run: would roll ${cluster}/${service} back from ${target.current.family}:${target.current.revision} to ${target.target.family}:${target.target.revision}. Nothing was changed.`,
+    );
     return;
   }
 
@@ -109,7 +116,12 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   }
 
   const failed = result.status !== 'succeeded' && result.status !== 'started';
-  const outcome = rollbackOutcome(result, { where: `${cluster}/${service}`, from, to: toArn, serviceNow: failed ? await describeServiceNow(ecs, cluster, service) : '' });
+  const outcome = rollbackOutcome(result, {
+    where: `${cluster}/${service}`,
+    from,
+    to: toArn,
+    serviceNow: failed ? await describeServiceNow(ecs, cluster, service) : '',
+  });
   outputs.set('status', outcome.status);
   // `started` already is the record's in_progress status, set when the service was updated.
   if (outcome.status !== 'started') await record.finish(outcome.recordState, outcome.message);

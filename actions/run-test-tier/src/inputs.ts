@@ -45,7 +45,11 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
   const tierGiven = inputs.requiredString('tier', `one of ${STANDARD_TIERS.map((t) => `\`${t}\``).join(', ')}, or a custom name`);
   const tier = tierGiven.toLowerCase();
   if (!TIER_NAME.test(tier)) {
-    throw new InputError('tier', tierGiven, `one of ${STANDARD_TIERS.map((t) => `\`${t}\``).join(', ')}, or a custom name of letters, digits, \`.\`, \`_\` and \`-\` (at most 40)`);
+    throw new InputError(
+      'tier',
+      tierGiven,
+      `one of ${STANDARD_TIERS.map((t) => `\`${t}\``).join(', ')}, or a custom name of letters, digits, \`.\`, \`_\` and \`-\` (at most 40)`,
+    );
   }
   const script = inputs.raw('run');
   if (script.trim() === '') throw new InputError('run', undefined, 'the test command (a script of one or more lines)');
@@ -62,7 +66,11 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
   // Only the workspace is mounted into a test container.
   const relativeToWorkspace = path.relative(workspace, workingDirectory);
   if (containerImage && (relativeToWorkspace.startsWith('..') || path.isAbsolute(relativeToWorkspace))) {
-    throw new InputError('working-directory', workingDirectoryGiven, 'a directory inside the workspace when `container-image` is set (only the workspace is mounted)');
+    throw new InputError(
+      'working-directory',
+      workingDirectoryGiven,
+      'a directory inside the workspace when `container-image` is set (only the workspace is mounted)',
+    );
   }
 
   const extraEnv = inputs.keyValues('env', { keyPattern: ENV_NAME, keyDescription: 'a variable name (letters, digits and `_`, not starting with a digit)' });
@@ -70,7 +78,8 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
   if (reports.length === 0) throw new InputError('reports', inputs.raw('reports'), 'one or more globs of JUnit XML files, one per line, e.g. `**/TEST-*.xml`');
 
   const budgetText = inputs.optionalString('budget');
-  const budgetMs = budgetText === 'none' || budgetText === '0' ? undefined : budgetText === undefined ? defaultBudgetMs(tier) : inputs.optionalDuration('budget');
+  const budgetMs =
+    budgetText === 'none' || budgetText === '0' ? undefined : budgetText === undefined ? defaultBudgetMs(tier) : inputs.optionalDuration('budget');
   const onBudgetExceeded = inputs.choice('on-budget-exceeded', ['fail', 'warn'] as const, 'fail');
 
   const composeFiles = inputs.lines('compose-file').map((given) => {
@@ -80,22 +89,39 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
     return found;
   });
   const composeServices = inputs.list('compose-services');
-  if (composeServices.length > 0 && composeFiles.length === 0) throw new InputError('compose-services', composeServices.join(', '), 'to be used together with `compose-file`');
+  if (composeServices.length > 0 && composeFiles.length === 0)
+    throw new InputError('compose-services', composeServices.join(', '), 'to be used together with `compose-file`');
   const composeTimeoutMs = inputs.duration('compose-timeout', 5 * 60_000);
 
   const failOnEmpty = inputs.boolean('fail-on-empty', true);
   const annotateText = inputs.optionalString('annotate');
   const annotate: number | 'github' =
-    annotateText === undefined || annotateText === 'true' ? 'github'
-    : annotateText === 'false' ? 0
-    : (() => {
-        if (!/^\d+$/.test(annotateText) || Number(annotateText) > 1000) throw new InputError('annotate', annotateText, '`true`, `false`, or the most annotations to add (0 to 1000)');
-        return Number(annotateText);
-      })();
+    annotateText === undefined || annotateText === 'true'
+      ? 'github'
+      : annotateText === 'false'
+        ? 0
+        : (() => {
+            if (!/^\d+$/.test(annotateText) || Number(annotateText) > 1000)
+              throw new InputError('annotate', annotateText, '`true`, `false`, or the most annotations to add (0 to 1000)');
+            return Number(annotateText);
+          })();
 
   return {
-    tier, script, shell, containerImage, pull, workspace, workingDirectory, extraEnv, reports, budgetMs, onBudgetExceeded,
-    composeFiles, composeServices, composeTimeoutMs, failOnEmpty, annotate,
+    tier,
+    script,
+    shell,
+    containerImage,
+    pull,
+    workspace,
+    workingDirectory,
+    extraEnv,
+    reports,
+    budgetMs,
+    onBudgetExceeded,
+    composeFiles,
+    composeServices,
+    composeTimeoutMs,
+    failOnEmpty,
+    annotate,
   };
 }
-

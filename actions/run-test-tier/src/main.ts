@@ -65,7 +65,14 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
         annotate: config.annotate,
         reportPath,
         ...(config.composeFiles.length > 0
-          ? { compose: { files: config.composeFiles, services: config.composeServices, timeoutMs: config.composeTimeoutMs, ...(process.env.GITHUB_RUN_ID ? { runId: process.env.GITHUB_RUN_ID } : {}) } }
+          ? {
+              compose: {
+                files: config.composeFiles,
+                services: config.composeServices,
+                timeoutMs: config.composeTimeoutMs,
+                ...(process.env.GITHUB_RUN_ID ? { runId: process.env.GITHUB_RUN_ID } : {}),
+              },
+            }
           : {}),
         hostEnv: process.env,
         ...(inContainer ? { runInContainer: inContainer } : {}),

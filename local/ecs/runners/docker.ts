@@ -110,10 +110,14 @@ export class DockerRunner implements TaskRunner {
     const bindings: Record<string, Container['networkBindings']> = {};
     for (const c of containers) {
       const args = [
-        'run', '--detach',
-        '--name', `ctp-ecs-${this.instanceId}-${task.id.slice(0, 12)}-${c.name}`.replace(/[^a-zA-Z0-9_.-]/g, '-'),
-        '--label', `${LABEL}=${this.instanceId}`,
-        '--label', `${LABEL}.task=${task.id}`,
+        'run',
+        '--detach',
+        '--name',
+        `ctp-ecs-${this.instanceId}-${task.id.slice(0, 12)}-${c.name}`.replace(/[^a-zA-Z0-9_.-]/g, '-'),
+        '--label',
+        `${LABEL}=${this.instanceId}`,
+        '--label',
+        `${LABEL}.task=${task.id}`,
       ];
       // Always an ephemeral host port (a task definition's hostPort is ignored): tasks of two
       // deployments run side by side on this one host.
@@ -175,11 +179,17 @@ export class DockerRunner implements TaskRunner {
       if (dt.stopping) return;
       if (r.code === 0) {
         failures = 0;
-        if (status !== 'HEALTHY') hooks.containerHealth(c.name, (status = 'HEALTHY'));
+        if (status !== 'HEALTHY') {
+          status = 'HEALTHY';
+          hooks.containerHealth(c.name, status);
+        }
       } else if (this.clock.now() - startedAt >= hc.startPeriod * 1000 || status === 'HEALTHY') {
         // Failures during the start period do not count, as in ECS (unless it was healthy before).
         failures++;
-        if (failures >= hc.retries && status !== 'UNHEALTHY') hooks.containerHealth(c.name, (status = 'UNHEALTHY'));
+        if (failures >= hc.retries && status !== 'UNHEALTHY') {
+          status = 'UNHEALTHY';
+          hooks.containerHealth(c.name, status);
+        }
       }
       dt.timers.push(this.clock.setTimeout(() => void check(), hc.interval * 1000));
     };

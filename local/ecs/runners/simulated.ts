@@ -26,7 +26,12 @@ type Rule = { pattern: RegExp; behaviour: SimulatedBehaviour };
 /** `*` matches anything; other characters match themselves. */
 export function imagePattern(pattern: string | RegExp): RegExp {
   if (pattern instanceof RegExp) return pattern;
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 interface SimTask {
@@ -62,9 +67,7 @@ export class SimulatedRunner implements TaskRunner {
     const at = (ms: number, fn: () => void) => sim.timers.push(this.clock.setTimeout(fn, ms));
     if (behaviour.pullError) {
       at(Math.min(behaviour.startMs ?? 1000, 500), () =>
-        hooks.failedToStart(
-          `CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref ${essential?.image}: not found`,
-        ),
+        hooks.failedToStart(`CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref ${essential?.image}: not found`),
       );
       return;
     }
