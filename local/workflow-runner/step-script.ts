@@ -8,20 +8,12 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { StepResult } from '../runner/run-bundle.js';
 import { StepLog } from '../runner/step-log.js';
-import { parseFileCommands, type Annotation } from '../runner/workflow-commands.js';
+import { parseFileCommands } from '../runner/workflow-commands.js';
 
-export interface ScriptResult {
-  exitCode: number;
-  outputs: Record<string, string>;
-  env: Record<string, string>;
-  path: string[];
-  summary: string;
-  annotations: Annotation[];
-  /** Masks the step added with ::add-mask:: (on top of the ones it was given). */
-  masks: string[];
-  log: string;
-  durationMs: number;
+/** What a `run:` step leaves, in the same terms as a bundle step's result (local/runner). */
+export interface ScriptResult extends Pick<StepResult, 'exitCode' | 'outputs' | 'env' | 'path' | 'summary' | 'annotations' | 'masks' | 'log' | 'durationMs'> {
   timedOut: boolean;
 }
 

@@ -9,6 +9,7 @@ import { readTaskDefinitionChanges } from '../../../shared/ecs/task-definition-c
 import type { TaskDefinitionChanges } from '../../../shared/ecs/render-task-definition.js';
 import { classifyTaskDefinitionInput, type TaskDefinitionSource } from '../../../shared/ecs/task-definition-source.js';
 import type { EcsTag } from '../../../shared/ecs/revision-tags.js';
+import { readFollowInputs } from '../../../shared/ecs/follow-inputs.js';
 
 /** Every input of ecs-rolling-deploy, checked before the AWS SDK is even loaded. */
 export interface DeployInputs {
@@ -46,11 +47,7 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     throw new InputError('minimum-healthy-percent', String(minimumHealthyPercent), `a percentage below maximum-percent (${maximumPercent})`);
   }
   const circuitBreaker = inputs.boolean('circuit-breaker', true);
-  const wait = inputs.boolean('wait', true);
-  const waitForInProgress = inputs.boolean('wait-for-in-progress', false);
-  const timeoutMs = inputs.duration('timeout', 30 * 60_000);
-  if (timeoutMs < 1_000) throw new InputError('timeout', inputs.raw('timeout'), 'a duration of at least 1s, e.g. `30m`');
-  const maxFailedTasks = inputs.integer('max-failed-tasks', 2, { min: 1 });
+  const { wait, waitForInProgress, timeoutMs, maxFailedTasks } = readFollowInputs(inputs);
   const rollbackOnFailure = inputs.boolean('rollback-on-failure', true);
   const forceNewDeployment = inputs.boolean('force-new-deployment', false);
   const userTags: EcsTag[] = [...inputs.keyValues('tags', { keyPattern: /^[^\s=][^=]{0,127}$/, keyDescription: 'a tag key of at most 128 characters' })].map(
