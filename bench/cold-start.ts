@@ -21,15 +21,22 @@ function time(args: string[]): number {
 }
 
 const dist = path.join(repoRoot, 'dist');
+// BENCH_BASELINE_DIST: another build's dist/ (e.g. `git worktree add` of the previous commit),
+// timed in the same interleaved runs, so a change is judged against what it replaces.
+const baselineDist = process.env.BENCH_BASELINE_DIST ? path.resolve(process.env.BENCH_BASELINE_DIST) : undefined;
 const bundles = readdirSync(dist)
   .filter((name) => existsSync(path.join(dist, name, 'index.js')))
   .sort();
 const bare: number[] = [];
 const times = new Map<string, number[]>(bundles.map((b) => [b, []]));
+const baselineTimes = new Map<string, number[]>(bundles.map((b) => [b, []]));
 time(['-e', '0']); // warm the binary into the page cache
 for (let i = 0; i < RUNS; i++) {
   bare.push(time(['-e', '0']));
-  for (const b of bundles) times.get(b)!.push(time([path.join(dist, b, 'index.js')]));
+  for (const b of bundles) {
+    times.get(b)!.push(time([path.join(dist, b, 'index.js')]));
+    if (baselineDist && existsSync(path.join(baselineDist, b, 'index.js'))) baselineTimes.get(b)!.push(time([path.join(baselineDist, b, 'index.js')]));
+  }
 }
 const bareMedian = median(bare);
 console.log(`runtime: ${spawnSync(node24, ['--version']).stdout.toString().trim()} (node24), ${RUNS} runs each, medians`);
@@ -44,7 +51,15 @@ const rows = bundles.map((b) => {
     `+${over.toFixed(1)} ms`,
     `${(m / bareMedian).toFixed(2)}x`,
     verdict(over <= target, `≤ +${target} ms`),
+    ...(baselineDist ? [baselineCell(b, m)] : []),
   ];
 });
-rows.unshift(['bare node -e 0', '', `${bareMedian.toFixed(1)} ms`, '', '1.00x', '']);
-printTable(['bundle', 'size', 'cold start', 'over bare', 'ratio', 'target'], rows);
+rows.unshift(['bare node -e 0', '', `${bareMedian.toFixed(1)} ms`, '', '1.00x', '', ...(baselineDist ? [''] : [])]);
+printTable(['bundle', 'size', 'cold start', 'over bare', 'ratio', 'target', ...(baselineDist ? [`baseline (${baselineDist})`] : [])], rows);
+
+function baselineCell(bundle: string, ours: number): string {
+  const runs = baselineTimes.get(bundle)!;
+  if (runs.length === 0) return 'not in baseline';
+  const theirs = median(runs);
+  return `${theirs.toFixed(1)} ms (ours ${ours - theirs >= 0 ? '+' : ''}${(ours - theirs).toFixed(1)} ms)`;
+}
