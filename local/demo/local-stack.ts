@@ -3,40 +3,12 @@
  * registry, the busybox base image; `local/stack.sh up` is idempotent) and the ECS emulator in
  * docker mode, whose tasks are real containers behind a real local load balancer.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { repoRoot } from '../runner/run-bundle.js';
+import { bringUpLocalStack, type LocalStackInfo } from '../stack-env.js';
 
-export interface StackInfo {
-  registry: string;
-  username: string;
-  password: string;
-  baseImage: string;
-}
+export type StackInfo = LocalStackInfo;
 
 export function bringUpStack(log: (line: string) => void): StackInfo {
-  log('local stack: bash local/stack.sh up');
-  const up = spawnSync('bash', [path.join(repoRoot, 'local/stack.sh'), 'up'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (up.status !== 0) throw new Error(`the local stack did not come up (local/stack.sh up exited ${up.status}):\n${up.stderr.trim()}`);
-  const env = spawnSync('bash', [path.join(repoRoot, 'local/stack.sh'), 'env'], { encoding: 'utf8' });
-  if (env.status !== 0) throw new Error(`local/stack.sh env failed: ${env.stderr.trim()}`);
-  const vars: Record<string, string> = {};
-  for (const line of env.stdout.split('\n')) {
-    const m = /^export (\w+)=(.*)$/.exec(line);
-    if (m) vars[m[1]!] = m[2]!;
-  }
-  const need = (name: string) => {
-    const v = vars[name];
-    if (!v) throw new Error(`local/stack.sh env gave no ${name}`);
-    return v;
-  };
-  return {
-    registry: need('CTP_REGISTRY'),
-    username: need('CTP_REGISTRY_USER'),
-    password: readFileSync(need('CTP_REGISTRY_PASSWORD_FILE'), 'utf8').trim(),
-    baseImage: need('CTP_BASE_IMAGE'),
-  };
+  return bringUpLocalStack(log);
 }
 
 /** The part of the ECS emulator's interface (local/ecs/index.ts) the demo uses. */
