@@ -145,7 +145,7 @@ function dockerArgs(dockerConfig: string | undefined, args: readonly string[]): 
 }
 
 async function inspectImageId(image: string, dockerConfig?: string): Promise<string | undefined> {
-  const r = await exec('docker', dockerArgs(dockerConfig, ['image', 'inspect', '--format', '{{.Id}}', image]), { stream: false }).catch((error: unknown) => {
+  const r = await exec('docker', dockerArgs(dockerConfig, ['image', 'inspect', '--format', '{{.Id}}', '--', image]), { stream: false }).catch((error: unknown) => {
     if (error instanceof ExecError && error.result.exitCode === 127) {
       throw new UserError("The docker CLI is not on this runner's PATH: a build in a container needs Docker installed on the runner.");
     }
@@ -172,7 +172,7 @@ export async function resolveImage(image: string, pull: PullPolicy, options: { l
   }
   const registry = registryOfImage(image);
   const pulled = await options.logger.group(`Pulling ${image}`, () =>
-    exec('docker', dockerArgs(options.dockerConfig, ['pull', image]), { ...(options.signal ? { signal: options.signal } : {}) }),
+    exec('docker', dockerArgs(options.dockerConfig, ['pull', '--', image]), { ...(options.signal ? { signal: options.signal } : {}) }),
   );
   if (pulled.aborted) throw new Error(`cancelled while pulling ${image}`);
   if (pulled.exitCode !== 0) {

@@ -56,7 +56,7 @@ export function dockerBuildArgs(spec: BuildSpec): string[] {
     if (spec.output === 'push') args.push('--push');
     if (spec.metadataFile) args.push('--metadata-file', spec.metadataFile);
   }
-  args.push(spec.context);
+  args.push('--', spec.context);
   return args;
 }
 

@@ -65,12 +65,12 @@ describe('build arguments', () => {
   const common = ['--file', '/ws/Dockerfile', '--iidfile', '/tmp/iid'];
   const rest = ['--build-arg', 'TOKEN_URL=https://x/?a=b=c', '--label', 'org.opencontainers.image.revision=abc', '--tag', 'r/app:1', '--tag', 'r/app:latest'];
   it.each<[string, Partial<BuildSpec>, string[]]>([
-    ['classic', {}, ['--config', '/tmp/cfg', 'build', '--force-rm', ...common, ...rest, '/ws']],
-    ['classic with a target', { target: 'prod' }, ['--config', '/tmp/cfg', 'build', '--force-rm', ...common, '--target', 'prod', ...rest, '/ws']],
+    ['classic', {}, ['--config', '/tmp/cfg', 'build', '--force-rm', ...common, ...rest, '--', '/ws']],
+    ['classic with a target', { target: 'prod' }, ['--config', '/tmp/cfg', 'build', '--force-rm', ...common, '--target', 'prod', ...rest, '--', '/ws']],
     [
       'buildx, loaded',
       { builder: 'buildx', metadataFile: '/tmp/m.json' },
-      ['--config', '/tmp/cfg', 'buildx', 'build', ...common, ...rest, '--load', '--metadata-file', '/tmp/m.json', '/ws'],
+      ['--config', '/tmp/cfg', 'buildx', 'build', ...common, ...rest, '--load', '--metadata-file', '/tmp/m.json', '--', '/ws'],
     ],
     [
       'buildx, multi-platform push with caches',
@@ -89,13 +89,14 @@ describe('build arguments', () => {
         '--cache-to',
         'type=gha,mode=max',
         '--push',
+        '--',
         '/ws',
       ],
     ],
     [
       'buildx, not pushed, multi-platform',
       { builder: 'buildx', platforms: ['linux/amd64', 'linux/arm64'], output: 'cache-only' },
-      ['--config', '/tmp/cfg', 'buildx', 'build', ...common, ...rest, '--platform', 'linux/amd64,linux/arm64', '/ws'],
+      ['--config', '/tmp/cfg', 'buildx', 'build', ...common, ...rest, '--platform', 'linux/amd64,linux/arm64', '--', '/ws'],
     ],
   ])('%s', (_name, change, expected) => {
     expect(dockerBuildArgs({ ...base, ...change })).toEqual(expected);

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../../shared/core/errors.js';
+import { parseImageInput } from '../../../shared/image/reference.js';
 import { ENV_NAME, type Inputs } from '../../../shared/core/inputs.js';
 import { parseShell, SH } from '../../../shared/core/shell.js';
 import { resolveBuildCaches, type BuildCache } from '../../../shared/container/build-caches.js';
@@ -34,7 +35,8 @@ const NETWORK = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
 
 export function readBuildInputs(inputs: Inputs, runner: { workspace: string; repository?: string }): BuildInputs {
   const image = inputs.requiredString('image', 'an image reference such as `maven:3`');
-  if (/\s/.test(image)) throw new InputError('image', image, 'one image reference without spaces, such as `maven:3`');
+  // Docker's reference grammar, before any docker call: `--privileged` is an input error, not an option.
+  parseImageInput(image, 'image');
   const script = inputs.raw('run');
   if (script.trim() === '') throw new InputError('run', undefined, 'a build script');
 
