@@ -145,12 +145,14 @@ function dockerArgs(dockerConfig: string | undefined, args: readonly string[]): 
 }
 
 async function inspectImageId(image: string, dockerConfig?: string): Promise<string | undefined> {
-  const r = await exec('docker', dockerArgs(dockerConfig, ['image', 'inspect', '--format', '{{.Id}}', '--', image]), { stream: false }).catch((error: unknown) => {
-    if (error instanceof ExecError && error.result.exitCode === 127) {
-      throw new UserError("The docker CLI is not on this runner's PATH: a build in a container needs Docker installed on the runner.");
-    }
-    throw error;
-  });
+  const r = await exec('docker', dockerArgs(dockerConfig, ['image', 'inspect', '--format', '{{.Id}}', '--', image]), { stream: false }).catch(
+    (error: unknown) => {
+      if (error instanceof ExecError && error.result.exitCode === 127) {
+        throw new UserError("The docker CLI is not on this runner's PATH: a build in a container needs Docker installed on the runner.");
+      }
+      throw error;
+    },
+  );
   if (r.exitCode !== 0 && /Cannot connect to the Docker daemon|error during connect/i.test(r.stderr)) {
     throw new UserError(`The Docker engine is not reachable from this runner: ${lastLines(r.stderr, 1)}`);
   }

@@ -57,7 +57,8 @@ export async function inheritRunnerLogins(
     try {
       for (const url of await helperList(ambient.credsStore, options.signal ? { signal: options.signal } : {})) {
         const host = authKeyHost(url);
-        if (host !== own && !Object.keys(helpers).some((key) => authKeyHost(key) === host)) helpers[url.replace(/^[a-z]+:\/\//i, '').split('/')[0]!] = ambient.credsStore;
+        if (host !== own && !Object.keys(helpers).some((key) => authKeyHost(key) === host))
+          helpers[url.replace(/^[a-z]+:\/\//i, '').split('/')[0]!] = ambient.credsStore;
       }
     } catch (error) {
       warnings.push(

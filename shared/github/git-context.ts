@@ -52,13 +52,7 @@ export function gitContextFrom(env: Env, event: unknown, fallbackDefaultBranch =
       : undefined;
   const pr = record(payload.pull_request);
   const numberFromRef = /^refs\/pull\/(\d+)\//.exec(ref)?.[1];
-  const pullRequestNumber = pullRequest
-    ? typeof pr?.number === 'number'
-      ? pr.number
-      : numberFromRef
-        ? Number(numberFromRef)
-        : undefined
-    : undefined;
+  const pullRequestNumber = pullRequest ? (typeof pr?.number === 'number' ? pr.number : numberFromRef ? Number(numberFromRef) : undefined) : undefined;
   const headSha = pullRequest ? text(record(pr?.head)?.sha) : undefined;
   const tag = ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
   const defaultBranch = text(record(payload.repository)?.default_branch) ?? fallbackDefaultBranch;

@@ -16,7 +16,11 @@ const HEAD = 'fedcba9876543210fedcba9876543210fedcba98';
 const forkPr = () =>
   gitContextFrom(
     { GITHUB_REF: 'refs/pull/7/merge', GITHUB_SHA: SHA, GITHUB_HEAD_REF: 'main', GITHUB_REPOSITORY: 'acme/payments-api' },
-    { number: 7, pull_request: { number: 7, head: { ref: 'main', sha: HEAD, repo: { full_name: 'fork/payments-api' } } }, repository: { default_branch: 'main' } },
+    {
+      number: 7,
+      pull_request: { number: 7, head: { ref: 'main', sha: HEAD, repo: { full_name: 'fork/payments-api' } } },
+      repository: { default_branch: 'main' },
+    },
   );
 
 describe('pull requests', () => {
@@ -58,8 +62,13 @@ describe('tag templates → tags', () => {
     ['build metadata is dropped', git('refs/tags/v1.2.3+build.7'), ['semver'], ['1.2.3']],
     ['major 0 gets no major tag', git('refs/tags/v0.4.1'), DEFAULTS, ['0123456', '0.4.1', '0.4']],
     ['a non-semver tag', git('refs/tags/nightly'), DEFAULTS, ['0123456']],
-    ['a pull request is never latest, nor its head branch', git('refs/pull/7/merge', { branch: 'main', pullRequest: true, pullRequestNumber: 7 }), DEFAULTS, ['0123456', 'pr-7']],
-    ['a fork\'s pull request from main: head commit, pr-7, no main', forkPr(), DEFAULTS, ['fedcba9', 'pr-7']],
+    [
+      'a pull request is never latest, nor its head branch',
+      git('refs/pull/7/merge', { branch: 'main', pullRequest: true, pullRequestNumber: 7 }),
+      DEFAULTS,
+      ['0123456', 'pr-7'],
+    ],
+    ["a fork's pull request from main: head commit, pr-7, no main", forkPr(), DEFAULTS, ['fedcba9', 'pr-7']],
     ['{{branch}} asks for the head branch on a pull request', forkPr(), ['sha', '{{branch}}', 'pr-{{short-sha}}'], [HEAD, 'main', 'pr-fedcba9']],
     ['pr off a pull request is skipped', git('refs/heads/main'), ['pr'], []],
     ['default branch from the payload', git('refs/heads/trunk', { defaultBranch: 'trunk' }), ['latest'], ['latest']],

@@ -1,14 +1,13 @@
-import { detectBuilder, linkCliPlugins } from '../../../shared/docker/builder.js';
+import { builderTitle, detectBuilder, linkCliPlugins } from '../../../shared/docker/builder.js';
 import { createDockerConfig, dockerLogin, inheritRunnerLogins, runnerDockerConfigDir, type RegistryCredentials } from '../../../shared/docker/config.js';
 import { findCredentials } from '../../../shared/docker/credentials.js';
-import { UserError } from '../../../shared/core/errors.js';
 import { gitContextFrom } from '../../../shared/github/git-context.js';
 import { Inputs } from '../../../shared/core/inputs.js';
 import { mergeLabels, ociLabels } from '../../../shared/image/oci-labels.js';
 import type { RemoteManifest } from '../../../shared/image/registry-manifest.js';
 import type { ActionContext } from '../../../shared/core/action.js';
 import { formatSemVer, parseSemVer } from '../../../shared/image/semver.js';
-import { build } from './build.js';
+import { build, requireBuilderFeatures } from './build.js';
 import { commitTime, readEvent } from './commit.js';
 import { INPUT, readInputs } from './inputs.js';
 import { pushAndVerify } from './push.js';
@@ -57,21 +56,8 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   }
 
   const detected = await detectBuilder(configDir, signal);
-  if (detected.builder === 'classic') {
-    const buildxOnly = (
-      [
-        [INPUT.platforms, inputs.platforms],
-        [INPUT.cacheFrom, inputs.cacheFrom],
-        [INPUT.cacheTo, inputs.cacheTo],
-      ] as const
-    ).filter(([, v]) => v.length > 0);
-    if (buildxOnly.length > 0) {
-      throw new UserError(
-        `${buildxOnly.map(([name, v]) => `Input '${name}' (${v.join(', ')})`).join(' and ')} needs buildx, and this runner has none: ${detected.detail}. Install it (docker/setup-buildx-action) or remove ${buildxOnly.length > 1 ? 'those inputs' : 'that input'}.`,
-      );
-    }
-  }
-  logger.info(`Builder: ${detected.builder === 'buildx' ? `docker buildx build (${detected.detail})` : `classic docker build (${detected.detail})`}`);
+  requireBuilderFeatures(inputs, detected);
+  logger.info(`Builder: ${builderTitle(detected.builder)} (${detected.detail})`);
 
   let credentials: RegistryCredentials | undefined;
   if (inputs.login.kind !== 'none') {
