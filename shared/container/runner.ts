@@ -352,7 +352,7 @@ export async function runInContainer(job: ContainerJob, options: ContainerRunOpt
       { source: job.workspace, target: job.workspace },
       { source: path.join(hostRunDir, 'mnt'), target: CONTAINER_RUN_DIR },
       ...context.mounts,
-      ...caches.map((c) => ({ source: c.volume, target: c.target })),
+      ...caches.map((c) => ({ source: c.source, target: c.target })),
       ...(job.mounts ?? []),
     ];
     const args = containerRunArgs({
