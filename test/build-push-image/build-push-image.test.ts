@@ -74,7 +74,7 @@ describe('build-push-image against the local registry', () => {
     expect(execFileSync('docker', ['run', '--rm', `${stack.registry}/${repo}@${digest}`, 'cat', '/greeting'], { encoding: 'utf8' }).trim()).toBe('hello=world');
 
     // Which builder ran, logged; the password never in the log.
-    expect(r.log).toMatch(/Builder: classic docker build \(buildx is not available/);
+    expect(r.log).toMatch(/Builder: the classic docker build \(buildx is not available .*; docker CLI \d+\.\S+ needs buildx for BuildKit\)/);
     expect(r.log).toContain(`Verified through the registry API: 3 tags → ${digest}`);
     expect(r.log).not.toContain(stack.password);
     expect(r.masks).toContain(stack.password);
