@@ -289,7 +289,7 @@ describe('build-push-image refuses bad input before building', () => {
     {
       name: 'buildx-only inputs without buildx',
       inputs: { platforms: 'linux/amd64,linux/arm64', 'cache-to': 'type=inline' },
-      error: /^Input 'platforms' \(linux\/amd64, linux\/arm64\) and Input 'cache-to' \(type=inline\) needs buildx/,
+      error: /^Input 'platforms' \(linux\/amd64, linux\/arm64\) and Input 'cache-to' \(type=inline\) needs BuildKit \(buildx, or a docker CLI before 23 with BuildKit built in\)/,
     },
   ];
   for (const c of cases) {
