@@ -64,41 +64,21 @@ describe('build arguments', () => {
   };
   const common = ['--file', '/ws/Dockerfile', '--iidfile', '/tmp/iid'];
   const rest = ['--build-arg', 'TOKEN_URL=https://x/?a=b=c', '--label', 'org.opencontainers.image.revision=abc', '--tag', 'r/app:1', '--tag', 'r/app:latest'];
+  const buildx = ['--config', '/tmp/cfg', 'buildx', 'build', ...common, '--progress', 'plain', ...rest];
+  const buildkit = ['--config', '/tmp/cfg', 'build', ...common, '--progress', 'plain', ...rest];
   it.each<[string, Partial<BuildSpec>, string[]]>([
     ['classic', {}, ['--config', '/tmp/cfg', 'build', '--force-rm', ...common, ...rest, '--', '/ws']],
     ['classic with a target', { target: 'prod' }, ['--config', '/tmp/cfg', 'build', '--force-rm', ...common, '--target', 'prod', ...rest, '--', '/ws']],
-    [
-      'buildx, loaded',
-      { builder: 'buildx', metadataFile: '/tmp/m.json' },
-      ['--config', '/tmp/cfg', 'buildx', 'build', ...common, '--progress', 'plain', ...rest, '--load', '--metadata-file', '/tmp/m.json', '--', '/ws'],
-    ],
+    ['buildx, loaded', { builder: 'buildx', metadataFile: '/tmp/m.json' }, [...buildx, '--load', '--metadata-file', '/tmp/m.json', '--', '/ws']],
     [
       'buildx, multi-platform push with caches',
       { builder: 'buildx', platforms: ['linux/amd64', 'linux/arm64'], cacheFrom: ['type=gha'], cacheTo: ['type=gha,mode=max'], output: 'push' },
-      [
-        '--config',
-        '/tmp/cfg',
-        'buildx',
-        'build',
-        ...common,
-        '--progress',
-        'plain',
-        ...rest,
-        '--cache-from',
-        'type=gha',
-        '--platform',
-        'linux/amd64,linux/arm64',
-        '--cache-to',
-        'type=gha,mode=max',
-        '--push',
-        '--',
-        '/ws',
-      ],
+      [...buildx, '--cache-from', 'type=gha', '--platform', 'linux/amd64,linux/arm64', '--cache-to', 'type=gha,mode=max', '--push', '--', '/ws'],
     ],
     [
       'buildx, not pushed, multi-platform',
       { builder: 'buildx', platforms: ['linux/amd64', 'linux/arm64'], output: 'cache-only' },
-      ['--config', '/tmp/cfg', 'buildx', 'build', ...common, '--progress', 'plain', ...rest, '--platform', 'linux/amd64,linux/arm64', '--', '/ws'],
+      [...buildx, '--platform', 'linux/amd64,linux/arm64', '--', '/ws'],
     ],
     [
       'built-in BuildKit: secrets as files, ssh, registry cache source, inline cache export',
@@ -110,13 +90,7 @@ describe('build arguments', () => {
         cacheTo: ['type=inline'],
       },
       [
-        '--config',
-        '/tmp/cfg',
-        'build',
-        ...common,
-        '--progress',
-        'plain',
-        ...rest,
+        ...buildkit,
         '--secret',
         'id=npm,src=/tmp/s/npm',
         '--ssh',
@@ -132,23 +106,7 @@ describe('build arguments', () => {
     [
       'buildx with attestations and a secret',
       { builder: 'buildx', secrets: [{ id: 'npm', file: '/tmp/s/npm' }], provenance: 'mode=max', sbom: 'true', output: 'push' },
-      [
-        '--config',
-        '/tmp/cfg',
-        'buildx',
-        'build',
-        ...common,
-        '--progress',
-        'plain',
-        ...rest,
-        '--secret',
-        'id=npm,src=/tmp/s/npm',
-        '--provenance=mode=max',
-        '--sbom=true',
-        '--push',
-        '--',
-        '/ws',
-      ],
+      [...buildx, '--secret', 'id=npm,src=/tmp/s/npm', '--provenance=mode=max', '--sbom=true', '--push', '--', '/ws'],
     ],
     [
       'classic ignores nothing silently: BuildKit-only fields never reach it (the action refuses them first)',
