@@ -9,7 +9,7 @@
 //
 // Then BuildKit's cache mounts, through the action with the engine's BuildKit (Debian's docker
 // 20.10 CLI first on PATH, as a runner with that CLI would have): a `RUN --mount=type=cache`
-// step that fills its cache with 64 MiB of dependencies unless they are there, cold (a new
+// step that fills its cache with 128 MiB of dependencies unless they are there, cold (a new
 // cache id each run) against warm (the id the cold run just filled), with a new build argument
 // each time so the step itself always runs.
 import { spawnSync } from 'node:child_process';
@@ -84,7 +84,7 @@ async function cacheMountBuild(cacheId: string): Promise<number> {
     [
       `FROM ${stack.baseImage}`,
       'ARG STAMP',
-      `RUN --mount=type=cache,id=${cacheId},target=/deps sh -c 'if [ ! -f /deps/complete ]; then dd if=/dev/urandom of=/deps/lib.jar bs=1M count=64 2>/dev/null && touch /deps/complete; fi; ls -l /deps > /deps.txt; echo "$STAMP" > /stamp'`,
+      `RUN --mount=type=cache,id=${cacheId},target=/deps sh -c 'if [ ! -f /deps/complete ]; then dd if=/dev/urandom of=/deps/lib.jar bs=1M count=128 2>/dev/null && touch /deps/complete; fi; ls -l /deps > /deps.txt; echo "$STAMP" > /stamp'`,
       '',
     ].join('\n'),
   );
@@ -147,7 +147,7 @@ printTable(
 const cold = median(coldTimes);
 const warm = median(warmTimes);
 console.log('');
-console.log(`${RUNS} runs each, medians; build-push-image (push: false) with the engine's BuildKit, RUN --mount=type=cache filling 64 MiB when cold`);
+console.log(`${RUNS} runs each, medians; build-push-image (push: false) with the engine's BuildKit, RUN --mount=type=cache filling 128 MiB when cold`);
 printTable(
   ['what', 'median', 'ratio'],
   [

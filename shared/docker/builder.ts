@@ -28,9 +28,10 @@ export async function detectBuilder(configDir: string, signal?: AbortSignal): Pr
   if (result.exitCode === 0) return { builder: 'buildx', detail: result.stdout.trim().split('\n')[0] ?? 'buildx' };
   const why = (result.stderr || result.stdout).trim().split('\n')[0] ?? '';
   const noBuildx = `buildx is not available (${why || `exit code ${result.exitCode}`})`;
-  // Only the client is asked: the server part is not needed and may be slow.
-  const version = await exec('docker', ['--config', configDir, 'version', '--format', '{{.Client.Version}}'], options);
-  const cliVersion = version.stdout.trim().split('\n')[0] ?? '';
+  // `docker --version` answers from the client alone (`Docker version 20.10.24+dfsg1, build …`),
+  // without a round trip to the engine.
+  const version = await exec('docker', ['--version'], options);
+  const cliVersion = /version (\d+\.\d+\.\d+\S*?),?(?:\s|$)/.exec(version.stdout)?.[1] ?? '';
   const major = Number(/^(\d+)\./.exec(cliVersion)?.[1]);
   if (Number.isFinite(major) && major < BUILDKIT_NEEDS_BUILDX_FROM) {
     return { builder: 'buildkit', detail: `${noBuildx}; docker CLI ${cliVersion} has BuildKit built in (DOCKER_BUILDKIT=1)`, cliVersion };

@@ -23,7 +23,7 @@ describe('run-test-tier container-image', () => {
   it.each(['--privileged', '-v/:/host', 'Maven:3', 'maven 3'])('refuses %j as an input error', (image) => {
     expect(() => read(image)).toThrow(/Input 'container-image' has an invalid value .*expected an image reference/);
   });
-  it.each(['maven:3', '127.0.0.1:5000/jdk@sha256:' + 'a'.repeat(64)])('accepts %s', (image) => {
+  it.each(['maven:3', `127.0.0.1:5000/jdk@sha256:${'a'.repeat(64)}`])('accepts %s', (image) => {
     expect(read(image).containerImage).toBe(image);
   });
 });
