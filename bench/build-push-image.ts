@@ -58,7 +58,12 @@ function bare(labels: string[]): number {
   return ms;
 }
 
-async function action(): Promise<number> {
+// BENCH_BASELINE_ROOT: a tree with another version's actions/ and dist/ (e.g. `git archive main
+// actions dist | tar -x -C DIR`), measured interleaved with this one, so a change's cost is seen
+// against the version before it under the same machine load.
+const baselineRoot = process.env.BENCH_BASELINE_ROOT;
+
+async function action(root?: string): Promise<number> {
   const repo = `${stack.registry}/bench/${uniqueName('action')}`;
   repos.push(repo);
   dockerfile(uniqueName('s'));
@@ -67,6 +72,7 @@ async function action(): Promise<number> {
     workspace,
     inputs: { image: repo, 'registry-username': stack.username, 'registry-password': stack.password, tags: 'short-sha\nbranch\nlatest' },
     github: { ref: 'refs/heads/main', event: { repository: { default_branch: 'main' } } },
+    ...(root ? { root } : {}),
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (r.exitCode !== 0) throw new Error(`the action failed:\n${r.log}`);
@@ -104,6 +110,7 @@ async function cacheMountBuild(cacheId: string): Promise<number> {
 const bareTimes: number[] = [];
 const labelledTimes: number[] = [];
 const actionTimes: number[] = [];
+const baselineTimes: number[] = [];
 const coldTimes: number[] = [];
 const warmTimes: number[] = [];
 try {
@@ -112,6 +119,7 @@ try {
     bareTimes.push(bare([]));
     labelledTimes.push(bare(LABELS));
     actionTimes.push(await action());
+    if (baselineRoot) baselineTimes.push(await action(baselineRoot));
   }
   for (let i = 0; i < RUNS; i++) {
     const id = uniqueName('bench-deps');
@@ -142,6 +150,17 @@ printTable(
       `${(a / b).toFixed(2)}x`,
       verdict(a - l <= 500, `≤ +500 ms over labelled (+${(a - l).toFixed(0)} ms, ${(a / l).toFixed(2)}x)`),
     ],
+    ...(baselineRoot
+      ? [
+          [
+            `the same action from ${baselineRoot}`,
+            `${median(baselineTimes).toFixed(0)} ms`,
+            `+${(median(baselineTimes) - b).toFixed(0)} ms`,
+            `${(median(baselineTimes) / b).toFixed(2)}x`,
+            `this version: ${a - median(baselineTimes) >= 0 ? '+' : ''}${(a - median(baselineTimes)).toFixed(0)} ms against it`,
+          ],
+        ]
+      : []),
   ],
 );
 const cold = median(coldTimes);
