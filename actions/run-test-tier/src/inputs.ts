@@ -4,6 +4,7 @@ import { InputError } from '../../../shared/core/errors.js';
 import { ENV_NAME, type Inputs } from '../../../shared/core/inputs.js';
 import { BASH, parseShell, SH } from '../../../shared/core/shell.js';
 import { defaultBudgetMs, STANDARD_TIERS, TIER_NAME } from '../../../shared/test-tier/verdict.js';
+import { parseImageInput } from '../../../shared/image/reference.js';
 
 /** Every input of run-test-tier, validated before anything starts (no stack, no container). */
 export interface TierInputs {
@@ -55,6 +56,8 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
   if (script.trim() === '') throw new InputError('run', undefined, 'the test command (a script of one or more lines)');
 
   const containerImage = inputs.optionalString('container-image');
+  // Checked against Docker's reference grammar before any docker call: `--privileged` is no image.
+  if (containerImage !== undefined) parseImageInput(containerImage, 'container-image');
   const pull = inputs.choice('pull', ['missing', 'always', 'never'] as const, 'missing');
   const shell = parseShell(inputs.optionalString('shell'), containerImage ? SH : BASH);
 
