@@ -115,7 +115,9 @@ export function exec(command: string, args: readonly string[], options: ExecOpti
       }
     };
     const stop = () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      // The group is signalled even when the program itself has exited: a background child it
+      // left behind may still hold the output open, and would otherwise outlive the timeout.
+      if (killTimer) return;
       signalGroup('SIGTERM');
       killTimer = setTimeout(() => signalGroup('SIGKILL'), killGraceMs);
       killTimer.unref();
