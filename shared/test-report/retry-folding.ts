@@ -49,7 +49,7 @@ export class RetryFolder {
     }
     attempts.count++;
     attempts.time += test.time;
-    attempts.flakyAttempts.push(...test.flakyAttempts);
+    if (test.flakyAttempts.length > 0) attempts.flakyAttempts.push(...test.flakyAttempts);
     attempts.markedFlaky ||= test.markedFlaky;
     if (test.outcome === 'passed') attempts.passed = true;
     else if (test.outcome === 'failed' || test.outcome === 'error') {

@@ -318,6 +318,7 @@ describe('run-test-tier: bad input fails before anything runs', () => {
       message: /Input 'on-budget-exceeded' has an invalid value "explode": expected one of `fail`, `warn`/,
     },
     { inputs: { tier: 'unit', budget: 'soon' }, message: /Input 'budget' has an invalid value "soon": expected a duration/ },
+    { inputs: { tier: 'unit', 'fold-retries': 'sometimes' }, message: /Input 'fold-retries' has an invalid value "sometimes": expected `true` or `false`/ },
     { inputs: { tier: 'unit', annotate: 'lots' }, message: /Input 'annotate' has an invalid value "lots"/ },
     {
       inputs: { tier: 'integration', 'compose-file': 'stack/missing.yml' },
