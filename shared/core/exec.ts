@@ -20,6 +20,8 @@ export interface ExecOptions {
   secrets?: readonly string[];
   /** Called for each complete output line, after masking. */
   onLine?: (line: string, from: 'stdout' | 'stderr') => void;
+  /** Called once the program has started, with its pid, which is also its process group's id. */
+  onSpawn?: (pid: number) => void;
   /** Bytes of each stream kept in memory; beyond this the head is dropped (default 8 MiB). */
   maxCaptureBytes?: number;
   /** Between SIGTERM and SIGKILL on timeout or cancellation (default 5 s). */
@@ -97,6 +99,7 @@ export function exec(command: string, args: readonly string[], options: ExecOpti
       // (a shell's `sleep`, docker's plugins), not only the program itself.
       detached: true,
     });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     const emit = (from: 'stdout' | 'stderr') => (line: string) => {
       const masked = maskSecrets(line, secrets);
       if (stream) process.stdout.write(`${masked}\n`);

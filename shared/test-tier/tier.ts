@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ComposeStack, composeProjectName, findCompose, portVariables, readiness, describeState, type ServiceState } from '../compose/stack.js';
@@ -8,6 +9,7 @@ import { MalformedReportError, parseJUnitReport } from '../test-report/junit-par
 import type { Logger } from '../core/logger.js';
 import { findReports } from '../test-report/report-files.js';
 import { runScript } from './run-script.js';
+import { TIER_MARKER_VARIABLE, type TierProcessGroup } from './leftover-processes.js';
 import { locateFailure, WorkspaceFiles, type SourceLocation } from '../test-report/source-location.js';
 import { annotationLimits, emitAnnotations, planAnnotations } from '../test-report/annotations.js';
 import { TestResults } from '../test-report/results.js';
@@ -74,6 +76,10 @@ export interface StackHooks {
   starting(stack: { project: string; files: readonly string[]; command: readonly string[]; cwd: string }): void;
   /** Called once the stack is gone. */
   gone(): void;
+  /** Called when the command starts on the runner, so a post step can stop what a killed process left. */
+  commandStarted?(group: TierProcessGroup): void;
+  /** Called once the command has ended. */
+  commandEnded?(): void;
 }
 
 export interface TestTierOutcome {
@@ -113,7 +119,7 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
       stackStates = await stack.waitUntilReady({ timeoutMs: config.compose.timeoutMs, signal });
       stackReadyMs = Date.now() - testsStarted;
     }
-    command = await runCommand(config, stackStates, logger, signal);
+    command = await runCommand(config, stackStates, logger, signal, context.hooks);
     if (stack && !signal.aborted) stackStates = await checkStackAfterTests(stack, logger, command.exitCode !== 0);
   } finally {
     if (stack) {
@@ -235,7 +241,13 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
   return { verdict, budget, report, cancelled };
 }
 
-async function runCommand(config: TestTierConfig, stackStates: readonly ServiceState[], logger: Logger, signal: AbortSignal): Promise<TestCommandResult> {
+async function runCommand(
+  config: TestTierConfig,
+  stackStates: readonly ServiceState[],
+  logger: Logger,
+  signal: AbortSignal,
+  hooks: StackHooks,
+): Promise<TestCommandResult> {
   const stackEnv = portVariables(stackStates, config.runInContainer ? 'network' : 'runner');
   if (Object.keys(stackEnv).length > 0)
     logger.info(
@@ -264,13 +276,26 @@ async function runCommand(config: TestTierConfig, stackStates: readonly ServiceS
     if (!k.startsWith('INPUT_') && !k.startsWith('STATE_')) env[k] = v;
   }
   Object.assign(env, tierEnv);
+  // Inherited by every process the command starts: how the post step tells them from strangers.
+  const marker = randomBytes(8).toString('hex');
+  env[TIER_MARKER_VARIABLE] = marker;
   try {
-    return await runScript({ script: config.script, shell: config.shell, cwd: config.workingDirectory, env, signal, ...(timeoutMs ? { timeoutMs } : {}) });
+    return await runScript({
+      script: config.script,
+      shell: config.shell,
+      cwd: config.workingDirectory,
+      env,
+      signal,
+      ...(timeoutMs ? { timeoutMs } : {}),
+      onStart: (processGroup) => hooks.commandStarted?.({ processGroup, marker }),
+    });
   } catch (error) {
     if (error instanceof ExecError && error.result.exitCode === 127) {
       throw new UserError(`Input 'shell': ${error.message}; install it or choose another shell.`);
     }
     throw error;
+  } finally {
+    hooks.commandEnded?.();
   }
 }
 

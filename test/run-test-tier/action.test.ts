@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -201,6 +201,27 @@ describe('run-test-tier: budget', () => {
     expect(r.summary).toContain('The integration tests were cancelled; the counts are of the reports written before that.');
     expect(r.summary).toContain('1 total: 1 passed');
     expect(running(`sleep ${seconds}`)).toEqual([]);
+  });
+
+  it('main killed outright (SIGKILL): the post step stops the test processes it left, and only those', async () => {
+    const seconds = marker();
+    // A stranger with the same command line, outside the tier: it must survive the cleanup.
+    const stranger = spawn('sleep', [seconds], { detached: true, stdio: 'ignore' });
+    try {
+      const r = await runTier({
+        workspace: passingWorkspace(),
+        inputs: { tier: 'unit', run: `sleep ${seconds} &\necho command-started\nsleep ${seconds}\n` },
+        cancel: { whenLogMatches: /^command-started$/, signal: 'SIGKILL' },
+      });
+      expect(r.signal).toBe('SIGKILL');
+      expect(r.post?.exitCode, r.post?.log).toBe(0);
+      // The shell and its two sleeps.
+      expect(r.post?.log).toMatch(/Stopped 3 process\(es\) of the test command left behind by the main step/);
+      expect(running(`sleep ${seconds}`)).toHaveLength(1);
+      expect(stranger.exitCode).toBeNull();
+    } finally {
+      stranger.kill('SIGKILL');
+    }
   });
 
   it('tiers other than unit have no budget unless given', async () => {

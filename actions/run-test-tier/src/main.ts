@@ -96,6 +96,12 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
           gone() {
             state.save('compose-project', '');
           },
+          commandStarted(group) {
+            state.save('process-group', JSON.stringify(group));
+          },
+          commandEnded() {
+            state.save('process-group', '');
+          },
         },
       },
     );
