@@ -168,6 +168,8 @@ interface WorkflowFrame {
   secrets: Record<string, string>;
   /** `caller / ` for a called workflow's jobs. */
   prefix: string;
+  /** Jobs of it may run side by side: each job's lines then start with `[job name] `. */
+  sideBySide?: boolean;
 }
 
 const HOST_ENV = ['PATH', 'HOME', 'USER', 'LANG', 'TMPDIR', 'SHELL', 'DOCKER_HOST', 'DOCKER_CONFIG'];
@@ -379,6 +381,8 @@ async function runFrame(state: RunState, frame: WorkflowFrame): Promise<Workflow
   const ordered = jobsInOrder(workflow);
   if (hasIndependentJobs(workflow) && (state.options.maxParallelJobs ?? 4) === 1)
     notice(state, 'independent jobs run one after another here (maxParallelJobs is 1; GitHub starts them in parallel)');
+  frame.sideBySide =
+    (state.options.maxParallelJobs ?? 4) > 1 && (hasIndependentJobs(workflow) || workflow.template.jobs.some((j) => j.type === 'job' && j.strategy));
   /** Every job run (one per matrix combination), and each job as `needs` sees it. */
   const runs = new Map<string, JobRunResult[]>();
   const results = new Map<string, JobRunResult>();
@@ -571,7 +575,7 @@ async function runStepsJob(
     workspace,
     runnerTemp,
     // Jobs running side by side: each line says whose it is.
-    log: (line) => runState.log(runState.slots.running > 1 ? `[${displayName}] ${line}` : line),
+    log: frame.sideBySide ? (line) => runState.log(`[${displayName}] ${line}`) : runState.log,
   };
   let jobContexts: Record<string, ContextValue> = { ...givenContexts, github: githubContext(state, id) };
   let secrets = secretsContext(state, frame);
@@ -672,8 +676,15 @@ async function runStepsJob(
       }
     } catch (e) {
       const message = e instanceof ExpressionFailure ? e.message : (e as Error).message;
-      state.log(`   ✗ ${name}: ${message}`);
-      result = { ...base, outcome: 'failure', conclusion: 'failure', durationMs: Date.now() - stepStarted, message };
+      // A step that fails before or instead of running (an action's own error) honours continue-on-error too.
+      let tolerated = false;
+      try {
+        tolerated = 'continue-on-error' in step ? continueOnErrorValue(step['continue-on-error'], stepScope(envContext)) : false;
+      } catch {
+        // an unevaluable continue-on-error does not tolerate anything
+      }
+      state.log(`   ✗ ${name}: ${message}${tolerated ? ' — continue-on-error' : ''}`);
+      result = { ...base, outcome: 'failure', conclusion: tolerated ? 'success' : 'failure', durationMs: Date.now() - stepStarted, message };
     }
     if (result.conclusion === 'failure') jobFailed = true;
     if (result.outcome !== 'skipped') {
