@@ -4,7 +4,8 @@
 //   options: --event NAME, --input NAME=VALUE, --secret NAME=VALUE (or NAME to read $NAME), --var NAME=VALUE,
 //            --env NAME=VALUE, --aws-env NAME=VALUE (what stands in for configure-aws-credentials, e.g. the
 //            ECS emulator's AWS_ENDPOINT_URL_ECS), --workspace DIR, --workflows-dir DIR (where ./.github/workflows/
-//            of reusable calls is read from, e.g. workflows-examples), --root DIR, --ref REF, --sha SHA, --repository OWNER/NAME
+//            of reusable calls is read from, e.g. workflows-examples), --root DIR, --ref REF, --sha SHA, --repository OWNER/NAME,
+//            --state-dir DIR (actions/cache entries), --max-parallel-jobs N, --env-var ENV:NAME=VALUE, --env-secret ENV:NAME=VALUE
 import path from 'node:path';
 import { runWorkflow, type JobRunResult, type RunWorkflowOptions } from './run-workflow.js';
 
@@ -12,7 +13,7 @@ const args = process.argv.slice(2);
 const file = args.shift();
 if (!file || file.startsWith('-')) {
   console.error(
-    'usage: npx tsx local/workflow-runner/cli.ts <workflow.yml> [--event NAME] [--input NAME=VALUE]… [--secret NAME[=VALUE]]… [--var NAME=VALUE]… [--env NAME=VALUE]… [--aws-env NAME=VALUE]… [--workspace DIR] [--workflows-dir DIR] [--root DIR] [--ref REF] [--sha SHA] [--repository OWNER/NAME]',
+    'usage: npx tsx local/workflow-runner/cli.ts <workflow.yml> [--event NAME] [--input NAME=VALUE]… [--secret NAME[=VALUE]]… [--var NAME=VALUE]… [--env NAME=VALUE]… [--aws-env NAME=VALUE]… [--workspace DIR] [--workflows-dir DIR] [--root DIR] [--ref REF] [--sha SHA] [--repository OWNER/NAME] [--state-dir DIR] [--max-parallel-jobs N] [--env-var ENV:NAME=VALUE]… [--env-secret ENV:NAME=VALUE]…',
   );
   process.exit(2);
 }
@@ -42,7 +43,21 @@ for (let i = 0; i < args.length; i++) {
   } else if (flag === '--workspace') options.workspace = path.resolve(value());
   else if (flag === '--root') options.root = path.resolve(value());
   else if (flag === '--workflows-dir') options.workflowsDir = path.resolve(value());
-  else if (flag === '--ref') options.github!.ref = value();
+  else if (flag === '--state-dir') options.stateDir = path.resolve(value());
+  else if (flag === '--max-parallel-jobs') {
+    const v = value();
+    if (!/^[1-9]\d*$/.test(v)) throw new Error(`--max-parallel-jobs expects a whole number of at least 1, got ${JSON.stringify(v)}`);
+    options.maxParallelJobs = Number(v);
+  } else if (flag === '--env-var' || flag === '--env-secret') {
+    const v = value();
+    const colon = v.indexOf(':');
+    const eq = v.indexOf('=');
+    if (colon < 1 || eq < colon + 2) throw new Error(`${flag} expects ENVIRONMENT:NAME=VALUE, got ${JSON.stringify(v)}`);
+    options.environments ??= {};
+    const environment = (options.environments[v.slice(0, colon)] ??= {});
+    const target = flag === '--env-var' ? (environment.vars ??= {}) : (environment.secrets ??= {});
+    target[v.slice(colon + 1, eq)] = v.slice(eq + 1);
+  } else if (flag === '--ref') options.github!.ref = value();
   else if (flag === '--sha') options.github!.sha = value();
   else if (flag === '--repository') options.github!.repository = value();
   else throw new Error(`unknown option ${flag}`);

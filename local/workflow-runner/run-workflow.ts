@@ -1,13 +1,15 @@
 /**
  * Runs a workflow file on this machine the way GitHub runs it, for the subset the project's
- * workflows use: jobs in `needs` order, steps in order, `if:` with the status functions, env at
- * workflow/job/step level, `with:`, step and job outputs, `needs`, `inputs` (workflow_dispatch and
- * workflow_call), the `github` context, secrets (masked), reusable workflows run in place, and
- * our own actions run from their bundles by the local bundle runner (local/runner/run-bundle.ts).
+ * workflows use: every job in its own empty workspace, started as soon as its `needs` are met (up
+ * to a limit), matrices expanded into one job per combination, steps in order, `if:` with the
+ * status functions, env at workflow/job/step level, `with:`, step and job outputs, `needs`,
+ * `inputs` (workflow_dispatch and workflow_call), the `github` context, secrets (masked),
+ * environment variables, reusable workflows run in place, checkout / artifacts / cache provided
+ * locally, and our own actions run from their bundles (local/runner/run-bundle.ts).
  *
- * What it cannot do as GitHub does is refused before anything runs (matrix, services, job
- * containers…) or announced as a notice when it runs anyway (jobs run one at a time, environment
- * protection rules are not enforced, marketplace actions replaced by the local stack).
+ * What it cannot do as GitHub does is refused before anything runs (services, job containers…)
+ * or announced as a notice when it runs anyway (environment protection rules are not enforced,
+ * marketplace actions replaced by local stand-ins).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
