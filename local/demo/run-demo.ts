@@ -315,7 +315,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     // answer a request, and never reach production.
     nextStage('\n== 5. release 1.2.0, broken (fails its health check): detected in staging and rolled back under load');
     const sha3 = commitRelease(workspace, '1.2.0', { brokenImage: true });
-    const third = await runWorkflow(pipelineFile, withLoad({ 'deploy-staging': { stage: 'deploy broken 1.2.0 to staging', url: staging.loadBalancerUrl } }, common(sha3)));
+    const third = await runWorkflow(
+      pipelineFile,
+      withLoad({ 'deploy-staging': { stage: 'deploy broken 1.2.0 to staging', url: staging.loadBalancerUrl } }, common(sha3)),
+    );
     const load3 = await finishLoad('deploy broken 1.2.0 to staging');
     const served3 = await versionServed(staging.loadBalancerUrl);
     const production3 = await versionServed(production.loadBalancerUrl);

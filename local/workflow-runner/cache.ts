@@ -97,7 +97,8 @@ export class CacheStore {
     if (this.entries().some((e) => e.key === key && e.version === version && e.ref === scope.ref))
       return [`::warning::Failed to save: Unable to reserve cache with key ${key}, another job may be creating this cache.`];
     const { files } = await findPathFiles(inputs.path, workspace, { includeHidden: true });
-    if (files.length === 0) return [`::warning::Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.`];
+    if (files.length === 0)
+      return [`::warning::Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.`];
     const dir = path.join(this.root, createHash('sha256').update(`${scope.ref}\n${version}\n${key}`).digest('hex').slice(0, 32));
     const staging = `${dir}.saving-${process.pid}-${Date.now()}`;
     for (const file of files) {

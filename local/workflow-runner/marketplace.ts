@@ -63,15 +63,28 @@ const substitutes: Record<string, Substitute> = {
     if (inputs.repository && inputs.repository.toLowerCase() !== local.repository.toLowerCase()) {
       return { ok: false, error: `actions/checkout of another repository (${inputs.repository}) cannot be provided locally` };
     }
-    const { directory, commit } = await checkoutInto({ source: local.source, workspace: local.workspace, path: inputs.path ?? '', commit: inputs.ref || local.sha });
-    return done(`actions/checkout: clones the run's repository ${local.source} into each job's fresh workspace (fetch-depth, lfs, submodules and credentials do not apply)`, {
-      ref: inputs.ref || local.ref,
-      commit,
-    }, [`Checked out ${commit} into ${directory}`]);
+    const { directory, commit } = await checkoutInto({
+      source: local.source,
+      workspace: local.workspace,
+      path: inputs.path ?? '',
+      commit: inputs.ref || local.sha,
+    });
+    return done(
+      `actions/checkout: clones the run's repository ${local.source} into each job's fresh workspace (fetch-depth, lfs, submodules and credentials do not apply)`,
+      {
+        ref: inputs.ref || local.ref,
+        commit,
+      },
+      [`Checked out ${commit} into ${directory}`],
+    );
   },
   'actions/upload-artifact': async (inputs, local) => {
     const r = await local.artifacts.upload(inputs, local.workspace);
-    return done('actions/upload-artifact: artifacts are kept for the run only, on this machine (retention-days and compression do not apply)', r.outputs, r.log);
+    return done(
+      'actions/upload-artifact: artifacts are kept for the run only, on this machine (retention-days and compression do not apply)',
+      r.outputs,
+      r.log,
+    );
   },
   'actions/download-artifact': async (inputs, local) => {
     const r = await local.artifacts.download(inputs, local.workspace);

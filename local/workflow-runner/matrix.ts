@@ -38,7 +38,8 @@ function sameValue(a: ContextValue, b: ContextValue): boolean {
 /** The evaluated `strategy:` mapping of a job as its combinations, fail-fast and max-parallel. */
 export function expandStrategy(jobId: string, strategy: ContextValue): Strategy {
   if (!isRecord(strategy)) throw new MatrixError(`job '${jobId}': strategy must be a mapping`);
-  const failFast = strategy['fail-fast'] === undefined || strategy['fail-fast'] === null ? true : strategy['fail-fast'] !== false && strategy['fail-fast'] !== 'false';
+  const failFast =
+    strategy['fail-fast'] === undefined || strategy['fail-fast'] === null ? true : strategy['fail-fast'] !== false && strategy['fail-fast'] !== 'false';
   const maxParallelValue = strategy['max-parallel'];
   const maxParallel = maxParallelValue === undefined || maxParallelValue === null ? 0 : Number(maxParallelValue);
   if (!Number.isInteger(maxParallel) || maxParallel < 0)
@@ -54,7 +55,8 @@ export function expandStrategy(jobId: string, strategy: ContextValue): Strategy 
   let combinations: MatrixCombination[] = [{}];
   for (const key of keys) {
     const values = matrix[key];
-    if (!Array.isArray(values) || values.length === 0) throw new MatrixError(`job '${jobId}': matrix.${key} must be a non-empty list, got ${JSON.stringify(values)}`);
+    if (!Array.isArray(values) || values.length === 0)
+      throw new MatrixError(`job '${jobId}': matrix.${key} must be a non-empty list, got ${JSON.stringify(values)}`);
     combinations = combinations.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
   }
   if (keys.length === 0) combinations = [];

@@ -453,7 +453,8 @@ function asNeeded(jobRuns: JobRunResult[]): JobRunResult {
         ? 'success'
         : 'skipped';
   const outputs: Record<string, string> = {};
-  for (const r of [...jobRuns].sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0))) for (const [k, v] of Object.entries(r.outputs)) if (v !== '') outputs[k] = v;
+  for (const r of [...jobRuns].sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0)))
+    for (const [k, v] of Object.entries(r.outputs)) if (v !== '') outputs[k] = v;
   return { ...jobRuns[0]!, result, outputs, steps: [], summary: '' };
 }
 
@@ -642,7 +643,18 @@ async function runStepsJob(
     if (jobCancelled) {
       const skippedName = stepName(step, rawStep, { contexts: { ...jobContexts, secrets, env: jobEnv } });
       state.log(`   ○ ${skippedName} (cancelled)`);
-      stepResults.push({ id: step.id, name: skippedName, kind: 'run' in step ? 'run' : 'action', outcome: 'skipped', conclusion: 'skipped', outputs: {}, summary: '', annotations: [], log: '', durationMs: 0 });
+      stepResults.push({
+        id: step.id,
+        name: skippedName,
+        kind: 'run' in step ? 'run' : 'action',
+        outcome: 'skipped',
+        conclusion: 'skipped',
+        outputs: {},
+        summary: '',
+        annotations: [],
+        log: '',
+        durationMs: 0,
+      });
       continue;
     }
     const envContext = { ...jobEnv, ...addedEnv };

@@ -203,13 +203,102 @@ describe('the checks catch broken workflows', () => {
     const unpinned = mutated('deploy.yml', 'configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502', 'configure-aws-credentials@v4');
     expect(await check(unpinned)).toEqual([expect.stringMatching(/configure-aws-credentials@v4 is not pinned to a full commit SHA/)]);
     const noPermissions = mutated('pipeline.yml', /\npermissions:\n {2}contents: read\n/, '\n');
-    expect(await check(noPermissions)).toEqual(['no top-level `permissions:` (the default token can write to everything)']);
+    expect(await check(noPermissions)).toEqual(['no top-level `permissions:` (the default token can write to everything) [rule: least-privilege]']);
     const shared = mutated('deploy.yml', 'group: ecs-deploy-${{ inputs.environment }}', 'group: ecs-deploy');
     expect(await check(shared)).toEqual([
       expect.stringMatching(/deploys to environment inputs\.environment but its concurrency group \(ecs-deploy\) is not per environment/),
     ]);
     const none = mutated('rollback.yml', /\nconcurrency:\n {2}group: .*\n {2}cancel-in-progress: false\n/, '\n');
-    expect(await check(none)).toEqual(["job 'rollback': changes environment inputs.environment without a concurrency group (workflow or job level)"]);
+    expect(await check(none)).toEqual([
+      "job 'rollback': changes environment inputs.environment without a concurrency group (workflow or job level) [rule: per-environment-concurrency]",
+    ]);
+  });
+
+  // The nine ways the issue found to break the examples that passed the checks before: each one
+  // applied alone to a real example, each caught with its rule and where it is.
+  const OURS_PIN = /acme\/commit-to-prod\/actions\/build-in-container@[0-9a-f]{40} # v1\.0\.0/;
+  it.each([
+    {
+      what: 'a PR title in the run input of our action',
+      file: 'commit-stage.yml',
+      from: "run: ${{ vars.BUILD_COMMAND || 'mvn -B clean package' }}",
+      to: 'run: echo "${{ github.event.pull_request.title }}"',
+      found:
+        /^job 'build' step 2: \$\{\{ github\.event\.pull_request\.title \}\} is expanded inside the `run` input of build-in-container .*\[rule: untrusted-input\]$/,
+    },
+    {
+      what: 'the head branch name in the env input of our action',
+      file: 'commit-stage.yml',
+      from: 'MAVEN_OPTS=-Dmaven.repo.local=${{ github.workspace }}/.m2/repository\n          run: ${{ vars.BUILD_COMMAND',
+      to: 'BRANCH=${{ github.head_ref }}\n          run: ${{ vars.BUILD_COMMAND',
+      found: /^job 'build' step 2: \$\{\{ github\.head_ref \}\} is expanded inside the `env` input of build-in-container .*\[rule: untrusted-input\]$/,
+    },
+    {
+      what: 'permissions: write-all',
+      file: 'pipeline.yml',
+      from: /\npermissions:\n {2}contents: read\n/,
+      to: '\npermissions: write-all\n',
+      found: /^top-level `permissions: write-all` grants every scope.*\[rule: least-privilege\]$/,
+    },
+    {
+      what: 'a checkout without persist-credentials: false',
+      file: 'deploy.yml',
+      from: '# v4.2.2\n        with:\n          persist-credentials: false\n',
+      to: '# v4.2.2\n',
+      found: /^job 'deploy' step 1: actions\/checkout without `persist-credentials: false`.*\[rule: checkout-credentials\]$/,
+    },
+    {
+      what: 'pull_request_target',
+      file: 'commit-stage.yml',
+      from: 'on:\n  pull_request:\n',
+      to: 'on:\n  pull_request_target:\n',
+      found: /^on: pull_request_target runs with a write token.*\[rule: no-pull-request-target\]$/,
+    },
+    {
+      what: 'id-token: write at top level',
+      file: 'pipeline.yml',
+      from: /\npermissions:\n {2}contents: read\n/,
+      to: '\npermissions:\n  contents: read\n  id-token: write\n',
+      found: /^top-level `id-token: write` lets every job get a cloud token.*\[rule: least-privilege\]$/,
+    },
+    {
+      what: 'secrets: inherit',
+      file: 'pipeline.yml',
+      from: '    with:\n      environment: production\n',
+      to: '    secrets: inherit\n    with:\n      environment: production\n',
+      found: /^job 'deploy-production': `secrets: inherit` hands every secret to the called workflow.*\[rule: explicit-secrets\]$/,
+    },
+    {
+      what: 'our action on @main',
+      file: 'commit-stage.yml',
+      from: OURS_PIN,
+      to: 'acme/commit-to-prod/actions/build-in-container@main',
+      found: /^job 'build' step 2: acme\/commit-to-prod\/actions\/build-in-container@main is not pinned to a full commit SHA \[rule: pinned-actions\]$/,
+    },
+  ])('catches $what', async ({ file, from, to, found }) => {
+    const broken = mutated(file, from, to);
+    expect(checkPolicy(await loadWorkflow(broken), readFileSync(broken, 'utf8'))).toEqual([expect.stringMatching(found)]);
+  });
+
+  it('catches a step output that configure-aws-credentials (at the pinned version) does not have', async () => {
+    const broken = mutated(
+      'rollback.yml',
+      /( {6}- uses: aws-actions\/configure-aws-credentials@[0-9a-f]{40} # v4\.0\.2\n)/,
+      '      - id: aws\n        uses: aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502 # v4.0.2\n',
+    );
+    const withOutput = broken;
+    writeFileSync(
+      withOutput,
+      readFileSync(broken, 'utf8').replace(
+        '          ACTOR: ${{ github.triggering_actor }}\n',
+        '          ACTOR: ${{ github.triggering_actor }}\n          ROLE: ${{ steps.aws.outputs.authenticated-arn }}\n',
+      ),
+    );
+    expect((await checkWorkflowFile(withOutput)).problems).toEqual([
+      expect.stringMatching(
+        /^job 'rollback' step 3: steps\.aws\.outputs\.authenticated-arn does not exist \(outputs of aws-actions\/configure-aws-credentials v4\.0\.2: aws-account-id, aws-access-key-id, aws-secret-access-key, aws-session-token\)$/,
+      ),
+    ]);
   });
 
   it('reads property chains from expressions through GitHub’s expression parser', () => {

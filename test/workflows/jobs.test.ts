@@ -142,7 +142,9 @@ ${CHECKOUT}${build}      - run: mkdir -p reports && echo r > reports/unit.xml &&
     expect(byId.build!.steps[5]!.outcome).toBe('failure');
     expect(byId.build!.steps[5]!.message).toMatch(/an artifact with this name already exists on the workflow run/);
     // No files: a warning, and no artifact.
-    expect(byId.build!.steps[6]!.annotations).toEqual([{ level: 'warning', message: expect.stringMatching(/^No files were found with the provided path: no-such-dir\//) }]);
+    expect(byId.build!.steps[6]!.annotations).toEqual([
+      { level: 'warning', message: expect.stringMatching(/^No files were found with the provided path: no-such-dir\//) },
+    ]);
     expect(byId.image!.result).toBe('success');
     expect(byId.image!.steps[1]!.log).toBe('built from 2.0.0\nno hidden file');
     // Every artifact into path/<name>, each relative to the least common ancestor of its paths.

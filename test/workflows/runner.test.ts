@@ -25,7 +25,10 @@ function workspace(): string {
   cpSync(path.join(fixtures, 'called.yml'), path.join(dir, '.github/workflows/called.yml'));
   writeFileSync(path.join(dir, 'README.md'), 'the repository\n');
   const git = (...args: string[]) =>
-    spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@localhost', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, encoding: 'utf8' }).stdout.trim();
+    spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@localhost', '-c', 'commit.gpgsign=false', ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+    }).stdout.trim();
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', 'initial');
