@@ -65,8 +65,7 @@ export class CacheStore {
       .filter((e) => e.version === version && refs.has(e.ref))
       // This branch's entries before the default branch's, then the newest first.
       .sort((a, b) => Number(b.ref === scope.ref) - Number(a.ref === scope.ref) || b.createdAt - a.createdAt);
-    let found = usable.find((e) => e.key === key);
-    if (!found) for (const prefix of restoreKeys) if ((found = usable.find((e) => e.key.startsWith(prefix)))) break;
+    const found = usable.find((e) => e.key === key) ?? restoreKeys.map((prefix) => usable.find((e) => e.key.startsWith(prefix))).find(Boolean);
     const log: string[] = [];
     const outputs: Record<string, string> = { 'cache-primary-key': key };
     if (!found) {

@@ -53,10 +53,13 @@ for (let i = 0; i < args.length; i++) {
     const colon = v.indexOf(':');
     const eq = v.indexOf('=');
     if (colon < 1 || eq < colon + 2) throw new Error(`${flag} expects ENVIRONMENT:NAME=VALUE, got ${JSON.stringify(v)}`);
-    options.environments ??= {};
-    const environment = (options.environments[v.slice(0, colon)] ??= {});
-    const target = flag === '--env-var' ? (environment.vars ??= {}) : (environment.secrets ??= {});
-    target[v.slice(colon + 1, eq)] = v.slice(eq + 1);
+    const environments = options.environments ?? {};
+    options.environments = environments;
+    const name = v.slice(0, colon);
+    const environment = environments[name] ?? {};
+    environments[name] = environment;
+    const kind = flag === '--env-var' ? 'vars' : 'secrets';
+    environment[kind] = { ...(environment[kind] ?? {}), [v.slice(colon + 1, eq)]: v.slice(eq + 1) };
   } else if (flag === '--ref') options.github!.ref = value();
   else if (flag === '--sha') options.github!.sha = value();
   else if (flag === '--repository') options.github!.repository = value();
