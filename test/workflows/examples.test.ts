@@ -309,3 +309,27 @@ describe('the checks catch broken workflows', () => {
     expect(propertyChains("format('{0}', github.event.inputs.x)")).toEqual([['github', 'event', 'inputs', 'x']]);
   });
 });
+
+describe('this repository’s own workflows (.github/workflows)', () => {
+  const own = path.join(repoRoot, '.github/workflows');
+  const ownFiles = readdirSync(own).filter((f) => f.endsWith('.yml'));
+
+  it('has CI and the release', () => {
+    expect(ownFiles.sort()).toEqual(['ci.yml', 'release.yml']);
+  });
+
+  it.each(ownFiles)('%s passes the same checks and policy as the examples', async (file) => {
+    const full = path.join(own, file);
+    expect((await checkWorkflowFile(full)).problems).toEqual([]);
+    expect(checkPolicy(await loadWorkflow(full), readFileSync(full, 'utf8'))).toEqual([]);
+  });
+
+  it('CI runs exactly .ci/run; the release checks dist/, runs .ci/run, publishes and moves the major tag', () => {
+    expect(readFileSync(path.join(own, 'ci.yml'), 'utf8')).toMatch(/\n {8}run: bash \.ci\/run\n/);
+    const release = readFileSync(path.join(own, 'release.yml'), 'utf8');
+    expect(release).toMatch(/tags: \['v\[0-9\]\+\.\[0-9\]\+\.\[0-9\]\+'\]/);
+    const order = ['npm run check-dist', 'bash .ci/run', 'gh release create', 'git/refs/tags/${major}'].map((s) => release.indexOf(s));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+});
