@@ -11,7 +11,7 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { findPathFiles, pathLines } from './path-files.js';
+import { findPathFiles, pathLines, segmentPattern } from './path-files.js';
 
 export interface ArtifactResult {
   outputs: Record<string, string>;
@@ -79,7 +79,7 @@ export class ArtifactStore {
       log.push(`Artifact download completed successfully: ${inputs.name} into ${destination}`);
       return { outputs: { 'download-path': destination }, log };
     }
-    const names = this.names().filter((n) => !inputs.pattern || namePattern(inputs.pattern).test(n));
+    const names = this.names().filter((n) => !inputs.pattern || segmentPattern(inputs.pattern).test(n));
     if (names.length === 0) log.push('No artifacts found to download');
     const merge = inputs['merge-multiple'] === 'true';
     for (const n of names) copyTree(path.join(this.root, n), merge ? destination : path.join(destination, n));
@@ -107,26 +107,4 @@ function artifactRoot(searchPaths: string[], files: string[]): string {
   const common: string[] = [];
   for (let i = 0; split.every((s) => i < s.length && s[i] === split[0]![i]); i++) common.push(split[0]![i]!);
   return common.join(path.sep) || path.sep;
-}
-
-/** download-artifact's `pattern:` over artifact names (which hold no `/`): `*`, `?` and `[…]`. */
-function namePattern(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') source += '.*';
-    else if (c === '?') source += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end < 0) source += '\\[';
-      else {
-        source += `[${pattern
-          .slice(i + 1, end)
-          .replace(/^!/, '^')
-          .replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else source += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
 }

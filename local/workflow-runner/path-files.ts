@@ -29,7 +29,8 @@ export function pathLines(value: string): string[] {
 
 const WILDCARD = /[*?[]/;
 
-function segmentPattern(segment: string): RegExp {
+/** One path segment's glob (`*`, `?`, `[…]`; also download-artifact's `pattern:` over artifact names, which hold no `/`). */
+export function segmentPattern(segment: string): RegExp {
   let source = '';
   for (let i = 0; i < segment.length; i++) {
     const c = segment[i]!;

@@ -303,3 +303,45 @@ jobs:
     expect(oneByOne.notices).toContain('independent jobs run one after another here (maxParallelJobs is 1; GitHub starts them in parallel)');
   });
 });
+
+describe('environments and the CLI', () => {
+  it('gives a job in an environment that environment’s variables and secrets over the repository’s (CLI --env-var, --env-secret)', () => {
+    const repo = repository(`on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    environment: production
+    steps:
+      - env:
+          TOKEN: \${{ secrets.DEPLOY_TOKEN }}
+        run: echo "cluster=\${{ vars.ECS_CLUSTER }} region=\${{ vars.AWS_REGION }} token=$TOKEN"
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "cluster=[\${{ vars.ECS_CLUSTER }}] region=\${{ vars.AWS_REGION }}"
+`);
+    const cli = (...extra: string[]) =>
+      spawnSync(
+        'npx',
+        ['tsx', 'local/workflow-runner/cli.ts', path.join(repo.dir, 'workflow.yml'), '--workspace', repo.dir, '--sha', repo.sha, '--state-dir', temp('ctp-jobs-cli-'), ...extra],
+        { cwd: path.join(__dirname, '../..'), encoding: 'utf8' },
+      );
+    const out = cli(
+      '--var',
+      'AWS_REGION=eu-west-1',
+      '--env-var',
+      'production:ECS_CLUSTER=payments-production',
+      '--env-secret',
+      'production:DEPLOY_TOKEN=t0ps3cret',
+      '--max-parallel-jobs',
+      '2',
+    );
+    expect(out.status, out.stderr).toBe(0);
+    expect(out.stdout).toContain('cluster=payments-production region=eu-west-1 token=***');
+    expect(out.stdout).toContain('cluster=[] region=eu-west-1');
+    expect(out.stdout).not.toContain('t0ps3cret');
+    const bad = cli('--max-parallel-jobs', '0');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--max-parallel-jobs expects a whole number of at least 1, got "0"');
+  });
+});
