@@ -323,7 +323,18 @@ jobs:
     const cli = (...extra: string[]) =>
       spawnSync(
         'npx',
-        ['tsx', 'local/workflow-runner/cli.ts', path.join(repo.dir, 'workflow.yml'), '--workspace', repo.dir, '--sha', repo.sha, '--state-dir', temp('ctp-jobs-cli-'), ...extra],
+        [
+          'tsx',
+          'local/workflow-runner/cli.ts',
+          path.join(repo.dir, 'workflow.yml'),
+          '--workspace',
+          repo.dir,
+          '--sha',
+          repo.sha,
+          '--state-dir',
+          temp('ctp-jobs-cli-'),
+          ...extra,
+        ],
         { cwd: path.join(__dirname, '../..'), encoding: 'utf8' },
       );
     const out = cli(
