@@ -8,13 +8,24 @@
 // emits ESM (plus a package.json {"type":"module"} beside each bundle). ncc 0.45.0 compiles
 // TypeScript through the project's own `typescript`, and its ts-loader crashes with TypeScript 7
 // ("Cannot read properties of undefined (reading 'fileExists')"), so TypeScript is pinned to 5.9.
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ncc from '@vercel/ncc';
-import { transform } from 'esbuild';
+import { getHeapStatistics } from 'node:v8';
+
+// ncc's ts-loader builds a TypeScript program over everything tsconfig includes, once per entry,
+// and keeps what it built: eight entries outgrow Node's default heap (it died with "heap out of
+// memory" once the test suite grew). Re-run with a heap large enough, rather than on luck.
+const HEAP_MB = 8192;
+if (getHeapStatistics().heap_size_limit < (HEAP_MB - 512) * 1024 * 1024) {
+  const r = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_MB}`, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+const { default: ncc } = await import('@vercel/ncc');
+const { transform } = await import('esbuild');
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
