@@ -83,7 +83,14 @@ const faults = {
   ...(values['fault-slow'] !== undefined ? { slowRate: rate('fault-slow', values['fault-slow']) } : {}),
   ...(values['fault-slow-ms'] !== undefined ? { slowMs: num('fault-slow-ms', values['fault-slow-ms']) } : {}),
   ...(values['fault-seed'] !== undefined ? { seed: num('fault-seed', values['fault-seed']) } : {}),
-  ...(values['fault-operations'] !== undefined ? { operations: values['fault-operations'].split(',').map((o) => o.trim()).filter(Boolean) } : {}),
+  ...(values['fault-operations'] !== undefined
+    ? {
+        operations: values['fault-operations']
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      }
+    : {}),
 };
 
 function registryConfig(): RegistryConfig | undefined {

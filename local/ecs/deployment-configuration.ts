@@ -49,7 +49,9 @@ export function readDeploymentConfiguration(input: Record<string, unknown> | und
   }
   const strategy = str(input, 'strategy') ?? 'ROLLING';
   if (!STRATEGIES.includes(strategy)) {
-    throw errors.invalidParameter(`1 validation error detected: Value '${strategy}' at 'deploymentConfiguration.strategy' failed to satisfy constraint: Member must satisfy enum value set: [${STRATEGIES.join(', ')}]`);
+    throw errors.invalidParameter(
+      `1 validation error detected: Value '${strategy}' at 'deploymentConfiguration.strategy' failed to satisfy constraint: Member must satisfy enum value set: [${STRATEGIES.join(', ')}]`,
+    );
   }
   cfg.strategy = strategy;
   const bake = int(input, 'bakeTimeInMinutes');

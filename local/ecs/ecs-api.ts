@@ -186,7 +186,9 @@ export class EcsApi {
     const given = obj(input, 'deploymentController');
     const type = given ? str(given, 'type') : 'ECS';
     if (type !== 'ECS' && type !== 'CODE_DEPLOY' && type !== 'EXTERNAL') {
-      throw errors.invalidParameter(`1 validation error detected: Value '${String(type)}' at 'deploymentController.type' failed to satisfy constraint: Member must satisfy enum value set: [ECS, CODE_DEPLOY, EXTERNAL]`);
+      throw errors.invalidParameter(
+        `1 validation error detected: Value '${String(type)}' at 'deploymentController.type' failed to satisfy constraint: Member must satisfy enum value set: [ECS, CODE_DEPLOY, EXTERNAL]`,
+      );
     }
     return { type };
   }

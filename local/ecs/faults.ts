@@ -48,14 +48,21 @@ export interface FaultDecision {
 
 export class FaultInjector {
   readonly counts: FaultCounts = { calls: 0, throttle: 0, 'server-error': 0, 'drop-before': 0, 'drop-after': 0, slow: 0 };
-  private state: number;
+  private state = 1;
+  private options: FaultOptions = {};
 
-  constructor(private readonly options: FaultOptions = {}) {
+  constructor(options: FaultOptions = {}) {
+    this.configure(options);
+  }
+
+  /** Replaces the fault settings (and reseeds when a seed is given); `{}` injects nothing. */
+  configure(options: FaultOptions): void {
     for (const key of ['throttleRate', 'serverErrorRate', 'dropRate', 'slowRate'] as const) {
       const rate = options[key];
       if (rate !== undefined && !(rate >= 0 && rate <= 1)) throw new Error(`faults.${key} must be between 0 and 1, not ${rate}`);
     }
-    this.state = (options.seed ?? 1) >>> 0;
+    this.options = { ...options };
+    if (options.seed !== undefined) this.state = options.seed >>> 0;
   }
 
   /** What to do with one call of `operation`. */
@@ -78,7 +85,9 @@ export class FaultInjector {
       this.counts['server-error']++;
       const unavailable = this.next() < 0.5;
       return {
-        error: unavailable ? new AwsError('ServiceUnavailableException', 'Service unavailable.', 503) : new AwsError('ServerException', 'Internal server error.', 500),
+        error: unavailable
+          ? new AwsError('ServiceUnavailableException', 'Service unavailable.', 503)
+          : new AwsError('ServerException', 'Internal server error.', 500),
         delayMs,
       };
     }

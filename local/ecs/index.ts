@@ -83,6 +83,8 @@ export interface LocalEcs {
    * Returns the stopped task's id.
    */
   interrupt(cluster: string, service: string, kind: 'spot' | 'maintenance', deploymentId?: string): string;
+  /** Changes the injected faults from now on (`{}` stops injecting). */
+  setFaults(faults: FaultOptions): void;
   /** Calls seen and faults injected so far (all zero without `faults`). */
   faultCounts(): FaultCounts;
   /** Stops every task, container and load balancer, then the endpoint. */
@@ -119,7 +121,7 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
   const faults = new FaultInjector(options.faults);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ [ECS_PREFIX]: ecsApi.handlers(), [ECR_PREFIX]: ecrApi.handlers() }, options.port ?? 0, options.log, options.faults ? faults : undefined);
+    server = await startServer({ [ECS_PREFIX]: ecsApi.handlers(), [ECR_PREFIX]: ecrApi.handlers() }, options.port ?? 0, options.log, faults);
   } catch (e) {
     await runner.close();
     throw e;
@@ -165,6 +167,7 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
     },
     service: findService,
     faultCounts: () => ({ ...faults.counts }),
+    setFaults: (options) => faults.configure(options),
     interrupt(cluster, name, kind, deploymentId) {
       const service = findService(cluster, name);
       const task = (service ? store.tasksOf(service) : [])

@@ -159,7 +159,13 @@ export class Scheduler {
       this.exitOverrides.set(task.id, 143);
       this.stopGracefully(task, service, 'Your Spot Task was interrupted.', 'SpotInterruption', false);
     } else {
-      this.stopGracefully(task, service, 'ECS is performing maintenance on the underlying infrastructure hosting the task.', 'ServiceSchedulerInitiated', false);
+      this.stopGracefully(
+        task,
+        service,
+        'ECS is performing maintenance on the underlying infrastructure hosting the task.',
+        'ServiceSchedulerInitiated',
+        false,
+      );
     }
   }
 

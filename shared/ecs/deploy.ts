@@ -180,15 +180,15 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
     request.cluster,
     service,
     {
-    taskDefinitionArn: plan.taskDefinitionArn,
-    desiredCount: request.desiredCount,
-    minimumHealthyPercent: request.minimumHealthyPercent,
-    maximumPercent: request.maximumPercent,
-    circuitBreaker:
-      request.circuitBreaker === undefined
-        ? undefined
-        : { enable: request.circuitBreaker, rollback: request.circuitBreaker && (request.onFailure ?? 'roll-back') === 'roll-back' },
-    forceNewDeployment: request.forceNewDeployment,
+      taskDefinitionArn: plan.taskDefinitionArn,
+      desiredCount: request.desiredCount,
+      minimumHealthyPercent: request.minimumHealthyPercent,
+      maximumPercent: request.maximumPercent,
+      circuitBreaker:
+        request.circuitBreaker === undefined
+          ? undefined
+          : { enable: request.circuitBreaker, rollback: request.circuitBreaker && (request.onFailure ?? 'roll-back') === 'roll-back' },
+      forceNewDeployment: request.forceNewDeployment,
     },
     snapshot.raw.deploymentConfiguration as Record<string, unknown> | undefined,
   );
@@ -459,7 +459,9 @@ function alreadyThere(
     const message = `ECS started no new deployment: deployment ${deploymentId} of ${rev} is still IN_PROGRESS, not proven yet.`;
     return finish('started', message);
   }
-  logger.info(`The service already runs ${rev} (deployment ${deploymentId}, ${primary.rolloutState ?? 'no rollout state'}); ECS started no new deployment. Set force-new-deployment to replace its tasks.`);
+  logger.info(
+    `The service already runs ${rev} (deployment ${deploymentId}, ${primary.rolloutState ?? 'no rollout state'}); ECS started no new deployment. Set force-new-deployment to replace its tasks.`,
+  );
   return finish('succeeded', `${where} already runs ${rev}.`);
 }
 
