@@ -8,7 +8,7 @@
  * also the ones this SDK's model does not know — strategy, bake time, lifecycle hooks, canary and
  * linear settings, alarms, newer breaker settings) with only the asked members changed.
  */
-import { UpdateServiceCommand, type Service, type UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, UpdateServiceCommand, type Service, type UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
 import { UserError } from '../core/errors.js';
 import { isClientException } from './register-task-definition.js';
 import { sendBodyVerbatim, type EcsSender } from './raw-json.js';
@@ -81,6 +81,30 @@ export async function updateService(
     if (isClientException(error)) {
       throw new UserError(`ECS refused to update service '${current.serviceName}': ${(error as Error).message}`, { cause: error });
     }
+    // The answer was lost (a dropped connection, a 5xx after the SDK's retries), not necessarily
+    // the update: if ECS did start it, it is ours to follow, not an error to report.
+    const landed = await updateThatLanded(ecs, cluster, current, update.taskDefinitionArn, before);
+    if (landed) return landed;
     throw error;
   }
+}
+
+async function updateThatLanded(
+  ecs: EcsSender,
+  cluster: string,
+  current: Service,
+  taskDefinitionArn: string,
+  before: string | undefined,
+): Promise<ServiceUpdateResult | undefined> {
+  try {
+    const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [current.serviceName ?? current.serviceArn ?? ''] }));
+    const service = out.services?.[0];
+    const primary = primaryDeployment(service);
+    if (service && primary?.id && primary.id !== before && primary.taskDefinition === taskDefinitionArn) {
+      return { service, deploymentId: primary.id, startedDeployment: true };
+    }
+  } catch {
+    // Still unreadable: the original error is the one to report.
+  }
+  return undefined;
 }

@@ -98,7 +98,10 @@ describe('assessRollout', () => {
     ],
     [
       'FAILED and replaced by another revision is not an ECS rollback',
-      svc([dep('x', 'arn:aws:ecs:eu-west-1:1:task-definition/pay:9', 'PRIMARY', 'IN_PROGRESS'), dep('n', NEW, 'ACTIVE', 'FAILED', { rolloutStateReason: 'x' })]),
+      svc([
+        dep('x', 'arn:aws:ecs:eu-west-1:1:task-definition/pay:9', 'PRIMARY', 'IN_PROGRESS'),
+        dep('n', NEW, 'ACTIVE', 'FAILED', { rolloutStateReason: 'x' }),
+      ]),
       { state: 'failed', cause: 'superseded' },
     ],
     [

@@ -51,7 +51,7 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
   // default it is left exactly as it is.
   const breakerText = inputs.string('circuit-breaker', 'keep').trim().toLowerCase();
   if (breakerText !== 'keep' && breakerText !== 'true' && breakerText !== 'false') {
-    throw new InputError('circuit-breaker', inputs.raw('circuit-breaker'), '`keep` (the service\'s own setting), `true` or `false`');
+    throw new InputError('circuit-breaker', inputs.raw('circuit-breaker'), "`keep` (the service's own setting), `true` or `false`");
   }
   const circuitBreaker = breakerText === 'keep' ? undefined : breakerText === 'true';
   const { wait, waitForInProgress, timeoutMs, maxFailedTasks } = readFollowInputs(inputs);
