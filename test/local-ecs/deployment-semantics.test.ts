@@ -37,7 +37,10 @@ async function raw(operation: string, body: Record<string, unknown>): Promise<{ 
 async function newService(extra: Record<string, unknown> = {}): Promise<string> {
   const name = `svc${++seq}`;
   await env.ecs.send(
-    new RegisterTaskDefinitionCommand({ family: name, containerDefinitions: [{ name: 'app', image: 'app:1', essential: true, portMappings: [{ containerPort: 80 }] }] }),
+    new RegisterTaskDefinitionCommand({
+      family: name,
+      containerDefinitions: [{ name: 'app', image: 'app:1', essential: true, portMappings: [{ containerPort: 80 }] }],
+    }),
   );
   const created = await raw('CreateService', { cluster, serviceName: name, taskDefinition: `${name}:1`, desiredCount: 1, ...extra });
   expect(created.status, JSON.stringify(created.json)).toBe(200);
@@ -119,7 +122,9 @@ describe('deployment controller', () => {
       const name = await newService({ deploymentController: { type } });
       const described = await env.ecs.send(new DescribeServicesCommand({ cluster, services: [name] }));
       expect(described.services?.[0]?.deploymentController).toEqual({ type });
-      const error = await env.ecs.send(new UpdateServiceCommand({ cluster, service: name, taskDefinition: `${name}:1`, forceNewDeployment: true })).catch((e: unknown) => e);
+      const error = await env.ecs
+        .send(new UpdateServiceCommand({ cluster, service: name, taskDefinition: `${name}:1`, forceNewDeployment: true }))
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(InvalidParameterException);
       expect((error as Error).message).toMatch(new RegExp(`${type} deployment controller`));
       // What is not a deployment may still change.
