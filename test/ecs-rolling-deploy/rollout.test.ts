@@ -233,6 +233,15 @@ describe('stopped tasks', () => {
   });
 });
 
+/** A task of the new revision whose essential container exited 1. */
+const crash = (id: string): Task => ({
+  taskArn: `arn:aws:ecs:r:1:task/c/${id}`,
+  lastStatus: 'STOPPED',
+  stopCode: 'EssentialContainerExited',
+  stoppedReason: 'Essential container in task exited',
+  containers: [{ name: 'app', exitCode: 1 }],
+});
+
 /** An ECS that answers DescribeServices from a script indexed by poll number. */
 function scriptedEcs(
   clock: Clock,
@@ -358,13 +367,6 @@ describe('followRollout', () => {
 
   it('reads every page of ListTasks', async () => {
     const clock = fakeClock();
-    const crash = (id: string): Task => ({
-      taskArn: `arn:aws:ecs:r:1:task/c/${id}`,
-      lastStatus: 'STOPPED',
-      stopCode: 'EssentialContainerExited',
-      stoppedReason: 'Essential container in task exited',
-      containers: [{ name: 'app', exitCode: 1 }],
-    });
     const tasks = [crash('t1'), crash('t2')];
     // One task a page: the failure on page 2 is the one that fails the rollout.
     const ecs = scriptedEcs(
@@ -381,13 +383,6 @@ describe('followRollout', () => {
 
   it('fails at the poll that sees max-failed-tasks stopped tasks, reporting each once', async () => {
     const clock = fakeClock();
-    const crash = (id: string): Task => ({
-      taskArn: `arn:aws:ecs:r:1:task/c/${id}`,
-      lastStatus: 'STOPPED',
-      stopCode: 'EssentialContainerExited',
-      stoppedReason: 'Essential container in task exited',
-      containers: [{ name: 'app', exitCode: 1 }],
-    });
     const ecs = scriptedEcs(
       clock,
       () => inProgress,

@@ -147,34 +147,27 @@ describe('rollout state', () => {
 });
 
 describe('interruptions', () => {
-  it('a Spot interruption stops a task with SpotInterruption and exit 143, and is not a failed task of its deployment', async () => {
-    const name = await newService();
-    await waitFor(async () => env.local.tasks(cluster, name).some((t) => t.lastStatus === 'RUNNING') || undefined);
-    const taskId = env.local.interrupt(cluster, name, 'spot');
-    const stopped = await waitFor(async () => {
-      const t = (await env.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskId] }))).tasks?.[0];
-      return t?.lastStatus === 'STOPPED' ? t : undefined;
-    });
-    expect(stopped.stopCode).toBe('SpotInterruption');
-    expect(stopped.stoppedReason).toBe('Your Spot Task was interrupted.');
-    expect(stopped.containers?.[0]?.exitCode).toBe(143);
-    const service = (await env.ecs.send(new DescribeServicesCommand({ cluster, services: [name] }))).services![0]!;
-    expect(service.deployments?.[0]?.failedTasks).toBe(0);
-    // The service replaces it.
-    await waitFor(async () => ((await env.ecs.send(new ListTasksCommand({ cluster, serviceName: name }))).taskArns?.length === 1 ? true : undefined));
-  });
-
-  it('Fargate maintenance stops a task with ECS maintenance reason, not counted either', async () => {
-    const name = await newService();
-    await waitFor(async () => env.local.tasks(cluster, name).some((t) => t.lastStatus === 'RUNNING') || undefined);
-    const taskId = env.local.interrupt(cluster, name, 'maintenance');
-    const stopped = await waitFor(async () => {
-      const t = (await env.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskId] }))).tasks?.[0];
-      return t?.lastStatus === 'STOPPED' ? t : undefined;
-    });
-    expect(stopped.stoppedReason).toMatch(/ECS is performing maintenance on the underlying infrastructure/);
-    expect((await env.ecs.send(new DescribeServicesCommand({ cluster, services: [name] }))).services![0]!.deployments?.[0]?.failedTasks).toBe(0);
-  });
+  it.each([
+    ['spot', 'SpotInterruption', 'Your Spot Task was interrupted.', 143],
+    ['maintenance', 'ServiceSchedulerInitiated', 'ECS is performing maintenance on the underlying infrastructure hosting the task.', undefined],
+  ] as const)(
+    'a %s stop has stop code %s and ECS reason, is not a failed task of its deployment, and is replaced',
+    async (kind, stopCode, reason, exitCode) => {
+      const name = await newService();
+      await waitFor(async () => env.local.tasks(cluster, name).some((t) => t.lastStatus === 'RUNNING') || undefined);
+      const taskId = env.local.interrupt(cluster, name, kind);
+      const stopped = await waitFor(async () => {
+        const t = (await env.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskId] }))).tasks?.[0];
+        return t?.lastStatus === 'STOPPED' ? t : undefined;
+      });
+      expect(stopped.stopCode).toBe(stopCode);
+      expect(stopped.stoppedReason).toBe(reason);
+      if (exitCode !== undefined) expect(stopped.containers?.[0]?.exitCode).toBe(exitCode);
+      const service = (await env.ecs.send(new DescribeServicesCommand({ cluster, services: [name] }))).services![0]!;
+      expect(service.deployments?.[0]?.failedTasks).toBe(0);
+      await waitFor(async () => ((await env.ecs.send(new ListTasksCommand({ cluster, serviceName: name }))).taskArns?.length === 1 ? true : undefined));
+    },
+  );
 });
 
 describe('fault injection', () => {
