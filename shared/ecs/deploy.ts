@@ -191,7 +191,15 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
       forceNewDeployment: request.forceNewDeployment,
     },
     snapshot.raw.deploymentConfiguration as Record<string, unknown> | undefined,
-  );
+  ).catch((error: unknown) => {
+    if (error instanceof UserError) throw error;
+    // ECS did not answer (after the SDK's retries), and the service shows no deployment of ours:
+    // say where things stand instead of an internal error.
+    throw new UserError(
+      `ECS did not answer UpdateService for ${where} (${(error as Error).message}); the service was not updated and still runs ${revisionName(previous)}${plan.registered ? ` (${revisionName(plan.taskDefinitionArn)} was registered but not deployed)` : ''}.`,
+      { cause: error, hint: 'Run the deploy again once ECS answers; nothing needs undoing.' },
+    );
+  });
   service = update.service;
   const deploymentId = update.deploymentId;
   await deps.hooks?.serviceUpdated?.({ ...plan, deploymentId });
