@@ -16,7 +16,9 @@ import { parseArgs } from 'node:util';
 import { startLocalEcs, type RegistryConfig } from './index.js';
 
 const usage = `usage: local-ecs [--mode simulated|docker] [--port N] [--time-scale N] [--region R] [--account-id ID]
-                 [--deregistration-delay-ms N] [--registry HOST:PORT --registry-user U --registry-password-file F] [--verbose]`;
+                 [--deregistration-delay-ms N] [--registry HOST:PORT --registry-user U --registry-password-file F] [--verbose]
+                 [--fault-throttle RATE] [--fault-5xx RATE] [--fault-drop RATE] [--fault-slow RATE] [--fault-slow-ms MS]
+                 [--fault-operations Op1,Op2] [--fault-seed N]`;
 
 function fail(message: string): never {
   process.stderr.write(`local-ecs: ${message}\n${usage}\n`);
@@ -37,6 +39,13 @@ const { values } = (() => {
         'registry-user': { type: 'string' },
         'registry-password-file': { type: 'string' },
         verbose: { type: 'boolean', default: false },
+        'fault-throttle': { type: 'string' },
+        'fault-5xx': { type: 'string' },
+        'fault-drop': { type: 'string' },
+        'fault-slow': { type: 'string' },
+        'fault-slow-ms': { type: 'string' },
+        'fault-operations': { type: 'string' },
+        'fault-seed': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -62,6 +71,27 @@ const port = num('port', values.port) ?? 0;
 const timeScale = num('time-scale', values['time-scale']) ?? 1;
 if (timeScale <= 0) fail('--time-scale must be positive');
 const deregistrationDelayMs = num('deregistration-delay-ms', values['deregistration-delay-ms']);
+const rate = (name: string, value: string | undefined) => {
+  const n = num(name, value);
+  if (n !== undefined && n > 1) fail(`--${name} is a share of calls between 0 and 1, e.g. 0.2`);
+  return n;
+};
+const faults = {
+  ...(values['fault-throttle'] !== undefined ? { throttleRate: rate('fault-throttle', values['fault-throttle']) } : {}),
+  ...(values['fault-5xx'] !== undefined ? { serverErrorRate: rate('fault-5xx', values['fault-5xx']) } : {}),
+  ...(values['fault-drop'] !== undefined ? { dropRate: rate('fault-drop', values['fault-drop']) } : {}),
+  ...(values['fault-slow'] !== undefined ? { slowRate: rate('fault-slow', values['fault-slow']) } : {}),
+  ...(values['fault-slow-ms'] !== undefined ? { slowMs: num('fault-slow-ms', values['fault-slow-ms']) } : {}),
+  ...(values['fault-seed'] !== undefined ? { seed: num('fault-seed', values['fault-seed']) } : {}),
+  ...(values['fault-operations'] !== undefined
+    ? {
+        operations: values['fault-operations']
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      }
+    : {}),
+};
 
 function registryConfig(): RegistryConfig | undefined {
   const host = values.registry ?? process.env.CTP_REGISTRY;
@@ -87,6 +117,7 @@ const ecs = await startLocalEcs({
   accountId: values['account-id'],
   ...(registry ? { registry } : {}),
   ...(deregistrationDelayMs !== undefined ? { deregistrationDelayMs } : {}),
+  ...(Object.keys(faults).length > 0 ? { faults } : {}),
   ...(values.verbose ? { log: (line: string) => process.stderr.write(`[local-ecs] ${line}\n`) } : {}),
 }).catch((e: unknown) => fail((e as Error).message));
 

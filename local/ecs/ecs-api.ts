@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { clusterArn, nameFromArnOrName, serviceArn } from './ids.js';
 import type { Scheduler } from './scheduler.js';
-import type { Cluster, Deployment, DeploymentConfiguration, Service, ServiceLoadBalancer, Store, Task } from './state.js';
+import { readDeploymentConfiguration } from './deployment-configuration.js';
+import type { Cluster, Deployment, Service, ServiceLoadBalancer, Store, Task } from './state.js';
 import { readTags, tagResource, untagResource } from './tags.js';
 import { containerViews, taskDefinitionToWire, type TaskDefinitions } from './task-definitions.js';
 import { bool, epochSeconds, errors, int, obj, objList, paginate, requireStr, str, strList, type Handler } from './wire.js';
@@ -181,32 +182,15 @@ export class EcsApi {
     return { cluster, service };
   }
 
-  private deploymentConfiguration(input: Record<string, unknown> | undefined, base?: DeploymentConfiguration): DeploymentConfiguration {
-    const cfg: DeploymentConfiguration = base
-      ? structuredClone(base)
-      : { maximumPercent: 200, minimumHealthyPercent: 100, deploymentCircuitBreaker: { enable: false, rollback: false } };
-    if (!input) return cfg;
-    // Fields the emulator does not act on (e.g. alarms, bakeTimeInMinutes) are kept and echoed.
-    const { maximumPercent, minimumHealthyPercent, deploymentCircuitBreaker: _breaker, ...rest } = input;
-    Object.assign(cfg, rest);
-    if (maximumPercent !== undefined) cfg.maximumPercent = int(input, 'maximumPercent') ?? cfg.maximumPercent;
-    if (minimumHealthyPercent !== undefined) cfg.minimumHealthyPercent = int(input, 'minimumHealthyPercent') ?? cfg.minimumHealthyPercent;
-    const breaker = obj(input, 'deploymentCircuitBreaker');
-    if (breaker) {
-      const enable = bool(breaker, 'enable');
-      const rollback = bool(breaker, 'rollback');
-      if (enable === undefined || rollback === undefined) {
-        throw errors.invalidParameter('deploymentCircuitBreaker requires both enable and rollback.');
-      }
-      cfg.deploymentCircuitBreaker = { enable, rollback };
+  private deploymentController(input: Record<string, unknown>): { type: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL' } {
+    const given = obj(input, 'deploymentController');
+    const type = given ? str(given, 'type') : 'ECS';
+    if (type !== 'ECS' && type !== 'CODE_DEPLOY' && type !== 'EXTERNAL') {
+      throw errors.invalidParameter(
+        `1 validation error detected: Value '${String(type)}' at 'deploymentController.type' failed to satisfy constraint: Member must satisfy enum value set: [ECS, CODE_DEPLOY, EXTERNAL]`,
+      );
     }
-    if (cfg.minimumHealthyPercent < 0 || cfg.minimumHealthyPercent > 100) {
-      throw errors.invalidParameter('minimumHealthyPercent must be between 0 and 100.');
-    }
-    if (cfg.maximumPercent < 100 && cfg.minimumHealthyPercent >= cfg.maximumPercent) {
-      throw errors.invalidParameter('maximumPercent must be greater than minimumHealthyPercent.');
-    }
-    return cfg;
+    return { type };
   }
 
   private desiredCount(input: Record<string, unknown>): number | undefined {
@@ -245,7 +229,8 @@ export class EcsApi {
     const existing = this.store.service(cluster.name, name);
     if (existing && existing.status !== 'INACTIVE') throw errors.invalidParameter('Creation of service was not idempotent.');
     const desiredCount = this.desiredCount(input) ?? 0;
-    const deploymentConfiguration = this.deploymentConfiguration(obj(input, 'deploymentConfiguration'));
+    const deploymentConfiguration = readDeploymentConfiguration(obj(input, 'deploymentConfiguration'));
+    const deploymentController = this.deploymentController(input);
     const loadBalancers = this.loadBalancers(input, td.arn);
     const tags = readTags(input, 'tags');
     const known = new Set([
@@ -259,6 +244,7 @@ export class EcsApi {
       'launchType',
       'healthCheckGracePeriodSeconds',
       'clientToken',
+      'deploymentController',
     ]);
     const extra = Object.fromEntries(Object.entries(input).filter(([k]) => !known.has(k)));
     const launchType = str(input, 'launchType');
@@ -272,6 +258,7 @@ export class EcsApi {
       desiredCount,
       taskDefinition: td.arn,
       deploymentConfiguration,
+      deploymentController,
       deployments: [],
       loadBalancers,
       events: [],
@@ -296,9 +283,20 @@ export class EcsApi {
     const td = tdRef !== undefined ? this.taskDefs.resolve(tdRef, () => errors.client('TaskDefinition not found.')) : undefined;
     if (td && td.status !== 'ACTIVE') throw errors.client('TaskDefinition is inactive');
     const cfgInput = obj(input, 'deploymentConfiguration');
-    const deploymentConfiguration = cfgInput ? this.deploymentConfiguration(cfgInput, service.deploymentConfiguration) : undefined;
+    // A given configuration replaces the stored one (see deployment-configuration.ts).
+    const deploymentConfiguration = cfgInput ? readDeploymentConfiguration(cfgInput) : undefined;
     const grace = int(input, 'healthCheckGracePeriodSeconds');
     const force = bool(input, 'forceNewDeployment') ?? false;
+    // ECS deploys a CODE_DEPLOY service through CodeDeploy and an EXTERNAL one through task sets;
+    // UpdateService may only change what is not a deployment (its own answer for this case).
+    const controller = service.deploymentController.type;
+    if (controller !== 'ECS' && (td || cfgInput || force)) {
+      throw errors.invalidParameter(
+        controller === 'CODE_DEPLOY'
+          ? 'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.'
+          : 'Unable to update task definition on services with a EXTERNAL deployment controller. Please use Task Set API to do it.',
+      );
+    }
 
     // Validated everything: now apply.
     if (deploymentConfiguration) service.deploymentConfiguration = deploymentConfiguration;
@@ -355,6 +353,7 @@ export class EcsApi {
     const tasks = this.store.tasksOf(service);
     const running = (ts: Task[]) => ts.filter((t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING').length;
     const pending = (ts: Task[]) => ts.filter((t) => ['PROVISIONING', 'PENDING', 'ACTIVATING'].includes(t.lastStatus) && t.desiredStatus === 'RUNNING').length;
+    const classic = service.loadBalancers.some((lb) => lb.loadBalancerName !== undefined && lb.targetGroupArn === undefined);
     const renderDeployment = (d: Deployment, i: number) => {
       const own = tasks.filter((t) => t.deploymentId === d.id);
       const alive = own.filter((t) => t.desiredStatus === 'RUNNING' && t.lastStatus !== 'STOPPED').length;
@@ -370,8 +369,8 @@ export class EcsApi {
         createdAt: s(d.createdAt),
         updatedAt: s(d.updatedAt),
         ...(service.launchType ? { launchType: service.launchType } : {}),
-        rolloutState: d.rolloutState,
-        rolloutStateReason: d.rolloutStateReason,
+        // ECS reports no rollout state for a service behind a Classic Load Balancer.
+        ...(classic ? {} : { rolloutState: d.rolloutState, rolloutStateReason: d.rolloutStateReason }),
       };
     };
     return {
@@ -394,7 +393,7 @@ export class EcsApi {
       placementConstraints: [],
       placementStrategy: [],
       schedulingStrategy: 'REPLICA',
-      deploymentController: { type: 'ECS' },
+      deploymentController: service.deploymentController,
       createdBy: `arn:aws:iam::${this.store.account.accountId}:root`,
       enableECSManagedTags: false,
       propagateTags: 'NONE',

@@ -13,6 +13,7 @@
 import { scaledClock, type Clock } from './clock.js';
 import { EcrApi, type RegistryConfig } from './ecr.js';
 import { EcsApi } from './ecs-api.js';
+import { FaultInjector, type FaultCounts, type FaultOptions } from './faults.js';
 import type { TargetGroupHealthCheck } from './load-balancer.js';
 import { defaultHealthCheck } from './load-balancer.js';
 import { SimulatedRunner, type SimulatedBehaviour } from './runners/simulated.js';
@@ -25,6 +26,7 @@ import { TaskDefinitions } from './task-definitions.js';
 export type { SimulatedBehaviour } from './runners/simulated.js';
 export type { TargetGroupHealthCheck } from './load-balancer.js';
 export type { RegistryConfig } from './ecr.js';
+export type { FaultOptions, FaultCounts } from './faults.js';
 export type { Task, Service } from './state.js';
 export { failureThreshold } from './scheduler.js';
 
@@ -47,6 +49,8 @@ export interface LocalEcsOptions {
   tickMs?: number;
   /** Simulated mode: the behaviour of images no simulate() rule matches. */
   defaultBehaviour?: SimulatedBehaviour;
+  /** Inject API faults (throttling, 5xx, dropped connections, slow answers); see faults.ts. */
+  faults?: FaultOptions;
   /** Called with one line per API call (for the CLI's log). */
   log?: (line: string) => void;
 }
@@ -73,6 +77,16 @@ export interface LocalEcs {
   /** The emulator's view of a service's tasks (for assertions; clients should use the API). */
   tasks(cluster: string, service: string): Task[];
   service(cluster: string, service: string): Service | undefined;
+  /**
+   * Stops one RUNNING task of the service the way AWS does, not through the task's fault: a Spot
+   * interruption or Fargate maintenance (the newest running task of `deploymentId` when given).
+   * Returns the stopped task's id.
+   */
+  interrupt(cluster: string, service: string, kind: 'spot' | 'maintenance', deploymentId?: string): string;
+  /** Changes the injected faults from now on (`{}` stops injecting). */
+  setFaults(faults: FaultOptions): void;
+  /** Calls seen and faults injected so far (all zero without `faults`). */
+  faultCounts(): FaultCounts;
   /** Stops every task, container and load balancer, then the endpoint. */
   stop(): Promise<void>;
 }
@@ -104,9 +118,10 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
   const ecsApi = new EcsApi(store, taskDefs, scheduler, clock);
   const ecrApi = new EcrApi(options.registry, accountId, () => clock.now());
 
+  const faults = new FaultInjector(options.faults);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ [ECS_PREFIX]: ecsApi.handlers(), [ECR_PREFIX]: ecrApi.handlers() }, options.port ?? 0, options.log);
+    server = await startServer({ [ECS_PREFIX]: ecsApi.handlers(), [ECR_PREFIX]: ecrApi.handlers() }, options.port ?? 0, options.log, faults);
   } catch (e) {
     await runner.close();
     throw e;
@@ -151,6 +166,17 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
       return service ? store.tasksOf(service) : [];
     },
     service: findService,
+    faultCounts: () => ({ ...faults.counts }),
+    setFaults: (options) => faults.configure(options),
+    interrupt(cluster, name, kind, deploymentId) {
+      const service = findService(cluster, name);
+      const task = (service ? store.tasksOf(service) : [])
+        .filter((t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING' && (!deploymentId || t.deploymentId === deploymentId))
+        .sort((a, b) => b.createdAt - a.createdAt)[0];
+      if (!task) throw new Error(`no RUNNING task of ${cluster}/${name}${deploymentId ? ` in ${deploymentId}` : ''} to interrupt`);
+      scheduler.interruptTask(task, kind);
+      return task.id;
+    },
     stop() {
       stopping ??= (async () => {
         await server.close();

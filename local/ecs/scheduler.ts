@@ -46,6 +46,8 @@ export class Scheduler {
   private readonly lbs = new Map<string, LoadBalancer>();
   private readonly listeners = new Set<TaskChangeListener>();
   private readonly relaunchAfter = new Map<string, number>();
+  /** Exit codes a stop gives every container regardless of the runner (SIGTERM of a Spot interruption). */
+  private readonly exitOverrides = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private running = false;
   private stopped = false;
@@ -142,6 +144,29 @@ export class Scheduler {
     if (task.desiredStatus === 'STOPPED') return;
     const service = this.serviceOf(task);
     this.stopGracefully(task, service, reason, 'UserInitiated', false);
+  }
+
+  /**
+   * A stop that is not the task's fault, as AWS makes them: a Fargate Spot interruption (stop code
+   * SpotInterruption; the containers get SIGTERM, so exit 143) or Fargate maintenance (the
+   * scheduler stops the task with ECS's maintenance reason). The service replaces the task; the
+   * deployment's failedTasks does not count it.
+   */
+  interruptTask(task: Task, kind: 'spot' | 'maintenance'): void {
+    if (task.desiredStatus === 'STOPPED') return;
+    const service = this.serviceOf(task);
+    if (kind === 'spot') {
+      this.exitOverrides.set(task.id, 143);
+      this.stopGracefully(task, service, 'Your Spot Task was interrupted.', 'SpotInterruption', false);
+    } else {
+      this.stopGracefully(
+        task,
+        service,
+        'ECS is performing maintenance on the underlying infrastructure hosting the task.',
+        'ServiceSchedulerInitiated',
+        false,
+      );
+    }
   }
 
   // ---- the scheduler pass ------------------------------------------------------------------------
@@ -462,10 +487,12 @@ export class Scheduler {
     task.stoppingAt ??= now;
     task.stoppedReason = reason;
     task.stopCode = stopCode;
+    const override = this.exitOverrides.get(task.id);
+    this.exitOverrides.delete(task.id);
     for (const c of task.containers) {
       if (c.lastStatus !== 'STOPPED') {
         c.lastStatus = 'STOPPED';
-        const code = codes[c.name];
+        const code = override ?? codes[c.name];
         if (code !== undefined && task.startedAt !== undefined) c.exitCode = code;
       }
     }

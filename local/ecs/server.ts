@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FaultInjector } from './faults.js';
 import { AwsError, parseJsonBody, readBody, sendError, sendJson, errors, type Handler } from './wire.js';
 
 export const ECS_PREFIX = 'AmazonEC2ContainerServiceV20141113';
@@ -15,7 +16,12 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export async function startServer(services: Record<string, Record<string, Handler>>, port: number, log?: (line: string) => void): Promise<ApiServer> {
+export async function startServer(
+  services: Record<string, Record<string, Handler>>,
+  port: number,
+  log?: (line: string) => void,
+  faults?: FaultInjector,
+): Promise<ApiServer> {
   const server = http.createServer((req, res) => {
     void (async () => {
       const target = String(req.headers['x-amz-target'] ?? '');
@@ -30,7 +36,20 @@ export async function startServer(services: Record<string, Record<string, Handle
         const handler = dot > 0 ? services[target.slice(0, dot)]?.[target.slice(dot + 1)] : undefined;
         if (!handler) throw errors.unknownOperation(target);
         const input = parseJsonBody(body);
+        const fault = faults?.decide(target.slice(dot + 1));
+        if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+        if (fault?.error) throw fault.error;
+        if (fault?.drop === 'before') {
+          log?.(`${target} dropped (before)`);
+          res.socket?.destroy();
+          return;
+        }
         const output = await handler(input);
+        if (fault?.drop === 'after') {
+          log?.(`${target} dropped (after it ran)`);
+          res.socket?.destroy();
+          return;
+        }
         log?.(`${target} 200`);
         sendJson(res, 200, output);
       } catch (e) {

@@ -84,6 +84,7 @@ export interface Service {
   desiredCount: number;
   taskDefinition: string;
   deploymentConfiguration: DeploymentConfiguration;
+  deploymentController: { type: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL' };
   deployments: Deployment[];
   loadBalancers: ServiceLoadBalancer[];
   events: ServiceEvent[];

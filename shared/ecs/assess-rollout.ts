@@ -15,6 +15,8 @@ export type FailureCause =
   | 'rollout-failed'
   /** ECS's circuit breaker failed the deployment and rolled back to the previous one. */
   | 'circuit-breaker-rollback'
+  /** A CloudWatch alarm of the service's deployment configuration failed it and ECS rolled back. */
+  | 'alarm-rollback'
   /** Another deployment replaced ours (someone else deployed meanwhile). */
   | 'superseded'
   | 'timed-out'
@@ -57,7 +59,7 @@ export function rolloutCounts(service: Service | undefined, deploymentId: string
 export function assessRollout(
   service: Service | undefined,
   deploymentId: string,
-  options: { maxFailedTasks: number; observedFailures?: number; previousTaskDefinition?: string | undefined },
+  options: { maxFailedTasks: number; observedFailures?: number; previousTaskDefinition?: string | undefined; taskDefinition?: string | undefined },
 ): RolloutVerdict {
   const ours = ourDeployment(service, deploymentId);
   const primary = primaryDeployment(service);
@@ -66,16 +68,38 @@ export function assessRollout(
   if (service?.status !== 'ACTIVE') {
     return { state: 'failed', cause: 'superseded', reason: `the service is ${service?.status ?? 'gone'}` };
   }
-  // ECS's rollback replaces our deployment with one of the previous revision; a rollback that
-  // already finished leaves no trace of ours but that.
-  const rolledBackByEcs = replacedBy && (ours?.rolloutState === 'FAILED' || (!ours && replacedBy.taskDefinition === options.previousTaskDefinition));
-  if (rolledBackByEcs) {
-    return { state: 'failed', cause: 'circuit-breaker-rollback', reason: ours?.rolloutStateReason ?? 'ECS rolled the deployment back', replacedBy };
+  // The deployment followed must be the one that runs the revision deployed.
+  if (ours && options.taskDefinition && ours.taskDefinition !== options.taskDefinition) {
+    return {
+      state: 'failed',
+      cause: 'superseded',
+      reason: `deployment ${deploymentId} runs ${ours.taskDefinition ?? 'an unknown task definition'}, not ${options.taskDefinition}`,
+    };
   }
   if (ours?.rolloutState === 'FAILED') {
-    return { state: 'failed', cause: 'rollout-failed', reason: ours.rolloutStateReason ?? 'ECS marked the deployment FAILED' };
+    const reason = ours.rolloutStateReason ?? 'ECS marked the deployment FAILED';
+    // ECS replaced a FAILED deployment with one of the previous revision: its own rollback, by
+    // the circuit breaker or by a CloudWatch alarm (its reason says which).
+    if (replacedBy && replacedBy.taskDefinition === options.previousTaskDefinition) {
+      return { state: 'failed', cause: rollbackCause(reason, service), reason, replacedBy };
+    }
+    if (replacedBy) return { state: 'failed', cause: 'superseded', reason: `${reason}; deployment ${replacedBy.deploymentId} replaced it`, replacedBy };
+    return { state: 'failed', cause: 'rollout-failed', reason };
   }
-  if (!ours) return { state: 'failed', cause: 'superseded', reason: `deployment ${deploymentId} is no longer on the service` };
+  if (!ours) {
+    // Our deployment is gone. Only ECS's own record (its events) can say that it rolled it back;
+    // a new PRIMARY of the previous revision may as well be someone else's update.
+    const why = rollbackEvent(service, deploymentId);
+    if (replacedBy && why) return { state: 'failed', cause: rollbackCause(why, service), reason: why, replacedBy };
+    return {
+      state: 'failed',
+      cause: 'superseded',
+      reason: replacedBy
+        ? `deployment ${deploymentId} is no longer on the service; deployment ${replacedBy.deploymentId} (${replacedBy.taskDefinition}) replaced it`
+        : `deployment ${deploymentId} is no longer on the service`,
+      ...(replacedBy ? { replacedBy } : {}),
+    };
+  }
   if (replacedBy) {
     return { state: 'failed', cause: 'superseded', reason: `deployment ${replacedBy.deploymentId} replaced it`, replacedBy };
   }
@@ -87,9 +111,25 @@ export function assessRollout(
       reason: `${counts.failed} task${counts.failed === 1 ? '' : 's'} of the new revision failed (max-failed-tasks ${options.maxFailedTasks})`,
     };
   }
+  // ECS reports no rolloutState for services behind a Classic Load Balancer: the counts decide.
   const completed = ours.rolloutState === 'COMPLETED' || ours.rolloutState === undefined;
   if (completed && counts.running === counts.desired && counts.pending === 0 && (service.deployments?.length ?? 0) === 1) {
     return { state: 'completed' };
   }
   return { state: 'in-progress' };
+}
+
+/** Whose rollback it was, from ECS's reason (or event): a CloudWatch alarm's, else the breaker's. */
+function rollbackCause(reason: string, service: Service): 'alarm-rollback' | 'circuit-breaker-rollback' {
+  if (/alarm/i.test(reason)) return 'alarm-rollback';
+  if (/circuit breaker/i.test(reason)) return 'circuit-breaker-rollback';
+  return service.deploymentConfiguration?.alarms?.enable && !service.deploymentConfiguration.deploymentCircuitBreaker?.enable
+    ? 'alarm-rollback'
+    : 'circuit-breaker-rollback';
+}
+
+/** ECS's event saying that it failed (and rolled back) this deployment, if it is still listed. */
+function rollbackEvent(service: Service, deploymentId: string): string | undefined {
+  const event = (service.events ?? []).find((e) => e.message?.includes(deploymentId) && /deployment failed|rolling back|alarm/i.test(e.message));
+  return event?.message;
 }

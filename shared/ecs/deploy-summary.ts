@@ -14,6 +14,7 @@ const OUTCOME: Record<DeployResult['status'], string> = {
   'rolled-back': '↩️ failed and rolled back',
   failed: '❌ failed',
   cancelled: '⏹️ cancelled',
+  unknown: '❔ unknown (ECS could not be read; service left as it is)',
 };
 
 export interface DeploySummaryOptions {

@@ -47,6 +47,7 @@ import {
   isThrottling,
   newStoppedTasks,
   type FollowDeps,
+  type ServiceSnapshot,
   type FollowStats,
   type FollowVerdict,
 } from './follow-rollout.js';
@@ -68,7 +69,7 @@ import { describeStoppedTask, type StoppedTask } from './stopped-task.js';
 import { revisionName, type TaskDefinitionSource } from './task-definition-source.js';
 import { Timeline } from './timeline.js';
 import { updateService } from './update-service.js';
-import { requireService } from './require-service.js';
+import { requireServiceSnapshot } from './require-service.js';
 
 export interface DeployRequest {
   cluster: string;
@@ -92,7 +93,8 @@ export interface DeployRequest {
   pollIntervalMs?: number;
 }
 
-export type DeployStatus = 'succeeded' | 'rolled-back' | 'failed' | 'cancelled' | 'started';
+/** `unknown`: ECS could not be read after the update; the service was left as it is. */
+export type DeployStatus = 'succeeded' | 'rolled-back' | 'failed' | 'cancelled' | 'started' | 'unknown';
 
 export interface DeployPlan {
   taskDefinitionArn: string;
@@ -108,7 +110,7 @@ export interface DeployResult extends DeployPlan {
   rolledBack: boolean;
   rollbackDeploymentId?: string | undefined;
   /** Set when the rollout did not succeed. */
-  failure?: { cause: FailureCause; reason: string } | undefined;
+  failure?: { cause: FailureCause | 'unknown'; reason: string } | undefined;
   /** One paragraph for the step's failure message: what failed, why, where the service is. */
   message: string;
   stoppedTasks: StoppedTask[];
@@ -148,8 +150,15 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   // 1. The service as it is, and nothing else deploying to it.
   // Waits and rollouts are printed outside groups: a collapsed group would hide the progress
   // people are watching.
-  let service = await waitUntilNoRolloutInProgress(await requireService(ecs, request.cluster, request.service, stats), request, deadline, events, followDeps);
-  const previous = primaryDeployment(service)?.taskDefinition ?? service.taskDefinition;
+  const first = await requireServiceSnapshot(ecs, request.cluster, request.service, stats);
+  // 0. Only services ECS itself deploys: before anything is registered or recorded.
+  requireEcsController(first.service, where);
+  const snapshot = await waitUntilNoRolloutInProgress(first, request, deadline, events, followDeps);
+  let service = snapshot.service;
+  const strategy = service.deploymentConfiguration?.strategy ?? 'ROLLING';
+  if (strategy !== 'ROLLING') logger.info(`${where} deploys with ECS's ${strategy} strategy; ECS runs it and this action follows its rolloutState.`);
+  const previous = currentRevision(service, logger);
+  const previousPrimary = primaryDeployment(service);
   const previousDesired = service.desiredCount;
 
   // 2. The revision to deploy: rendered and registered only when something changed.
@@ -166,16 +175,30 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
     );
   }
   events.prime(service.events);
-  const update = await updateService(ecs, request.cluster, service, {
-    taskDefinitionArn: plan.taskDefinitionArn,
-    desiredCount: request.desiredCount,
-    minimumHealthyPercent: request.minimumHealthyPercent,
-    maximumPercent: request.maximumPercent,
-    circuitBreaker:
-      request.circuitBreaker === undefined
-        ? undefined
-        : { enable: request.circuitBreaker, rollback: request.circuitBreaker && (request.onFailure ?? 'roll-back') === 'roll-back' },
-    forceNewDeployment: request.forceNewDeployment,
+  const update = await updateService(
+    ecs,
+    request.cluster,
+    service,
+    {
+      taskDefinitionArn: plan.taskDefinitionArn,
+      desiredCount: request.desiredCount,
+      minimumHealthyPercent: request.minimumHealthyPercent,
+      maximumPercent: request.maximumPercent,
+      circuitBreaker:
+        request.circuitBreaker === undefined
+          ? undefined
+          : { enable: request.circuitBreaker, rollback: request.circuitBreaker && (request.onFailure ?? 'roll-back') === 'roll-back' },
+      forceNewDeployment: request.forceNewDeployment,
+    },
+    snapshot.raw.deploymentConfiguration as Record<string, unknown> | undefined,
+  ).catch((error: unknown) => {
+    if (error instanceof UserError) throw error;
+    // ECS did not answer (after the SDK's retries), and the service shows no deployment of ours:
+    // say where things stand instead of an internal error.
+    throw new UserError(
+      `ECS did not answer UpdateService for ${where} (${(error as Error).message}); the service was not updated and still runs ${revisionName(previous)}${plan.registered ? ` (${revisionName(plan.taskDefinitionArn)} was registered but not deployed)` : ''}.`,
+      { cause: error, hint: 'Run the deploy again once ECS answers; nothing needs undoing.' },
+    );
   });
   service = update.service;
   const deploymentId = update.deploymentId;
@@ -190,16 +213,18 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   });
 
   if (!update.startedDeployment) {
-    timeline.add(`service already on ${revisionName(plan.taskDefinitionArn)}: no new deployment`);
-    logger.info(
-      `The service already runs ${revisionName(plan.taskDefinitionArn)} (deployment ${deploymentId}); ECS started no new deployment. Set force-new-deployment to replace its tasks.`,
-    );
-    return finish('succeeded', `${where} already runs ${revisionName(plan.taskDefinitionArn)}.`);
+    // ECS started nothing: the outcome is that of the deployment already there, which may have FAILED.
+    const result = alreadyThere(service, plan.taskDefinitionArn, deploymentId, where, timeline, logger, finish);
+    await recordOutcome(ecs, plan, result, logger);
+    return result;
   }
   timeline.add(`service updated: deployment ${deploymentId}`);
   logger.info(`Service updated to ${revisionName(plan.taskDefinitionArn)}: deployment ${deploymentId}.`);
   if (request.wait === false) {
-    return finish('started', `Deployment ${deploymentId} of ${revisionName(plan.taskDefinitionArn)} started (not followed: wait is false).`);
+    // Recorded as started: not proven good until a later deploy of it says succeeded.
+    const result = finish('started', `Deployment ${deploymentId} of ${revisionName(plan.taskDefinitionArn)} started (not followed: wait is false).`);
+    await recordOutcome(ecs, plan, result, logger);
+    return result;
   }
 
   // 4. Follow.
@@ -220,6 +245,15 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   );
   base.stoppedTasks = follow.stoppedTasks;
   const verdict = follow.verdict;
+  if (verdict.state === 'unknown') {
+    const result = finish('unknown', unknownOutcome(verdict.reason, follow.service ?? service, deploymentId, where), {
+      failure: { cause: 'unknown', reason: verdict.reason },
+    });
+    logger.info(`✗ ${result.message}`);
+    timeline.add(`outcome unknown: ${verdict.reason}`);
+    await recordOutcome(ecs, plan, result, logger);
+    return result;
+  }
   if (verdict.state === 'completed') {
     const counts = rolloutCounts(follow.service, deploymentId);
     timeline.add(`rollout completed: ${counts.running}/${counts.desired} running`);
@@ -238,16 +272,20 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   // The step's failure message repeats this with the outcome of the rollback: one error annotation, not two.
   logger.info(`✗ ${what}${why ? ` ${why}` : ''}`);
   const failure = { cause: verdict.cause, reason: verdict.reason };
-  const ecsRolledBack = verdict.cause === 'circuit-breaker-rollback';
+  const ecsRolledBack = verdict.cause === 'circuit-breaker-rollback' || verdict.cause === 'alarm-rollback';
   const rollBack = ecsRolledBack || ((request.onFailure ?? 'roll-back') === 'roll-back' && verdict.cause !== 'superseded');
+  // A revision whose own deployment FAILED is no place to go back to.
+  const previousFailed = previousPrimary?.rolloutState === 'FAILED' && previousPrimary.taskDefinition === previous;
 
-  if (!rollBack || !previous || previous === plan.taskDefinitionArn) {
+  if (!rollBack || !previous || previous === plan.taskDefinitionArn || (previousFailed && !ecsRolledBack)) {
     const note =
       verdict.cause === 'superseded'
-        ? ' Left as it is: someone else deployed meanwhile.'
+        ? ' Left as it is: another deployment replaced this one.'
         : !previous
           ? ' No previous revision to roll back to.'
-          : ' Not rolled back (rollback-on-failure is off); ECS keeps the service as it is.';
+          : previousFailed && rollBack && previous !== plan.taskDefinitionArn
+            ? ` Not rolled back: the previous revision ${revisionName(previous)} had FAILED its own deployment; ECS keeps the service as it is.`
+            : ' Not rolled back (rollback-on-failure is off); ECS keeps the service as it is.';
     const status: DeployStatus = verdict.cause === 'cancelled' ? 'cancelled' : 'failed';
     const result = finish(status, `${what}${why ? ` ${why}` : ''}${note}`, { failure });
     await recordOutcome(ecs, plan, result, logger);
@@ -283,6 +321,9 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   if (!followRollback) {
     where2 = `Rollback to ${revisionName(previous)} started (deployment ${rollback.deploymentId}); ECS completes it.`;
     status = verdict.cause === 'cancelled' ? 'cancelled' : 'failed';
+  } else if (rollbackVerdict?.state === 'unknown') {
+    where2 = `The rollback to ${revisionName(previous)} (deployment ${rollback.deploymentId}) was started, but its outcome is unknown: ${rollbackVerdict.reason}; the service is left as it is.`;
+    status = 'unknown';
   } else if (rollbackVerdict?.state === 'completed') {
     const counts = rolloutCounts(rollback.follow?.service, rollback.deploymentId);
     where2 = `Rolled back: the service is back on revision ${revisionName(previous)} (${counts.running}/${counts.desired} running).`;
@@ -321,15 +362,16 @@ function inProgress(service: Service) {
 
 /** Refuses, or waits (streaming its events), while another deployment is IN_PROGRESS. */
 async function waitUntilNoRolloutInProgress(
-  service: Service,
+  snapshot: ServiceSnapshot,
   request: DeployRequest,
   deadline: number,
   events: ServiceEventStream,
   deps: FollowDeps,
-): Promise<Service> {
+): Promise<ServiceSnapshot> {
   const { logger, clock, signal } = deps;
+  let service = snapshot.service;
   let blocking = inProgress(service);
-  if (!blocking) return service;
+  if (!blocking) return snapshot;
   const describe = (d: NonNullable<typeof blocking>) =>
     `deployment ${d.id} of ${revisionName(d.taskDefinition)} (${d.runningCount ?? 0}/${d.desiredCount ?? 0} running, started ${d.createdAt ? d.createdAt.toISOString() : 'at an unknown time'})`;
   if (!request.waitForInProgress) {
@@ -349,7 +391,8 @@ async function waitUntilNoRolloutInProgress(
     }
     await clock.sleep(Math.min(remaining, interval), signal);
     try {
-      service = await requireService(deps.ecs, request.cluster, request.service, deps.stats);
+      snapshot = await requireServiceSnapshot(deps.ecs, request.cluster, request.service, deps.stats);
+      service = snapshot.service;
       interval = request.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     } catch (error) {
       if (!isThrottling(error)) throw error;
@@ -360,7 +403,81 @@ async function waitUntilNoRolloutInProgress(
     blocking = inProgress(service);
   }
   deps.timeline.add('the other deployment finished');
-  return service;
+  return snapshot;
+}
+
+/**
+ * CODE_DEPLOY and EXTERNAL services are deployed by CodeDeploy or through task sets; UpdateService
+ * cannot roll out a revision to them. Refused before anything is registered or recorded.
+ */
+function requireEcsController(service: Service, where: string): void {
+  const controller = service.deploymentController?.type ?? 'ECS';
+  if (controller === 'ECS') return;
+  const instead =
+    controller === 'CODE_DEPLOY'
+      ? 'deploy it with AWS CodeDeploy (aws-actions/amazon-ecs-deploy-task-definition with codedeploy-appspec), or re-create the service with the ECS deployment controller and its BLUE_GREEN strategy'
+      : 'deploy it through its task sets (CreateTaskSet / UpdateServicePrimaryTaskSet) with the tool that manages it';
+  throw new UserError(
+    `${where} uses the ${controller} deployment controller; ecs-rolling-deploy rolls out only services with the ECS deployment controller (UpdateService cannot change a ${controller} service's task definition). Nothing was registered or changed.`,
+    { hint: `To deploy it, ${instead}.` },
+  );
+}
+
+/**
+ * The revision the service runs: its taskDefinition, which ECS keeps equal to the PRIMARY
+ * deployment's. When they differ (the service is being changed right now) the service's own
+ * field is taken and the difference shown.
+ */
+function currentRevision(service: Service, logger: Logger): string | undefined {
+  const primary = primaryDeployment(service);
+  if (primary?.taskDefinition && service.taskDefinition && primary.taskDefinition !== service.taskDefinition) {
+    logger.warning(
+      `The service's task definition (${revisionName(service.taskDefinition)}) is not its PRIMARY deployment's (${revisionName(primary.taskDefinition)}); taking the service's as the current revision.`,
+    );
+  }
+  return service.taskDefinition ?? primary?.taskDefinition;
+}
+
+/**
+ * UpdateService started no deployment (the same revision, no force): the outcome is that of the
+ * PRIMARY deployment already there — success only when it runs this revision and COMPLETED.
+ */
+function alreadyThere(
+  service: Service,
+  taskDefinitionArn: string,
+  deploymentId: string,
+  where: string,
+  timeline: Timeline,
+  logger: Logger,
+  finish: (status: DeployStatus, message: string, extra?: Partial<DeployResult>) => DeployResult,
+): DeployResult {
+  const primary = primaryDeployment(service);
+  const rev = revisionName(taskDefinitionArn);
+  timeline.add(`ECS started no new deployment: ${deploymentId} of ${revisionName(primary?.taskDefinition)} is ${primary?.rolloutState ?? 'PRIMARY'}`);
+  if (primary?.taskDefinition !== taskDefinitionArn || service.taskDefinition !== taskDefinitionArn) {
+    const message = `ECS started no new deployment of ${rev}, and ${where} does not run it (PRIMARY deployment ${deploymentId} runs ${revisionName(primary?.taskDefinition)}).`;
+    return finish('failed', message, { failure: { cause: 'superseded', reason: message } });
+  }
+  if (primary.rolloutState === 'FAILED') {
+    const reason = primary.rolloutStateReason ?? 'ECS marked the deployment FAILED';
+    const message = `Deploy of ${rev} to ${where} failed: ECS started no new deployment, and its PRIMARY deployment ${deploymentId} of ${rev} is FAILED (${reason}). Fix the release, or set force-new-deployment to try the same revision again.`;
+    return finish('failed', message, { failure: { cause: 'rollout-failed', reason } });
+  }
+  if (primary.rolloutState === 'IN_PROGRESS') {
+    const message = `ECS started no new deployment: deployment ${deploymentId} of ${rev} is still IN_PROGRESS, not proven yet.`;
+    return finish('started', message);
+  }
+  logger.info(
+    `The service already runs ${rev} (deployment ${deploymentId}, ${primary.rolloutState ?? 'no rollout state'}); ECS started no new deployment. Set force-new-deployment to replace its tasks.`,
+  );
+  return finish('succeeded', `${where} already runs ${rev}.`);
+}
+
+/** The step's message when ECS could not be read any more: what is known, and that nothing was done. */
+function unknownOutcome(reason: string, service: Service, deploymentId: string, where: string): string {
+  const counts = rolloutCounts(service, deploymentId);
+  const ours = service.deployments?.find((d) => d.id === deploymentId);
+  return `The outcome of deployment ${deploymentId} to ${where} is unknown: ${reason}. The service is left as it is (not rolled back). Last known state: ${ours?.rolloutState ?? 'not listed'}, ${counts.running}/${counts.desired} running, ${counts.oldRunning} of older deployments running. Check the service in the ECS console before deploying again.`;
 }
 
 async function resolveRevision(request: DeployRequest, current: string | undefined, ecs: EcsSender, logger: Logger): Promise<DeployPlan> {
@@ -394,7 +511,8 @@ async function resolveRevision(request: DeployRequest, current: string | undefin
     );
   }
   for (const { container, image } of rendered.after) {
-    const was = rendered.before.find((b) => b.container === container)?.image;
+    // "Before" is what runs now, not what the file says.
+    const was = (running ? beforeImages : rendered.before).find((b) => b.container === container)?.image;
     logger.info(`  ${container}: ${was && was !== image ? `${was} → ` : ''}${image}`);
   }
   const arn = await registerTaskDefinition(ecs, rendered.document, request.revisionTags ?? []);
@@ -402,13 +520,15 @@ async function resolveRevision(request: DeployRequest, current: string | undefin
   return { taskDefinitionArn: arn, previousTaskDefinitionArn: previous, registered: true, before: beforeImages, after: rendered.after };
 }
 
-function failureHeadline(verdict: Exclude<FollowVerdict, { state: 'completed' }>, arn: string, where: string, timeoutMs: number): string {
+function failureHeadline(verdict: Exclude<FollowVerdict, { state: 'completed' | 'unknown' }>, arn: string, where: string, timeoutMs: number): string {
   const rev = revisionName(arn);
   switch (verdict.cause) {
     case 'failed-tasks':
       return `Deploy of ${rev} to ${where} failed: ${verdict.reason}.`;
     case 'circuit-breaker-rollback':
       return `Deploy of ${rev} to ${where} failed: ECS's deployment circuit breaker failed it (${verdict.reason}) and rolled back to ${revisionName(verdict.replacedBy?.taskDefinition)}.`;
+    case 'alarm-rollback':
+      return `Deploy of ${rev} to ${where} failed: a CloudWatch alarm of the service's deployment configuration failed it (${verdict.reason}) and ECS rolled back to ${revisionName(verdict.replacedBy?.taskDefinition)}.`;
     case 'rollout-failed':
       return `Deploy of ${rev} to ${where} failed: ECS marked the deployment FAILED (${verdict.reason}).`;
     case 'superseded':

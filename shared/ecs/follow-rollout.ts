@@ -8,13 +8,13 @@
  * throttles; each wait is cut to the time left before the deadline, so the deadline is honoured
  * to within one API call.
  */
-import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type Service } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type Service, type Task } from '@aws-sdk/client-ecs';
 import type { Clock } from '../core/clock.js';
 import { formatDuration } from '../core/duration.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { assessRollout, rolloutCounts, type RolloutVerdict } from './assess-rollout.js';
-import type { EcsSender } from './raw-json.js';
+import { captureResponseJson, type EcsSender } from './raw-json.js';
 import { ProgressReporter } from './rollout-progress.js';
 import type { ServiceEventStream } from './service-events.js';
 import { describeStoppedTask, toStoppedTask, type StoppedTask } from './stopped-task.js';
@@ -24,7 +24,8 @@ import type { Timeline } from './timeline.js';
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 const MAX_THROTTLED_INTERVAL_MS = 30_000;
 const MAX_TASK_WARNINGS = 5;
-const MAX_ERRORS_IN_A_ROW = 5;
+/** DescribeServices failures in a row (each already retried by the SDK) that end a follow. */
+export const MAX_ERRORS_IN_A_ROW = 5;
 
 export interface FollowRolloutOptions {
   cluster: string;
@@ -57,7 +58,9 @@ export interface FollowStats {
 
 export type FollowVerdict =
   | Exclude<RolloutVerdict, { state: 'in-progress' }>
-  | { state: 'failed'; cause: 'timed-out' | 'cancelled'; reason: string; replacedBy?: undefined };
+  | { state: 'failed'; cause: 'timed-out' | 'cancelled'; reason: string; replacedBy?: undefined }
+  /** ECS could not be read (DescribeServices failed persistently): nothing is known past `service`. */
+  | { state: 'unknown'; reason: string };
 
 export interface FollowResult {
   verdict: FollowVerdict;
@@ -71,6 +74,22 @@ export async function describeService(ecs: EcsSender, cluster: string, service: 
   if (stats) stats.describeServicesCalls++;
   const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
   return out.services?.[0];
+}
+
+/** A service as the SDK models it, and as ECS sent it (raw JSON, every member kept). */
+export interface ServiceSnapshot {
+  service: Service;
+  raw: Record<string, unknown>;
+}
+
+export async function describeServiceRaw(ecs: EcsSender, cluster: string, service: string, stats?: FollowStats): Promise<ServiceSnapshot | undefined> {
+  if (stats) stats.describeServicesCalls++;
+  const { command, json } = captureResponseJson(new DescribeServicesCommand({ cluster, services: [service] }));
+  const out = await ecs.send(command);
+  const typed = out.services?.[0];
+  if (!typed) return undefined;
+  const raw = ((json().services as Record<string, unknown>[] | undefined) ?? [])[0] ?? {};
+  return { service: typed, raw };
 }
 
 export function isThrottling(error: unknown): boolean {
@@ -90,6 +109,7 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
   };
   let interval = baseInterval;
   let errorsInARow = 0;
+  let stopReasonsUnreadable = false;
   let service: Service | undefined;
   const end = (verdict: FollowVerdict): FollowResult => ({ verdict, stoppedTasks, service, endedAt: clock.now() });
 
@@ -98,8 +118,19 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
     const pollStarted = clock.now();
     try {
       service = await describeService(ecs, options.cluster, options.service, stats);
-      const freshStopped = await newStoppedTasks(ecs, options.cluster, options.deploymentId, seenStopped);
       interval = baseInterval;
+      errorsInARow = 0;
+      // Stop reasons explain a rollout; they never decide whether it is followed (a missing
+      // ecs:ListTasks permission or a throttled DescribeTasks must not end a follow half-way).
+      let freshStopped: StoppedTask[] = [];
+      try {
+        freshStopped = await newStoppedTasks(ecs, options.cluster, options.deploymentId, seenStopped);
+      } catch (error) {
+        if (!stopReasonsUnreadable) {
+          logger.warning(`Could not read why tasks stopped (${errorMessage(error)}); following the rollout without stop reasons until it works.`);
+          stopReasonsUnreadable = true;
+        }
+      }
 
       for (const event of options.events.take(service?.events)) logger.info(`  event: ${event.message ?? ''}`);
       for (const task of freshStopped) {
@@ -127,9 +158,9 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
         maxFailedTasks: options.maxFailedTasks,
         observedFailures,
         previousTaskDefinition: options.previousTaskDefinitionArn,
+        taskDefinition: options.taskDefinitionArn,
       });
       if (verdict.state !== 'in-progress') return end(verdict);
-      errorsInARow = 0;
     } catch (error) {
       if (isThrottling(error)) {
         stats.throttled++;
@@ -138,7 +169,9 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
       } else {
         // The service was already updated: one failed poll (the SDK has retried it already) must
         // not abandon a rollout, but a persistent failure is reported rather than waited out.
-        if (++errorsInARow >= MAX_ERRORS_IN_A_ROW) throw error;
+        if (++errorsInARow >= MAX_ERRORS_IN_A_ROW) {
+          return end({ state: 'unknown', reason: `DescribeServices failed ${errorsInARow} times in a row (last: ${errorMessage(error)})` });
+        }
         logger.warning(`Could not read the rollout's state (${errorMessage(error)}); trying again.`);
       }
     }
@@ -157,11 +190,22 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
  * from the load balancer: that is when the failure is known.
  */
 export async function newStoppedTasks(ecs: EcsSender, cluster: string, deploymentId: string, seen: Set<string>): Promise<StoppedTask[]> {
-  const listed = await ecs.send(new ListTasksCommand({ cluster, startedBy: deploymentId, desiredStatus: 'STOPPED' }));
-  const fresh = (listed.taskArns ?? []).filter((arn) => !seen.has(arn));
+  const fresh: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const listed = await ecs.send(
+      new ListTasksCommand({ cluster, startedBy: deploymentId, desiredStatus: 'STOPPED', maxResults: 100, ...(nextToken ? { nextToken } : {}) }),
+    );
+    for (const arn of listed.taskArns ?? []) if (!seen.has(arn)) fresh.push(arn);
+    nextToken = listed.nextToken;
+  } while (nextToken);
   if (fresh.length === 0) return [];
-  const described = await ecs.send(new DescribeTasksCommand({ cluster, tasks: fresh.slice(0, 100) }));
-  const tasks = (described.tasks ?? []).filter((t) => t.taskArn && !seen.has(t.taskArn) && (t.lastStatus === 'STOPPED' || Boolean(t.stoppedReason)));
+  const described: Task[] = [];
+  // DescribeTasks takes at most 100 tasks a call.
+  for (let i = 0; i < fresh.length; i += 100) {
+    described.push(...((await ecs.send(new DescribeTasksCommand({ cluster, tasks: fresh.slice(i, i + 100) }))).tasks ?? []));
+  }
+  const tasks = described.filter((t) => t.taskArn && !seen.has(t.taskArn) && (t.lastStatus === 'STOPPED' || Boolean(t.stoppedReason)));
   for (const t of tasks) if (t.taskArn) seen.add(t.taskArn);
   return tasks.map(toStoppedTask).sort((a, b) => (a.stoppedAt?.valueOf() ?? 0) - (b.stoppedAt?.valueOf() ?? 0));
 }

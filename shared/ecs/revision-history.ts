@@ -56,10 +56,13 @@ export interface FamilyRevisionsOptions {
 
 const CONCURRENCY = 5;
 
-/** The family's revisions, newest first (ListTaskDefinitions DESC), described a few at a time. */
+/**
+ * The family's revisions, newest first by revision number — ordered here, not trusted to
+ * ListTaskDefinitions' sort — described a few at a time and only as far as the caller reads.
+ */
 export async function* familyRevisions(ecs: EcsSender, family: string, options: FamilyRevisionsOptions): AsyncGenerator<RevisionRecord> {
+  const arns: string[] = [];
   let nextToken: string | undefined;
-  let read = 0;
   do {
     const page = await ecs.send(
       new ListTaskDefinitionsCommand({
@@ -72,17 +75,21 @@ export async function* familyRevisions(ecs: EcsSender, family: string, options: 
     );
     nextToken = page.nextToken;
     // familyPrefix is a prefix: `pay` also lists `payments`.
-    const arns = (page.taskDefinitionArns ?? []).filter((arn) => familyOf(arn) === family);
-    for (let i = 0; i < arns.length; i += CONCURRENCY) {
-      const batch = arns.slice(i, Math.min(i + CONCURRENCY, i + options.limit - read));
-      if (batch.length === 0) return;
-      const described = await Promise.all(batch.map((arn) => describeRevision(ecs, arn)));
-      for (const revision of described) {
-        if (!revision) continue;
-        read++;
-        yield revision;
-      }
-      if (read >= options.limit) return;
-    }
+    arns.push(...(page.taskDefinitionArns ?? []).filter((arn) => familyOf(arn) === family));
   } while (nextToken);
+  arns.sort((a, b) => revisionNumber(b) - revisionNumber(a));
+  let read = 0;
+  for (let i = 0; i < arns.length && read < options.limit; i += CONCURRENCY) {
+    const batch = arns.slice(i, Math.min(i + CONCURRENCY, i + options.limit - read));
+    const described = await Promise.all(batch.map((arn) => describeRevision(ecs, arn)));
+    for (const revision of described) {
+      if (!revision) continue;
+      read++;
+      yield revision;
+    }
+  }
+}
+
+function revisionNumber(arn: string): number {
+  return Number(/:(\d+)$/.exec(arn)?.[1] ?? 0);
 }

@@ -37,9 +37,17 @@ export function toStoppedTask(task: Task): StoppedTask {
   };
 }
 
+/**
+ * Whether the stop is the release's fault, as ECS's circuit breaker counts failures: tasks that
+ * failed to start, exited or failed health checks. Not counted (shown all the same): a Spot
+ * interruption (SIGTERM, so exit 143), an instance termination notice or infrastructure health
+ * stop, Fargate maintenance (task retirement), a user's StopTask, and the scheduler's own stops —
+ * scale-in and tasks a later deployment replaced ("Scaling activity initiated by (deployment …)").
+ */
 function isFailure(stopCode: string, reason: string, containers: StoppedTask['containers']): boolean {
+  if (stopCode === 'SpotInterruption' || stopCode === 'TerminationNotice' || stopCode === 'InfrastructureHealth' || stopCode === 'UserInitiated') return false;
+  if (/maintenance|retire|Spot interrupt|Scaling activity|Service deleted/i.test(reason) && !/health ?check|unhealthy/i.test(reason)) return false;
   if (stopCode === 'TaskFailedToStart' || stopCode === 'EssentialContainerExited') return true;
-  if (stopCode === 'UserInitiated' || /^Scaling activity/i.test(reason) || /^Service deleted/i.test(reason)) return false;
   return (
     /health ?check|unhealthy|CannotPull|ResourceInitialization|OutOfMemory/i.test(reason) ||
     containers.some((c) => c.exitCode !== undefined && c.exitCode !== 0)

@@ -1,11 +1,17 @@
 /**
  * UpdateService for a deploy or a rollback: the task definition, optionally the desired count
  * and deployment configuration, and which deployment ECS started for it.
+ *
+ * ECS documents no merge of a given deploymentConfiguration with the stored one: a configuration
+ * sent is the configuration the service gets. So nothing is sent unless an input asks for a
+ * change, and then it is the service's own configuration as ECS sent it (raw JSON: every member,
+ * also the ones this SDK's model does not know — strategy, bake time, lifecycle hooks, canary and
+ * linear settings, alarms, newer breaker settings) with only the asked members changed.
  */
-import { UpdateServiceCommand, type DeploymentConfiguration, type Service } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, UpdateServiceCommand, type Service, type UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
 import { UserError } from '../core/errors.js';
 import { isClientException } from './register-task-definition.js';
-import type { EcsSender } from './raw-json.js';
+import { sendBodyVerbatim, type EcsSender } from './raw-json.js';
 import { primaryDeployment } from './assess-rollout.js';
 
 export interface ServiceUpdate {
@@ -25,38 +31,48 @@ export interface ServiceUpdateResult {
   startedDeployment: boolean;
 }
 
+type Json = Record<string, unknown>;
+
 /**
- * The deployment configuration to send: the service's own, with only what was asked changed.
- * Sending the whole configuration matters because ECS treats an omitted circuit breaker in a
- * given configuration as "off".
+ * The deployment configuration to send: undefined when nothing is asked; otherwise the service's
+ * own raw configuration with only the asked members changed (the breaker's other settings kept).
  */
-export function deploymentConfiguration(current: DeploymentConfiguration | undefined, update: ServiceUpdate): DeploymentConfiguration | undefined {
+export function deploymentConfiguration(current: Json | undefined, update: ServiceUpdate): Json | undefined {
   if (update.minimumHealthyPercent === undefined && update.maximumPercent === undefined && update.circuitBreaker === undefined) return undefined;
-  const config: DeploymentConfiguration = {};
-  const max = update.maximumPercent ?? current?.maximumPercent;
-  const min = update.minimumHealthyPercent ?? current?.minimumHealthyPercent;
-  if (max !== undefined) config.maximumPercent = max;
-  if (min !== undefined) config.minimumHealthyPercent = min;
-  const breaker = update.circuitBreaker ?? current?.deploymentCircuitBreaker;
-  if (breaker) config.deploymentCircuitBreaker = { enable: breaker.enable ?? false, rollback: breaker.rollback ?? false };
-  if (current?.alarms) config.alarms = current.alarms;
+  const config: Json = structuredClone(current ?? {});
+  if (update.maximumPercent !== undefined) config.maximumPercent = update.maximumPercent;
+  if (update.minimumHealthyPercent !== undefined) config.minimumHealthyPercent = update.minimumHealthyPercent;
+  if (update.circuitBreaker) {
+    const breaker = (config.deploymentCircuitBreaker ?? {}) as Json;
+    config.deploymentCircuitBreaker = { ...breaker, enable: update.circuitBreaker.enable, rollback: update.circuitBreaker.rollback };
+  }
   return config;
 }
 
-export async function updateService(ecs: EcsSender, cluster: string, current: Service, update: ServiceUpdate): Promise<ServiceUpdateResult> {
+/**
+ * `rawConfiguration` is the service's deploymentConfiguration exactly as DescribeServices sent it
+ * (see describeServiceRaw); it is only read when the update changes the configuration.
+ */
+export async function updateService(
+  ecs: EcsSender,
+  cluster: string,
+  current: Service,
+  update: ServiceUpdate,
+  rawConfiguration?: Json | undefined,
+): Promise<ServiceUpdateResult> {
   const before = primaryDeployment(current)?.id;
-  const config = deploymentConfiguration(current.deploymentConfiguration, update);
+  const config = deploymentConfiguration(rawConfiguration ?? (current.deploymentConfiguration as Json | undefined), update);
+  const body: Json = {
+    cluster,
+    service: current.serviceName ?? current.serviceArn,
+    taskDefinition: update.taskDefinitionArn,
+    ...(update.desiredCount !== undefined ? { desiredCount: update.desiredCount } : {}),
+    ...(config ? { deploymentConfiguration: config } : {}),
+    ...(update.forceNewDeployment ? { forceNewDeployment: true } : {}),
+  };
   try {
-    const out = await ecs.send(
-      new UpdateServiceCommand({
-        cluster,
-        service: current.serviceName ?? current.serviceArn,
-        taskDefinition: update.taskDefinitionArn,
-        ...(update.desiredCount !== undefined ? { desiredCount: update.desiredCount } : {}),
-        ...(config ? { deploymentConfiguration: config } : {}),
-        ...(update.forceNewDeployment ? { forceNewDeployment: true } : {}),
-      }),
-    );
+    // The typed input is what the SDK validates; the wire body is `body`, members it does not know included.
+    const out = await ecs.send(sendBodyVerbatim(new UpdateServiceCommand(body as unknown as UpdateServiceCommandInput), body));
     const service = out.service;
     const primary = primaryDeployment(service);
     if (!service || !primary?.id) throw new Error('UpdateService answered without a PRIMARY deployment');
@@ -65,6 +81,30 @@ export async function updateService(ecs: EcsSender, cluster: string, current: Se
     if (isClientException(error)) {
       throw new UserError(`ECS refused to update service '${current.serviceName}': ${(error as Error).message}`, { cause: error });
     }
+    // The answer was lost (a dropped connection, a 5xx after the SDK's retries), not necessarily
+    // the update: if ECS did start it, it is ours to follow, not an error to report.
+    const landed = await updateThatLanded(ecs, cluster, current, update.taskDefinitionArn, before);
+    if (landed) return landed;
     throw error;
   }
+}
+
+async function updateThatLanded(
+  ecs: EcsSender,
+  cluster: string,
+  current: Service,
+  taskDefinitionArn: string,
+  before: string | undefined,
+): Promise<ServiceUpdateResult | undefined> {
+  try {
+    const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [current.serviceName ?? current.serviceArn ?? ''] }));
+    const service = out.services?.[0];
+    const primary = primaryDeployment(service);
+    if (service && primary?.id && primary.id !== before && primary.taskDefinition === taskDefinitionArn) {
+      return { service, deploymentId: primary.id, startedDeployment: true };
+    }
+  } catch {
+    // Still unreadable: the original error is the one to report.
+  }
+  return undefined;
 }

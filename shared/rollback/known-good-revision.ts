@@ -17,5 +17,8 @@ export function judgeRevision(revision: Pick<RevisionRecord, 'revision' | 'tags'
   const outcome = revision.tags.get(OUTCOME_TAG);
   if (outcome === 'succeeded') return { verdict: 'candidate' };
   if (outcome === undefined) return { verdict: 'skip', why: `no ${OUTCOME_TAG} tag (not deployed by ecs-rolling-deploy)` };
+  // A later deploy of the same revision overwrites the tag: `started` stays only while nothing proved it good.
+  if (outcome === 'started') return { verdict: 'skip', why: 'its deploy was started and not followed (wait: false): not proven good' };
+  if (outcome === 'unknown') return { verdict: 'skip', why: 'the outcome of its deploy is unknown (ECS could not be read)' };
   return { verdict: 'skip', why: `its deploy ${outcome === 'failed' ? 'failed' : outcome === 'rolled-back' ? 'was rolled back' : `ended ${outcome}`}` };
 }

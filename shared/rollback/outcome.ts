@@ -46,6 +46,12 @@ export function rollbackOutcome(
         recordState: 'error',
         message: `Rollback of ${ctx.where} to ${to} was cancelled while ECS rolled it out (deployment ${result.deploymentId ?? '?'}). ECS carries on with that deployment; nothing was rolled forward to ${from}${now}.`,
       };
+    case 'unknown':
+      return {
+        status: 'failed',
+        recordState: 'error',
+        message: `Rollback of ${ctx.where} to ${to}: the outcome is unknown (${result.failure?.reason ?? result.message}). ECS could not be read; the service is left as it is${now}. Check it before doing anything else.`,
+      };
     case 'failed':
     case 'rolled-back': {
       const why = stoppedReasons(result.stoppedTasks);

@@ -59,7 +59,14 @@ export async function pickRollbackTarget(request: PickRollbackTargetRequest, dep
   const { ecs, logger } = deps;
   const limit = request.searchLimit ?? DEFAULT_HISTORY_LIMIT;
   const service = await requireService(ecs, request.cluster, request.service);
-  const currentArn = primaryDeployment(service)?.taskDefinition ?? service.taskDefinition;
+  // The service's own taskDefinition is what it runs; ECS keeps the PRIMARY deployment's equal to it.
+  const primaryArn = primaryDeployment(service)?.taskDefinition;
+  const currentArn = service.taskDefinition ?? primaryArn;
+  if (primaryArn && currentArn && primaryArn !== currentArn) {
+    logger.warning(
+      `${request.cluster}/${request.service}'s task definition (${revisionName(currentArn)}) is not its PRIMARY deployment's (${revisionName(primaryArn)}); taking the service's.`,
+    );
+  }
   if (!currentArn) throw new UserError(`${request.cluster}/${request.service} runs no task definition; there is nothing to roll back from.`);
   const current = await describeRevision(ecs, currentArn);
   if (!current) throw new UserError(`ECS does not describe ${revisionName(currentArn)}, the revision ${request.service} runs; cannot tell its family.`);

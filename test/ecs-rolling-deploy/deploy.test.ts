@@ -158,8 +158,9 @@ describe('ecs-rolling-deploy', () => {
   it("reports a rollback by ECS's circuit breaker as a failure, never a success", async () => {
     const target = await steadyService(f, { image: 'acme/breaker:1' });
     f.local.simulate('acme/breaker:2', { pullError: true });
-    // max-failed-tasks above ECS's threshold (3 for 2 tasks): ECS acts first.
-    const result = await deployAction(f, target, { 'container-images': 'app=acme/breaker:2', 'max-failed-tasks': '10' });
+    // max-failed-tasks above ECS's threshold (3 for 2 tasks): ECS acts first. The breaker is
+    // asked for: since issue 14 the default keeps the service's own setting (off here).
+    const result = await deployAction(f, target, { 'container-images': 'app=acme/breaker:2', 'max-failed-tasks': '10', 'circuit-breaker': 'true' });
     expect(result.exitCode, result.log).toBe(1);
     expect(result.outputs.status).toBe('rolled-back');
     const error = result.annotations.find((a) => a.level === 'error' && /circuit breaker/.test(a.message))?.message ?? '';

@@ -162,4 +162,24 @@ describe('deploy() as the rollback action uses it', () => {
       ),
     ).rejects.toThrow(`Input 'service' has an invalid value "nope": no ACTIVE service of that name in cluster '${target.cluster}'.`);
   });
+
+  it("logs the image the service runs as 'before', not the one the file names", async () => {
+    const target = await steadyService(f, { image: 'acme/running:1' });
+    const logger = new MemoryLogger();
+    const document = { family: target.family, containerDefinitions: [{ name: 'app', image: 'acme/in-the-file:0', essential: true }] };
+    const result = await deploy(
+      {
+        cluster: target.cluster,
+        service: target.service,
+        taskDefinition: { kind: 'document', document, source: 'task-definition.json' },
+        changes: { images: new Map([['app', 'acme/running:2']]), environment: new Map() },
+        timeoutMs: 60_000,
+        maxFailedTasks: 2,
+      },
+      { ecs: f.ecs, logger },
+    );
+    expect(result.status, logger.text).toBe('succeeded');
+    expect(logger.lines).toContain('  app: acme/running:1 → acme/running:2');
+    expect(result.before).toEqual([{ container: 'app', image: 'acme/running:1' }]);
+  });
 });

@@ -75,9 +75,34 @@ describe('assessRollout', () => {
       { state: 'failed', cause: 'circuit-breaker-rollback', replacedBy: { deploymentId: 'r', taskDefinition: OLD } },
     ],
     [
-      'ECS rollback already finished (ours gone)',
+      // Changed by issue 14: without ECS's own record of a rollback, a new PRIMARY on the previous
+      // revision may be anyone's update; it is not called the circuit breaker.
+      'ours gone, a PRIMARY of the previous revision and no ECS rollback event',
       svc([dep('r', OLD, 'PRIMARY', 'COMPLETED', { runningCount: 2 })]),
+      { state: 'failed', cause: 'superseded' },
+    ],
+    [
+      'ECS rollback already finished (ours gone, ECS said so in its events)',
+      svc([dep('r', OLD, 'PRIMARY', 'COMPLETED', { runningCount: 2 })], {
+        events: [{ id: 'e1', message: '(service s) (deployment n) deployment failed: tasks failed to start.' }],
+      }),
       { state: 'failed', cause: 'circuit-breaker-rollback' },
+    ],
+    [
+      'FAILED by a CloudWatch alarm and ECS rolled back',
+      svc([
+        dep('r', OLD, 'PRIMARY', 'IN_PROGRESS'),
+        dep('n', NEW, 'ACTIVE', 'FAILED', { rolloutStateReason: 'Rolling back to deployment r. CloudWatch alarm(s) in ALARM state: p99-latency.' }),
+      ]),
+      { state: 'failed', cause: 'alarm-rollback', replacedBy: { deploymentId: 'r', taskDefinition: OLD } },
+    ],
+    [
+      'FAILED and replaced by another revision is not an ECS rollback',
+      svc([
+        dep('x', 'arn:aws:ecs:eu-west-1:1:task-definition/pay:9', 'PRIMARY', 'IN_PROGRESS'),
+        dep('n', NEW, 'ACTIVE', 'FAILED', { rolloutStateReason: 'x' }),
+      ]),
+      { state: 'failed', cause: 'superseded' },
     ],
     [
       'COMPLETED but replaced by ECS rollback is still a failure',
@@ -92,6 +117,12 @@ describe('assessRollout', () => {
     ['service deleted', svc([], { status: 'DRAINING' }), { state: 'failed', cause: 'superseded' }],
   ])('%s', (_name, service, expected) => {
     expect(assessRollout(service, 'n', opts)).toMatchObject(expected);
+  });
+
+  it('a COMPLETED deployment that runs another revision than the one deployed is not success', () => {
+    const s = svc([dep('n', OLD, 'PRIMARY', 'COMPLETED', { runningCount: 2 })]);
+    expect(assessRollout(s, 'n', { ...opts, taskDefinition: NEW })).toMatchObject({ state: 'failed', cause: 'superseded' });
+    expect(assessRollout(s, 'n', { ...opts, taskDefinition: OLD })).toMatchObject({ state: 'completed' });
   });
 
   it('counts failures ECS has not counted yet (observed stopped tasks)', () => {
@@ -167,6 +198,26 @@ describe('stopped tasks', () => {
       false,
       'task abc123 stopped: stopped by ops (UserInitiated; app exit 143)',
     ],
+    // Not the release's fault (issue 14): shown, never counted.
+    [
+      task({ stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.', containers: [{ name: 'app', exitCode: 143 }] }),
+      false,
+      'task abc123 stopped: Your Spot Task was interrupted. (SpotInterruption; app exit 143)',
+    ],
+    [
+      task({
+        stopCode: 'ServiceSchedulerInitiated',
+        stoppedReason: 'ECS is performing maintenance on the underlying infrastructure hosting the task.',
+        containers: [{ name: 'app', exitCode: 143 }],
+      }),
+      false,
+      'task abc123 stopped: ECS is performing maintenance on the underlying infrastructure hosting the task. (ServiceSchedulerInitiated; app exit 143)',
+    ],
+    [
+      task({ stopCode: 'TerminationNotice', stoppedReason: 'Host EC2 (instance i-1) termination notice.', containers: [{ name: 'app', exitCode: 137 }] }),
+      false,
+      'task abc123 stopped: Host EC2 (instance i-1) termination notice. (TerminationNotice; app exit 137)',
+    ],
   ])('%#', (t, failed, line) => {
     const s = toStoppedTask(t);
     expect(s.failed).toBe(failed);
@@ -182,11 +233,21 @@ describe('stopped tasks', () => {
   });
 });
 
+/** A task of the new revision whose essential container exited 1. */
+const crash = (id: string): Task => ({
+  taskArn: `arn:aws:ecs:r:1:task/c/${id}`,
+  lastStatus: 'STOPPED',
+  stopCode: 'EssentialContainerExited',
+  stoppedReason: 'Essential container in task exited',
+  containers: [{ name: 'app', exitCode: 1 }],
+});
+
 /** An ECS that answers DescribeServices from a script indexed by poll number. */
 function scriptedEcs(
   clock: Clock,
   script: (poll: number, now: number) => Service | Error,
   stopped: (poll: number) => Task[] = () => [],
+  listTasks?: (input: { nextToken?: string }) => { taskArns: string[]; nextToken?: string } | Error,
 ): EcsSender & { polls: number[] } {
   const polls: number[] = [];
   return {
@@ -199,8 +260,14 @@ function scriptedEcs(
           if (answer instanceof Error) throw answer;
           return { services: [answer] };
         }
-        case 'ListTasksCommand':
+        case 'ListTasksCommand': {
+          if (listTasks) {
+            const answer = listTasks(command.input as { nextToken?: string });
+            if (answer instanceof Error) throw answer;
+            return answer;
+          }
           return { taskArns: stopped(polls.length).map((t) => t.taskArn) };
+        }
         case 'DescribeTasksCommand':
           return { tasks: stopped(polls.length).filter((t) => command.input.tasks?.includes(t.taskArn!)) };
         default:
@@ -272,20 +339,50 @@ describe('followRollout', () => {
     const { result, logger } = await run(flaky, clock, 60_000);
     expect(result.verdict.state).toBe('completed');
     expect(logger.annotations.map((a) => a.message)).toEqual(["Could not read the rollout's state (socket hang up); trying again."]);
+    // Changed by issue 14: a persistent failure ends the follow with an unknown outcome (the last
+    // state seen kept), never a thrown error that leaves no outcome at all.
     const dead = scriptedEcs(clock, (poll) => (poll === 1 ? inProgress : down));
-    await expect(run(dead, clock, 600_000)).rejects.toThrow('socket hang up');
+    const ended = await run(dead, clock, 600_000);
+    expect(ended.result.verdict).toMatchObject({ state: 'unknown', reason: expect.stringContaining('socket hang up') });
+    expect(ended.result.service).toBe(inProgress);
     expect(dead.polls).toHaveLength(6);
+  });
+
+  it('follows to the end when stop reasons cannot be read (no ecs:ListTasks), warning once', async () => {
+    const clock = fakeClock();
+    const denied = Object.assign(new Error('User is not authorized to perform: ecs:ListTasks'), { name: 'AccessDeniedException' });
+    const ecs = scriptedEcs(
+      clock,
+      (poll) => (poll >= 8 ? completed : inProgress),
+      () => [],
+      () => denied,
+    );
+    const { result, logger } = await run(ecs, clock, 600_000);
+    expect(result.verdict.state).toBe('completed');
+    expect(ecs.polls).toHaveLength(8);
+    expect(logger.annotations.map((a) => a.message)).toEqual([
+      'Could not read why tasks stopped (User is not authorized to perform: ecs:ListTasks); following the rollout without stop reasons until it works.',
+    ]);
+  });
+
+  it('reads every page of ListTasks', async () => {
+    const clock = fakeClock();
+    const tasks = [crash('t1'), crash('t2')];
+    // One task a page: the failure on page 2 is the one that fails the rollout.
+    const ecs = scriptedEcs(
+      clock,
+      () => inProgress,
+      () => tasks,
+      (input) => (input.nextToken ? { taskArns: [tasks[1]!.taskArn!] } : { taskArns: [tasks[0]!.taskArn!], nextToken: 'p2' }),
+    );
+    const { result } = await run(ecs, clock, 600_000);
+    expect(result.verdict).toMatchObject({ state: 'failed', cause: 'failed-tasks' });
+    expect(result.stoppedTasks.map((t) => t.taskId)).toEqual(['t1', 't2']);
+    expect(ecs.polls).toHaveLength(1);
   });
 
   it('fails at the poll that sees max-failed-tasks stopped tasks, reporting each once', async () => {
     const clock = fakeClock();
-    const crash = (id: string): Task => ({
-      taskArn: `arn:aws:ecs:r:1:task/c/${id}`,
-      lastStatus: 'STOPPED',
-      stopCode: 'EssentialContainerExited',
-      stoppedReason: 'Essential container in task exited',
-      containers: [{ name: 'app', exitCode: 1 }],
-    });
     const ecs = scriptedEcs(
       clock,
       () => inProgress,

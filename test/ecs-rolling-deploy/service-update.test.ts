@@ -21,9 +21,27 @@ describe('deploymentConfiguration', () => {
     expect(deploymentConfiguration(current, { taskDefinitionArn: 'x', ...update })).toEqual(expected);
   });
 
-  it('keeps CloudWatch alarm rollbacks configured on the service', () => {
-    const alarms = { alarmNames: ['p99'], enable: true, rollback: true };
-    expect(deploymentConfiguration({ ...current, alarms }, { taskDefinitionArn: 'x', maximumPercent: 200 })?.alarms).toEqual(alarms);
+  it('keeps every other member of the service configuration, known to the SDK or not', () => {
+    const tuned = {
+      ...current,
+      strategy: 'CANARY',
+      bakeTimeInMinutes: 15,
+      canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 },
+      lifecycleHooks: [{ hookTargetArn: 'arn:aws:lambda:r:1:function:check', roleArn: 'arn:aws:iam::1:role/r', lifecycleStages: ['POST_SCALE_UP'] }],
+      alarms: { alarmNames: ['p99'], enable: true, rollback: true },
+      deploymentCircuitBreaker: { enable: true, rollback: true, resetOnHealthyTask: true, thresholdConfiguration: { failedTaskCount: 4 } },
+      memberFrom2030: { on: true },
+    };
+    expect(deploymentConfiguration(tuned, { taskDefinitionArn: 'x', maximumPercent: 150 })).toEqual({ ...tuned, maximumPercent: 150 });
+    // Turning the breaker off keeps its other settings.
+    expect(deploymentConfiguration(tuned, { taskDefinitionArn: 'x', circuitBreaker: { enable: false, rollback: false } })?.deploymentCircuitBreaker).toEqual({
+      enable: false,
+      rollback: false,
+      resetOnHealthyTask: true,
+      thresholdConfiguration: { failedTaskCount: 4 },
+    });
+    // The service's own object is not changed.
+    expect(tuned.maximumPercent).toBe(200);
   });
 
   it('works for a service that reports no configuration', () => {

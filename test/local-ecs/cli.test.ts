@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CreateClusterCommand, DescribeClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, DescribeClustersCommand, ListClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = `${root}node_modules/.bin/tsx`;
@@ -52,12 +52,35 @@ describe('local-ecs CLI', () => {
     });
   }
 
-  it('refuses bad flags with a usage message', async () => {
-    const child = spawn(tsx, ['local/ecs/cli.ts', '--mode', 'cloud'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  it.each([
+    [['--mode', 'cloud'], '--mode must be simulated or docker'],
+    [['--fault-5xx', '20'], '--fault-5xx is a share of calls between 0 and 1'],
+  ])('refuses bad flags with a usage message: %j', async (args, message) => {
+    const child = spawn(tsx, ['local/ecs/cli.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const [code] = await once(child, 'exit');
     expect(code).toBe(2);
-    expect(stderr).toContain('--mode must be simulated or docker');
+    expect(stderr).toContain(message);
+  });
+
+  it('injects the faults its --fault-* flags ask for, on the chosen operations only', async () => {
+    const { child, env } = await startCli(['--fault-throttle', '1', '--fault-operations', 'ListClusters']);
+    const client = new ECSClient({
+      endpoint: env.AWS_ENDPOINT_URL_ECS,
+      region: env.AWS_REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    try {
+      await client.send(new CreateClusterCommand({ clusterName: 'faulty' }));
+      const error = await client.send(new ListClustersCommand({})).catch((e: unknown) => e as Error);
+      expect((error as Error).name).toBe('ThrottlingException');
+    } finally {
+      client.destroy();
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 });

@@ -166,7 +166,9 @@ describe('judgeRevision (ECS tags, current revision 5)', () => {
     [revision(4, { 'commit-to-prod:outcome': 'succeeded' }), { verdict: 'candidate' }],
     [revision(4, { 'commit-to-prod:outcome': 'rolled-back' }), { verdict: 'skip', why: 'its deploy was rolled back' }],
     [revision(4, { 'commit-to-prod:outcome': 'failed' }), { verdict: 'skip', why: 'its deploy failed' }],
-    [revision(4, { 'commit-to-prod:outcome': 'started' }), { verdict: 'skip', why: 'its deploy ended started' }],
+    // Changed by issue 14: wait: false now tags `started`; it is named as not proven good.
+    [revision(4, { 'commit-to-prod:outcome': 'started' }), { verdict: 'skip', why: 'its deploy was started and not followed (wait: false): not proven good' }],
+    [revision(4, { 'commit-to-prod:outcome': 'unknown' }), { verdict: 'skip', why: 'the outcome of its deploy is unknown (ECS could not be read)' }],
     [revision(4, {}), { verdict: 'skip', why: 'no commit-to-prod:outcome tag (not deployed by ecs-rolling-deploy)' }],
     [revision(4, { 'commit-to-prod:outcome': 'succeeded' }, [], 'INACTIVE'), { verdict: 'skip', why: 'inactive (deregistered)' }],
   ])('%#', (r, expected) => {

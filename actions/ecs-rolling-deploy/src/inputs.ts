@@ -20,7 +20,8 @@ export interface DeployInputs {
   desiredCount: number | undefined;
   minimumHealthyPercent: number | undefined;
   maximumPercent: number | undefined;
-  circuitBreaker: boolean;
+  /** undefined: keep the service's own setting. */
+  circuitBreaker: boolean | undefined;
   wait: boolean;
   waitForInProgress: boolean;
   timeoutMs: number;
@@ -46,7 +47,13 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
   if (minimumHealthyPercent !== undefined && maximumPercent !== undefined && minimumHealthyPercent >= maximumPercent) {
     throw new InputError('minimum-healthy-percent', String(minimumHealthyPercent), `a percentage below maximum-percent (${maximumPercent})`);
   }
-  const circuitBreaker = inputs.boolean('circuit-breaker', true);
+  // The service's deployment configuration is often managed elsewhere (Terraform, CDK): by
+  // default it is left exactly as it is.
+  const breakerText = inputs.string('circuit-breaker', 'keep').trim().toLowerCase();
+  if (breakerText !== 'keep' && breakerText !== 'true' && breakerText !== 'false') {
+    throw new InputError('circuit-breaker', inputs.raw('circuit-breaker'), "`keep` (the service's own setting), `true` or `false`");
+  }
+  const circuitBreaker = breakerText === 'keep' ? undefined : breakerText === 'true';
   const { wait, waitForInProgress, timeoutMs, maxFailedTasks } = readFollowInputs(inputs);
   const rollbackOnFailure = inputs.boolean('rollback-on-failure', true);
   const forceNewDeployment = inputs.boolean('force-new-deployment', false);

@@ -10,7 +10,14 @@ import { runContext } from '../../../shared/github/run-context.js';
 import { readInputs } from './inputs.js';
 import { outputs } from './outputs.js';
 
-const OUTCOME_STATE = { succeeded: 'success', started: 'in_progress', 'rolled-back': 'failure', failed: 'failure', cancelled: 'error' } as const;
+const OUTCOME_STATE = {
+  succeeded: 'success',
+  started: 'in_progress',
+  'rolled-back': 'failure',
+  failed: 'failure',
+  cancelled: 'error',
+  unknown: 'error',
+} as const;
 
 export async function main({ logger, signal }: ActionContext): Promise<void> {
   const run = runContext();
