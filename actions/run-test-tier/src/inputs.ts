@@ -4,6 +4,8 @@ import { InputError } from '../../../shared/core/errors.js';
 import { ENV_NAME, type Inputs } from '../../../shared/core/inputs.js';
 import { BASH, parseShell, SH } from '../../../shared/core/shell.js';
 import { defaultBudgetMs, STANDARD_TIERS, TIER_NAME } from '../../../shared/test-tier/verdict.js';
+import { registerSecret } from '../../../shared/core/secrets.js';
+import type { CommentMode } from '../../../shared/test-publish/publish.js';
 
 /** Every input of run-test-tier, validated before anything starts (no stack, no container). */
 export interface TierInputs {
@@ -23,6 +25,11 @@ export interface TierInputs {
   composeTimeoutMs: number;
   failOnEmpty: boolean;
   annotate: number | 'github';
+  /** Publishing to GitHub (check run, pull-request comment): only with a token. */
+  githubToken: string | undefined;
+  comment: CommentMode;
+  /** A workflow_run publisher's copy of the triggering run's event payload (absolute). */
+  eventFile: string | undefined;
 }
 
 function isDirectory(p: string): boolean {
@@ -106,6 +113,18 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
             return Number(annotateText);
           })();
 
+  const githubToken = inputs.optionalString('github-token');
+  registerSecret(githubToken);
+  const comment = inputs.choice('comment', ['on-failure', 'always', 'off'] as const, 'on-failure');
+  const eventFileGiven = inputs.optionalString('event-file');
+  const eventFile = eventFileGiven === undefined ? undefined : path.resolve(workspace, eventFileGiven);
+  if (eventFileGiven !== undefined && (!eventFile || !isFile(eventFile)))
+    throw new InputError(
+      'event-file',
+      eventFileGiven,
+      "the triggering run's event payload (a JSON file downloaded from its artifacts), relative to the workspace",
+    );
+
   return {
     tier,
     script,
@@ -123,5 +142,8 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
     composeTimeoutMs,
     failOnEmpty,
     annotate,
+    githubToken,
+    comment,
+    eventFile,
   };
 }
