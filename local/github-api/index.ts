@@ -1,6 +1,7 @@
 /**
- * A local stand-in for the GitHub REST endpoints the actions use to keep their audit record:
- * deployments and deployment statuses. Point GITHUB_API_URL at `url` and Octokit talks to it as
+ * A local stand-in for the GitHub REST endpoints the actions use: deployments and deployment
+ * statuses for their audit record, check runs and issue comments (checks-and-comments.ts) for
+ * test results. Point GITHUB_API_URL at `url` and Octokit talks to it as
  * it would to api.github.com; tests read back what was recorded with `deployments()`.
  *
  *   const github = await startLocalGitHubApi({ token: 'ghs_test' });
@@ -11,7 +12,8 @@
  * Implemented: POST/GET /repos/{owner}/{repo}/deployments (filters sha, ref, task, environment;
  * per_page, page), GET /repos/{owner}/{repo}/deployments/{id}, POST/GET
  * /repos/{owner}/{repo}/deployments/{id}/statuses (auto_inactive marks older successful
- * deployments of the environment inactive, as GitHub does).
+ * deployments of the environment inactive, as GitHub does); check runs, their annotations,
+ * issue comments and pull requests as README.md lists them; read-only tokens and faults on demand.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -205,6 +205,63 @@ describe('run-test-tier: publishing to GitHub', () => {
     expect(r.log).toMatch(/secondary rate limit.*retrying in 1000 ms/);
   });
 
+  it('workflow_run from the base repository: a fork’s results go on its pull request, named by the event artifact and confirmed by GitHub', async () => {
+    const repo = 'acme/fork-publisher';
+    const workflowRun = (number?: number) => ({
+      repository: repo,
+      eventName: 'workflow_run',
+      ref: 'refs/heads/main',
+      sha: 'f'.repeat(40),
+      workflow: 'publish-test-results',
+      apiUrl: gh.url,
+      event: {
+        workflow_run: {
+          id: 99,
+          name: 'test-tiers',
+          event: 'pull_request',
+          head_sha: HEAD,
+          html_url: `https://github.com/${repo}/actions/runs/99`,
+          // GitHub leaves this empty for a fork's pull request.
+          pull_requests: number === undefined ? [] : [{ number, head: { sha: HEAD } }],
+        },
+      },
+    });
+    gh.addPullRequest(repo, 21, HEAD);
+    const workspace = workspaceWith(2);
+    writeFileSync(path.join(workspace, 'event.json'), JSON.stringify({ pull_request: { number: 21, head: { sha: HEAD } } }));
+    const r = await runTier(workspace, { 'github-token': TOKEN, comment: 'always', 'event-file': 'event.json' }, workflowRun());
+    expect(r.exitCode).toBe(1);
+    expect(gh.checkRuns(repo).map((c) => [c.head_sha, c.details_url])).toEqual([[HEAD, `https://github.com/${repo}/actions/runs/99`]]);
+    const comments = gh.comments(repo, 21);
+    expect(comments).toHaveLength(1);
+    // The marker names the triggering workflow, so the same-repository runs' comment is the same one.
+    expect(comments[0]!.body.startsWith('<!-- commit-to-prod:run-test-tier tier=unit workflow=test-tiers -->')).toBe(true);
+    expect(comments[0]!.body).toContain(`[workflow run](https://github.com/${repo}/actions/runs/99)`);
+
+    // A forged event file naming another pull request: checked against GitHub, and not commented on.
+    gh.addPullRequest(repo, 22, 'a'.repeat(40));
+    const forged = workspaceWith(1);
+    writeFileSync(path.join(forged, 'event.json'), JSON.stringify({ pull_request: { number: 22, head: { sha: HEAD } } }));
+    const f = await runTier(forged, { 'github-token': TOKEN, comment: 'always', 'event-file': 'event.json' }, workflowRun());
+    expect(f.exitCode).toBe(1);
+    expect(gh.comments(repo, 22)).toEqual([]);
+    expect(f.annotations.some((a) => a.level === 'warning' && /Not commenting on pull request #22: its head is a{40}/.test(a.message))).toBe(true);
+    expect(gh.checkRuns(repo)).toHaveLength(2);
+
+    // A same-repository pull request is named by the payload itself.
+    const own = await runTier(workspaceWith(1), { 'github-token': TOKEN, comment: 'always' }, workflowRun(23));
+    expect(own.exitCode).toBe(1);
+    expect(gh.comments(repo, 23)).toHaveLength(1);
+    expect(gh.requests.filter((q) => q.includes(`${repo}/pulls/23`))).toEqual([]);
+  });
+
+  it('an event-file that does not exist is an input error', async () => {
+    const r = await runTier(workspaceWith(0), { 'github-token': TOKEN, 'event-file': 'missing/event.json' }, pullRequest('acme/bad-event', 1));
+    expect(r.exitCode).toBe(1);
+    expect(r.log).toMatch(/event-file.*missing\/event\.json/);
+    expect(r.log).not.toContain('Running the unit tests');
+  });
+
   it('rejects an unknown comment mode before anything runs', async () => {
     const r = await runTier(workspaceWith(0), { 'github-token': TOKEN, comment: 'sometimes' }, pullRequest('acme/bad-input', 1));
     expect(r.exitCode).toBe(1);
