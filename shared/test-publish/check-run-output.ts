@@ -1,4 +1,5 @@
 import type { TierReport } from '../test-tier/report.js';
+import { type BaselineComparison, describeComparison, isNewFailure } from './baseline.js';
 import { countsTable, failureBullets, reasonsList, verdictHeading } from './markdown.js';
 import { CHECK_RUN_TEXT_BYTES, fitToBytes } from './text-limit.js';
 
@@ -14,6 +15,8 @@ const SUMMARY_FAILURES = 50;
 
 export interface CheckRunOutputInput {
   report: TierReport;
+  /** Against the base branch's report, when there is one. */
+  comparison?: BaselineComparison | undefined;
   /** The job summary's HTML (test-tier/summary.ts). */
   summaryHtml: string;
   runUrl?: string | undefined;
@@ -31,8 +34,9 @@ export function checkRunOutput(input: CheckRunOutputInput): { title: string; sum
     '',
     reasonsList(report),
     countsTable(report),
+    input.comparison ? `${describeComparison(input.comparison)}\n` : '',
     report.failures.length > 0 ? `**Failures (${c.failed})** — every one is annotated on its line below.\n` : '',
-    failureBullets(report, input.link, SUMMARY_FAILURES),
+    failureBullets(report, input.link, SUMMARY_FAILURES, isNewFailure(input.comparison)),
     input.runUrl ? `\n[Workflow run](${input.runUrl})\n` : '',
   ].join('\n');
   return {

@@ -1,4 +1,5 @@
 import type { TierReport } from '../test-tier/report.js';
+import { type BaselineComparison, describeComparison, isNewFailure } from './baseline.js';
 import { countsTable, failureBullets, reasonsList, verdictHeading } from './markdown.js';
 import { COMMENT_BYTES, fitToBytes } from './text-limit.js';
 
@@ -20,6 +21,8 @@ export function commentMarker(tier: string, workflow: string): string {
 
 export interface CommentInput {
   report: TierReport;
+  /** Against the base branch's report, when there is one. */
+  comparison?: BaselineComparison | undefined;
   marker: string;
   headSha: string;
   link: (file: string, line?: number) => string;
@@ -39,8 +42,9 @@ export function commentBody(input: CommentInput): string {
     '',
     reasonsList(report),
     countsTable(report),
+    input.comparison ? `${describeComparison(input.comparison)}\n` : '',
     report.failures.length > 0 ? `**Failures (${report.counts.failed})**\n` : '',
-    failureBullets(report, input.link, COMMENT_FAILURES),
+    failureBullets(report, input.link, COMMENT_FAILURES, isNewFailure(input.comparison)),
     '',
     `<sub>Commit ${input.headSha.slice(0, 7)}${links.length ? ` · ${links.join(' · ')}` : ''} · updated on every run</sub>`,
     '',

@@ -39,15 +39,19 @@ export function blobUrl(serverUrl: string, repository: string, sha: string, file
   return `${serverUrl}/${repository}/blob/${sha}/${pathPart}${line !== undefined ? `#L${line}` : ''}`;
 }
 
-/** One bullet per failure, linked to its line, at most `max`; the rest counted. */
-export function failureBullets(report: TierReport, link: (file: string, line?: number) => string, max: number): string {
+/**
+ * One bullet per failure, linked to its line, at most `max`; the rest counted. With `isNew`
+ * (a base branch to compare with), the failures new since then come first, marked.
+ */
+export function failureBullets(report: TierReport, link: (file: string, line?: number) => string, max: number, isNew?: (title: string) => boolean): string {
   if (report.failures.length === 0) return '';
-  const lines = report.failures.slice(0, max).map((f) => {
+  const ordered = isNew ? [...report.failures.filter((f) => isNew(f.title)), ...report.failures.filter((f) => !isNew(f.title))] : report.failures;
+  const lines = ordered.slice(0, max).map((f) => {
     const where = f.location
       ? ` — [${inlineText(`${f.location.file}${f.location.line ? `:${f.location.line}` : ''}`)}](${link(f.location.file, f.location.line)})`
       : '';
     const message = f.message ? `: ${inlineText(f.message, 160)}` : '';
-    return `- ❌ **${inlineText(f.title)}**${where}${message}`;
+    return `- ❌ ${isNew?.(f.title) ? '🆕 ' : ''}**${inlineText(f.title)}**${where}${message}`;
   });
   const more = report.counts.failed - Math.min(max, report.failures.length);
   if (more > 0) lines.push(`- … and ${more} more`);

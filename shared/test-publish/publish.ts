@@ -7,6 +7,7 @@ import { type PublishedComment, upsertComment } from '../github/pr-comment.js';
 import type { PullRequestTarget } from '../github/pull-request.js';
 import { GitHubApiError, GitHubRest } from '../github/rest-client.js';
 import type { TierReport } from '../test-tier/report.js';
+import { compareWithBaseline } from './baseline.js';
 import { checkRunAnnotations } from './check-run-annotations.js';
 import { checkRunOutput } from './check-run-output.js';
 import { commentBody, commentMarker } from './comment-body.js';
@@ -26,6 +27,8 @@ export interface PublishRequest {
   token: string;
   comment: CommentMode;
   report: TierReport;
+  /** The same tier's report from the base branch, to say what changed since. */
+  baseline?: Pick<TierReport, 'failures'> | undefined;
   /** The job summary's HTML, shown as the check run's text. */
   summaryHtml: string;
   /** `owner/repo`. */
@@ -90,7 +93,8 @@ export async function publishTierResults(request: PublishRequest): Promise<Publi
     return outcome;
   }
 
-  const output = checkRunOutput({ report, summaryHtml: request.summaryHtml, runUrl: request.runUrl, link });
+  const comparison = request.baseline ? compareWithBaseline(report, request.baseline) : undefined;
+  const output = checkRunOutput({ report, comparison, summaryHtml: request.summaryHtml, runUrl: request.runUrl, link });
   const annotations = checkRunAnnotations(report);
   let goOn = await attempt('the check run', async () => {
     outcome.checkRun = await publishCheckRun(client, {
@@ -131,7 +135,7 @@ export async function publishTierResults(request: PublishRequest): Promise<Publi
           repository: request.repository,
           issueNumber: number,
           marker,
-          body: commentBody({ report, marker, headSha: target.headSha, link, checkRunUrl: outcome.checkRun?.htmlUrl, runUrl: request.runUrl }),
+          body: commentBody({ report, comparison, marker, headSha: target.headSha, link, checkRunUrl: outcome.checkRun?.htmlUrl, runUrl: request.runUrl }),
         },
         // on-failure: a passing run creates nothing, but brings an earlier failure's comment up to date.
         { create: request.comment === 'always' || report.verdict === 'failed' },

@@ -4,7 +4,7 @@
  * one per tier and workflow and updated in place, a read-only token and a GitHub outage leave
  * the verdict to the tests.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalGitHubApi, startLocalGitHubApi } from '../../local/github-api/index.js';
@@ -253,6 +253,34 @@ describe('run-test-tier: publishing to GitHub', () => {
     expect(own.exitCode).toBe(1);
     expect(gh.comments(repo, 23)).toHaveLength(1);
     expect(gh.requests.filter((q) => q.includes(`${repo}/pulls/23`))).toEqual([]);
+  });
+
+  it('with the base branch’s report: what is new, what failed there too, what no longer fails', async () => {
+    const repo = 'acme/baseline';
+    const base = await runTier(workspaceWith(2), {}, pullRequest(repo, 30));
+    expect(base.exitCode).toBe(1);
+    const workspace = workspaceWith(3);
+    // The base branch failed cases 1 and 2, and a test since renamed.
+    const baseline = JSON.parse(readFileSync(base.outputs.report!, 'utf8')) as { failures: { title: string }[] };
+    baseline.failures.push({ ...baseline.failures[0]!, title: 'many › renamed' });
+    writeFileSync(path.join(workspace, 'baseline.json'), JSON.stringify(baseline));
+    const r = await runTier(workspace, { 'github-token': TOKEN, 'baseline-report': 'baseline.json' }, pullRequest(repo, 30));
+    expect(r.exitCode).toBe(1);
+    const body = gh.comments(repo, 30)[0]!.body;
+    expect(body).toContain('Since the base branch: 1 new failure, 2 failing there too, 1 no longer failing.');
+    expect(body).toMatch(/- ❌ 🆕 \*\*many › case 3\*\*/);
+    expect(gh.checkRuns(repo)[0]!.output.summary).toContain('1 new failure');
+
+    // A baseline that is not there yet compares with nothing; one that is not a report is refused.
+    const none = await runTier(workspaceWith(1), { 'github-token': TOKEN, 'baseline-report': 'nowhere.json' }, pullRequest(repo, 31));
+    expect(none.exitCode).toBe(1);
+    expect(gh.comments(repo, 31)[0]!.body).not.toContain('Since the base branch');
+    const wrong = workspaceWith(1);
+    writeFileSync(path.join(wrong, 'baseline.json'), '{"not":"a report"}');
+    const refused = await runTier(wrong, { 'github-token': TOKEN, 'baseline-report': 'baseline.json' }, pullRequest(repo, 32));
+    expect(refused.exitCode).toBe(1);
+    expect(refused.log).toMatch(/baseline-report.*commit-to-prod\/test-tier-report@1/);
+    expect(refused.log).not.toContain('Running the unit tests');
   });
 
   it('an event-file that does not exist is an input error', async () => {

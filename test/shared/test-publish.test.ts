@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalGitHubApi, startLocalGitHubApi } from '../../local/github-api/index.js';
 import { pullRequestTarget } from '../../shared/github/pull-request.js';
+import { compareWithBaseline, describeComparison } from '../../shared/test-publish/baseline.js';
 import { checkRunAnnotations } from '../../shared/test-publish/check-run-annotations.js';
 import { checkRunOutput } from '../../shared/test-publish/check-run-output.js';
 import { commentBody, commentMarker } from '../../shared/test-publish/comment-body.js';
@@ -107,6 +108,26 @@ describe('annotations', () => {
       ['warning', 'build/TEST-y.xml', 1],
     ]);
     expect(annotations[0]).toMatchObject({ title: 'suite › test 0 failed', message: 'expected 0', raw_details: expect.stringContaining('AssertionError') });
+  });
+});
+
+describe('since the base branch', () => {
+  it('new failures first and marked; those failing there too and those no longer failing counted', () => {
+    const now = report(3); // test 0, 1, 2
+    const base = { failures: [...report(2).failures.slice(1), { ...report(1).failures[0]!, title: 'suite › gone' }] }; // test 1, gone
+    const c = compareWithBaseline(now, base);
+    expect([...c.newFailures]).toEqual(['suite › test 0', 'suite › test 2']);
+    expect(c.stillFailing).toBe(1);
+    expect(c.noLongerFailing).toEqual(['suite › gone']);
+    expect(describeComparison(c)).toBe('Since the base branch: 2 new failures, 1 failing there too, 1 no longer failing.');
+    const body = commentBody({ report: now, comparison: c, marker: 'm', headSha: SHA, link });
+    expect(body).toContain('Since the base branch: 2 new failures');
+    const bullets = body.split('\n').filter((l) => l.startsWith('- ❌'));
+    expect(bullets.map((l) => l.replace(/ — .*/, ''))).toEqual([
+      '- ❌ 🆕 **suite › test 0**',
+      '- ❌ 🆕 **suite › test 2**',
+      '- ❌ **suite › test 1**: expected 1',
+    ]);
   });
 });
 
