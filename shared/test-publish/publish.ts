@@ -128,7 +128,7 @@ export async function publishTierResults(request: PublishRequest): Promise<Publi
   if (goOn && issueNumber !== undefined) {
     const number = issueNumber;
     const marker = commentMarker(report.tier, request.workflow);
-    goOn = await attempt('the pull-request comment', async () => {
+    await attempt('the pull-request comment', async () => {
       const published = await upsertComment(
         client,
         {
@@ -148,9 +148,15 @@ export async function publishTierResults(request: PublishRequest): Promise<Publi
   }
   outcome.requests = client.requests.length;
 
+  outcome.summaryHtml = tellOutcome(outcome, report.tier, issueNumber, logger);
+  return outcome;
+}
+
+/** One notice for a read-only token, one warning when GitHub failed; the job summary's lines. */
+function tellOutcome(outcome: PublishOutcome, tier: string, issueNumber: number | undefined, logger: Logger): string {
   const lines: string[] = [];
   if (outcome.checkRun)
-    lines.push(`Check run: <a href="${escapeHtml(outcome.checkRun.htmlUrl)}">${escapeHtml(report.tier)} tests</a> (${annotations.length} annotations)`);
+    lines.push(`Check run: <a href="${escapeHtml(outcome.checkRun.htmlUrl)}">${escapeHtml(tier)} tests</a> (${outcome.checkRun.annotations} annotations)`);
   if (outcome.comment) lines.push(`Pull request comment: <a href="${escapeHtml(outcome.comment.htmlUrl)}">#${issueNumber}</a> (${outcome.comment.action})`);
   if (outcome.refused.length > 0) {
     logger.notice(
@@ -159,11 +165,8 @@ export async function publishTierResults(request: PublishRequest): Promise<Publi
     lines.push(`Not published on GitHub: the token may not write ${escapeHtml(outcome.refused.join(' or '))} (read-only token).`);
   }
   if (outcome.failed) {
-    logger.warning(
-      `Could not publish the ${report.tier} results to GitHub (${outcome.failed}); the tier's verdict stands and the job summary holds the results.`,
-    );
+    logger.warning(`Could not publish the ${tier} results to GitHub (${outcome.failed}); the tier's verdict stands and the job summary holds the results.`);
     lines.push(`Not published on GitHub: ${escapeHtml(outcome.failed)}.`);
   }
-  outcome.summaryHtml = lines.length > 0 ? `<p>${lines.join('<br>\n')}</p>\n` : '';
-  return outcome;
+  return lines.length > 0 ? `<p>${lines.join('<br>\n')}</p>\n` : '';
 }
