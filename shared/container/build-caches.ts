@@ -1,10 +1,20 @@
 import { createHash } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { exec, lastLines } from '../core/exec.js';
 import type { Logger } from '../core/logger.js';
 
 /**
- * Dependency caches for builds in containers, kept between runs in named Docker volumes.
+ * Dependency caches for builds in containers, kept between runs in host directories (the
+ * default) or in named Docker volumes.
+ *
+ * `host`: a GitHub-hosted runner starts every job with an empty engine, so a volume is always
+ * empty there. A preset is instead bind-mounted from where the same tool keeps its downloads on
+ * the runner itself (`~/.m2/repository` for maven, as actions/setup-java's `cache: maven` saves
+ * it); a path from a directory under the runner's tool cache. The action creates them as the
+ * runner's user, so actions/cache saves and restores them like any other directory.
+ *
+ * `volume` (for self-hosted runners whose engine outlives the job):
  *
  * A preset names where a tool keeps its downloads, relative to the container's HOME (which the
  * runner points at a directory the build's user owns), and the variable that tells the tool so
@@ -24,10 +34,15 @@ export const CACHE_PRESETS = {
 export type CachePreset = keyof typeof CACHE_PRESETS;
 export const CACHE_PRESET_NAMES = Object.keys(CACHE_PRESETS) as CachePreset[];
 
+export const CACHE_STORAGES = ['host', 'volume'] as const;
+export type CacheStorage = (typeof CACHE_STORAGES)[number];
+
 export interface BuildCache {
   /** As written in the input: a preset name or an absolute path. */
   given: string;
-  volume: string;
+  storage: CacheStorage;
+  /** What is mounted: a volume name, or an absolute host directory. */
+  source: string;
   /** Where it is mounted in the container. */
   target: string;
   /** Variables that point the tool at `target`. */
@@ -41,7 +56,20 @@ const FLAG_LIST_VARIABLES = new Set(['MAVEN_OPTS']);
  * Resolves `caches` entries into volumes. Throws an Error naming the entry and what is
  * expected for an unknown preset or a relative path (callers add the input's name).
  */
-export function resolveBuildCaches(entries: readonly string[], options: { home: string; key: string; user: string }): BuildCache[] {
+export interface CacheLocation {
+  /** The container's HOME, under which presets live. */
+  home: string;
+  key: string;
+  user: string;
+  storage?: CacheStorage;
+  /** host storage: the runner's HOME (presets go where the tool keeps them there). */
+  hostHome?: string;
+  /** host storage: the runner's tool cache (RUNNER_TOOL_CACHE), for path caches; else under hostHome/.cache. */
+  toolCache?: string;
+}
+
+export function resolveBuildCaches(entries: readonly string[], options: CacheLocation): BuildCache[] {
+  const storage = options.storage ?? 'volume';
   const caches: BuildCache[] = [];
   for (const given of entries) {
     let target: string;
@@ -59,7 +87,17 @@ export function resolveBuildCaches(entries: readonly string[], options: { home: 
     if (caches.some((c) => c.target === target)) continue;
     const hash = createHash('sha256').update(`${options.key}\0${target}\0${options.user}`).digest('hex').slice(0, 12);
     const what = given in CACHE_PRESETS ? given : 'path';
-    caches.push({ given, volume: `ctp-cache-${slug(options.key)}-${what}-${hash}`, target, env });
+    const name = `ctp-cache-${slug(options.key)}-${what}-${hash}`;
+    let source = name;
+    if (storage === 'host') {
+      const hostHome = options.hostHome ?? '';
+      if (!path.isAbsolute(hostHome)) throw new Error(`host cache storage needs the runner's HOME (it is ${JSON.stringify(hostHome)})`);
+      source =
+        given in CACHE_PRESETS
+          ? path.join(hostHome, CACHE_PRESETS[given as CachePreset].path)
+          : path.join(options.toolCache || path.join(hostHome, '.cache'), 'commit-to-prod-caches', name);
+    }
+    caches.push({ given, storage, source, target, env });
   }
   return caches;
 }
@@ -90,25 +128,50 @@ function slug(text: string): string {
  * the build's user with one short root container of the build's own image (it has `chown`; no
  * other image can be assumed present). Returns the volumes that were created.
  */
+/**
+ * Host directories: created (as this process's user, the runner's) when missing, and reported
+ * with the path actions/cache should save.
+ */
+function prepareCacheDirectories(caches: readonly BuildCache[], logger: Logger): void {
+  for (const cache of caches) {
+    const existed = existsSync(cache.source);
+    mkdirSync(cache.source, { recursive: true });
+    const entries = readdirSync(cache.source).length;
+    try {
+      accessSync(cache.source, constants.W_OK);
+    } catch {
+      logger.warning(`Cache ${cache.given}: ${cache.source} is not writable by this runner's user; the build may not be able to fill it.`);
+    }
+    logger.info(
+      `Cache ${cache.given}: host directory ${cache.source} at ${cache.target} (${existed ? (entries ? `${entries} entr${entries === 1 ? 'y' : 'ies'}, restored or kept` : 'empty') : 'created, empty'}); save it with actions/cache, path ${cache.source}.`,
+    );
+  }
+}
+
 export async function prepareCacheVolumes(
-  caches: readonly BuildCache[],
+  all: readonly BuildCache[],
   options: { image: string; user: string; labels: Readonly<Record<string, string>>; logger: Logger; signal?: AbortSignal },
 ): Promise<string[]> {
+  prepareCacheDirectories(
+    all.filter((c) => c.storage === 'host'),
+    options.logger,
+  );
+  const caches = all.filter((c) => c.storage === 'volume');
   const created: string[] = [];
   for (const cache of caches) {
-    const found = await exec('docker', ['volume', 'inspect', '--format', '{{.Name}}', cache.volume], { stream: false });
+    const found = await exec('docker', ['volume', 'inspect', '--format', '{{.Name}}', '--', cache.source], { stream: false });
     if (found.exitCode === 0) {
-      options.logger.info(`Cache ${cache.given}: reusing volume ${cache.volume} at ${cache.target}.`);
+      options.logger.info(`Cache ${cache.given}: reusing volume ${cache.source} at ${cache.target}.`);
       continue;
     }
     const made = await exec(
       'docker',
-      ['volume', 'create', ...labels({ 'commit-to-prod.cache': cache.given, 'commit-to-prod.cache-user': options.user }), cache.volume],
+      ['volume', 'create', ...labels({ 'commit-to-prod.cache': cache.given, 'commit-to-prod.cache-user': options.user }), '--', cache.source],
       { stream: false },
     );
-    if (made.exitCode !== 0) throw new Error(`could not create cache volume ${cache.volume}: ${lastLines(made.stderr, 3)}`);
-    options.logger.info(`Cache ${cache.given}: created volume ${cache.volume} at ${cache.target} (empty: this run fills it).`);
-    created.push(cache.volume);
+    if (made.exitCode !== 0) throw new Error(`could not create cache volume ${cache.source}: ${lastLines(made.stderr, 3)}`);
+    options.logger.info(`Cache ${cache.given}: created volume ${cache.source} at ${cache.target} (empty: this run fills it).`);
+    created.push(cache.source);
   }
   const isRoot = /^(0|root)(:|$)/.test(options.user);
   if (created.length > 0 && !isRoot) {

@@ -61,7 +61,8 @@ export function containerRunArgs(spec: ContainerRunSpec): string[] {
   for (const name of spec.envFromClient ?? []) args.push('--env', name);
   if (spec.network) args.push('--network', spec.network);
   args.push(...(spec.options ?? []));
-  args.push('--entrypoint', spec.entrypoint, spec.image, ...spec.command);
+  // `--` ends the options: whatever the image is, docker reads it as the image.
+  args.push('--entrypoint', spec.entrypoint, '--', spec.image, ...spec.command);
   return args;
 }
 

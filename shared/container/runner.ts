@@ -145,12 +145,14 @@ function dockerArgs(dockerConfig: string | undefined, args: readonly string[]): 
 }
 
 async function inspectImageId(image: string, dockerConfig?: string): Promise<string | undefined> {
-  const r = await exec('docker', dockerArgs(dockerConfig, ['image', 'inspect', '--format', '{{.Id}}', image]), { stream: false }).catch((error: unknown) => {
-    if (error instanceof ExecError && error.result.exitCode === 127) {
-      throw new UserError("The docker CLI is not on this runner's PATH: a build in a container needs Docker installed on the runner.");
-    }
-    throw error;
-  });
+  const r = await exec('docker', dockerArgs(dockerConfig, ['image', 'inspect', '--format', '{{.Id}}', '--', image]), { stream: false }).catch(
+    (error: unknown) => {
+      if (error instanceof ExecError && error.result.exitCode === 127) {
+        throw new UserError("The docker CLI is not on this runner's PATH: a build in a container needs Docker installed on the runner.");
+      }
+      throw error;
+    },
+  );
   if (r.exitCode !== 0 && /Cannot connect to the Docker daemon|error during connect/i.test(r.stderr)) {
     throw new UserError(`The Docker engine is not reachable from this runner: ${lastLines(r.stderr, 1)}`);
   }
@@ -172,7 +174,7 @@ export async function resolveImage(image: string, pull: PullPolicy, options: { l
   }
   const registry = registryOfImage(image);
   const pulled = await options.logger.group(`Pulling ${image}`, () =>
-    exec('docker', dockerArgs(options.dockerConfig, ['pull', image]), { ...(options.signal ? { signal: options.signal } : {}) }),
+    exec('docker', dockerArgs(options.dockerConfig, ['pull', '--', image]), { ...(options.signal ? { signal: options.signal } : {}) }),
   );
   if (pulled.aborted) throw new Error(`cancelled while pulling ${image}`);
   if (pulled.exitCode !== 0) {
@@ -350,7 +352,7 @@ export async function runInContainer(job: ContainerJob, options: ContainerRunOpt
       { source: job.workspace, target: job.workspace },
       { source: path.join(hostRunDir, 'mnt'), target: CONTAINER_RUN_DIR },
       ...context.mounts,
-      ...caches.map((c) => ({ source: c.volume, target: c.target })),
+      ...caches.map((c) => ({ source: c.source, target: c.target })),
       ...(job.mounts ?? []),
     ];
     const args = containerRunArgs({

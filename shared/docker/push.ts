@@ -38,7 +38,7 @@ export async function pushTag(reference: string, options: PushOptions): Promise<
   const who = options.username ? `user '${options.username}'` : 'the runner\u2019s own Docker login (no credentials were given)';
   return retry(
     async () => {
-      const result = await exec('docker', ['--config', options.configDir, 'push', reference], options.signal ? { signal: options.signal } : {});
+      const result = await exec('docker', ['--config', options.configDir, 'push', '--', reference], options.signal ? { signal: options.signal } : {});
       const output = `${result.stdout}\n${result.stderr}`;
       if (result.exitCode === 0) {
         const pushed = parsePushDigest(output);

@@ -14,6 +14,13 @@ export interface GitContext {
   tag?: string;
   /** A pull request build (its ref is a merge ref, never the default branch). */
   pullRequest: boolean;
+  /** The pull request's number, from the event payload or `refs/pull/<n>/…`. */
+  pullRequestNumber?: number;
+  /**
+   * The pull request's head commit (payload `pull_request.head.sha`): what the author pushed.
+   * `sha` stays GITHUB_SHA, the merge commit GitHub built for the pull request.
+   */
+  headSha?: string;
   /** The repository's default branch: event payload first, then the given fallback. */
   defaultBranch: string;
   /** `owner/name`. */
@@ -43,6 +50,10 @@ export function gitContextFrom(env: Env, event: unknown, fallbackDefaultBranch =
     : pullRequest
       ? (text(env.GITHUB_HEAD_REF) ?? text(record(record(payload.pull_request)?.head)?.ref))
       : undefined;
+  const pr = record(payload.pull_request);
+  const numberFromRef = /^refs\/pull\/(\d+)\//.exec(ref)?.[1];
+  const pullRequestNumber = pullRequest ? (typeof pr?.number === 'number' ? pr.number : numberFromRef ? Number(numberFromRef) : undefined) : undefined;
+  const headSha = pullRequest ? text(record(pr?.head)?.sha) : undefined;
   const tag = ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
   const defaultBranch = text(record(payload.repository)?.default_branch) ?? fallbackDefaultBranch;
   const commitTime = text(record(payload.head_commit)?.timestamp);
@@ -52,6 +63,8 @@ export function gitContextFrom(env: Env, event: unknown, fallbackDefaultBranch =
     ...(branch ? { branch } : {}),
     ...(tag ? { tag } : {}),
     pullRequest,
+    ...(pullRequestNumber !== undefined ? { pullRequestNumber } : {}),
+    ...(headSha ? { headSha } : {}),
     defaultBranch,
     repository: env.GITHUB_REPOSITORY ?? '',
     serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, ''),

@@ -14,7 +14,11 @@ export interface OciLabelValues {
 export function ociLabels(git: GitContext, values: OciLabelValues): Map<string, string> {
   const labels = new Map<string, string>();
   if (git.repository) labels.set('org.opencontainers.image.source', `${git.serverUrl}/${git.repository}`);
+  // The revision is what was built: on a pull request, GitHub's merge commit (GITHUB_SHA), while
+  // the tags name the head commit; the head and the number are labelled so either leads back.
   if (git.sha) labels.set('org.opencontainers.image.revision', git.sha);
+  if (git.pullRequestNumber !== undefined) labels.set('commit-to-prod.pull-request', String(git.pullRequestNumber));
+  if (git.headSha) labels.set('commit-to-prod.pull-request.head', git.headSha);
   labels.set('org.opencontainers.image.created', values.created);
   if (values.version) labels.set('org.opencontainers.image.version', values.version);
   if (values.title) labels.set('org.opencontainers.image.title', values.title);

@@ -1,4 +1,5 @@
 import { InputError } from '../core/errors.js';
+import { splitImageReference, type ImageReference } from './reference.js';
 
 /**
  * An image repository as the `image` input names it (`127.0.0.1:5000/app`,
@@ -15,24 +16,21 @@ export interface ImageRepository {
   path: string;
 }
 
-const HOST = /^(?:localhost|\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)(?::\d{1,5})?$/;
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const EXPECTED =
   'a repository without tag or digest, such as `localhost:5000/app` or `123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments-api` (lower-case path components; tags come from the `tags` input)';
 
+/** Docker's reference grammar (reference.ts), with neither tag nor digest: tags come from `tags`. */
 export function parseImageRepository(value: string, inputName = 'image'): ImageRepository {
-  if (value.includes('@')) throw new InputError(inputName, value, EXPECTED);
-  const parts = value.split('/');
-  const first = parts[0] ?? '';
-  const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const host = hasHost ? first : 'docker.io';
-  const pathParts = hasHost ? parts.slice(1) : parts;
-  if (hasHost && !HOST.test(host)) throw new InputError(inputName, value, EXPECTED);
-  if (pathParts.length === 0 || !pathParts.every((p) => PATH_COMPONENT.test(p)) || value.length > 255) {
-    throw new InputError(inputName, value, EXPECTED);
+  let reference: ImageReference;
+  try {
+    reference = splitImageReference(value);
+  } catch (error) {
+    throw new InputError(inputName, value, `${EXPECTED}; ${(error as Error).message}`);
   }
-  const path = !hasHost && pathParts.length === 1 ? `library/${pathParts[0]}` : pathParts.join('/');
-  return { name: value, registry: host, path };
+  if (reference.tag !== undefined || reference.digest !== undefined) {
+    throw new InputError(inputName, value, `${EXPECTED}; it has a ${reference.digest !== undefined ? 'digest' : 'tag'}`);
+  }
+  return { name: value, registry: reference.registry, path: reference.path };
 }
 
 /** Registries Docker talks to over plain HTTP without configuration: loopback addresses. */

@@ -4,12 +4,17 @@ import { formatSemVer, parseSemVer } from './semver.js';
 
 /**
  * Turns the `tags` templates into Docker tags from the git context. A template is a keyword
- * (`sha`, `short-sha`, `branch`, `semver`, `major`, `minor`, `latest`) or a literal that may hold
- * `{{keyword}}` placeholders (`pr-{{short-sha}}`). A keyword that does not apply to this build
+ * (`sha`, `short-sha`, `branch`, `pr`, `semver`, `major`, `minor`, `latest`) or a literal that may
+ * hold `{{keyword}}` placeholders (`pr-{{short-sha}}`).
+ *
+ * On a pull request, `sha` and `short-sha` name the head commit (what the author pushed; the
+ * merge commit GitHub built goes in the labels), `pr` is `pr-<number>`, and the `branch` keyword
+ * is skipped: a fork's pull request from its own `main` must not move our `main` tag. A template
+ * that names `{{branch}}` explicitly still gets the head branch. A keyword that does not apply to this build
  * (`semver` on a branch push, `latest` off the default branch) is skipped with a reason the log
  * shows; a tag that is illegal after templating is an input error, raised before anything builds.
  */
-export const TAG_KEYWORDS = ['sha', 'short-sha', 'branch', 'semver', 'major', 'minor', 'latest'] as const;
+export const TAG_KEYWORDS = ['sha', 'short-sha', 'branch', 'pr', 'semver', 'major', 'minor', 'latest'] as const;
 export type TagKeyword = (typeof TAG_KEYWORDS)[number];
 
 /** Docker's tag grammar: a word character, then up to 127 of word characters, `.` and `-`. */
@@ -32,11 +37,15 @@ export function sanitizeBranch(branch: string): string {
 type KeywordValue = { value: string } | { reason: string };
 
 export function keywordValue(keyword: TagKeyword, git: GitContext): KeywordValue {
+  const sha = git.headSha ?? git.sha;
   switch (keyword) {
     case 'sha':
-      return git.sha ? { value: git.sha } : { reason: 'no commit SHA (GITHUB_SHA is empty)' };
+      return sha ? { value: sha } : { reason: 'no commit SHA (GITHUB_SHA is empty)' };
     case 'short-sha':
-      return git.sha ? { value: git.sha.slice(0, 7) } : { reason: 'no commit SHA (GITHUB_SHA is empty)' };
+      return sha ? { value: sha.slice(0, 7) } : { reason: 'no commit SHA (GITHUB_SHA is empty)' };
+    case 'pr':
+      if (!git.pullRequest) return { reason: `${git.ref || 'this ref'} is not a pull request` };
+      return git.pullRequestNumber !== undefined ? { value: `pr-${git.pullRequestNumber}` } : { reason: 'the event names no pull request number' };
     case 'branch': {
       if (!git.branch) return { reason: `${git.ref || 'this ref'} is not a branch` };
       const value = sanitizeBranch(git.branch);
@@ -73,6 +82,13 @@ export function resolveTags(templates: readonly string[], git: GitContext, input
   for (const template of templates) {
     let tag: string;
     if (isKeyword(template)) {
+      if (template === 'branch' && git.pullRequest) {
+        skipped.push({
+          template,
+          reason: `a pull request build gets \`pr\` (pr-${git.pullRequestNumber ?? 'N'}), not its head branch's tag; write \`{{branch}}\` to ask for it`,
+        });
+        continue;
+      }
       const v = keywordValue(template, git);
       if ('reason' in v) {
         skipped.push({ template, reason: v.reason });

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -221,7 +221,7 @@ describe('build-in-container', () => {
 
   it('keeps a cache preset and a cache path between runs, writable by a non-root build user', async () => {
     const key = volumesPrefix;
-    const inputs = { image: stack.baseImage, user: '1234:1234', caches: 'maven\n/opt/tool-cache', 'cache-key': key };
+    const inputs = { image: stack.baseImage, user: '1234:1234', caches: 'maven\n/opt/tool-cache', 'cache-key': key, 'cache-storage': 'volume' };
     const first = await runBundle('build-in-container', {
       inputs: {
         ...inputs,
@@ -242,6 +242,25 @@ describe('build-in-container', () => {
     expect(second.exitCode, second.log).toBe(0);
     expect(readFileSync(path.join(second.workspace, 'found.txt'), 'utf8')).toBe('from-first-run\ntool\n');
     expect(second.log).toMatch(/Cache maven: reusing volume ctp-cache-/);
+  });
+
+  it('refuses an image that is no reference (`--privileged`) as an input error, with no docker call made', async () => {
+    // A `docker` first on PATH that records every call: it must never run.
+    const bin = mkdtempSync(path.join(tmpdir(), 'bic-docker-spy-'));
+    dirs.push(bin);
+    const calls = path.join(bin, 'calls');
+    writeFileSync(path.join(bin, 'docker'), `#!/bin/sh\necho "$*" >> '${calls}'\nexit 99\n`, { mode: 0o755 });
+    for (const image of ['--privileged', '-v/:/host']) {
+      const r = await runBundle('build-in-container', {
+        inputs: { image, run: 'echo hi' },
+        env: { PATH: `${bin}:${process.env.PATH ?? ''}` },
+        github: { runId: uniqueName('badimage') },
+      });
+      expect(r.exitCode).toBe(1);
+      expect(r.log).toContain(`Input 'image' has an invalid value ${JSON.stringify(image)}: expected an image reference`);
+      expect(r.log).toMatch(/starts with `-`, which docker would read as an option/);
+    }
+    expect(existsSync(calls) ? readFileSync(calls, 'utf8') : '').toBe('');
   });
 
   it('stops and removes the container when the timeout passes', async () => {

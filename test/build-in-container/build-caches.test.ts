@@ -13,7 +13,7 @@ describe('resolveBuildCaches: presets and paths → volumes', () => {
   ])('%s', (given, target, env) => {
     const [cache] = resolveBuildCaches([given], where);
     expect(cache).toMatchObject({ given, target, env });
-    expect(cache!.volume).toMatch(/^ctp-cache-acme-payments-api-(maven|gradle|npm|pip|path)-[0-9a-f]{12}$/);
+    expect(cache!.source).toMatch(/^ctp-cache-acme-payments-api-(maven|gradle|npm|pip|path)-[0-9a-f]{12}$/);
   });
 
   it('names volumes by key, path and user, so another project or uid never shares one', () => {
@@ -21,8 +21,19 @@ describe('resolveBuildCaches: presets and paths → volumes', () => {
     const [b] = resolveBuildCaches(['maven'], { ...where, key: 'acme/other' });
     const [c] = resolveBuildCaches(['maven'], { ...where, user: '0:0' });
     const [d] = resolveBuildCaches(['maven'], where);
-    expect(new Set([a!.volume, b!.volume, c!.volume]).size).toBe(3);
-    expect(d!.volume).toBe(a!.volume);
+    expect(new Set([a!.source, b!.source, c!.source]).size).toBe(3);
+    expect(d!.source).toBe(a!.source);
+  });
+
+  it("host storage: a preset at the tool's place in the runner's HOME, a path under the tool cache (else ~/.cache)", () => {
+    const host = { ...where, storage: 'host' as const, hostHome: '/home/runner', toolCache: '/opt/hostedtoolcache' };
+    const [maven, npm, tool] = resolveBuildCaches(['maven', 'npm', '/opt/tool'], host);
+    expect(maven).toMatchObject({ storage: 'host', source: '/home/runner/.m2/repository', target: '/__ctp/home/.m2/repository' });
+    expect(npm).toMatchObject({ source: '/home/runner/.npm' });
+    expect(tool!.source).toMatch(/^\/opt\/hostedtoolcache\/commit-to-prod-caches\/ctp-cache-acme-payments-api-path-[0-9a-f]{12}$/);
+    const [noToolCache] = resolveBuildCaches(['/opt/tool'], { ...host, toolCache: undefined as unknown as string });
+    expect(noToolCache!.source).toMatch(/^\/home\/runner\/\.cache\/commit-to-prod-caches\//);
+    expect(() => resolveBuildCaches(['maven'], { ...where, storage: 'host' })).toThrow(/runner's HOME/);
   });
 
   it.each([['maven2'], ['relative/path'], ['/']])('refuses %j', (given) => {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,11 +67,37 @@ describe('workflows-examples/build-in-container.yml', () => {
     for (const name of Object.keys(inputs)) expect(declared, name).toHaveProperty(name);
   });
 
-  it("its step builds the jar as the runner's user, and the second run finds the dependency in the cache", async () => {
+  it("its step builds the jar as the runner's user; the next job, on a fresh runner, finds the dependency through actions/cache", async () => {
+    // Each job is a fresh hosted runner: its own HOME, an engine with no cache volume. The
+    // example's actions/cache step is played by a stand-in that does what actions/cache does
+    // with `path`: restore copies the saved tree into place before the build, save copies it
+    // away after the job (to a store outside both runners).
+    const cacheStep = Object.values(workflow.jobs)
+      .flatMap((j) => j.steps)
+      .find((s) => s.uses?.startsWith('actions/cache@'));
+    expect(cacheStep?.with?.path).toBe('~/.m2/repository');
+    expect(cacheStep?.with?.key).toContain("hashFiles('**/pom.xml')");
+    const store = mkdtempSync(path.join(tmpdir(), 'bic-actions-cache-store-'));
+    dirs.push(store);
+    const saved = path.join(store, 'm2-repository');
     const run = async () => {
       const workspace = mkdtempSync(path.join(tmpdir(), 'bic-example-ws-'));
-      dirs.push(workspace);
-      return runBundle('build-in-container', { inputs: { ...step!.with!, image: fakeMaven }, workspace, github: { repository } });
+      const home = mkdtempSync(path.join(tmpdir(), 'bic-runner-home-'));
+      dirs.push(workspace, home);
+      const cachePath = cacheStep!.with!.path!.replace(/^~(?=\/)/, home);
+      if (existsSync(saved)) cpSync(saved, cachePath, { recursive: true }); // restore
+      const r = await runBundle('build-in-container', { inputs: { ...step!.with!, image: fakeMaven }, workspace, github: { repository }, env: { HOME: home } });
+      // The action names the directory to cache: the one actions/cache's `path` points at.
+      expect(r.outputs['cache-paths']).toBe(cachePath);
+      expect(r.log).toContain(`save it with actions/cache, path ${cachePath}`);
+      if (r.exitCode === 0) {
+        // Owned by the runner's user, so actions/cache can read it (and restore over it).
+        const dep = statSync(path.join(cachePath, 'org/example/lib/1.0/lib-1.0.jar'));
+        expect([dep.uid, dep.gid]).toEqual([process.getuid!(), process.getgid!()]);
+        rmSync(saved, { recursive: true, force: true });
+        cpSync(cachePath, saved, { recursive: true }); // save
+      }
+      return r;
     };
     const first = await run();
     expect(first.exitCode, first.log).toBe(0);

@@ -74,7 +74,7 @@ describe('build-push-image against the local registry', () => {
     expect(execFileSync('docker', ['run', '--rm', `${stack.registry}/${repo}@${digest}`, 'cat', '/greeting'], { encoding: 'utf8' }).trim()).toBe('hello=world');
 
     // Which builder ran, logged; the password never in the log.
-    expect(r.log).toMatch(/Builder: classic docker build \(buildx is not available/);
+    expect(r.log).toMatch(/Builder: the classic docker build \(buildx is not available .*; docker CLI \d+\.\S+ needs buildx for BuildKit\)/);
     expect(r.log).toContain(`Verified through the registry API: 3 tags → ${digest}`);
     expect(r.log).not.toContain(stack.password);
     expect(r.masks).toContain(stack.password);
@@ -110,6 +110,35 @@ describe('build-push-image against the local registry', () => {
     expect(await registryTags(stack, repo)).toEqual(['c0ffee1', 'feature-Login-2']);
     expect(await registryHeadDigest(stack, repo, 'feature-Login-2')).toBe(r.outputs.digest);
     expect(r.log).toContain("skipped 'latest': only a push to the default branch 'main' is latest");
+  });
+
+  it("a fork's pull request from its main: pr-N and the head commit's SHA, never main or latest; the merge commit is the revision label", async () => {
+    const repo = newRepo();
+    const head = 'bead5e1234567890abcdef1234567890abcdef12';
+    const r = await runBundle('build-push-image', {
+      workspace: workspaceWith(`FROM ${stack.baseImage}\n`),
+      inputs: { image: `${stack.registry}/${repo}`, ...login() },
+      github: {
+        ref: 'refs/pull/12/merge',
+        sha: SHA,
+        eventName: 'pull_request',
+        headRef: 'main',
+        event: {
+          number: 12,
+          pull_request: { number: 12, head: { ref: 'main', sha: head, repo: { full_name: 'fork/payments-api' } }, base: { ref: 'main' } },
+          repository: { default_branch: 'main' },
+        },
+      },
+    });
+    expect(r.exitCode, r.log).toBe(0);
+    expect(await registryTags(stack, repo)).toEqual(['bead5e1', 'pr-12']);
+    expect(r.log).toMatch(/skipped 'branch': a pull request build gets `pr` \(pr-12\)/);
+    const manifest = await registryManifest(stack, repo, 'pr-12');
+    expect(await registryConfigLabels(stack, repo, manifest.body!.config!.digest)).toMatchObject({
+      'org.opencontainers.image.revision': SHA,
+      'commit-to-prod.pull-request': '12',
+      'commit-to-prod.pull-request.head': head,
+    });
   });
 
   it('a failing build step fails the step with the build output, pushes nothing and leaves no container behind', async () => {
@@ -289,7 +318,8 @@ describe('build-push-image refuses bad input before building', () => {
     {
       name: 'buildx-only inputs without buildx',
       inputs: { platforms: 'linux/amd64,linux/arm64', 'cache-to': 'type=inline' },
-      error: /^Input 'platforms' \(linux\/amd64, linux\/arm64\) and Input 'cache-to' \(type=inline\) needs buildx/,
+      error:
+        /^Input 'platforms' \(linux\/amd64, linux\/arm64\) and Input 'cache-to' \(type=inline\) needs BuildKit \(buildx, or a docker CLI before 23 with BuildKit built in\)/,
     },
   ];
   for (const c of cases) {

@@ -64,41 +64,61 @@ describe('build arguments', () => {
   };
   const common = ['--file', '/ws/Dockerfile', '--iidfile', '/tmp/iid'];
   const rest = ['--build-arg', 'TOKEN_URL=https://x/?a=b=c', '--label', 'org.opencontainers.image.revision=abc', '--tag', 'r/app:1', '--tag', 'r/app:latest'];
+  const buildx = ['--config', '/tmp/cfg', 'buildx', 'build', ...common, '--progress', 'plain', ...rest];
+  const buildkit = ['--config', '/tmp/cfg', 'build', ...common, '--progress', 'plain', ...rest];
   it.each<[string, Partial<BuildSpec>, string[]]>([
-    ['classic', {}, ['--config', '/tmp/cfg', 'build', '--force-rm', ...common, ...rest, '/ws']],
-    ['classic with a target', { target: 'prod' }, ['--config', '/tmp/cfg', 'build', '--force-rm', ...common, '--target', 'prod', ...rest, '/ws']],
-    [
-      'buildx, loaded',
-      { builder: 'buildx', metadataFile: '/tmp/m.json' },
-      ['--config', '/tmp/cfg', 'buildx', 'build', ...common, ...rest, '--load', '--metadata-file', '/tmp/m.json', '/ws'],
-    ],
+    ['classic', {}, ['--config', '/tmp/cfg', 'build', '--force-rm', ...common, ...rest, '--', '/ws']],
+    ['classic with a target', { target: 'prod' }, ['--config', '/tmp/cfg', 'build', '--force-rm', ...common, '--target', 'prod', ...rest, '--', '/ws']],
+    ['buildx, loaded', { builder: 'buildx', metadataFile: '/tmp/m.json' }, [...buildx, '--load', '--metadata-file', '/tmp/m.json', '--', '/ws']],
     [
       'buildx, multi-platform push with caches',
       { builder: 'buildx', platforms: ['linux/amd64', 'linux/arm64'], cacheFrom: ['type=gha'], cacheTo: ['type=gha,mode=max'], output: 'push' },
-      [
-        '--config',
-        '/tmp/cfg',
-        'buildx',
-        'build',
-        ...common,
-        ...rest,
-        '--platform',
-        'linux/amd64,linux/arm64',
-        '--cache-from',
-        'type=gha',
-        '--cache-to',
-        'type=gha,mode=max',
-        '--push',
-        '/ws',
-      ],
+      [...buildx, '--cache-from', 'type=gha', '--platform', 'linux/amd64,linux/arm64', '--cache-to', 'type=gha,mode=max', '--push', '--', '/ws'],
     ],
     [
       'buildx, not pushed, multi-platform',
       { builder: 'buildx', platforms: ['linux/amd64', 'linux/arm64'], output: 'cache-only' },
-      ['--config', '/tmp/cfg', 'buildx', 'build', ...common, ...rest, '--platform', 'linux/amd64,linux/arm64', '/ws'],
+      [...buildx, '--platform', 'linux/amd64,linux/arm64', '--', '/ws'],
+    ],
+    [
+      'built-in BuildKit: secrets as files, ssh, registry cache source, inline cache export',
+      {
+        builder: 'buildkit',
+        secrets: [{ id: 'npm', file: '/tmp/s/npm' }],
+        ssh: ['default'],
+        cacheFrom: ['r/app:cache'],
+        cacheTo: ['type=inline'],
+      },
+      [
+        ...buildkit,
+        '--secret',
+        'id=npm,src=/tmp/s/npm',
+        '--ssh',
+        'default',
+        '--cache-from',
+        'r/app:cache',
+        '--build-arg',
+        'BUILDKIT_INLINE_CACHE=1',
+        '--',
+        '/ws',
+      ],
+    ],
+    [
+      'buildx with attestations and a secret',
+      { builder: 'buildx', secrets: [{ id: 'npm', file: '/tmp/s/npm' }], provenance: 'mode=max', sbom: 'true', output: 'push' },
+      [...buildx, '--secret', 'id=npm,src=/tmp/s/npm', '--provenance=mode=max', '--sbom=true', '--push', '--', '/ws'],
+    ],
+    [
+      'classic ignores nothing silently: BuildKit-only fields never reach it (the action refuses them first)',
+      { secrets: [{ id: 'npm', file: '/tmp/s/npm' }] },
+      ['--config', '/tmp/cfg', 'build', '--force-rm', ...common, ...rest, '--', '/ws'],
     ],
   ])('%s', (_name, change, expected) => {
     expect(dockerBuildArgs({ ...base, ...change })).toEqual(expected);
+  });
+  it('buildx pushes itself when attestations are asked for (a load would drop them)', () => {
+    expect(buildOutputFor('buildx', [], true, true)).toBe('push');
+    expect(buildOutputFor('buildkit', [], true, true)).toBe('load');
   });
   it.each([
     ['classic', [], true, 'load'],
@@ -112,6 +132,7 @@ describe('build arguments', () => {
   it('turns BuildKit off for the classic builder and on for buildx', () => {
     expect(dockerBuildEnv('classic', { DOCKER_BUILDKIT: '1' }).DOCKER_BUILDKIT).toBe('0');
     expect(dockerBuildEnv('buildx', {}).DOCKER_BUILDKIT).toBe('1');
+    expect(dockerBuildEnv('buildkit', { DOCKER_BUILDKIT: '0' }).DOCKER_BUILDKIT).toBe('1');
   });
 });
 

@@ -10,7 +10,33 @@ const git = (ref: string, extra: Partial<GitContext> = {}): GitContext => ({
   ...gitContextFrom({ GITHUB_REF: ref, GITHUB_SHA: SHA, GITHUB_REPOSITORY: 'acme/payments-api' }, { repository: { default_branch: 'main' } }),
   ...extra,
 });
-const DEFAULTS = ['short-sha', 'branch', 'semver', 'minor', 'major', 'latest'];
+const DEFAULTS = ['short-sha', 'branch', 'pr', 'semver', 'minor', 'major', 'latest'];
+const HEAD = 'fedcba9876543210fedcba9876543210fedcba98';
+// A fork's pull request from its own `main`, as GitHub sends it: GITHUB_SHA is the merge commit.
+const forkPr = () =>
+  gitContextFrom(
+    { GITHUB_REF: 'refs/pull/7/merge', GITHUB_SHA: SHA, GITHUB_HEAD_REF: 'main', GITHUB_REPOSITORY: 'acme/payments-api' },
+    {
+      number: 7,
+      pull_request: { number: 7, head: { ref: 'main', sha: HEAD, repo: { full_name: 'fork/payments-api' } } },
+      repository: { default_branch: 'main' },
+    },
+  );
+
+describe('pull requests', () => {
+  it('names the number and the head commit, and labels the merge commit as the revision', () => {
+    const context = forkPr();
+    expect(context).toMatchObject({ pullRequest: true, pullRequestNumber: 7, headSha: HEAD, sha: SHA, branch: 'main' });
+    const labels = ociLabels(context, { created: '2026-01-01T00:00:00.000Z', version: 'pr-7', title: 'app' });
+    expect(labels.get('org.opencontainers.image.revision')).toBe(SHA);
+    expect(labels.get('commit-to-prod.pull-request')).toBe('7');
+    expect(labels.get('commit-to-prod.pull-request.head')).toBe(HEAD);
+    expect(resolveTags(['branch'], context).skipped[0]!.reason).toMatch(/pull request build gets `pr` \(pr-7\)/);
+  });
+  it('takes the number from the ref when the payload has none', () => {
+    expect(gitContextFrom({ GITHUB_REF: 'refs/pull/31/merge' }, {})).toMatchObject({ pullRequestNumber: 31 });
+  });
+});
 
 describe('git context from the runner', () => {
   it.each([
@@ -36,7 +62,15 @@ describe('tag templates → tags', () => {
     ['build metadata is dropped', git('refs/tags/v1.2.3+build.7'), ['semver'], ['1.2.3']],
     ['major 0 gets no major tag', git('refs/tags/v0.4.1'), DEFAULTS, ['0123456', '0.4.1', '0.4']],
     ['a non-semver tag', git('refs/tags/nightly'), DEFAULTS, ['0123456']],
-    ['a pull request is never latest', git('refs/pull/7/merge', { branch: 'main', pullRequest: true }), DEFAULTS, ['0123456', 'main']],
+    [
+      'a pull request is never latest, nor its head branch',
+      git('refs/pull/7/merge', { branch: 'main', pullRequest: true, pullRequestNumber: 7 }),
+      DEFAULTS,
+      ['0123456', 'pr-7'],
+    ],
+    ["a fork's pull request from main: head commit, pr-7, no main", forkPr(), DEFAULTS, ['fedcba9', 'pr-7']],
+    ['{{branch}} asks for the head branch on a pull request', forkPr(), ['sha', '{{branch}}', 'pr-{{short-sha}}'], [HEAD, 'main', 'pr-fedcba9']],
+    ['pr off a pull request is skipped', git('refs/heads/main'), ['pr'], []],
     ['default branch from the payload', git('refs/heads/trunk', { defaultBranch: 'trunk' }), ['latest'], ['latest']],
     ['full sha and literals', git('refs/heads/main'), ['sha', 'stable', 'stable'], [SHA, 'stable']],
     ['placeholders in a literal', git('refs/heads/feat/x'), ['{{branch}}-{{short-sha}}', 'v{{ semver }}'], ['feat-x-0123456']],

@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../../shared/core/errors.js';
+import { parseImageInput } from '../../../shared/image/reference.js';
 import { ENV_NAME, type Inputs } from '../../../shared/core/inputs.js';
 import { parseShell, SH } from '../../../shared/core/shell.js';
-import { resolveBuildCaches, type BuildCache } from '../../../shared/container/build-caches.js';
+import { CACHE_STORAGES, resolveBuildCaches, type BuildCache } from '../../../shared/container/build-caches.js';
 import { parseDockerRunOptions, type ContainerMount } from '../../../shared/container/run-args.js';
 import { CONTAINER_HOME, CONTAINER_RUN_DIR, PULL_POLICIES, defaultUser, isWithin, type PullPolicy } from '../../../shared/container/runner.js';
 import { errorMessage } from '../../../shared/core/errors.js';
@@ -32,9 +33,13 @@ const VOLUME_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const USER = /^(\d+(:\d+)?|[a-z_][a-z0-9_-]*(:[a-z_][a-z0-9_-]*)?)$/;
 const NETWORK = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
 
-export function readBuildInputs(inputs: Inputs, runner: { workspace: string; repository?: string }): BuildInputs {
+export function readBuildInputs(
+  inputs: Inputs,
+  runner: { workspace: string; repository?: string /** The runner's HOME. */; home?: string /** RUNNER_TOOL_CACHE. */; toolCache?: string },
+): BuildInputs {
   const image = inputs.requiredString('image', 'an image reference such as `maven:3`');
-  if (/\s/.test(image)) throw new InputError('image', image, 'one image reference without spaces, such as `maven:3`');
+  // Docker's reference grammar, before any docker call: `--privileged` is an input error, not an option.
+  parseImageInput(image, 'image');
   const script = inputs.raw('run');
   if (script.trim() === '') throw new InputError('run', undefined, 'a build script');
 
@@ -59,12 +64,16 @@ export function readBuildInputs(inputs: Inputs, runner: { workspace: string; rep
   if (userGiven !== undefined && !USER.test(userGiven)) throw new InputError('user', userGiven, '`uid:gid` (e.g. `1001:1001`), a uid, or a user name');
   const user = userGiven ?? defaultUser();
 
+  const cacheStorage = inputs.choice('cache-storage', CACHE_STORAGES, 'host');
   let caches: BuildCache[];
   try {
     caches = resolveBuildCaches(inputs.list('caches'), {
       home: CONTAINER_HOME,
       key: inputs.optionalString('cache-key') ?? runner.repository ?? 'default',
       user,
+      storage: cacheStorage,
+      ...(runner.home ? { hostHome: runner.home } : {}),
+      ...(runner.toolCache ? { toolCache: runner.toolCache } : {}),
     });
   } catch (error) {
     throw new InputError(

@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import type { ActionContext } from '../../../shared/core/action.js';
 import { Inputs } from '../../../shared/core/inputs.js';
 import { UserError } from '../../../shared/core/errors.js';
@@ -16,7 +17,15 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   // Masked before anything can print it, even an error about another input.
   registerSecret(inputs.raw('registry-password'));
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-  const build = readBuildInputs(inputs, { workspace, ...(process.env.GITHUB_REPOSITORY ? { repository: process.env.GITHUB_REPOSITORY } : {}) });
+  const build = readBuildInputs(inputs, {
+    workspace,
+    home: homedir(),
+    ...(process.env.GITHUB_REPOSITORY ? { repository: process.env.GITHUB_REPOSITORY } : {}),
+    ...(process.env.RUNNER_TOOL_CACHE ? { toolCache: process.env.RUNNER_TOOL_CACHE } : {}),
+  });
+  // Known before the build, so a later actions/cache step can use it even if the build fails.
+  const hostCaches = build.caches.filter((c) => c.storage === 'host').map((c) => c.source);
+  outputs.set('cache-paths', hostCaches.join('\n'));
 
   logger.info(
     `Building in ${build.image} as ${build.user}, in ${build.workingDirectory}` +
@@ -116,7 +125,7 @@ function summaryTable(build: BuildInputs, result: ContainerRunResult): string {
     ['Image', `${build.image} (${result.imageId})`],
     ['User', build.user],
     ['Working directory', build.workingDirectory],
-    ['Caches', build.caches.length ? build.caches.map((c) => `${c.given} → ${c.volume}`).join(', ') : undefined],
+    ['Caches', build.caches.length ? build.caches.map((c) => `${c.given} → ${c.storage === 'host' ? c.source : `volume ${c.source}`}`).join(', ') : undefined],
     ['Duration', formatDuration(result.durationMs)],
     ['Exit code', result.exitCode],
   ]);

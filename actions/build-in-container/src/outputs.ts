@@ -1,3 +1,3 @@
 import { defineOutputs } from '../../../shared/core/outputs.js';
 
-export const outputs = defineOutputs(['exit-code', 'duration-seconds', 'image-id'] as const);
+export const outputs = defineOutputs(['exit-code', 'duration-seconds', 'image-id', 'cache-paths'] as const);

@@ -1,6 +1,9 @@
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, UserError } from '../../../shared/core/errors.js';
+import { errorMessage, InputError, UserError } from '../../../shared/core/errors.js';
+import { parseBuildSecret, type BuildSecret } from '../../../shared/docker/build-secrets.js';
+import { parseCacheEntry, type CacheEntry } from '../../../shared/docker/cache-spec.js';
+import { splitImageReference } from '../../../shared/image/reference.js';
 import { looksLikeEcr, parseEcrHost } from '../../../shared/image/ecr-host.js';
 import type { GitContext } from '../../../shared/github/git-context.js';
 import { parseImageRepository, type ImageRepository } from '../../../shared/image/repository.js';
@@ -30,6 +33,10 @@ export const INPUT = {
   platforms: 'platforms',
   cacheFrom: 'cache-from',
   cacheTo: 'cache-to',
+  secrets: 'secrets',
+  ssh: 'ssh',
+  provenance: 'provenance',
+  sbom: 'sbom',
 } as const;
 
 export type RegistryLogin =
@@ -48,8 +55,13 @@ export interface BuildPushInputs {
   push: boolean;
   login: RegistryLogin;
   platforms: string[];
-  cacheFrom: string[];
-  cacheTo: string[];
+  cacheFrom: CacheEntry[];
+  cacheTo: CacheEntry[];
+  secrets: BuildSecret[];
+  /** `--ssh` values: `default`, `default=<socket>` or `<id>=<path>[,<path>]`. */
+  ssh: string[];
+  provenance?: string;
+  sbom?: string;
 }
 
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
@@ -115,11 +127,111 @@ export function readInputs(source: Inputs, git: GitContext, env: Readonly<Record
 
   const platforms = source.list(INPUT.platforms);
   for (const p of platforms) if (!PLATFORM.test(p)) throw new InputError(INPUT.platforms, p, 'platforms such as `linux/amd64,linux/arm64`');
-  const cacheFrom = source.lines(INPUT.cacheFrom);
-  const cacheTo = source.lines(INPUT.cacheTo);
+  const cacheFrom = readCache(source, INPUT.cacheFrom, 'from');
+  const cacheTo = readCache(source, INPUT.cacheTo, 'to');
+  const secrets = source.lines(INPUT.secrets).map((line) => readSecret(line, workspace, env));
+  const ssh = source.lines(INPUT.ssh).map((line) => readSsh(line, workspace, env));
+  const provenance = readAttestation(source, INPUT.provenance);
+  const sbom = readAttestation(source, INPUT.sbom);
 
   const login = readLogin(source, repository, env);
-  return { repository, context, file, ...(target ? { target } : {}), buildArgs, tags, extraLabels, push, login, platforms, cacheFrom, cacheTo };
+  return {
+    repository,
+    context,
+    file,
+    ...(target ? { target } : {}),
+    buildArgs,
+    tags,
+    extraLabels,
+    push,
+    login,
+    platforms,
+    cacheFrom,
+    cacheTo,
+    secrets,
+    ssh,
+    ...(provenance !== undefined ? { provenance } : {}),
+    ...(sbom !== undefined ? { sbom } : {}),
+  };
+}
+
+function readCache(source: Inputs, input: string, direction: 'from' | 'to'): CacheEntry[] {
+  return source.lines(input).map((line) => {
+    let entry: CacheEntry;
+    try {
+      entry = parseCacheEntry(line, direction);
+      if (entry.type === 'registry') splitImageReference(entry.ref);
+    } catch (error) {
+      throw new InputError(
+        input,
+        line,
+        `a cache ${direction === 'from' ? 'source' : 'destination'} such as \`type=registry,ref=<image>${direction === 'to' ? ',mode=max' : ''}\` or \`type=inline\` (${errorMessage(error)})`,
+      );
+    }
+    return entry;
+  });
+}
+
+function readSecret(line: string, workspace: string, env: Readonly<Record<string, string | undefined>>): BuildSecret {
+  let secret: BuildSecret;
+  try {
+    secret = parseBuildSecret(line, workspace);
+  } catch (error) {
+    throw new InputError(INPUT.secrets, line, `\`id=<id>,env=<VARIABLE>\` or \`id=<id>,src=<file>\`, one per line (${errorMessage(error)})`);
+  }
+  if ('env' in secret) {
+    const value = env[secret.env];
+    // Masked before any message could show it.
+    registerSecret(value);
+    if (!value)
+      throw new InputError(
+        INPUT.secrets,
+        line,
+        `a variable that is set: ${secret.env} is ${value === undefined ? 'not set' : 'empty'} in the step's environment (\`env:\` of the step, e.g. \`\${{ secrets.NPM_TOKEN }}\`)`,
+      );
+  } else if (!isReadableFile(secret.src)) {
+    throw new InputError(INPUT.secrets, line, `a readable file (${secret.src} is not one)`);
+  }
+  return secret;
+}
+
+const SSH_ID = /^[A-Za-z0-9._-]+$/;
+
+function readSsh(line: string, workspace: string, env: Readonly<Record<string, string | undefined>>): string {
+  const eq = line.indexOf('=');
+  const id = eq === -1 ? line : line.slice(0, eq);
+  const expected = '`default` (the agent at SSH_AUTH_SOCK), `default=<agent socket>`, or `<id>=<key file>[,<key file>]`';
+  if (!SSH_ID.test(id)) throw new InputError(INPUT.ssh, line, expected);
+  if (eq === -1) {
+    if (id !== 'default') throw new InputError(INPUT.ssh, line, `${expected}: only \`default\` may omit paths`);
+    if (!env.SSH_AUTH_SOCK) throw new InputError(INPUT.ssh, line, `an SSH agent: SSH_AUTH_SOCK is not set (start one, e.g. with webfactory/ssh-agent)`);
+    return 'default';
+  }
+  const paths = line
+    .slice(eq + 1)
+    .split(',')
+    .map((p) => path.resolve(workspace, p.trim()));
+  const missing = paths.find((p) => !existsSync(p));
+  if (missing !== undefined) throw new InputError(INPUT.ssh, line, `${expected} (${missing} does not exist)`);
+  return `${id}=${paths.join(',')}`;
+}
+
+function readAttestation(source: Inputs, input: string): string | undefined {
+  const value = source.optionalString(input);
+  if (value === undefined) return undefined;
+  if (!/^(true|false|(mode|disabled|generator|builder-id|version|filename)=[^,]*(,[a-z-]+=[^,]*)*)$/.test(value)) {
+    throw new InputError(input, value, '`true`, `false`, or buildx attestation options such as `mode=max`');
+  }
+  return value;
+}
+
+function isReadableFile(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function readLogin(source: Inputs, repository: ImageRepository, env: Readonly<Record<string, string | undefined>>): RegistryLogin {

@@ -1,18 +1,16 @@
-import { homedir } from 'node:os';
-import path from 'node:path';
-import { detectBuilder, linkCliPlugins } from '../../../shared/docker/builder.js';
-import { createDockerConfig, dockerLogin, type RegistryCredentials } from '../../../shared/docker/config.js';
-import { UserError } from '../../../shared/core/errors.js';
+import { builderTitle, detectBuilder, linkCliPlugins } from '../../../shared/docker/builder.js';
+import { createDockerConfig, dockerLogin, inheritRunnerLogins, runnerDockerConfigDir, type RegistryCredentials } from '../../../shared/docker/config.js';
+import { findCredentials } from '../../../shared/docker/credentials.js';
 import { gitContextFrom } from '../../../shared/github/git-context.js';
 import { Inputs } from '../../../shared/core/inputs.js';
 import { mergeLabels, ociLabels } from '../../../shared/image/oci-labels.js';
 import type { RemoteManifest } from '../../../shared/image/registry-manifest.js';
 import type { ActionContext } from '../../../shared/core/action.js';
 import { formatSemVer, parseSemVer } from '../../../shared/image/semver.js';
-import { build } from './build.js';
+import { build, requireBuilderFeatures } from './build.js';
 import { commitTime, readEvent } from './commit.js';
 import { INPUT, readInputs } from './inputs.js';
-import { ambientCredentials, pushAndVerify } from './push.js';
+import { pushAndVerify } from './push.js';
 import { outputs } from './outputs.js';
 import { state } from './state.js';
 import { writeBuildSummary } from './summary.js';
@@ -39,31 +37,27 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   logger.info(`Labels (created from ${createdFrom}${overridden.length ? `; the labels input overrides ${overridden.join(', ')}` : ''}):`);
   for (const [key, value] of labels) logger.info(`  ${key}=${value}`);
 
-  // Credentials live in a config directory of this step only; the post step removes it.
+  // Credentials live in a config directory of this step only; the post step removes it. It
+  // starts from the runner's own logins, so ours adds to them instead of hiding them.
   const privateConfig = inputs.login.kind !== 'none';
-  const configDir = privateConfig ? createDockerConfig('ctp-build-push-') : process.env.DOCKER_CONFIG || path.join(homedir(), '.docker');
+  const configDir = privateConfig ? createDockerConfig('ctp-build-push-') : runnerDockerConfigDir();
   if (privateConfig) {
     state.save('docker-config', configDir);
+    const inherited = await inheritRunnerLogins(configDir, { ownRegistry: repository.registry, signal });
+    for (const warning of inherited.warnings) logger.warning(warning);
+    const helpers = Object.entries(inherited.helpers).map(([host, helper]) => `${host} (docker-credential-${helper})`);
+    logger.info(
+      inherited.auths.length + helpers.length
+        ? `Kept the runner's Docker logins beside this step's: ${[...inherited.auths, ...helpers].join(', ')}.`
+        : `The runner's Docker config (${runnerDockerConfigDir()}) holds no other logins.`,
+    );
     const linked = linkCliPlugins(configDir);
     logger.debug(`private Docker config ${configDir}${linked.length ? ` (linked ${linked.join(', ')} from the runner's config)` : ''}`);
   }
 
   const detected = await detectBuilder(configDir, signal);
-  if (detected.builder === 'classic') {
-    const buildxOnly = (
-      [
-        [INPUT.platforms, inputs.platforms],
-        [INPUT.cacheFrom, inputs.cacheFrom],
-        [INPUT.cacheTo, inputs.cacheTo],
-      ] as const
-    ).filter(([, v]) => v.length > 0);
-    if (buildxOnly.length > 0) {
-      throw new UserError(
-        `${buildxOnly.map(([name, v]) => `Input '${name}' (${v.join(', ')})`).join(' and ')} needs buildx, and this runner has none: ${detected.detail}. Install it (docker/setup-buildx-action) or remove ${buildxOnly.length > 1 ? 'those inputs' : 'that input'}.`,
-      );
-    }
-  }
-  logger.info(`Builder: ${detected.builder === 'buildx' ? `docker buildx build (${detected.detail})` : `classic docker build (${detected.detail})`}`);
+  requireBuilderFeatures(inputs, detected);
+  logger.info(`Builder: ${builderTitle(detected.builder)} (${detected.detail})`);
 
   let credentials: RegistryCredentials | undefined;
   if (inputs.login.kind !== 'none') {
@@ -87,7 +81,11 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
 
   let pushed: { digest: string; manifest: RemoteManifest; durationMs: number } | undefined;
   if (inputs.push) {
-    const readCredentials = credentials ?? ambientCredentials(configDir, repository.registry);
+    // The read-back uses what the push used: our login, else whatever the config holds for the
+    // registry (auths, Docker Hub's index key, a credential helper or store).
+    const found = credentials ? undefined : await findCredentials(configDir, repository.registry, { signal });
+    if (found) logger.info(`Reading the manifest back as '${found.username}', from the Docker config's ${found.from}.`);
+    const readCredentials = credentials ?? found;
     pushed = await logger.group(`Push ${references.length} tag${references.length === 1 ? '' : 's'} to ${repository.registry}`, () =>
       pushAndVerify(inputs, {
         output: built.output,

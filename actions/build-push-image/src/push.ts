@@ -1,25 +1,10 @@
 import { readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
 import type { BuildOutput } from '../../../shared/docker/build-command.js';
 import { pushTag } from '../../../shared/docker/push.js';
 import { UserError } from '../../../shared/core/errors.js';
 import type { Logger } from '../../../shared/core/logger.js';
 import { readManifest, type BasicCredentials, type RemoteManifest } from '../../../shared/image/registry-manifest.js';
 import type { BuildPushInputs } from './inputs.js';
-
-/** The credentials the runner's own Docker login holds for `registry`, to read the manifest back. */
-export function ambientCredentials(configDir: string, registry: string): BasicCredentials | undefined {
-  try {
-    const config = JSON.parse(readFileSync(path.join(configDir, 'config.json'), 'utf8')) as { auths?: Record<string, { auth?: string }> };
-    const auth = config.auths?.[registry]?.auth;
-    if (!auth) return undefined;
-    const decoded = Buffer.from(auth, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    return colon > 0 ? { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Pushes every tag, then asks the registry what it holds: the digest handed on is the registry's,

@@ -1,4 +1,4 @@
-import type { DetectedBuilder } from '../../../shared/docker/builder.js';
+import { builderTitle, type DetectedBuilder } from '../../../shared/docker/builder.js';
 import { formatDuration } from '../../../shared/core/duration.js';
 import type { GitContext } from '../../../shared/github/git-context.js';
 import type { ImageRepository } from '../../../shared/image/repository.js';
@@ -52,7 +52,7 @@ export async function writeBuildSummary(r: {
       ['Platforms', manifest?.platforms?.join(', ')],
       ['Build time', formatDuration(built.durationMs)],
       ['Push time', r.pushMs !== undefined ? formatDuration(r.pushMs) : undefined],
-      ['Builder', r.builder.builder === 'buildx' ? `buildx (${r.builder.detail})` : 'classic docker build'],
+      ['Builder', r.builder.builder === 'buildx' ? `buildx (${r.builder.detail})` : builderTitle(r.builder.builder)],
       ['Commit', git.sha ? `${git.sha.slice(0, 7)} on ${git.ref}` : undefined],
     ]),
     htmlTable(

@@ -7,6 +7,7 @@ import { defaultBudgetMs, STANDARD_TIERS, TIER_NAME } from '../../../shared/test
 import { registerSecret } from '../../../shared/core/secrets.js';
 import type { CommentMode } from '../../../shared/test-publish/publish.js';
 import { TIER_REPORT_SCHEMA } from '../../../shared/test-tier/report.js';
+import { parseImageInput } from '../../../shared/image/reference.js';
 
 /** Every input of run-test-tier, validated before anything starts (no stack, no container). */
 export interface TierInputs {
@@ -74,6 +75,8 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
   if (script.trim() === '') throw new InputError('run', undefined, 'the test command (a script of one or more lines)');
 
   const containerImage = inputs.optionalString('container-image');
+  // Checked against Docker's reference grammar before any docker call: `--privileged` is no image.
+  if (containerImage !== undefined) parseImageInput(containerImage, 'container-image');
   const pull = inputs.choice('pull', ['missing', 'always', 'never'] as const, 'missing');
   const shell = parseShell(inputs.optionalString('shell'), containerImage ? SH : BASH);
 
