@@ -1,19 +1,22 @@
 /**
  * The whole pipeline on one machine, through the local workflow runner, against the sample app:
+ * the files of workflows-examples/ themselves (the ones users copy), with repository and
+ * environment variables for the local stack (registry, build image and commands, clusters):
  *
- *   0. the first release (1.0.0) through pipeline.yml, to an empty service
+ *   0. the first release (1.0.0) through pipeline.yml, to empty staging and production services
  *   1. commit stage and test tiers of 1.1.0
- *   2. build and push of 1.1.0 to the local registry
- *   3. deploy of 1.1.0 to the local ECS in docker mode, under load, then its acceptance tier
- *   4. a broken release (1.2.0, fails its health check): detected and rolled back automatically,
- *      under load
- *   5. rollback.yml with `to: previous`, under load
+ *   2. build and push of 1.1.0 (from the commit stage's build output, as an artifact)
+ *   3. deploy of 1.1.0 to staging under load, then its acceptance tier
+ *   4. deploy of 1.1.0 to production under load
+ *   5. a broken release (1.2.0, fails its health check): detected in staging and rolled back
+ *      automatically, under load; production is never touched
+ *   6. rollback.yml of production with `to: previous`, under load
  *
  * Each stage is checked against what it must do (the version served, zero failed requests, the
  * broken release never answering), and the result is a table of stages.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../runner/run-bundle.js';
@@ -49,18 +52,20 @@ export interface DemoResult {
 
 const SAMPLE_APP = path.join(repoRoot, 'local/sample-app');
 
-/** A fresh clone of the sample app's repository: its sources, its workflows, the example deploy and rollback. */
+/** The workflows the demo runs: every one of workflows-examples/, copied as a user copies them. */
+export const DEMO_WORKFLOWS = ['commit-stage.yml', 'pipeline.yml', 'deploy.yml', 'rollback.yml'];
+
+/**
+ * The sample app's repository, as a user's would be: its sources with the example workflows
+ * copied unchanged into .github/workflows/, a git repository whose commits are the releases.
+ */
 export function prepareWorkspace(base: string): string {
   const workspace = path.join(base, 'sample-app');
   const build = path.join(SAMPLE_APP, 'build');
   cpSync(SAMPLE_APP, workspace, { recursive: true, filter: (p) => p !== build && !p.startsWith(`${build}/`) });
   const workflows = path.join(workspace, '.github/workflows');
   mkdirSync(workflows, { recursive: true });
-  cpSync(path.join(SAMPLE_APP, 'workflows/commit-stage.yml'), path.join(workflows, 'commit-stage.yml'));
-  cpSync(path.join(SAMPLE_APP, 'workflows/pipeline.yml'), path.join(workflows, 'pipeline.yml'));
-  // The examples users copy, unchanged: the demo proves they run.
-  cpSync(path.join(repoRoot, 'workflows-examples/deploy.yml'), path.join(workflows, 'deploy.yml'));
-  cpSync(path.join(repoRoot, 'workflows-examples/rollback.yml'), path.join(workflows, 'rollback.yml'));
+  for (const file of DEMO_WORKFLOWS) cpSync(path.join(repoRoot, 'workflows-examples', file), path.join(workflows, file));
   git(workspace, 'init', '-q', '-b', 'main');
   return workspace;
 }
@@ -72,9 +77,14 @@ function git(cwd: string, ...args: string[]): string {
   }).trim();
 }
 
-/** A commit on main: the release's VERSION; its sha becomes github.sha. */
-function commitRelease(workspace: string, version: string): string {
+/** A commit on main: the release's VERSION (and, for the bad release, a broken image); its sha becomes github.sha. */
+function commitRelease(workspace: string, version: string, options: { brokenImage?: boolean } = {}): string {
   writeFileSync(path.join(workspace, 'VERSION'), `${version}\n`);
+  if (options.brokenImage) {
+    // A change no test before the deploy sees: the image's default makes it fail its health check.
+    const dockerfile = path.join(workspace, 'Dockerfile');
+    writeFileSync(dockerfile, readFileSync(dockerfile, 'utf8').replace('ARG BROKEN=false', 'ARG BROKEN=true'));
+  }
   git(workspace, 'add', '-A');
   git(workspace, 'commit', '-q', '--allow-empty', '-m', `release ${version}`);
   return git(workspace, 'rev-parse', 'HEAD');
@@ -120,14 +130,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const rows: StageRow[] = [];
   const load: Record<string, LoadReport> = {};
   let ecs: LocalEcsHandle | undefined;
-  let running: RunningLoad | undefined;
+  /** Load running now, by stage: stopped when its job ends, or all at once on an abort. */
+  const loads = new Map<string, RunningLoad>();
+  const stopLoads = () => Promise.all([...loads.values()].map((l) => l.stop()));
   let error: string | undefined;
   const workspace = prepareWorkspace(base);
   options.signal?.addEventListener(
     'abort',
     () => {
       void (async () => {
-        await running?.stop();
+        await stopLoads();
         await ecs?.stop();
       })().finally(() => options.onAborted?.());
     },
@@ -136,58 +148,87 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   try {
     const stack: StackInfo = bringUpStack(say);
     ecs = await startEcsEmulator(stack, say);
-    const sample: SampleService = await createSampleService(ecs, stack.registry);
-    say(`service ${sample.cluster}/${sample.service} behind ${sample.loadBalancerUrl}`);
+    const staging: SampleService = await createSampleService(ecs, stack.registry, 'staging');
+    const production: SampleService = await createSampleService(ecs, stack.registry, 'production');
+    for (const s of [staging, production]) say(`service ${s.cluster}/${s.service} behind ${s.loadBalancerUrl}`);
 
+    // Repository variables: what differs on one machine from the examples' defaults (the talk's
+    // Maven build and ECR), read by the examples themselves.
     const vars: Record<string, string> = {
-      REGISTRY: stack.registry,
+      IMAGE_REGISTRY: stack.registry,
+      IMAGE_REPOSITORY: 'sample-app',
       // A user name is not a secret: as one, every 'ctp' in every log line would be masked.
       REGISTRY_USERNAME: stack.username,
-      ECS_CLUSTER: sample.cluster,
-      ECS_SERVICE: sample.service,
       AWS_REGION: ecs.region,
-      AWS_ROLE_ARN: `arn:aws:iam::${ecs.accountId}:role/demo-deploy`,
-      DEMO_URL: sample.loadBalancerUrl,
-      DESIRED_COUNT: '',
-      SAMPLE_APP_BROKEN: 'false',
+      AWS_PUSH_ROLE_ARN: `arn:aws:iam::${ecs.accountId}:role/sample-app-push`,
+      STAGING_URL: staging.loadBalancerUrl,
+      BUILD_IMAGE: 'ctp/busybox:latest',
+      BUILD_COMMAND: 'sh build.sh',
+      BUILD_OUTPUT: 'build',
+      UNIT_TEST_COMMAND: 'sh test/run.sh unit',
+      UNIT_TEST_REPORTS: 'build/test-reports/TEST-*.xml',
+      INTEGRATION_TEST_COMMAND: 'sh test/run.sh integration',
+      FUNCTIONAL_TEST_COMMAND: 'sh test/run.sh functional',
+      ACCEPTANCE_TEST_COMMAND: 'sh test/run.sh acceptance',
+      TEST_REPORTS: 'build/test-reports/TEST-*.xml',
     };
+    // Environment variables: each environment its own cluster and its own deploy role.
+    const environment = (service: SampleService, name: string, desiredCount = '') => ({
+      vars: {
+        ECS_CLUSTER: service.cluster,
+        ECS_SERVICE: service.service,
+        AWS_REGION: ecs!.region,
+        AWS_DEPLOY_ROLE_ARN: `arn:aws:iam::${ecs!.accountId}:role/sample-app-deploy-${name}`,
+        DESIRED_COUNT: desiredCount,
+      },
+    });
+    const environments = (desiredCount = '') => ({
+      staging: environment(staging, 'staging', desiredCount),
+      production: environment(production, 'production', desiredCount),
+    });
     const secrets = { REGISTRY_PASSWORD: stack.password };
     const noticed = new Set<string>();
+    const stateDir = path.join(base, 'runner-state');
     const common = (sha: string, extra: Partial<RunWorkflowOptions> = {}): RunWorkflowOptions => ({
       workspace,
       secrets,
-      vars: { ...vars },
+      vars,
+      environments: environments(),
+      stateDir,
       localAws: ecs!.env(),
       github: { repository: 'acme/sample-app', sha, ref: 'refs/heads/main', defaultBranch: 'main', actor: 'demo' },
       onLog: (line) => {
         full(line);
         // Each notice once for the whole demo: the runs repeat them.
-        if (line.startsWith('Notice:')) {
-          if (!noticed.has(line)) say(`  ${line}`);
-          noticed.add(line);
-        } else if (/^(── job|\s{3}[▶✓✗○]|Warning:)/.test(line)) say(`  ${line}`);
+        const shown = line.replace(/^\[[^\]]*\] /, '');
+        if (shown.startsWith('Notice:')) {
+          if (!noticed.has(shown)) say(`  ${shown}`);
+          noticed.add(shown);
+        } else if (/^(── job|\s{3}[▶✓✗○]|Warning:)/.test(shown)) say(`  ${line}`);
       },
       ...extra,
     });
-    /** Load on the load balancer for the life of the job `loadJob` (or the whole run). */
-    const withLoad = (stage: string, loadJob: string | undefined, opts: RunWorkflowOptions): RunWorkflowOptions => ({
+    /** Load on an environment's load balancer for the life of a job (the deploy or the rollback). */
+    const withLoad = (byJob: Record<string, { stage: string; url: string }>, opts: RunWorkflowOptions): RunWorkflowOptions => ({
       ...opts,
       onJob: (event) => {
-        if (loadJob === undefined || event.id !== loadJob || event.name.includes(' / ')) return;
+        const target = byJob[event.id];
+        if (!target || event.name.includes(' / ')) return;
         if (event.type === 'start') {
-          say(`  load: GET ${sample.loadBalancerUrl}/version, 4 at a time, while ${event.name} runs`);
-          running = startLoad(`${sample.loadBalancerUrl}/version`, { concurrency: 4, pauseMs: 20, maxRequests: 100_000, maxDurationMs: 6 * 60_000 });
-        } else if (running) {
-          const r = running;
-          running = undefined;
-          void r.stop().then((report) => (load[stage] = report));
+          say(`  load: GET ${target.url}/version, 4 at a time, while ${event.name} runs`);
+          loads.set(target.stage, startLoad(`${target.url}/version`, { concurrency: 4, pauseMs: 20, maxRequests: 100_000, maxDurationMs: 6 * 60_000 }));
+        } else {
+          const r = loads.get(target.stage);
+          loads.delete(target.stage);
+          if (r) void r.stop().then((report) => (load[target.stage] = report));
         }
       },
     });
     const finishLoad = async (stage: string): Promise<LoadReport | undefined> => {
-      if (running) {
-        load[stage] = await running.stop();
-        running = undefined;
+      const r = loads.get(stage);
+      if (r) {
+        loads.delete(stage);
+        load[stage] = await r.stop();
       }
       // The stop started by the job's end may still be settling.
       for (let i = 0; i < 100 && !load[stage]; i++) await new Promise((r) => setTimeout(r, 20));
@@ -198,26 +239,40 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       if (options.signal?.aborted) throw new Error('stopped by a signal');
       say(title);
     };
+    const loadRow = (report: LoadReport | undefined) => (report ? { requestsSent: report.sent, requestsFailed: report.failed } : {});
+    const served = (version: string | undefined) => (version ? { versionServed: version } : {});
 
-    // 0. The first release, to the empty service: nothing to put load on yet.
-    nextStage('\n== 0. first release 1.0.0 through the pipeline');
+    // 0. The first release, to the empty services: nothing to put load on yet.
+    nextStage('\n== 0. first release 1.0.0 through the pipeline, to staging and production');
     const sha1 = commitRelease(workspace, '1.0.0');
-    const first = await runWorkflow(pipelineFile, common(sha1, { vars: { ...vars, DESIRED_COUNT: '2' } }));
-    const served0 = await versionServed(sample.loadBalancerUrl);
+    const first = await runWorkflow(pipelineFile, common(sha1, { environments: environments('2') }));
+    const served0 = await versionServed(production.loadBalancerUrl);
+    const staging0 = await versionServed(staging.loadBalancerUrl);
     rows.push({
       stage: '0. first release 1.0.0 (pipeline)',
-      ok: first.conclusion === 'success' && served0 === '1.0.0',
+      ok: first.conclusion === 'success' && served0 === '1.0.0' && staging0 === '1.0.0',
       result: first.conclusion === 'success' ? 'succeeded' : resultText(...first.jobs),
       durationMs: first.durationMs,
-      ...(served0 ? { versionServed: served0 } : {}),
+      ...served(served0),
     });
 
-    // 1–3. A healthy release, deployed under load.
-    nextStage('\n== 1–3. release 1.1.0: commit stage, tiers, image, deploy under load, acceptance');
+    // 1–4. A healthy release, deployed under load to staging, accepted, then to production.
+    nextStage('\n== 1–4. release 1.1.0: commit stage, tiers, image, staging under load, acceptance, production under load');
     const sha2 = commitRelease(workspace, '1.1.0');
-    const second = await runWorkflow(pipelineFile, withLoad('deploy 1.1.0', 'deploy', common(sha2)));
-    const load2 = await finishLoad('deploy 1.1.0');
-    const served2 = await versionServed(sample.loadBalancerUrl);
+    const second = await runWorkflow(
+      pipelineFile,
+      withLoad(
+        {
+          'deploy-staging': { stage: 'deploy 1.1.0 to staging', url: staging.loadBalancerUrl },
+          'deploy-production': { stage: 'deploy 1.1.0 to production', url: production.loadBalancerUrl },
+        },
+        common(sha2),
+      ),
+    );
+    const loadStaging = await finishLoad('deploy 1.1.0 to staging');
+    const loadProduction = await finishLoad('deploy 1.1.0 to production');
+    const servedStaging = await versionServed(staging.loadBalancerUrl);
+    const servedProduction = await versionServed(production.loadBalancerUrl);
     const j2 = jobsById(second);
     rows.push({
       stage: '1. commit stage + test tiers 1.1.0',
@@ -232,55 +287,77 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       result: j2.get('image')?.result === 'success' ? `pushed ${imageRef.replace(/^.*@sha256:(.{12}).*$/, 'sha256:$1…')}` : resultText(j2.get('image')),
       durationMs: sumMs(j2.get('image')),
     });
-    const deploy2ok = j2.get('deploy')?.result === 'success' && served2 === '1.1.0' && load2?.failed === 0 && (load2?.sent ?? 0) > 0;
+    const healthy = (r: LoadReport | undefined) => r !== undefined && r.failed === 0 && r.sent > 0;
     rows.push({
-      stage: '3. deploy 1.1.0 under load',
-      ok: deploy2ok,
-      result: resultText(j2.get('deploy')),
-      durationMs: sumMs(j2.get('deploy')),
-      ...(served2 ? { versionServed: served2 } : {}),
-      ...(load2 ? { requestsSent: load2.sent, requestsFailed: load2.failed } : {}),
+      stage: '3. deploy 1.1.0 to staging under load',
+      ok: j2.get('deploy-staging')?.result === 'success' && servedStaging === '1.1.0' && healthy(loadStaging),
+      result: resultText(j2.get('deploy-staging')),
+      durationMs: sumMs(j2.get('deploy-staging')),
+      ...served(servedStaging),
+      ...loadRow(loadStaging),
     });
     rows.push({
-      stage: '   acceptance tier against 1.1.0',
+      stage: '   acceptance tier against staging',
       ok: j2.get('acceptance')?.result === 'success',
       result: resultText(j2.get('acceptance')),
       durationMs: sumMs(j2.get('acceptance')),
     });
+    rows.push({
+      stage: '4. deploy 1.1.0 to production under load',
+      ok: j2.get('deploy-production')?.result === 'success' && servedProduction === '1.1.0' && healthy(loadProduction),
+      result: resultText(j2.get('deploy-production')),
+      durationMs: sumMs(j2.get('deploy-production')),
+      ...served(servedProduction),
+      ...loadRow(loadProduction),
+    });
 
-    // 4. A broken release: it must fail its health check, be rolled back, and never answer a request.
-    nextStage('\n== 4. release 1.2.0, broken (fails its health check): detected and rolled back under load');
-    const sha3 = commitRelease(workspace, '1.2.0');
-    const third = await runWorkflow(pipelineFile, withLoad('deploy broken 1.2.0', 'deploy', common(sha3, { vars: { ...vars, SAMPLE_APP_BROKEN: 'true' } })));
-    const load3 = await finishLoad('deploy broken 1.2.0');
-    const served3 = await versionServed(sample.loadBalancerUrl);
-    const deploy3 = jobsById(third).get('deploy');
+    // 5. A broken release: it must fail its health check in staging, be rolled back, never
+    // answer a request, and never reach production.
+    nextStage('\n== 5. release 1.2.0, broken (fails its health check): detected in staging and rolled back under load');
+    const sha3 = commitRelease(workspace, '1.2.0', { brokenImage: true });
+    const third = await runWorkflow(
+      pipelineFile,
+      withLoad({ 'deploy-staging': { stage: 'deploy broken 1.2.0 to staging', url: staging.loadBalancerUrl } }, common(sha3)),
+    );
+    const load3 = await finishLoad('deploy broken 1.2.0 to staging');
+    const served3 = await versionServed(staging.loadBalancerUrl);
+    const production3 = await versionServed(production.loadBalancerUrl);
+    const j3 = jobsById(third);
+    const deploy3 = j3.get('deploy-staging');
     const rolledBack = deploy3?.outputs.status === 'rolled-back' || deploy3?.outputs['rolled-back'] === 'true';
     const brokenAnswered = load3?.bodies['1.2.0'] ?? 0;
     rows.push({
-      stage: '4. deploy broken 1.2.0 under load',
-      ok: deploy3?.result === 'failure' && rolledBack && served3 === '1.1.0' && brokenAnswered === 0 && load3?.failed === 0,
-      result: rolledBack ? `rolled back automatically; 1.2.0 answered ${brokenAnswered} requests` : `not rolled back (${resultText(deploy3)})`,
+      stage: '5. deploy broken 1.2.0 to staging under load',
+      ok:
+        deploy3?.result === 'failure' &&
+        rolledBack &&
+        served3 === '1.1.0' &&
+        brokenAnswered === 0 &&
+        load3?.failed === 0 &&
+        j3.get('deploy-production')?.result === 'skipped' &&
+        production3 === '1.1.0',
+      result: rolledBack
+        ? `rolled back automatically; 1.2.0 answered ${brokenAnswered} requests; production ${j3.get('deploy-production')?.result ?? '?'}, on ${production3 ?? '?'}`
+        : `not rolled back (${resultText(deploy3)})`,
       durationMs: sumMs(deploy3),
-      ...(served3 ? { versionServed: served3 } : {}),
-      ...(load3 ? { requestsSent: load3.sent, requestsFailed: load3.failed } : {}),
+      ...served(served3),
+      ...loadRow(load3),
     });
 
-    // 5. The manual rollback, by the same automated path.
-    nextStage('\n== 5. rollback.yml, to: previous, under load');
+    // 6. The manual rollback of production, by the same automated path.
+    nextStage('\n== 6. rollback.yml of production, to: previous, under load');
     const back = await runWorkflow(
       path.join(workspace, '.github/workflows/rollback.yml'),
       withLoad(
-        'rollback.yml',
-        'rollback',
-        common(sha3, { event: 'workflow_dispatch', inputs: { environment: 'demo', to: 'previous', reason: 'demo: back to the release before 1.1.0' } }),
+        { rollback: { stage: 'rollback.yml', url: production.loadBalancerUrl } },
+        common(sha3, { event: 'workflow_dispatch', inputs: { environment: 'production', to: 'previous', reason: 'demo: back to the release before 1.1.0' } }),
       ),
     );
-    const load5 = await finishLoad('rollback.yml');
-    const served5 = await versionServed(sample.loadBalancerUrl);
+    const load6 = await finishLoad('rollback.yml');
+    const served6 = await versionServed(production.loadBalancerUrl);
     rows.push({
-      stage: '5. rollback.yml to previous',
-      ok: back.conclusion === 'success' && served5 === '1.0.0' && load5?.failed === 0,
+      stage: '6. rollback.yml of production to previous',
+      ok: back.conclusion === 'success' && served6 === '1.0.0' && load6?.failed === 0,
       result:
         back.conclusion === 'success'
           ? `back on ${
@@ -291,15 +368,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
             }`
           : resultText(...back.jobs),
       durationMs: back.durationMs,
-      ...(served5 ? { versionServed: served5 } : {}),
-      ...(load5 ? { requestsSent: load5.sent, requestsFailed: load5.failed } : {}),
+      ...served(served6),
+      ...loadRow(load6),
     });
   } catch (e) {
     error = (e as Error).message;
     rows.push({ stage: 'demo', ok: false, result: 'stopped (see below)' });
     full(String((e as Error).stack ?? e));
   } finally {
-    if (running) await (running as RunningLoad).stop();
+    await stopLoads();
     if (ecs) await ecs.stop().catch((e: Error) => say(`stopping the ECS emulator: ${e.message}`));
     if (!options.keep) rmSync(workspace, { recursive: true, force: true });
   }

@@ -1,8 +1,9 @@
 /**
- * The ECS side of the demo, set up once as an operator would with Terraform: a cluster, the
- * sample app's task definition (container `app`, port 8080, health check on /cgi-bin/health) and
- * a service behind a load balancer, empty (desired count 0) until the first release is deployed
- * by the pipeline — so every release, the first one too, goes through ecs-rolling-deploy.
+ * The ECS side of one of the demo's environments, set up once as an operator would with
+ * Terraform: a cluster, the sample app's task definition (container `app`, port 8080, health check
+ * on /cgi-bin/health) and a service behind a load balancer, empty (desired count 0) until the
+ * first release is deployed by the pipeline — so every release, the first one too, goes through
+ * ecs-rolling-deploy.
  */
 import type { LocalEcsHandle } from './local-stack.js';
 
@@ -14,18 +15,19 @@ export interface SampleService {
   loadBalancerUrl: string;
 }
 
-export async function createSampleService(ecs: LocalEcsHandle, registry: string): Promise<SampleService> {
+/** `environment` names the cluster (`sample-<environment>`) and the target group. */
+export async function createSampleService(ecs: LocalEcsHandle, registry: string, environment: string): Promise<SampleService> {
   const { ECSClient, CreateClusterCommand, RegisterTaskDefinitionCommand, CreateServiceCommand } = await import('@aws-sdk/client-ecs');
   const client = new ECSClient({ endpoint: ecs.endpoint, region: ecs.region, credentials: ecs.credentials, maxAttempts: 1 });
-  const cluster = 'demo';
+  const cluster = `sample-${environment}`;
   const service = 'sample-app';
   const container = 'app';
-  const targetGroupArn = `arn:aws:elasticloadbalancing:${ecs.region}:${ecs.accountId}:targetgroup/sample-app/0123456789abcdef`;
+  const targetGroupArn = `arn:aws:elasticloadbalancing:${ecs.region}:${ecs.accountId}:targetgroup/sample-app-${environment}/0123456789abcdef`;
   try {
     await client.send(new CreateClusterCommand({ clusterName: cluster }));
     const td = await client.send(
       new RegisterTaskDefinitionCommand({
-        family: 'sample-app',
+        family: `sample-app-${environment}`,
         networkMode: 'bridge',
         containerDefinitions: [
           {

@@ -44,17 +44,42 @@ interface CallInterface {
 }
 
 /** Outputs of marketplace actions our workflows read (documented in their action.yml). */
-const MARKETPLACE_OUTPUTS: Record<string, string[]> = {
+/**
+ * The outputs of the marketplace actions the examples use, by the version that added them (read
+ * from each action's action.yml at its tags): a step pinned to an older version has fewer.
+ */
+const MARKETPLACE_OUTPUTS: Record<string, { since: string; outputs: string[] }[]> = {
   'aws-actions/configure-aws-credentials': [
-    'aws-account-id',
-    'authenticated-arn',
-    'aws-access-key-id',
-    'aws-secret-access-key',
-    'aws-session-token',
-    'aws-expiration',
+    { since: '4.0.0', outputs: ['aws-account-id', 'aws-access-key-id', 'aws-secret-access-key', 'aws-session-token'] },
+    { since: '4.1.0', outputs: ['aws-expiration'] },
+    { since: '4.2.0', outputs: ['authenticated-arn'] },
   ],
-  'actions/checkout': ['ref', 'commit'],
+  'actions/checkout': [{ since: '4.0.0', outputs: ['ref', 'commit'] }],
+  'actions/upload-artifact': [
+    { since: '4.0.0', outputs: ['artifact-id', 'artifact-url'] },
+    { since: '4.6.0', outputs: ['artifact-digest'] },
+  ],
+  'actions/download-artifact': [{ since: '4.0.0', outputs: ['download-path'] }],
+  'actions/cache': [{ since: '4.0.0', outputs: ['cache-hit'] }],
+  'actions/cache/restore': [{ since: '4.0.0', outputs: ['cache-hit', 'cache-primary-key', 'cache-matched-key'] }],
 };
+
+function versionAtLeast(version: string, since: string): boolean {
+  const a = version.split('.').map(Number);
+  const b = since.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return true;
+}
+
+/** What a marketplace step can output: at its pinned version (the `# vX.Y.Z` comment), or any version when none is said. */
+function marketplaceOutputs(slug: string, uses: string, source: string): { outputs: Set<string>; version?: string } | undefined {
+  const known = MARKETPLACE_OUTPUTS[slug.toLowerCase()];
+  if (!known) return undefined;
+  const comment = new RegExp(`${uses.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+#\\s*v(\\d+(?:\\.\\d+){0,2})`).exec(source);
+  const version = comment?.[1];
+  const outputs = known.filter((k) => !version || versionAtLeast(version, k.since)).flatMap((k) => k.outputs);
+  return { outputs: new Set(outputs), ...(version ? { version } : {}) };
+}
 
 export async function checkWorkflowFile(file: string, options: CheckOptions = {}): Promise<CheckResult> {
   const content = readFileSync(file, 'utf8');
@@ -132,6 +157,14 @@ function checkWorkflowWith(workflow: LoadedWorkflow, options: Required<CheckOpti
   const raw = workflow.raw;
   const declaredInputs = new Set([...rawKeys(rawAt(raw, 'on', 'workflow_dispatch', 'inputs')), ...rawKeys(rawAt(raw, 'on', 'workflow_call', 'inputs'))]);
   const jobOutputs = new Map<string, Set<string> | undefined>();
+  /** For a marketplace step of a known version, by step id: whose outputs the list is. */
+  const outputsOf = new Map<string, string>();
+  let source = '';
+  try {
+    source = readFileSync(workflow.file, 'utf8');
+  } catch {
+    // a workflow parsed from text only: versions are not known, every version's outputs count
+  }
   for (const job of workflow.template.jobs) {
     const id = job.id.value;
     if (job.type === 'reusableWorkflowJob') {
@@ -154,7 +187,10 @@ function checkWorkflowWith(workflow: LoadedWorkflow, options: Required<CheckOpti
           else if (scope.beforeIndex !== undefined && step.index >= scope.beforeIndex)
             problems.push(`${where}: steps.${first} is read before that step has run`);
           else if (second === 'outputs' && third !== undefined && step.outputs && !step.outputs.has(third)) {
-            problems.push(`${where}: steps.${first}.outputs.${third} does not exist (outputs: ${[...step.outputs].join(', ') || 'none'})`);
+            const of = outputsOf.get(first);
+            problems.push(
+              `${where}: steps.${first}.outputs.${third} does not exist (outputs${of ? ` of ${of}` : ''}: ${[...step.outputs].join(', ') || 'none'})`,
+            );
           }
         } else if (context === 'needs' && first !== undefined) {
           if (!scope.needs?.includes(first)) problems.push(`${where}: needs.${first} is read but the job does not list '${first}' in needs`);
@@ -242,8 +278,9 @@ function checkWorkflowWith(workflow: LoadedWorkflow, options: Required<CheckOpti
             outputs = action.outputs;
           }
         } else if (ref.kind === 'marketplace') {
-          const known = MARKETPLACE_OUTPUTS[ref.slug.toLowerCase()];
-          outputs = known ? new Set(known) : undefined;
+          const known = marketplaceOutputs(ref.slug, usesToken.value, source);
+          outputs = known?.outputs;
+          if (known?.version) outputsOf.set(stepId && isString(stepId) ? stepId.value : '', `${ref.slug} v${known.version}`);
         }
       } else {
         const run = rawAt(rawStep, 'run');

@@ -4,7 +4,8 @@
 //   options: --event NAME, --input NAME=VALUE, --secret NAME=VALUE (or NAME to read $NAME), --var NAME=VALUE,
 //            --env NAME=VALUE, --aws-env NAME=VALUE (what stands in for configure-aws-credentials, e.g. the
 //            ECS emulator's AWS_ENDPOINT_URL_ECS), --workspace DIR, --workflows-dir DIR (where ./.github/workflows/
-//            of reusable calls is read from, e.g. workflows-examples), --root DIR, --ref REF, --sha SHA, --repository OWNER/NAME
+//            of reusable calls is read from, e.g. workflows-examples), --root DIR, --ref REF, --sha SHA, --repository OWNER/NAME,
+//            --state-dir DIR (actions/cache entries), --max-parallel-jobs N, --env-var ENV:NAME=VALUE, --env-secret ENV:NAME=VALUE
 import path from 'node:path';
 import { runWorkflow, type JobRunResult, type RunWorkflowOptions } from './run-workflow.js';
 
@@ -12,40 +13,63 @@ const args = process.argv.slice(2);
 const file = args.shift();
 if (!file || file.startsWith('-')) {
   console.error(
-    'usage: npx tsx local/workflow-runner/cli.ts <workflow.yml> [--event NAME] [--input NAME=VALUE]… [--secret NAME[=VALUE]]… [--var NAME=VALUE]… [--env NAME=VALUE]… [--aws-env NAME=VALUE]… [--workspace DIR] [--workflows-dir DIR] [--root DIR] [--ref REF] [--sha SHA] [--repository OWNER/NAME]',
+    'usage: npx tsx local/workflow-runner/cli.ts <workflow.yml> [--event NAME] [--input NAME=VALUE]… [--secret NAME[=VALUE]]… [--var NAME=VALUE]… [--env NAME=VALUE]… [--aws-env NAME=VALUE]… [--workspace DIR] [--workflows-dir DIR] [--root DIR] [--ref REF] [--sha SHA] [--repository OWNER/NAME] [--state-dir DIR] [--max-parallel-jobs N] [--env-var ENV:NAME=VALUE]… [--env-secret ENV:NAME=VALUE]…',
   );
   process.exit(2);
 }
 const options: RunWorkflowOptions = { inputs: {}, secrets: {}, vars: {}, env: {}, github: {}, onLog: (line) => console.log(line) };
-for (let i = 0; i < args.length; i++) {
-  const flag = args[i];
-  const value = () => {
-    const v = args[++i];
-    if (v === undefined) throw new Error(`${flag} needs a value`);
-    return v;
-  };
-  const pair = (target: Record<string, string | number | boolean>, fromEnv = false) => {
-    const v = value();
-    const eq = v.indexOf('=');
-    if (eq > 0) target[v.slice(0, eq)] = v.slice(eq + 1);
-    else if (fromEnv && process.env[v] !== undefined) target[v] = process.env[v]!;
-    else throw new Error(`${flag} expects NAME=VALUE${fromEnv ? ' or the name of a set environment variable' : ''}, got ${JSON.stringify(v)}`);
-  };
-  if (flag === '--event') options.event = value();
-  else if (flag === '--input') pair(options.inputs!);
-  else if (flag === '--secret') pair(options.secrets as Record<string, string>, true);
-  else if (flag === '--var') pair(options.vars as Record<string, string>);
-  else if (flag === '--env') pair(options.env as Record<string, string>);
-  else if (flag === '--aws-env') {
-    options.localAws ??= {};
-    pair(options.localAws as Record<string, string>);
-  } else if (flag === '--workspace') options.workspace = path.resolve(value());
-  else if (flag === '--root') options.root = path.resolve(value());
-  else if (flag === '--workflows-dir') options.workflowsDir = path.resolve(value());
-  else if (flag === '--ref') options.github!.ref = value();
-  else if (flag === '--sha') options.github!.sha = value();
-  else if (flag === '--repository') options.github!.repository = value();
-  else throw new Error(`unknown option ${flag}`);
+// A bad option is a usage error (exit 2) with its message, not a stack trace.
+try {
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i];
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    const pair = (target: Record<string, string | number | boolean>, fromEnv = false) => {
+      const v = value();
+      const eq = v.indexOf('=');
+      if (eq > 0) target[v.slice(0, eq)] = v.slice(eq + 1);
+      else if (fromEnv && process.env[v] !== undefined) target[v] = process.env[v]!;
+      else throw new Error(`${flag} expects NAME=VALUE${fromEnv ? ' or the name of a set environment variable' : ''}, got ${JSON.stringify(v)}`);
+    };
+    if (flag === '--event') options.event = value();
+    else if (flag === '--input') pair(options.inputs!);
+    else if (flag === '--secret') pair(options.secrets as Record<string, string>, true);
+    else if (flag === '--var') pair(options.vars as Record<string, string>);
+    else if (flag === '--env') pair(options.env as Record<string, string>);
+    else if (flag === '--aws-env') {
+      options.localAws ??= {};
+      pair(options.localAws as Record<string, string>);
+    } else if (flag === '--workspace') options.workspace = path.resolve(value());
+    else if (flag === '--root') options.root = path.resolve(value());
+    else if (flag === '--workflows-dir') options.workflowsDir = path.resolve(value());
+    else if (flag === '--state-dir') options.stateDir = path.resolve(value());
+    else if (flag === '--max-parallel-jobs') {
+      const v = value();
+      if (!/^[1-9]\d*$/.test(v)) throw new Error(`--max-parallel-jobs expects a whole number of at least 1, got ${JSON.stringify(v)}`);
+      options.maxParallelJobs = Number(v);
+    } else if (flag === '--env-var' || flag === '--env-secret') {
+      const v = value();
+      const colon = v.indexOf(':');
+      const eq = v.indexOf('=');
+      if (colon < 1 || eq < colon + 2) throw new Error(`${flag} expects ENVIRONMENT:NAME=VALUE, got ${JSON.stringify(v)}`);
+      const environments = options.environments ?? {};
+      options.environments = environments;
+      const name = v.slice(0, colon);
+      const environment = environments[name] ?? {};
+      environments[name] = environment;
+      const kind = flag === '--env-var' ? 'vars' : 'secrets';
+      environment[kind] = { ...(environment[kind] ?? {}), [v.slice(colon + 1, eq)]: v.slice(eq + 1) };
+    } else if (flag === '--ref') options.github!.ref = value();
+    else if (flag === '--sha') options.github!.sha = value();
+    else if (flag === '--repository') options.github!.repository = value();
+    else throw new Error(`unknown option ${flag}`);
+  }
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(2);
 }
 try {
   const result = await runWorkflow(file, options);

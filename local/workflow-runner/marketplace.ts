@@ -1,29 +1,102 @@
 /**
- * Marketplace actions the local runner cannot download or run, and what it provides in their
- * place. Each substitution is announced in the log as a notice; an action with no substitute here
- * fails its step rather than being skipped, because a later step would silently miss its effect.
+ * Marketplace actions the local runner cannot download or run, and what it does in their place:
+ * actions/checkout clones the run's repository into the job's workspace, the artifact actions
+ * keep the run's artifacts, actions/cache keeps entries under the runner's state directory, and
+ * configure-aws-credentials gives the local stack's AWS environment. Each stand-in is announced
+ * once as a notice; an action with none fails its step rather than being skipped, because a
+ * later step would silently miss its effect.
  */
+import type { ArtifactStore } from './artifacts.js';
+import type { CacheStore } from './cache.js';
+import { checkoutInto } from './checkout.js';
+
 export interface LocalStandIns {
   /** Environment the local AWS stand-in gives (AWS_ENDPOINT_URL_ECS, AWS_REGION, credentials…). */
   aws?: Record<string, string>;
+  /** This job's workspace (GITHUB_WORKSPACE). */
   workspace: string;
+  /** The run's repository on this machine, which actions/checkout clones. */
+  source: string;
   repository: string;
+  sha: string;
+  ref: string;
+  defaultBranch: string;
+  artifacts: ArtifactStore;
+  cache: CacheStore;
 }
 
-export type Substitution = { ok: true; notice: string; env: Record<string, string>; outputs: Record<string, string> } | { ok: false; error: string };
+export interface Substituted {
+  ok: true;
+  notice: string;
+  env: Record<string, string>;
+  outputs: Record<string, string>;
+  /** Lines for the step's log. */
+  log: string[];
+  /** What the action's post step does, run at the end of the job. */
+  post?: () => Promise<string[]>;
+}
 
-type Substitute = (inputs: Record<string, string>, local: LocalStandIns) => Substitution;
+export type Substitution = Substituted | { ok: false; error: string };
+
+type Substitute = (inputs: Record<string, string>, local: LocalStandIns) => Promise<Substitution>;
+
+const done = (notice: string, outputs: Record<string, string> = {}, log: string[] = [], env: Record<string, string> = {}): Substituted => ({
+  ok: true,
+  notice,
+  env,
+  outputs,
+  log,
+});
+
+const cacheRestore = async (inputs: Record<string, string>, local: LocalStandIns, withPost: boolean): Promise<Substitution> => {
+  const scope = { ref: local.ref, defaultBranch: local.defaultBranch };
+  const restored = await local.cache.restore(inputs, local.workspace, scope, { lookupOnly: inputs['lookup-only'] === 'true' });
+  const result = done('actions/cache: entries are kept under the local runner’s state directory (not GitHub’s cache service)', restored.outputs, restored.log);
+  // The post step saves unless the primary key hit exactly (as actions/cache does).
+  if (withPost && restored.outputs['cache-hit'] !== 'true') result.post = () => local.cache.save(inputs, local.workspace, scope);
+  else if (withPost) result.post = async () => [`Cache hit occurred on the primary key ${inputs.key}, not saving cache.`];
+  return result;
+};
 
 const substitutes: Record<string, Substitute> = {
-  'actions/checkout': (inputs, local) => {
-    if (inputs.repository && inputs.repository !== local.repository) {
+  'actions/checkout': async (inputs, local) => {
+    if (inputs.repository && inputs.repository.toLowerCase() !== local.repository.toLowerCase()) {
       return { ok: false, error: `actions/checkout of another repository (${inputs.repository}) cannot be provided locally` };
     }
-    if (inputs.path) return { ok: false, error: `actions/checkout with path '${inputs.path}' cannot be provided locally (the workspace is used as is)` };
-    const ref = inputs.ref ? ` (ref '${inputs.ref}' is not checked out: the workspace is used as it is)` : '';
-    return { ok: true, notice: `actions/checkout skipped: the workspace ${local.workspace} already is the repository${ref}`, env: {}, outputs: {} };
+    const { directory, commit } = await checkoutInto({
+      source: local.source,
+      workspace: local.workspace,
+      path: inputs.path ?? '',
+      commit: inputs.ref || local.sha,
+    });
+    return done(
+      `actions/checkout: clones the run's repository ${local.source} into each job's fresh workspace (fetch-depth, lfs, submodules and credentials do not apply)`,
+      {
+        ref: inputs.ref || local.ref,
+        commit,
+      },
+      [`Checked out ${commit} into ${directory}`],
+    );
   },
-  'aws-actions/configure-aws-credentials': (inputs, local) => {
+  'actions/upload-artifact': async (inputs, local) => {
+    const r = await local.artifacts.upload(inputs, local.workspace);
+    return done(
+      'actions/upload-artifact: artifacts are kept for the run only, on this machine (retention-days and compression do not apply)',
+      r.outputs,
+      r.log,
+    );
+  },
+  'actions/download-artifact': async (inputs, local) => {
+    const r = await local.artifacts.download(inputs, local.workspace);
+    return done('actions/download-artifact: downloads this run’s local artifacts', r.outputs, r.log);
+  },
+  'actions/cache': (inputs, local) => cacheRestore(inputs, local, true),
+  'actions/cache/restore': (inputs, local) => cacheRestore(inputs, local, false),
+  'actions/cache/save': async (inputs, local) => {
+    const log = await local.cache.save(inputs, local.workspace, { ref: local.ref, defaultBranch: local.defaultBranch });
+    return done('actions/cache: entries are kept under the local runner’s state directory (not GitHub’s cache service)', {}, log);
+  },
+  'aws-actions/configure-aws-credentials': async (inputs, local) => {
     if (!local.aws) {
       return {
         ok: false,
@@ -36,16 +109,16 @@ const substitutes: Record<string, Substitute> = {
     const region = local.aws.AWS_REGION ?? '';
     const asked =
       inputs['aws-region'] && inputs['aws-region'] !== region ? ` (the workflow asked for ${inputs['aws-region']}; the emulator serves ${region})` : '';
-    return {
-      ok: true,
-      notice: `aws-actions/configure-aws-credentials skipped: ${role}AWS calls go to ${endpoint} with its local credentials, region ${region}${asked}`,
-      env: { ...local.aws },
-      outputs: {},
-    };
+    return done(
+      `aws-actions/configure-aws-credentials skipped: ${role}AWS calls go to ${endpoint} with its local credentials, region ${region}${asked}`,
+      {},
+      [],
+      { ...local.aws },
+    );
   },
 };
 
-export function substituteMarketplaceAction(slug: string, inputs: Record<string, string>, local: LocalStandIns): Substitution {
+export async function substituteMarketplaceAction(slug: string, inputs: Record<string, string>, local: LocalStandIns): Promise<Substitution> {
   const substitute = substitutes[slug.toLowerCase()];
   if (!substitute) {
     return { ok: false, error: `marketplace action ${slug} cannot run locally and has no local stand-in (known: ${Object.keys(substitutes).join(', ')})` };

@@ -1,13 +1,15 @@
 /**
  * Runs a workflow file on this machine the way GitHub runs it, for the subset the project's
- * workflows use: jobs in `needs` order, steps in order, `if:` with the status functions, env at
- * workflow/job/step level, `with:`, step and job outputs, `needs`, `inputs` (workflow_dispatch and
- * workflow_call), the `github` context, secrets (masked), reusable workflows run in place, and
- * our own actions run from their bundles by the local bundle runner (local/runner/run-bundle.ts).
+ * workflows use: every job in its own empty workspace, started as soon as its `needs` are met (up
+ * to a limit), matrices expanded into one job per combination, steps in order, `if:` with the
+ * status functions, env at workflow/job/step level, `with:`, step and job outputs, `needs`,
+ * `inputs` (workflow_dispatch and workflow_call), the `github` context, secrets (masked),
+ * environment variables, reusable workflows run in place, checkout / artifacts / cache provided
+ * locally, and our own actions run from their bundles (local/runner/run-bundle.ts).
  *
- * What it cannot do as GitHub does is refused before anything runs (matrix, services, job
- * containers…) or announced as a notice when it runs anyway (jobs run one at a time, environment
- * protection rules are not enforced, marketplace actions replaced by the local stack).
+ * What it cannot do as GitHub does is refused before anything runs (services, job containers…)
+ * or announced as a notice when it runs anyway (environment protection rules are not enforced,
+ * marketplace actions replaced by local stand-ins).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,10 @@ import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/te
 import { contextEnv, defaultGitHubContext, repoRoot, runBundle, type GitHubContext } from '../runner/run-bundle.js';
 import type { Annotation } from '../runner/workflow-commands.js';
 import { parseActionRef } from './action-refs.js';
+import { ArtifactStore } from './artifacts.js';
+import { CacheStore } from './cache.js';
+import { JobSlots } from './job-slots.js';
+import { expandStrategy, matrixJobName, type MatrixCombination } from './matrix.js';
 import {
   evaluateCondition,
   evaluateStringMap,
@@ -48,8 +54,17 @@ export interface RunWorkflowOptions {
   vars?: Record<string, string>;
   /** Machine environment every step sees, as a self-hosted runner's own environment. */
   env?: Record<string, string>;
-  /** The checked-out repository (default: the current directory). */
+  /**
+   * The run's repository: a git repository on this machine (default: the current directory).
+   * Each job gets its own empty workspace, and actions/checkout clones this at github.sha into it.
+   */
   workspace?: string;
+  /** Where actions/cache entries are kept between runs (default: ctp-workflow-runner/cache in the temp directory). */
+  stateDir?: string;
+  /** Jobs run at once, GitHub starting every job whose needs are met (default 4). */
+  maxParallelJobs?: number;
+  /** Environment-level variables and secrets, by environment name: a job in that environment sees them over the repository's. */
+  environments?: Record<string, { vars?: Record<string, string>; secrets?: Record<string, string> }>;
   /** Where `actions/<name>/` and `dist/` of our actions live (default: this repository). */
   root?: string;
   github?: Partial<GitHubContext>;
@@ -68,7 +83,7 @@ export interface RunWorkflowOptions {
 
 export type JobEvent = { type: 'start'; id: string; name: string } | { type: 'end'; id: string; name: string; result: Conclusion; durationMs: number };
 
-export type Conclusion = 'success' | 'failure' | 'skipped';
+export type Conclusion = 'success' | 'failure' | 'skipped' | 'cancelled';
 
 export interface StepRunResult {
   id: string;
@@ -99,6 +114,12 @@ export interface JobRunResult {
   summary: string;
   /** For a job that calls a reusable workflow. */
   called?: WorkflowRunResult;
+  /** The combination of a matrix job. */
+  matrix?: MatrixCombination;
+  /** Its own workspace (removed when the run ends). */
+  workspace?: string;
+  /** When it ended (epoch ms): a matrix's outputs come from the last run to set them. */
+  endedAt?: number;
   durationMs: number;
   message?: string;
 }
@@ -125,7 +146,16 @@ export class WorkflowRunError extends Error {
 
 interface RunState {
   options: RunWorkflowOptions;
+  /** The job's workspace (the run's repository before a job starts). */
   workspace: string;
+  /** The run's repository, which checkout clones and reusable workflows are read from. */
+  source: string;
+  base: string;
+  artifacts: ArtifactStore;
+  cache: CacheStore;
+  slots: JobSlots;
+  /** Set when fail-fast cancels the rest of a matrix: the job stops before its next step. */
+  cancelled?: () => boolean;
   root: string;
   github: GitHubContext;
   masks: string[];
@@ -140,6 +170,8 @@ interface WorkflowFrame {
   secrets: Record<string, string>;
   /** `caller / ` for a called workflow's jobs. */
   prefix: string;
+  /** Jobs of it may run side by side: each job's lines then start with `[job name] `. */
+  sideBySide?: boolean;
 }
 
 const HOST_ENV = ['PATH', 'HOME', 'USER', 'LANG', 'TMPDIR', 'SHELL', 'DOCKER_HOST', 'DOCKER_CONFIG'];
@@ -163,6 +195,11 @@ export async function runWorkflow(file: string, options: RunWorkflowOptions = {}
   const state: RunState = {
     options,
     workspace,
+    source: workspace,
+    base,
+    artifacts: new ArtifactStore(path.join(base, 'artifacts')),
+    cache: new CacheStore(path.join(options.stateDir ?? path.join(tmpdir(), 'ctp-workflow-runner'), 'cache')),
+    slots: new JobSlots(options.maxParallelJobs ?? 4),
     root: options.root ?? repoRoot,
     github,
     masks,
@@ -344,7 +381,12 @@ async function runFrame(state: RunState, frame: WorkflowFrame): Promise<Workflow
     if (/^(windows|macos)/i.test(label)) notice(state, `job '${job}' asks for ${label}; it runs on this Linux machine`);
   }
   const ordered = jobsInOrder(workflow);
-  if (hasIndependentJobs(workflow)) notice(state, 'independent jobs run one after another here (GitHub starts them in parallel)');
+  if (hasIndependentJobs(workflow) && (state.options.maxParallelJobs ?? 4) === 1)
+    notice(state, 'independent jobs run one after another here (maxParallelJobs is 1; GitHub starts them in parallel)');
+  frame.sideBySide =
+    (state.options.maxParallelJobs ?? 4) > 1 && (hasIndependentJobs(workflow) || workflow.template.jobs.some((j) => j.type === 'job' && j.strategy));
+  /** Every job run (one per matrix combination), and each job as `needs` sees it. */
+  const runs = new Map<string, JobRunResult[]>();
   const results = new Map<string, JobRunResult>();
   const baseScope = (): EvaluationScope => ({
     contexts: { github: githubContext(state, ''), inputs: frame.inputs, vars: state.options.vars ?? {}, secrets: secretsContext(state, frame) },
@@ -356,14 +398,28 @@ async function runFrame(state: RunState, frame: WorkflowFrame): Promise<Workflow
     throw new WorkflowRunError(`${workflow.file}: workflow env: ${(e as Error).message}`);
   }
 
-  for (const job of ordered) {
-    const name = `${frame.prefix}${job.name && isString(job.name) ? job.name.value : job.id.value}`;
-    state.options.onJob?.({ type: 'start', id: job.id.value, name });
-    const result = await runJob(state, frame, job, workflowEnv, results);
-    results.set(job.id.value, result);
-    state.options.onJob?.({ type: 'end', id: job.id.value, name, result: result.result, durationMs: result.durationMs });
+  // Every job whose needs are met starts at once, up to the runner's limit (state.slots).
+  const pending = [...ordered];
+  const running = new Map<string, Promise<void>>();
+  while (pending.length || running.size) {
+    for (const job of [...pending]) {
+      if (!(job.needs ?? []).every((n) => results.has(n.value))) continue;
+      pending.splice(pending.indexOf(job), 1);
+      const id = job.id.value;
+      const started = (async () => {
+        const jobRuns = await runJob(state, frame, job, workflowEnv, results);
+        runs.set(id, jobRuns);
+        results.set(id, asNeeded(jobRuns));
+      })();
+      running.set(
+        id,
+        started.finally(() => running.delete(id)),
+      );
+    }
+    if (running.size) await Promise.race(running.values());
+    else if (pending.length) throw new WorkflowRunError(`${workflow.file}: jobs ${pending.map((j) => j.id.value).join(', ')} need jobs that never run`);
   }
-  const jobs = [...results.values()];
+  const jobs = ordered.flatMap((j) => runs.get(j.id.value) ?? []);
   const conclusion = jobs.some((j) => j.result === 'failure') ? 'failure' : 'success';
   const outputs: Record<string, string> = {};
   const outputsToken = rawAt(workflow.raw, 'on', 'workflow_call', 'outputs');
@@ -379,6 +435,27 @@ async function runFrame(state: RunState, frame: WorkflowFrame): Promise<Workflow
     }
   }
   return { file: workflow.file, name: workflow.name, conclusion, jobs, outputs, notices: frame.prefix ? [] : state.notices, durationMs: Date.now() - started };
+}
+
+/**
+ * A job as the jobs that need it see it: one run as it is; a matrix's runs as GitHub folds them
+ * (failure if any failed, else cancelled if any was, success if any succeeded; each output from
+ * the last run that set it).
+ */
+function asNeeded(jobRuns: JobRunResult[]): JobRunResult {
+  if (jobRuns.length === 1) return jobRuns[0]!;
+  const results = jobRuns.map((r) => r.result);
+  const result: Conclusion = results.includes('failure')
+    ? 'failure'
+    : results.includes('cancelled')
+      ? 'cancelled'
+      : results.includes('success')
+        ? 'success'
+        : 'skipped';
+  const outputs: Record<string, string> = {};
+  for (const r of [...jobRuns].sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0)))
+    for (const [k, v] of Object.entries(r.outputs)) if (v !== '') outputs[k] = v;
+  return { ...jobRuns[0]!, result, outputs, steps: [], summary: '' };
 }
 
 function secretsContext(state: RunState, frame: WorkflowFrame): Record<string, ContextValue> {
@@ -398,7 +475,7 @@ async function runJob(
   job: WorkflowJob,
   workflowEnv: Record<string, string>,
   results: Map<string, JobRunResult>,
-): Promise<JobRunResult> {
+): Promise<JobRunResult[]> {
   const started = Date.now();
   const id = job.id.value;
   const needs: Record<string, ContextValue> = {};
@@ -414,41 +491,97 @@ async function runJob(
     strategy: {},
     matrix: {},
   };
-  let displayName = `${frame.prefix}${id}`;
-  try {
-    if (job.name) displayName = `${frame.prefix}${evaluateToString(job.name, { contexts })}`;
-  } catch {
-    // a name that cannot be evaluated yet keeps the job's id, as GitHub shows it
-  }
-  const skipped = (message: string): JobRunResult => {
-    state.log(`── job ${displayName}: skipped (${message})`);
-    return { id, name: displayName, result: 'skipped', outputs: {}, steps: [], summary: '', durationMs: Date.now() - started, message };
+  const nameOf = (ctx: Record<string, ContextValue>): string => {
+    try {
+      if (job.name) return `${frame.prefix}${evaluateToString(job.name, { contexts: ctx })}`;
+    } catch {
+      // a name that cannot be evaluated yet keeps the job's id, as GitHub shows it
+    }
+    return `${frame.prefix}${id}`;
   };
-  const failed = (message: string): JobRunResult => {
-    state.log(`── job ${displayName}: failed: ${message}`);
-    return { id, name: displayName, result: 'failure', outputs: {}, steps: [], summary: '', durationMs: Date.now() - started, message };
+  const reported = async (name: string, work: () => Promise<JobRunResult>): Promise<JobRunResult> => {
+    state.options.onJob?.({ type: 'start', id, name });
+    const result = { ...(await work()), endedAt: Date.now() };
+    state.options.onJob?.({ type: 'end', id, name, result: result.result, durationMs: result.durationMs });
+    return result;
   };
+  const ended = (name: string, result: 'skipped' | 'failure', message: string): JobRunResult => {
+    state.log(`── job ${name}: ${result === 'skipped' ? `skipped (${message})` : `failed: ${message}`}`);
+    return { id, name, result, outputs: {}, steps: [], summary: '', durationMs: Date.now() - started, message };
+  };
+  const displayName = nameOf(contexts);
   try {
-    if (!evaluateCondition(job.if.expression, { contexts, status: jobStatus(frame.workflow, job, results) })) return skipped(`if: ${job.if.expression}`);
+    if (!evaluateCondition(job.if.expression, { contexts, status: jobStatus(frame.workflow, job, results) }))
+      return [await reported(displayName, async () => ended(displayName, 'skipped', `if: ${job.if.expression}`))];
   } catch (e) {
-    return failed((e as Error).message);
+    return [await reported(displayName, async () => ended(displayName, 'failure', (e as Error).message))];
   }
-  if (job.type === 'reusableWorkflowJob') return runCalledWorkflow(state, frame, job, contexts, displayName, started);
-  return runStepsJob(state, frame, job, contexts, workflowEnv, displayName, started);
+  if (job.type === 'reusableWorkflowJob') return [await reported(displayName, () => runCalledWorkflow(state, frame, job, contexts, displayName, started))];
+  const steps = (ctx: Record<string, ContextValue>, name: string, cancelled?: () => boolean) =>
+    reported(name, () => state.slots.run(() => runStepsJob(state, frame, job, ctx, workflowEnv, name, Date.now(), cancelled)));
+  if (!job.strategy) return [await steps(contexts, displayName)];
+
+  // A matrix: one job per combination, max-parallel at a time, fail-fast cancelling the rest.
+  let strategy: ReturnType<typeof expandStrategy>;
+  try {
+    strategy = expandStrategy(id, evaluateToValue(job.strategy, { contexts }));
+  } catch (e) {
+    return [await reported(displayName, async () => ended(displayName, 'failure', (e as Error).message))];
+  }
+  const total = strategy.combinations.length;
+  const pool = new JobSlots(strategy.maxParallel || total);
+  const nameUsesExpression = job.name !== undefined && isBasicExpression(job.name);
+  let failedFast = false;
+  return Promise.all(
+    strategy.combinations.map((combination, index) =>
+      pool.run(async () => {
+        const ctx: Record<string, ContextValue> = {
+          ...contexts,
+          matrix: combination,
+          strategy: { 'fail-fast': strategy.failFast, 'job-index': index, 'job-total': total, 'max-parallel': strategy.maxParallel || total },
+        };
+        const name = matrixJobName(nameOf(ctx), combination, nameUsesExpression);
+        if (failedFast) {
+          state.log(`── job ${name}: cancelled (fail-fast: another job of the matrix failed)`);
+          return { id, name, result: 'cancelled' as const, outputs: {}, steps: [], summary: '', durationMs: 0, matrix: combination, message: 'fail-fast' };
+        }
+        const r = await steps(ctx, name, () => failedFast);
+        if (r.result === 'failure' && strategy.failFast) failedFast = true;
+        return { ...r, matrix: combination };
+      }),
+    ),
+  );
 }
 
 async function runStepsJob(
-  state: RunState,
+  runState: RunState,
   frame: WorkflowFrame,
   job: Job,
-  jobContexts: Record<string, ContextValue>,
+  givenContexts: Record<string, ContextValue>,
   workflowEnv: Record<string, string>,
   displayName: string,
   started: number,
+  cancelled?: () => boolean,
 ): Promise<JobRunResult> {
   const id = job.id.value;
   const rawJob = rawAt(frame.workflow.raw, 'jobs', id);
-  const secrets = secretsContext(state, frame);
+  // Its own empty workspace, named as the runner names it (work/<repo>/<repo>), and its own temp.
+  mkdirSync(path.join(runState.base, 'work'), { recursive: true });
+  const jobDir = mkdtempSync(path.join(runState.base, 'work', `${id}-`));
+  const repoName = runState.github.repository.split('/')[1] || 'repository';
+  const workspace = path.join(jobDir, repoName, repoName);
+  const runnerTemp = path.join(jobDir, 'temp');
+  mkdirSync(workspace, { recursive: true });
+  mkdirSync(runnerTemp, { recursive: true });
+  const state: RunState = {
+    ...runState,
+    workspace,
+    runnerTemp,
+    // Jobs running side by side: each line says whose it is.
+    log: frame.sideBySide ? (line) => runState.log(`[${displayName}] ${line}`) : runState.log,
+  };
+  let jobContexts: Record<string, ContextValue> = { ...givenContexts, github: githubContext(state, id) };
+  let secrets = secretsContext(state, frame);
   const scope = (extra: Record<string, ContextValue> = {}, status?: StatusState): EvaluationScope => ({
     contexts: { ...jobContexts, secrets, runner: runnerContext(state), ...extra },
     ...(status ? { status } : {}),
@@ -460,10 +593,17 @@ async function runStepsJob(
     const envToken = rawAt(rawJob, 'environment');
     if (envToken) {
       environment = isMapping(envToken) ? evaluateToString(rawAt(envToken, 'name'), scope()) : evaluateToString(envToken, scope());
+      const given = state.options.environments?.[environment];
       notice(
         state,
-        `environment '${environment}': its protection rules (required reviewers, wait timers, branch rules) and environment secrets are not enforced or provided locally; the job runs at once`,
+        `environment '${environment}': its protection rules (required reviewers, wait timers, branch rules) are not enforced locally; the job runs at once${given ? ' with the variables and secrets given for it' : ', and it has no environment variables or secrets'}`,
       );
+      if (given) {
+        // Environment-level values win over the repository's, as on GitHub.
+        jobContexts = { ...jobContexts, vars: { ...(state.options.vars ?? {}), ...(given.vars ?? {}) } };
+        secrets = { ...secrets, ...(given.secrets ?? {}) };
+        for (const v of Object.values(given.secrets ?? {})) if (v && !state.masks.includes(v)) state.masks.push(v);
+      }
     }
     jobEnv = { ...workflowEnv, ...evaluateStringMap(job.env, scope({ env: workflowEnv })) };
   } catch (e) {
@@ -476,6 +616,7 @@ async function runStepsJob(
       summary: '',
       durationMs: Date.now() - started,
       message: (e as Error).message,
+      workspace,
       ...(environment ? { environment } : {}),
     };
   }
@@ -487,11 +628,35 @@ async function runStepsJob(
   const addedPath: string[] = [];
   const stepsContext: Record<string, { outputs: Record<string, string>; outcome: Conclusion; conclusion: Conclusion }> = {};
   const stepResults: StepRunResult[] = [];
+  /** Post steps of the actions that ran, run at the end of the job in reverse order. */
+  const posts: { name: string; run: () => Promise<string[]> }[] = [];
   let jobFailed = false;
+  let jobCancelled = false;
 
   for (let index = 0; index < job.steps.length; index++) {
     const step = job.steps[index] as Step;
     const rawStep = rawAt(rawJob, 'steps', index);
+    if (!jobCancelled && cancelled?.()) {
+      jobCancelled = true;
+      state.log('   Cancelled: fail-fast (another job of the matrix failed); the remaining steps do not run');
+    }
+    if (jobCancelled) {
+      const skippedName = stepName(step, rawStep, { contexts: { ...jobContexts, secrets, env: jobEnv } });
+      state.log(`   ○ ${skippedName} (cancelled)`);
+      stepResults.push({
+        id: step.id,
+        name: skippedName,
+        kind: 'run' in step ? 'run' : 'action',
+        outcome: 'skipped',
+        conclusion: 'skipped',
+        outputs: {},
+        summary: '',
+        annotations: [],
+        log: '',
+        durationMs: 0,
+      });
+      continue;
+    }
     const envContext = { ...jobEnv, ...addedEnv };
     const stepStatus: StatusState = { success: !jobFailed, failure: jobFailed };
     const stepScope = (env: Record<string, string>) => scope({ env, steps: stepsContext, job: { status: jobFailed ? 'failure' : 'success' } }, stepStatus);
@@ -525,18 +690,39 @@ async function runStepsJob(
       }
     } catch (e) {
       const message = e instanceof ExpressionFailure ? e.message : (e as Error).message;
-      state.log(`   ✗ ${name}: ${message}`);
-      result = { ...base, outcome: 'failure', conclusion: 'failure', durationMs: Date.now() - stepStarted, message };
+      // A step that fails before or instead of running (an action's own error) honours continue-on-error too.
+      let tolerated = false;
+      try {
+        tolerated = 'continue-on-error' in step ? continueOnErrorValue(step['continue-on-error'], stepScope(envContext)) : false;
+      } catch {
+        // an unevaluable continue-on-error does not tolerate anything
+      }
+      state.log(`   ✗ ${name}: ${message}${tolerated ? ' — continue-on-error' : ''}`);
+      result = { ...base, outcome: 'failure', conclusion: tolerated ? 'success' : 'failure', durationMs: Date.now() - stepStarted, message };
     }
     if (result.conclusion === 'failure') jobFailed = true;
     if (result.outcome !== 'skipped') {
       Object.assign(addedEnv, (result as StepRunResult & { env?: Record<string, string> }).env ?? {});
       addedPath.push(...((result as StepRunResult & { path?: string[] }).path ?? []));
     }
+    const post = (result as { post?: () => Promise<string[]> }).post;
+    if (post) posts.push({ name: `Post ${name}`, run: post });
     delete (result as { env?: unknown }).env;
     delete (result as { path?: unknown }).path;
+    delete (result as { post?: unknown }).post;
     stepsContext[step.id] = { outputs: result.outputs, outcome: result.outcome, conclusion: result.conclusion };
     stepResults.push(result);
+  }
+
+  for (const post of posts.reverse()) {
+    state.log(`   ▶ ${post.name}`);
+    try {
+      for (const line of await post.run()) state.log(`     ${line}`);
+      state.log(`   ✓ ${post.name}`);
+    } catch (e) {
+      state.log(`   ✗ ${post.name}: ${(e as Error).message}`);
+      jobFailed = true;
+    }
   }
 
   const outputs: Record<string, string> = {};
@@ -558,9 +744,10 @@ async function runStepsJob(
   return {
     id,
     name: displayName,
-    result: jobFailed ? 'failure' : 'success',
+    result: jobFailed ? 'failure' : jobCancelled ? 'cancelled' : 'success',
     outputs,
     steps: stepResults,
+    workspace,
     summary: stepResults
       .map((st) => st.summary)
       .filter(Boolean)
@@ -686,13 +873,25 @@ async function runUsesStep(
   if (ref.kind === 'local' && !ref.action)
     throw new Error(`local action ${uses} not found: the local runner runs ./actions/<name> with an action.yml in the workspace`);
   if (ref.kind === 'marketplace') {
-    const sub = substituteMarketplaceAction(ref.slug, inputs, {
+    const sub = await substituteMarketplaceAction(ref.slug, inputs, {
       ...(state.options.localAws ? { aws: state.options.localAws } : {}),
       workspace: state.workspace,
+      source: state.source,
       repository: state.github.repository,
+      sha: state.github.sha,
+      ref: state.github.ref,
+      defaultBranch: state.github.defaultBranch,
+      artifacts: state.artifacts,
+      cache: state.cache,
     });
     if (!sub.ok) throw new Error(sub.error);
     notice(state, sub.notice);
+    const annotations: Annotation[] = [];
+    for (const line of sub.log) {
+      const warning = /^::warning::(.*)$/.exec(line);
+      if (warning) annotations.push({ level: 'warning', message: warning[1]! });
+      state.log(`     ${warning ? `Warning: ${warning[1]}` : line}`);
+    }
     return Object.assign(
       {
         ...base,
@@ -700,10 +899,12 @@ async function runUsesStep(
         outcome: 'success' as const,
         conclusion: 'success' as const,
         outputs: sub.outputs,
+        annotations,
+        log: sub.log.join('\n'),
         durationMs: Date.now() - started,
         message: sub.notice,
       },
-      { env: sub.env, path: [] },
+      { env: sub.env, path: [], ...(sub.post ? { post: sub.post } : {}) },
     );
   }
   if (ref.kind === 'ours' && ref.ref)
@@ -813,7 +1014,7 @@ function calledWorkflowPath(state: RunState, uses: string): string {
     notice(state, `reusable workflows ./.github/workflows/* are read from ${state.options.workflowsDir}`);
     return path.join(state.options.workflowsDir, inWorkflows[1]!);
   }
-  return path.join(state.workspace, uses);
+  return path.join(state.source, uses);
 }
 
 function formatMs(ms: number): string {

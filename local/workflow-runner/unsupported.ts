@@ -6,7 +6,6 @@ import type { LoadedWorkflow } from './workflow-file.js';
 import { rawAt, rawCount, rawKeys } from './workflow-file.js';
 
 const REFUSED_JOB_KEYS: Record<string, string> = {
-  strategy: 'strategy/matrix (one job runs once here)',
   services: 'service containers',
   container: 'job containers (use build-in-container or run-test-tier with container-image)',
   'continue-on-error': 'job-level continue-on-error',

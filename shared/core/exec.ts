@@ -20,6 +20,8 @@ export interface ExecOptions {
   secrets?: readonly string[];
   /** Called for each complete output line, after masking. */
   onLine?: (line: string, from: 'stdout' | 'stderr') => void;
+  /** Called once the program has started, with its pid, which is also its process group's id. */
+  onSpawn?: (pid: number) => void;
   /** Bytes of each stream kept in memory; beyond this the head is dropped (default 8 MiB). */
   maxCaptureBytes?: number;
   /** Between SIGTERM and SIGKILL on timeout or cancellation (default 5 s). */
@@ -97,6 +99,7 @@ export function exec(command: string, args: readonly string[], options: ExecOpti
       // (a shell's `sleep`, docker's plugins), not only the program itself.
       detached: true,
     });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     const emit = (from: 'stdout' | 'stderr') => (line: string) => {
       const masked = maskSecrets(line, secrets);
       if (stream) process.stdout.write(`${masked}\n`);
@@ -115,7 +118,9 @@ export function exec(command: string, args: readonly string[], options: ExecOpti
       }
     };
     const stop = () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      // The group is signalled even when the program itself has exited: a background child it
+      // left behind may still hold the output open, and would otherwise outlive the timeout.
+      if (killTimer) return;
       signalGroup('SIGTERM');
       killTimer = setTimeout(() => signalGroup('SIGKILL'), killGraceMs);
       killTimer.unref();

@@ -27,6 +27,9 @@ export interface TestProblem {
 export interface ParsedTestCase {
   /** The innermost enclosing `<testsuite>`'s name. */
   suite: string;
+  /** Which `<testsuite>` element of its report holds it (1, 2, … in document order; 0 for
+   * none): two suites may share a name, and retries are folded only inside one element. */
+  suiteIndex: number;
   classname: string;
   name: string;
   /** Seconds, as the report says. */
@@ -39,6 +42,8 @@ export interface ParsedTestCase {
   flakyAttempts: TestProblem[];
   /** Further attempts that failed too (Surefire `rerunFailure`/`rerunError`). */
   rerunAttempts: number;
+  /** The tool marked it `flaky="true"` (Firebase Test Lab, Android): it passed on a retry. */
+  markedFlaky: boolean;
   /** `file`/`line` attributes, as written (pytest, jest-junit with addFileAttribute, …). */
   file?: string;
   line?: number;
@@ -67,6 +72,8 @@ export interface ParseOptions {
   displayName?: string;
   /** Bytes per read (default 256 KiB). */
   chunkSize?: number;
+  /** Called when a `<testsuite>` element closes, with its index (ParsedTestCase.suiteIndex). */
+  onSuiteEnd?: (suiteIndex: number) => void;
 }
 
 export interface ParsedReport {
@@ -132,6 +139,7 @@ function firstLine(text: string): string {
 
 interface OpenCase {
   suite: string;
+  suiteIndex: number;
   classname: string;
   name: string;
   time: number;
@@ -142,7 +150,13 @@ interface OpenCase {
   skipMessage?: string;
   flakyAttempts: TestProblem[];
   rerunAttempts: number;
+  markedFlaky: boolean;
+  /** A `status` attribute that means the test never ran (TestNG, xUnit, NUnit exports). */
+  statusSkipped: boolean;
 }
+
+/** `status` values that mean the test was not run, whatever the elements inside say. */
+const SKIPPED_STATUSES = new Set(['disabled', 'skipped', 'notrun', 'ignored']);
 
 interface OpenProblem {
   role: 'main' | 'flaky' | 'rerun';
@@ -165,6 +179,8 @@ export async function parseJUnitReport(file: string, onTestCase: (testCase: Pars
 
   let failure: Error | undefined;
   let failedAt = { line: 0, column: 0 };
+  /** Set once the whole file has been read: an error then means it ended too early. */
+  let closing = false;
   parser.on('error', (error) => {
     if (failure) return;
     failure = error;
@@ -174,7 +190,8 @@ export async function parseJUnitReport(file: string, onTestCase: (testCase: Pars
   let rootElement = '';
   let isJUnit = true;
   let count = 0;
-  const suites: string[] = [];
+  const suites: { name: string; index: number }[] = [];
+  let suitesSeen = 0;
   let current: OpenCase | undefined;
   let problem: OpenProblem | undefined;
   /** Depth of elements inside the open problem: Surefire nests a rerun's trace in <stackTrace>
@@ -197,12 +214,14 @@ export async function parseJUnitReport(file: string, onTestCase: (testCase: Pars
     }
     switch (name) {
       case 'testsuite':
-        suites.push(a.name ?? '');
+        suites.push({ name: a.name ?? '', index: ++suitesSeen });
         return;
       case 'testcase': {
         const line = lineNumber(a.line);
+        const suite = suites[suites.length - 1];
         current = {
-          suite: suites[suites.length - 1] ?? '',
+          suite: suite?.name ?? '',
+          suiteIndex: suite?.index ?? 0,
           classname: a.classname ?? a.class ?? '',
           name: a.name ?? '',
           time: seconds(a.time),
@@ -211,6 +230,8 @@ export async function parseJUnitReport(file: string, onTestCase: (testCase: Pars
           outcome: 'passed',
           flakyAttempts: [],
           rerunAttempts: 0,
+          markedFlaky: a.flaky === 'true',
+          statusSkipped: a.status !== undefined && SKIPPED_STATUSES.has(a.status.toLowerCase()),
         };
         return;
       }
@@ -310,24 +331,33 @@ export async function parseJUnitReport(file: string, onTestCase: (testCase: Pars
         skipped = undefined;
         listen(false);
         return;
-      case 'testsuite':
-        suites.pop();
+      case 'testsuite': {
+        const closed = suites.pop();
+        if (closed && options.onSuiteEnd) options.onSuiteEnd(closed.index);
         return;
+      }
       case 'testcase':
         if (current) {
           count++;
           const c = current;
           current = undefined;
+          // The counting rule, first match wins: flaky="true" passed (on a retry); a `status`
+          // of not run is skipped; then failure, error, skipped, passed from the elements.
+          const outcome: TestOutcome = c.markedFlaky ? 'passed' : c.statusSkipped ? 'skipped' : c.outcome;
+          // A flaky="true" case's own <failure> elements are its failed attempts.
+          const flakyAttempts = c.markedFlaky && c.problem ? [c.problem, ...c.flakyAttempts] : c.flakyAttempts;
           onTestCase({
             suite: c.suite,
+            suiteIndex: c.suiteIndex,
             classname: c.classname,
             name: c.name,
             time: c.time,
-            outcome: c.outcome,
-            ...(c.problem ? { problem: c.problem } : {}),
+            outcome,
+            ...(c.problem && outcome !== 'passed' && outcome !== 'skipped' ? { problem: c.problem } : {}),
             ...(c.skipMessage ? { skipMessage: c.skipMessage } : {}),
-            flakyAttempts: c.flakyAttempts,
-            rerunAttempts: c.rerunAttempts,
+            flakyAttempts,
+            rerunAttempts: outcome === 'passed' || outcome === 'skipped' ? 0 : c.rerunAttempts,
+            markedFlaky: c.markedFlaky,
             ...(c.file !== undefined ? { file: c.file } : {}),
             ...(c.line !== undefined ? { line: c.line } : {}),
             reportFile: file,
@@ -346,7 +376,10 @@ export async function parseJUnitReport(file: string, onTestCase: (testCase: Pars
       first = false;
       if (failure) break;
     }
-    if (!failure) parser.close();
+    if (!failure) {
+      closing = true;
+      parser.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
@@ -357,7 +390,10 @@ export async function parseJUnitReport(file: string, onTestCase: (testCase: Pars
     stream.destroy();
   }
   if (failure) {
-    const reason = failure.message.replace(/^\d+:\d+: /, '');
+    let reason = failure.message.replace(/^\d+:\d+: /, '');
+    // The commonest broken report: a test JVM or runner killed while it was writing.
+    const unclosed = closing ? /^unclosed tag: (.+)$/.exec(reason) : null;
+    if (unclosed) reason = `the file ends inside <${unclosed[1]}>: it is truncated (was the test process killed while writing it?)`;
     // saxes's 0-based column of the next character is the 1-based column of the character that
     // revealed the error, which is where editors should jump.
     throw new MalformedReportError(displayName, failedAt.line, Math.max(1, failedAt.column), reason);

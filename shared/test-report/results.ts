@@ -6,9 +6,11 @@ import type { ParsedTestCase, TestProblem } from './junit-parser.js';
  * flaky tests (up to a cap, each with a truncated trace) and the slowest ten. A 100,000-test
  * report therefore costs the memory of a few hundred records, not of the document.
  *
- * Retries are folded together: a test that failed and then passed is flaky, whether the tool
- * says so itself (Surefire's `flakyFailure`) or writes each attempt as its own `<testcase>`
- * (Gradle's test-retry plugin, jest-circus retries).
+ * Every `<testcase>` is one test: same-named cases are parameterised tests, `describe` blocks
+ * or other files far more often than retries, and folding them would hide a failure. A test is
+ * flaky when the tool says so itself (Surefire's `flakyFailure`, Android's `flaky="true"`);
+ * tools that write each attempt as its own element are folded first, on request, by
+ * retry-folding.ts.
  */
 
 export interface TestCounts {
@@ -87,8 +89,6 @@ export class TestResults {
   private readonly maxKept: number;
   private readonly slowestCount: number;
   private readonly slow: TimedTest[] = [];
-  /** Every failed test's key, kept or not, so a later passing attempt turns it flaky. */
-  private readonly failedKeys = new Map<string, FailedTest | null>();
 
   constructor(options: TestResultsOptions = {}) {
     this.maxKept = options.maxKept ?? 1_000;
@@ -108,41 +108,10 @@ export class TestResults {
     return this.slow;
   }
 
+  /** Counts one test. Every `<testcase>` is its own test here; retries are folded, when asked,
+   * before this (retry-folding.ts). */
   add(test: ParsedTestCase): void {
     this.testSeconds += test.time;
-    const key = `${test.reportFile}\u0000${test.classname}\u0000${test.name}`;
-    const earlier = this.failedKeys.get(key);
-    const failed = test.outcome === 'failed' || test.outcome === 'error';
-
-    if (earlier !== undefined) {
-      // Another attempt of a test that already failed: a retry, not another test.
-      if (failed) {
-        if (earlier) earlier.attempts++;
-        this.noteTime(test, test.outcome);
-        return;
-      }
-      if (test.outcome === 'passed') {
-        this.failedKeys.delete(key);
-        this.counts.failed--;
-        this.counts.passed++;
-        this.counts.flaky++;
-        const attempts = earlier?.attempts ?? 1;
-        if (earlier) this.failures.splice(this.failures.indexOf(earlier), 1);
-        this.keepFlaky({
-          suite: test.suite,
-          classname: test.classname,
-          name: test.name,
-          failedAttempts: attempts,
-          message: earlier?.message ?? '',
-          details: earlier?.details ?? '',
-          seconds: test.time,
-          reportFile: test.reportFile,
-        });
-        this.noteTime(test, 'flaky');
-        return;
-      }
-    }
-
     this.counts.total++;
     switch (test.outcome) {
       case 'skipped':
@@ -150,16 +119,17 @@ export class TestResults {
         break;
       case 'passed':
         this.counts.passed++;
-        if (test.flakyAttempts.length > 0) {
+        if (test.flakyAttempts.length > 0 || test.markedFlaky) {
           this.counts.flaky++;
-          const first = test.flakyAttempts[0]!;
+          const first = test.flakyAttempts[0];
           this.keepFlaky({
             suite: test.suite,
             classname: test.classname,
             name: test.name,
-            failedAttempts: test.flakyAttempts.length,
-            message: first.message,
-            details: first.details,
+            // flaky="true" without a failure element says it failed at least once, not how often.
+            failedAttempts: Math.max(1, test.flakyAttempts.length),
+            message: first?.message ?? '',
+            details: first?.details ?? '',
             seconds: test.time,
             reportFile: test.reportFile,
           });
@@ -171,9 +141,8 @@ export class TestResults {
       case 'error': {
         this.counts.failed++;
         const problem = test.problem ?? { kind: 'failure' as const, message: '', details: '' };
-        let record: FailedTest | null = null;
         if (this.failures.length < this.maxKept) {
-          record = {
+          this.failures.push({
             suite: test.suite,
             classname: test.classname,
             name: test.name,
@@ -186,10 +155,8 @@ export class TestResults {
             ...(test.file !== undefined ? { file: test.file } : {}),
             ...(test.line !== undefined ? { line: test.line } : {}),
             reportFile: test.reportFile,
-          };
-          this.failures.push(record);
+          });
         }
-        this.failedKeys.set(key, record);
         break;
       }
     }

@@ -17,6 +17,8 @@ export interface ScriptRun {
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Called with the shell's process group once it has started (for the post step's cleanup). */
+  onStart?: (processGroup: number) => void;
 }
 
 export interface ScriptResult {
@@ -38,6 +40,7 @@ export async function runScript(run: ScriptRun): Promise<ScriptResult> {
       maxCaptureBytes: 64 * 1024, // the output streams to the log; only a tail is worth keeping
       ...(run.signal ? { signal: run.signal } : {}),
       ...(run.timeoutMs ? { timeoutMs: run.timeoutMs } : {}),
+      ...(run.onStart ? { onSpawn: run.onStart } : {}),
     });
     return { exitCode: result.exitCode, durationMs: result.durationMs, cancelled: result.aborted, timedOut: result.timedOut };
   } finally {

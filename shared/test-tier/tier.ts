@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ComposeStack, composeProjectName, findCompose, portVariables, readiness, describeState, type ServiceState } from '../compose/stack.js';
@@ -8,9 +9,11 @@ import { MalformedReportError, parseJUnitReport } from '../test-report/junit-par
 import type { Logger } from '../core/logger.js';
 import { findReports } from '../test-report/report-files.js';
 import { runScript } from './run-script.js';
+import { TIER_MARKER_VARIABLE, type TierProcessGroup } from './leftover-processes.js';
 import { locateFailure, WorkspaceFiles, type SourceLocation } from '../test-report/source-location.js';
 import { annotationLimits, emitAnnotations, planAnnotations } from '../test-report/annotations.js';
 import { TestResults } from '../test-report/results.js';
+import { RetryFolder } from '../test-report/retry-folding.js';
 import { buildTierReport, type TierReport } from './report.js';
 import { checkBudget, decideVerdict, type BudgetCheck, type Verdict } from './verdict.js';
 
@@ -32,7 +35,12 @@ export interface TestTierConfig {
   env: ReadonlyMap<string, string>;
   reports: readonly string[];
   budgetMs?: number;
+  /** The budget as the user wrote it (`5m`), for the message when the tier is stopped at it. */
+  budgetText?: string;
+  /** `fail` stops the command when the budget runs out; `warn` lets it run on. */
   onBudgetExceeded: 'fail' | 'warn';
+  /** Fold repeated test cases of one `<testsuite>` element as retries (retry-folding.ts). */
+  foldRetries: boolean;
   failOnEmpty: boolean;
   /** The most annotations per level, or `github` for GitHub's own limit less the step's own. */
   annotate: number | 'github';
@@ -51,12 +59,16 @@ export interface ContainerTestRun {
   /** The stack's network, so services are reached by name. */
   network?: string;
   signal: AbortSignal;
+  /** Stop the container after this long (the budget, with `on-budget-exceeded: fail`). */
+  timeoutMs?: number;
 }
 
 export interface TestCommandResult {
   exitCode: number;
   durationMs: number;
   cancelled: boolean;
+  /** Stopped because `timeoutMs` ran out. */
+  timedOut: boolean;
 }
 
 export interface StackHooks {
@@ -64,12 +76,18 @@ export interface StackHooks {
   starting(stack: { project: string; files: readonly string[]; command: readonly string[]; cwd: string }): void;
   /** Called once the stack is gone. */
   gone(): void;
+  /** Called when the command starts on the runner, so a post step can stop what a killed process left. */
+  commandStarted?(group: TierProcessGroup): void;
+  /** Called once the command has ended. */
+  commandEnded?(): void;
 }
 
 export interface TestTierOutcome {
   verdict: Verdict;
   budget: BudgetCheck;
   report: TierReport;
+  /** The job was cancelled while the tests ran: the report holds what was written by then. */
+  cancelled: boolean;
 }
 
 export async function runTestTier(config: TestTierConfig, context: { logger: Logger; signal: AbortSignal; hooks: StackHooks }): Promise<TestTierOutcome> {
@@ -101,17 +119,23 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
       stackStates = await stack.waitUntilReady({ timeoutMs: config.compose.timeoutMs, signal });
       stackReadyMs = Date.now() - testsStarted;
     }
-    command = await runCommand(config, stackStates, logger, signal);
+    command = await runCommand(config, stackStates, logger, signal, context.hooks);
     if (stack && !signal.aborted) stackStates = await checkStackAfterTests(stack, logger, command.exitCode !== 0);
   } finally {
     if (stack) {
       if (await stack.down()) context.hooks.gone();
     }
   }
-  if (command.cancelled || signal.aborted) throw new Error(`the ${config.tier} tests were cancelled`);
+  // Cancelled (or the step's timeout-minutes reached) while the tests ran: the reports written
+  // until then are still read, so the summary shows what ran before the stop.
+  const cancelled = command.cancelled || signal.aborted;
+  const stoppedAtBudget = command.timedOut && !cancelled;
+  // A log line, not an annotation: the verdict says it once, as the step's error.
+  if (stoppedAtBudget) logger.info(`The ${config.tier} tests were stopped at the ${config.budgetText ?? 'given'} budget; reading the reports written so far.`);
 
   const budget = checkBudget(command.durationMs, config.budgetMs);
   const results = new TestResults();
+  const folder = config.foldRetries ? new RetryFolder((t) => results.add(t)) : undefined;
   const found = await findReports(config.reports, config.workingDirectory, testsStarted);
   if (found.stale.length > 0) {
     logger.info(
@@ -122,24 +146,31 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
     );
   }
   const malformed: string[] = [];
-  let notJUnit = 0;
+  const notJUnit: string[] = [];
   await logger.group(`Reading ${found.files.length} JUnit report(s)`, async () => {
     for (const file of found.files) {
       const display = path.relative(config.workspace, file) || file;
       let tests = 0;
       try {
-        const parsed = await parseJUnitReport(
-          file,
-          (t) => {
-            tests++;
-            results.add(t);
-          },
-          { displayName: display },
-        );
+        let parsed: Awaited<ReturnType<typeof parseJUnitReport>>;
+        try {
+          parsed = await parseJUnitReport(
+            file,
+            (t) => {
+              tests++;
+              if (folder) folder.add(t);
+              else results.add(t);
+            },
+            { displayName: display, ...(folder ? { onSuiteEnd: (index: number) => folder.endSuite(index) } : {}) },
+          );
+        } finally {
+          // What a broken report held before the break counts too.
+          folder?.end();
+        }
         if (!parsed.isJUnit) {
-          logger.info(`${display}: not a JUnit report (root element <${parsed.rootElement}>); skipped.`);
+          // A warning of the verdict's, so it is in the summary and counted against GitHub's limit.
+          notJUnit.push(`${display} is not a JUnit report (its root element is <${parsed.rootElement}>, not <testsuites> or <testsuite>); it was not counted.`);
           results.addReport({ file, tests: 0, problem: `not a JUnit report (<${parsed.rootElement}>)` });
-          notJUnit++;
           continue;
         }
         logger.info(`${display}: ${tests} test${tests === 1 ? '' : 's'}`);
@@ -158,11 +189,13 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
   const verdict = decideVerdict({
     tier: config.tier,
     exitCode: command.exitCode,
-    cancelled: false,
+    cancelled,
+    ...(stoppedAtBudget ? { stoppedAtBudget: config.budgetText ?? formatDuration(config.budgetMs ?? 0) } : {}),
     counts: results.counts,
     budget,
     onBudgetExceeded: config.onBudgetExceeded,
-    reportsFound: results.reports.length - notJUnit,
+    reportsFound: results.reports.length - notJUnit.length,
+    reportWarnings: notJUnit,
     failOnEmpty: config.failOnEmpty,
     malformed,
   });
@@ -205,10 +238,16 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
       : {}),
   });
   await writeFile(config.reportPath, `${JSON.stringify(report, null, 2)}\n`);
-  return { verdict, budget, report };
+  return { verdict, budget, report, cancelled };
 }
 
-async function runCommand(config: TestTierConfig, stackStates: readonly ServiceState[], logger: Logger, signal: AbortSignal): Promise<TestCommandResult> {
+async function runCommand(
+  config: TestTierConfig,
+  stackStates: readonly ServiceState[],
+  logger: Logger,
+  signal: AbortSignal,
+  hooks: StackHooks,
+): Promise<TestCommandResult> {
   const stackEnv = portVariables(stackStates, config.runInContainer ? 'network' : 'runner');
   if (Object.keys(stackEnv).length > 0)
     logger.info(
@@ -218,12 +257,18 @@ async function runCommand(config: TestTierConfig, stackStates: readonly ServiceS
     );
   const tierEnv: Record<string, string> = { TEST_TIER: config.tier, ...stackEnv, ...Object.fromEntries(config.env) };
   logger.info(
-    `Running the ${config.tier} tests${config.budgetMs !== undefined ? ` (budget ${formatDuration(config.budgetMs)})` : ''}${config.runInContainer ? ' in a container' : ''}…`,
+    `Running the ${config.tier} tests${
+      config.budgetMs !== undefined
+        ? ` (budget ${formatDuration(config.budgetMs)}: ${config.onBudgetExceeded === 'fail' ? 'stopped when it runs out' : 'a warning when it is overrun'})`
+        : ''
+    }${config.runInContainer ? ' in a container' : ''}…`,
   );
 
+  // With `fail`, the budget is a limit: the command is stopped when it runs out.
+  const timeoutMs = config.onBudgetExceeded === 'fail' ? config.budgetMs : undefined;
   if (config.runInContainer) {
     const network = stackStates.flatMap((s) => s.networks)[0];
-    return config.runInContainer({ script: config.script, env: tierEnv, ...(network ? { network } : {}), signal });
+    return config.runInContainer({ script: config.script, env: tierEnv, ...(network ? { network } : {}), signal, ...(timeoutMs ? { timeoutMs } : {}) });
   }
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(config.hostEnv)) {
@@ -231,13 +276,26 @@ async function runCommand(config: TestTierConfig, stackStates: readonly ServiceS
     if (!k.startsWith('INPUT_') && !k.startsWith('STATE_')) env[k] = v;
   }
   Object.assign(env, tierEnv);
+  // Inherited by every process the command starts: how the post step tells them from strangers.
+  const marker = randomBytes(8).toString('hex');
+  env[TIER_MARKER_VARIABLE] = marker;
   try {
-    return await runScript({ script: config.script, shell: config.shell, cwd: config.workingDirectory, env, signal });
+    return await runScript({
+      script: config.script,
+      shell: config.shell,
+      cwd: config.workingDirectory,
+      env,
+      signal,
+      ...(timeoutMs ? { timeoutMs } : {}),
+      onStart: (processGroup) => hooks.commandStarted?.({ processGroup, marker }),
+    });
   } catch (error) {
     if (error instanceof ExecError && error.result.exitCode === 127) {
       throw new UserError(`Input 'shell': ${error.message}; install it or choose another shell.`);
     }
     throw error;
+  } finally {
+    hooks.commandEnded?.();
   }
 }
 

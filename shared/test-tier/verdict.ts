@@ -43,6 +43,8 @@ export interface VerdictInput {
   exitCode: number;
   /** The command was stopped by cancellation. */
   cancelled: boolean;
+  /** The command was stopped when its budget ran out: the budget as given (`5m`). */
+  stoppedAtBudget?: string;
   counts: TestCounts;
   budget: BudgetCheck;
   onBudgetExceeded: 'fail' | 'warn';
@@ -50,6 +52,8 @@ export interface VerdictInput {
   failOnEmpty: boolean;
   /** Reports that could not be read in full, with why. */
   malformed: readonly string[];
+  /** Files that matched `reports` but are not JUnit reports (a wrong root element), with why. */
+  reportWarnings?: readonly string[];
 }
 
 export interface Verdict {
@@ -66,9 +70,15 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const { tier, counts, budget } = input;
   const failures: string[] = [];
   const warnings: string[] = [];
-  if (input.cancelled) failures.push(`The ${tier} tests were cancelled.`);
+  const stopped = input.cancelled || input.stoppedAtBudget !== undefined;
+  if (input.cancelled) failures.push(`The ${tier} tests were cancelled; the counts are of the reports written before that.`);
+  else if (input.stoppedAtBudget !== undefined)
+    failures.push(
+      `The ${tier} tests were stopped at the ${input.stoppedAtBudget} budget; the counts are of the reports written before that (see the slowest tests).`,
+    );
   if (counts.failed > 0) failures.push(`${counts.failed} of ${counts.total} ${tier} test${counts.total === 1 ? '' : 's'} failed.`);
-  if (input.exitCode !== 0 && !input.cancelled) {
+  // A stopped command's exit code is the signal's, and says nothing about the tests.
+  if (input.exitCode !== 0 && !stopped) {
     failures.push(
       counts.failed > 0
         ? `The test command exited with code ${input.exitCode}.`
@@ -76,6 +86,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
     );
   }
   for (const problem of input.malformed) failures.push(problem);
+  warnings.push(...(input.reportWarnings ?? []));
   // A tier that ran nothing usually means a test filter or a report path that matches nothing.
   const empty =
     input.reportsFound === 0
@@ -83,8 +94,8 @@ export function decideVerdict(input: VerdictInput): Verdict {
       : counts.total === 0
         ? `The ${input.reportsFound} JUnit report${input.reportsFound === 1 ? '' : 's'} found hold${input.reportsFound === 1 ? 's' : ''} no test: check that the test command selects any.`
         : undefined;
-  if (empty) (input.failOnEmpty ? failures : warnings).push(empty);
-  if (budget.exceeded && budget.budgetMs !== undefined) {
+  if (empty) (input.failOnEmpty && !stopped ? failures : warnings).push(empty);
+  if (budget.exceeded && budget.budgetMs !== undefined && input.stoppedAtBudget === undefined) {
     const message = `The ${tier} tier took ${formatDuration(budget.elapsedMs)}, ${formatDuration(budget.overByMs)} over its budget of ${formatDuration(budget.budgetMs)}.`;
     (input.onBudgetExceeded === 'fail' ? failures : warnings).push(message);
   }

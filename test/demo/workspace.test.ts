@@ -15,10 +15,11 @@ describe('the demo’s workspace', () => {
   afterAll(() => rmSync(base, { recursive: true, force: true }));
   const workflows = path.join(workspace, '.github/workflows');
 
-  it('is a git repository with the sample app, its workflows and the unchanged example deploy and rollback', () => {
+  it('is a git repository with the sample app and the example workflows, unchanged: no second copy of the pipeline', () => {
     expect(execFileSync('git', ['symbolic-ref', '--short', 'HEAD'], { cwd: workspace, encoding: 'utf8' }).trim()).toBe('main');
     expect(readdirSync(workflows).sort()).toEqual(['commit-stage.yml', 'deploy.yml', 'pipeline.yml', 'rollback.yml']);
-    for (const f of ['deploy.yml', 'rollback.yml']) {
+    expect(existsSync(path.join(repoRoot, 'local/sample-app/workflows'))).toBe(false);
+    for (const f of readdirSync(workflows)) {
       expect(readFileSync(path.join(workflows, f), 'utf8')).toBe(readFileSync(path.join(repoRoot, 'workflows-examples', f), 'utf8'));
     }
     expect(existsSync(path.join(workspace, 'build.sh'))).toBe(true);

@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,8 +32,9 @@ describe('run-test-tier: dialects through the bundle', () => {
       first: { file: 'src/test/java/com/acme/payments/PaymentsApiIT.java', line: 88 },
     },
     {
+      // Without fold-retries, Gradle's retry of closesPeriod() is a test of its own.
       fixture: 'gradle.xml',
-      outputs: { passed: '2', failed: '1', skipped: '1', flaky: '1', total: '4' },
+      outputs: { passed: '2', failed: '2', skipped: '1', flaky: '0', total: '5' },
       first: { file: 'src/test/java/com/acme/payments/LedgerTest.java', line: 19 },
     },
     { fixture: 'pytest.xml', outputs: { passed: '2', failed: '2', skipped: '1', flaky: '0', total: '5' }, first: { file: 'tests/test_invoice.py', line: 15 } },
@@ -59,7 +61,11 @@ describe('run-test-tier: dialects through the bundle', () => {
 
   it('every dialect at once: the JSON report holds verdict, counts, locations, flaky and slowest tests', async () => {
     const workspace = sampleWorkspace(table.map((t) => t.fixture).concat('failsafe-summary.xml'));
-    const r = await runTier({ workspace, inputs: { tier: 'integration', run: copyReports(1), reports: 'build/test-results/*.xml', annotate: '100' } });
+    // fold-retries: Gradle's test-retry attempts (gradle.xml) fold into one flaky test.
+    const r = await runTier({
+      workspace,
+      inputs: { tier: 'integration', run: copyReports(1), reports: 'build/test-results/*.xml', annotate: '100', 'fold-retries': 'true' },
+    });
     expect(r.exitCode).toBe(1);
     expect(r.outputs).toMatchObject({ passed: '15', failed: '11', skipped: '6', flaky: '4', total: '32', 'budget-exceeded': 'false' });
     expect(path.dirname(r.outputs.report!)).toBe(r.runnerTemp);
@@ -117,20 +123,28 @@ describe('run-test-tier: dialects through the bundle', () => {
 
 describe('run-test-tier: budget', () => {
   const slowRun = `sleep 1.3\n${copyReports()}`;
+  /** Writes the report, then goes on running (copyReports ends with `exit`). */
+  const reportThen = (rest: string) => `mkdir -p build/test-results\ncp fixtures/*.xml build/test-results/\n${rest}`;
   const passingWorkspace = () => {
     const workspace = sampleWorkspace([]);
     writeFileSync(path.join(workspace, 'fixtures', 'TEST-ok.xml'), '<testsuite name="ok"><testcase classname="a.B" name="works" time="1.2"/></testsuite>');
     return workspace;
   };
 
-  it('fail: an overrun fails the step and says by how much', async () => {
-    const r = await runTier({ workspace: passingWorkspace(), inputs: { tier: 'unit', run: slowRun, budget: '1s', 'on-budget-exceeded': 'fail' } });
+  it('fail: the command is stopped when the budget runs out, and what it wrote is still summarised', async () => {
+    const r = await runTier({
+      workspace: passingWorkspace(),
+      inputs: { tier: 'unit', run: reportThen('sleep 1.3\n'), budget: '1s', 'on-budget-exceeded': 'fail' },
+    });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['budget-exceeded']).toBe('true');
-    const failure = r.annotations.find((a) => a.level === 'error' && /over its budget/.test(a.message));
-    expect(failure?.message).toMatch(/^The unit tier took 1\.\d+s, 0\.\d+s over its budget of 1s\.$/);
-    expect(readReport(r)).toMatchObject({ verdict: 'failed', budgetSeconds: 1, budgetExceeded: true });
-    expect(readReport(r).overBudgetSeconds).toBeGreaterThan(0.2);
+    const failure = r.annotations.find((a) => a.level === 'error' && /budget/.test(a.message));
+    expect(failure?.message).toMatch(/^The unit tests were stopped at the 1s budget; the counts are of the reports written before that/);
+    // No "exited with code 143": the signal's exit code says nothing about the tests.
+    expect(failure?.message).not.toMatch(/exited with code/);
+    expect(readReport(r)).toMatchObject({ verdict: 'failed', budgetSeconds: 1, budgetExceeded: true, counts: { passed: 1, total: 1 } });
+    expect(r.summary).toContain('stopped at the 1s budget');
+    expect(r.summary).toContain('<h4>Slowest tests</h4>');
   });
 
   it('warn: an overrun warns, the tier still passes', async () => {
@@ -139,6 +153,75 @@ describe('run-test-tier: budget', () => {
     expect(r.outputs['budget-exceeded']).toBe('true');
     expect(r.annotations.find((a) => a.level === 'warning')?.message).toMatch(/^The functional tier took 1\.\d+s, 0\.\d+s over its budget of 1s\.$/);
     expect(readReport(r)).toMatchObject({ verdict: 'passed', budgetExceeded: true });
+  });
+
+  const marker = () => `600.${Math.floor(Math.random() * 1e6)}`;
+  const running = (text: string) =>
+    execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.includes(text));
+
+  it('a `sleep 600` under `budget: 3s` ends the step in seconds, failed, with nothing left running', async () => {
+    const seconds = marker();
+    const started = Date.now();
+    const r = await runTier({
+      workspace: passingWorkspace(),
+      inputs: { tier: 'unit', run: reportThen(`sleep ${seconds} &\nsleep ${seconds}\n`), budget: '3s' },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(/^The unit tests were stopped at the 3s budget/);
+    // The background sleep was in the command's process group too.
+    expect(running(`sleep ${seconds}`)).toEqual([]);
+    expect(readReport(r).counts).toMatchObject({ passed: 1, total: 1 });
+  });
+
+  it('a command that ignores SIGTERM is killed after the grace period', async () => {
+    const seconds = marker();
+    const started = Date.now();
+    const r = await runTier({
+      workspace: passingWorkspace(),
+      inputs: { tier: 'unit', run: `trap '' TERM\nsleep ${seconds}\n`, budget: '2s', 'fail-on-empty': 'false' },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(/^The unit tests were stopped at the 2s budget/);
+    expect(running(`sleep ${seconds}`)).toEqual([]);
+  });
+
+  it('cancellation (or a step timeout) still summarises the reports written before it', async () => {
+    const seconds = marker();
+    const r = await runTier({
+      workspace: passingWorkspace(),
+      inputs: { tier: 'integration', run: reportThen(`echo reports-written\nsleep ${seconds}\n`) },
+      cancel: { whenLogMatches: /^reports-written$/ },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.summary).toContain('❌ integration tests failed');
+    expect(r.summary).toContain('The integration tests were cancelled; the counts are of the reports written before that.');
+    expect(r.summary).toContain('1 total: 1 passed');
+    expect(running(`sleep ${seconds}`)).toEqual([]);
+  });
+
+  it('main killed outright (SIGKILL): the post step stops the test processes it left, and only those', async () => {
+    const seconds = marker();
+    // A stranger with the same command line, outside the tier: it must survive the cleanup.
+    const stranger = spawn('sleep', [seconds], { detached: true, stdio: 'ignore' });
+    try {
+      const r = await runTier({
+        workspace: passingWorkspace(),
+        inputs: { tier: 'unit', run: `sleep ${seconds} &\necho command-started\nsleep ${seconds}\n` },
+        cancel: { whenLogMatches: /^command-started$/, signal: 'SIGKILL' },
+      });
+      expect(r.signal).toBe('SIGKILL');
+      expect(r.post?.exitCode, r.post?.log).toBe(0);
+      // The shell and its two sleeps.
+      expect(r.post?.log).toMatch(/Stopped 3 process\(es\) of the test command left behind by the main step/);
+      expect(running(`sleep ${seconds}`)).toHaveLength(1);
+      expect(stranger.exitCode).toBeNull();
+    } finally {
+      stranger.kill('SIGKILL');
+    }
   });
 
   it('tiers other than unit have no budget unless given', async () => {
@@ -256,6 +339,7 @@ describe('run-test-tier: bad input fails before anything runs', () => {
       message: /Input 'on-budget-exceeded' has an invalid value "explode": expected one of `fail`, `warn`/,
     },
     { inputs: { tier: 'unit', budget: 'soon' }, message: /Input 'budget' has an invalid value "soon": expected a duration/ },
+    { inputs: { tier: 'unit', 'fold-retries': 'sometimes' }, message: /Input 'fold-retries' has an invalid value "sometimes": expected `true` or `false`/ },
     { inputs: { tier: 'unit', annotate: 'lots' }, message: /Input 'annotate' has an invalid value "lots"/ },
     {
       inputs: { tier: 'integration', 'compose-file': 'stack/missing.yml' },

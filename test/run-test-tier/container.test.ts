@@ -84,6 +84,28 @@ describe('run-test-tier: container-image', () => {
     expect(r.log).not.toMatch(/Starting the stack/);
   });
 
+  it('a `sleep 600` under `budget: 3s`: the container is stopped, the step fails in seconds, no container is left', async () => {
+    const ws = workspace();
+    const started = Date.now();
+    const r = await runBundle('run-test-tier', {
+      workspace: ws,
+      inputs: {
+        tier: 'unit',
+        'container-image': image,
+        budget: '3s',
+        run: `printf '<testsuite name="c"><testcase classname="c" name="ran first" time="0.1"/></testsuite>' > reports/TEST-c.xml\nsleep 600`,
+        reports: 'reports/*.xml',
+      },
+      post: false,
+    });
+    expect(r.exitCode, r.log).toBe(1);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(/^The unit tests were stopped at the 3s budget/);
+    expect(r.outputs).toMatchObject({ passed: '1', total: '1', 'budget-exceeded': 'true' });
+    // Checked without the post step: the main step itself left nothing behind.
+    expect(containersNamed(r.state.container!)).toEqual([]);
+  });
+
   it('killed outright while the container runs: the post step removes the container', async () => {
     const ws = workspace();
     const r = await runBundle('run-test-tier', {

@@ -5,15 +5,26 @@ import { describe, expect, it } from 'vitest';
 import { MalformedReportError, parseJUnitReport, type ParsedTestCase } from '../../shared/test-report/junit-parser.js';
 import { locateFailure, WorkspaceFiles } from '../../shared/test-report/source-location.js';
 import { TestResults } from '../../shared/test-report/results.js';
+import { RetryFolder } from '../../shared/test-report/retry-folding.js';
 import { fixtures, sampleWorkspace } from './sample-workspace.js';
 
-async function parse(file: string): Promise<{ cases: ParsedTestCase[]; results: TestResults }> {
+async function parse(file: string, options: { foldRetries?: boolean } = {}): Promise<{ cases: ParsedTestCase[]; results: TestResults }> {
   const cases: ParsedTestCase[] = [];
   const results = new TestResults();
-  await parseJUnitReport(file, (c) => {
-    cases.push(c);
-    results.add(c);
-  });
+  const folder = options.foldRetries ? new RetryFolder((c) => results.add(c)) : undefined;
+  try {
+    await parseJUnitReport(
+      file,
+      (c) => {
+        cases.push(c);
+        if (folder) folder.add(c);
+        else results.add(c);
+      },
+      folder ? { onSuiteEnd: (i) => folder.endSuite(i) } : {},
+    );
+  } finally {
+    folder?.end();
+  }
   return { cases, results };
 }
 
@@ -24,7 +35,8 @@ function tempFile(name: string, content: string | Buffer): string {
 }
 
 // Each fixture is shaped as its tool writes it; the expectations are what a person reading the
-// raw XML would count (reruns folded: a test that failed then passed is one flaky pass).
+// raw XML would count by the counting rule (every <testcase> one test; retries folded only on
+// request, below).
 describe('JUnit dialects', () => {
   const table = [
     {
@@ -38,9 +50,10 @@ describe('JUnit dialects', () => {
       located: ['src/test/java/com/acme/payments/PaymentsApiIT.java:88'],
     },
     {
+      // Gradle's test-retry attempts are separate tests unless fold-retries is set (below).
       fixture: 'gradle.xml',
-      counts: { passed: 2, failed: 1, skipped: 1, flaky: 1, total: 4 },
-      located: ['src/test/java/com/acme/payments/LedgerTest.java:19'],
+      counts: { passed: 2, failed: 2, skipped: 1, flaky: 0, total: 5 },
+      located: ['src/test/java/com/acme/payments/LedgerTest.java:19', 'src/test/java/com/acme/payments/LedgerTest.java:33'],
     },
     { fixture: 'pytest.xml', counts: { passed: 2, failed: 2, skipped: 1, flaky: 0, total: 5 }, located: ['tests/test_invoice.py:15', 'tests/conftest.py:5'] },
     { fixture: 'jest.xml', counts: { passed: 2, failed: 1, skipped: 1, flaky: 0, total: 4 }, located: ['web/src/cart.test.js:14'] },
@@ -88,8 +101,9 @@ describe('JUnit dialects', () => {
     expect(results.failures[0]).toMatchObject({ message: 'boom', details: 'E: boom' });
   });
 
-  it('Gradle test-retry: a failed attempt followed by a passing one is flaky, not a failure', async () => {
-    const { results } = await parse(path.join(fixtures, 'gradle.xml'));
+  it('Gradle test-retry with fold-retries: a failed attempt followed by a passing one is flaky, not a failure', async () => {
+    const { results } = await parse(path.join(fixtures, 'gradle.xml'), { foldRetries: true });
+    expect(results.counts).toEqual({ passed: 2, failed: 1, skipped: 1, flaky: 1, total: 4 });
     expect(results.flaky.map((f) => [f.name, f.message])).toEqual([['closesPeriod()', 'java.lang.AssertionError: period still open']]);
     expect(results.failures.map((f) => f.name)).toEqual(['rejectsUnbalancedEntry()']);
   });
@@ -119,6 +133,73 @@ describe('JUnit dialects', () => {
   });
 });
 
+describe('the counting rule', () => {
+  const report = (cases: string) => tempFile('TEST-rule.xml', `<testsuites>${cases}</testsuites>`);
+
+  it('first match wins: flaky="true", then a not-run status, then failure, error, skipped, passed', async () => {
+    const { results, cases } = await parse(
+      report(
+        `<testsuite name="s">` +
+          `<testcase classname="c" name="marked flaky with a failure" flaky="true"><failure>boom</failure></testcase>` +
+          `<testcase classname="c" name="disabled despite a failure" status="disabled"><failure>boom</failure></testcase>` +
+          `<testcase classname="c" name="notrun" status="notrun"/>` +
+          `<testcase classname="c" name="NotRun as .NET writes it" status="NotRun"/>` +
+          `<testcase classname="c" name="ignored" status="ignored"/>` +
+          `<testcase classname="c" name="status run, failed" status="run"><failure message="m"/></testcase>` +
+          `<testcase classname="c" name="error"><error message="e"/></testcase>` +
+          `<testcase classname="c" name="failure and skipped"><skipped/><failure message="f"/></testcase>` +
+          `<testcase classname="c" name="skipped"><skipped/></testcase>` +
+          `<testcase classname="c" name="passed"/>` +
+          `</testsuite>`,
+      ),
+    );
+    expect(cases.map((c) => c.outcome)).toEqual(['passed', 'skipped', 'skipped', 'skipped', 'skipped', 'failed', 'error', 'failed', 'skipped', 'passed']);
+    expect(results.counts).toEqual({ passed: 2, failed: 3, skipped: 5, flaky: 1, total: 10 });
+    expect(results.flaky[0]).toMatchObject({ name: 'marked flaky with a failure', message: 'boom', failedAttempts: 1 });
+  });
+
+  it('attribute counts are never trusted over the elements', async () => {
+    const { results } = await parse(
+      report(
+        `<testsuite name="s" tests="40" failures="0" errors="0" skipped="0"><testcase classname="c" name="a"><failure message="x"/></testcase></testsuite>`,
+      ),
+    );
+    expect(results.counts).toEqual({ passed: 0, failed: 1, skipped: 0, flaky: 0, total: 1 });
+  });
+
+  const sameName = `<testsuite name="src/a.test.ts"><testcase classname="" name="handles empty input"><failure>Error: boom</failure></testcase></testsuite><testsuite name="src/b.test.ts"><testcase classname="" name="handles empty input"/></testsuite>`;
+
+  it('same-named cases in two suites are two tests, with or without fold-retries', async () => {
+    for (const foldRetries of [false, true]) {
+      const { results } = await parse(report(sameName), { foldRetries });
+      expect(results.counts).toEqual({ passed: 1, failed: 1, skipped: 0, flaky: 0, total: 2 });
+    }
+  });
+
+  it('two suite elements with the same name are still two suites: never folded across them', async () => {
+    const twice = `<testsuite name="s"><testcase classname="c" name="t"><failure/></testcase></testsuite><testsuite name="s"><testcase classname="c" name="t"/></testsuite>`;
+    const { results } = await parse(report(twice), { foldRetries: true });
+    expect(results.counts).toMatchObject({ passed: 1, failed: 1, flaky: 0, total: 2 });
+  });
+
+  it('fold-retries: the same classname, name and file in one suite; pass-then-fail is flaky too; different files are not folded', async () => {
+    const { results } = await parse(
+      report(
+        `<testsuite name="s">` +
+          `<testcase classname="c" name="order" time="1"/><testcase classname="c" name="order" time="2"><failure message="later"/></testcase>` +
+          `<testcase classname="c" name="always" file="a.py"><failure message="1st"/></testcase><testcase classname="c" name="always" file="a.py"><error message="2nd"/></testcase>` +
+          `<testcase classname="c" name="other file" file="a.py"><failure/></testcase><testcase classname="c" name="other file" file="b.py"/>` +
+          `<testsuite name="inner"><testcase classname="c" name="order"/></testsuite>` +
+          `</testsuite>`,
+      ),
+      { foldRetries: true },
+    );
+    expect(results.counts).toEqual({ passed: 3, failed: 2, skipped: 0, flaky: 1, total: 5 });
+    expect(results.flaky[0]).toMatchObject({ name: 'order', failedAttempts: 1, message: 'later', seconds: 3 });
+    expect(results.failures.find((f) => f.name === 'always')).toMatchObject({ attempts: 2, message: '1st' });
+  });
+});
+
 describe('malformed and unusual reports', () => {
   it('names the file, line and column of the error', async () => {
     const error = await parseJUnitReport(path.join(fixtures, 'malformed.xml'), () => {}, { displayName: 'reports/malformed.xml' }).catch((e: unknown) => e);
@@ -140,6 +221,7 @@ describe('malformed and unusual reports', () => {
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MalformedReportError);
     expect((error as MalformedReportError).line).toBe(3);
+    expect((error as Error).message).toMatch(/at line 3, column \d+: the file ends inside <failure>: it is truncated/);
   });
 
   it('skips a byte-order mark and a non-JUnit root such as failsafe-summary.xml', async () => {

@@ -63,8 +63,9 @@ describe('workflows-examples', () => {
 
   it('shows the talk’s build: maven:3 and mvn -B clean package', () => {
     const commit = readFileSync(path.join(examples, 'commit-stage.yml'), 'utf8');
-    expect(commit).toContain('image: maven:3');
-    expect(commit).toContain('run: mvn -B clean package');
+    // The talk's build is the default; a repository variable changes it (the demo's busybox build).
+    expect(commit).toContain("image: ${{ vars.BUILD_IMAGE || 'maven:3' }}");
+    expect(commit).toContain("run: ${{ vars.BUILD_COMMAND || 'mvn -B clean package' }}");
     expect(commit).toMatch(/tier: unit[\s\S]*budget: 5m/);
   });
 });
@@ -73,13 +74,13 @@ describe('the checks catch broken workflows', () => {
   it('an input the action does not declare', async () => {
     const file = mutated('deploy.yml', 'max-failed-tasks: ${{ inputs.max-failed-tasks }}', 'max-failed-task: ${{ inputs.max-failed-tasks }}');
     expect((await checkWorkflowFile(file)).problems).toEqual([
-      expect.stringMatching(/job 'deploy' step 3 \(deploy\): .*ecs-rolling-deploy@v1 declares no input 'max-failed-task'/),
+      expect.stringMatching(/job 'deploy' step 3 \(deploy\): .*ecs-rolling-deploy@[0-9a-f]{40} declares no input 'max-failed-task'/),
     ]);
   });
 
   it('a required input left out', async () => {
-    const file = mutated('deploy.yml', /\n {10}cluster: \$\{\{ inputs\.cluster \}\}/, '');
-    expect((await checkWorkflowFile(file)).problems).toEqual([expect.stringMatching(/ecs-rolling-deploy@v1 requires input 'cluster'/)]);
+    const file = mutated('deploy.yml', /\n {10}cluster: \$\{\{ vars\.ECS_CLUSTER \}\}/, '');
+    expect((await checkWorkflowFile(file)).problems).toEqual([expect.stringMatching(/ecs-rolling-deploy@[0-9a-f]{40} requires input 'cluster'/)]);
   });
 
   it('each of the three, on a fixture workflow of the probe action (required = required: true and no default)', async () => {
@@ -124,7 +125,7 @@ describe('the checks catch broken workflows', () => {
       'DEPLOYED_TASK_DEFINITION=${{ needs.deploy-staging.outputs.task-definition }}',
     );
     expect((await checkWorkflowFile(typo)).problems).toEqual([
-      expect.stringMatching(/job 'acceptance' step 2: needs\.deploy-staging\.outputs\.task-definition does not exist/),
+      expect.stringMatching(/job 'acceptance' step 3: needs\.deploy-staging\.outputs\.task-definition does not exist/),
     ]);
     const notNeeded = mutated('pipeline.yml', 'needs: [image, acceptance]', 'needs: [acceptance]');
     expect((await checkWorkflowFile(notNeeded)).problems).toEqual([
@@ -149,12 +150,12 @@ describe('the checks catch broken workflows', () => {
     expect((await checkWorkflowFile(undeclared)).problems).toEqual([
       expect.stringMatching(/job 'deploy-staging': \.\/\.github\/workflows\/deploy\.yml declares no input 'region'/),
     ]);
-    const missing = mutated('pipeline.yml', '      cluster: payments-production\n', '');
-    expect((await checkWorkflowFile(missing)).problems).toEqual([expect.stringMatching(/job 'deploy-production': .*deploy\.yml requires input 'cluster'/)]);
+    const missing = mutated('pipeline.yml', /( {6}environment: production\n {6}container: app\n)/, '      environment: production\n');
+    expect((await checkWorkflowFile(missing)).problems).toEqual([expect.stringMatching(/job 'deploy-production': .*deploy\.yml requires input 'container'/)]);
     const wrongType = mutated('pipeline.yml', '      environment: staging\n', '      environment: staging\n      max-failed-tasks: true\n');
     expect((await checkWorkflowFile(wrongType)).problems).toEqual([expect.stringMatching(/input 'max-failed-tasks' of .* is a number, given a boolean/)]);
-    const inputTypo = mutated('deploy.yml', 'service: ${{ inputs.service }}', 'service: ${{ inputs.servce }}');
-    expect((await checkWorkflowFile(inputTypo)).problems).toEqual([expect.stringMatching(/inputs\.servce is not declared/)]);
+    const inputTypo = mutated('deploy.yml', 'container-images: ${{ inputs.container }}=', 'container-images: ${{ inputs.containr }}=');
+    expect((await checkWorkflowFile(inputTypo)).problems).toEqual([expect.stringMatching(/inputs\.containr is not declared/)]);
   });
 
   it('a typo’d output of a run: step, read from what its script writes to GITHUB_OUTPUT', async () => {
@@ -202,13 +203,102 @@ describe('the checks catch broken workflows', () => {
     const unpinned = mutated('deploy.yml', 'configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502', 'configure-aws-credentials@v4');
     expect(await check(unpinned)).toEqual([expect.stringMatching(/configure-aws-credentials@v4 is not pinned to a full commit SHA/)]);
     const noPermissions = mutated('pipeline.yml', /\npermissions:\n {2}contents: read\n/, '\n');
-    expect(await check(noPermissions)).toEqual(['no top-level `permissions:` (the default token can write to everything)']);
+    expect(await check(noPermissions)).toEqual(['no top-level `permissions:` (the default token can write to everything) [rule: least-privilege]']);
     const shared = mutated('deploy.yml', 'group: ecs-deploy-${{ inputs.environment }}', 'group: ecs-deploy');
     expect(await check(shared)).toEqual([
       expect.stringMatching(/deploys to environment inputs\.environment but its concurrency group \(ecs-deploy\) is not per environment/),
     ]);
     const none = mutated('rollback.yml', /\nconcurrency:\n {2}group: .*\n {2}cancel-in-progress: false\n/, '\n');
-    expect(await check(none)).toEqual(["job 'rollback': changes environment inputs.environment without a concurrency group (workflow or job level)"]);
+    expect(await check(none)).toEqual([
+      "job 'rollback': changes environment inputs.environment without a concurrency group (workflow or job level) [rule: per-environment-concurrency]",
+    ]);
+  });
+
+  // The nine ways the issue found to break the examples that passed the checks before: each one
+  // applied alone to a real example, each caught with its rule and where it is.
+  const OURS_PIN = /acme\/commit-to-prod\/actions\/build-in-container@[0-9a-f]{40} # v1\.0\.0/;
+  it.each([
+    {
+      what: 'a PR title in the run input of our action',
+      file: 'commit-stage.yml',
+      from: "run: ${{ vars.BUILD_COMMAND || 'mvn -B clean package' }}",
+      to: 'run: echo "${{ github.event.pull_request.title }}"',
+      found:
+        /^job 'build' step 2: \$\{\{ github\.event\.pull_request\.title \}\} is expanded inside the `run` input of build-in-container .*\[rule: untrusted-input\]$/,
+    },
+    {
+      what: 'the head branch name in the env input of our action',
+      file: 'commit-stage.yml',
+      from: 'MAVEN_OPTS=-Dmaven.repo.local=${{ github.workspace }}/.m2/repository\n          run: ${{ vars.BUILD_COMMAND',
+      to: 'BRANCH=${{ github.head_ref }}\n          run: ${{ vars.BUILD_COMMAND',
+      found: /^job 'build' step 2: \$\{\{ github\.head_ref \}\} is expanded inside the `env` input of build-in-container .*\[rule: untrusted-input\]$/,
+    },
+    {
+      what: 'permissions: write-all',
+      file: 'pipeline.yml',
+      from: /\npermissions:\n {2}contents: read\n/,
+      to: '\npermissions: write-all\n',
+      found: /^top-level `permissions: write-all` grants every scope.*\[rule: least-privilege\]$/,
+    },
+    {
+      what: 'a checkout without persist-credentials: false',
+      file: 'deploy.yml',
+      from: '# v4.2.2\n        with:\n          persist-credentials: false\n',
+      to: '# v4.2.2\n',
+      found: /^job 'deploy' step 1: actions\/checkout without `persist-credentials: false`.*\[rule: checkout-credentials\]$/,
+    },
+    {
+      what: 'pull_request_target',
+      file: 'commit-stage.yml',
+      from: 'on:\n  pull_request:\n',
+      to: 'on:\n  pull_request_target:\n',
+      found: /^on: pull_request_target runs with a write token.*\[rule: no-pull-request-target\]$/,
+    },
+    {
+      what: 'id-token: write at top level',
+      file: 'pipeline.yml',
+      from: /\npermissions:\n {2}contents: read\n/,
+      to: '\npermissions:\n  contents: read\n  id-token: write\n',
+      found: /^top-level `id-token: write` lets every job get a cloud token.*\[rule: least-privilege\]$/,
+    },
+    {
+      what: 'secrets: inherit',
+      file: 'pipeline.yml',
+      from: '    with:\n      environment: production\n',
+      to: '    secrets: inherit\n    with:\n      environment: production\n',
+      found: /^job 'deploy-production': `secrets: inherit` hands every secret to the called workflow.*\[rule: explicit-secrets\]$/,
+    },
+    {
+      what: 'our action on @main',
+      file: 'commit-stage.yml',
+      from: OURS_PIN,
+      to: 'acme/commit-to-prod/actions/build-in-container@main',
+      found: /^job 'build' step 2: acme\/commit-to-prod\/actions\/build-in-container@main is not pinned to a full commit SHA \[rule: pinned-actions\]$/,
+    },
+  ])('catches $what', async ({ file, from, to, found }) => {
+    const broken = mutated(file, from, to);
+    expect(checkPolicy(await loadWorkflow(broken), readFileSync(broken, 'utf8'))).toEqual([expect.stringMatching(found)]);
+  });
+
+  it('catches a step output that configure-aws-credentials (at the pinned version) does not have', async () => {
+    const broken = mutated(
+      'rollback.yml',
+      /( {6}- uses: aws-actions\/configure-aws-credentials@[0-9a-f]{40} # v4\.0\.2\n)/,
+      '      - id: aws\n        uses: aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502 # v4.0.2\n',
+    );
+    const withOutput = broken;
+    writeFileSync(
+      withOutput,
+      readFileSync(broken, 'utf8').replace(
+        '          ACTOR: ${{ github.triggering_actor }}\n',
+        '          ACTOR: ${{ github.triggering_actor }}\n          ROLE: ${{ steps.aws.outputs.authenticated-arn }}\n',
+      ),
+    );
+    expect((await checkWorkflowFile(withOutput)).problems).toEqual([
+      expect.stringMatching(
+        /^job 'rollback' step 3: steps\.aws\.outputs\.authenticated-arn does not exist \(outputs of aws-actions\/configure-aws-credentials v4\.0\.2: aws-account-id, aws-access-key-id, aws-secret-access-key, aws-session-token\)$/,
+      ),
+    ]);
   });
 
   it('reads property chains from expressions through GitHub’s expression parser', () => {
@@ -217,5 +307,29 @@ describe('the checks catch broken workflows', () => {
       ['needs', 'j', 'outputs', 'o'],
     ]);
     expect(propertyChains("format('{0}', github.event.inputs.x)")).toEqual([['github', 'event', 'inputs', 'x']]);
+  });
+});
+
+describe('this repository’s own workflows (.github/workflows)', () => {
+  const own = path.join(repoRoot, '.github/workflows');
+  const ownFiles = readdirSync(own).filter((f) => f.endsWith('.yml'));
+
+  it('has CI and the release', () => {
+    expect(ownFiles.sort()).toEqual(['ci.yml', 'release.yml']);
+  });
+
+  it.each(ownFiles)('%s passes the same checks and policy as the examples', async (file) => {
+    const full = path.join(own, file);
+    expect((await checkWorkflowFile(full)).problems).toEqual([]);
+    expect(checkPolicy(await loadWorkflow(full), readFileSync(full, 'utf8'))).toEqual([]);
+  });
+
+  it('CI runs exactly .ci/run; the release checks dist/, runs .ci/run, publishes and moves the major tag', () => {
+    expect(readFileSync(path.join(own, 'ci.yml'), 'utf8')).toMatch(/\n {8}run: bash \.ci\/run\n/);
+    const release = readFileSync(path.join(own, 'release.yml'), 'utf8');
+    expect(release).toMatch(/tags: \['v\[0-9\]\+\.\[0-9\]\+\.\[0-9\]\+'\]/);
+    const order = ['npm run check-dist', 'bash .ci/run', 'gh release create', 'git/refs/tags/${major}'].map((s) => release.indexOf(s));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 });

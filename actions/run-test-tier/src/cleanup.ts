@@ -1,11 +1,17 @@
 import type { ActionContext } from '../../../shared/core/action.js';
+import type { TierProcessGroup } from '../../../shared/test-tier/leftover-processes.js';
 import { state } from './state.js';
 
 /**
- * The post step: main tears down its own stack and container, even on a failure or a
- * cancellation; this removes what a main that was killed outright left behind.
+ * The post step: main tears down its own stack, container and test processes, even on a failure
+ * or a cancellation; this removes what a main that was killed outright left behind.
  */
 export async function post({ logger }: ActionContext): Promise<void> {
+  const group = state.get('process-group');
+  if (group) {
+    const { stopTierProcesses } = await import('../../../shared/test-tier/leftover-processes.js');
+    stopTierProcesses(JSON.parse(group) as TierProcessGroup, logger);
+  }
   const container = state.get('container');
   if (container) {
     const { CONTAINER_LABEL, removeContainers, removeRunDirectory } = await import('../../../shared/container/runner.js');

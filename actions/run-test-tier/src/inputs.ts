@@ -21,7 +21,10 @@ export interface TierInputs {
   extraEnv: Map<string, string>;
   reports: string[];
   budgetMs: number | undefined;
+  /** The budget as written (`5m`), for the message when the tier is stopped at it. */
+  budgetText: string | undefined;
   onBudgetExceeded: 'fail' | 'warn';
+  foldRetries: boolean;
   composeFiles: string[];
   composeServices: string[];
   composeTimeoutMs: number;
@@ -103,6 +106,7 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
   const budgetMs =
     budgetText === 'none' || budgetText === '0' ? undefined : budgetText === undefined ? defaultBudgetMs(tier) : inputs.optionalDuration('budget');
   const onBudgetExceeded = inputs.choice('on-budget-exceeded', ['fail', 'warn'] as const, 'fail');
+  const foldRetries = inputs.boolean('fold-retries', false);
 
   const composeFiles = inputs.lines('compose-file').map((given) => {
     const candidates = [path.resolve(workingDirectory, given), path.resolve(workspace, given)];
@@ -156,7 +160,9 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
     extraEnv,
     reports,
     budgetMs,
+    budgetText: budgetMs === undefined ? undefined : (budgetText ?? '5m'),
     onBudgetExceeded,
+    foldRetries,
     composeFiles,
     composeServices,
     composeTimeoutMs,

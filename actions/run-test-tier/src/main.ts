@@ -3,6 +3,7 @@ import path from 'node:path';
 import { errorMessage, UserError } from '../../../shared/core/errors.js';
 import { Inputs } from '../../../shared/core/inputs.js';
 import type { ActionContext } from '../../../shared/core/action.js';
+import type { Logger } from '../../../shared/core/logger.js';
 import { escapeHtml, writeSummary } from '../../../shared/core/summary.js';
 import { maskSecrets } from '../../../shared/core/secrets.js';
 import type { TestTierConfig } from '../../../shared/test-tier/tier.js';
@@ -27,6 +28,9 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     const name = newContainerName(`ctp-test-${config.tier}`);
     // Saved before the container exists: a main killed outright leaves it to post.
     state.save('container', name);
+    // The runner's own "time limit reached" error goes to the log only: the verdict reports the
+    // stop at the budget, and a second error annotation would take one of GitHub's ten.
+    const containerLogger: Logger = { ...logger, error: (message) => logger.info(message) };
     inContainer = async (run) => {
       const result = await runInContainer(
         {
@@ -42,9 +46,9 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
           labels: { 'commit-to-prod.tier': config.tier },
           groupTitle: `${config.tier} tests in ${image}`,
         },
-        { logger, signal: run.signal },
+        { logger: containerLogger, signal: run.signal, ...(run.timeoutMs ? { timeoutMs: run.timeoutMs } : {}) },
       );
-      return { exitCode: result.exitCode, durationMs: result.durationMs, cancelled: result.cancelled };
+      return { exitCode: result.exitCode, durationMs: result.durationMs, cancelled: result.cancelled, timedOut: result.timedOut };
     };
   }
 
@@ -61,7 +65,9 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
         env: config.extraEnv,
         reports: config.reports,
         ...(config.budgetMs !== undefined ? { budgetMs: config.budgetMs } : {}),
+        ...(config.budgetText !== undefined ? { budgetText: config.budgetText } : {}),
         onBudgetExceeded: config.onBudgetExceeded,
+        foldRetries: config.foldRetries,
         failOnEmpty: config.failOnEmpty,
         annotate: config.annotate,
         reportPath,
@@ -91,6 +97,12 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
           gone() {
             state.save('compose-project', '');
           },
+          commandStarted(group) {
+            state.save('process-group', JSON.stringify(group));
+          },
+          commandEnded() {
+            state.save('process-group', '');
+          },
         },
       },
     );
@@ -119,5 +131,6 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   await writeSummary(summary.heading, summary.html, published);
   logger.info(verdict.headline);
   for (const warning of verdict.warnings) logger.warning(warning);
+  if (outcome.cancelled) throw new Error(`the ${config.tier} tests were cancelled`);
   if (!verdict.passed) throw new UserError(verdict.failures.join(' '));
 }

@@ -1,7 +1,10 @@
-# Acceptance, against a deployed environment: BASE_URL (its load balancer) and EXPECTED_VERSION.
+# Acceptance, against a deployed environment: BASE_URL (its load balancer) and EXPECTED_VERSION,
+# by default the version of the build output this job downloaded (build/VERSION).
 test_environment_serves_the_expected_version() {
   [ -n "${BASE_URL:-}" ] || fail "BASE_URL is not set"
-  assert_eq "$(wget -q -O - "$BASE_URL/version")" "${EXPECTED_VERSION:?EXPECTED_VERSION is not set}"
+  expected="${EXPECTED_VERSION:-$(cat "$APP/build/VERSION" 2>/dev/null)}"
+  [ -n "$expected" ] || fail "neither EXPECTED_VERSION nor build/VERSION says which version to expect"
+  assert_eq "$(wget -q -O - "$BASE_URL/version")" "$expected"
 }
 
 test_environment_is_healthy() {
