@@ -1,6 +1,7 @@
 /**
- * A local stand-in for the GitHub REST endpoints the actions use to keep their audit record:
- * deployments and deployment statuses. Point GITHUB_API_URL at `url` and Octokit talks to it as
+ * A local stand-in for the GitHub REST endpoints the actions use: deployments and deployment
+ * statuses for their audit record, check runs and issue comments (checks-and-comments.ts) for
+ * test results. Point GITHUB_API_URL at `url` and Octokit talks to it as
  * it would to api.github.com; tests read back what was recorded with `deployments()`.
  *
  *   const github = await startLocalGitHubApi({ token: 'ghs_test' });
@@ -11,10 +12,14 @@
  * Implemented: POST/GET /repos/{owner}/{repo}/deployments (filters sha, ref, task, environment;
  * per_page, page), GET /repos/{owner}/{repo}/deployments/{id}, POST/GET
  * /repos/{owner}/{repo}/deployments/{id}/statuses (auto_inactive marks older successful
- * deployments of the environment inactive, as GitHub does).
+ * deployments of the environment inactive, as GitHub does); check runs, their annotations,
+ * issue comments and pull requests as README.md lists them; read-only tokens and faults on demand.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ChecksAndComments, type RecordedCheckRun, type RecordedComment, type Route } from './checks-and-comments.js';
+
+export type { RecordedAnnotation, RecordedCheckRun, RecordedComment } from './checks-and-comments.js';
 
 export interface RecordedStatus {
   id: number;
@@ -59,6 +64,17 @@ export interface LocalGitHubApi {
   deployments(repository?: string): RecordedDeployment[];
   /** Every request seen, as `METHOD path`, for asserting what an action called. */
   readonly requests: string[];
+  /** Check runs created (of one repository if given), oldest first, with every annotation. */
+  checkRuns(repository?: string): RecordedCheckRun[];
+  /** Comments on an issue or pull request, oldest first. */
+  comments(repository: string, issueNumber: number): RecordedComment[];
+  /** Adds a comment as someone else would (another bot, a reviewer), for lookups to page past. */
+  addComment(repository: string, issueNumber: number, body: string, login?: string): RecordedComment;
+  /** Declares a pull request (only its head commit is served, by GET /repos/{owner}/{repo}/pulls/{n}). */
+  addPullRequest(repository: string, number: number, headSha: string): void;
+  /** Answer matching requests with a fault (an outage, a secondary rate limit). */
+  fail(fault: Fault): void;
+  clearFaults(): void;
   stop(): Promise<void>;
 }
 
@@ -66,6 +82,23 @@ export interface LocalGitHubApiOptions {
   port?: number;
   /** When set, requests must carry this token (`token X` or `Bearer X`), as GitHub would insist. */
   token?: string;
+  /**
+   * Tokens that may read but not write, as GITHUB_TOKEN is on a fork's or Dependabot's pull
+   * request: every POST/PATCH with one gets GitHub's 403 "Resource not accessible by integration".
+   */
+  readOnlyTokens?: readonly string[];
+}
+
+/** A fault the stand-in answers with instead of serving, for the next `times` matching requests. */
+export interface Fault {
+  /** e.g. 502, 503; or 403/429 with `retryAfterSeconds` for a secondary rate limit. */
+  status: number;
+  /** How many requests get it (default: every one until `clearFaults`). */
+  times?: number;
+  /** Only requests whose `METHOD /path` matches. */
+  match?: RegExp;
+  /** Sent as `retry-after`, with GitHub's secondary-rate-limit message. */
+  retryAfterSeconds?: number;
 }
 
 export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): Promise<LocalGitHubApi> {
@@ -73,6 +106,8 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
   const requests: string[] = [];
   let nextId = 1;
   let url = '';
+  const checks = new ChecksAndComments('https://github.com');
+  const faults: Fault[] = [];
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body);
@@ -85,18 +120,54 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const parsed = new URL(req.url ?? '/', 'http://localhost');
-    requests.push(`${req.method} ${parsed.pathname}${parsed.search}`);
-    if (options.token !== undefined) {
-      const auth = req.headers.authorization ?? '';
-      if (auth !== `token ${options.token}` && auth !== `Bearer ${options.token}`) return error(res, 401, 'Bad credentials');
+    const method = req.method ?? 'GET';
+    const seen = `${method} ${parsed.pathname}${parsed.search}`;
+    requests.push(seen);
+    const auth = (req.headers.authorization ?? '').replace(/^(token|Bearer) /, '');
+    const readOnly = (options.readOnlyTokens ?? []).includes(auth);
+    if (options.token !== undefined && auth !== options.token && !readOnly) return error(res, 401, 'Bad credentials');
+    const fault = faults.find((f) => (f.times ?? 1) > 0 && (!f.match || f.match.test(seen)));
+    if (fault) {
+      if (fault.times !== undefined) fault.times--;
+      if (fault.retryAfterSeconds !== undefined) {
+        res.setHeader('retry-after', String(fault.retryAfterSeconds));
+        return send(res, fault.status, {
+          message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+          status: String(fault.status),
+        });
+      }
+      // GitHub's front end answers an outage with a page, not JSON.
+      res.writeHead(fault.status, { 'content-type': 'text/html' });
+      res.end('<html><body><h1>Unicorn!</h1>This page is taking too long to load.</body></html>');
+      return;
     }
+    const writes = method !== 'GET' && method !== 'HEAD';
+    if (readOnly && writes) return error(res, 403, 'Resource not accessible by integration');
+    const body = writes ? await readJson(req) : {};
+    if (body === undefined) return error(res, 400, 'Problems parsing JSON');
+    const now = new Date().toISOString();
+    const route: Route = {
+      method,
+      path: parsed.pathname,
+      query: parsed.searchParams,
+      body,
+      res,
+      apiUrl: url,
+      now,
+      nextId: () => nextId++,
+      send: (status, answer, headers = {}) => {
+        for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+        send(res, status, answer);
+      },
+      error: (status, message, documentation) =>
+        send(res, status, { message, documentation_url: documentation ?? 'https://docs.github.com/rest', status: String(status) }),
+    };
+    if (checks.handle(route)) return;
     const m = /^\/repos\/([^/]+)\/([^/]+)\/deployments(?:\/(\d+)(?:\/(statuses))?)?\/?$/.exec(parsed.pathname);
     if (!m) return error(res, 404, 'Not Found');
     const repository = `${m[1]}/${m[2]}`;
     const repoUrl = `${url}/repos/${repository}`;
-    const body = req.method === 'POST' ? await readJson(req) : {};
-    if (body === undefined) return error(res, 400, 'Problems parsing JSON');
-    const now = new Date().toISOString();
 
     if (!m[3]) {
       if (req.method === 'POST') {
@@ -196,6 +267,18 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
     url,
     requests,
     deployments: (repository) => structuredClone(deployments.filter((d) => !repository || d.repository === repository)),
+    checkRuns: (repository): RecordedCheckRun[] => structuredClone(checks.checkRuns.filter((r) => !repository || r.repository === repository)),
+    comments: (repository, issueNumber): RecordedComment[] =>
+      structuredClone(checks.comments.filter((c) => c.repository === repository && c.issue_number === issueNumber)),
+    addComment: (repository, issueNumber, body, login) =>
+      structuredClone(checks.addComment({ apiUrl: url, now: new Date().toISOString(), nextId: () => nextId++ }, repository, issueNumber, body, login)),
+    addPullRequest: (repository, number, headSha) => {
+      checks.pullRequests.set(`${repository}#${number}`, headSha);
+    },
+    fail: (fault) => faults.push({ ...fault }),
+    clearFaults: () => {
+      faults.length = 0;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

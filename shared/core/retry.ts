@@ -22,6 +22,11 @@ export interface RetryOptions {
   firstDelayMs?: number;
   /** Whether a thrown error is worth another attempt (default: it is a TransientError). */
   isTransient?: (error: unknown) => boolean;
+  /**
+   * The wait a failure asks for itself (an HTTP `Retry-After`), used instead of the doubling
+   * wait when it returns a number.
+   */
+  delayFor?: (error: unknown, attempt: number) => number | undefined;
   /** The error thrown when the last attempt failed transiently (default: that error). */
   exhausted?: (error: unknown, attempts: number) => Error;
   logger?: Logger;
@@ -49,7 +54,7 @@ export async function retry<T>(operation: (attempt: number) => Promise<T>, optio
       if (attempt >= attempts || options.signal?.aborted) {
         throw options.exhausted ? options.exhausted(error, attempt) : error;
       }
-      const delay = retryDelay(attempt, firstDelayMs);
+      const delay = options.delayFor?.(error, attempt) ?? retryDelay(attempt, firstDelayMs);
       const why = (error instanceof Error ? error.message : String(error)).split('\n')[0];
       options.logger?.warning(`${options.what} failed (${why}); retrying in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`);
       await clock.sleep(delay, options.signal);

@@ -17,6 +17,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   compose: ['core'],
   'test-report': ['core'],
   'test-tier': ['core', 'compose', 'container', 'test-report'],
+  'test-publish': ['core', 'github', 'test-report', 'test-tier'],
   ecs: ['core', 'github'],
   rollback: ['core', 'github', 'ecs'],
 };

@@ -1,19 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { exec } from '../../../shared/core/exec.js';
+import { readEventPayload } from '../../../shared/github/event-payload.js';
 import type { GitContext } from '../../../shared/github/git-context.js';
 import type { Logger } from '../../../shared/core/logger.js';
 import { normalizeTime } from '../../../shared/image/oci-labels.js';
 
 /** The event payload (GITHUB_EVENT_PATH): it names the default branch and the commit's time. */
 export function readEvent(logger: Logger): unknown {
-  const file = process.env.GITHUB_EVENT_PATH;
-  if (!file) return {};
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
-  } catch (error) {
-    logger.warning(`Could not read the event payload ${file} (${(error as Error).message}); the default branch falls back to the \`default-branch\` input.`);
-    return {};
-  }
+  const { event, problem } = readEventPayload(process.env.GITHUB_EVENT_PATH);
+  if (problem) logger.warning(`${problem}; the default branch falls back to the \`default-branch\` input.`);
+  return event;
 }
 
 /** The commit's own time, so two builds of one commit carry the same `created` label. */

@@ -1,9 +1,12 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../../shared/core/errors.js';
 import { ENV_NAME, type Inputs } from '../../../shared/core/inputs.js';
 import { BASH, parseShell, SH } from '../../../shared/core/shell.js';
 import { defaultBudgetMs, STANDARD_TIERS, TIER_NAME } from '../../../shared/test-tier/verdict.js';
+import { registerSecret } from '../../../shared/core/secrets.js';
+import type { CommentMode } from '../../../shared/test-publish/publish.js';
+import { TIER_REPORT_SCHEMA } from '../../../shared/test-tier/report.js';
 import { parseImageInput } from '../../../shared/image/reference.js';
 
 /** Every input of run-test-tier, validated before anything starts (no stack, no container). */
@@ -27,11 +30,27 @@ export interface TierInputs {
   composeTimeoutMs: number;
   failOnEmpty: boolean;
   annotate: number | 'github';
+  /** Publishing to GitHub (check run, pull-request comment): only with a token. */
+  githubToken: string | undefined;
+  comment: CommentMode;
+  /** A workflow_run publisher's copy of the triggering run's event payload (absolute). */
+  eventFile: string | undefined;
+  /** The base branch's report of this tier, when it exists (absolute). */
+  baselineReport: string | undefined;
 }
 
 function isDirectory(p: string): boolean {
   try {
     return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isTierReport(p: string): boolean {
+  try {
+    const parsed = JSON.parse(readFileSync(p, 'utf8')) as { schema?: unknown; failures?: unknown };
+    return parsed.schema === TIER_REPORT_SCHEMA && Array.isArray(parsed.failures);
   } catch {
     return false;
   }
@@ -113,6 +132,23 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
             return Number(annotateText);
           })();
 
+  const githubToken = inputs.optionalString('github-token');
+  registerSecret(githubToken);
+  const comment = inputs.choice('comment', ['on-failure', 'always', 'off'] as const, 'on-failure');
+  const eventFileGiven = inputs.optionalString('event-file');
+  const eventFile = eventFileGiven === undefined ? undefined : path.resolve(workspace, eventFileGiven);
+  if (eventFileGiven !== undefined && (!eventFile || !isFile(eventFile)))
+    throw new InputError(
+      'event-file',
+      eventFileGiven,
+      "the triggering run's event payload (a JSON file downloaded from its artifacts), relative to the workspace",
+    );
+  const baselineGiven = inputs.optionalString('baseline-report');
+  const baselineReport = baselineGiven === undefined ? undefined : path.resolve(workspace, baselineGiven);
+  // Absent is allowed (the base branch may have no run yet); present, it must be a tier report.
+  if (baselineGiven !== undefined && baselineReport && isFile(baselineReport) && !isTierReport(baselineReport))
+    throw new InputError('baseline-report', baselineGiven, 'the JSON `report` of a run-test-tier run (schema commit-to-prod/test-tier-report@1)');
+
   return {
     tier,
     script,
@@ -132,5 +168,9 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
     composeTimeoutMs,
     failOnEmpty,
     annotate,
+    githubToken,
+    comment,
+    eventFile,
+    baselineReport,
   };
 }

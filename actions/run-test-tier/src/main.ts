@@ -9,6 +9,7 @@ import { maskSecrets } from '../../../shared/core/secrets.js';
 import type { TestTierConfig } from '../../../shared/test-tier/tier.js';
 import { readInputs } from './inputs.js';
 import { outputs } from './outputs.js';
+import { publishResults } from './publish.js';
 import { state } from './state.js';
 
 export async function main({ logger, signal }: ActionContext): Promise<void> {
@@ -124,7 +125,10 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   outputs.set('report', reportPath);
 
   const summary = renderTierSummary(report, budget, reportPath);
-  await writeSummary(summary.heading, summary.html);
+  // With a github-token: the check run and the pull-request comment, linked from the summary.
+  // Called once the verdict is known; it never throws, so publishing never changes the verdict.
+  const published = await publishResults(config, report, summary.html, { logger, signal });
+  await writeSummary(summary.heading, summary.html, published);
   logger.info(verdict.headline);
   for (const warning of verdict.warnings) logger.warning(warning);
   if (outcome.cancelled) throw new Error(`the ${config.tier} tests were cancelled`);
