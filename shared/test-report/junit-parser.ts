@@ -137,20 +137,8 @@ function firstLine(text: string): string {
   return '';
 }
 
-interface OpenCase {
-  suite: string;
-  suiteIndex: number;
-  classname: string;
-  name: string;
-  time: number;
-  file?: string;
-  line?: number;
-  outcome: TestOutcome;
-  problem?: TestProblem;
-  skipMessage?: string;
-  flakyAttempts: TestProblem[];
-  rerunAttempts: number;
-  markedFlaky: boolean;
+/** A `<testcase>` being read: the case so far, plus what only the reader needs. */
+interface OpenCase extends Omit<ParsedTestCase, 'reportFile'> {
   /** A `status` attribute that means the test never ran (TestNG, xUnit, NUnit exports). */
   statusSkipped: boolean;
 }
