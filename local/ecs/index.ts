@@ -28,7 +28,7 @@ export type { TargetGroupHealthCheck } from './load-balancer.js';
 export type { RegistryConfig } from './ecr.js';
 export type { FaultOptions, FaultCounts } from './faults.js';
 export type { Task, Service } from './state.js';
-export { failureThreshold } from './scheduler.js';
+export { breakerThreshold, failureThreshold } from './scheduler.js';
 
 export interface LocalEcsOptions {
   /** 'simulated' (default): scripted tasks, no containers. 'docker': real containers and load balancers. */

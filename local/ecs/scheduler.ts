@@ -40,7 +40,28 @@ export type TaskChangeListener = (task: Task, service: Service | undefined) => v
 const MAX_EVENTS = 100;
 
 /** ECS's circuit-breaker threshold: half the desired count, rounded up, clamped to 3..200. */
-export const failureThreshold = (desiredCount: number) => Math.min(200, Math.max(3, Math.ceil(desiredCount / 2)));
+
+/** The breaker's members that ECS added later; stored verbatim, read here. */
+interface BreakerSettings {
+  resetOnHealthyTask?: boolean;
+  thresholdConfiguration?: { type?: 'BOUNDED_PERCENT' | 'UNBOUNDED_PERCENT' | 'COUNT'; value?: number };
+}
+
+/**
+ * The breaker's threshold as ECS documents it (ThresholdConfiguration): COUNT uses `value` as
+ * it is; the percentage types multiply `value` (default 50) by the desired count, BOUNDED_PERCENT
+ * (the default) kept between 3 and 200.
+ */
+export function breakerThreshold(desiredCount: number, settings: BreakerSettings['thresholdConfiguration']): number {
+  const type = settings?.type ?? 'BOUNDED_PERCENT';
+  const value = settings?.value ?? 50;
+  if (type === 'COUNT') return Math.max(1, value);
+  const fromPercent = Math.ceil((desiredCount * value) / 100);
+  return type === 'UNBOUNDED_PERCENT' ? Math.max(1, fromPercent) : Math.min(200, Math.max(3, fromPercent));
+}
+
+/** ECS's default threshold: half the desired count, between 3 and 200. */
+export const failureThreshold = (desiredCount: number) => breakerThreshold(desiredCount, undefined);
 
 export class Scheduler {
   private readonly lbs = new Map<string, LoadBalancer>();
@@ -372,6 +393,7 @@ export class Scheduler {
         ? 'HEALTHY'
         : 'UNKNOWN';
     this.changed(task);
+    if (task.healthStatus === 'HEALTHY') this.healthyTaskSeen(task);
     if (task.healthStatus === 'UNHEALTHY' && task.desiredStatus === 'RUNNING') {
       const service = this.serviceOf(task);
       if (service) this.event(service, `(service ${service.name}) (task ${task.id}) failed container health checks.`);
@@ -384,6 +406,7 @@ export class Scheduler {
     if (!task || task.lastStatus === 'STOPPED' || task.target === 'draining' || task.target === 'deregistered') return;
     task.target = state === 'draining' ? 'draining' : state;
     this.changed(task);
+    if (state === 'healthy') this.healthyTaskSeen(task);
     const service = this.serviceOf(task);
     if (state === 'unhealthy' && task.desiredStatus === 'RUNNING' && service) {
       const grace = (service.healthCheckGracePeriodSeconds ?? 0) * 1000;
@@ -508,7 +531,7 @@ export class Scheduler {
     this.relaunchAfter.set(deployment.id, this.clock.now() + this.opts.relaunchDelayMs);
     const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
     if (!breaker.enable || deployment.rolloutState !== 'IN_PROGRESS' || deployment !== service.deployments[0]) return;
-    if (deployment.failedTasks < failureThreshold(service.desiredCount)) return;
+    if (deployment.failedTasks < breakerThreshold(service.desiredCount, (breaker as BreakerSettings).thresholdConfiguration)) return;
     deployment.rolloutState = 'FAILED';
     deployment.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
     this.event(service, `(service ${service.name}) (deployment ${deployment.id}) deployment failed: tasks failed to start.`);
@@ -518,6 +541,25 @@ export class Scheduler {
     if (!target) return;
     this.event(service, `(service ${service.name}) rolling back to deployment ${target.id}.`);
     this.newDeployment(service, target.taskDefinition, deployment.id);
+  }
+
+  /**
+   * ECS counts failed tasks consecutively: a task of the deployment that reaches a healthy state
+   * resets the deployment's count to 0, unless the breaker's `resetOnHealthyTask` is false.
+   * "Healthy" is a health state a check reported (container health check HEALTHY, load-balancer
+   * target healthy); a task with no health check never reports one, so it resets nothing and a
+   * crash loop of such tasks still adds up (the strict reading: the documents do not say that
+   * RUNNING alone counts as healthy).
+   */
+  private healthyTaskSeen(task: Task): void {
+    const service = this.serviceOf(task);
+    if (!service || !this.isHealthy(service, task)) return;
+    if (!task.hasContainerHealthCheck && service.loadBalancers.length === 0) return;
+    const deployment = service.deployments.find((d) => d.id === task.deploymentId);
+    if (!deployment || deployment.failedTasks === 0) return;
+    if ((service.deploymentConfiguration.deploymentCircuitBreaker as BreakerSettings).resetOnHealthyTask === false) return;
+    deployment.failedTasks = 0;
+    deployment.updatedAt = this.clock.now();
   }
 
   // ---- helpers ---------------------------------------------------------------------------------

@@ -44,7 +44,8 @@ export function primaryDeployment(service: Service | undefined): Deployment | un
   return service?.deployments?.find((d) => d.status === 'PRIMARY');
 }
 
-export function rolloutCounts(service: Service | undefined, deploymentId: string, observedFailures = 0): RolloutCounts {
+/** `failed` is the count given (see FailureStreak), or else ECS's own. */
+export function rolloutCounts(service: Service | undefined, deploymentId: string, observedFailures?: number): RolloutCounts {
   const ours = ourDeployment(service, deploymentId);
   const others = (service?.deployments ?? []).filter((d) => d.id !== deploymentId);
   return {
@@ -52,8 +53,27 @@ export function rolloutCounts(service: Service | undefined, deploymentId: string
     running: ours?.runningCount ?? 0,
     pending: ours?.pendingCount ?? 0,
     oldRunning: others.reduce((sum, d) => sum + (d.runningCount ?? 0), 0),
-    failed: Math.max(ours?.failedTasks ?? 0, observedFailures),
+    failed: observedFailures ?? ours?.failedTasks ?? 0,
   };
+}
+
+/**
+ * Failed tasks as ECS counts them. Deployment.failedTasks is "the number of consecutively failed
+ * tasks" (the breaker's resetOnHealthyTask, on by default, resets it when a task reaches a
+ * healthy state), and only ECS sees when a task becomes healthy: a poll every 2 s cannot, since
+ * a task can fail, another pass its health check and a third fail between two polls. So ECS's
+ * own count decides whenever ECS reports one; the failed stops we see are what is left when it
+ * does not, added up over the rollout. Stops that are not the release's fault are never
+ * counted here (see stopped-task.ts).
+ */
+export class FailureStreak {
+  private seen = 0;
+
+  /** The count after one poll: ECS's `failedTasks` for our deployment, and the failed stops first seen in it. */
+  update(reported: number | undefined, newFailures: number): number {
+    this.seen += newFailures;
+    return reported ?? this.seen;
+  }
 }
 
 export function assessRollout(
@@ -108,7 +128,7 @@ export function assessRollout(
     return {
       state: 'failed',
       cause: 'failed-tasks',
-      reason: `${counts.failed} task${counts.failed === 1 ? '' : 's'} of the new revision failed (max-failed-tasks ${options.maxFailedTasks})`,
+      reason: `${counts.failed} task${counts.failed === 1 ? '' : 's'} of the new revision failed in a row (max-failed-tasks ${options.maxFailedTasks})`,
     };
   }
   // ECS reports no rolloutState for services behind a Classic Load Balancer: the counts decide.

@@ -125,7 +125,7 @@ describe('ecs-rolling-deploy', () => {
     expect(result.outputs['rolled-back']).toBe('true');
     const error = result.annotations.find((a) => a.level === 'error' && /back on revision/.test(a.message))?.message ?? '';
     unsubscribe();
-    expect(error).toMatch(/\d+ tasks of the new revision failed \(max-failed-tasks 2\)/);
+    expect(error).toMatch(/\d+ tasks of the new revision failed in a row \(max-failed-tasks 2\)/);
     // Detected at the first poll after the 2nd failure: the rollback's UpdateService follows it
     // with at most one DescribeServices in between.
     const secondFailure = failures[1]!;

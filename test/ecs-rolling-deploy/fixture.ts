@@ -48,7 +48,14 @@ export async function steadyService(
     new RegisterTaskDefinitionCommand({
       family,
       containerDefinitions: [
-        { name: 'app', image: options.image, essential: true, environment: [{ name: 'MODE', value: 'blue' }], portMappings: [{ containerPort: 8080 }] },
+        {
+          name: 'app',
+          image: options.image,
+          essential: true,
+          environment: [{ name: 'MODE', value: 'blue' }],
+          portMappings: [{ containerPort: 8080 }],
+          ...(options.containerExtra ?? {}),
+        },
         ...(options.sidecar ? [{ name: 'log-router', image: 'acme/log-router:1', essential: false }] : []),
       ],
     }),
@@ -61,6 +68,7 @@ export async function steadyService(
       taskDefinition: taskDefinitionArn,
       desiredCount: options.desiredCount ?? 2,
       deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100 },
+      ...(options.extra ?? {}),
     }),
   );
   await waitForSteady(f, cluster, service);

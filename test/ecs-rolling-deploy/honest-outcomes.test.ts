@@ -208,6 +208,21 @@ describe('outcomes that happened', () => {
     expect(result.log).toMatch(/stopped: ECS is performing maintenance/);
   });
 
+  it('failed tasks are counted in a row, as ECS counts them: a release whose tasks fail now and then but become healthy is not rolled back', async () => {
+    // One new task at a time; of every three tasks two crash and the third passes its container
+    // health check, which resets ECS's count (resetOnHealthyTask). Four fail in all, never three in a row.
+    const target = await steadyService(f, {
+      image: 'acme/streak:1',
+      containerExtra: { healthCheck: { command: ['CMD-SHELL', 'true'], interval: 5, retries: 2 } },
+      extra: { deploymentConfiguration: { maximumPercent: 150, minimumHealthyPercent: 100 } },
+    });
+    f.local.simulate('acme/streak:2', { startMs: 200, sequence: [{ exitCode: 1, exitAfterMs: 100 }, { exitCode: 1, exitAfterMs: 100 }, {}] });
+    const result = await deployThroughProxy(target, { 'container-images': 'app=acme/streak:2', 'max-failed-tasks': '3' });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs.status).toBe('succeeded');
+    expect(result.log.match(/stopped: Essential container in task exited/g)?.length ?? 0).toBeGreaterThanOrEqual(4);
+  });
+
   it("someone else's update back to the previous revision is not called ECS's circuit breaker", async () => {
     const target = await steadyService(f, { image: 'acme/other:1' });
     f.local.simulate('acme/other:2', { startMs: 60_000 });

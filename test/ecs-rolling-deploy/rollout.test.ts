@@ -5,7 +5,7 @@
 import type { Deployment, Service, ServiceEvent, Task } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../shared/core/clock.js';
-import { assessRollout, rolloutCounts } from '../../shared/ecs/assess-rollout.js';
+import { assessRollout, FailureStreak, rolloutCounts } from '../../shared/ecs/assess-rollout.js';
 import { followRollout, type FollowStats } from '../../shared/ecs/follow-rollout.js';
 import type { EcsSender } from '../../shared/ecs/raw-json.js';
 import { ProgressReporter, progressLine } from '../../shared/ecs/rollout-progress.js';
@@ -125,10 +125,26 @@ describe('assessRollout', () => {
     expect(assessRollout(s, 'n', { ...opts, taskDefinition: OLD })).toMatchObject({ state: 'completed' });
   });
 
-  it('counts failures ECS has not counted yet (observed stopped tasks)', () => {
+  it("decides on the failure count given (FailureStreak), else on ECS's own", () => {
     const s = svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { failedTasks: 0 })]);
     expect(assessRollout(s, 'n', { maxFailedTasks: 2, observedFailures: 2 })).toMatchObject({ state: 'failed', cause: 'failed-tasks' });
     expect(rolloutCounts(s, 'n', 2).failed).toBe(2);
+    const ecsCounted = svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { failedTasks: 3 })]);
+    expect(rolloutCounts(ecsCounted, 'n').failed).toBe(3);
+    expect(assessRollout(ecsCounted, 'n', { maxFailedTasks: 3 })).toMatchObject({
+      state: 'failed',
+      reason: '3 tasks of the new revision failed in a row (max-failed-tasks 3)',
+    });
+  });
+
+  it("FailureStreak: ECS's consecutive count decides when ECS reports one (its resets included); the failed stops seen add up when it does not", () => {
+    const ecs = new FailureStreak();
+    // Two failures, a healthy task (ECS resets), two more: never three in a row.
+    expect([ecs.update(1, 1), ecs.update(2, 1), ecs.update(0, 0), ecs.update(2, 2)]).toEqual([1, 2, 0, 2]);
+    // Between two polls: fail, fail, healthy, fail, fail; ECS says 2, four stops are seen.
+    expect(new FailureStreak().update(2, 4)).toBe(2);
+    const silent = new FailureStreak();
+    expect([silent.update(undefined, 1), silent.update(undefined, 0), silent.update(undefined, 2)]).toEqual([1, 1, 3]);
   });
 });
 
@@ -298,6 +314,9 @@ describe('followRollout', () => {
   };
   const inProgress = svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { pendingCount: 2 }), dep('o', OLD, 'ACTIVE', 'COMPLETED', { runningCount: 2 })]);
   const completed = svc([dep('n', NEW, 'PRIMARY', 'COMPLETED', { runningCount: 2 })]);
+  /** The rollout with ECS's own count of failed tasks in a row, as ECS reports it with the stopped tasks. */
+  const failing = (failedTasks: number) =>
+    svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { pendingCount: 2, failedTasks }), dep('o', OLD, 'ACTIVE', 'COMPLETED', { runningCount: 2 })]);
 
   it('polls every 2 s and stops at the first poll that sees COMPLETED', async () => {
     const clock = fakeClock();
@@ -371,7 +390,7 @@ describe('followRollout', () => {
     // One task a page: the failure on page 2 is the one that fails the rollout.
     const ecs = scriptedEcs(
       clock,
-      () => inProgress,
+      () => failing(2),
       () => tasks,
       (input) => (input.nextToken ? { taskArns: [tasks[1]!.taskArn!] } : { taskArns: [tasks[0]!.taskArn!], nextToken: 'p2' }),
     );
@@ -385,7 +404,7 @@ describe('followRollout', () => {
     const clock = fakeClock();
     const ecs = scriptedEcs(
       clock,
-      () => inProgress,
+      (poll) => failing(poll >= 3 ? 2 : poll >= 2 ? 1 : 0),
       (poll) => (poll >= 3 ? [crash('t1'), crash('t2')] : poll >= 2 ? [crash('t1')] : []),
     );
     const { result, logger } = await run(ecs, clock, 600_000);

@@ -14,7 +14,7 @@ import {
   type Service as SdkService,
 } from '@aws-sdk/client-ecs';
 import { withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
-import { failureThreshold, type Task } from '../../local/ecs/index.js';
+import { breakerThreshold, failureThreshold, type Task } from '../../local/ecs/index.js';
 import { waitFor } from './wait.js';
 
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef';
@@ -54,7 +54,7 @@ async function setup(opts: { loadBalancer?: boolean; healthCheck?: boolean } = {
 
 async function createService(
   e: LocalEcsEnv,
-  cfg: { min: number; max: number; breaker?: { enable: boolean; rollback: boolean }; lb?: boolean; desired?: number },
+  cfg: { min: number; max: number; breaker?: { enable: boolean; rollback: boolean; resetOnHealthyTask?: boolean }; lb?: boolean; desired?: number },
 ) {
   await e.ecs.send(
     new CreateServiceCommand({
@@ -430,6 +430,62 @@ describe('failing releases (simulated)', () => {
       return d.deployments?.find((x) => x.id === bad && x.rolloutState === 'FAILED') ? d : undefined;
     });
     expect(s.deployments?.find((x) => x.id === bad)?.failedTasks).toBeGreaterThanOrEqual(4);
+    const after = await waitFor(() => steadyService(e));
+    expect(after.taskDefinition).toBe('arn:aws:ecs:us-east-1:000000000000:task-definition/web:1');
+  });
+
+  it('ThresholdConfiguration: COUNT is the value itself, percentages multiply the desired count, BOUNDED_PERCENT clamps to 3..200', () => {
+    expect(breakerThreshold(10, { type: 'COUNT', value: 7 })).toBe(7);
+    expect(breakerThreshold(10, { type: 'UNBOUNDED_PERCENT', value: 10 })).toBe(1);
+    expect(breakerThreshold(1000, { type: 'UNBOUNDED_PERCENT', value: 50 })).toBe(500);
+    expect(breakerThreshold(10, { type: 'BOUNDED_PERCENT', value: 10 })).toBe(3);
+    expect(breakerThreshold(10, { value: 80 })).toBe(8);
+  });
+
+  // One new task at a time (150%): two fail, one becomes healthy, two fail, one becomes healthy.
+  // Deployment.failedTasks is "the number of consecutively failed tasks"; the breaker's
+  // resetOnHealthyTask (default true) resets it when a task reaches a healthy state.
+  const sometimesFailing = { startMs: 200, sequence: [{ exitCode: 1, exitAfterMs: 100 }, { exitCode: 1, exitAfterMs: 100 }, {}] };
+
+  it('failed tasks are counted consecutively: a healthy task resets the count, so a release that fails now and then is not failed', async () => {
+    const { e, register } = await setup();
+    e.local.simulate('repo/web:flaky', sometimesFailing);
+    await register('repo/web:1');
+    await register('repo/web:flaky');
+    await createService(e, { min: 100, max: 150, desired: 2, breaker: { enable: true, rollback: true } });
+    await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:2' }));
+    const id = (await describe1(e)).deployments?.[0]?.id;
+    let maxFailed = 0;
+    const s = await waitFor(async () => {
+      const d = await describe1(e);
+      const ours = d.deployments?.find((x) => x.id === id);
+      maxFailed = Math.max(maxFailed, ours?.failedTasks ?? 0);
+      return ours?.rolloutState !== 'IN_PROGRESS' ? d : undefined;
+    });
+    const ours = s.deployments?.find((x) => x.id === id);
+    expect(ours?.rolloutState).toBe('COMPLETED');
+    expect(ours?.failedTasks).toBe(0);
+    expect(maxFailed).toBeGreaterThan(0);
+    expect(maxFailed).toBeLessThan(3);
+    // Four tasks failed in all (two before each healthy one), more than the threshold of 3.
+    const { taskArns } = await e.ecs.send(new ListTasksCommand({ cluster: 'c', serviceName: 'web', desiredStatus: 'STOPPED' }));
+    const { tasks } = await e.ecs.send(new DescribeTasksCommand({ cluster: 'c', tasks: taskArns ?? [] }));
+    expect(tasks?.filter((t) => t.taskDefinitionArn?.endsWith('web:2') && t.stopCode === 'EssentialContainerExited').length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('with resetOnHealthyTask false the same release adds up to the threshold and is rolled back', async () => {
+    const { e, register } = await setup();
+    e.local.simulate('repo/web:flaky', sometimesFailing);
+    await register('repo/web:1');
+    await register('repo/web:flaky');
+    await createService(e, { min: 100, max: 150, desired: 2, breaker: { enable: true, rollback: true, resetOnHealthyTask: false } });
+    await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:2' }));
+    const id = (await describe1(e)).deployments?.[0]?.id;
+    const s = await waitFor(async () => {
+      const d = await describe1(e);
+      return d.deployments?.find((x) => x.id === id && x.rolloutState === 'FAILED') ? d : undefined;
+    });
+    expect(s.deployments?.find((x) => x.id === id)?.failedTasks).toBe(3);
     const after = await waitFor(() => steadyService(e));
     expect(after.taskDefinition).toBe('arn:aws:ecs:us-east-1:000000000000:task-definition/web:1');
   });

@@ -19,9 +19,14 @@ export interface SimulatedBehaviour {
   exitAfterMs?: number;
   /** The image cannot be pulled: the task stops with CannotPullContainerError. */
   pullError?: boolean;
+  /**
+   * Tasks launched for this image take these behaviours in turn (the n-th task the n-th entry,
+   * cycling), each over the rest of this one: a release whose tasks fail only now and then.
+   */
+  sequence?: Omit<SimulatedBehaviour, 'sequence'>[];
 }
 
-type Rule = { pattern: RegExp; behaviour: SimulatedBehaviour };
+type Rule = { pattern: RegExp; behaviour: SimulatedBehaviour; launched: number };
 
 /** `*` matches anything; other characters match themselves. */
 export function imagePattern(pattern: string | RegExp): RegExp {
@@ -52,16 +57,24 @@ export class SimulatedRunner implements TaskRunner {
 
   simulate(pattern: string | RegExp, behaviour: SimulatedBehaviour): void {
     // Newest first: a later script for the same image overrides the earlier one.
-    this.rules.unshift({ pattern: imagePattern(pattern), behaviour });
+    this.rules.unshift({ pattern: imagePattern(pattern), behaviour, launched: 0 });
   }
 
   behaviourFor(image: string): SimulatedBehaviour {
     return { startMs: 1000, healthyAfterMs: 1000, ...this.defaults, ...(this.rules.find((r) => r.pattern.test(image))?.behaviour ?? {}) };
   }
 
+  /** The behaviour of the next task launched for `image`: its rule's, or the next of its sequence. */
+  private nextBehaviour(image: string): SimulatedBehaviour {
+    const rule = this.rules.find((r) => r.pattern.test(image));
+    const { sequence, ...base } = this.behaviourFor(image);
+    if (!rule || !sequence || sequence.length === 0) return base;
+    return { ...base, ...sequence[rule.launched++ % sequence.length] };
+  }
+
   start(task: Task, containers: ContainerDefinitionView[], hooks: TaskHooks): void {
     const essential = containers.find((c) => c.essential) ?? containers[0];
-    const behaviour = this.behaviourFor(essential?.image ?? '');
+    const behaviour = this.nextBehaviour(essential?.image ?? '');
     const sim: SimTask = { timers: [], behaviour };
     this.tasks.set(task.id, sim);
     const at = (ms: number, fn: () => void) => sim.timers.push(this.clock.setTimeout(fn, ms));
