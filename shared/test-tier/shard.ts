@@ -48,7 +48,8 @@ function median(values: number[]): number {
   if (values.length === 0) return DEFAULT_FILE_SECONDS;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const at = (i: number) => sorted[i] ?? DEFAULT_FILE_SECONDS;
+  return sorted.length % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
 }
 
 const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -62,10 +63,10 @@ export function splitByTimings(files: readonly string[], timings: ReadonlyMap<st
   weighted.sort((a, b) => b.seconds - a.seconds || byPath(a.file, b.file));
   const shards: Shard[] = Array.from({ length: total }, () => ({ files: [], expectedSeconds: 0 }));
   for (const { file, seconds } of weighted) {
-    let best = 0;
-    for (let i = 1; i < total; i++) if (shards[i].expectedSeconds < shards[best].expectedSeconds) best = i;
-    shards[best].files.push(file);
-    shards[best].expectedSeconds += seconds;
+    let best = shards[0] as Shard;
+    for (const shard of shards) if (shard.expectedSeconds < best.expectedSeconds) best = shard;
+    best.files.push(file);
+    best.expectedSeconds += seconds;
   }
   for (const shard of shards) shard.files.sort(byPath);
   return { shards, assumedSeconds, untimed };
@@ -74,7 +75,9 @@ export function splitByTimings(files: readonly string[], timings: ReadonlyMap<st
 /** The split by file count (round-robin over sorted paths): the baseline the benchmark compares with. */
 export function splitByCount(files: readonly string[], total: number): string[][] {
   const shards: string[][] = Array.from({ length: total }, () => []);
-  [...new Set(files)].sort(byPath).forEach((file, i) => shards[i % total].push(file));
+  [...new Set(files)].sort(byPath).forEach((file, i) => {
+    shards[i % total]?.push(file);
+  });
   return shards;
 }
 
