@@ -1,0 +1,133 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '../core/errors.js';
+import { parseJUnitReport } from '../test-report/junit-parser.js';
+
+/**
+ * Splits a suite's test files over N shards by their recorded times (issue 18): greedy LPT —
+ * longest file first onto the least-loaded shard, ties broken by path (then by shard index),
+ * files without a timing get the median of the known ones (DEFAULT_FILE_SECONDS when nothing is
+ * known). Input order does not matter: files are sorted first, so every runner computes the same
+ * split from the same files and timings.
+ */
+
+/** Seconds assumed per file when no timing is known at all. */
+export const DEFAULT_FILE_SECONDS = 1;
+
+export interface ShardSpec {
+  /** 1-based. */
+  index: number;
+  total: number;
+}
+
+/** `K/N` with 1 ≤ K ≤ N. */
+export function parseShard(given: string, input = 'shard'): ShardSpec {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(given);
+  const expected = 'K/N with whole numbers 1 ≤ K ≤ N, e.g. 2/4';
+  if (!m) throw new InputError(input, given, expected);
+  const index = Number(m[1]);
+  const total = Number(m[2]);
+  if (total < 1 || index < 1 || index > total) throw new InputError(input, given, expected);
+  return { index, total };
+}
+
+export interface Shard {
+  files: string[];
+  /** Expected seconds (known times plus the assumed ones). */
+  expectedSeconds: number;
+}
+
+export interface Split {
+  shards: Shard[];
+  /** Seconds assumed for a file without a timing. */
+  assumedSeconds: number;
+  untimed: string[];
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return DEFAULT_FILE_SECONDS;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const at = (i: number) => sorted[i] ?? DEFAULT_FILE_SECONDS;
+  return sorted.length % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
+}
+
+const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export function splitByTimings(files: readonly string[], timings: ReadonlyMap<string, number>, total: number): Split {
+  const unique = [...new Set(files)].sort(byPath);
+  const known = unique.filter((f) => timings.has(f)).map((f) => timings.get(f) as number);
+  const assumedSeconds = median(known);
+  const untimed = unique.filter((f) => !timings.has(f));
+  const weighted = unique.map((file) => ({ file, seconds: timings.get(file) ?? assumedSeconds }));
+  weighted.sort((a, b) => b.seconds - a.seconds || byPath(a.file, b.file));
+  const shards: Shard[] = Array.from({ length: total }, () => ({ files: [], expectedSeconds: 0 }));
+  for (const { file, seconds } of weighted) {
+    let best = shards[0] as Shard;
+    for (const shard of shards) if (shard.expectedSeconds < best.expectedSeconds) best = shard;
+    best.files.push(file);
+    best.expectedSeconds += seconds;
+  }
+  for (const shard of shards) shard.files.sort(byPath);
+  return { shards, assumedSeconds, untimed };
+}
+
+/** The split by file count (round-robin over sorted paths): the baseline the benchmark compares with. */
+export function splitByCount(files: readonly string[], total: number): string[][] {
+  const shards: string[][] = Array.from({ length: total }, () => []);
+  [...new Set(files)].sort(byPath).forEach((file, i) => {
+    shards[i % total]?.push(file);
+  });
+  return shards;
+}
+
+/** A path as the split compares it: relative to the workspace, forward slashes, no `./`. */
+export function normalizeTestPath(file: string, workspace: string): string {
+  const rel = path.isAbsolute(file) ? path.relative(workspace, file) : file;
+  return path.posix.normalize(rel.split(path.sep).join('/')).replace(/^\.\//, '');
+}
+
+/**
+ * Seconds per test file from earlier reports: our JSON tier report (`files`: path → seconds) or
+ * JUnit XML. A test case counts towards its `file` attribute (pytest, jest-junit, vitest) or, when
+ * it has none, towards the test file whose path ends with its classname as a path (Surefire:
+ * `com.acme.FooTest` → `…/com/acme/FooTest.java`). A missing `time` counts as 0. When several
+ * reports time the same file the last read (in sorted path order) wins.
+ */
+export async function readTimings(reports: readonly string[], testFiles: readonly string[], workspace: string): Promise<Map<string, number>> {
+  const timings = new Map<string, number>();
+  const byClass = new Map<string, string>();
+  for (const file of testFiles) {
+    const noExt = file.replace(/\.[^/.]+$/, '');
+    const parts = noExt.split('/');
+    for (let i = 0; i < parts.length; i++) byClass.set(parts.slice(i).join('.'), byClass.get(parts.slice(i).join('.')) ?? file);
+  }
+  for (const report of [...reports].sort(byPath)) {
+    const text = await readFile(report, 'utf8');
+    if (text.trimStart().startsWith('{')) {
+      const json = JSON.parse(text) as { files?: Record<string, number> };
+      for (const [file, seconds] of Object.entries(json.files ?? {})) if (Number.isFinite(seconds) && seconds >= 0) timings.set(file, seconds);
+      continue;
+    }
+    const fromReport = new Map<string, number>();
+    await parseJUnitReport(report, (testCase) => {
+      const file = testCase.file ? normalizeTestPath(testCase.file, workspace) : byClass.get(testCase.classname);
+      if (file) fromReport.set(file, (fromReport.get(file) ?? 0) + testCase.time);
+    });
+    for (const [file, seconds] of fromReport) timings.set(file, seconds);
+  }
+  return timings;
+}
+
+/** Surefire `-Dtest` class names for Java/Kotlin test files (`src/test/java/a/B.java` → `a.B`). */
+export function surefireClasses(files: readonly string[]): string[] {
+  return files
+    .filter((f) => /\.(java|kt)$/.test(f))
+    .map((f) =>
+      f
+        .replace(/^.*?src\/test\/(java|kotlin)\//, '')
+        .replace(/\.(java|kt)$/, '')
+        .split('/')
+        .join('.'),
+    );
+}
