@@ -25,6 +25,10 @@ export type TaskDefinitionDocument = Record<string, unknown>;
 export interface TaskDefinitionChanges {
   images: ReadonlyMap<string, string>;
   environment: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
+  /** `secrets` by container: name → valueFrom (a Secrets Manager or SSM parameter ARN); `null` removes it. */
+  secrets?: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
+  /** `dockerLabels` by container: label → value; `null` removes the label. */
+  dockerLabels?: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
 }
 
 export interface ContainerImage {
@@ -41,7 +45,7 @@ export interface RenderedTaskDefinition {
 }
 
 export function hasChanges(changes: TaskDefinitionChanges): boolean {
-  return changes.images.size > 0 || changes.environment.size > 0;
+  return changes.images.size > 0 || changes.environment.size > 0 || (changes.secrets?.size ?? 0) > 0 || (changes.dockerLabels?.size ?? 0) > 0;
 }
 
 /**
@@ -97,9 +101,16 @@ export function renderTaskDefinition(base: TaskDefinitionDocument, changes: Task
   for (const [container, image] of changes.images) {
     if (!names.includes(container)) throw unknown('container-images', `${container}=${image}`, container);
   }
-  for (const [container, vars] of changes.environment) {
-    const first = [...vars.entries()][0];
-    if (!names.includes(container)) throw unknown('environment', `${container}.${first?.[0] ?? ''}=${first?.[1] ?? ''}`, container);
+  const perContainer: [string, ReadonlyMap<string, ReadonlyMap<string, string | null>> | undefined][] = [
+    ['environment', changes.environment],
+    ['secrets', changes.secrets],
+    ['docker-labels', changes.dockerLabels],
+  ];
+  for (const [input, byContainer] of perContainer) {
+    for (const [container, vars] of byContainer ?? []) {
+      const first = [...vars.entries()][0];
+      if (!names.includes(container)) throw unknown(input, `${container}.${first?.[0] ?? ''}=${first?.[1] ?? ''}`, container);
+    }
   }
 
   for (const def of defs) {
@@ -108,6 +119,10 @@ export function renderTaskDefinition(base: TaskDefinitionDocument, changes: Task
     if (image !== undefined) def.image = image;
     const vars = changes.environment.get(name);
     if (vars) def.environment = applyEnvironment(def.environment, vars);
+    const secrets = changes.secrets?.get(name);
+    if (secrets) def.secrets = applyNamedList(def.secrets, secrets, 'valueFrom');
+    const labels = changes.dockerLabels?.get(name);
+    if (labels) def.dockerLabels = applyLabels(def.dockerLabels, labels);
   }
   return {
     document,
@@ -119,18 +134,36 @@ export function renderTaskDefinition(base: TaskDefinitionDocument, changes: Task
 
 /** Changes in place of existing variables keep their position; new ones are appended in order. */
 export function applyEnvironment(current: unknown, changes: ReadonlyMap<string, string | null>): { name: string; value: string }[] {
-  const list = (Array.isArray(current) ? current : []).filter(isObject).map((e) => ({ ...e })) as { name: string; value: string }[];
+  return applyNamedList(current, changes, 'value') as { name: string; value: string }[];
+}
+
+/**
+ * A `{ name, <field> }` list (`environment`: value, `secrets`: valueFrom) with changes applied:
+ * changed entries keep their position and any other fields, new ones are appended in order.
+ */
+export function applyNamedList(current: unknown, changes: ReadonlyMap<string, string | null>, field: 'value' | 'valueFrom'): Record<string, unknown>[] {
+  const list = (Array.isArray(current) ? current : []).filter(isObject).map((e) => ({ ...e }));
   for (const [name, value] of changes) {
     const index = list.findIndex((e) => e.name === name);
     if (value === null) {
       if (index >= 0) list.splice(index, 1);
     } else if (index >= 0) {
-      list[index]!.value = value;
+      list[index]![field] = value;
     } else {
-      list.push({ name, value });
+      list.push({ name, [field]: value });
     }
   }
   return list;
+}
+
+/** `dockerLabels` is a string map: labels set or removed, every other label kept. */
+export function applyLabels(current: unknown, changes: ReadonlyMap<string, string | null>): Record<string, string> {
+  const labels: Record<string, string> = isObject(current) ? ({ ...current } as Record<string, string>) : {};
+  for (const [name, value] of changes) {
+    if (value === null) delete labels[name];
+    else labels[name] = value;
+  }
+  return labels;
 }
 
 function containers(document: TaskDefinitionDocument): Record<string, unknown>[] {

@@ -230,3 +230,47 @@ describe('revision tags', () => {
     expect(dropped).toEqual(['k50', 'k51']);
   });
 });
+
+describe('secrets and docker-labels', () => {
+  const base = registrableTaskDefinition(
+    {
+      family: 'payments',
+      containerDefinitions: [
+        {
+          name: 'app',
+          image: 'repo/app:1',
+          secrets: [{ name: 'DB', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/db' }],
+          dockerLabels: { team: 'pay', old: 'x' },
+        },
+      ],
+    },
+    'test',
+  );
+  const map = (entries: Record<string, string | null>) => new Map(Object.entries(entries));
+
+  it('sets, replaces and removes entries, keeping every other field', () => {
+    const rendered = renderTaskDefinition(base, {
+      images: new Map(),
+      environment: new Map(),
+      secrets: new Map([['app', map({ DB: null, API: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:api' })]]),
+      dockerLabels: new Map([['app', map({ old: null, release: '42' })]]),
+    });
+    const app = (rendered.document.containerDefinitions as Record<string, unknown>[])[0]!;
+    expect(rendered.changed).toBe(true);
+    expect(app.secrets).toEqual([{ name: 'API', valueFrom: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:api' }]);
+    expect(app.dockerLabels).toEqual({ team: 'pay', release: '42' });
+    expect(app.image).toBe('repo/app:1');
+  });
+
+  it('names the input for an unknown container', () => {
+    expect(() => renderTaskDefinition(base, { images: new Map(), environment: new Map(), dockerLabels: new Map([['web', map({ release: '1' })]]) })).toThrow(
+      `Input 'docker-labels' has an invalid value "web.release=1": task definition family 'payments' has no container 'web' (its containers: app).`,
+    );
+  });
+
+  it('refuses a secret value that is not an ARN, naming the input', () => {
+    const inputs = new Inputs({ INPUT_SECRETS: 'app.DB=hunter2' });
+    expect(() => readTaskDefinitionChanges(inputs)).toThrow("'secrets'");
+    expect(() => readTaskDefinitionChanges(inputs)).not.toThrow('hunter2');
+  });
+});
