@@ -2,7 +2,13 @@
  * ecs-rolling-deploy through its bundle and the local runner, against the local ECS emulator with
  * simulated tasks (sped up) and the local GitHub API stand-in.
  */
-import { ListTaskDefinitionsCommand, ListTagsForResourceCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import {
+  DescribeTaskDefinitionCommand,
+  ListTaskDefinitionsCommand,
+  ListTagsForResourceCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -355,5 +361,30 @@ describe('ecs-rolling-deploy', () => {
       /Input 'environment' has an invalid value "MODE=green": expected `KEY=VALUE` lines where KEY is `container.NAME`/,
     );
     expect(f.calls.length).toBe(calls);
+  });
+});
+
+describe('secrets and docker-labels through the bundle', () => {
+  it('round-trip through the registered revision, every other field kept; a removed secret is gone', async () => {
+    const target = await steadyService(f, {
+      image: 'acme/render:1',
+      containerExtra: {
+        secrets: [{ name: 'OLD', valueFrom: 'arn:aws:ssm:us-east-1:000000000000:parameter/old' }],
+        dockerLabels: { team: 'payments' },
+      },
+    });
+    const result = await deployAction(f, target, {
+      'container-images': 'app=acme/render:2',
+      secrets: 'app.OLD=\napp.DB=arn:aws:secretsmanager:us-east-1:000000000000:secret:db',
+      'docker-labels': 'app.release=v2',
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    const td = (await f.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: result.outputs['task-definition-arn'] }))).taskDefinition!;
+    const app = td.containerDefinitions!.find((c) => c.name === 'app')!;
+    expect(app.secrets).toEqual([{ name: 'DB', valueFrom: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:db' }]);
+    expect(app.dockerLabels).toEqual({ team: 'payments', release: 'v2' });
+    expect(app.image).toBe('acme/render:2');
+    expect(app.environment).toEqual([{ name: 'MODE', value: 'blue' }]);
+    expect(app.portMappings?.[0]?.containerPort).toBe(8080);
   });
 });
