@@ -44,7 +44,7 @@ export function primaryDeployment(service: Service | undefined): Deployment | un
   return service?.deployments?.find((d) => d.status === 'PRIMARY');
 }
 
-/** `failed` is the count given (see FailureStreak), or else ECS's own. */
+/** `failed` is the count given (see failuresInARow), or else ECS's own. */
 export function rolloutCounts(service: Service | undefined, deploymentId: string, observedFailures?: number): RolloutCounts {
   const ours = ourDeployment(service, deploymentId);
   const others = (service?.deployments ?? []).filter((d) => d.id !== deploymentId);
@@ -66,14 +66,8 @@ export function rolloutCounts(service: Service | undefined, deploymentId: string
  * does not, added up over the rollout. Stops that are not the release's fault are never
  * counted here (see stopped-task.ts).
  */
-export class FailureStreak {
-  private seen = 0;
-
-  /** The count after one poll: ECS's `failedTasks` for our deployment, and the failed stops first seen in it. */
-  update(reported: number | undefined, newFailures: number): number {
-    this.seen += newFailures;
-    return reported ?? this.seen;
-  }
+export function failuresInARow(reported: number | undefined, failedStopsSeen: number): number {
+  return reported ?? failedStopsSeen;
 }
 
 export function assessRollout(

@@ -13,7 +13,7 @@ import type { Clock } from '../core/clock.js';
 import { formatDuration } from '../core/duration.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { assessRollout, FailureStreak, ourDeployment, rolloutCounts, type RolloutVerdict } from './assess-rollout.js';
+import { assessRollout, failuresInARow, ourDeployment, rolloutCounts, type RolloutVerdict } from './assess-rollout.js';
 import { captureResponseJson, type EcsSender } from './raw-json.js';
 import { ProgressReporter } from './rollout-progress.js';
 import type { ServiceEventStream } from './service-events.js';
@@ -111,7 +111,6 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
   let errorsInARow = 0;
   let stopReasonsUnreadable = false;
   let service: Service | undefined;
-  const streak = new FailureStreak();
   const end = (verdict: FollowVerdict): FollowResult => ({ verdict, stoppedTasks, service, endedAt: clock.now() });
 
   for (;;) {
@@ -147,7 +146,7 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
           if (task.failed) timeline.add(`${labels.revision}: ${line}`);
         }
       }
-      const observedFailures = streak.update(ourDeployment(service, options.deploymentId)?.failedTasks, freshStopped.filter((t) => t.failed).length);
+      const observedFailures = failuresInARow(ourDeployment(service, options.deploymentId)?.failedTasks, stoppedTasks.filter((t) => t.failed).length);
       const counts = rolloutCounts(service, options.deploymentId, observedFailures);
       const line = progress.update(counts, labels, timeline.elapsed());
       if (line) {

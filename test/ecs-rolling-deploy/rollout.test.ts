@@ -5,7 +5,7 @@
 import type { Deployment, Service, ServiceEvent, Task } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../shared/core/clock.js';
-import { assessRollout, FailureStreak, rolloutCounts } from '../../shared/ecs/assess-rollout.js';
+import { assessRollout, failuresInARow, rolloutCounts } from '../../shared/ecs/assess-rollout.js';
 import { followRollout, type FollowStats } from '../../shared/ecs/follow-rollout.js';
 import type { EcsSender } from '../../shared/ecs/raw-json.js';
 import { ProgressReporter, progressLine } from '../../shared/ecs/rollout-progress.js';
@@ -125,7 +125,7 @@ describe('assessRollout', () => {
     expect(assessRollout(s, 'n', { ...opts, taskDefinition: OLD })).toMatchObject({ state: 'completed' });
   });
 
-  it("decides on the failure count given (FailureStreak), else on ECS's own", () => {
+  it("decides on the failure count given (failuresInARow), else on ECS's own", () => {
     const s = svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { failedTasks: 0 })]);
     expect(assessRollout(s, 'n', { maxFailedTasks: 2, observedFailures: 2 })).toMatchObject({ state: 'failed', cause: 'failed-tasks' });
     expect(rolloutCounts(s, 'n', 2).failed).toBe(2);
@@ -137,14 +137,11 @@ describe('assessRollout', () => {
     });
   });
 
-  it("FailureStreak: ECS's consecutive count decides when ECS reports one (its resets included); the failed stops seen add up when it does not", () => {
-    const ecs = new FailureStreak();
-    // Two failures, a healthy task (ECS resets), two more: never three in a row.
-    expect([ecs.update(1, 1), ecs.update(2, 1), ecs.update(0, 0), ecs.update(2, 2)]).toEqual([1, 2, 0, 2]);
+  it("failuresInARow: ECS's consecutive count decides when ECS reports one (its resets included); the failed stops seen count when it does not", () => {
     // Between two polls: fail, fail, healthy, fail, fail; ECS says 2, four stops are seen.
-    expect(new FailureStreak().update(2, 4)).toBe(2);
-    const silent = new FailureStreak();
-    expect([silent.update(undefined, 1), silent.update(undefined, 0), silent.update(undefined, 2)]).toEqual([1, 1, 3]);
+    expect(failuresInARow(2, 4)).toBe(2);
+    expect(failuresInARow(0, 4)).toBe(0);
+    expect(failuresInARow(undefined, 3)).toBe(3);
   });
 });
 
