@@ -3,6 +3,7 @@ import type { SourceLocation } from '../test-report/source-location.js';
 import type { TestResults } from '../test-report/results.js';
 import { testTitle } from '../test-report/results.js';
 import type { BudgetCheck, Verdict } from './verdict.js';
+import type { ShardSelection } from './shard-selection.js';
 
 /**
  * The JSON summary of one tier that later steps read (the `report` output): verdict, counts,
@@ -28,6 +29,30 @@ export interface TierReportInput {
   staleReports: readonly string[];
   workspace: string;
   stack?: { project: string; files: string[]; readyMs: number; services: StackServiceState[] };
+  /** Seconds per test file (file-timings.ts), what the next run splits the suite by. */
+  files?: Record<string, number>;
+  /** This run's share of a sharded suite. */
+  shard?: ShardSelection;
+}
+
+/** A shard as its report records it: enough for the merge to say how even the split was. */
+export interface ShardRecord {
+  index: number;
+  total: number;
+  files: number;
+  suiteFiles: number;
+  timedFiles: number;
+  expectedSeconds: number;
+  idealSeconds: number;
+}
+
+/** Several shards' reports merged into one (merge.ts). */
+export interface MergeRecord {
+  shards: { index: number; total: number; verdict: string; durationSeconds: number; expectedSeconds: number | null; files: number; tests: number }[];
+  missing: number[];
+  idealSeconds: number;
+  /** How much longer the slowest shard took than an even split would have (0 = perfectly even). */
+  unevenness: number;
 }
 
 const seconds = (ms: number) => Math.round(ms) / 1_000;
@@ -80,6 +105,8 @@ export function buildTierReport(input: TierReportInput) {
     })),
     flakyOmitted: results.flakyOmitted,
     slowest: results.slowest.map((t) => ({ title: testTitle(t), classname: t.classname, name: t.name, seconds: t.seconds, outcome: t.outcome })),
+    files: input.files ?? {},
+    ...(input.shard ? { shard: shardRecord(input.shard) } : {}),
     ...(input.stack
       ? {
           stack: {
@@ -93,4 +120,16 @@ export function buildTierReport(input: TierReportInput) {
   };
 }
 
-export type TierReport = ReturnType<typeof buildTierReport>;
+function shardRecord(s: ShardSelection): ShardRecord {
+  return {
+    index: s.spec.index,
+    total: s.spec.total,
+    files: s.files.length,
+    suiteFiles: s.suiteFiles,
+    timedFiles: s.timedFiles,
+    expectedSeconds: s.expectedSeconds,
+    idealSeconds: s.idealSeconds,
+  };
+}
+
+export type TierReport = ReturnType<typeof buildTierReport> & { merged?: MergeRecord };

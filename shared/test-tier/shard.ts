@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { InputError } from '../core/errors.js';
 import { parseJUnitReport } from '../test-report/junit-parser.js';
+import { FileTimings, TestFileIndex } from './file-timings.js';
 
 /**
  * Splits a suite's test files over N shards by their recorded times (issue 18): greedy LPT —
@@ -81,42 +81,29 @@ export function splitByCount(files: readonly string[], total: number): string[][
   return shards;
 }
 
-/** A path as the split compares it: relative to the workspace, forward slashes, no `./`. */
-export function normalizeTestPath(file: string, workspace: string): string {
-  const rel = path.isAbsolute(file) ? path.relative(workspace, file) : file;
-  return path.posix.normalize(rel.split(path.sep).join('/')).replace(/^\.\//, '');
-}
-
 /**
- * Seconds per test file from earlier reports: our JSON tier report (`files`: path → seconds) or
- * JUnit XML. A test case counts towards its `file` attribute (pytest, jest-junit, vitest) or, when
- * it has none, towards the test file whose path ends with its classname as a path (Surefire:
- * `com.acme.FooTest` → `…/com/acme/FooTest.java`). A missing `time` counts as 0. When several
- * reports time the same file the last read (in sorted path order) wins.
+ * Seconds per test file from earlier runs: our JSON tier reports (`files`: path → seconds) and
+ * JUnit XML (file-timings.ts says which file a case belongs to). The JUnit files count as one run,
+ * so a file whose cases are spread over several XML files gets their sum; a JSON report is a
+ * whole run's record, so when several time the same file the last read (in sorted path order)
+ * wins over the XML and over the reports before it: a file is timed by one run, never by the sum
+ * of two runs of it. Keys are relative to the workspace; `base` is where the earlier tests ran.
  */
-export async function readTimings(reports: readonly string[], testFiles: readonly string[], workspace: string): Promise<Map<string, number>> {
-  const timings = new Map<string, number>();
-  const byClass = new Map<string, string>();
-  for (const file of testFiles) {
-    const noExt = file.replace(/\.[^/.]+$/, '');
-    const parts = noExt.split('/');
-    for (let i = 0; i < parts.length; i++) byClass.set(parts.slice(i).join('.'), byClass.get(parts.slice(i).join('.')) ?? file);
-  }
+export async function readTimings(reports: readonly string[], testFiles: readonly string[], workspace: string, base = workspace): Promise<Map<string, number>> {
+  const index = new TestFileIndex(testFiles);
+  const fromJUnit = new FileTimings(index, workspace, base);
+  const fromJson = new Map<string, number>();
   for (const report of [...reports].sort(byPath)) {
     const text = await readFile(report, 'utf8');
     if (text.trimStart().startsWith('{')) {
       const json = JSON.parse(text) as { files?: Record<string, number> };
-      for (const [file, seconds] of Object.entries(json.files ?? {})) if (Number.isFinite(seconds) && seconds >= 0) timings.set(file, seconds);
+      for (const [key, seconds] of Object.entries(json.files ?? {}))
+        if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0) fromJson.set(index.find(key) ?? key, seconds);
       continue;
     }
-    const fromReport = new Map<string, number>();
-    await parseJUnitReport(report, (testCase) => {
-      const file = testCase.file ? normalizeTestPath(testCase.file, workspace) : byClass.get(testCase.classname);
-      if (file) fromReport.set(file, (fromReport.get(file) ?? 0) + testCase.time);
-    });
-    for (const [file, seconds] of fromReport) timings.set(file, seconds);
+    await parseJUnitReport(report, (testCase) => fromJUnit.add(testCase));
   }
-  return timings;
+  return new Map([...fromJUnit.toMap(), ...fromJson]);
 }
 
 /** Surefire `-Dtest` class names for Java/Kotlin test files (`src/test/java/a/B.java` → `a.B`). */

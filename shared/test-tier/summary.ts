@@ -1,6 +1,6 @@
 import { codeBlock, details, escapeHtml, htmlTable, keyValueTable } from '../core/summary.js';
 import { formatDuration } from '../core/duration.js';
-import type { TierReport } from './report.js';
+import type { ShardRecord, TierReport } from './report.js';
 import { describeBudget, type BudgetCheck } from './verdict.js';
 
 /**
@@ -24,6 +24,11 @@ function seconds(value: number): string {
   return formatDuration(value * 1_000);
 }
 
+function describeShard(shard: ShardRecord, actualSeconds: number): string {
+  const timed = shard.timedFiles < shard.suiteFiles ? ` (${shard.suiteFiles - shard.timedFiles} without an earlier timing)` : '';
+  return `${shard.index}/${shard.total}: ${shard.files} of ${shard.suiteFiles} test files${timed}; expected ${seconds(shard.expectedSeconds)} (an even split: ${seconds(shard.idealSeconds)}), took ${seconds(actualSeconds)}`;
+}
+
 export function renderTierSummary(report: TierReport, budget: BudgetCheck, reportPath: string): { heading: string; html: string } {
   const passed = report.verdict === 'passed';
   const heading = `${passed ? '✅' : '❌'} ${report.tier} tests ${passed ? 'passed' : 'failed'}`;
@@ -37,6 +42,7 @@ export function renderTierSummary(report: TierReport, budget: BudgetCheck, repor
       ['Verdict', passed ? '✅ passed' : '❌ failed'],
       ['Tests', `${c.total} total: ${c.passed} passed${c.flaky ? ` (${c.flaky} flaky)` : ''}, ${c.failed} failed, ${c.skipped} skipped`],
       ['Duration', `${describeBudget(budget)}${budget.exceeded ? ' ⚠️' : ''}`],
+      ['Shard', report.shard ? describeShard(report.shard, report.durationSeconds) : undefined],
       ['Time in tests', seconds(report.testSeconds)],
       ['Test command', report.exitCode === 0 ? 'exit code 0' : `exit code ${report.exitCode}`],
       [

@@ -16,6 +16,8 @@ import { TestResults } from '../test-report/results.js';
 import { RetryFolder } from '../test-report/retry-folding.js';
 import { buildTierReport, type TierReport } from './report.js';
 import { checkBudget, decideVerdict, type BudgetCheck, type Verdict } from './verdict.js';
+import { FileTimings, TestFileIndex } from './file-timings.js';
+import type { ShardSelection } from './shard-selection.js';
 
 /**
  * One test tier from start to verdict: bring up the Compose stack and wait for it, run the test
@@ -51,6 +53,8 @@ export interface TestTierConfig {
   runInContainer?: (run: ContainerTestRun) => Promise<TestCommandResult>;
   /** The environment the command inherits on the runner. */
   hostEnv: NodeJS.ProcessEnv;
+  /** This runner's share of a sharded suite, and the variables that hand it to the command. */
+  shard?: { selection: ShardSelection; env: Readonly<Record<string, string>> };
 }
 
 export interface ContainerTestRun {
@@ -92,11 +96,14 @@ export interface TestTierOutcome {
 
 export async function runTestTier(config: TestTierConfig, context: { logger: Logger; signal: AbortSignal; hooks: StackHooks }): Promise<TestTierOutcome> {
   const { logger, signal } = context;
+  // A shard without files runs nothing: an empty file list would make most runners run the
+  // whole suite, on every such shard.
+  const emptyShard = config.shard !== undefined && config.shard.selection.files.length === 0;
   let stack: ComposeStack | undefined;
   let stackStates: ServiceState[] = [];
   const services = config.compose?.services ?? [];
 
-  if (config.compose) {
+  if (config.compose && !emptyShard) {
     const command = await findCompose(logger);
     stack = new ComposeStack({
       command,
@@ -119,7 +126,7 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
       stackStates = await stack.waitUntilReady({ timeoutMs: config.compose.timeoutMs, signal });
       stackReadyMs = Date.now() - testsStarted;
     }
-    command = await runCommand(config, stackStates, logger, signal, context.hooks);
+    command = emptyShard ? skipEmptyShard(config, logger) : await runCommand(config, stackStates, logger, signal, context.hooks);
     if (stack && !signal.aborted) stackStates = await checkStackAfterTests(stack, logger, command.exitCode !== 0);
   } finally {
     if (stack) {
@@ -135,6 +142,7 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
 
   const budget = checkBudget(command.durationMs, config.budgetMs);
   const results = new TestResults();
+  const fileTimings = new FileTimings(new TestFileIndex(config.shard?.selection.files ?? []), config.workspace, config.workingDirectory);
   const folder = config.foldRetries ? new RetryFolder((t) => results.add(t)) : undefined;
   const found = await findReports(config.reports, config.workingDirectory, testsStarted);
   if (found.stale.length > 0) {
@@ -158,6 +166,7 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
             file,
             (t) => {
               tests++;
+              fileTimings.add(t);
               if (folder) folder.add(t);
               else results.add(t);
             },
@@ -196,9 +205,11 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
     onBudgetExceeded: config.onBudgetExceeded,
     reportsFound: results.reports.length - notJUnit.length,
     reportWarnings: notJUnit,
-    failOnEmpty: config.failOnEmpty,
+    failOnEmpty: config.failOnEmpty && !emptyShard,
     malformed,
   });
+  // An empty shard read no report and ran no test: that it is empty is all there is to say.
+  if (emptyShard && config.shard) verdict.warnings.splice(0, verdict.warnings.length, emptyShardMessage(config.shard.selection));
 
   const files = new WorkspaceFiles(config.workspace);
   const locations: (SourceLocation | undefined)[] = results.failures.map((f) => locateFailure(f, config.workspace, config.workingDirectory, files));
@@ -226,6 +237,8 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
     locations,
     staleReports: found.stale,
     workspace: config.workspace,
+    files: fileTimings.toRecord(),
+    ...(config.shard ? { shard: config.shard.selection } : {}),
     ...(stack
       ? {
           stack: {
@@ -255,7 +268,7 @@ async function runCommand(
         .map(([k, v]) => `${k}=${v}`)
         .join(', ')}`,
     );
-  const tierEnv: Record<string, string> = { TEST_TIER: config.tier, ...stackEnv, ...Object.fromEntries(config.env) };
+  const tierEnv: Record<string, string> = { TEST_TIER: config.tier, ...stackEnv, ...config.shard?.env, ...Object.fromEntries(config.env) };
   logger.info(
     `Running the ${config.tier} tests${
       config.budgetMs !== undefined
@@ -297,6 +310,16 @@ async function runCommand(
   } finally {
     hooks.commandEnded?.();
   }
+}
+
+function emptyShardMessage(selection: ShardSelection): string {
+  const { spec, suiteFiles } = selection;
+  return `Shard ${spec.index}/${spec.total} got no test files (${suiteFiles} file${suiteFiles === 1 ? '' : 's'} over ${spec.total} shards): the test command was not run. Fewer shards would do.`;
+}
+
+function skipEmptyShard(config: TestTierConfig, logger: Logger): TestCommandResult {
+  if (config.shard) logger.info(emptyShardMessage(config.shard.selection));
+  return { exitCode: 0, durationMs: 0, cancelled: false, timedOut: false };
 }
 
 /**

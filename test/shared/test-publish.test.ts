@@ -62,6 +62,7 @@ function report(failed: number, options: { message?: string; flaky?: number } = 
     flaky,
     flakyOmitted: 0,
     slowest: [],
+    files: {},
   };
 }
 

@@ -105,3 +105,23 @@ describe('readTimings', () => {
     expect(surefireClasses(testFiles)).toEqual(['com.acme.FooTest']);
   });
 });
+
+describe('readTimings: one run adds up, two runs do not', () => {
+  it('sums a file over the XML files of a run; a later JSON report replaces a file’s time; classname keys find their file', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'shard-'));
+    const suite = (name: string, time: number) =>
+      `<testsuite name="${name}"><testcase classname="${name}" name="t" file="src/a.test.ts" time="${time}"/></testsuite>`;
+    // vitest with two projects: two reports, each with part of src/a.test.ts.
+    await writeFile(path.join(dir, 'node.xml'), suite('node', 2));
+    await writeFile(path.join(dir, 'browser.xml'), suite('browser', 3));
+    await writeFile(path.join(dir, 'a-main.json'), JSON.stringify({ files: { 'src/b.test.ts': 9, 'com.acme.FooTest': 4 } }));
+    await writeFile(path.join(dir, 'b-main.json'), JSON.stringify({ files: { 'src/b.test.ts': 7, 'src/c.test.ts': 'slow' } }));
+    const testFiles = ['src/a.test.ts', 'src/b.test.ts', 'src/c.test.ts', 'src/test/java/com/acme/FooTest.java'];
+    const t = await readTimings(
+      ['node.xml', 'browser.xml', 'a-main.json', 'b-main.json'].map((f) => path.join(dir, f)),
+      testFiles,
+      dir,
+    );
+    expect(Object.fromEntries(t)).toEqual({ 'src/a.test.ts': 5, 'src/b.test.ts': 7, 'src/test/java/com/acme/FooTest.java': 4 });
+  });
+});

@@ -8,6 +8,7 @@ import { registerSecret } from '../../../shared/core/secrets.js';
 import type { CommentMode } from '../../../shared/test-publish/publish.js';
 import { TIER_REPORT_SCHEMA } from '../../../shared/test-tier/report.js';
 import { parseImageInput } from '../../../shared/image/reference.js';
+import { parseShard, type ShardSpec } from '../../../shared/test-tier/shard.js';
 
 /** Every input of run-test-tier, validated before anything starts (no stack, no container). */
 export interface TierInputs {
@@ -37,6 +38,8 @@ export interface TierInputs {
   eventFile: string | undefined;
   /** The base branch's report of this tier, when it exists (absolute). */
   baselineReport: string | undefined;
+  /** This runner's shard of the suite, with the suite's files and the earlier timings (globs). */
+  shard: { spec: ShardSpec; testFiles: string[]; timings: string[] } | undefined;
 }
 
 function isDirectory(p: string): boolean {
@@ -149,6 +152,18 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
   if (baselineGiven !== undefined && baselineReport && isFile(baselineReport) && !isTierReport(baselineReport))
     throw new InputError('baseline-report', baselineGiven, 'the JSON `report` of a run-test-tier run (schema commit-to-prod/test-tier-report@1)');
 
+  const shardGiven = inputs.optionalString('shard');
+  const testFiles = inputs.lines('test-files');
+  const timings = inputs.lines('timings');
+  if (shardGiven === undefined) {
+    if (testFiles.length > 0)
+      throw new InputError('test-files', testFiles.join(', '), 'to be used together with `shard` (e.g. `shard: ${{ matrix.shard }}/4`)');
+    if (timings.length > 0) throw new InputError('timings', timings.join(', '), 'to be used together with `shard` and `test-files`');
+  } else if (testFiles.length === 0) {
+    throw new InputError('test-files', undefined, "the whole suite's test files when `shard` is set: globs, one per line, e.g. `src/**/*.test.ts`");
+  }
+  const shard = shardGiven === undefined ? undefined : { spec: parseShard(shardGiven), testFiles, timings };
+
   return {
     tier,
     script,
@@ -172,5 +187,6 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
     comment,
     eventFile,
     baselineReport,
+    shard,
   };
 }

@@ -18,6 +18,18 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   const { runTestTier } = await import('../../../shared/test-tier/tier.js');
   const { renderTierSummary } = await import('../../../shared/test-tier/summary.js');
 
+  let shard: TestTierConfig['shard'];
+  if (config.shard) {
+    const { selectShard, shardEnvironment } = await import('../../../shared/test-tier/shard-selection.js');
+    const selection = await selectShard({ ...config.shard, workspace: config.workspace, workingDirectory: config.workingDirectory }, logger);
+    const { env, listFile } = await shardEnvironment(selection, process.env.RUNNER_TEMP || config.workspace);
+    shard = { selection, env };
+    logger.info(
+      `Shard ${selection.spec.index}/${selection.spec.total}: ${selection.files.length} of ${selection.suiteFiles} test files, expected ${selection.expectedSeconds}s (an even split: ${selection.idealSeconds}s; ${selection.timedFiles} files timed by ${selection.timingReports} earlier report(s)).`,
+    );
+    outputs.set('shard-files', listFile);
+  }
+
   let inContainer: TestTierConfig['runInContainer'];
   if (config.containerImage) {
     const image = config.containerImage;
@@ -43,6 +55,8 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
           workingDirectory: config.workingDirectory,
           env: run.env,
           ...(run.network ? { network: run.network } : {}),
+          // The shard's file list lives in RUNNER_TEMP, which the container does not see.
+          ...(shard?.env.TEST_SHARD_FILES ? { mounts: [{ source: shard.env.TEST_SHARD_FILES, target: shard.env.TEST_SHARD_FILES, readOnly: true }] } : {}),
           labels: { 'commit-to-prod.tier': config.tier },
           groupTitle: `${config.tier} tests in ${image}`,
         },
@@ -82,6 +96,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
             }
           : {}),
         hostEnv: process.env,
+        ...(shard ? { shard } : {}),
         ...(inContainer ? { runInContainer: inContainer } : {}),
       },
       {
