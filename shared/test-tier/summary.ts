@@ -1,6 +1,6 @@
 import { codeBlock, details, escapeHtml, htmlTable, keyValueTable } from '../core/summary.js';
 import { formatDuration } from '../core/duration.js';
-import type { ShardRecord, TierReport } from './report.js';
+import type { MergeRecord, ShardRecord, TierReport } from './report.js';
 import { describeBudget, type BudgetCheck } from './verdict.js';
 
 /**
@@ -29,6 +29,15 @@ function describeShard(shard: ShardRecord, actualSeconds: number): string {
   return `${shard.index}/${shard.total}: ${shard.files} of ${shard.suiteFiles} test files${timed}; expected ${seconds(shard.expectedSeconds)} (an even split: ${seconds(shard.idealSeconds)}), took ${seconds(actualSeconds)}`;
 }
 
+/** How even the split was: the wall time is the slowest shard's; an even split would take the mean. */
+function describeSplit(merged: MergeRecord, wallSeconds: number): string {
+  const total = merged.shards[0]?.total ?? merged.shards.length + merged.missing.length;
+  const ran = `${merged.shards.length} of ${total} shards reported`;
+  const missing = merged.missing.length > 0 ? ` (missing: ${merged.missing.map((i) => `${i}/${total}`).join(', ')})` : '';
+  const slowest = merged.shards.reduce((a, b) => (b.durationSeconds > a.durationSeconds ? b : a), merged.shards[0] ?? { index: 0, durationSeconds: 0 });
+  return `${ran}${missing}; the slowest, ${slowest.index}/${total}, took ${seconds(wallSeconds)} against ${seconds(merged.idealSeconds)} for an even split (${Math.round(merged.unevenness * 100)}% over)`;
+}
+
 export function renderTierSummary(report: TierReport, budget: BudgetCheck, reportPath: string): { heading: string; html: string } {
   const passed = report.verdict === 'passed';
   const heading = `${passed ? '✅' : '❌'} ${report.tier} tests ${passed ? 'passed' : 'failed'}`;
@@ -43,6 +52,7 @@ export function renderTierSummary(report: TierReport, budget: BudgetCheck, repor
       ['Tests', `${c.total} total: ${c.passed} passed${c.flaky ? ` (${c.flaky} flaky)` : ''}, ${c.failed} failed, ${c.skipped} skipped`],
       ['Duration', `${describeBudget(budget)}${budget.exceeded ? ' ⚠️' : ''}`],
       ['Shard', report.shard ? describeShard(report.shard, report.durationSeconds) : undefined],
+      ['Split', report.merged ? describeSplit(report.merged, report.durationSeconds) : undefined],
       ['Time in tests', seconds(report.testSeconds)],
       ['Test command', report.exitCode === 0 ? 'exit code 0' : `exit code ${report.exitCode}`],
       [
@@ -58,6 +68,23 @@ export function renderTierSummary(report: TierReport, budget: BudgetCheck, repor
       ['JSON report', reportPath],
     ]),
   );
+
+  if (report.merged) {
+    parts.push(`<h4>Shards</h4>\n`);
+    parts.push(
+      htmlTable(
+        ['shard', 'verdict', 'files', 'tests', 'expected', 'took'],
+        report.merged.shards.map((s) => [
+          `${s.index}/${s.total}`,
+          s.verdict === 'passed' ? '✅ passed' : '❌ failed',
+          s.files,
+          s.tests,
+          s.expectedSeconds === null ? '' : seconds(s.expectedSeconds),
+          seconds(s.durationSeconds),
+        ]),
+      ),
+    );
+  }
 
   if (report.failures.length > 0) {
     parts.push(`<h4>Failures (${c.failed})</h4>\n`);

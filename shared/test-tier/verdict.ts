@@ -54,6 +54,10 @@ export interface VerdictInput {
   malformed: readonly string[];
   /** Files that matched `reports` but are not JUnit reports (a wrong root element), with why. */
   reportWarnings?: readonly string[];
+  /** Further reasons to fail, each a sentence (a merge's failed or missing shards). */
+  otherFailures?: readonly string[];
+  /** Further warnings, each a sentence. */
+  otherWarnings?: readonly string[];
 }
 
 export interface Verdict {
@@ -86,7 +90,8 @@ export function decideVerdict(input: VerdictInput): Verdict {
     );
   }
   for (const problem of input.malformed) failures.push(problem);
-  warnings.push(...(input.reportWarnings ?? []));
+  failures.push(...(input.otherFailures ?? []));
+  warnings.push(...(input.reportWarnings ?? []), ...(input.otherWarnings ?? []));
   // A tier that ran nothing usually means a test filter or a report path that matches nothing.
   const empty =
     input.reportsFound === 0

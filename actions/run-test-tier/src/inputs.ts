@@ -40,6 +40,8 @@ export interface TierInputs {
   baselineReport: string | undefined;
   /** This runner's shard of the suite, with the suite's files and the earlier timings (globs). */
   shard: { spec: ShardSpec; testFiles: string[]; timings: string[] } | undefined;
+  /** Globs of the shards' JSON reports: set, the step merges them instead of running tests. */
+  mergeReports: string[];
 }
 
 function isDirectory(p: string): boolean {
@@ -77,8 +79,12 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
       `one of ${STANDARD_TIERS.map((t) => `\`${t}\``).join(', ')}, or a custom name of letters, digits, \`.\`, \`_\` and \`-\` (at most 40)`,
     );
   }
+  const mergeReports = inputs.lines('merge-reports');
   const script = inputs.raw('run');
-  if (script.trim() === '') throw new InputError('run', undefined, 'the test command (a script of one or more lines)');
+  if (mergeReports.length > 0 && script.trim() !== '')
+    throw new InputError('run', script, "empty when `merge-reports` is set: the merge step runs no tests, it merges the shards' reports");
+  if (mergeReports.length === 0 && script.trim() === '')
+    throw new InputError('run', undefined, 'the test command (a script of one or more lines), or `merge-reports` to merge a sharded tier');
 
   const containerImage = inputs.optionalString('container-image');
   // Checked against Docker's reference grammar before any docker call: `--privileged` is no image.
@@ -155,6 +161,8 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
   const shardGiven = inputs.optionalString('shard');
   const testFiles = inputs.lines('test-files');
   const timings = inputs.lines('timings');
+  if (shardGiven !== undefined && mergeReports.length > 0)
+    throw new InputError('shard', shardGiven, 'empty when `merge-reports` is set (the merge step runs after the shards, in a job of its own)');
   if (shardGiven === undefined) {
     if (testFiles.length > 0)
       throw new InputError('test-files', testFiles.join(', '), 'to be used together with `shard` (e.g. `shard: ${{ matrix.shard }}/4`)');
@@ -188,5 +196,6 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
     eventFile,
     baselineReport,
     shard,
+    mergeReports,
   };
 }

@@ -1,23 +1,74 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { errorMessage, UserError } from '../../../shared/core/errors.js';
+import { writeFile } from 'node:fs/promises';
+import { errorMessage, InputError, UserError } from '../../../shared/core/errors.js';
 import { Inputs } from '../../../shared/core/inputs.js';
 import type { ActionContext } from '../../../shared/core/action.js';
 import type { Logger } from '../../../shared/core/logger.js';
 import { escapeHtml, writeSummary } from '../../../shared/core/summary.js';
 import { maskSecrets } from '../../../shared/core/secrets.js';
 import type { TestTierConfig } from '../../../shared/test-tier/tier.js';
-import { readInputs } from './inputs.js';
+import { readInputs, type TierInputs } from './inputs.js';
 import { outputs } from './outputs.js';
 import { publishResults } from './publish.js';
 import { state } from './state.js';
 
 export async function main({ logger, signal }: ActionContext): Promise<void> {
   const config = readInputs(new Inputs(), process.env);
+  const reportPath = path.join(process.env.RUNNER_TEMP || config.workspace, `test-tier-${config.tier}-${randomBytes(4).toString('hex')}.json`);
   // Heavy modules (the XML parser, globbing) load only once the inputs are known to be good.
-  const { runTestTier } = await import('../../../shared/test-tier/tier.js');
+  const outcome = config.mergeReports.length > 0 ? await mergeTier(config, reportPath, logger) : await runTier(config, reportPath, logger, signal);
   const { renderTierSummary } = await import('../../../shared/test-tier/summary.js');
 
+  const { verdict, budget, report } = outcome;
+  const c = report.counts;
+  outputs.set('passed', c.passed);
+  outputs.set('failed', c.failed);
+  outputs.set('skipped', c.skipped);
+  outputs.set('flaky', c.flaky);
+  outputs.set('total', c.total);
+  outputs.set('duration-seconds', report.durationSeconds);
+  outputs.set('budget-exceeded', budget.exceeded);
+  outputs.set('report', reportPath);
+
+  const summary = renderTierSummary(report, budget, reportPath);
+  // With a github-token: the check run and the pull-request comment, linked from the summary.
+  // Called once the verdict is known; it never throws, so publishing never changes the verdict.
+  const published = await publishResults(config, report, summary.html, { logger, signal });
+  await writeSummary(summary.heading, summary.html, published);
+  logger.info(verdict.headline);
+  for (const warning of verdict.warnings) logger.warning(warning);
+  if (outcome.cancelled) throw new Error(`the ${config.tier} tests were cancelled`);
+  if (!verdict.passed) throw new UserError(verdict.failures.join(' '));
+}
+
+/** The merge step of a sharded tier: the shards' reports as one tier, no command run. */
+async function mergeTier(config: TierInputs, reportPath: string, logger: Logger) {
+  const { findReports } = await import('../../../shared/test-report/report-files.js');
+  const { mergeShardReports, readShardReports } = await import('../../../shared/test-tier/merge.js');
+  // Downloaded artifacts are older than this step: every match counts.
+  const found = await findReports(config.mergeReports, config.workingDirectory, 0);
+  if (found.files.length === 0)
+    throw new InputError(
+      'merge-reports',
+      config.mergeReports.join(', '),
+      `globs that match the shards' JSON reports (downloaded artifacts), relative to ${config.workingDirectory}`,
+    );
+  const shards = await readShardReports(found.files, config.tier, config.workspace);
+  logger.info(`Merging ${shards.length} shard report(s) of the ${config.tier} tier: ${shards.map((s) => s.file).join(', ')}`);
+  const merged = mergeShardReports({
+    tier: config.tier,
+    shards,
+    ...(config.budgetMs !== undefined ? { budgetMs: config.budgetMs } : {}),
+    onBudgetExceeded: config.onBudgetExceeded,
+    failOnEmpty: config.failOnEmpty,
+  });
+  await writeFile(reportPath, `${JSON.stringify(merged.report, null, 2)}\n`);
+  return { ...merged, cancelled: false };
+}
+
+async function runTier(config: TierInputs, reportPath: string, logger: Logger, signal: AbortSignal) {
+  const { runTestTier } = await import('../../../shared/test-tier/tier.js');
   let shard: TestTierConfig['shard'];
   if (config.shard) {
     const { selectShard, shardEnvironment } = await import('../../../shared/test-tier/shard-selection.js');
@@ -66,10 +117,8 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     };
   }
 
-  const reportPath = path.join(process.env.RUNNER_TEMP || config.workspace, `test-tier-${config.tier}-${randomBytes(4).toString('hex')}.json`);
-  let outcome: Awaited<ReturnType<typeof runTestTier>>;
   try {
-    outcome = await runTestTier(
+    return await runTestTier(
       {
         tier: config.tier,
         script: config.script,
@@ -127,25 +176,4 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     await writeSummary(`❌ ${config.tier} tests did not complete`, `<p>${escapeHtml(maskSecrets(errorMessage(error)))}</p>\n`);
     throw error;
   }
-
-  const { verdict, budget, report } = outcome;
-  const c = report.counts;
-  outputs.set('passed', c.passed);
-  outputs.set('failed', c.failed);
-  outputs.set('skipped', c.skipped);
-  outputs.set('flaky', c.flaky);
-  outputs.set('total', c.total);
-  outputs.set('duration-seconds', report.durationSeconds);
-  outputs.set('budget-exceeded', budget.exceeded);
-  outputs.set('report', reportPath);
-
-  const summary = renderTierSummary(report, budget, reportPath);
-  // With a github-token: the check run and the pull-request comment, linked from the summary.
-  // Called once the verdict is known; it never throws, so publishing never changes the verdict.
-  const published = await publishResults(config, report, summary.html, { logger, signal });
-  await writeSummary(summary.heading, summary.html, published);
-  logger.info(verdict.headline);
-  for (const warning of verdict.warnings) logger.warning(warning);
-  if (outcome.cancelled) throw new Error(`the ${config.tier} tests were cancelled`);
-  if (!verdict.passed) throw new UserError(verdict.failures.join(' '));
 }
