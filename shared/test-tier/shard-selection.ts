@@ -5,7 +5,8 @@ import { InputError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { anchorPatterns } from '../test-report/report-files.js';
 import { normalizeTestPath } from './file-timings.js';
-import { readTimings, type ShardSpec, splitByTimings, surefireClasses } from './shard.js';
+import { readTimings, splitByTimings, surefireClasses } from './shard.js';
+import type { ShardSpec } from './shard-spec.js';
 
 /**
  * This runner's share of a sharded suite, computed before the test command runs: the suite's
@@ -51,12 +52,14 @@ async function glob(patterns: readonly string[], directory: string): Promise<str
 export async function selectShard(request: ShardRequest, logger: Logger): Promise<ShardSelection> {
   const { spec, workspace, workingDirectory } = request;
   const exclusions = request.testFiles.filter((p) => p.startsWith('!'));
+  const found = new Set<string>();
   // Each glob must match: a typo would otherwise quietly drop part of the suite from every shard.
   for (const pattern of request.testFiles.filter((p) => !p.startsWith('!'))) {
-    if ((await glob([pattern, ...exclusions], workingDirectory)).length === 0)
-      throw new InputError('test-files', pattern, `a glob that matches the suite's test files, relative to ${workingDirectory}`);
+    const matched = await glob([pattern, ...exclusions], workingDirectory);
+    if (matched.length === 0) throw new InputError('test-files', pattern, `a glob that matches the suite's test files, relative to ${workingDirectory}`);
+    for (const file of matched) found.add(file);
   }
-  const suite = (await glob(request.testFiles, workingDirectory)).map((f) => normalizeTestPath(f, workspace));
+  const suite = [...found].map((f) => normalizeTestPath(f, workspace));
   const timingReports = request.timings.length > 0 ? await glob(request.timings, workingDirectory) : [];
   if (request.timings.length > 0 && timingReports.length === 0)
     logger.info(`No timings matched \`timings\` (${request.timings.join(', ')}): the first run, or the cache missed; each file counts the same.`);

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../core/errors.js';
 import { parseJUnitReport } from '../test-report/junit-parser.js';
 import { FileTimings, TestFileIndex } from './file-timings.js';
 
@@ -13,23 +12,6 @@ import { FileTimings, TestFileIndex } from './file-timings.js';
 
 /** Seconds assumed per file when no timing is known at all. */
 export const DEFAULT_FILE_SECONDS = 1;
-
-export interface ShardSpec {
-  /** 1-based. */
-  index: number;
-  total: number;
-}
-
-/** `K/N` with 1 ≤ K ≤ N. */
-export function parseShard(given: string, input = 'shard'): ShardSpec {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(given);
-  const expected = 'K/N with whole numbers 1 ≤ K ≤ N, e.g. 2/4';
-  if (!m) throw new InputError(input, given, expected);
-  const index = Number(m[1]);
-  const total = Number(m[2]);
-  if (total < 1 || index < 1 || index > total) throw new InputError(input, given, expected);
-  return { index, total };
-}
 
 export interface Shard {
   files: string[];

@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FILE_SECONDS, parseShard, readTimings, splitByTimings, surefireClasses } from '../../shared/test-tier/shard.js';
+import { DEFAULT_FILE_SECONDS, readTimings, splitByTimings, surefireClasses } from '../../shared/test-tier/shard.js';
+import { parseShard } from '../../shared/test-tier/shard-spec.js';
 
 function rng(seed: number) {
   let s = seed >>> 0 || 1;

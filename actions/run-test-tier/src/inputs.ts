@@ -8,7 +8,7 @@ import { registerSecret } from '../../../shared/core/secrets.js';
 import type { CommentMode } from '../../../shared/test-publish/publish.js';
 import { TIER_REPORT_SCHEMA } from '../../../shared/test-tier/report.js';
 import { parseImageInput } from '../../../shared/image/reference.js';
-import { parseShard, type ShardSpec } from '../../../shared/test-tier/shard.js';
+import { parseShard, type ShardSpec } from '../../../shared/test-tier/shard-spec.js';
 
 /** Every input of run-test-tier, validated before anything starts (no stack, no container). */
 export interface TierInputs {
