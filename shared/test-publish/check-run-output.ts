@@ -1,5 +1,6 @@
 import type { TierReport } from '../test-tier/report.js';
-import { type BaselineComparison, describeComparison, isNewFailure } from './baseline.js';
+import type { BaselineComparison } from '../test-tier/baseline.js';
+import { describeComparison, isNewFailure } from './baseline.js';
 import { countsTable, failureBullets, reasonsList, verdictHeading } from './markdown.js';
 import { CHECK_RUN_TEXT_BYTES, fitToBytes } from './text-limit.js';
 

@@ -7,7 +7,7 @@ import { type PublishedComment, upsertComment } from '../github/pr-comment.js';
 import type { PullRequestTarget } from '../github/pull-request.js';
 import { GitHubApiError, GitHubRest } from '../github/rest-client.js';
 import type { TierReport } from '../test-tier/report.js';
-import { compareWithBaseline } from './baseline.js';
+import type { BaselineComparison } from '../test-tier/baseline.js';
 import { checkRunAnnotations } from './check-run-annotations.js';
 import { checkRunOutput } from './check-run-output.js';
 import { commentBody, commentMarker } from './comment-body.js';
@@ -27,8 +27,8 @@ export interface PublishRequest {
   token: string;
   comment: CommentMode;
   report: TierReport;
-  /** The same tier's report from the base branch, to say what changed since. */
-  baseline?: Pick<TierReport, 'failures'> | undefined;
+  /** What changed since the base branch's report of the same tier, when there is one. */
+  comparison?: BaselineComparison | undefined;
   /** The job summary's HTML, shown as the check run's text. */
   summaryHtml: string;
   /** `owner/repo`. */
@@ -93,7 +93,7 @@ export async function publishTierResults(request: PublishRequest): Promise<Publi
     return outcome;
   }
 
-  const comparison = request.baseline ? compareWithBaseline(report, request.baseline) : undefined;
+  const comparison = request.comparison;
   const output = checkRunOutput({ report, comparison, summaryHtml: request.summaryHtml, runUrl: request.runUrl, link });
   const annotations = checkRunAnnotations(report);
   let goOn = await attempt('the check run', async () => {

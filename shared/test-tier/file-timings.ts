@@ -48,6 +48,7 @@ export interface TimedCase {
 
 export class FileTimings {
   private readonly seconds = new Map<string, number>();
+  private readonly tests = new Map<string, number>();
 
   constructor(
     private readonly index: TestFileIndex,
@@ -61,6 +62,7 @@ export class FileTimings {
     if (!key) return;
     const time = Number.isFinite(testCase.time) && testCase.time > 0 ? testCase.time : 0;
     this.seconds.set(key, (this.seconds.get(key) ?? 0) + time);
+    this.tests.set(key, (this.tests.get(key) ?? 0) + 1);
   }
 
   get size(): number {
@@ -71,6 +73,11 @@ export class FileTimings {
   toRecord(): Record<string, number> {
     const keys = [...this.seconds.keys()].sort();
     return Object.fromEntries(keys.map((k) => [k, Math.round((this.seconds.get(k) ?? 0) * 1_000) / 1_000]));
+  }
+
+  /** Test cases per file, sorted by path: what a later run tells removed tests by. */
+  testsRecord(): Record<string, number> {
+    return Object.fromEntries([...this.tests.keys()].sort().map((k) => [k, this.tests.get(k) ?? 0]));
   }
 
   toMap(): Map<string, number> {

@@ -90,12 +90,14 @@ export function mergeShardReports(config: MergeConfig): MergeOutcome {
   // The same file timed by two shards ran twice: the split gave it to one, so the suite changed
   // under it or a shard ran more than its share. Its time is one run's (the longer), not the sum.
   const files: Record<string, number> = {};
+  const fileTests: Record<string, number> = {};
   const timedBy = new Map<string, string[]>();
   for (const r of reports) {
     for (const [file, seconds] of Object.entries(r.files ?? {})) {
       files[file] = Math.max(files[file] ?? 0, seconds);
       timedBy.set(file, [...(timedBy.get(file) ?? []), name(r)]);
     }
+    for (const [file, count] of Object.entries(r.fileTests ?? {})) fileTests[file] = Math.max(fileTests[file] ?? 0, count);
   }
   const twice = [...timedBy].filter(([, by]) => by.length > 1);
   if (twice.length > 0)
@@ -167,10 +169,12 @@ export function mergeShardReports(config: MergeConfig): MergeOutcome {
       .flatMap((r) => r.slowest)
       .sort((a, b) => b.seconds - a.seconds)
       .slice(0, SLOWEST),
-    files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))),
+    files: sortedByPath(files),
+    fileTests: sortedByPath(fileTests),
     merged,
   };
   return { report, verdict, budget };
 }
 
+const sortedByPath = (record: Record<string, number>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
 const round = (s: number) => Math.round(s * 1_000) / 1_000;

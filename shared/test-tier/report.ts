@@ -31,6 +31,8 @@ export interface TierReportInput {
   stack?: { project: string; files: string[]; readyMs: number; services: StackServiceState[] };
   /** Seconds per test file (file-timings.ts), what the next run splits the suite by. */
   files?: Record<string, number>;
+  /** Test cases per test file, for the comparison with the base branch (removed tests). */
+  fileTests?: Record<string, number>;
   /** This run's share of a sharded suite. */
   shard?: ShardSelection;
 }
@@ -106,6 +108,7 @@ export function buildTierReport(input: TierReportInput) {
     flakyOmitted: results.flakyOmitted,
     slowest: results.slowest.map((t) => ({ title: testTitle(t), classname: t.classname, name: t.name, seconds: t.seconds, outcome: t.outcome })),
     files: input.files ?? {},
+    fileTests: input.fileTests ?? {},
     ...(input.shard ? { shard: shardRecord(input.shard) } : {}),
     ...(input.stack
       ? {

@@ -2,6 +2,7 @@ import { codeBlock, details, escapeHtml, htmlTable, keyValueTable } from '../cor
 import { formatDuration } from '../core/duration.js';
 import type { MergeRecord, ShardRecord, TierReport } from './report.js';
 import { describeBudget, type BudgetCheck } from './verdict.js';
+import { type BaselineComparison, SLOWER_MIN_SECONDS, SLOWER_RATIO } from './baseline.js';
 
 /**
  * The job summary of one tier, rendered from its JSON report so both always agree: the verdict
@@ -12,6 +13,8 @@ import { describeBudget, type BudgetCheck } from './verdict.js';
 
 const SUMMARY_FAILURES = 50;
 const SUMMARY_FLAKY = 50;
+/** Tests or files named per kind of change; the JSON reports keep the rest. */
+const SUMMARY_NAMED = 20;
 
 /** The message, then the trace, unless the trace already opens with the message. */
 function failureText(message: string, trace: string): string {
@@ -38,7 +41,52 @@ function describeSplit(merged: MergeRecord, wallSeconds: number): string {
   return `${ran}${missing}; the slowest, ${slowest.index}/${total}, took ${seconds(wallSeconds)} against ${seconds(merged.idealSeconds)} for an even split (${Math.round(merged.unevenness * 100)}% over)`;
 }
 
-export function renderTierSummary(report: TierReport, budget: BudgetCheck, reportPath: string): { heading: string; html: string } {
+/** Every kind of change since the base branch, one row each, with the tests or files it names. */
+function comparisonTable(c: BaselineComparison): string {
+  const names = (items: readonly string[]) =>
+    items.slice(0, SUMMARY_NAMED).join(', ') + (items.length > SUMMARY_NAMED ? `, … (${items.length - SUMMARY_NAMED} more)` : '');
+  const rows: (string | number)[][] = [
+    ['🆕 new failures', c.newFailures.size, names([...c.newFailures])],
+    ['failing on the base branch too (still failing this tier)', c.failingThereToo.size, names([...c.failingThereToo])],
+  ];
+  if (!c.partial) rows.push(['✅ no longer failing (fixed)', c.noLongerFailing.length, names(c.noLongerFailing)]);
+  rows.push(['newly flaky', c.newlyFlaky.length, names(c.newlyFlaky)]);
+  if (!c.partial)
+    rows.push([
+      'removed tests',
+      c.removed.reduce((n, r) => n + r.before - r.now, 0),
+      names(c.removed.map((r) => (r.now === 0 ? `${r.file} (gone, ${r.before} tests)` : `${r.file} (${r.before} → ${r.now})`))),
+    ]);
+  rows.push([
+    `much slower test files (≥ ${SLOWER_RATIO}× and ≥ ${SLOWER_MIN_SECONDS}s more)`,
+    c.slower.length,
+    names(c.slower.map((s) => `${s.file} (${seconds(s.before)} → ${seconds(s.now)})`)),
+  ]);
+  if (c.budget) {
+    const b = c.budget;
+    const before = b.beforeSeconds !== undefined ? `; on the base branch ${seconds(b.beforeSeconds)} (${Math.round((b.beforeShare ?? 0) * 100)}%)` : '';
+    rows.push([
+      `${b.close ? '⚠️ ' : ''}time against the budget`,
+      `${Math.round(b.share * 100)}%`,
+      `${seconds(b.seconds)} of ${seconds(b.budgetSeconds)}${before}`,
+    ]);
+  }
+  const note = c.partial ? '<p>This shard compared its own files; the merge step says which tests were fixed or removed.</p>\n' : '';
+  return `<h4>Since the base branch</h4>\n${htmlTable(['change', 'count', 'tests'], rows)}${note}`;
+}
+
+/** Before and after a failure's title: new since the base branch, or failing there too. */
+function failureMarks(title: string, c: BaselineComparison | undefined): [string, string] {
+  if (!c) return ['', ''];
+  return c.newFailures.has(title) ? ['🆕 ', ''] : ['', ' (fails on the base branch too)'];
+}
+
+export function renderTierSummary(
+  report: TierReport,
+  budget: BudgetCheck,
+  reportPath: string,
+  comparison?: BaselineComparison,
+): { heading: string; html: string } {
   const passed = report.verdict === 'passed';
   const heading = `${passed ? '✅' : '❌'} ${report.tier} tests ${passed ? 'passed' : 'failed'}`;
   const c = report.counts;
@@ -69,6 +117,8 @@ export function renderTierSummary(report: TierReport, budget: BudgetCheck, repor
     ]),
   );
 
+  if (comparison) parts.push(comparisonTable(comparison));
+
   if (report.merged) {
     parts.push(`<h4>Shards</h4>\n`);
     parts.push(
@@ -91,7 +141,8 @@ export function renderTierSummary(report: TierReport, budget: BudgetCheck, repor
     for (const f of report.failures.slice(0, SUMMARY_FAILURES)) {
       const where = f.location ? ` — ${f.location.file}${f.location.line ? `:${f.location.line}` : ''}` : '';
       const attempts = f.attempts > 1 ? ` (${f.attempts} attempts)` : '';
-      parts.push(details(`❌ ${f.title}${attempts}${where}`, codeBlock(failureText(f.message, f.details))));
+      const [before, after] = failureMarks(f.title, comparison);
+      parts.push(details(`❌ ${before}${f.title}${after}${attempts}${where}`, codeBlock(failureText(f.message, f.details))));
     }
     const more = c.failed - Math.min(report.failures.length, SUMMARY_FAILURES);
     if (more > 0) parts.push(`<p>… and ${more} more failure${more === 1 ? '' : 's'}: see the JSON report.</p>\n`);

@@ -238,6 +238,7 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
     staleReports: found.stale,
     workspace: config.workspace,
     files: fileTimings.toRecord(),
+    fileTests: fileTimings.testsRecord(),
     ...(config.shard ? { shard: config.shard.selection } : {}),
     ...(stack
       ? {

@@ -4,7 +4,7 @@ import path from 'node:path';
 
 /**
  * A generated test suite and the little runner that runs it, for the sharding tests and the
- * sharded commit-stage workflow: each test file lists its cases (`case <name> <seconds> pass|fail`)
+ * sharded commit-stage workflow: each test file lists its cases (`case <name> <seconds> pass|fail|flaky`)
  * and the runner, given a file of paths (`$TEST_SHARD_FILES`), writes one JUnit report per file
  * with the `file` attribute, as vitest or pytest do. POSIX sh and awk, so it runs on the runner
  * and in the busybox image alike.
@@ -25,6 +25,7 @@ while IFS= read -r f; do
     $1 == "case" {
       printf "  <testcase classname=\\"%s\\" name=\\"%s\\" file=\\"%s\\" time=\\"%s\\">", file, $2, file, $3
       if ($4 == "fail") printf "<failure message=\\"%s failed\\">%s failed</failure>", $2, $2
+      if ($4 == "flaky") printf "<flakyFailure message=\\"%s wobbled\\"/>", $2
       print "</testcase>"
     }
     END { print "</testsuite>" }' "$f" > "$out/TEST-$name.xml"
@@ -35,7 +36,7 @@ exit $status
 
 export interface SuiteFile {
   path: string;
-  cases: { name: string; seconds: number; fails?: boolean }[];
+  cases: { name: string; seconds: number; fails?: boolean; flaky?: boolean }[];
 }
 
 /** Skewed times: a few files take most of the time, as in real suites. */
@@ -57,7 +58,10 @@ export function skewedSuite(count: number, options: { failing?: readonly number[
 export function writeSuite(files: readonly SuiteFile[], workspace = mkdtempSync(path.join(tmpdir(), 'ctp-suite-'))): string {
   for (const file of files) {
     mkdirSync(path.dirname(path.join(workspace, file.path)), { recursive: true });
-    writeFileSync(path.join(workspace, file.path), file.cases.map((c) => `case ${c.name} ${c.seconds} ${c.fails ? 'fail' : 'pass'}\n`).join(''));
+    writeFileSync(
+      path.join(workspace, file.path),
+      file.cases.map((c) => `case ${c.name} ${c.seconds} ${c.fails ? 'fail' : c.flaky ? 'flaky' : 'pass'}\n`).join(''),
+    );
   }
   mkdirSync(path.join(workspace, 'bin'), { recursive: true });
   writeFileSync(path.join(workspace, 'bin/run-tests.sh'), SUITE_RUNNER);

@@ -136,6 +136,7 @@ describe('mergeShardReports: the wall time and the budget', () => {
       flakyOmitted: 0,
       slowest: [],
       files,
+      fileTests: Object.fromEntries(Object.keys(files).map((f) => [f, 1])),
       shard: { index, total: 2, files: Object.keys(files).length, suiteFiles: 3, timedFiles: 3, expectedSeconds: durationSeconds, idealSeconds: 150 },
     } satisfies TierReport;
     return { file: `r${index}.json`, report };

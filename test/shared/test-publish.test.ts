@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalGitHubApi, startLocalGitHubApi } from '../../local/github-api/index.js';
 import { pullRequestTarget } from '../../shared/github/pull-request.js';
-import { compareWithBaseline, describeComparison } from '../../shared/test-publish/baseline.js';
+import { describeComparison } from '../../shared/test-publish/baseline.js';
+import { compareWithBaseline } from '../../shared/test-tier/baseline.js';
 import { checkRunAnnotations } from '../../shared/test-publish/check-run-annotations.js';
 import { checkRunOutput } from '../../shared/test-publish/check-run-output.js';
 import { commentBody, commentMarker } from '../../shared/test-publish/comment-body.js';
@@ -63,6 +64,7 @@ function report(failed: number, options: { message?: string; flaky?: number } = 
     flakyOmitted: 0,
     slowest: [],
     files: {},
+    fileTests: {},
   };
 }
 

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import type { BaselineComparison, BaselineReport } from '../../../shared/test-tier/baseline.js';
+import type { TierReport } from '../../../shared/test-tier/report.js';
 import { errorMessage, InputError, UserError } from '../../../shared/core/errors.js';
 import { Inputs } from '../../../shared/core/inputs.js';
 import type { ActionContext } from '../../../shared/core/action.js';
@@ -31,15 +34,27 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   outputs.set('budget-exceeded', budget.exceeded);
   outputs.set('report', reportPath);
 
-  const summary = renderTierSummary(report, budget, reportPath);
+  const comparison = await compareWithBaselineReport(config.baselineReport, report, logger);
+  const summary = renderTierSummary(report, budget, reportPath, comparison);
   // With a github-token: the check run and the pull-request comment, linked from the summary.
   // Called once the verdict is known; it never throws, so publishing never changes the verdict.
-  const published = await publishResults(config, report, summary.html, { logger, signal });
+  const published = await publishResults(config, report, comparison, summary.html, { logger, signal });
   await writeSummary(summary.heading, summary.html, published);
   logger.info(verdict.headline);
   for (const warning of verdict.warnings) logger.warning(warning);
   if (outcome.cancelled) throw new Error(`the ${config.tier} tests were cancelled`);
   if (!verdict.passed) throw new UserError(verdict.failures.join(' '));
+}
+
+/** The base branch's report, checked by readInputs when it exists; absent, nothing is compared. */
+async function compareWithBaselineReport(file: string | undefined, report: TierReport, logger: Logger): Promise<BaselineComparison | undefined> {
+  if (!file) return undefined;
+  if (!existsSync(file)) {
+    logger.info(`No baseline report at ${file} (the base branch has no run yet?): nothing to compare with.`);
+    return undefined;
+  }
+  const { compareWithBaseline } = await import('../../../shared/test-tier/baseline.js');
+  return compareWithBaseline(report, JSON.parse(readFileSync(file, 'utf8')) as BaselineReport);
 }
 
 /** The merge step of a sharded tier: the shards' reports as one tier, no command run. */

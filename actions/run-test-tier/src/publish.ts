@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
 import type { Logger } from '../../../shared/core/logger.js';
 import { runContext } from '../../../shared/github/run-context.js';
+import type { BaselineComparison } from '../../../shared/test-tier/baseline.js';
 import type { TierReport } from '../../../shared/test-tier/report.js';
 import type { TierInputs } from './inputs.js';
 
@@ -11,8 +11,9 @@ import type { TierInputs } from './inputs.js';
  * only here, so a run without a token starts as fast as before.
  */
 export async function publishResults(
-  config: Pick<TierInputs, 'githubToken' | 'comment' | 'eventFile' | 'baselineReport'>,
+  config: Pick<TierInputs, 'githubToken' | 'comment' | 'eventFile'>,
   report: TierReport,
+  comparison: BaselineComparison | undefined,
   summaryHtml: string,
   context: { logger: Logger; signal: AbortSignal },
 ): Promise<string> {
@@ -28,10 +29,9 @@ export async function publishResults(
     const triggering = config.eventFile ? readEventPayload(config.eventFile) : undefined;
     if (triggering?.problem) logger.warning(`${triggering.problem}; no pull request is commented.`);
     const target = pullRequestTarget(run.eventName, event, run.sha ?? '', triggering?.event);
-    const baseline = readBaseline(config.baselineReport, logger);
     const outcome = await publishTierResults({
       token: config.githubToken,
-      ...(baseline ? { baseline } : {}),
+      ...(comparison ? { comparison } : {}),
       comment: config.comment,
       report,
       summaryHtml,
@@ -52,14 +52,4 @@ export async function publishResults(
     logger.warning(`Could not publish the ${report.tier} results to GitHub: ${error instanceof Error ? error.message : String(error)}`);
     return '';
   }
-}
-
-/** The base branch's report, checked by readInputs when it exists; absent, nothing is compared. */
-function readBaseline(file: string | undefined, logger: Logger): Pick<TierReport, 'failures'> | undefined {
-  if (!file) return undefined;
-  if (!existsSync(file)) {
-    logger.info(`No baseline report at ${file} (the base branch has no run yet?): nothing to compare with.`);
-    return undefined;
-  }
-  return JSON.parse(readFileSync(file, 'utf8')) as Pick<TierReport, 'failures'>;
 }
