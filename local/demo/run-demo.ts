@@ -165,7 +165,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       BUILD_IMAGE: 'ctp/busybox:latest',
       BUILD_COMMAND: 'sh build.sh',
       BUILD_OUTPUT: 'build',
-      UNIT_TEST_COMMAND: 'sh test/run.sh unit',
+      // The commit stage shards the unit tier: each shard runs the files it is handed.
+      UNIT_TEST_FILES: 'test/unit/*.sh',
+      UNIT_TEST_COMMAND: 'sh test/run.sh unit "$TEST_SHARD_FILES"',
       UNIT_TEST_REPORTS: 'build/test-reports/TEST-*.xml',
       INTEGRATION_TEST_COMMAND: 'sh test/run.sh integration',
       FUNCTIONAL_TEST_COMMAND: 'sh test/run.sh functional',

@@ -79,8 +79,14 @@ export function mergeShardReports(config: MergeConfig): MergeOutcome {
     if (earlier) otherFailures.push(`${name(report)} reported twice (${earlier} and ${file}): a re-run's report and the first one downloaded together?`);
     seen.set(index, file);
     if (report.verdict !== 'passed') otherFailures.push(`${name(report)} failed: ${report.reasons.join(' ')}`);
-    for (const warning of report.warnings) otherWarnings.push(`${name(report)}: ${warning}`);
+    // An empty shard's one warning is said once for all of them, below.
+    if (report.shard?.files !== 0) for (const warning of report.warnings) otherWarnings.push(`${name(report)}: ${warning}`);
   }
+  const empty = reports.filter((r) => r.shard?.files === 0).map((r) => `${r.shard?.index}/${total}`);
+  if (empty.length > 0)
+    otherWarnings.push(
+      `${empty.length === 1 ? 'Shard' : 'Shards'} ${empty.join(', ')} got no test files (${reports[0]?.shard?.suiteFiles ?? 0} files over ${total} shards) and ran nothing. Fewer shards would do.`,
+    );
   const missing = Array.from({ length: total }, (_, i) => i + 1).filter((i) => !seen.has(i));
   if (missing.length > 0)
     otherFailures.push(

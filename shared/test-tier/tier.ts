@@ -144,7 +144,9 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
   const results = new TestResults();
   const fileTimings = new FileTimings(new TestFileIndex(config.shard?.selection.files ?? []), config.workspace, config.workingDirectory);
   const folder = config.foldRetries ? new RetryFolder((t) => results.add(t)) : undefined;
-  const found = await findReports(config.reports, config.workingDirectory, testsStarted);
+  // An empty shard ran nothing, so any report there is someone else's (written within the
+  // second before, by an earlier step on the same runner).
+  const found = emptyShard ? { files: [], stale: [] } : await findReports(config.reports, config.workingDirectory, testsStarted);
   if (found.stale.length > 0) {
     logger.info(
       `Ignored ${found.stale.length} report(s) written before this tier started (left from an earlier tier or run): ${found.stale

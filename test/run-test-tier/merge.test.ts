@@ -169,3 +169,14 @@ describe('mergeShardReports: the wall time and the budget', () => {
     ]);
   });
 });
+
+describe('mergeShardReports: empty shards', () => {
+  it('says once which shards got no files, not once per shard', async () => {
+    const workspace = writeSuite(skewedSuite(2));
+    const files = await runShards(workspace, 4);
+    const shards = files.map((file) => ({ file, report: readReport(file) }));
+    const { verdict } = mergeShardReports({ tier: 'unit', shards, onBudgetExceeded: 'fail', failOnEmpty: true });
+    expect(verdict.passed).toBe(true);
+    expect(verdict.warnings).toEqual(['Shards 3/4, 4/4 got no test files (2 files over 4 shards) and ran nothing. Fewer shards would do.']);
+  });
+});

@@ -1,10 +1,13 @@
 #!/bin/sh
 # A small test runner for the sample app, in POSIX sh for ctp/busybox: runs every test_* function
 # of test/<tier>/*.sh and writes one Surefire-style JUnit report per file to
-# build/test-reports/TEST-sample-app.<tier>.<file>.xml. Exits non-zero when a test fails.
-#   sh test/run.sh unit|integration|functional|acceptance
+# build/test-reports/TEST-sample-app.<tier>.<file>.xml, each test case with its `file`. Exits
+# non-zero when a test fails. With a second argument, a file listing test files one per line
+# (relative to the app, as run-test-tier's $TEST_SHARD_FILES has them), only those run.
+#   sh test/run.sh unit|integration|functional|acceptance [list-file]
 set -u
-tier="${1:?usage: test/run.sh <tier>}"
+tier="${1:?usage: test/run.sh <tier> [list-file]}"
+list="${2:-}"
 here="$(cd "$(dirname "$0")" && pwd)"
 app="$(dirname "$here")"
 reports="$app/build/test-reports"
@@ -33,9 +36,15 @@ serve() {
   done
 }
 
+if [ -n "$list" ]; then
+  files="$(sed -e '/^$/d' -e "s|^|$app/|" "$list")"
+else
+  files="$(ls "$here/$tier"/*.sh 2>/dev/null || true)"
+fi
+
 total_failed=0
-for file in "$here/$tier"/*.sh; do
-  [ -f "$file" ] || continue
+for file in $files; do
+  [ -f "$file" ] || { echo "no test file $file" >&2; exit 2; }
   suite="sample-app.$tier.$(basename "$file" .sh)"
   cases="$(mktemp)"
   tests=0; failures=0; suite_start=$(now)
@@ -50,13 +59,13 @@ for file in "$here/$tier"/*.sh; do
     secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
     if [ "$status" -eq 0 ]; then
       echo "  ✓ $suite $name ($secs s)"
-      printf '  <testcase classname="%s" name="%s" time="%s"/>\n' "$suite" "$name" "$secs" >>"$cases"
+      printf '  <testcase classname="%s" name="%s" time="%s" file="%s"/>\n' "$suite" "$name" "$secs" "test/$tier/$(basename "$file")" >>"$cases"
     else
       failures=$((failures + 1))
       message="$(tail -n 1 "$out" | xml_escape)"
       echo "  ✗ $suite $name ($secs s): $(tail -n 1 "$out")"
       {
-        printf '  <testcase classname="%s" name="%s" time="%s">\n' "$suite" "$name" "$secs"
+        printf '  <testcase classname="%s" name="%s" time="%s" file="%s">\n' "$suite" "$name" "$secs" "test/$tier/$(basename "$file")"
         printf '    <failure message="%s" type="AssertionError">' "$message"
         xml_escape <"$out"
         printf '    at %s(%s)</failure>\n  </testcase>\n' "$name" "test/$tier/$(basename "$file")"
