@@ -142,6 +142,21 @@ done
     expect(readReport(r).shard).toMatchObject({ files: 4, timedFiles: 0, expectedSeconds: 4 });
   });
 
+  it('a timings file that is neither a tier report nor JUnit XML is an input error, before the command runs', async () => {
+    const workspace = writeSuite(skewedSuite(2));
+    mkdirSync(path.join(workspace, 'timings'));
+    writeFileSync(path.join(workspace, 'timings/unit.xml'), '<testsuite><testcase name="a"');
+    const r = await runBundle('run-test-tier', {
+      workspace,
+      inputs: { tier: 'unit', run: 'touch ran', shard: '1/2', 'test-files': 'tests/*.test.sh', timings: 'timings/*' },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.annotations[0]!.message).toMatch(
+      /^Input 'timings' has an invalid value "timings\/\*": expected earlier tier JSON reports or JUnit XML files \(Malformed JUnit XML in .*unit\.xml/,
+    );
+    expect(existsSync(path.join(workspace, 'ran'))).toBe(false);
+  });
+
   const bad: { inputs: Record<string, string>; message: RegExp }[] = [
     { inputs: { shard: '5/4', 'test-files': 'tests/*' }, message: /^Input 'shard' has an invalid value "5\/4": expected K\/N with whole numbers 1 ≤ K ≤ N/ },
     { inputs: { shard: 'two of four', 'test-files': 'tests/*' }, message: /^Input 'shard' has an invalid value "two of four"/ },
