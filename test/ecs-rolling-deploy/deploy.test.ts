@@ -388,3 +388,44 @@ describe('secrets and docker-labels through the bundle', () => {
     expect(app.portMappings?.[0]?.containerPort).toBe(8080);
   });
 });
+
+describe('command, env-files and the log configuration through the bundle', () => {
+  it('round-trip through the registered revision, every other field kept', async () => {
+    const target = await steadyService(f, {
+      image: 'acme/render:1',
+      containerExtra: {
+        command: ['serve'],
+        environmentFiles: [{ value: 'arn:aws:s3:::cfg/old.env', type: 's3' }],
+        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/render', 'awslogs-region': 'us-east-1' } },
+        dockerLabels: { team: 'payments' },
+      },
+    });
+    const result = await deployAction(f, target, {
+      command: 'app=["sh","-c","echo a=b && serve"]',
+      'env-files': 'app=arn:aws:s3:::cfg/base.env\napp=arn:aws:s3:::cfg/prod.env',
+      'log-options': 'app.awslogs-stream-prefix=render\napp.awslogs-region=',
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    const td = (await f.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: result.outputs['task-definition-arn'] }))).taskDefinition!;
+    const app = td.containerDefinitions!.find((c) => c.name === 'app')!;
+    expect(app.command).toEqual(['sh', '-c', 'echo a=b && serve']);
+    expect(app.environmentFiles).toEqual([
+      { value: 'arn:aws:s3:::cfg/base.env', type: 's3' },
+      { value: 'arn:aws:s3:::cfg/prod.env', type: 's3' },
+    ]);
+    expect(app.logConfiguration).toEqual({ logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/render', 'awslogs-stream-prefix': 'render' } });
+    expect(app.image).toBe('acme/render:1');
+    expect(app.dockerLabels).toEqual({ team: 'payments' });
+    expect(app.environment).toEqual([{ name: 'MODE', value: 'blue' }]);
+    expect(app.portMappings?.[0]?.containerPort).toBe(8080);
+  });
+
+  it('a bad log-driver fails before any AWS call, naming the input', async () => {
+    const target = await steadyService(f, { image: 'acme/render:1' });
+    const calls = f.calls.length;
+    const result = await deployAction(f, target, { 'log-driver': 'app=loki' });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.log).toContain(`Input 'log-driver' has an invalid value "app=loki"`);
+    expect(f.calls.length).toBe(calls);
+  });
+});
