@@ -52,6 +52,8 @@ export interface Deployment {
   rolloutStateReason: string;
   /** Set when this deployment was created by a circuit-breaker rollback. */
   rollbackOf?: string;
+  /** The service-managed EBS volumes its tasks get (UpdateService's volumeConfigurations). */
+  volumeConfigurations?: Record<string, unknown>[];
 }
 
 export interface ServiceLoadBalancer {
@@ -91,6 +93,8 @@ export interface Service {
   createdAt: number;
   launchType?: string;
   healthCheckGracePeriodSeconds?: number;
+  enableECSManagedTags?: boolean;
+  propagateTags?: 'NONE' | 'SERVICE' | 'TASK_DEFINITION';
   /** Fields of CreateService the emulator does not act on, echoed back as given. */
   extra: Record<string, unknown>;
   /** The last deployment that COMPLETED: what a circuit-breaker rollback returns to, even once

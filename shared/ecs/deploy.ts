@@ -69,6 +69,7 @@ import { describeStoppedTask, type StoppedTask } from './stopped-task.js';
 import { revisionName, type TaskDefinitionSource } from './task-definition-source.js';
 import { Timeline } from './timeline.js';
 import { updateService } from './update-service.js';
+import type { ServiceSettings } from './service-settings-input.js';
 import { requireServiceSnapshot } from './require-service.js';
 
 export interface DeployRequest {
@@ -85,6 +86,8 @@ export interface DeployRequest {
   /** ECS's deployment circuit breaker on/off for this rollout (undefined keeps the service's). */
   circuitBreaker?: boolean | undefined;
   forceNewDeployment?: boolean;
+  /** Managed tags, tag propagation, the service-managed EBS volume: sent only when set. */
+  serviceSettings?: ServiceSettings | undefined;
   wait?: boolean;
   timeoutMs: number;
   maxFailedTasks: number;
@@ -189,6 +192,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
           ? undefined
           : { enable: request.circuitBreaker, rollback: request.circuitBreaker && (request.onFailure ?? 'roll-back') === 'roll-back' },
       forceNewDeployment: request.forceNewDeployment,
+      settings: request.serviceSettings,
     },
     snapshot.raw.deploymentConfiguration as Record<string, unknown> | undefined,
   ).catch((error: unknown) => {

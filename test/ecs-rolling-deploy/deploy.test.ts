@@ -429,3 +429,47 @@ describe('command, env-files and the log configuration through the bundle', () =
     expect(f.calls.length).toBe(calls);
   });
 });
+
+describe('service settings through the bundle', () => {
+  const volume = { roleArn: 'arn:aws:iam::000000000000:role/ecsInfrastructureRole', sizeInGiB: 20, volumeType: 'gp3' };
+
+  it('sends managed tags, tag propagation and the EBS volume when given; ECS echoes them', async () => {
+    const target = await steadyService(f, {
+      image: 'acme/settings:1',
+      containerExtra: { mountPoints: [{ sourceVolume: 'data', containerPath: '/data' }] },
+      taskDefinitionExtra: { volumes: [{ name: 'data', configuredAtLaunch: true }] },
+    });
+    const result = await deployAction(f, target, {
+      'container-images': 'app=acme/settings:2',
+      'enable-ecs-managed-tags': 'true',
+      'propagate-tags': 'SERVICE',
+      'service-managed-ebs-volume-name': 'data',
+      'service-managed-ebs-volume': JSON.stringify(volume),
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    const service = await describe1(f, target.cluster, target.service);
+    expect(service).toMatchObject({ enableECSManagedTags: true, propagateTags: 'SERVICE' });
+    expect(service.deployments![0]!.taskDefinition).toBe(result.outputs['task-definition-arn']);
+    expect(service.deployments![0]!.volumeConfigurations).toEqual([{ name: 'data', managedEBSVolume: volume }]);
+  });
+
+  it("leaves the service's own settings when not given", async () => {
+    const target = await steadyService(f, { image: 'acme/settings:1', extra: { enableECSManagedTags: true, propagateTags: 'TASK_DEFINITION' } });
+    const result = await deployAction(f, target, { 'container-images': 'app=acme/settings:2' });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(await describe1(f, target.cluster, target.service)).toMatchObject({ enableECSManagedTags: true, propagateTags: 'TASK_DEFINITION' });
+  });
+
+  it.each([
+    [{ 'propagate-tags': 'ALL' }, `Input 'propagate-tags' has an invalid value "ALL"`],
+    [{ 'service-managed-ebs-volume': '{"sizeInGiB": 20}', 'service-managed-ebs-volume-name': 'data' }, `Input 'service-managed-ebs-volume'`],
+    [{ 'service-managed-ebs-volume': JSON.stringify(volume) }, `Input 'service-managed-ebs-volume-name' is required`],
+  ])('%j fails before any AWS call, naming the input', async (inputs, message) => {
+    const target = await steadyService(f, { image: 'acme/settings:1' });
+    const calls = f.calls.length;
+    const result = await deployAction(f, target, inputs);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.log).toContain(message);
+    expect(f.calls.length).toBe(calls);
+  });
+});

@@ -10,6 +10,7 @@ import type { TaskDefinitionChanges } from '../../../shared/ecs/render-task-defi
 import { classifyTaskDefinitionInput, type TaskDefinitionSource } from '../../../shared/ecs/task-definition-source.js';
 import type { EcsTag } from '../../../shared/ecs/revision-tags.js';
 import { readFollowInputs } from '../../../shared/ecs/follow-inputs.js';
+import { readServiceSettingInputs, type ServiceSettings } from '../../../shared/ecs/service-settings-input.js';
 
 /** Every input of ecs-rolling-deploy, checked before the AWS SDK is even loaded. */
 export interface DeployInputs {
@@ -28,6 +29,7 @@ export interface DeployInputs {
   maxFailedTasks: number;
   rollbackOnFailure: boolean;
   forceNewDeployment: boolean;
+  serviceSettings: ServiceSettings;
   userTags: EcsTag[];
   token: string | undefined;
   environment: string | undefined;
@@ -57,6 +59,7 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
   const { wait, waitForInProgress, timeoutMs, maxFailedTasks } = readFollowInputs(inputs);
   const rollbackOnFailure = inputs.boolean('rollback-on-failure', true);
   const forceNewDeployment = inputs.boolean('force-new-deployment', false);
+  const serviceSettings = await readServiceSettingInputs(inputs, workspace);
   const userTags: EcsTag[] = [...inputs.keyValues('tags', { keyPattern: /^[^\s=][^=]{0,127}$/, keyDescription: 'a tag key of at most 128 characters' })].map(
     ([key, value]) => ({ key, value }),
   );
@@ -89,6 +92,7 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     maxFailedTasks,
     rollbackOnFailure,
     forceNewDeployment,
+    serviceSettings,
     userTags,
     token,
     environment,

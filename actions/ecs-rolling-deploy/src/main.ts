@@ -41,6 +41,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     maximumPercent: settings.maximumPercent,
     circuitBreaker: settings.circuitBreaker,
     forceNewDeployment: settings.forceNewDeployment,
+    serviceSettings: settings.serviceSettings,
     wait: settings.wait,
     timeoutMs: settings.timeoutMs,
     maxFailedTasks: settings.maxFailedTasks,
