@@ -30,6 +30,8 @@ export interface DeployInputs {
   rollbackOnFailure: boolean;
   forceNewDeployment: boolean;
   serviceSettings: ServiceSettings;
+  /** Deregister ACTIVE revisions beyond this many newest after a successful deploy; undefined: keep all. */
+  keepRevisions: number | undefined;
   userTags: EcsTag[];
   token: string | undefined;
   environment: string | undefined;
@@ -60,6 +62,7 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
   const rollbackOnFailure = inputs.boolean('rollback-on-failure', true);
   const forceNewDeployment = inputs.boolean('force-new-deployment', false);
   const serviceSettings = await readServiceSettingInputs(inputs, workspace);
+  const keepRevisions = inputs.optionalInteger('keep-revisions', { min: 1 });
   const userTags: EcsTag[] = [...inputs.keyValues('tags', { keyPattern: /^[^\s=][^=]{0,127}$/, keyDescription: 'a tag key of at most 128 characters' })].map(
     ([key, value]) => ({ key, value }),
   );
@@ -93,6 +96,7 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     rollbackOnFailure,
     forceNewDeployment,
     serviceSettings,
+    keepRevisions,
     userTags,
     token,
     environment,

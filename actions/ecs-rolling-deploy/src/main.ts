@@ -4,6 +4,9 @@ import { Inputs } from '../../../shared/core/inputs.js';
 import { revisionName } from '../../../shared/ecs/task-definition-source.js';
 import { mergeTags, provenanceTags } from '../../../shared/ecs/revision-tags.js';
 import type { DeployRequest, DeployResult } from '../../../shared/ecs/deploy.js';
+import type { EcsSender } from '../../../shared/ecs/raw-json.js';
+import type { Logger } from '../../../shared/core/logger.js';
+import type { KeepRevisionsRequest } from '../../../shared/rollback/keep-revisions.js';
 import type { DeploymentRecord } from '../../../shared/github/deployments.js';
 import { writeDeploySummary } from '../../../shared/ecs/deploy-summary.js';
 import { runContext } from '../../../shared/github/run-context.js';
@@ -102,10 +105,43 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   outputs.set('rolled-back', String(result.rolledBack));
   outputs.set('duration-seconds', (result.durationMs / 1000).toFixed(1));
   await writeDeploySummary(`ECS rolling deploy: ${cluster}/${service}`, result, record);
+  if (result.status === 'succeeded' && settings.keepRevisions !== undefined) {
+    // After the record says success, so `rollback to: previous` is asked about the world as it now is.
+    await pruneRevisions(settings.keepRevisions, result, {
+      ecs,
+      logger,
+      cluster,
+      service,
+      github: token ? { token, apiUrl: run.apiUrl, repository, environment: environment ?? service } : undefined,
+    });
+  }
 
   if (result.status === 'succeeded' || result.status === 'started') {
     logger.info(result.message);
     return;
   }
   throw new UserError(result.message);
+}
+
+async function pruneRevisions(
+  keep: number,
+  result: DeployResult,
+  context: { ecs: EcsSender; logger: Logger; cluster: string; service: string; github: KeepRevisionsRequest['github'] },
+): Promise<void> {
+  const { ecs, logger, cluster, service, github } = context;
+  const [{ keepRevisions, keepRevisionsSummaryHtml }, { writeSummary }] = await Promise.all([
+    import('../../../shared/rollback/keep-revisions.js'),
+    import('../../../shared/core/summary.js'),
+  ]);
+  try {
+    const pruned = await logger.group(`Old revisions (keep-revisions: ${keep})`, () =>
+      keepRevisions({ cluster, service, keep, runningArn: result.taskDefinitionArn, previousArn: result.previousTaskDefinitionArn, github }, { ecs, logger }),
+    );
+    if (pruned.deregistered.length > 0)
+      logger.info(`Deregistered ${pruned.deregistered.length} old revision(s): ${pruned.deregistered.map(revisionName).join(', ')}.`);
+    await writeSummary(`Old revisions (keep-revisions: ${keep})`, keepRevisionsSummaryHtml(pruned));
+  } catch (error) {
+    // The deploy succeeded; pruning is housekeeping and must not turn it into a failure.
+    logger.warning(`keep-revisions: could not prune old revisions: ${(error as Error).message}`);
+  }
 }
