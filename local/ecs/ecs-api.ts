@@ -524,7 +524,7 @@ export class EcsApi {
         networkBindings: c.networkBindings,
         networkInterfaces: [],
       })),
-      overrides: { containerOverrides: task.containers.map((c) => ({ name: c.name })) },
+      overrides: task.overrides ?? { containerOverrides: task.containers.map((c) => ({ name: c.name })) },
       attachments: [],
       ...(withTags ? { tags: this.store.tags.get(task.arn) ?? [] } : {}),
     };

@@ -14,6 +14,8 @@ import { scaledClock, type Clock } from './clock.js';
 import { EcrApi, type RegistryConfig } from './ecr.js';
 import { EcsApi } from './ecs-api.js';
 import { FaultInjector, type FaultCounts, type FaultOptions } from './faults.js';
+import { awslogsDriver, CloudWatchLogs, LOGS_PREFIX } from './logs.js';
+import { RunTaskApi } from './run-task.js';
 import type { TargetGroupHealthCheck } from './load-balancer.js';
 import { defaultHealthCheck } from './load-balancer.js';
 import { SimulatedRunner, type SimulatedBehaviour } from './runners/simulated.js';
@@ -116,12 +118,24 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
   schedulerOptions.healthCheck = { ...defaultHealthCheck, ...(options.healthCheck ?? {}) };
   const scheduler = new Scheduler(store, taskDefs, runner, clock, schedulerOptions);
   const ecsApi = new EcsApi(store, taskDefs, scheduler, clock);
+  const logs = new CloudWatchLogs(() => clock.now());
+  scheduler.logDriver = awslogsDriver(logs, taskDefs);
+  const runTaskApi = new RunTaskApi(store, taskDefs, scheduler, clock);
   const ecrApi = new EcrApi(options.registry, accountId, () => clock.now());
 
   const faults = new FaultInjector(options.faults);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ [ECS_PREFIX]: ecsApi.handlers(), [ECR_PREFIX]: ecrApi.handlers() }, options.port ?? 0, options.log, faults);
+    server = await startServer(
+      {
+        [ECS_PREFIX]: { ...ecsApi.handlers(), ...runTaskApi.handlers((task) => ecsApi.renderTask(task, false)) },
+        [ECR_PREFIX]: ecrApi.handlers(),
+        [LOGS_PREFIX]: logs.handlers(),
+      },
+      options.port ?? 0,
+      options.log,
+      faults,
+    );
   } catch (e) {
     await runner.close();
     throw e;
@@ -142,6 +156,7 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
     env: () => ({
       AWS_ENDPOINT_URL_ECS: server.endpoint,
       AWS_ENDPOINT_URL_ECR: server.endpoint,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: server.endpoint,
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,

@@ -151,6 +151,8 @@ export interface Task {
   launchType?: string;
   /** Set when the task's stop counts as a failure of its deployment. */
   failed?: boolean;
+  /** RunTask's `overrides`, echoed by DescribeTasks. */
+  overrides?: Record<string, unknown>;
 }
 
 export class Store {

@@ -396,7 +396,7 @@ describe('command, env-files and the log configuration through the bundle', () =
       containerExtra: {
         command: ['serve'],
         environmentFiles: [{ value: 'arn:aws:s3:::cfg/old.env', type: 's3' }],
-        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/render', 'awslogs-region': 'us-east-1' } },
+        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/render', 'awslogs-region': 'us-east-1', 'awslogs-create-group': 'true' } },
         dockerLabels: { team: 'payments' },
       },
     });
@@ -413,7 +413,10 @@ describe('command, env-files and the log configuration through the bundle', () =
       { value: 'arn:aws:s3:::cfg/base.env', type: 's3' },
       { value: 'arn:aws:s3:::cfg/prod.env', type: 's3' },
     ]);
-    expect(app.logConfiguration).toEqual({ logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/render', 'awslogs-stream-prefix': 'render' } });
+    expect(app.logConfiguration).toEqual({
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': '/ecs/render', 'awslogs-create-group': 'true', 'awslogs-stream-prefix': 'render' },
+    });
     expect(app.image).toBe('acme/render:1');
     expect(app.dockerLabels).toEqual({ team: 'payments' });
     expect(app.environment).toEqual([{ name: 'MODE', value: 'blue' }]);

@@ -17,6 +17,10 @@ export interface SimulatedBehaviour {
   exitCode?: number;
   /** When the container exits (emulated ms after RUNNING); default 0 when exitCode is given. */
   exitAfterMs?: number;
+  /** Lines the essential container writes once RUNNING (to its log driver), `logEveryMs` apart. */
+  logLines?: string[];
+  /** Emulated ms between log lines (the first comes this long after RUNNING). Default 0. */
+  logEveryMs?: number;
   /** The image cannot be pulled: the task stops with CannotPullContainerError. */
   pullError?: boolean;
   /**
@@ -100,6 +104,8 @@ export class SimulatedRunner implements TaskRunner {
       for (const c of containers) {
         if (c.healthCheck) at(healthyAfter, () => hooks.containerHealth(c.name, behaviour.unhealthy ? 'UNHEALTHY' : 'HEALTHY'));
       }
+      const every = behaviour.logEveryMs ?? 0;
+      for (const [i, line] of (behaviour.logLines ?? []).entries()) at((i + 1) * every, () => essential && hooks.log(essential.name, line));
       if (behaviour.exitCode !== undefined || behaviour.exitAfterMs !== undefined) {
         const code = behaviour.exitCode ?? 0;
         at(behaviour.exitAfterMs ?? 0, () => essential && hooks.exited(essential.name, code));
