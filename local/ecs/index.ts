@@ -68,8 +68,12 @@ export interface LocalEcs {
   readonly clock: Clock;
   /** Environment variables that point the SDK (and the actions' bundles) at this emulator. */
   env(): Record<string, string>;
-  /** Simulated mode: script tasks whose image matches (`*` wildcards or a RegExp). Later rules win. */
-  simulate(imagePattern: string | RegExp, behaviour: SimulatedBehaviour): void;
+  /**
+   * Simulated mode: script tasks whose image matches (`*` wildcards or a RegExp). Later rules win.
+   * With `command`, only tasks whose essential container runs exactly that command (e.g. a RunTask
+   * override: a migration of the same image the service runs).
+   */
+  simulate(imagePattern: string | RegExp, behaviour: SimulatedBehaviour, command?: readonly string[]): void;
   /** Health check settings of one target group (by the targetGroupArn the service uses). */
   configureTargetGroup(targetGroupArn: string, healthCheck: Partial<TargetGroupHealthCheck>): void;
   /** Docker mode: the URL of the service's load balancer (fixed for the service's life). */
@@ -162,9 +166,9 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     }),
-    simulate(pattern, behaviour) {
+    simulate(pattern, behaviour, command) {
       if (!simulated) throw new Error('simulate() is for simulated mode; docker mode runs the real images');
-      simulated.simulate(pattern, behaviour);
+      simulated.simulate(pattern, behaviour, command);
     },
     configureTargetGroup(arn, healthCheck) {
       schedulerOptions.targetGroups.set(arn, { ...(schedulerOptions.targetGroups.get(arn) ?? {}), ...healthCheck });

@@ -69,6 +69,7 @@ import { describeStoppedTask, type StoppedTask } from './stopped-task.js';
 import { revisionName, type TaskDefinitionSource } from './task-definition-source.js';
 import { Timeline } from './timeline.js';
 import { updateService } from './update-service.js';
+import { describeOneOffTask, runOneOffTask, type LogReader, type OneOffTaskResult } from './one-off-task.js';
 import type { ServiceSettings } from './service-settings-input.js';
 import { requireServiceSnapshot } from './require-service.js';
 
@@ -93,6 +94,19 @@ export interface DeployRequest {
   maxFailedTasks: number;
   onFailure?: 'roll-back' | 'stop';
   waitForInProgress?: boolean;
+  pollIntervalMs?: number;
+  /**
+   * A one-off task of the revision to run before the service is updated (a migration): only exit
+   * code 0 lets the update start; anything else throws, with the service untouched.
+   */
+  preDeploy?: PreDeployTask | undefined;
+}
+
+export interface PreDeployTask {
+  command?: readonly string[] | undefined;
+  /** Default: the first essential container. */
+  container?: string | undefined;
+  timeoutMs: number;
   pollIntervalMs?: number;
 }
 
@@ -124,11 +138,17 @@ export interface DeployResult extends DeployPlan {
   completedAt?: number | undefined;
   /** Clock time the rollback was started. */
   rollbackStartedAt?: number | undefined;
+  /** The task run before the update (pre-deploy), when there was one. */
+  preDeploy?: OneOffTaskResult | undefined;
+  /** Clock time UpdateService was sent (for the benchmark: pre-deploy task stopped → update). */
+  updateStartedAt?: number | undefined;
 }
 
 export interface DeployHooks {
   planned?(plan: DeployPlan): Promise<void> | void;
   serviceUpdated?(plan: DeployPlan & { deploymentId: string }): Promise<void> | void;
+  /** The pre-deploy task ended (whatever its exit code), before the service is touched. */
+  preDeployFinished?(result: OneOffTaskResult): Promise<void> | void;
 }
 
 export interface DeployDeps {
@@ -137,6 +157,8 @@ export interface DeployDeps {
   clock?: Clock;
   signal?: AbortSignal | undefined;
   hooks?: DeployHooks;
+  /** Reads the pre-deploy task's log stream (CloudWatch Logs); without it its lines are not shown. */
+  logs?: LogReader | undefined;
 }
 
 export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<DeployResult> {
@@ -170,6 +192,8 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
     plan.registered ? `registered ${revisionName(plan.taskDefinitionArn)}` : `deploying ${revisionName(plan.taskDefinitionArn)} as is (no new revision)`,
   );
   await deps.hooks?.planned?.(plan);
+  const preDeploy = request.preDeploy ? await runPreDeploy(request, plan, snapshot.raw, previous, deadline, deps, clock) : undefined;
+  if (preDeploy) timeline.add(`pre-deploy task exited 0 (${formatDuration(preDeploy.durationMs)})`);
 
   // 3. The update. A cancellation that arrived while registering stops here, before ECS is touched.
   if (signal?.aborted) {
@@ -178,6 +202,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
     );
   }
   events.prime(service.events);
+  const updateStartedAt = clock.now();
   const update = await updateService(
     ecs,
     request.cluster,
@@ -207,7 +232,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   service = update.service;
   const deploymentId = update.deploymentId;
   await deps.hooks?.serviceUpdated?.({ ...plan, deploymentId });
-  const base = { ...plan, deploymentId, stoppedTasks: [] as StoppedTask[], timeline, stats, rolledBack: false };
+  const base = { ...plan, deploymentId, stoppedTasks: [] as StoppedTask[], timeline, stats, rolledBack: false, preDeploy, updateStartedAt };
   const finish = (status: DeployStatus, message: string, extra: Partial<DeployResult> = {}): DeployResult => ({
     ...base,
     status,
@@ -347,6 +372,49 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   });
   await recordOutcome(ecs, plan, result, logger);
   return result;
+}
+
+/**
+ * The pre-deploy task: run as the revision about to be deployed, placed like the service's tasks,
+ * tagged like the revision. Anything but exit code 0 stops the deploy here, service untouched.
+ */
+async function runPreDeploy(
+  request: DeployRequest,
+  plan: DeployPlan,
+  serviceRaw: Record<string, unknown>,
+  previous: string | undefined,
+  deadline: number,
+  deps: DeployDeps,
+  clock: Clock,
+): Promise<OneOffTaskResult> {
+  const pre = request.preDeploy!;
+  const where = `${request.cluster}/${request.service}`;
+  const described = await describeTaskDefinition(deps.ecs, plan.taskDefinitionArn);
+  const timeoutMs = Math.max(0, Math.min(pre.timeoutMs, deadline - clock.now()));
+  deps.logger.info(`── Pre-deploy task (${revisionName(plan.taskDefinitionArn)}) ──`);
+  const result = await runOneOffTask(
+    {
+      cluster: request.cluster,
+      taskDefinitionArn: plan.taskDefinitionArn,
+      containerDefinitions: (described.document.containerDefinitions as Record<string, unknown>[]) ?? [],
+      container: pre.container,
+      containerInput: 'pre-deploy-container',
+      command: pre.command,
+      placement: serviceRaw,
+      tags: request.revisionTags ?? [],
+      timeoutMs,
+      label: 'pre-deploy task',
+      ...(pre.pollIntervalMs !== undefined ? { pollIntervalMs: pre.pollIntervalMs } : {}),
+    },
+    { ecs: deps.ecs, logs: deps.logs, logger: deps.logger, clock, signal: deps.signal },
+  );
+  await deps.hooks?.preDeployFinished?.(result);
+  const what = describeOneOffTask(result, 'pre-deploy task', timeoutMs);
+  deps.logger.info(what);
+  if (result.ending === 'exited' && result.exitCode === 0) return result;
+  const untouched = `${where} was not updated and still runs ${revisionName(previous)}${plan.registered ? ` (${revisionName(plan.taskDefinitionArn)} was registered but not deployed)` : ''}.`;
+  const lines = result.lastLines.length > 0 ? ` Its last lines:\n${result.lastLines.map((l) => `  | ${l}`).join('\n')}` : '';
+  throw new UserError(`${what} ${untouched}${lines}`);
 }
 
 async function lateStoppedTasks(ecs: EcsSender, cluster: string, deploymentId: string, known: readonly StoppedTask[], logger: Logger): Promise<StoppedTask[]> {

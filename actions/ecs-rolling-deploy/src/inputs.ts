@@ -5,7 +5,8 @@ import { InputError } from '../../../shared/core/errors.js';
 import type { Inputs } from '../../../shared/core/inputs.js';
 import { registerSecret } from '../../../shared/core/secrets.js';
 import { readStructuredInput } from '../../../shared/core/structured-input.js';
-import { readTaskDefinitionChanges } from '../../../shared/ecs/task-definition-changes.js';
+import { parseCommand, readTaskDefinitionChanges } from '../../../shared/ecs/task-definition-changes.js';
+import type { PreDeployTask } from '../../../shared/ecs/deploy.js';
 import type { TaskDefinitionChanges } from '../../../shared/ecs/render-task-definition.js';
 import { classifyTaskDefinitionInput, type TaskDefinitionSource } from '../../../shared/ecs/task-definition-source.js';
 import type { EcsTag } from '../../../shared/ecs/revision-tags.js';
@@ -30,6 +31,8 @@ export interface DeployInputs {
   rollbackOnFailure: boolean;
   forceNewDeployment: boolean;
   serviceSettings: ServiceSettings;
+  /** The one-off task to run before the service update (a migration), when `pre-deploy-command` is given. */
+  preDeploy: PreDeployTask | undefined;
   /** Deregister ACTIVE revisions beyond this many newest after a successful deploy; undefined: keep all. */
   keepRevisions: number | undefined;
   userTags: EcsTag[];
@@ -63,6 +66,7 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
   const forceNewDeployment = inputs.boolean('force-new-deployment', false);
   const serviceSettings = await readServiceSettingInputs(inputs, workspace);
   const keepRevisions = inputs.optionalInteger('keep-revisions', { min: 1 });
+  const preDeploy = readPreDeployTask(inputs);
   const userTags: EcsTag[] = [...inputs.keyValues('tags', { keyPattern: /^[^\s=][^=]{0,127}$/, keyDescription: 'a tag key of at most 128 characters' })].map(
     ([key, value]) => ({ key, value }),
   );
@@ -97,9 +101,27 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     forceNewDeployment,
     serviceSettings,
     keepRevisions,
+    preDeploy,
     userTags,
     token,
     environment,
     region,
   };
+}
+
+/** `pre-deploy-command` with its container and timeout; the container and timeout alone mean nothing. */
+function readPreDeployTask(inputs: Inputs): PreDeployTask | undefined {
+  const text = inputs.optionalString('pre-deploy-command');
+  const container = inputs.optionalString('pre-deploy-container');
+  const timeoutMs = inputs.duration('pre-deploy-timeout', 10 * 60_000);
+  if (text === undefined) {
+    if (container !== undefined) throw new InputError('pre-deploy-command', undefined, 'the command to run in pre-deploy-container before the service update');
+    return undefined;
+  }
+  if (container !== undefined && !/^[A-Za-z0-9_-]{1,255}$/.test(container)) {
+    throw new InputError('pre-deploy-container', container, 'a container name (letters, digits, `-` and `_`)');
+  }
+  if (timeoutMs <= 0) throw new InputError('pre-deploy-timeout', inputs.raw('pre-deploy-timeout'), 'a duration above zero, such as `10m`');
+  const command = parseCommand(text, 'pre-deploy-command') ?? undefined;
+  return { command, container, timeoutMs };
 }

@@ -6,6 +6,7 @@ import { mergeTags, provenanceTags } from '../../../shared/ecs/revision-tags.js'
 import type { DeployRequest, DeployResult } from '../../../shared/ecs/deploy.js';
 import type { EcsSender } from '../../../shared/ecs/raw-json.js';
 import type { Logger } from '../../../shared/core/logger.js';
+import type { LogReader } from '../../../shared/ecs/one-off-task.js';
 import type { KeepRevisionsRequest } from '../../../shared/rollback/keep-revisions.js';
 import type { DeploymentRecord } from '../../../shared/github/deployments.js';
 import { writeDeploySummary } from '../../../shared/ecs/deploy-summary.js';
@@ -50,18 +51,25 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     maxFailedTasks: settings.maxFailedTasks,
     onFailure: settings.rollbackOnFailure ? 'roll-back' : 'stop',
     waitForInProgress: settings.waitForInProgress,
+    preDeploy: settings.preDeploy,
   };
 
   const [{ deploy }, { ecsClient }] = await Promise.all([import('../../../shared/ecs/deploy.js'), import('../../../shared/core/aws-clients.js')]);
   const ecs = await ecsClient(region ? { region } : {});
+  const logs = request.preDeploy ? await cloudWatchLogReader(region) : undefined;
   let record: DeploymentRecord | undefined;
   let result: DeployResult;
   try {
     result = await deploy(request, {
       ecs,
+      logs,
       logger,
       signal,
       hooks: {
+        async preDeployFinished(task) {
+          const { preDeploySummaryHtml } = await import('../../../shared/ecs/deploy-summary.js');
+          await writeSummaryLazily(`Pre-deploy task: ${cluster}/${service}`, preDeploySummaryHtml(task, settings.preDeploy?.command));
+        },
         async planned(plan) {
           if (!token) return;
           const { createDeploymentRecord } = await import('../../../shared/github/deployments.js');
@@ -144,4 +152,19 @@ async function pruneRevisions(
     // The deploy succeeded; pruning is housekeeping and must not turn it into a failure.
     logger.warning(`keep-revisions: could not prune old revisions: ${(error as Error).message}`);
   }
+}
+
+/** GetLogEvents through the CloudWatch Logs client, loaded only for a pre-deploy task. */
+async function cloudWatchLogReader(region: string | undefined): Promise<LogReader> {
+  const [{ logsClient }, { GetLogEventsCommand }] = await Promise.all([
+    import('../../../shared/core/aws-clients.js'),
+    import('@aws-sdk/client-cloudwatch-logs'),
+  ]);
+  const client = await logsClient(region ? { region } : {});
+  return { getLogEvents: (input) => client.send(new GetLogEventsCommand(input)) };
+}
+
+async function writeSummaryLazily(heading: string, html: string): Promise<void> {
+  const { writeSummary } = await import('../../../shared/core/summary.js');
+  await writeSummary(heading, html);
 }
