@@ -100,6 +100,11 @@ export interface DeployRequest {
    * code 0 lets the update start; anything else throws, with the service untouched.
    */
   preDeploy?: PreDeployTask | undefined;
+  /**
+   * Run `preDeploy` as a standalone task and stop there: no service update, no outcome tag (the
+   * revision was not deployed). The result carries the task; its status is that of the task.
+   */
+  runTaskOnly?: boolean;
 }
 
 export interface PreDeployTask {
@@ -192,6 +197,23 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
     plan.registered ? `registered ${revisionName(plan.taskDefinitionArn)}` : `deploying ${revisionName(plan.taskDefinitionArn)} as is (no new revision)`,
   );
   await deps.hooks?.planned?.(plan);
+  if (request.runTaskOnly) {
+    const task = await runRevisionTask(request, plan, snapshot.raw, deadline, deps, clock);
+    const ok = task.ending === 'exited' && task.exitCode === 0;
+    const lines = ok ? '' : lastLinesText(task);
+    return {
+      ...plan,
+      status: ok ? 'succeeded' : task.ending === 'cancelled' ? 'cancelled' : 'failed',
+      message: `${describeOneOffTask(task, 'task', task.timeoutMs)}${lines}`,
+      deploymentId: undefined,
+      rolledBack: false,
+      stoppedTasks: [],
+      timeline,
+      stats,
+      durationMs: clock.now() - startedAt,
+      preDeploy: task,
+    };
+  }
   const preDeploy = request.preDeploy ? await runPreDeploy(request, plan, snapshot.raw, previous, deadline, deps, clock) : undefined;
   if (preDeploy) timeline.add(`pre-deploy task exited 0 (${formatDuration(preDeploy.durationMs)})`);
 
@@ -387,11 +409,33 @@ async function runPreDeploy(
   deps: DeployDeps,
   clock: Clock,
 ): Promise<OneOffTaskResult> {
-  const pre = request.preDeploy!;
   const where = `${request.cluster}/${request.service}`;
+  const result = await runRevisionTask(request, plan, serviceRaw, deadline, deps, clock);
+  const what = describeOneOffTask(result, 'pre-deploy task', result.timeoutMs);
+  deps.logger.info(what);
+  if (result.ending === 'exited' && result.exitCode === 0) return result;
+  const untouched = `${where} was not updated and still runs ${revisionName(previous)}${plan.registered ? ` (${revisionName(plan.taskDefinitionArn)} was registered but not deployed)` : ''}.`;
+  throw new UserError(`${what} ${untouched}${lastLinesText(result)}`);
+}
+
+function lastLinesText(task: OneOffTaskResult): string {
+  return task.lastLines.length > 0 ? ` Its last lines:\n${task.lastLines.map((l) => `  | ${l}`).join('\n')}` : '';
+}
+
+/** The revision's one-off task (request.preDeploy), followed to its end; never throws for how it ended. */
+async function runRevisionTask(
+  request: DeployRequest,
+  plan: DeployPlan,
+  serviceRaw: Record<string, unknown>,
+  deadline: number,
+  deps: DeployDeps,
+  clock: Clock,
+): Promise<OneOffTaskResult & { timeoutMs: number }> {
+  const pre = request.preDeploy ?? { timeoutMs: deadline - clock.now() };
+  const label = request.runTaskOnly ? 'task' : 'pre-deploy task';
   const described = await describeTaskDefinition(deps.ecs, plan.taskDefinitionArn);
   const timeoutMs = Math.max(0, Math.min(pre.timeoutMs, deadline - clock.now()));
-  deps.logger.info(`── Pre-deploy task (${revisionName(plan.taskDefinitionArn)}) ──`);
+  deps.logger.info(`── ${request.runTaskOnly ? 'One-off task' : 'Pre-deploy task'} (${revisionName(plan.taskDefinitionArn)}) ──`);
   const result = await runOneOffTask(
     {
       cluster: request.cluster,
@@ -403,18 +447,13 @@ async function runPreDeploy(
       placement: serviceRaw,
       tags: request.revisionTags ?? [],
       timeoutMs,
-      label: 'pre-deploy task',
+      label,
       ...(pre.pollIntervalMs !== undefined ? { pollIntervalMs: pre.pollIntervalMs } : {}),
     },
     { ecs: deps.ecs, logs: deps.logs, logger: deps.logger, clock, signal: deps.signal },
   );
   await deps.hooks?.preDeployFinished?.(result);
-  const what = describeOneOffTask(result, 'pre-deploy task', timeoutMs);
-  deps.logger.info(what);
-  if (result.ending === 'exited' && result.exitCode === 0) return result;
-  const untouched = `${where} was not updated and still runs ${revisionName(previous)}${plan.registered ? ` (${revisionName(plan.taskDefinitionArn)} was registered but not deployed)` : ''}.`;
-  const lines = result.lastLines.length > 0 ? ` Its last lines:\n${result.lastLines.map((l) => `  | ${l}`).join('\n')}` : '';
-  throw new UserError(`${what} ${untouched}${lines}`);
+  return { ...result, timeoutMs };
 }
 
 async function lateStoppedTasks(ecs: EcsSender, cluster: string, deploymentId: string, known: readonly StoppedTask[], logger: Logger): Promise<StoppedTask[]> {

@@ -129,3 +129,30 @@ describe('pre-deploy-command', () => {
     expect((await describe1(f, s.cluster, s.service)).taskDefinition).toBe(s.taskDefinitionArn);
   });
 });
+
+describe('run-task: true', () => {
+  it('runs the task of the revision with no service update, outputs task-arn and exit-code; a failing one fails the step with its code', async () => {
+    const s = await service('acme/oneoff:1');
+    f.local.simulate('acme/oneoff:1', { startMs: 200, logLines: ['report: 12 rows'], exitCode: 0 }, ['bin/report']);
+    const updates = f.calls.filter((c) => c.operation === 'UpdateService').length;
+    const ok = await deployAction(f, s, { 'run-task': 'true', 'pre-deploy-command': 'bin/report' });
+    expect(ok.exitCode, ok.log).toBe(0);
+    expect(ok.outputs).toMatchObject({ status: 'succeeded', 'exit-code': '0', 'task-definition-arn': s.taskDefinitionArn });
+    expect(ok.outputs['task-arn']).toMatch(/^arn:aws:ecs:us-east-1:000000000000:task\//);
+    expect(ok.log).toContain('  | report: 12 rows');
+    expect(ok.summary).toContain('One-off task:');
+
+    f.local.simulate('acme/oneoff:1', { startMs: 200, logLines: ['report failed: no data'], exitCode: 4 }, ['bin/report', '--strict']);
+    const failed = await deployAction(f, s, { 'run-task': 'true', 'pre-deploy-command': '["bin/report","--strict"]' });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.outputs).toMatchObject({ status: 'failed', 'exit-code': '4' });
+    expect(failed.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /The task [0-9a-f]{32} stopped with exit code 4 .*\n.*report failed: no data/s,
+    );
+    expect(f.calls.filter((c) => c.operation === 'UpdateService').length).toBe(updates);
+    // Not deployed: the revision carries no outcome a rollback would take as known good.
+    const tags = (await f.ecs.send(new ListTagsForResourceCommand({ resourceArn: s.taskDefinitionArn }))).tags ?? [];
+    expect(tags.find((t) => t.key === 'commit-to-prod:outcome')).toBeUndefined();
+    expect(await migrationsRunning(s)).toEqual([]);
+  });
+});

@@ -33,6 +33,8 @@ export interface DeployInputs {
   serviceSettings: ServiceSettings;
   /** The one-off task to run before the service update (a migration), when `pre-deploy-command` is given. */
   preDeploy: PreDeployTask | undefined;
+  /** Run the task (preDeploy, or the container's own command) and stop: no service update. */
+  runTask: boolean;
   /** Deregister ACTIVE revisions beyond this many newest after a successful deploy; undefined: keep all. */
   keepRevisions: number | undefined;
   userTags: EcsTag[];
@@ -66,7 +68,8 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
   const forceNewDeployment = inputs.boolean('force-new-deployment', false);
   const serviceSettings = await readServiceSettingInputs(inputs, workspace);
   const keepRevisions = inputs.optionalInteger('keep-revisions', { min: 1 });
-  const preDeploy = readPreDeployTask(inputs);
+  const runTask = inputs.boolean('run-task', false);
+  const preDeploy = readPreDeployTask(inputs, runTask);
   const userTags: EcsTag[] = [...inputs.keyValues('tags', { keyPattern: /^[^\s=][^=]{0,127}$/, keyDescription: 'a tag key of at most 128 characters' })].map(
     ([key, value]) => ({ key, value }),
   );
@@ -102,6 +105,7 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     serviceSettings,
     keepRevisions,
     preDeploy,
+    runTask,
     userTags,
     token,
     environment,
@@ -110,11 +114,11 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
 }
 
 /** `pre-deploy-command` with its container and timeout; the container and timeout alone mean nothing. */
-function readPreDeployTask(inputs: Inputs): PreDeployTask | undefined {
+function readPreDeployTask(inputs: Inputs, runTask: boolean): PreDeployTask | undefined {
   const text = inputs.optionalString('pre-deploy-command');
   const container = inputs.optionalString('pre-deploy-container');
   const timeoutMs = inputs.duration('pre-deploy-timeout', 10 * 60_000);
-  if (text === undefined) {
+  if (text === undefined && !runTask) {
     if (container !== undefined) throw new InputError('pre-deploy-command', undefined, 'the command to run in pre-deploy-container before the service update');
     return undefined;
   }
@@ -122,6 +126,7 @@ function readPreDeployTask(inputs: Inputs): PreDeployTask | undefined {
     throw new InputError('pre-deploy-container', container, 'a container name (letters, digits, `-` and `_`)');
   }
   if (timeoutMs <= 0) throw new InputError('pre-deploy-timeout', inputs.raw('pre-deploy-timeout'), 'a duration above zero, such as `10m`');
-  const command = parseCommand(text, 'pre-deploy-command') ?? undefined;
+  // With run-task and no command, the container runs its own.
+  const command = text === undefined ? undefined : (parseCommand(text, 'pre-deploy-command') ?? undefined);
   return { command, container, timeoutMs };
 }

@@ -52,6 +52,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     onFailure: settings.rollbackOnFailure ? 'roll-back' : 'stop',
     waitForInProgress: settings.waitForInProgress,
     preDeploy: settings.preDeploy,
+    runTaskOnly: settings.runTask,
   };
 
   const [{ deploy }, { ecsClient }] = await Promise.all([import('../../../shared/ecs/deploy.js'), import('../../../shared/core/aws-clients.js')]);
@@ -68,10 +69,12 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
       hooks: {
         async preDeployFinished(task) {
           const { preDeploySummaryHtml } = await import('../../../shared/ecs/deploy-summary.js');
-          await writeSummaryLazily(`Pre-deploy task: ${cluster}/${service}`, preDeploySummaryHtml(task, settings.preDeploy?.command));
+          const heading = settings.runTask ? `One-off task: ${cluster}` : `Pre-deploy task: ${cluster}/${service}`;
+          await writeSummaryLazily(heading, preDeploySummaryHtml(task, settings.preDeploy?.command));
         },
         async planned(plan) {
-          if (!token) return;
+          // A standalone task deploys nothing: no deployment record.
+          if (!token || settings.runTask) return;
           const { createDeploymentRecord } = await import('../../../shared/github/deployments.js');
           record = await createDeploymentRecord(
             {
@@ -105,6 +108,16 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     throw error;
   }
 
+  if (settings.runTask) {
+    outputs.set('task-definition-arn', result.taskDefinitionArn);
+    outputs.set('task-arn', result.preDeploy?.taskArn ?? '');
+    outputs.set('exit-code', result.preDeploy?.exitCode === undefined ? '' : String(result.preDeploy.exitCode));
+    outputs.set('status', result.status);
+    outputs.set('duration-seconds', (result.durationMs / 1000).toFixed(1));
+    if (result.status !== 'succeeded') throw new UserError(result.message);
+    logger.info(result.message);
+    return;
+  }
   await record?.setStatus(OUTCOME_STATE[result.status], result.status === 'cancelled' ? `Cancelled: ${result.message}` : result.message);
   outputs.set('task-definition-arn', result.taskDefinitionArn);
   outputs.set('previous-task-definition-arn', result.previousTaskDefinitionArn ?? '');
@@ -112,6 +125,8 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   outputs.set('status', result.status);
   outputs.set('rolled-back', String(result.rolledBack));
   outputs.set('duration-seconds', (result.durationMs / 1000).toFixed(1));
+  outputs.set('task-arn', result.preDeploy?.taskArn ?? '');
+  outputs.set('exit-code', result.preDeploy?.exitCode === undefined ? '' : String(result.preDeploy.exitCode));
   await writeDeploySummary(`ECS rolling deploy: ${cluster}/${service}`, result, record);
   if (result.status === 'succeeded' && settings.keepRevisions !== undefined) {
     // After the record says success, so `rollback to: previous` is asked about the world as it now is.
