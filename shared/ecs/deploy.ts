@@ -69,7 +69,7 @@ import { describeStoppedTask, type StoppedTask } from './stopped-task.js';
 import { revisionName, type TaskDefinitionSource } from './task-definition-source.js';
 import { Timeline } from './timeline.js';
 import { updateService } from './update-service.js';
-import { describeOneOffTask, runOneOffTask, type LogReader, type OneOffTaskResult } from './one-off-task.js';
+import { describeOneOffTask, runOneOffTask, type LogReader, type OneOffTaskResult, type TaskPlacement } from './one-off-task.js';
 import type { ServiceSettings } from './service-settings-input.js';
 import { requireServiceSnapshot } from './require-service.js';
 
@@ -113,6 +113,8 @@ export interface PreDeployTask {
   container?: string | undefined;
   timeoutMs: number;
   pollIntervalMs?: number;
+  /** Placement given for the task; each member given replaces the service's (RunTaskRequest shapes). */
+  placement?: TaskPlacement | undefined;
 }
 
 /** `unknown`: ECS could not be read after the update; the service was left as it is. */
@@ -445,6 +447,7 @@ async function runRevisionTask(
       containerInput: 'pre-deploy-container',
       command: pre.command,
       placement: serviceRaw,
+      ...(pre.placement ? { placementOverride: pre.placement } : {}),
       tags: request.revisionTags ?? [],
       timeoutMs,
       label,

@@ -39,6 +39,8 @@ export interface OneOffTaskRequest {
   command?: readonly string[] | undefined;
   /** The service whose placement the task takes (DescribeServices raw JSON), when there is one. */
   placement?: Record<string, unknown> | undefined;
+  /** Placement given explicitly: replaces the service's member by member. */
+  placementOverride?: TaskPlacement | undefined;
   tags: readonly EcsTag[];
   timeoutMs: number;
   /** What the task is, in messages: e.g. "pre-deploy task". */
@@ -92,7 +94,7 @@ export async function runOneOffTask(request: OneOffTaskRequest, deps: OneOffTask
         count: 1,
         startedBy: 'commit-to-prod',
         ...(request.command ? { overrides: { containerOverrides: [{ name: container, command: [...request.command] }] } } : {}),
-        ...placementOf(request.placement),
+        ...placementOf(request.placement, request.placementOverride),
         ...(request.tags.length > 0 ? { tags: request.tags.slice(0, 50).map((t) => ({ key: t.key, value: t.value })) } : {}),
       }),
     )
@@ -192,15 +194,36 @@ function chooseContainer(request: OneOffTaskRequest): string {
   return String((essential ?? request.containerDefinitions[0])?.name);
 }
 
-/** RunTask's placement from the service: network configuration, and its launch type or capacity provider strategy. */
-function placementOf(service: Record<string, unknown> | undefined): Record<string, unknown> {
-  if (!service) return {};
-  const strategy =
-    Array.isArray(service.capacityProviderStrategy) && service.capacityProviderStrategy.length > 0 ? service.capacityProviderStrategy : undefined;
+/** Where a one-off task runs, as RunTask takes it. */
+export interface TaskPlacement {
+  networkConfiguration?: Record<string, unknown> | undefined;
+  launchType?: string | undefined;
+  capacityProviderStrategy?: Record<string, unknown>[] | undefined;
+}
+
+/**
+ * RunTask's placement: the service's network configuration, and its launch type or capacity
+ * provider strategy, each replaced by what was given (a launch type given drops the service's
+ * strategy and the other way round: RunTask takes one or the other).
+ */
+export function placementOf(service: Record<string, unknown> | undefined, given: TaskPlacement = {}): Record<string, unknown> {
+  const own = service ?? {};
+  const ownStrategy = Array.isArray(own.capacityProviderStrategy) && own.capacityProviderStrategy.length > 0 ? own.capacityProviderStrategy : undefined;
+  const network = given.networkConfiguration ?? own.networkConfiguration;
+  const explicit = given.launchType !== undefined || given.capacityProviderStrategy !== undefined;
+  const where = given.launchType
+    ? { launchType: given.launchType }
+    : given.capacityProviderStrategy
+      ? { capacityProviderStrategy: given.capacityProviderStrategy }
+      : ownStrategy
+        ? { capacityProviderStrategy: ownStrategy }
+        : typeof own.launchType === 'string'
+          ? { launchType: own.launchType }
+          : {};
   return {
-    ...(service.networkConfiguration ? { networkConfiguration: service.networkConfiguration } : {}),
-    ...(strategy ? { capacityProviderStrategy: strategy } : typeof service.launchType === 'string' ? { launchType: service.launchType } : {}),
-    ...(typeof service.platformVersion === 'string' && service.platformVersion !== 'LATEST' ? { platformVersion: service.platformVersion } : {}),
+    ...(network ? { networkConfiguration: network } : {}),
+    ...where,
+    ...(!explicit && typeof own.platformVersion === 'string' && own.platformVersion !== 'LATEST' ? { platformVersion: own.platformVersion } : {}),
   };
 }
 

@@ -156,3 +156,45 @@ describe('run-task: true', () => {
     expect(await migrationsRunning(s)).toEqual([]);
   });
 });
+
+describe('where the pre-deploy task runs', () => {
+  it("takes the service's network configuration and launch type (an awsvpc revision needs them), or the ones given", async () => {
+    const s = await steadyService(f, {
+      image: 'acme/vpc:1',
+      taskDefinitionExtra: { networkMode: 'awsvpc' },
+      extra: { launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'] } } },
+    });
+    f.local.simulate('acme/vpc:1', { startMs: 200, exitCode: 0 }, MIGRATE);
+    const own = await deployAction(f, s, { 'run-task': 'true', 'pre-deploy-command': 'bin/migrate up' });
+    expect(own.exitCode, own.log).toBe(0);
+    const given = await deployAction(f, s, {
+      'run-task': 'true',
+      'pre-deploy-command': 'bin/migrate up',
+      'pre-deploy-launch-type': 'EC2',
+      'pre-deploy-network-configuration': '{"awsvpcConfiguration": {"subnets": ["subnet-2"]}}',
+    });
+    expect(given.exitCode, given.log).toBe(0);
+    const tasks = await f.ecs.send(new DescribeTasksCommand({ cluster: s.cluster, tasks: [own.outputs['task-arn']!, given.outputs['task-arn']!] }));
+    expect(tasks.tasks?.map((t) => t.launchType)).toEqual(['FARGATE', 'EC2']);
+  });
+
+  it.each([
+    [{ 'pre-deploy-launch-type': 'LAMBDA' }, `Input 'pre-deploy-launch-type' has an invalid value "LAMBDA"`],
+    [
+      { 'pre-deploy-launch-type': 'EC2', 'pre-deploy-capacity-provider-strategy': '[{"capacityProvider": "FARGATE_SPOT"}]' },
+      `Input 'pre-deploy-capacity-provider-strategy'`,
+    ],
+    [{ 'pre-deploy-network-configuration': '{"subnets": ["subnet-1"]}' }, `Input 'pre-deploy-network-configuration'`],
+    [{ 'pre-deploy-command': '["bin/migrate", 1]' }, `Input 'pre-deploy-command' has an invalid value`],
+  ])('%j fails before any AWS call, naming the input', async (inputs, message) => {
+    const calls = f.calls.length;
+    const r = await deployAction(
+      f,
+      { cluster: 'c', service: 'svc', family: 'fam', taskDefinitionArn: '' },
+      { 'pre-deploy-command': 'bin/migrate up', ...inputs },
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.log).toContain(message);
+    expect(f.calls.length).toBe(calls);
+  });
+});
