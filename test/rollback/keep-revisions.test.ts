@@ -93,6 +93,40 @@ describe('keep-revisions', () => {
     expect((await describe1(f, s.cluster, s.service)).taskDefinition).toBe(arn(s, 4));
   });
 
+  it('without a GitHub token, keeps what the ECS-tag fallback of `rollback to: previous` would choose, and that rollback works', async () => {
+    // v1 seeded, v2 released, v3 rolled back, v4 deployed by hand, v5 released with keep-revisions:
+    // the ECS tags lead a rollback past v4 (no record) and v3 (rolled back) to v2.
+    const t = await steadyService(f, { image: 'acme/keeptags:1' });
+    const plain = (image: string, extra: Record<string, string> = {}) => deployAction(f, t, { 'container-images': `app=${image}`, ...extra });
+    expect((await plain('acme/keeptags:2')).outputs.status).toBe('succeeded');
+    f.local.simulate('acme/keeptags:3', { exitCode: 3, exitAfterMs: 200 });
+    expect((await plain('acme/keeptags:3')).outputs.status).toBe('rolled-back');
+    await waitForSteady(f, t.cluster, t.service);
+    const hand = await f.ecs.send(
+      new RegisterTaskDefinitionCommand({ family: t.family, containerDefinitions: [{ name: 'app', image: 'acme/keeptags:4', essential: true }] }),
+    );
+    await f.ecs.send(new UpdateServiceCommand({ cluster: t.cluster, service: t.service, taskDefinition: hand.taskDefinition!.taskDefinitionArn! }));
+    await waitForSteady(f, t.cluster, t.service);
+    const v5 = await plain('acme/keeptags:5', { 'keep-revisions': '1' });
+    expect(v5.exitCode, v5.log).toBe(0);
+    expect(v5.log).toContain(`keeping ${t.family}:2: \`rollback to: previous\` would choose it (ECS tags).`);
+    expect([await status(t, 1), await status(t, 2), await status(t, 3), await status(t, 4), await status(t, 5)]).toEqual([
+      'INACTIVE',
+      'ACTIVE',
+      'INACTIVE',
+      'ACTIVE',
+      'ACTIVE',
+    ]);
+    const r = await runBundle('rollback', {
+      inputs: { cluster: t.cluster, service: t.service, reason: 'after pruning, no token' },
+      env: f.local.env(),
+      github: { ...github, eventName: 'workflow_dispatch', actor: 'alice', workflow: 'rollback' },
+      timeoutMs: 120_000,
+    });
+    expect(r.exitCode, r.log).toBe(0);
+    expect(r.outputs).toMatchObject({ to: arn(t, 2), status: 'succeeded', source: 'ecs-tags' });
+  }, 120_000);
+
   it('a failed deploy deregisters nothing', async () => {
     const t = await steadyService(f, { image: 'acme/keepfail:1' });
     expect((await release(t, 'acme/keepfail:2', 2)).outputs.status).toBe('succeeded');
