@@ -75,7 +75,9 @@ export interface OneOffTaskDeps {
 
 const LAST_LINES = 20;
 export const ONE_OFF_POLL_MS = 1_000;
-/** How long a stopped-by-us task is followed until ECS reports it STOPPED. */
+/** A quiet task still gets a progress line this often. */
+const PROGRESS_EVERY_MS = 30_000;
+/** How long a task being stopped is followed until ECS reports it STOPPED (StopTask retried meanwhile). */
 const STOP_WAIT_MS = 60_000;
 
 export async function runOneOffTask(request: OneOffTaskRequest, deps: OneOffTaskDeps): Promise<OneOffTaskResult> {
@@ -124,22 +126,39 @@ export async function runOneOffTask(request: OneOffTaskRequest, deps: OneOffTask
   let stopSentAt: number | undefined;
   let last: Task | undefined = task;
 
+  let stopping = false;
+  let stoppingSince = 0;
+  let lastProgressAt = started;
   for (;;) {
     if (status === 'STOPPED') break;
     const elapsed = clock.now() - started;
-    if (stopSentAt === undefined && (signal?.aborted || elapsed >= request.timeoutMs)) {
+    if (!stopping && (signal?.aborted || elapsed >= request.timeoutMs)) {
+      stopping = true;
+      stoppingSince = clock.now();
       ending = signal?.aborted ? 'cancelled' : 'timed-out';
-      const reason = ending === 'cancelled' ? 'commit-to-prod: the job was cancelled' : `commit-to-prod: timed out after ${formatDuration(request.timeoutMs)}`;
       logger.info(`  ${ending === 'cancelled' ? 'Cancelled' : `Timed out after ${formatDuration(request.timeoutMs)}`}: stopping ${taskId} (StopTask).`);
-      await ecs.send(new StopTaskCommand({ cluster: request.cluster, task: taskArn, reason }));
-      stopSentAt = clock.now();
     }
-    if (stopSentAt !== undefined && clock.now() - stopSentAt > STOP_WAIT_MS) {
-      logger.warning(`${taskId} was stopped (StopTask) but ECS did not report it STOPPED within ${formatDuration(STOP_WAIT_MS)}.`);
+    if (stopping && stopSentAt === undefined) {
+      const reason = ending === 'cancelled' ? 'commit-to-prod: the job was cancelled' : `commit-to-prod: timed out after ${formatDuration(request.timeoutMs)}`;
+      try {
+        await ecs.send(new StopTaskCommand({ cluster: request.cluster, task: taskArn, reason }));
+        stopSentAt = clock.now();
+      } catch (error) {
+        // Tried again at the next poll: the task must not be left running.
+        logger.warning(`StopTask ${taskId} failed (${errorMessage(error)}); trying again.`);
+      }
+    }
+    if (stopping && clock.now() - stoppingSince > STOP_WAIT_MS) {
+      logger.warning(
+        stopSentAt === undefined
+          ? `StopTask ${taskId} kept failing for ${formatDuration(STOP_WAIT_MS)}: the task may still be running; stop it by hand.`
+          : `${taskId} was stopped (StopTask) but ECS did not report it STOPPED within ${formatDuration(STOP_WAIT_MS)}.`,
+      );
       break;
     }
-    // While stopping after a cancellation, no sleep waits on the (aborted) signal.
-    await clock.sleep(Math.min(interval, Math.max(0, request.timeoutMs - elapsed) || interval), stopSentAt === undefined ? signal : undefined);
+    // Once stopping (a cancellation included), no sleep waits on the aborted signal.
+    const untilDeadline = request.timeoutMs - elapsed;
+    await clock.sleep(stopping || untilDeadline <= 0 ? interval : Math.min(interval, untilDeadline), stopping ? undefined : signal);
     try {
       last = (await ecs.send(new DescribeTasksCommand({ cluster: request.cluster, tasks: [taskArn] }))).tasks?.[0] ?? last;
     } catch (error) {
@@ -148,9 +167,11 @@ export async function runOneOffTask(request: OneOffTaskRequest, deps: OneOffTask
     }
     await stream.read();
     const now = last?.lastStatus ?? status;
-    if (now !== status) {
+    if (now !== status || clock.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
+      // A change, or a long quiet stretch: say where the task stands and for how long.
+      lastProgressAt = clock.now();
+      logger.info(`  [${formatDuration(clock.now() - started)}] ${now}${now === status ? ` (still; ${stream.shown} log lines so far)` : ''}`);
       status = now;
-      logger.info(`  [${formatDuration(clock.now() - started)}] ${status}`);
     }
   }
   const stoppedSeenAt = clock.now();
