@@ -3,10 +3,12 @@
  * in ECS's shapes (timestamps as epoch seconds, ARNs in ECS's format).
  */
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { Clock } from './clock.js';
 import { clusterArn, nameFromArnOrName, serviceArn } from './ids.js';
 import type { Scheduler } from './scheduler.js';
 import { readDeploymentConfiguration } from './deployment-configuration.js';
+import { readServiceSettings, readVolumeConfigurations } from './service-settings.js';
 import type { Cluster, Deployment, Service, ServiceLoadBalancer, Store, Task } from './state.js';
 import { readTags, tagResource, untagResource } from './tags.js';
 import { containerViews, taskDefinitionToWire, type TaskDefinitions } from './task-definitions.js';
@@ -232,6 +234,8 @@ export class EcsApi {
     const deploymentConfiguration = readDeploymentConfiguration(obj(input, 'deploymentConfiguration'));
     const deploymentController = this.deploymentController(input);
     const loadBalancers = this.loadBalancers(input, td.arn);
+    const settings = readServiceSettings(input);
+    const volumeConfigurations = readVolumeConfigurations(input, td);
     const tags = readTags(input, 'tags');
     const known = new Set([
       'cluster',
@@ -245,6 +249,9 @@ export class EcsApi {
       'healthCheckGracePeriodSeconds',
       'clientToken',
       'deploymentController',
+      'enableECSManagedTags',
+      'propagateTags',
+      'volumeConfigurations',
     ]);
     const extra = Object.fromEntries(Object.entries(input).filter(([k]) => !known.has(k)));
     const launchType = str(input, 'launchType');
@@ -267,8 +274,10 @@ export class EcsApi {
       steady: false,
       ...(launchType ? { launchType } : {}),
       ...(gracePeriod !== undefined ? { healthCheckGracePeriodSeconds: gracePeriod } : {}),
+      ...settings,
     };
-    this.scheduler.newDeployment(service, td.arn);
+    const first = this.scheduler.newDeployment(service, td.arn);
+    if (volumeConfigurations) first.volumeConfigurations = volumeConfigurations;
     this.store.services.set(`${cluster.name}/${name}`, service);
     if (tags) tagResource(this.store, service.arn, tags);
     await this.scheduler.addService(service);
@@ -287,10 +296,12 @@ export class EcsApi {
     const deploymentConfiguration = cfgInput ? readDeploymentConfiguration(cfgInput) : undefined;
     const grace = int(input, 'healthCheckGracePeriodSeconds');
     const force = bool(input, 'forceNewDeployment') ?? false;
+    const settings = readServiceSettings(input);
+    const volumeConfigurations = readVolumeConfigurations(input, td ?? this.taskDefs.resolve(service.taskDefinition));
     // ECS deploys a CODE_DEPLOY service through CodeDeploy and an EXTERNAL one through task sets;
     // UpdateService may only change what is not a deployment (its own answer for this case).
     const controller = service.deploymentController.type;
-    if (controller !== 'ECS' && (td || cfgInput || force)) {
+    if (controller !== 'ECS' && (td || cfgInput || force || volumeConfigurations)) {
       throw errors.invalidParameter(
         controller === 'CODE_DEPLOY'
           ? 'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.'
@@ -301,13 +312,19 @@ export class EcsApi {
     // Validated everything: now apply.
     if (deploymentConfiguration) service.deploymentConfiguration = deploymentConfiguration;
     if (grace !== undefined) service.healthCheckGracePeriodSeconds = grace;
+    // Neither setting starts a deployment: tasks launched from now on get them.
+    Object.assign(service, settings);
     if (desiredCount !== undefined && desiredCount !== service.desiredCount) {
       service.desiredCount = desiredCount;
       service.steady = false;
     }
     const primary = service.deployments[0];
-    if ((td && td.arn !== primary?.taskDefinition) || force) {
-      this.scheduler.newDeployment(service, td?.arn ?? service.taskDefinition);
+    // A volume configuration that differs from the running one starts a deployment; the same one does not.
+    const volumesChanged = volumeConfigurations !== undefined && !isDeepStrictEqual(volumeConfigurations, primary?.volumeConfigurations ?? []);
+    if ((td && td.arn !== primary?.taskDefinition) || force || volumesChanged) {
+      const volumes = volumeConfigurations ?? primary?.volumeConfigurations;
+      const deployment = this.scheduler.newDeployment(service, td?.arn ?? service.taskDefinition);
+      if (volumes) deployment.volumeConfigurations = structuredClone(volumes);
     }
     this.scheduler.tick();
     return { service: this.renderService(service, false) };
@@ -369,6 +386,7 @@ export class EcsApi {
         createdAt: s(d.createdAt),
         updatedAt: s(d.updatedAt),
         ...(service.launchType ? { launchType: service.launchType } : {}),
+        ...(d.volumeConfigurations ? { volumeConfigurations: d.volumeConfigurations } : {}),
         // ECS reports no rollout state for a service behind a Classic Load Balancer.
         ...(classic ? {} : { rolloutState: d.rolloutState, rolloutStateReason: d.rolloutStateReason }),
       };
@@ -395,8 +413,8 @@ export class EcsApi {
       schedulingStrategy: 'REPLICA',
       deploymentController: service.deploymentController,
       createdBy: `arn:aws:iam::${this.store.account.accountId}:root`,
-      enableECSManagedTags: false,
-      propagateTags: 'NONE',
+      enableECSManagedTags: service.enableECSManagedTags ?? false,
+      propagateTags: service.propagateTags ?? 'NONE',
       enableExecuteCommand: false,
       ...(service.healthCheckGracePeriodSeconds !== undefined ? { healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds } : {}),
       ...(withTags ? { tags: this.store.tags.get(service.arn) ?? [] } : {}),
@@ -506,7 +524,7 @@ export class EcsApi {
         networkBindings: c.networkBindings,
         networkInterfaces: [],
       })),
-      overrides: { containerOverrides: task.containers.map((c) => ({ name: c.name })) },
+      overrides: task.overrides ?? { containerOverrides: task.containers.map((c) => ({ name: c.name })) },
       attachments: [],
       ...(withTags ? { tags: this.store.tags.get(task.arn) ?? [] } : {}),
     };

@@ -14,6 +14,8 @@ import { scaledClock, type Clock } from './clock.js';
 import { EcrApi, type RegistryConfig } from './ecr.js';
 import { EcsApi } from './ecs-api.js';
 import { FaultInjector, type FaultCounts, type FaultOptions } from './faults.js';
+import { awslogsDriver, CloudWatchLogs, LOGS_PREFIX } from './logs.js';
+import { RunTaskApi } from './run-task.js';
 import type { TargetGroupHealthCheck } from './load-balancer.js';
 import { defaultHealthCheck } from './load-balancer.js';
 import { SimulatedRunner, type SimulatedBehaviour } from './runners/simulated.js';
@@ -66,8 +68,12 @@ export interface LocalEcs {
   readonly clock: Clock;
   /** Environment variables that point the SDK (and the actions' bundles) at this emulator. */
   env(): Record<string, string>;
-  /** Simulated mode: script tasks whose image matches (`*` wildcards or a RegExp). Later rules win. */
-  simulate(imagePattern: string | RegExp, behaviour: SimulatedBehaviour): void;
+  /**
+   * Simulated mode: script tasks whose image matches (`*` wildcards or a RegExp). Later rules win.
+   * With `command`, only tasks whose essential container runs exactly that command (e.g. a RunTask
+   * override: a migration of the same image the service runs).
+   */
+  simulate(imagePattern: string | RegExp, behaviour: SimulatedBehaviour, command?: readonly string[]): void;
   /** Health check settings of one target group (by the targetGroupArn the service uses). */
   configureTargetGroup(targetGroupArn: string, healthCheck: Partial<TargetGroupHealthCheck>): void;
   /** Docker mode: the URL of the service's load balancer (fixed for the service's life). */
@@ -116,12 +122,24 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
   schedulerOptions.healthCheck = { ...defaultHealthCheck, ...(options.healthCheck ?? {}) };
   const scheduler = new Scheduler(store, taskDefs, runner, clock, schedulerOptions);
   const ecsApi = new EcsApi(store, taskDefs, scheduler, clock);
+  const logs = new CloudWatchLogs(() => clock.now());
+  scheduler.logDriver = awslogsDriver(logs, taskDefs);
+  const runTaskApi = new RunTaskApi(store, taskDefs, scheduler, clock);
   const ecrApi = new EcrApi(options.registry, accountId, () => clock.now());
 
   const faults = new FaultInjector(options.faults);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ [ECS_PREFIX]: ecsApi.handlers(), [ECR_PREFIX]: ecrApi.handlers() }, options.port ?? 0, options.log, faults);
+    server = await startServer(
+      {
+        [ECS_PREFIX]: { ...ecsApi.handlers(), ...runTaskApi.handlers((task) => ecsApi.renderTask(task, false)) },
+        [ECR_PREFIX]: ecrApi.handlers(),
+        [LOGS_PREFIX]: logs.handlers(),
+      },
+      options.port ?? 0,
+      options.log,
+      faults,
+    );
   } catch (e) {
     await runner.close();
     throw e;
@@ -142,14 +160,15 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
     env: () => ({
       AWS_ENDPOINT_URL_ECS: server.endpoint,
       AWS_ENDPOINT_URL_ECR: server.endpoint,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: server.endpoint,
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     }),
-    simulate(pattern, behaviour) {
+    simulate(pattern, behaviour, command) {
       if (!simulated) throw new Error('simulate() is for simulated mode; docker mode runs the real images');
-      simulated.simulate(pattern, behaviour);
+      simulated.simulate(pattern, behaviour, command);
     },
     configureTargetGroup(arn, healthCheck) {
       schedulerOptions.targetGroups.set(arn, { ...(schedulerOptions.targetGroups.get(arn) ?? {}), ...healthCheck });

@@ -18,7 +18,7 @@ import type { Clock } from './clock.js';
 import { containerArn, newDeploymentId, newTaskId, taskArn } from './ids.js';
 import { defaultHealthCheck, LoadBalancer, type TargetGroupHealthCheck, type TargetHealth } from './load-balancer.js';
 import type { TaskRunner } from './runners/types.js';
-import type { Deployment, HealthStatus, Service, Store, Task } from './state.js';
+import type { ContainerDefinitionView, Deployment, HealthStatus, Service, Store, Task } from './state.js';
 import { containerViews, type TaskDefinitions } from './task-definitions.js';
 
 export interface SchedulerOptions {
@@ -36,6 +36,12 @@ export interface SchedulerOptions {
 }
 
 export type TaskChangeListener = (task: Task, service: Service | undefined) => void;
+
+export interface TaskLogDriver {
+  /** Why the task's log driver cannot start (the task then fails to start), or undefined. */
+  prepare(task: Task): string | undefined;
+  write(task: Task, containerName: string, line: string): void;
+}
 
 const MAX_EVENTS = 100;
 
@@ -74,6 +80,8 @@ export class Scheduler {
   private stopped = false;
   private readonly pendingStops = new Set<Promise<void>>();
   private readonly buffers = new Map<string, { draining: Task[]; deregistered: Task[]; stopped: Task[] }>();
+  /** Where containers' output goes (the awslogs driver into the emulated CloudWatch Logs). */
+  logDriver?: TaskLogDriver;
 
   constructor(
     private readonly store: Store,
@@ -352,17 +360,34 @@ export class Scheduler {
       };
       this.store.tasks.set(id, task);
       started.push(task);
-      task.lastStatus = 'PENDING';
-      task.pullStartedAt = now;
-      this.changed(task);
-      this.runner.start(task, views, {
-        running: (bindings) => this.taskRunning(task, bindings),
-        containerHealth: (name, status) => this.containerHealth(task, name, status),
-        exited: (name, code, reason) => this.containerExited(task, name, code, reason),
-        failedToStart: (reason) => this.failedToStart(task, reason),
-      });
+      this.startTask(task, views);
     }
     this.event(service, `(service ${service.name}) has started ${started.length} tasks: ${started.map((t) => `(task ${t.id})`).join(' ')}.`);
+  }
+
+  /** A task no service owns (RunTask): kept in the store and run with the same life as a service's. */
+  runStandalone(task: Task, views: ContainerDefinitionView[]): void {
+    this.store.tasks.set(task.id, task);
+    this.startTask(task, views);
+  }
+
+  private startTask(task: Task, views: ContainerDefinitionView[]): void {
+    task.lastStatus = 'PENDING';
+    task.pullStartedAt = this.clock.now();
+    this.changed(task);
+    // The log driver is set up before the containers start; ECS fails the task when it cannot be.
+    const logFailure = this.logDriver?.prepare(task);
+    if (logFailure) {
+      this.clock.setTimeout(() => this.failedToStart(task, logFailure), 0);
+      return;
+    }
+    this.runner.start(task, views, {
+      running: (bindings) => this.taskRunning(task, bindings),
+      containerHealth: (name, status) => this.containerHealth(task, name, status),
+      exited: (name, code, reason) => this.containerExited(task, name, code, reason),
+      failedToStart: (reason) => this.failedToStart(task, reason),
+      log: (name, line) => this.logDriver?.write(task, name, line),
+    });
   }
 
   // ---- task life -------------------------------------------------------------------------------

@@ -52,6 +52,8 @@ export interface Deployment {
   rolloutStateReason: string;
   /** Set when this deployment was created by a circuit-breaker rollback. */
   rollbackOf?: string;
+  /** The service-managed EBS volumes its tasks get (UpdateService's volumeConfigurations). */
+  volumeConfigurations?: Record<string, unknown>[];
 }
 
 export interface ServiceLoadBalancer {
@@ -91,6 +93,8 @@ export interface Service {
   createdAt: number;
   launchType?: string;
   healthCheckGracePeriodSeconds?: number;
+  enableECSManagedTags?: boolean;
+  propagateTags?: 'NONE' | 'SERVICE' | 'TASK_DEFINITION';
   /** Fields of CreateService the emulator does not act on, echoed back as given. */
   extra: Record<string, unknown>;
   /** The last deployment that COMPLETED: what a circuit-breaker rollback returns to, even once
@@ -147,6 +151,8 @@ export interface Task {
   launchType?: string;
   /** Set when the task's stop counts as a failure of its deployment. */
   failed?: boolean;
+  /** RunTask's `overrides`, echoed by DescribeTasks. */
+  overrides?: Record<string, unknown>;
 }
 
 export class Store {

@@ -1,11 +1,12 @@
 /**
  * AWS SDK clients, created lazily and only once per process, so a bad input fails before the SDK
  * is even loaded (the SDK is most of an AWS bundle's start-up time). The SDK itself honours
- * AWS_ENDPOINT_URL_ECS / AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL, which is how the local ECS
+ * AWS_ENDPOINT_URL_ECS / AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL_CLOUDWATCH_LOGS / AWS_ENDPOINT_URL, which is how the local ECS
  * emulator is selected; nothing here special-cases it.
  */
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { UserError } from './errors.js';
 
 export interface AwsClientOptions {
@@ -26,6 +27,7 @@ export function resolveRegion(explicit?: string): string {
 
 const ecsClients = new Map<string, ECSClient>();
 const ecrClients = new Map<string, ECRClient>();
+const logsClients = new Map<string, CloudWatchLogsClient>();
 
 export async function ecsClient(options: AwsClientOptions = {}): Promise<ECSClient> {
   const region = resolveRegion(options.region);
@@ -44,5 +46,16 @@ export async function ecrClient(options: AwsClientOptions = {}): Promise<ECRClie
   const { ECRClient } = await import('@aws-sdk/client-ecr');
   const client = new ECRClient({ region, maxAttempts: options.maxAttempts ?? 5, customUserAgent: [USER_AGENT] });
   ecrClients.set(region, client);
+  return client;
+}
+
+/** CloudWatch Logs (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS selects the emulator's), loaded only when a task's logs are read. */
+export async function logsClient(options: AwsClientOptions = {}): Promise<CloudWatchLogsClient> {
+  const region = resolveRegion(options.region);
+  const existing = logsClients.get(region);
+  if (existing) return existing;
+  const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
+  const client = new CloudWatchLogsClient({ region, maxAttempts: options.maxAttempts ?? 5, customUserAgent: [USER_AGENT] });
+  logsClients.set(region, client);
   return client;
 }

@@ -6,6 +6,7 @@ import { formatDuration } from '../core/duration.js';
 import type { DeploymentRecord } from '../github/deployments.js';
 import { codeBlock, details, htmlTable, keyValueTable, writeSummary } from '../core/summary.js';
 import type { DeployResult } from './deploy.js';
+import type { OneOffTaskResult } from './one-off-task.js';
 import { revisionName } from './task-definition-source.js';
 
 const OUTCOME: Record<DeployResult['status'], string> = {
@@ -80,4 +81,19 @@ export function timelineRows(entries: readonly { atMs: number; text: string }[])
 
 export async function writeDeploySummary(heading: string, result: DeployResult, record?: DeploymentRecord, options: DeploySummaryOptions = {}): Promise<void> {
   await writeSummary(heading, deploySummaryHtml(result, record, options));
+}
+
+/** The pre-deploy task at a glance: which task, its command, how it ended, and its last lines. */
+export function preDeploySummaryHtml(task: OneOffTaskResult, command: readonly string[] | undefined): string {
+  const table = keyValueTable([
+    ['Task', task.taskArn.split('/').at(-1)],
+    ['Container', task.container],
+    ['Command', command ? command.join(' ') : "(the container's own)"],
+    ['Exit code', task.exitCode ?? '—'],
+    ['Ended', task.ending === 'exited' ? 'exited' : task.ending === 'timed-out' ? 'timed out: stopped (StopTask)' : 'cancelled: stopped (StopTask)'],
+    ['Stop reason', task.stopCode ? `${task.stoppedReason ?? ''} (${task.stopCode})` : task.stoppedReason],
+    ['Duration', formatDuration(task.durationMs)],
+    ['Log lines', task.linesShown],
+  ]);
+  return `${table}${task.lastLines.length > 0 ? details(`Last ${task.lastLines.length} log lines`, codeBlock(task.lastLines.join('\n'))) : ''}`;
 }

@@ -69,6 +69,8 @@ import { describeStoppedTask, type StoppedTask } from './stopped-task.js';
 import { revisionName, type TaskDefinitionSource } from './task-definition-source.js';
 import { Timeline } from './timeline.js';
 import { updateService } from './update-service.js';
+import { describeOneOffTask, runOneOffTask, type LogReader, type OneOffTaskResult, type TaskPlacement } from './one-off-task.js';
+import type { ServiceSettings } from './service-settings-input.js';
 import { requireServiceSnapshot } from './require-service.js';
 
 export interface DeployRequest {
@@ -85,12 +87,34 @@ export interface DeployRequest {
   /** ECS's deployment circuit breaker on/off for this rollout (undefined keeps the service's). */
   circuitBreaker?: boolean | undefined;
   forceNewDeployment?: boolean;
+  /** Managed tags, tag propagation, the service-managed EBS volume: sent only when set. */
+  serviceSettings?: ServiceSettings | undefined;
   wait?: boolean;
   timeoutMs: number;
   maxFailedTasks: number;
   onFailure?: 'roll-back' | 'stop';
   waitForInProgress?: boolean;
   pollIntervalMs?: number;
+  /**
+   * A one-off task of the revision to run before the service is updated (a migration): only exit
+   * code 0 lets the update start; anything else throws, with the service untouched.
+   */
+  preDeploy?: PreDeployTask | undefined;
+  /**
+   * Run `preDeploy` as a standalone task and stop there: no service update, no outcome tag (the
+   * revision was not deployed). The result carries the task; its status is that of the task.
+   */
+  runTaskOnly?: boolean;
+}
+
+export interface PreDeployTask {
+  command?: readonly string[] | undefined;
+  /** Default: the first essential container. */
+  container?: string | undefined;
+  timeoutMs: number;
+  pollIntervalMs?: number;
+  /** Placement given for the task; each member given replaces the service's (RunTaskRequest shapes). */
+  placement?: TaskPlacement | undefined;
 }
 
 /** `unknown`: ECS could not be read after the update; the service was left as it is. */
@@ -121,11 +145,17 @@ export interface DeployResult extends DeployPlan {
   completedAt?: number | undefined;
   /** Clock time the rollback was started. */
   rollbackStartedAt?: number | undefined;
+  /** The task run before the update (pre-deploy), when there was one. */
+  preDeploy?: OneOffTaskResult | undefined;
+  /** Clock time UpdateService was sent (for the benchmark: pre-deploy task stopped → update). */
+  updateStartedAt?: number | undefined;
 }
 
 export interface DeployHooks {
   planned?(plan: DeployPlan): Promise<void> | void;
   serviceUpdated?(plan: DeployPlan & { deploymentId: string }): Promise<void> | void;
+  /** The pre-deploy task ended (whatever its exit code), before the service is touched. */
+  preDeployFinished?(result: OneOffTaskResult): Promise<void> | void;
 }
 
 export interface DeployDeps {
@@ -134,6 +164,8 @@ export interface DeployDeps {
   clock?: Clock;
   signal?: AbortSignal | undefined;
   hooks?: DeployHooks;
+  /** Reads the pre-deploy task's log stream (CloudWatch Logs); without it its lines are not shown. */
+  logs?: LogReader | undefined;
 }
 
 export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<DeployResult> {
@@ -167,6 +199,25 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
     plan.registered ? `registered ${revisionName(plan.taskDefinitionArn)}` : `deploying ${revisionName(plan.taskDefinitionArn)} as is (no new revision)`,
   );
   await deps.hooks?.planned?.(plan);
+  if (request.runTaskOnly) {
+    const task = await runRevisionTask(request, plan, snapshot.raw, deadline, deps, clock);
+    const ok = task.ending === 'exited' && task.exitCode === 0;
+    const lines = ok ? '' : lastLinesText(task);
+    return {
+      ...plan,
+      status: ok ? 'succeeded' : task.ending === 'cancelled' ? 'cancelled' : 'failed',
+      message: `${describeOneOffTask(task, 'task', task.timeoutMs)}${lines}`,
+      deploymentId: undefined,
+      rolledBack: false,
+      stoppedTasks: [],
+      timeline,
+      stats,
+      durationMs: clock.now() - startedAt,
+      preDeploy: task,
+    };
+  }
+  const preDeploy = request.preDeploy ? await runPreDeploy(request, plan, snapshot.raw, previous, deadline, deps, clock) : undefined;
+  if (preDeploy) timeline.add(`pre-deploy task exited 0 (${formatDuration(preDeploy.durationMs)})`);
 
   // 3. The update. A cancellation that arrived while registering stops here, before ECS is touched.
   if (signal?.aborted) {
@@ -175,6 +226,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
     );
   }
   events.prime(service.events);
+  const updateStartedAt = clock.now();
   const update = await updateService(
     ecs,
     request.cluster,
@@ -189,6 +241,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
           ? undefined
           : { enable: request.circuitBreaker, rollback: request.circuitBreaker && (request.onFailure ?? 'roll-back') === 'roll-back' },
       forceNewDeployment: request.forceNewDeployment,
+      settings: request.serviceSettings,
     },
     snapshot.raw.deploymentConfiguration as Record<string, unknown> | undefined,
   ).catch((error: unknown) => {
@@ -203,7 +256,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   service = update.service;
   const deploymentId = update.deploymentId;
   await deps.hooks?.serviceUpdated?.({ ...plan, deploymentId });
-  const base = { ...plan, deploymentId, stoppedTasks: [] as StoppedTask[], timeline, stats, rolledBack: false };
+  const base = { ...plan, deploymentId, stoppedTasks: [] as StoppedTask[], timeline, stats, rolledBack: false, preDeploy, updateStartedAt };
   const finish = (status: DeployStatus, message: string, extra: Partial<DeployResult> = {}): DeployResult => ({
     ...base,
     status,
@@ -343,6 +396,67 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   });
   await recordOutcome(ecs, plan, result, logger);
   return result;
+}
+
+/**
+ * The pre-deploy task: run as the revision about to be deployed, placed like the service's tasks,
+ * tagged like the revision. Anything but exit code 0 stops the deploy here, service untouched.
+ */
+async function runPreDeploy(
+  request: DeployRequest,
+  plan: DeployPlan,
+  serviceRaw: Record<string, unknown>,
+  previous: string | undefined,
+  deadline: number,
+  deps: DeployDeps,
+  clock: Clock,
+): Promise<OneOffTaskResult> {
+  const where = `${request.cluster}/${request.service}`;
+  const result = await runRevisionTask(request, plan, serviceRaw, deadline, deps, clock);
+  const what = describeOneOffTask(result, 'pre-deploy task', result.timeoutMs);
+  deps.logger.info(what);
+  if (result.ending === 'exited' && result.exitCode === 0) return result;
+  const untouched = `${where} was not updated and still runs ${revisionName(previous)}${plan.registered ? ` (${revisionName(plan.taskDefinitionArn)} was registered but not deployed)` : ''}.`;
+  throw new UserError(`${what} ${untouched}${lastLinesText(result)}`);
+}
+
+function lastLinesText(task: OneOffTaskResult): string {
+  return task.lastLines.length > 0 ? ` Its last lines:\n${task.lastLines.map((l) => `  | ${l}`).join('\n')}` : '';
+}
+
+/** The revision's one-off task (request.preDeploy), followed to its end; never throws for how it ended. */
+async function runRevisionTask(
+  request: DeployRequest,
+  plan: DeployPlan,
+  serviceRaw: Record<string, unknown>,
+  deadline: number,
+  deps: DeployDeps,
+  clock: Clock,
+): Promise<OneOffTaskResult & { timeoutMs: number }> {
+  const pre = request.preDeploy ?? { timeoutMs: deadline - clock.now() };
+  const label = request.runTaskOnly ? 'task' : 'pre-deploy task';
+  const described = await describeTaskDefinition(deps.ecs, plan.taskDefinitionArn);
+  const timeoutMs = Math.max(0, Math.min(pre.timeoutMs, deadline - clock.now()));
+  deps.logger.info(`── ${request.runTaskOnly ? 'One-off task' : 'Pre-deploy task'} (${revisionName(plan.taskDefinitionArn)}) ──`);
+  const result = await runOneOffTask(
+    {
+      cluster: request.cluster,
+      taskDefinitionArn: plan.taskDefinitionArn,
+      containerDefinitions: (described.document.containerDefinitions as Record<string, unknown>[]) ?? [],
+      container: pre.container,
+      containerInput: 'pre-deploy-container',
+      command: pre.command,
+      placement: serviceRaw,
+      ...(pre.placement ? { placementOverride: pre.placement } : {}),
+      tags: request.revisionTags ?? [],
+      timeoutMs,
+      label,
+      ...(pre.pollIntervalMs !== undefined ? { pollIntervalMs: pre.pollIntervalMs } : {}),
+    },
+    { ecs: deps.ecs, logs: deps.logs, logger: deps.logger, clock, signal: deps.signal },
+  );
+  await deps.hooks?.preDeployFinished?.(result);
+  return { ...result, timeoutMs };
 }
 
 async function lateStoppedTasks(ecs: EcsSender, cluster: string, deploymentId: string, known: readonly StoppedTask[], logger: Logger): Promise<StoppedTask[]> {

@@ -6,6 +6,7 @@
  * Pure: no SDK, no I/O, so the tables in the tests cover it.
  */
 import { UserError } from '../core/errors.js';
+import { applyLogConfiguration } from './log-configuration.js';
 
 /** What DescribeTaskDefinition returns but RegisterTaskDefinition does not accept. */
 export const READ_ONLY_TASK_DEFINITION_FIELDS = [
@@ -29,6 +30,14 @@ export interface TaskDefinitionChanges {
   secrets?: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
   /** `dockerLabels` by container: label → value; `null` removes the label. */
   dockerLabels?: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
+  /** `command` by container (exec form); `null` removes it, so the image's CMD runs. */
+  command?: ReadonlyMap<string, readonly string[] | null>;
+  /** `environmentFiles` by container: the S3 ARNs that replace the container's list; empty removes it. */
+  environmentFiles?: ReadonlyMap<string, readonly string[]>;
+  /** `logConfiguration.logDriver` by container; `null` removes the log configuration. */
+  logDriver?: ReadonlyMap<string, string | null>;
+  /** `logConfiguration.options` by container: option → value; `null` removes the option. */
+  logOptions?: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
 }
 
 export interface ContainerImage {
@@ -45,7 +54,16 @@ export interface RenderedTaskDefinition {
 }
 
 export function hasChanges(changes: TaskDefinitionChanges): boolean {
-  return changes.images.size > 0 || changes.environment.size > 0 || (changes.secrets?.size ?? 0) > 0 || (changes.dockerLabels?.size ?? 0) > 0;
+  return [
+    changes.images,
+    changes.environment,
+    changes.secrets,
+    changes.dockerLabels,
+    changes.command,
+    changes.environmentFiles,
+    changes.logDriver,
+    changes.logOptions,
+  ].some((byContainer) => (byContainer?.size ?? 0) > 0);
 }
 
 /**
@@ -85,7 +103,8 @@ export function containerImages(document: TaskDefinitionDocument): ContainerImag
 }
 
 /**
- * Applies images and environment changes to a copy of `base`. Every container named in the
+ * Applies the changes (images, environment, secrets, labels, command, environment files, log
+ * configuration) to a copy of `base`. Every container named in the
  * changes must exist; the error names the input, the container and the ones that do exist, and
  * is raised before anything could be registered.
  */
@@ -98,13 +117,22 @@ export function renderTaskDefinition(base: TaskDefinitionDocument, changes: Task
     new UserError(
       `Input '${input}' has an invalid value ${JSON.stringify(line)}: task definition family '${family}' has no container '${container}' (its containers: ${names.join(', ')}).`,
     );
-  for (const [container, image] of changes.images) {
-    if (!names.includes(container)) throw unknown('container-images', `${container}=${image}`, container);
+  const byName: [string, ReadonlyMap<string, unknown> | undefined][] = [
+    ['container-images', changes.images],
+    ['command', changes.command],
+    ['env-files', changes.environmentFiles],
+    ['log-driver', changes.logDriver],
+  ];
+  for (const [input, byContainer] of byName) {
+    for (const [container, value] of byContainer ?? []) {
+      if (!names.includes(container)) throw unknown(input, `${container}=${Array.isArray(value) ? value.join(' ') : (value ?? '')}`, container);
+    }
   }
   const perContainer: [string, ReadonlyMap<string, ReadonlyMap<string, string | null>> | undefined][] = [
     ['environment', changes.environment],
     ['secrets', changes.secrets],
     ['docker-labels', changes.dockerLabels],
+    ['log-options', changes.logOptions],
   ];
   for (const [input, byContainer] of perContainer) {
     for (const [container, vars] of byContainer ?? []) {
@@ -123,6 +151,19 @@ export function renderTaskDefinition(base: TaskDefinitionDocument, changes: Task
     if (secrets) def.secrets = applyNamedList(def.secrets, secrets, 'valueFrom');
     const labels = changes.dockerLabels?.get(name);
     if (labels) def.dockerLabels = applyLabels(def.dockerLabels, labels);
+    const command = changes.command?.get(name);
+    if (command === null) delete def.command;
+    else if (command !== undefined) def.command = [...command];
+    const files = changes.environmentFiles?.get(name);
+    if (files?.length === 0) delete def.environmentFiles;
+    else if (files !== undefined) def.environmentFiles = files.map((value) => ({ value, type: 's3' }));
+    const driver = changes.logDriver?.get(name);
+    const options = changes.logOptions?.get(name);
+    if (driver !== undefined || options !== undefined) {
+      const logConfiguration = applyLogConfiguration(def.logConfiguration, driver, options, name);
+      if (logConfiguration) def.logConfiguration = logConfiguration;
+      else delete def.logConfiguration;
+    }
   }
   return {
     document,

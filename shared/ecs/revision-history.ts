@@ -61,23 +61,7 @@ const CONCURRENCY = 5;
  * ListTaskDefinitions' sort — described a few at a time and only as far as the caller reads.
  */
 export async function* familyRevisions(ecs: EcsSender, family: string, options: FamilyRevisionsOptions): AsyncGenerator<RevisionRecord> {
-  const arns: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await ecs.send(
-      new ListTaskDefinitionsCommand({
-        familyPrefix: family,
-        status: options.status ?? 'ACTIVE',
-        sort: 'DESC',
-        maxResults: 100,
-        ...(nextToken ? { nextToken } : {}),
-      }),
-    );
-    nextToken = page.nextToken;
-    // familyPrefix is a prefix: `pay` also lists `payments`.
-    arns.push(...(page.taskDefinitionArns ?? []).filter((arn) => familyOf(arn) === family));
-  } while (nextToken);
-  arns.sort((a, b) => revisionNumber(b) - revisionNumber(a));
+  const arns = await familyRevisionArns(ecs, family, options.status ?? 'ACTIVE');
   let read = 0;
   for (let i = 0; i < arns.length && read < options.limit; i += CONCURRENCY) {
     const batch = arns.slice(i, Math.min(i + CONCURRENCY, i + options.limit - read));
@@ -88,6 +72,21 @@ export async function* familyRevisions(ecs: EcsSender, family: string, options: 
       yield revision;
     }
   }
+}
+
+/** The ARNs of the family's revisions with that status, newest first by revision number (no describing). */
+export async function familyRevisionArns(ecs: EcsSender, family: string, status: 'ACTIVE' | 'INACTIVE'): Promise<string[]> {
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ecs.send(
+      new ListTaskDefinitionsCommand({ familyPrefix: family, status, sort: 'DESC', maxResults: 100, ...(nextToken ? { nextToken } : {}) }),
+    );
+    nextToken = page.nextToken;
+    // familyPrefix is a prefix: `pay` also lists `payments`.
+    arns.push(...(page.taskDefinitionArns ?? []).filter((arn) => familyOf(arn) === family));
+  } while (nextToken);
+  return arns.sort((a, b) => revisionNumber(b) - revisionNumber(a));
 }
 
 function revisionNumber(arn: string): number {

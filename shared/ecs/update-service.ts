@@ -13,6 +13,7 @@ import { UserError } from '../core/errors.js';
 import { isClientException } from './register-task-definition.js';
 import { sendBodyVerbatim, type EcsSender } from './raw-json.js';
 import { primaryDeployment } from './assess-rollout.js';
+import type { ServiceSettings } from './service-settings-input.js';
 
 export interface ServiceUpdate {
   taskDefinitionArn: string;
@@ -22,6 +23,8 @@ export interface ServiceUpdate {
   /** Turn ECS's deployment circuit breaker on or off (undefined keeps the service's setting). */
   circuitBreaker?: { enable: boolean; rollback: boolean } | undefined;
   forceNewDeployment?: boolean | undefined;
+  /** Sent only when set (see service-settings-input.ts). */
+  settings?: ServiceSettings | undefined;
 }
 
 export interface ServiceUpdateResult {
@@ -69,6 +72,9 @@ export async function updateService(
     ...(update.desiredCount !== undefined ? { desiredCount: update.desiredCount } : {}),
     ...(config ? { deploymentConfiguration: config } : {}),
     ...(update.forceNewDeployment ? { forceNewDeployment: true } : {}),
+    ...(update.settings?.enableEcsManagedTags !== undefined ? { enableECSManagedTags: update.settings.enableEcsManagedTags } : {}),
+    ...(update.settings?.propagateTags !== undefined ? { propagateTags: update.settings.propagateTags } : {}),
+    ...(update.settings?.volumeConfigurations !== undefined ? { volumeConfigurations: update.settings.volumeConfigurations } : {}),
   };
   try {
     // The typed input is what the SDK validates; the wire body is `body`, members it does not know included.

@@ -388,3 +388,91 @@ describe('secrets and docker-labels through the bundle', () => {
     expect(app.portMappings?.[0]?.containerPort).toBe(8080);
   });
 });
+
+describe('command, env-files and the log configuration through the bundle', () => {
+  it('round-trip through the registered revision, every other field kept', async () => {
+    const target = await steadyService(f, {
+      image: 'acme/render:1',
+      containerExtra: {
+        command: ['serve'],
+        environmentFiles: [{ value: 'arn:aws:s3:::cfg/old.env', type: 's3' }],
+        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/render', 'awslogs-region': 'us-east-1', 'awslogs-create-group': 'true' } },
+        dockerLabels: { team: 'payments' },
+      },
+    });
+    const result = await deployAction(f, target, {
+      command: 'app=["sh","-c","echo a=b && serve"]',
+      'env-files': 'app=arn:aws:s3:::cfg/base.env\napp=arn:aws:s3:::cfg/prod.env',
+      'log-options': 'app.awslogs-stream-prefix=render\napp.awslogs-region=',
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    const td = (await f.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: result.outputs['task-definition-arn'] }))).taskDefinition!;
+    const app = td.containerDefinitions!.find((c) => c.name === 'app')!;
+    expect(app.command).toEqual(['sh', '-c', 'echo a=b && serve']);
+    expect(app.environmentFiles).toEqual([
+      { value: 'arn:aws:s3:::cfg/base.env', type: 's3' },
+      { value: 'arn:aws:s3:::cfg/prod.env', type: 's3' },
+    ]);
+    expect(app.logConfiguration).toEqual({
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': '/ecs/render', 'awslogs-create-group': 'true', 'awslogs-stream-prefix': 'render' },
+    });
+    expect(app.image).toBe('acme/render:1');
+    expect(app.dockerLabels).toEqual({ team: 'payments' });
+    expect(app.environment).toEqual([{ name: 'MODE', value: 'blue' }]);
+    expect(app.portMappings?.[0]?.containerPort).toBe(8080);
+  });
+
+  it('a bad log-driver fails before any AWS call, naming the input', async () => {
+    const target = await steadyService(f, { image: 'acme/render:1' });
+    const calls = f.calls.length;
+    const result = await deployAction(f, target, { 'log-driver': 'app=loki' });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.log).toContain(`Input 'log-driver' has an invalid value "app=loki"`);
+    expect(f.calls.length).toBe(calls);
+  });
+});
+
+describe('service settings through the bundle', () => {
+  const volume = { roleArn: 'arn:aws:iam::000000000000:role/ecsInfrastructureRole', sizeInGiB: 20, volumeType: 'gp3' };
+
+  it('sends managed tags, tag propagation and the EBS volume when given; ECS echoes them', async () => {
+    const target = await steadyService(f, {
+      image: 'acme/settings:1',
+      containerExtra: { mountPoints: [{ sourceVolume: 'data', containerPath: '/data' }] },
+      taskDefinitionExtra: { volumes: [{ name: 'data', configuredAtLaunch: true }] },
+    });
+    const result = await deployAction(f, target, {
+      'container-images': 'app=acme/settings:2',
+      'enable-ecs-managed-tags': 'true',
+      'propagate-tags': 'SERVICE',
+      'service-managed-ebs-volume-name': 'data',
+      'service-managed-ebs-volume': JSON.stringify(volume),
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    const service = await describe1(f, target.cluster, target.service);
+    expect(service).toMatchObject({ enableECSManagedTags: true, propagateTags: 'SERVICE' });
+    expect(service.deployments![0]!.taskDefinition).toBe(result.outputs['task-definition-arn']);
+    expect(service.deployments![0]!.volumeConfigurations).toEqual([{ name: 'data', managedEBSVolume: volume }]);
+  });
+
+  it("leaves the service's own settings when not given", async () => {
+    const target = await steadyService(f, { image: 'acme/settings:1', extra: { enableECSManagedTags: true, propagateTags: 'TASK_DEFINITION' } });
+    const result = await deployAction(f, target, { 'container-images': 'app=acme/settings:2' });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(await describe1(f, target.cluster, target.service)).toMatchObject({ enableECSManagedTags: true, propagateTags: 'TASK_DEFINITION' });
+  });
+
+  it.each([
+    [{ 'propagate-tags': 'ALL' }, `Input 'propagate-tags' has an invalid value "ALL"`],
+    [{ 'service-managed-ebs-volume': '{"sizeInGiB": 20}', 'service-managed-ebs-volume-name': 'data' }, `Input 'service-managed-ebs-volume'`],
+    [{ 'service-managed-ebs-volume': JSON.stringify(volume) }, `Input 'service-managed-ebs-volume-name' is required`],
+  ])('%j fails before any AWS call, naming the input', async (inputs, message) => {
+    const target = await steadyService(f, { image: 'acme/settings:1' });
+    const calls = f.calls.length;
+    const result = await deployAction(f, target, inputs);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.log).toContain(message);
+    expect(f.calls.length).toBe(calls);
+  });
+});

@@ -36,7 +36,14 @@ export interface TestService {
 /** A cluster with a service on revision 1 of a fresh family, steady before the test starts. */
 export async function steadyService(
   f: DeployFixture,
-  options: { image: string; desiredCount?: number; extra?: Record<string, unknown>; containerExtra?: Record<string, unknown>; sidecar?: boolean } = {
+  options: {
+    image: string;
+    desiredCount?: number;
+    extra?: Record<string, unknown>;
+    containerExtra?: Record<string, unknown>;
+    taskDefinitionExtra?: Record<string, unknown>;
+    sidecar?: boolean;
+  } = {
     image: 'acme/app:1',
   },
 ): Promise<TestService> {
@@ -58,6 +65,7 @@ export async function steadyService(
         },
         ...(options.sidecar ? [{ name: 'log-router', image: 'acme/log-router:1', essential: false }] : []),
       ],
+      ...(options.taskDefinitionExtra ?? {}),
     }),
   );
   const taskDefinitionArn = registered.taskDefinition!.taskDefinitionArn!;

@@ -274,3 +274,97 @@ describe('secrets and docker-labels', () => {
     expect(() => readTaskDefinitionChanges(inputs)).not.toThrow('hunter2');
   });
 });
+
+describe('command, env-files, log-driver and log-options', () => {
+  const base = registrableTaskDefinition(
+    {
+      family: 'payments',
+      containerDefinitions: [
+        {
+          name: 'app',
+          image: 'repo/app:1',
+          command: ['serve'],
+          environmentFiles: [{ value: 'arn:aws:s3:::cfg/old.env', type: 's3' }],
+          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/pay', 'awslogs-region': 'eu-west-1' }, secretOptions: [] },
+        },
+        { name: 'sidecar', image: 'repo/sidecar:1' },
+      ],
+    },
+    'test',
+  );
+  const read = (env: Record<string, string>) => readTaskDefinitionChanges(new Inputs(env));
+  const app = (doc: Record<string, unknown>) => (doc.containerDefinitions as Record<string, unknown>[])[0]!;
+  const sidecar = (doc: Record<string, unknown>) => (doc.containerDefinitions as Record<string, unknown>[])[1]!;
+
+  it.each([
+    ['app=bin/migrate up', ['bin/migrate', 'up']],
+    ['app=  bin/migrate   up  ', ['bin/migrate', 'up']],
+    ['app=["sh","-c","echo a=b && run"]', ['sh', '-c', 'echo a=b && run']],
+  ])('reads command %j', (line, command) => {
+    expect(read({ INPUT_COMMAND: line }).command?.get('app')).toEqual(command);
+  });
+
+  it.each([
+    ['INPUT_COMMAND', 'app=["a", 1]', "Input 'command'", 'JSON array of strings'],
+    ['INPUT_COMMAND', 'app=[oops', "Input 'command'", 'JSON array of strings'],
+    ['INPUT_COMMAND', 'bin/migrate up', "Input 'command'", 'KEY=VALUE'],
+    ['INPUT_ENV-FILES', 'app=s3://cfg/app.env', "Input 'env-files'", 'S3 object ARN'],
+    ['INPUT_ENV-FILES', 'app=arn:aws:s3:::cfg/app.txt', "Input 'env-files'", '`.env` file'],
+    ['INPUT_LOG-DRIVER', 'app=loki', "Input 'log-driver'", 'awslogs'],
+    ['INPUT_LOG-OPTIONS', 'awslogs-group=/x', "Input 'log-options'", 'container.NAME'],
+  ])('%s %j: names the input', (name, value, input, expected) => {
+    expect(() => read({ [name]: value })).toThrow(input);
+    expect(() => read({ [name]: value })).toThrow(expected);
+  });
+
+  it('refuses more than ten environment files for a container', () => {
+    const lines = Array.from({ length: 11 }, (_, i) => `app=arn:aws:s3:::cfg/${i}.env`).join('\n');
+    expect(() => read({ 'INPUT_ENV-FILES': lines })).toThrow("at most 10 environment files for container 'app'");
+  });
+
+  it('renders every one of them, every other field kept', () => {
+    const rendered = renderTaskDefinition(
+      base,
+      read({
+        INPUT_COMMAND: 'app=["bin/migrate","up"]\nsidecar=tail -f /dev/null',
+        'INPUT_ENV-FILES': 'app=arn:aws:s3:::cfg/a.env\napp=arn:aws:s3:::cfg/b.env',
+        'INPUT_LOG-OPTIONS': 'app.awslogs-stream-prefix=pay\napp.awslogs-region=',
+      }),
+    );
+    expect(app(rendered.document)).toEqual({
+      name: 'app',
+      image: 'repo/app:1',
+      command: ['bin/migrate', 'up'],
+      environmentFiles: [
+        { value: 'arn:aws:s3:::cfg/a.env', type: 's3' },
+        { value: 'arn:aws:s3:::cfg/b.env', type: 's3' },
+      ],
+      logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/pay', 'awslogs-stream-prefix': 'pay' }, secretOptions: [] },
+    });
+    expect(sidecar(rendered.document)).toEqual({ name: 'sidecar', image: 'repo/sidecar:1', command: ['tail', '-f', '/dev/null'] });
+  });
+
+  it('removes with an empty value: the command, the files, the whole log configuration', () => {
+    const rendered = renderTaskDefinition(base, read({ INPUT_COMMAND: 'app=', 'INPUT_ENV-FILES': 'app=', 'INPUT_LOG-DRIVER': 'app=' }));
+    expect(app(rendered.document)).toEqual({ name: 'app', image: 'repo/app:1' });
+  });
+
+  it("a new driver starts from the options given with it, not the old driver's", () => {
+    const rendered = renderTaskDefinition(
+      base,
+      read({ 'INPUT_LOG-DRIVER': 'app=fluentd\nsidecar=awslogs', 'INPUT_LOG-OPTIONS': 'app.tag=pay\nsidecar.awslogs-group=/side' }),
+    );
+    expect(app(rendered.document).logConfiguration).toEqual({ logDriver: 'fluentd', options: { tag: 'pay' } });
+    expect(sidecar(rendered.document).logConfiguration).toEqual({ logDriver: 'awslogs', options: { 'awslogs-group': '/side' } });
+  });
+
+  it('refuses options for a container without a log driver, and unknown containers, naming the input', () => {
+    expect(() => renderTaskDefinition(base, read({ 'INPUT_LOG-OPTIONS': 'sidecar.tag=x' }))).toThrow(
+      `Input 'log-options' has an invalid value "sidecar.tag=x": expected options for a container with a log driver: container 'sidecar' has no logConfiguration`,
+    );
+    expect(() => renderTaskDefinition(base, read({ INPUT_COMMAND: 'web=run' }))).toThrow(
+      `Input 'command' has an invalid value "web=run": task definition family 'payments' has no container 'web'`,
+    );
+    expect(() => renderTaskDefinition(base, read({ 'INPUT_ENV-FILES': 'web=arn:aws:s3:::cfg/a.env' }))).toThrow("Input 'env-files'");
+  });
+});

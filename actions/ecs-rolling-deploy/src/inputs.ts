@@ -5,11 +5,14 @@ import { InputError } from '../../../shared/core/errors.js';
 import type { Inputs } from '../../../shared/core/inputs.js';
 import { registerSecret } from '../../../shared/core/secrets.js';
 import { readStructuredInput } from '../../../shared/core/structured-input.js';
-import { readTaskDefinitionChanges } from '../../../shared/ecs/task-definition-changes.js';
+import { parseCommand, readTaskDefinitionChanges } from '../../../shared/ecs/task-definition-changes.js';
+import type { PreDeployTask } from '../../../shared/ecs/deploy.js';
+import type { TaskPlacement } from '../../../shared/ecs/one-off-task.js';
 import type { TaskDefinitionChanges } from '../../../shared/ecs/render-task-definition.js';
 import { classifyTaskDefinitionInput, type TaskDefinitionSource } from '../../../shared/ecs/task-definition-source.js';
 import type { EcsTag } from '../../../shared/ecs/revision-tags.js';
 import { readFollowInputs } from '../../../shared/ecs/follow-inputs.js';
+import { readServiceSettingInputs, type ServiceSettings } from '../../../shared/ecs/service-settings-input.js';
 
 /** Every input of ecs-rolling-deploy, checked before the AWS SDK is even loaded. */
 export interface DeployInputs {
@@ -28,6 +31,13 @@ export interface DeployInputs {
   maxFailedTasks: number;
   rollbackOnFailure: boolean;
   forceNewDeployment: boolean;
+  serviceSettings: ServiceSettings;
+  /** The one-off task to run before the service update (a migration), when `pre-deploy-command` is given. */
+  preDeploy: PreDeployTask | undefined;
+  /** Run the task (preDeploy, or the container's own command) and stop: no service update. */
+  runTask: boolean;
+  /** Deregister ACTIVE revisions beyond this many newest after a successful deploy; undefined: keep all. */
+  keepRevisions: number | undefined;
   userTags: EcsTag[];
   token: string | undefined;
   environment: string | undefined;
@@ -57,6 +67,14 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
   const { wait, waitForInProgress, timeoutMs, maxFailedTasks } = readFollowInputs(inputs);
   const rollbackOnFailure = inputs.boolean('rollback-on-failure', true);
   const forceNewDeployment = inputs.boolean('force-new-deployment', false);
+  const serviceSettings = await readServiceSettingInputs(inputs, workspace);
+  const keepRevisions = inputs.optionalInteger('keep-revisions', { min: 1 });
+  const runTask = inputs.boolean('run-task', false);
+  const preDeploy = readPreDeployTask(inputs, runTask);
+  if (preDeploy) {
+    const placement = await readTaskPlacement(inputs, workspace);
+    if (placement) preDeploy.placement = placement;
+  }
   const userTags: EcsTag[] = [...inputs.keyValues('tags', { keyPattern: /^[^\s=][^=]{0,127}$/, keyDescription: 'a tag key of at most 128 characters' })].map(
     ([key, value]) => ({ key, value }),
   );
@@ -89,9 +107,75 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     maxFailedTasks,
     rollbackOnFailure,
     forceNewDeployment,
+    serviceSettings,
+    keepRevisions,
+    preDeploy,
+    runTask,
     userTags,
     token,
     environment,
     region,
   };
+}
+
+/** `pre-deploy-command` with its container and timeout; the container and timeout alone mean nothing. */
+function readPreDeployTask(inputs: Inputs, runTask: boolean): PreDeployTask | undefined {
+  const text = inputs.optionalString('pre-deploy-command');
+  const container = inputs.optionalString('pre-deploy-container');
+  const timeoutMs = inputs.duration('pre-deploy-timeout', 10 * 60_000);
+  if (text === undefined && !runTask) {
+    if (container !== undefined) throw new InputError('pre-deploy-command', undefined, 'the command to run in pre-deploy-container before the service update');
+    return undefined;
+  }
+  if (container !== undefined && !/^[A-Za-z0-9_-]{1,255}$/.test(container)) {
+    throw new InputError('pre-deploy-container', container, 'a container name (letters, digits, `-` and `_`)');
+  }
+  if (timeoutMs <= 0) throw new InputError('pre-deploy-timeout', inputs.raw('pre-deploy-timeout'), 'a duration above zero, such as `10m`');
+  // With run-task and no command, the container runs its own.
+  const command = text === undefined ? undefined : (parseCommand(text, 'pre-deploy-command') ?? undefined);
+  return { command, container, timeoutMs };
+}
+
+/** `pre-deploy-network-configuration`, `pre-deploy-launch-type`, `pre-deploy-capacity-provider-strategy`: each replaces the service's. */
+async function readTaskPlacement(inputs: Inputs, workspace: string): Promise<TaskPlacement | undefined> {
+  const network = await readStructuredInput(inputs, 'pre-deploy-network-configuration', { workspace });
+  const launchType = inputs.optionalString('pre-deploy-launch-type');
+  if (launchType !== undefined) inputs.choice('pre-deploy-launch-type', ['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES'], 'FARGATE');
+  const strategy = await readStructuredInput(inputs, 'pre-deploy-capacity-provider-strategy', { workspace });
+  if (launchType !== undefined && strategy !== undefined) {
+    throw new InputError(
+      'pre-deploy-capacity-provider-strategy',
+      inputs.raw('pre-deploy-capacity-provider-strategy'),
+      'no strategy when pre-deploy-launch-type is given (RunTask takes one or the other)',
+    );
+  }
+  const placement: TaskPlacement = {};
+  if (network !== undefined) {
+    const v = network.value as Record<string, unknown> | undefined;
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || typeof v.awsvpcConfiguration !== 'object') {
+      throw new InputError(
+        'pre-deploy-network-configuration',
+        inputs.raw('pre-deploy-network-configuration').slice(0, 80),
+        'a NetworkConfiguration object, e.g. `{"awsvpcConfiguration": {"subnets": ["subnet-…"], "securityGroups": ["sg-…"]}}`',
+      );
+    }
+    placement.networkConfiguration = v;
+  }
+  if (launchType !== undefined) placement.launchType = launchType;
+  if (strategy !== undefined) {
+    const v = strategy.value;
+    if (
+      !Array.isArray(v) ||
+      v.length === 0 ||
+      !v.every((i) => typeof i === 'object' && i !== null && typeof (i as Record<string, unknown>).capacityProvider === 'string')
+    ) {
+      throw new InputError(
+        'pre-deploy-capacity-provider-strategy',
+        inputs.raw('pre-deploy-capacity-provider-strategy').slice(0, 80),
+        'a list of `{capacityProvider, weight, base}` items, e.g. `[{"capacityProvider": "FARGATE_SPOT", "weight": 1}]`',
+      );
+    }
+    placement.capacityProviderStrategy = v as Record<string, unknown>[];
+  }
+  return Object.keys(placement).length > 0 ? placement : undefined;
 }

@@ -4,6 +4,10 @@ import { Inputs } from '../../../shared/core/inputs.js';
 import { revisionName } from '../../../shared/ecs/task-definition-source.js';
 import { mergeTags, provenanceTags } from '../../../shared/ecs/revision-tags.js';
 import type { DeployRequest, DeployResult } from '../../../shared/ecs/deploy.js';
+import type { EcsSender } from '../../../shared/ecs/raw-json.js';
+import type { Logger } from '../../../shared/core/logger.js';
+import type { LogReader } from '../../../shared/ecs/one-off-task.js';
+import type { KeepRevisionsRequest } from '../../../shared/rollback/keep-revisions.js';
 import type { DeploymentRecord } from '../../../shared/github/deployments.js';
 import { writeDeploySummary } from '../../../shared/ecs/deploy-summary.js';
 import { runContext } from '../../../shared/github/run-context.js';
@@ -41,25 +45,36 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     maximumPercent: settings.maximumPercent,
     circuitBreaker: settings.circuitBreaker,
     forceNewDeployment: settings.forceNewDeployment,
+    serviceSettings: settings.serviceSettings,
     wait: settings.wait,
     timeoutMs: settings.timeoutMs,
     maxFailedTasks: settings.maxFailedTasks,
     onFailure: settings.rollbackOnFailure ? 'roll-back' : 'stop',
     waitForInProgress: settings.waitForInProgress,
+    preDeploy: settings.preDeploy,
+    runTaskOnly: settings.runTask,
   };
 
   const [{ deploy }, { ecsClient }] = await Promise.all([import('../../../shared/ecs/deploy.js'), import('../../../shared/core/aws-clients.js')]);
   const ecs = await ecsClient(region ? { region } : {});
+  const logs = request.preDeploy ? await cloudWatchLogReader(region) : undefined;
   let record: DeploymentRecord | undefined;
   let result: DeployResult;
   try {
     result = await deploy(request, {
       ecs,
+      logs,
       logger,
       signal,
       hooks: {
+        async preDeployFinished(task) {
+          const { preDeploySummaryHtml } = await import('../../../shared/ecs/deploy-summary.js');
+          const heading = settings.runTask ? `One-off task: ${cluster}` : `Pre-deploy task: ${cluster}/${service}`;
+          await writeSummaryLazily(heading, preDeploySummaryHtml(task, settings.preDeploy?.command));
+        },
         async planned(plan) {
-          if (!token) return;
+          // A standalone task deploys nothing: no deployment record.
+          if (!token || settings.runTask) return;
           const { createDeploymentRecord } = await import('../../../shared/github/deployments.js');
           record = await createDeploymentRecord(
             {
@@ -93,6 +108,16 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     throw error;
   }
 
+  if (settings.runTask) {
+    outputs.set('task-definition-arn', result.taskDefinitionArn);
+    outputs.set('task-arn', result.preDeploy?.taskArn ?? '');
+    outputs.set('exit-code', result.preDeploy?.exitCode === undefined ? '' : String(result.preDeploy.exitCode));
+    outputs.set('status', result.status);
+    outputs.set('duration-seconds', (result.durationMs / 1000).toFixed(1));
+    if (result.status !== 'succeeded') throw new UserError(result.message);
+    logger.info(result.message);
+    return;
+  }
   await record?.setStatus(OUTCOME_STATE[result.status], result.status === 'cancelled' ? `Cancelled: ${result.message}` : result.message);
   outputs.set('task-definition-arn', result.taskDefinitionArn);
   outputs.set('previous-task-definition-arn', result.previousTaskDefinitionArn ?? '');
@@ -100,11 +125,61 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   outputs.set('status', result.status);
   outputs.set('rolled-back', String(result.rolledBack));
   outputs.set('duration-seconds', (result.durationMs / 1000).toFixed(1));
+  outputs.set('task-arn', result.preDeploy?.taskArn ?? '');
+  outputs.set('exit-code', result.preDeploy?.exitCode === undefined ? '' : String(result.preDeploy.exitCode));
   await writeDeploySummary(`ECS rolling deploy: ${cluster}/${service}`, result, record);
+  if (result.status === 'succeeded' && settings.keepRevisions !== undefined) {
+    // After the record says success, so `rollback to: previous` is asked about the world as it now is.
+    await pruneRevisions(settings.keepRevisions, result, {
+      ecs,
+      logger,
+      cluster,
+      service,
+      github: token ? { token, apiUrl: run.apiUrl, repository, environment: environment ?? service } : undefined,
+    });
+  }
 
   if (result.status === 'succeeded' || result.status === 'started') {
     logger.info(result.message);
     return;
   }
   throw new UserError(result.message);
+}
+
+async function pruneRevisions(
+  keep: number,
+  result: DeployResult,
+  context: { ecs: EcsSender; logger: Logger; cluster: string; service: string; github: KeepRevisionsRequest['github'] },
+): Promise<void> {
+  const { ecs, logger, cluster, service, github } = context;
+  const [{ keepRevisions, keepRevisionsSummaryHtml }, { writeSummary }] = await Promise.all([
+    import('../../../shared/rollback/keep-revisions.js'),
+    import('../../../shared/core/summary.js'),
+  ]);
+  try {
+    const pruned = await logger.group(`Old revisions (keep-revisions: ${keep})`, () =>
+      keepRevisions({ cluster, service, keep, runningArn: result.taskDefinitionArn, previousArn: result.previousTaskDefinitionArn, github }, { ecs, logger }),
+    );
+    if (pruned.deregistered.length > 0)
+      logger.info(`Deregistered ${pruned.deregistered.length} old revision(s): ${pruned.deregistered.map(revisionName).join(', ')}.`);
+    await writeSummary(`Old revisions (keep-revisions: ${keep})`, keepRevisionsSummaryHtml(pruned));
+  } catch (error) {
+    // The deploy succeeded; pruning is housekeeping and must not turn it into a failure.
+    logger.warning(`keep-revisions: could not prune old revisions: ${(error as Error).message}`);
+  }
+}
+
+/** GetLogEvents through the CloudWatch Logs client, loaded only for a pre-deploy task. */
+async function cloudWatchLogReader(region: string | undefined): Promise<LogReader> {
+  const [{ logsClient }, { GetLogEventsCommand }] = await Promise.all([
+    import('../../../shared/core/aws-clients.js'),
+    import('@aws-sdk/client-cloudwatch-logs'),
+  ]);
+  const client = await logsClient(region ? { region } : {});
+  return { getLogEvents: (input) => client.send(new GetLogEventsCommand(input)) };
+}
+
+async function writeSummaryLazily(heading: string, html: string): Promise<void> {
+  const { writeSummary } = await import('../../../shared/core/summary.js');
+  await writeSummary(heading, html);
 }

@@ -7,4 +7,6 @@ export const outputs = defineOutputs([
   'status',
   'rolled-back',
   'duration-seconds',
+  'task-arn',
+  'exit-code',
 ] as const);

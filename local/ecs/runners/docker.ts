@@ -26,6 +26,8 @@ interface DockerTask {
   containers: Map<string, string>;
   stopping: boolean;
   waits: ChildProcess[];
+  /** `docker logs --follow` of each container; each ends once its container has exited and all is read. */
+  logs: Promise<void>[];
   timers: ClockTimer[];
 }
 
@@ -91,7 +93,7 @@ export class DockerRunner implements TaskRunner {
   }
 
   start(task: Task, containers: ContainerDefinitionView[], hooks: TaskHooks): void {
-    const dt: DockerTask = { starting: Promise.resolve(), containers: new Map(), stopping: false, waits: [], timers: [] };
+    const dt: DockerTask = { starting: Promise.resolve(), containers: new Map(), stopping: false, waits: [], logs: [], timers: [] };
     this.tasks.set(task.id, dt);
     dt.starting = this.run(task, dt, containers, hooks).catch((e: unknown) => {
       if (!dt.stopping) hooks.failedToStart(`CannotStartContainerError: ${(e as Error).message}`);
@@ -130,6 +132,7 @@ export class DockerRunner implements TaskRunner {
       if (r.code !== 0) throw new Error(r.stderr.trim().replace(/^docker: Error response from daemon: /, ''));
       const id = r.stdout.trim();
       dt.containers.set(c.name, id);
+      dt.logs.push(this.followLogs(id, (line) => hooks.log(c.name, line)));
       if (dt.stopping) return;
       const ports = JSON.parse(await dockerOk(['inspect', '--format', '{{json .NetworkSettings.Ports}}', id])) as Record<
         string,
@@ -148,6 +151,29 @@ export class DockerRunner implements TaskRunner {
       this.watchExit(dt, c.name, id, hooks);
       if (c.healthCheck) this.healthLoop(dt, c, id, hooks);
     }
+  }
+
+  /**
+   * The container's stdout and stderr line by line, as a log driver reads them; resolves once the
+   * container has exited and everything it wrote was read (so a short task's last lines are kept).
+   */
+  private followLogs(id: string, line: (text: string) => void): Promise<void> {
+    return new Promise((resolve) => {
+      const child = spawn('docker', ['logs', '--follow', id], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DOCKER_CONFIG: this.configDir } });
+      for (const stream of [child.stdout, child.stderr]) {
+        let rest = '';
+        stream.on('data', (d: Buffer) => {
+          const lines = (rest + d.toString()).split('\n');
+          rest = lines.pop() ?? '';
+          for (const l of lines) line(l);
+        });
+        stream.on('end', () => {
+          if (rest !== '') line(rest);
+        });
+      }
+      child.on('error', () => resolve());
+      child.on('close', () => resolve());
+    });
   }
 
   /** `docker wait` blocks until the container exits and prints its exit code. */
@@ -209,6 +235,8 @@ export class DockerRunner implements TaskRunner {
         // SIGTERM, a short grace (in-flight requests were drained by the load balancer already), then SIGKILL.
         await docker(['stop', '--time', '1', id], { timeoutMs: 30_000 });
         const state = await docker(['inspect', '--format', '{{.State.ExitCode}}', id], { timeoutMs: 30_000 });
+        // Every line read before the container goes (a bounded wait: a stuck reader must not hold the stop).
+        await Promise.race([Promise.all(dt.logs), new Promise((r) => setTimeout(r, 5_000).unref())]);
         if (state.code === 0) codes[name] = Number(state.stdout.trim());
         await docker(['rm', '--force', '--volumes', id], { timeoutMs: 30_000 });
       }),

@@ -17,6 +17,10 @@ export interface SimulatedBehaviour {
   exitCode?: number;
   /** When the container exits (emulated ms after RUNNING); default 0 when exitCode is given. */
   exitAfterMs?: number;
+  /** Lines the essential container writes once RUNNING (to its log driver), `logEveryMs` apart. */
+  logLines?: string[];
+  /** Emulated ms between log lines (the first comes this long after RUNNING). Default 0. */
+  logEveryMs?: number;
   /** The image cannot be pulled: the task stops with CannotPullContainerError. */
   pullError?: boolean;
   /**
@@ -26,7 +30,7 @@ export interface SimulatedBehaviour {
   sequence?: Omit<SimulatedBehaviour, 'sequence'>[];
 }
 
-type Rule = { pattern: RegExp; behaviour: SimulatedBehaviour; launched: number };
+type Rule = { pattern: RegExp; behaviour: SimulatedBehaviour; launched: number; command?: readonly string[] | undefined };
 
 /** `*` matches anything; other characters match themselves. */
 export function imagePattern(pattern: string | RegExp): RegExp {
@@ -55,26 +59,31 @@ export class SimulatedRunner implements TaskRunner {
     private readonly defaults: SimulatedBehaviour = {},
   ) {}
 
-  simulate(pattern: string | RegExp, behaviour: SimulatedBehaviour): void {
+  /** With `command`, the script applies only to tasks whose essential container runs exactly it (a RunTask override). */
+  simulate(pattern: string | RegExp, behaviour: SimulatedBehaviour, command?: readonly string[]): void {
     // Newest first: a later script for the same image overrides the earlier one.
-    this.rules.unshift({ pattern: imagePattern(pattern), behaviour, launched: 0 });
+    this.rules.unshift({ pattern: imagePattern(pattern), behaviour, launched: 0, command });
   }
 
-  behaviourFor(image: string): SimulatedBehaviour {
-    return { startMs: 1000, healthyAfterMs: 1000, ...this.defaults, ...(this.rules.find((r) => r.pattern.test(image))?.behaviour ?? {}) };
+  private ruleFor(image: string, command: readonly string[] | undefined): Rule | undefined {
+    return this.rules.find((r) => r.pattern.test(image) && (!r.command || r.command.join('\0') === (command ?? []).join('\0')));
+  }
+
+  behaviourFor(image: string, command?: readonly string[]): SimulatedBehaviour {
+    return { startMs: 1000, healthyAfterMs: 1000, ...this.defaults, ...(this.ruleFor(image, command)?.behaviour ?? {}) };
   }
 
   /** The behaviour of the next task launched for `image`: its rule's, or the next of its sequence. */
-  private nextBehaviour(image: string): SimulatedBehaviour {
-    const rule = this.rules.find((r) => r.pattern.test(image));
-    const { sequence, ...base } = this.behaviourFor(image);
+  private nextBehaviour(image: string, command: readonly string[] | undefined): SimulatedBehaviour {
+    const rule = this.ruleFor(image, command);
+    const { sequence, ...base } = this.behaviourFor(image, command);
     if (!rule || !sequence || sequence.length === 0) return base;
     return { ...base, ...sequence[rule.launched++ % sequence.length] };
   }
 
   start(task: Task, containers: ContainerDefinitionView[], hooks: TaskHooks): void {
     const essential = containers.find((c) => c.essential) ?? containers[0];
-    const behaviour = this.nextBehaviour(essential?.image ?? '');
+    const behaviour = this.nextBehaviour(essential?.image ?? '', essential?.command);
     const sim: SimTask = { timers: [], behaviour };
     this.tasks.set(task.id, sim);
     const at = (ms: number, fn: () => void) => sim.timers.push(this.clock.setTimeout(fn, ms));
@@ -100,6 +109,8 @@ export class SimulatedRunner implements TaskRunner {
       for (const c of containers) {
         if (c.healthCheck) at(healthyAfter, () => hooks.containerHealth(c.name, behaviour.unhealthy ? 'UNHEALTHY' : 'HEALTHY'));
       }
+      const every = behaviour.logEveryMs ?? 0;
+      for (const [i, line] of (behaviour.logLines ?? []).entries()) at((i + 1) * every, () => essential && hooks.log(essential.name, line));
       if (behaviour.exitCode !== undefined || behaviour.exitAfterMs !== undefined) {
         const code = behaviour.exitCode ?? 0;
         at(behaviour.exitAfterMs ?? 0, () => essential && hooks.exited(essential.name, code));

@@ -13,6 +13,8 @@ export interface TaskHooks {
   exited(containerName: string, exitCode: number, reason?: string): void;
   /** The task never got to RUNNING (e.g. CannotPullContainerError). */
   failedToStart(reason: string): void;
+  /** One line a container wrote to stdout or stderr (for its log driver). */
+  log(containerName: string, line: string): void;
 }
 
 export interface TaskRunner {
