@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { containerArn, newDeploymentId, newTaskId, taskArn } from './ids.js';
 import { defaultHealthCheck, LoadBalancer, type TargetGroupHealthCheck, type TargetHealth } from './load-balancer.js';
+import type { ServedRequests } from './metrics.js';
 import type { TaskRunner } from './runners/types.js';
 import type { Deployment, HealthStatus, Service, Store, Task } from './state.js';
 import { containerViews, type TaskDefinitions } from './task-definitions.js';
@@ -33,6 +34,8 @@ export interface SchedulerOptions {
   proxy: boolean;
   /** Emulated ms to wait before launching again after a task of the deployment failed (ECS throttles too). */
   relaunchDelayMs: number;
+  /** Told of every request a load balancer answered (CloudWatch's ELB metrics). */
+  onLoadBalancerRequest?: (targetGroupArn: string, served: ServedRequests) => void;
 }
 
 export type TaskChangeListener = (task: Task, service: Service | undefined) => void;
@@ -128,6 +131,7 @@ export class Scheduler {
           return task ? this.runner.probe(task, host, port, path, timeoutMs) : Promise.resolve(false);
         },
         onHealth: (taskId, state) => this.targetHealthChanged(taskId, state),
+        onRequest: (served) => this.opts.onLoadBalancerRequest?.(arn, served),
       });
       await lb.listen();
       this.lbs.set(service.uid, lb);
