@@ -16,6 +16,7 @@ import { EcrApi, type RegistryConfig } from './ecr.js';
 import { EcsApi } from './ecs-api.js';
 import { FaultInjector, type FaultCounts, type FaultOptions } from './faults.js';
 import type { TargetGroupHealthCheck } from './load-balancer.js';
+import { DeploymentAlarms } from './deployment-alarms.js';
 import { defaultHealthCheck } from './load-balancer.js';
 import { elbDimensions, MetricStore, publishElbRequests } from './metrics.js';
 import { SimulatedRunner, type SimulatedBehaviour } from './runners/simulated.js';
@@ -134,6 +135,8 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
   schedulerOptions.onLoadBalancerRequest = (arn, served) => publishElbRequests(metrics, arn, clock.now(), served);
   const cloudwatch = new CloudWatch(metrics, clock, region, accountId);
   const scheduler = new Scheduler(store, taskDefs, runner, clock, schedulerOptions);
+  const deploymentAlarms = new DeploymentAlarms(store, scheduler, cloudwatch, clock, schedulerOptions.tickMs);
+  schedulerOptions.holdCompletion = (service, deployment) => deploymentAlarms.holdCompletion(service, deployment);
   const ecsApi = new EcsApi(store, taskDefs, scheduler, clock);
   const ecrApi = new EcrApi(options.registry, accountId, () => clock.now());
 
@@ -152,6 +155,7 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
   }
   scheduler.start();
   cloudwatch.start();
+  deploymentAlarms.start();
   const traffic = simulated
     ? new SimulatedTraffic({
         clock,
@@ -224,6 +228,7 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
         await server.close();
         traffic?.close();
         cloudwatch.close();
+        deploymentAlarms.close();
         await scheduler.close();
         await runner.close();
       })();

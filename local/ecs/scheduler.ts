@@ -36,6 +36,8 @@ export interface SchedulerOptions {
   relaunchDelayMs: number;
   /** Told of every request a load balancer answered (CloudWatch's ELB metrics). */
   onLoadBalancerRequest?: (targetGroupArn: string, served: ServedRequests) => void;
+  /** Asked before a deployment whose tasks are in place is COMPLETED: true while it still bakes. */
+  holdCompletion?: (service: Service, deployment: Deployment) => boolean;
 }
 
 export type TaskChangeListener = (task: Task, service: Service | undefined) => void;
@@ -273,7 +275,7 @@ export class Scheduler {
     const live = this.store.tasksOf(service).filter((t) => t.lastStatus !== 'STOPPED');
     const primaryLive = live.filter((t) => t.deploymentId === primary.id);
     const steady = live.length === desired && primaryLive.length === desired && primaryLive.every((t) => t.desiredStatus === 'RUNNING' && healthy(t));
-    if (steady && primary.rolloutState === 'IN_PROGRESS') {
+    if (steady && primary.rolloutState === 'IN_PROGRESS' && !this.opts.holdCompletion?.(service, primary)) {
       primary.rolloutState = 'COMPLETED';
       primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
       primary.updatedAt = this.clock.now();
