@@ -1,11 +1,12 @@
 /**
  * AWS SDK clients, created lazily and only once per process, so a bad input fails before the SDK
  * is even loaded (the SDK is most of an AWS bundle's start-up time). The SDK itself honours
- * AWS_ENDPOINT_URL_ECS / AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL, which is how the local ECS
+ * AWS_ENDPOINT_URL_ECS / AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL_CLOUDWATCH / AWS_ENDPOINT_URL, which is how the local ECS
  * emulator is selected; nothing here special-cases it.
  */
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { UserError } from './errors.js';
 
 export interface AwsClientOptions {
@@ -44,5 +45,18 @@ export async function ecrClient(options: AwsClientOptions = {}): Promise<ECRClie
   const { ECRClient } = await import('@aws-sdk/client-ecr');
   const client = new ECRClient({ region, maxAttempts: options.maxAttempts ?? 5, customUserAgent: [USER_AGENT] });
   ecrClients.set(region, client);
+  return client;
+}
+
+const cloudwatchClients = new Map<string, CloudWatchClient>();
+
+/** For deploys that watch CloudWatch alarms only; others never load this SDK. */
+export async function cloudwatchClient(options: AwsClientOptions = {}): Promise<CloudWatchClient> {
+  const region = resolveRegion(options.region);
+  const existing = cloudwatchClients.get(region);
+  if (existing) return existing;
+  const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
+  const client = new CloudWatchClient({ region, maxAttempts: options.maxAttempts ?? 5, customUserAgent: [USER_AGENT] });
+  cloudwatchClients.set(region, client);
   return client;
 }

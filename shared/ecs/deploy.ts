@@ -22,6 +22,12 @@
  *   request.maxFailedTasks  failed tasks of the new revision that fail the rollout.
  *   request.waitForInProgress  wait for another IN_PROGRESS deployment instead of refusing.
  *   request.wait            false: stop after the service update (status 'started').
+ *   request.alarms          CloudWatch alarm names added to the service's deployment alarms
+ *                           (checked to exist before anything changes); every watched alarm
+ *                           (these and the service's own) in ALARM fails the rollout, unless
+ *                           ECS rolls back on it itself (then that is followed and reported).
+ *   request.bakeMs          once COMPLETED, how long the release is still watched (alarms,
+ *                           ECS's view) before it counts as good. Default 0.
  *
  * A rollback (the `rollback` action) is a deploy of an existing ARN with no changes:
  *   deploy({ cluster, service, taskDefinition: { kind: 'existing', ref: arn }, register: 'never',
@@ -70,6 +76,7 @@ import { revisionName, type TaskDefinitionSource } from './task-definition-sourc
 import { Timeline } from './timeline.js';
 import { updateService } from './update-service.js';
 import { requireServiceSnapshot } from './require-service.js';
+import { alarmCheck, prepareAlarmWatch, type AlarmsRequest, type CloudWatchSender, type PreparedAlarms } from './deployment-alarms.js';
 
 export interface DeployRequest {
   cluster: string;
@@ -91,6 +98,8 @@ export interface DeployRequest {
   onFailure?: 'roll-back' | 'stop';
   waitForInProgress?: boolean;
   pollIntervalMs?: number;
+  alarms?: AlarmsRequest | undefined;
+  bakeMs?: number | undefined;
 }
 
 /** `unknown`: ECS could not be read after the update; the service was left as it is. */
@@ -134,6 +143,8 @@ export interface DeployDeps {
   clock?: Clock;
   signal?: AbortSignal | undefined;
   hooks?: DeployHooks;
+  /** Created only when there are alarms to watch. */
+  cloudwatch?: () => Promise<CloudWatchSender>;
 }
 
 export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<DeployResult> {
@@ -160,6 +171,12 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   const previous = currentRevision(service, logger);
   const previousPrimary = primaryDeployment(service);
   const previousDesired = service.desiredCount;
+
+  // 1b. The alarms to watch: a name that does not exist fails here, before anything changes.
+  const alarms = await prepareAlarmWatch(request.alarms, snapshot.raw.deploymentConfiguration as Record<string, unknown> | undefined, deps.cloudwatch, {
+    logger,
+    timeline,
+  });
 
   // 2. The revision to deploy: rendered and registered only when something changed.
   const plan = await logger.group('Task definition', () => resolveRevision(request, previous, ecs, logger));
@@ -189,6 +206,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
           ? undefined
           : { enable: request.circuitBreaker, rollback: request.circuitBreaker && (request.onFailure ?? 'roll-back') === 'roll-back' },
       forceNewDeployment: request.forceNewDeployment,
+      alarms: request.alarms,
     },
     snapshot.raw.deploymentConfiguration as Record<string, unknown> | undefined,
   ).catch((error: unknown) => {
@@ -240,6 +258,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
       maxFailedTasks: request.maxFailedTasks,
       events,
       ...(request.pollIntervalMs !== undefined ? { pollIntervalMs: request.pollIntervalMs } : {}),
+      ...watchOptions(alarms, request.bakeMs, deploymentId, logger, clock),
     },
     followDeps,
   );
@@ -266,7 +285,9 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   }
 
   // 5. Failure: say what and why, then roll back.
-  const what = failureHeadline(verdict, plan.taskDefinitionArn, where, request.timeoutMs);
+  // ECS may have rolled back on an alarm before a poll saw it in ALARM: ask once more which.
+  const ecsAlarm = verdict.cause === 'alarm-rollback' && alarms ? (alarms.watch.firing ?? (await alarms.watch.poll())[0])?.cause : undefined;
+  const what = failureHeadline(verdict, plan.taskDefinitionArn, where, request.timeoutMs, ecsAlarm);
   const why = stoppedReasons(follow.stoppedTasks);
   timeline.add(`rollout failed: ${verdict.reason}`);
   // The step's failure message repeats this with the outcome of the rollback: one error annotation, not two.
@@ -520,15 +541,38 @@ async function resolveRevision(request: DeployRequest, current: string | undefin
   return { taskDefinitionArn: arn, previousTaskDefinitionArn: previous, registered: true, before: beforeImages, after: rendered.after };
 }
 
-function failureHeadline(verdict: Exclude<FollowVerdict, { state: 'completed' | 'unknown' }>, arn: string, where: string, timeoutMs: number): string {
+/** The follow's bake and alarm check, when there is a bake or an alarm to watch. */
+function watchOptions(alarms: PreparedAlarms | undefined, bakeMs: number | undefined, deploymentId: string, logger: Logger, clock: Clock) {
+  return {
+    ...(bakeMs ? { bakeMs } : {}),
+    ...(alarms
+      ? {
+          check: alarmCheck(alarms.watch, { deploymentId, ecsRollsBackOn: alarms.ecsRollsBackOn, logger, now: () => clock.now() }),
+          bakeWatching: () => `alarms: ${alarms.watch.summary()}`,
+        }
+      : {}),
+  };
+}
+
+function failureHeadline(
+  verdict: Exclude<FollowVerdict, { state: 'completed' | 'unknown' }>,
+  arn: string,
+  where: string,
+  timeoutMs: number,
+  alarm?: string | undefined,
+): string {
   const rev = revisionName(arn);
   switch (verdict.cause) {
+    case 'alarm':
+      return `Deploy of ${rev} to ${where} failed: ${verdict.reason}.`;
     case 'failed-tasks':
       return `Deploy of ${rev} to ${where} failed: ${verdict.reason}.`;
     case 'circuit-breaker-rollback':
       return `Deploy of ${rev} to ${where} failed: ECS's deployment circuit breaker failed it (${verdict.reason}) and rolled back to ${revisionName(verdict.replacedBy?.taskDefinition)}.`;
     case 'alarm-rollback':
-      return `Deploy of ${rev} to ${where} failed: a CloudWatch alarm of the service's deployment configuration failed it (${verdict.reason}) and ECS rolled back to ${revisionName(verdict.replacedBy?.taskDefinition)}.`;
+      return alarm
+        ? `Deploy of ${rev} to ${where} failed: rolled back by ECS on ${alarm} (ECS: ${verdict.reason}), to ${revisionName(verdict.replacedBy?.taskDefinition)}.`
+        : `Deploy of ${rev} to ${where} failed: a CloudWatch alarm of the service's deployment configuration failed it (${verdict.reason}) and ECS rolled back to ${revisionName(verdict.replacedBy?.taskDefinition)}.`;
     case 'rollout-failed':
       return `Deploy of ${rev} to ${where} failed: ECS marked the deployment FAILED (${verdict.reason}).`;
     case 'superseded':

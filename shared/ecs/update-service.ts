@@ -22,6 +22,11 @@ export interface ServiceUpdate {
   /** Turn ECS's deployment circuit breaker on or off (undefined keeps the service's setting). */
   circuitBreaker?: { enable: boolean; rollback: boolean } | undefined;
   forceNewDeployment?: boolean | undefined;
+  /**
+   * CloudWatch alarms added to the service's own deployment alarms (enabled); `rollback`
+   * undefined keeps the service's setting (off when it has none). undefined: alarms untouched.
+   */
+  alarms?: { names: readonly string[]; rollback: boolean | undefined } | undefined;
 }
 
 export interface ServiceUpdateResult {
@@ -38,13 +43,25 @@ type Json = Record<string, unknown>;
  * own raw configuration with only the asked members changed (the breaker's other settings kept).
  */
 export function deploymentConfiguration(current: Json | undefined, update: ServiceUpdate): Json | undefined {
-  if (update.minimumHealthyPercent === undefined && update.maximumPercent === undefined && update.circuitBreaker === undefined) return undefined;
+  if (update.minimumHealthyPercent === undefined && update.maximumPercent === undefined && update.circuitBreaker === undefined && !update.alarms) {
+    return undefined;
+  }
   const config: Json = structuredClone(current ?? {});
   if (update.maximumPercent !== undefined) config.maximumPercent = update.maximumPercent;
   if (update.minimumHealthyPercent !== undefined) config.minimumHealthyPercent = update.minimumHealthyPercent;
   if (update.circuitBreaker) {
     const breaker = (config.deploymentCircuitBreaker ?? {}) as Json;
     config.deploymentCircuitBreaker = { ...breaker, enable: update.circuitBreaker.enable, rollback: update.circuitBreaker.rollback };
+  }
+  if (update.alarms) {
+    const own = (config.alarms ?? {}) as Json;
+    const names = Array.isArray(own.alarmNames) ? (own.alarmNames as string[]) : [];
+    config.alarms = {
+      ...own,
+      alarmNames: [...new Set([...names, ...update.alarms.names])],
+      enable: true,
+      rollback: update.alarms.rollback ?? own.rollback === true,
+    };
   }
   return config;
 }

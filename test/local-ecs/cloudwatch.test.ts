@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  CloudWatchClient,
+  type CloudWatchClient,
   DescribeAlarmHistoryCommand,
   DescribeAlarmsCommand,
   GetMetricDataCommand,
@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
+import { cloudwatchFor, putTarget5xxAlarm, targetGroupDimensions } from '../helpers/cloudwatch.js';
 import { scaledClock } from '../../local/ecs/clock.js';
 import { LoadBalancer } from '../../local/ecs/load-balancer.js';
 import { elbDimensions, ELB_NAMESPACE, MetricStore, publishElbRequests } from '../../local/ecs/metrics.js';
@@ -39,7 +40,7 @@ afterEach(async () => {
 async function setup() {
   env = await withLocalEcs({ timeScale: 60, healthCheck: { intervalMs: 1_000, healthyThreshold: 2 }, simulatedRequestsPerSecond: 10 });
   const e = env;
-  cw = new CloudWatchClient({ endpoint: e.local.endpoint, region: e.local.region, credentials: e.local.credentials, maxAttempts: 1 });
+  cw = cloudwatchFor(e.local);
   e.local.simulate('app:good', {});
   e.local.simulate('app:errors', { errorRate: 0.5, responseTimeMs: 80 });
   await e.ecs.send(new CreateClusterCommand({ clusterName: 'c' }));
@@ -60,11 +61,7 @@ async function setup() {
       loadBalancers: [{ targetGroupArn: TG, containerName: 'app', containerPort: 8080 }],
     }),
   );
-  const dims = e.local.elbDimensions('c', 'web');
-  const dimensions = [
-    { Name: 'TargetGroup', Value: dims.TargetGroup },
-    { Name: 'LoadBalancer', Value: dims.LoadBalancer },
-  ];
+  const dimensions = targetGroupDimensions(e.local, 'c', 'web');
   return { e, cw, dimensions };
 }
 
@@ -81,21 +78,8 @@ describe('local CloudWatch', () => {
   });
 
   it('evaluates a 5xx alarm over the simulated traffic: OK for a healthy release, ALARM with the datapoints for one that serves errors, each change in history', async () => {
-    const { e, cw, dimensions } = await setup();
-    await cw.send(
-      new PutMetricAlarmCommand({
-        AlarmName: 'api-5xx',
-        Namespace: ELB_NAMESPACE,
-        MetricName: 'HTTPCode_Target_5XX_Count',
-        Dimensions: dimensions,
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 5,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-      }),
-    );
+    const { e, cw } = await setup();
+    await putTarget5xxAlarm(cw, e.local, 'c', 'web', 'api-5xx');
     const created = await alarmOf(cw, 'api-5xx');
     expect(created).toMatchObject({
       StateValue: 'INSUFFICIENT_DATA',

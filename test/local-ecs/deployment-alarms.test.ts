@@ -3,7 +3,7 @@
  * CloudWatch alarm over the load balancer's 5xx count, with its bake, failure and rollback.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { type CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -13,7 +13,7 @@ import {
   type Service as SdkService,
 } from '@aws-sdk/client-ecs';
 import { withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
-import { ELB_NAMESPACE } from '../../local/ecs/metrics.js';
+import { cloudwatchFor, putTarget5xxAlarm } from '../helpers/cloudwatch.js';
 import { waitFor } from './wait.js';
 
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef';
@@ -29,7 +29,7 @@ afterEach(async () => {
 async function setup(alarms: { enable: boolean; rollback: boolean }) {
   env = await withLocalEcs({ timeScale: 60, healthCheck: { intervalMs: 1_000, healthyThreshold: 2 }, simulatedRequestsPerSecond: 10 });
   const e = env;
-  const client = new CloudWatchClient({ endpoint: e.local.endpoint, region: e.local.region, credentials: e.local.credentials, maxAttempts: 1 });
+  const client = cloudwatchFor(e.local);
   cw = client;
   e.local.simulate('app:good*', {});
   e.local.simulate('app:errors', { errorRate: 0.5 });
@@ -52,24 +52,7 @@ async function setup(alarms: { enable: boolean; rollback: boolean }) {
       deploymentConfiguration: { alarms: { alarmNames: ['api-5xx'], ...alarms } },
     }),
   );
-  const d = e.local.elbDimensions('c', 'web');
-  await client.send(
-    new PutMetricAlarmCommand({
-      AlarmName: 'api-5xx',
-      Namespace: ELB_NAMESPACE,
-      MetricName: 'HTTPCode_Target_5XX_Count',
-      Dimensions: [
-        { Name: 'TargetGroup', Value: d.TargetGroup },
-        { Name: 'LoadBalancer', Value: d.LoadBalancer },
-      ],
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 5,
-      ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'notBreaching',
-    }),
-  );
+  await putTarget5xxAlarm(client, e.local, 'c', 'web', 'api-5xx');
   await waitFor(async () => ((await service(e)).deployments?.[0]?.rolloutState === 'COMPLETED' ? true : undefined));
   return { e, cw: client };
 }

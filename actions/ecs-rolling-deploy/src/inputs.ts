@@ -10,6 +10,7 @@ import type { TaskDefinitionChanges } from '../../../shared/ecs/render-task-defi
 import { classifyTaskDefinitionInput, type TaskDefinitionSource } from '../../../shared/ecs/task-definition-source.js';
 import type { EcsTag } from '../../../shared/ecs/revision-tags.js';
 import { readFollowInputs } from '../../../shared/ecs/follow-inputs.js';
+import type { AlarmsRequest } from '../../../shared/ecs/deployment-alarms.js';
 
 /** Every input of ecs-rolling-deploy, checked before the AWS SDK is even loaded. */
 export interface DeployInputs {
@@ -22,6 +23,9 @@ export interface DeployInputs {
   maximumPercent: number | undefined;
   /** undefined: keep the service's own setting. */
   circuitBreaker: boolean | undefined;
+  /** undefined: the service's deployment alarms are left as they are. */
+  alarms: AlarmsRequest | undefined;
+  bakeMs: number;
   wait: boolean;
   waitForInProgress: boolean;
   timeoutMs: number;
@@ -54,6 +58,8 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     throw new InputError('circuit-breaker', inputs.raw('circuit-breaker'), "`keep` (the service's own setting), `true` or `false`");
   }
   const circuitBreaker = breakerText === 'keep' ? undefined : breakerText === 'true';
+  const alarms = readAlarms(inputs);
+  const bakeMs = inputs.duration('bake-time', 0);
   const { wait, waitForInProgress, timeoutMs, maxFailedTasks } = readFollowInputs(inputs);
   const rollbackOnFailure = inputs.boolean('rollback-on-failure', true);
   const forceNewDeployment = inputs.boolean('force-new-deployment', false);
@@ -83,6 +89,8 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     minimumHealthyPercent,
     maximumPercent,
     circuitBreaker,
+    alarms,
+    bakeMs,
     wait,
     waitForInProgress,
     timeoutMs,
@@ -94,4 +102,23 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     environment,
     region,
   };
+}
+
+/** CloudWatch alarm names are 1–255 characters; no commas (ECS's list), one a line. */
+const ALARM_NAME = /^[^,\s][^,]{0,254}$/;
+
+function readAlarms(inputs: Inputs): AlarmsRequest | undefined {
+  const names = inputs.lines('alarms');
+  for (const name of names) {
+    if (!ALARM_NAME.test(name)) throw new InputError('alarms', name, 'CloudWatch alarm names of 1 to 255 characters, one per line (no commas)');
+  }
+  const rollbackText = inputs.string('alarm-rollback', 'keep').trim().toLowerCase();
+  if (rollbackText !== 'keep' && rollbackText !== 'true' && rollbackText !== 'false') {
+    throw new InputError('alarm-rollback', inputs.raw('alarm-rollback'), "`keep` (the service's own setting), `true` or `false`");
+  }
+  if (names.length === 0) {
+    if (rollbackText !== 'keep') throw new InputError('alarm-rollback', inputs.raw('alarm-rollback'), '`keep` unless `alarms` names the alarms it applies to');
+    return undefined;
+  }
+  return { names: [...new Set(names)], rollback: rollbackText === 'keep' ? undefined : rollbackText === 'true' };
 }

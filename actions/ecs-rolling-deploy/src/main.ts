@@ -46,9 +46,14 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     maxFailedTasks: settings.maxFailedTasks,
     onFailure: settings.rollbackOnFailure ? 'roll-back' : 'stop',
     waitForInProgress: settings.waitForInProgress,
+    alarms: settings.alarms,
+    bakeMs: settings.bakeMs,
   };
 
-  const [{ deploy }, { ecsClient }] = await Promise.all([import('../../../shared/ecs/deploy.js'), import('../../../shared/core/aws-clients.js')]);
+  const [{ deploy }, { ecsClient, cloudwatchClient }] = await Promise.all([
+    import('../../../shared/ecs/deploy.js'),
+    import('../../../shared/core/aws-clients.js'),
+  ]);
   const ecs = await ecsClient(region ? { region } : {});
   let record: DeploymentRecord | undefined;
   let result: DeployResult;
@@ -57,6 +62,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
       ecs,
       logger,
       signal,
+      cloudwatch: () => cloudwatchClient(region ? { region } : {}),
       hooks: {
         async planned(plan) {
           if (!token) return;

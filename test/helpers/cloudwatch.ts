@@ -1,0 +1,38 @@
+/**
+ * CloudWatch for tests: a client pointed at the local emulator, and the alarm the issue is about
+ * (more than 5 target 5xx answers in a minute on a service's target group).
+ */
+import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import type { LocalEcs } from '../../local/ecs/index.js';
+import { ELB_NAMESPACE } from '../../local/ecs/metrics.js';
+
+export function cloudwatchFor(local: LocalEcs): CloudWatchClient {
+  return new CloudWatchClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials, maxAttempts: 1 });
+}
+
+/** The dimensions ELB publishes a service's target-group metrics under. */
+export function targetGroupDimensions(local: LocalEcs, cluster: string, service: string) {
+  const d = local.elbDimensions(cluster, service);
+  return [
+    { Name: 'TargetGroup', Value: d.TargetGroup },
+    { Name: 'LoadBalancer', Value: d.LoadBalancer },
+  ];
+}
+
+/** HTTPCode_Target_5XX_Count Sum > 5 for 1 minute; no 5xx datapoint (none published) is OK. */
+export async function putTarget5xxAlarm(cw: CloudWatchClient, local: LocalEcs, cluster: string, service: string, name: string): Promise<void> {
+  await cw.send(
+    new PutMetricAlarmCommand({
+      AlarmName: name,
+      Namespace: ELB_NAMESPACE,
+      MetricName: 'HTTPCode_Target_5XX_Count',
+      Dimensions: targetGroupDimensions(local, cluster, service),
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 5,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    }),
+  );
+}
