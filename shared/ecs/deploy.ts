@@ -76,7 +76,7 @@ import { revisionName, type TaskDefinitionSource } from './task-definition-sourc
 import { Timeline } from './timeline.js';
 import { updateService } from './update-service.js';
 import { requireServiceSnapshot } from './require-service.js';
-import { alarmCheck, prepareAlarmWatch, type AlarmsRequest, type CloudWatchSender, type PreparedAlarms } from './deployment-alarms.js';
+import { alarmCheck, prepareAlarmWatch, type AlarmView, type AlarmsRequest, type CloudWatchSender, type PreparedAlarms } from './deployment-alarms.js';
 
 export interface DeployRequest {
   cluster: string;
@@ -130,6 +130,8 @@ export interface DeployResult extends DeployPlan {
   completedAt?: number | undefined;
   /** Clock time the rollback was started. */
   rollbackStartedAt?: number | undefined;
+  /** The watched alarms as last read (none watched: undefined). */
+  alarms?: AlarmView[] | undefined;
 }
 
 export interface DeployHooks {
@@ -227,6 +229,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
     status,
     message,
     durationMs: clock.now() - startedAt,
+    ...(alarms ? { alarms: alarms.watch.states() } : {}),
     ...extra,
   });
 

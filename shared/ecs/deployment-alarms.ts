@@ -132,6 +132,7 @@ export interface AlarmWatchDeps {
 
 export class AlarmWatch {
   private readonly last = new Map<string, AlarmStateValue>();
+  private readonly views = new Map<string, AlarmView>();
   /** Alarms in ALARM when the deploy started: held against the release only after they leave it. */
   private readonly preexisting = new Set<string>();
   private errorsReported = false;
@@ -155,6 +156,7 @@ export class AlarmWatch {
       }
       const view = alarmView(alarm);
       watch.last.set(name, view.state);
+      watch.views.set(name, view);
       deps.logger.info(`  alarm ${name}: ${view.state} (${view.condition})`);
       if (view.state === 'ALARM') {
         watch.preexisting.add(name);
@@ -183,6 +185,7 @@ export class AlarmWatch {
       const alarm = alarms.get(name);
       if (!alarm) continue;
       const view = alarmView(alarm);
+      this.views.set(name, view);
       const before = this.last.get(name);
       if (before !== view.state) {
         const metric = view.latest ? `; ${alarm.MetricName ?? 'metric'} ${view.latest} per ${periodWords(alarm.Period ?? 60)}` : '';
@@ -197,6 +200,11 @@ export class AlarmWatch {
     }
     this.firing ??= firing[0];
     return firing;
+  }
+
+  /** Each watched alarm as last read (for the job summary). */
+  states(): AlarmView[] {
+    return this.names.flatMap((n) => this.views.get(n) ?? []);
   }
 
   /** One line of the states, for a progress line during the bake. */

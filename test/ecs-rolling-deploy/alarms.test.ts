@@ -79,6 +79,9 @@ describe('ecs-rolling-deploy: alarms and bake-time', () => {
         `alarm ${alarm}: (OK|INSUFFICIENT_DATA) → ALARM \\(HTTPCode_Target_5XX_Count > 5 for 1 minute; HTTPCode_Target_5XX_Count Sum \\d+ per 1 minute\\)`,
       ),
     );
+    // The job summary has the alarms as a table.
+    expect(result.summary).toContain('<b>Alarms</b>');
+    expect(result.summary).toMatch(new RegExp(`<td>${alarm}</td><td>ALARM</td><td>HTTPCode_Target_5XX_Count &gt; 5 for 1 minute</td>`));
     // Back on the previous revision, its tasks healthy.
     const service = await describe1(f, target.cluster, target.service);
     expect(service.taskDefinition).toBe(target.taskDefinitionArn);

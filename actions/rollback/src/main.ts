@@ -19,7 +19,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
       `No github-token: the release history is read from the ECS revision tags only, and the rollback is recorded there (commit-to-prod:*), not as a GitHub deployment.`,
     );
 
-  const [{ ecsClient }, { pickRollbackTarget }, { planLines, planSummaryHtml }] = await Promise.all([
+  const [{ ecsClient, cloudwatchClient }, { pickRollbackTarget }, { planLines, planSummaryHtml }] = await Promise.all([
     import('../../../shared/core/aws-clients.js'),
     import('../../../shared/rollback/pick-rollback-target.js'),
     import('../../../shared/rollback/plan.js'),
@@ -46,8 +46,13 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   await logger.group('Rollback plan', async () => {
     for (const line of planLines(plan)) logger.info(line);
   });
+  // The service's deployment alarms before the rollback acts (often why it is rolled back).
+  const alarmStates = await import('../../../shared/rollback/alarm-states.js');
+  const cloudwatch = () => cloudwatchClient(region ? { region } : {});
+  const alarmNames = await alarmStates.serviceAlarmNames(ecs, cluster, service).catch(() => []);
+  const alarmsBefore = await alarmStates.readAlarmStates(alarmNames, cloudwatch, logger, 'before the rollback');
   const { writeSummary } = await import('../../../shared/core/summary.js');
-  await writeSummary(`Rollback plan: ${cluster}/${service}`, planSummaryHtml(plan));
+  await writeSummary(`Rollback plan: ${cluster}/${service}`, planSummaryHtml(plan), alarmStates.alarmStatesHtml(alarmsBefore, []));
   if (dryRun) {
     outputs.set('status', 'planned');
     logger.notice(
@@ -97,6 +102,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
         ecs,
         logger,
         signal,
+        cloudwatch,
         hooks: {
           async planned(deployPlan) {
             if (deployPlan.previousTaskDefinitionArn !== from) {
@@ -126,6 +132,10 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   // `started` already is the record's in_progress status, set when the service was updated.
   if (outcome.status !== 'started') await record.finish(outcome.recordState, outcome.message);
   await writeDeploySummary(`Rollback rollout: ${cluster}/${service}`, { ...result, message: outcome.message }, record.github, { automaticRollback: false });
+  if (alarmNames.length > 0) {
+    const alarmsAfter = await alarmStates.readAlarmStates(alarmNames, cloudwatch, logger, 'after the rollback');
+    await writeSummary(`Deployment alarms: ${cluster}/${service}`, alarmStates.alarmStatesHtml(alarmsBefore, alarmsAfter));
+  }
   if (outcome.status === 'failed' || outcome.status === 'cancelled') throw new UserError(outcome.message);
   logger.info(outcome.message);
 }
