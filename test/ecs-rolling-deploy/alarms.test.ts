@@ -9,7 +9,7 @@
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cloudwatchFor, putTarget5xxAlarm } from '../helpers/cloudwatch.js';
+import { ALARM_TEST_ECS, cloudwatchFor, putTarget5xxAlarm } from '../helpers/cloudwatch.js';
 import { uniqueName } from '../helpers/stack.js';
 import { deployAction, describe1, rawEcs, startDeployFixture, steadyService, type DeployFixture, type TestService } from './fixture.js';
 
@@ -17,12 +17,7 @@ let f: DeployFixture;
 let cw: CloudWatchClient;
 
 beforeAll(async () => {
-  f = await startDeployFixture({
-    timeScale: 60,
-    defaultBehaviour: { startMs: 2_000, healthyAfterMs: 1_000 },
-    healthCheck: { intervalMs: 2_000, healthyThreshold: 2 },
-    simulatedRequestsPerSecond: 10,
-  });
+  f = await startDeployFixture(ALARM_TEST_ECS);
   cw = cloudwatchFor(f.local);
 });
 afterAll(async () => {

@@ -3,8 +3,20 @@
  * (more than 5 target 5xx answers in a minute on a service's target group).
  */
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
-import type { LocalEcs } from '../../local/ecs/index.js';
+import type { LocalEcs, LocalEcsOptions } from '../../local/ecs/index.js';
 import { ELB_NAMESPACE } from '../../local/ecs/metrics.js';
+
+/**
+ * The emulator for alarm tests through a bundle: at 60x an emulated minute (one alarm period) is
+ * a real second, while the action's own clock (polls, the bake) runs in real time; 10 requests a
+ * second of simulated traffic per load balancer.
+ */
+export const ALARM_TEST_ECS: LocalEcsOptions = {
+  timeScale: 60,
+  defaultBehaviour: { startMs: 2_000, healthyAfterMs: 1_000 },
+  healthCheck: { intervalMs: 2_000, healthyThreshold: 2 },
+  simulatedRequestsPerSecond: 10,
+};
 
 export function cloudwatchFor(local: LocalEcs): CloudWatchClient {
   return new CloudWatchClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials, maxAttempts: 1 });

@@ -5,7 +5,7 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBundle } from '../../local/runner/run-bundle.js';
-import { cloudwatchFor, putTarget5xxAlarm } from '../helpers/cloudwatch.js';
+import { ALARM_TEST_ECS, cloudwatchFor, putTarget5xxAlarm } from '../helpers/cloudwatch.js';
 import { uniqueName } from '../helpers/stack.js';
 import { deployAction, describe1, github, startDeployFixture, steadyService, type DeployFixture } from '../ecs-rolling-deploy/fixture.js';
 
@@ -13,12 +13,7 @@ let f: DeployFixture;
 let cw: CloudWatchClient;
 
 beforeAll(async () => {
-  f = await startDeployFixture({
-    timeScale: 60,
-    defaultBehaviour: { startMs: 2_000, healthyAfterMs: 1_000 },
-    healthCheck: { intervalMs: 2_000, healthyThreshold: 2 },
-    simulatedRequestsPerSecond: 10,
-  });
+  f = await startDeployFixture(ALARM_TEST_ECS);
   cw = cloudwatchFor(f.local);
 });
 afterAll(async () => {
