@@ -242,11 +242,16 @@ export function alarmCheck(
         if (options.now() - since < ECS_ALARM_GRACE_MS) continue;
         options.logger.warning(`ECS has not acted on alarm ${alarm.name} within ${formatDuration(ECS_ALARM_GRACE_MS)}; rolling back here.`);
       }
-      const phase = ours?.rolloutState === 'COMPLETED' ? 'the bake' : 'the rollout';
+      const phase = ours?.rolloutState === 'COMPLETED' ? 'the bake' : inPlace(service, ours) ? "ECS's bake" : 'the rollout';
       return { state: 'failed', cause: 'alarm', reason: `${alarm.cause} (in ALARM during ${phase}${alarm.latest ? `; latest ${alarm.latest}` : ''})` };
     }
     return undefined;
   };
+}
+
+/** All of the deployment's tasks run and no other deployment is left: what remains is ECS's own bake. */
+function inPlace(service: Service | undefined, ours: NonNullable<Service['deployments']>[number] | undefined): boolean {
+  return Boolean(ours && ours.runningCount === ours.desiredCount && (service?.deployments?.length ?? 0) === 1);
 }
 
 /** The alarm names ECS watches for the service with this deployment configuration, and whether it rolls back. */

@@ -7,10 +7,11 @@
  * At 60x an emulated minute (one alarm period) is a real second; the action's own clock (the
  * bake) runs in real time.
  */
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { type CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALARM_TEST_ECS, cloudwatchFor, putTarget5xxAlarm } from '../helpers/cloudwatch.js';
 import { uniqueName } from '../helpers/stack.js';
+import { waitFor } from '../local-ecs/wait.js';
 import { deployAction, describe1, rawEcs, startDeployFixture, steadyService, type DeployFixture, type TestService } from './fixture.js';
 
 let f: DeployFixture;
@@ -38,8 +39,9 @@ async function serviceWithAlarm(extra: Record<string, unknown> = {}): Promise<{ 
   return { target, alarm };
 }
 
-function callsBetween(from: number, to: number, operation: string): number {
-  return f.calls.filter((c) => c.at >= from && c.at <= to && c.operation === operation).length;
+/** The API calls made since `mark` (an index into the fixture's call log), of one operation. */
+function callsSince(mark: number, operation: string): number {
+  return f.calls.slice(mark).filter((c) => c.operation === operation).length;
 }
 
 describe('ecs-rolling-deploy: alarms and bake-time', () => {
@@ -82,6 +84,46 @@ describe('ecs-rolling-deploy: alarms and bake-time', () => {
     expect(service.taskDefinition).toBe(target.taskDefinitionArn);
   });
 
+  it('an alarm that fires after COMPLETED, during the bake, fails the release and rolls it back', async () => {
+    const { target } = await serviceWithAlarm();
+    // An alarm on a business metric the test publishes: checkout errors start once ECS calls
+    // the new deployment COMPLETED (its own bake over), while this action still bakes.
+    const alarm = uniqueName('checkout-errors');
+    await cw.send(
+      new PutMetricAlarmCommand({
+        AlarmName: alarm,
+        Namespace: 'Acme/Checkout',
+        MetricName: 'Errors',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      }),
+    );
+    const deploying = deployAction(f, target, { 'container-images': 'app=acme/app:late', alarms: alarm, 'bake-time': '20s' });
+    await waitFor(async () => {
+      const d = (await describe1(f, target.cluster, target.service)).deployments?.[0];
+      return d?.taskDefinition?.endsWith(':2') && d.rolloutState === 'COMPLETED' ? true : undefined;
+    }, 60_000);
+    let done = false;
+    const publishing = (async () => {
+      while (!done) {
+        await cw.send(new PutMetricDataCommand({ Namespace: 'Acme/Checkout', MetricData: [{ MetricName: 'Errors', Value: 10 }] }));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const result = await deploying;
+    done = true;
+    await publishing;
+    expect(result.exitCode, result.log).toBe(1);
+    expect(result.outputs.status).toBe('rolled-back');
+    const failure = result.annotations.find((a) => a.level === 'error')?.message ?? '';
+    expect(failure).toContain(`alarm ${alarm}: Errors > 5 for 1 minute (in ALARM during the bake; latest Sum `);
+    expect((await describe1(f, target.cluster, target.service)).taskDefinition).toBe(target.taskDefinitionArn);
+  });
+
   it("ECS's own alarm rollback is followed and reported as ECS's, not rolled back a second time", async () => {
     const alarmName = uniqueName('api-5xx');
     const { target, alarm } = await serviceWithAlarm({
@@ -89,9 +131,8 @@ describe('ecs-rolling-deploy: alarms and bake-time', () => {
     });
     expect(alarm).toBe(alarmName);
     f.local.simulate('acme/app:5xx-ecs', { errorRate: 0.5 });
-    const started = Date.now();
+    const mark = f.calls.length;
     const result = await deployAction(f, target, { 'container-images': 'app=acme/app:5xx-ecs' });
-    const ended = Date.now();
     expect(result.exitCode, result.log).toBe(1);
     expect(result.outputs.status).toBe('rolled-back');
     const failure = result.annotations.find((a) => a.level === 'error')?.message ?? '';
@@ -99,33 +140,32 @@ describe('ecs-rolling-deploy: alarms and bake-time', () => {
     expect(failure).not.toMatch(/circuit breaker/i);
     expect(result.log).toContain('Deployment alarms (ECS rolls back on them):');
     // One UpdateService: the deploy's own. The rollback was ECS's.
-    expect(callsBetween(started, ended, 'UpdateService')).toBe(1);
+    expect(callsSince(mark, 'UpdateService')).toBe(1);
     expect((await describe1(f, target.cluster, target.service)).taskDefinition).toBe(target.taskDefinitionArn);
   });
 
   it('an alarm name that does not exist fails before anything changes', async () => {
     const { target, alarm } = await serviceWithAlarm();
-    const started = Date.now();
+    const mark = f.calls.length;
     const result = await deployAction(f, target, { 'container-images': 'app=acme/app:3', alarms: `${alarm}\nno-such-alarm` });
-    const ended = Date.now();
     expect(result.exitCode).toBe(1);
     const failure = result.annotations.find((a) => a.level === 'error')?.message ?? '';
     expect(failure).toContain("Input 'alarms'");
     expect(failure).toContain('no-such-alarm');
-    expect(callsBetween(started, ended, 'DescribeAlarms')).toBeGreaterThan(0);
-    expect(callsBetween(started, ended, 'RegisterTaskDefinition')).toBe(0);
-    expect(callsBetween(started, ended, 'UpdateService')).toBe(0);
+    expect(callsSince(mark, 'DescribeAlarms')).toBeGreaterThan(0);
+    expect(callsSince(mark, 'RegisterTaskDefinition')).toBe(0);
+    expect(callsSince(mark, 'UpdateService')).toBe(0);
     expect((await describe1(f, target.cluster, target.service)).taskDefinition).toBe(target.taskDefinitionArn);
   });
 
   it('refuses bad alarm inputs before any AWS call', async () => {
     const { target } = await serviceWithAlarm();
-    const started = Date.now();
+    const mark = f.calls.length;
     const bad = await deployAction(f, target, { 'alarm-rollback': 'true' });
     expect(bad.exitCode).toBe(1);
     expect(bad.annotations.find((a) => a.level === 'error')?.message).toContain("Input 'alarm-rollback'");
     const badBake = await deployAction(f, target, { 'bake-time': 'a while' });
     expect(badBake.annotations.find((a) => a.level === 'error')?.message).toContain("Input 'bake-time'");
-    expect(f.calls.filter((c) => c.at >= started).length).toBe(0);
+    expect(f.calls.slice(mark).map((c) => c.operation)).toEqual([]);
   });
 });
