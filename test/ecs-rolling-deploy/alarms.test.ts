@@ -7,9 +7,9 @@
  * At 60x an emulated minute (one alarm period) is a real second; the action's own clock (the
  * bake) runs in real time.
  */
-import { type CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { type CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALARM_TEST_ECS, cloudwatchFor, putTarget5xxAlarm } from '../helpers/cloudwatch.js';
+import { ALARM_TEST_ECS, cloudwatchFor, putSumOver5Alarm, putTarget5xxAlarm } from '../helpers/cloudwatch.js';
 import { uniqueName } from '../helpers/stack.js';
 import { waitFor } from '../local-ecs/wait.js';
 import { deployAction, describe1, rawEcs, startDeployFixture, steadyService, type DeployFixture, type TestService } from './fixture.js';
@@ -89,19 +89,7 @@ describe('ecs-rolling-deploy: alarms and bake-time', () => {
     // An alarm on a business metric the test publishes: checkout errors start once ECS calls
     // the new deployment COMPLETED (its own bake over), while this action still bakes.
     const alarm = uniqueName('checkout-errors');
-    await cw.send(
-      new PutMetricAlarmCommand({
-        AlarmName: alarm,
-        Namespace: 'Acme/Checkout',
-        MetricName: 'Errors',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 5,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-      }),
-    );
+    await putSumOver5Alarm(cw, alarm, { namespace: 'Acme/Checkout', name: 'Errors' });
     const deploying = deployAction(f, target, { 'container-images': 'app=acme/app:late', alarms: alarm, 'bake-time': '20s' });
     await waitFor(async () => {
       const d = (await describe1(f, target.cluster, target.service)).deployments?.[0];

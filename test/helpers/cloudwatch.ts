@@ -31,14 +31,18 @@ export function targetGroupDimensions(local: LocalEcs, cluster: string, service:
   ];
 }
 
-/** HTTPCode_Target_5XX_Count Sum > 5 for 1 minute; no 5xx datapoint (none published) is OK. */
-export async function putTarget5xxAlarm(cw: CloudWatchClient, local: LocalEcs, cluster: string, service: string, name: string): Promise<void> {
+/** `metric` Sum > 5 for 1 minute; a minute without a datapoint is OK (notBreaching). */
+export async function putSumOver5Alarm(
+  cw: CloudWatchClient,
+  name: string,
+  metric: { namespace: string; name: string; dimensions?: { Name: string; Value: string }[] },
+): Promise<void> {
   await cw.send(
     new PutMetricAlarmCommand({
       AlarmName: name,
-      Namespace: ELB_NAMESPACE,
-      MetricName: 'HTTPCode_Target_5XX_Count',
-      Dimensions: targetGroupDimensions(local, cluster, service),
+      Namespace: metric.namespace,
+      MetricName: metric.name,
+      ...(metric.dimensions ? { Dimensions: metric.dimensions } : {}),
       Statistic: 'Sum',
       Period: 60,
       EvaluationPeriods: 1,
@@ -47,4 +51,9 @@ export async function putTarget5xxAlarm(cw: CloudWatchClient, local: LocalEcs, c
       TreatMissingData: 'notBreaching',
     }),
   );
+}
+
+/** HTTPCode_Target_5XX_Count Sum > 5 for 1 minute on the service's target group (ELB publishes no zero counts). */
+export async function putTarget5xxAlarm(cw: CloudWatchClient, local: LocalEcs, cluster: string, service: string, name: string): Promise<void> {
+  await putSumOver5Alarm(cw, name, { namespace: ELB_NAMESPACE, name: 'HTTPCode_Target_5XX_Count', dimensions: targetGroupDimensions(local, cluster, service) });
 }
