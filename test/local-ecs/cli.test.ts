@@ -31,8 +31,18 @@ describe('local-ecs CLI', () => {
     it(`prints the env to export, serves the SDK and stops cleanly on ${signal}`, async () => {
       const { child, env, stderr } = await startCli(['--mode', 'simulated', '--time-scale', '10']);
       expect(Object.keys(env).sort()).toEqual(
-        ['AWS_ACCESS_KEY_ID', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_ECS', 'AWS_REGION', 'AWS_SECRET_ACCESS_KEY'].sort(),
+        [
+          'AWS_ACCESS_KEY_ID',
+          'AWS_DEFAULT_REGION',
+          'AWS_ENDPOINT_URL_CLOUDWATCH',
+          'AWS_ENDPOINT_URL_ECR',
+          'AWS_ENDPOINT_URL_ECS',
+          'AWS_REGION',
+          'AWS_SECRET_ACCESS_KEY',
+        ].sort(),
       );
+      // One endpoint for every service the emulator speaks.
+      expect(env.AWS_ENDPOINT_URL_CLOUDWATCH).toBe(env.AWS_ENDPOINT_URL_ECS);
       expect(env.AWS_ENDPOINT_URL_ECS).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const client = new ECSClient({
         endpoint: env.AWS_ENDPOINT_URL_ECS,
