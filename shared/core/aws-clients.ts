@@ -6,7 +6,6 @@
  */
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { UserError } from './errors.js';
 
 export interface AwsClientOptions {
@@ -15,7 +14,7 @@ export interface AwsClientOptions {
   maxAttempts?: number;
 }
 
-const USER_AGENT: [string, string] = ['commit-to-prod', '0.1.0'];
+export const USER_AGENT: [string, string] = ['commit-to-prod', '0.1.0'];
 
 export function resolveRegion(explicit?: string): string {
   const region = explicit || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
@@ -45,18 +44,5 @@ export async function ecrClient(options: AwsClientOptions = {}): Promise<ECRClie
   const { ECRClient } = await import('@aws-sdk/client-ecr');
   const client = new ECRClient({ region, maxAttempts: options.maxAttempts ?? 5, customUserAgent: [USER_AGENT] });
   ecrClients.set(region, client);
-  return client;
-}
-
-const cloudwatchClients = new Map<string, CloudWatchClient>();
-
-/** For deploys that watch CloudWatch alarms only; others never load this SDK. */
-export async function cloudwatchClient(options: AwsClientOptions = {}): Promise<CloudWatchClient> {
-  const region = resolveRegion(options.region);
-  const existing = cloudwatchClients.get(region);
-  if (existing) return existing;
-  const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
-  const client = new CloudWatchClient({ region, maxAttempts: options.maxAttempts ?? 5, customUserAgent: [USER_AGENT] });
-  cloudwatchClients.set(region, client);
   return client;
 }

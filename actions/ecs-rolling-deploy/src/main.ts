@@ -50,9 +50,10 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     bakeMs: settings.bakeMs,
   };
 
-  const [{ deploy }, { ecsClient, cloudwatchClient }] = await Promise.all([
+  const [{ deploy }, { ecsClient }, { cloudwatchClient }] = await Promise.all([
     import('../../../shared/ecs/deploy.js'),
     import('../../../shared/core/aws-clients.js'),
+    import('../../../shared/core/cloudwatch-client.js'),
   ]);
   const ecs = await ecsClient(region ? { region } : {});
   let record: DeploymentRecord | undefined;

@@ -19,7 +19,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
       `No github-token: the release history is read from the ECS revision tags only, and the rollback is recorded there (commit-to-prod:*), not as a GitHub deployment.`,
     );
 
-  const [{ ecsClient, cloudwatchClient }, { pickRollbackTarget }, { planLines, planSummaryHtml }] = await Promise.all([
+  const [{ ecsClient }, { pickRollbackTarget }, { planLines, planSummaryHtml }] = await Promise.all([
     import('../../../shared/core/aws-clients.js'),
     import('../../../shared/rollback/pick-rollback-target.js'),
     import('../../../shared/rollback/plan.js'),
@@ -47,7 +47,10 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     for (const line of planLines(plan)) logger.info(line);
   });
   // The service's deployment alarms before the rollback acts (often why it is rolled back).
-  const alarmStates = await import('../../../shared/rollback/alarm-states.js');
+  const [alarmStates, { cloudwatchClient }] = await Promise.all([
+    import('../../../shared/rollback/alarm-states.js'),
+    import('../../../shared/core/cloudwatch-client.js'),
+  ]);
   const cloudwatch = () => cloudwatchClient(region ? { region } : {});
   const alarmNames = await alarmStates.serviceAlarmNames(ecs, cluster, service).catch(() => []);
   const alarmsBefore = await alarmStates.readAlarmStates(alarmNames, cloudwatch, logger, 'before the rollback');
