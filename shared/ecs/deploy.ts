@@ -567,7 +567,6 @@ function failureHeadline(
   const rev = revisionName(arn);
   switch (verdict.cause) {
     case 'alarm':
-      return `Deploy of ${rev} to ${where} failed: ${verdict.reason}.`;
     case 'failed-tasks':
       return `Deploy of ${rev} to ${where} failed: ${verdict.reason}.`;
     case 'circuit-breaker-rollback':
