@@ -17,8 +17,8 @@ done
 echo "build: package version $version"
 mkdir -p build/site/www/cgi-bin
 sed "s/@VERSION@/$version/g" src/www/index.html > build/site/www/index.html
-cp src/cgi-bin/health build/site/www/cgi-bin/health
-chmod 755 build/site/www/cgi-bin/health
+cp src/cgi-bin/health src/cgi-bin/version build/site/www/cgi-bin/
+chmod 755 build/site/www/cgi-bin/health build/site/www/cgi-bin/version
 printf '%s\n' "$version" > build/site/www/version
 printf '%s\n' "$version" > build/VERSION
 count=$(find build/site -type f | wc -l)

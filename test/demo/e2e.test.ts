@@ -5,7 +5,8 @@ import { runDemo } from '../../local/demo/run-demo.js';
 // The demo's whole path (`npm run demo`): the files of workflows-examples/ themselves, all five
 // actions through the workflow runner (each job in its own workspace, the build output passed as
 // an artifact), the ECS emulator in docker mode with staging and production, real images in the
-// registry, real requests through the load balancers.
+// registry, real requests through the load balancers, and a CloudWatch alarm over the traffic
+// they carry.
 describe('the demo, end to end', () => {
   it(
     'carries the sample app from commit to production and back, with no failed request',
@@ -15,7 +16,7 @@ describe('the demo, end to end', () => {
       const served = Object.fromEntries(result.rows.map((r) => [r.stage.split('.')[0]!.trim(), r.versionServed]));
       expect(result.error, table).toBeUndefined();
       // The version served after each stage (production's, staging's for 3 and 5).
-      expect(served, table).toMatchObject({ '0': '1.0.0', '3': '1.1.0', '4': '1.1.0', '5': '1.1.0', '6': '1.0.0' });
+      expect(served, table).toMatchObject({ '0': '1.0.0', '3': '1.1.0', '4': '1.1.0', '5': '1.1.0', '6': '1.0.0', '7': '1.1.0' });
       // Zero failed requests during every deploy and during the automatic rollback.
       for (const stage of ['deploy 1.1.0 to staging', 'deploy 1.1.0 to production', 'deploy broken 1.2.0 to staging', 'rollback.yml']) {
         expect(result.load[stage]?.sent, `${stage}\n${table}`).toBeGreaterThan(0);
@@ -25,6 +26,11 @@ describe('the demo, end to end', () => {
       const broken = result.load['deploy broken 1.2.0 to staging']!;
       expect(broken.bodies['1.2.0'], table).toBeUndefined();
       expect(Object.keys(broken.bodies), table).toEqual(['1.1.0']);
+      // The 5xx release (health check passing) fails requests until its alarm has it rolled back:
+      // 500s only, and it is never left serving.
+      const errors = result.load['deploy 5xx 1.3.0 to staging']!;
+      expect(errors.failures['HTTP 500'], table).toBeGreaterThan(0);
+      expect(errors.failed, table).toBe(errors.failures['HTTP 500']);
       expect(result.ok, table).toBe(true);
       expect(result.durationMs).toBeLessThan(5 * 60_000);
     },
