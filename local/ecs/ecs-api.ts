@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { clusterArn, nameFromArnOrName, serviceArn } from './ids.js';
 import type { Scheduler } from './scheduler.js';
+import type { ServiceDeployments } from './service-deployments.js';
+import { validateNativeStrategy } from './strategy-validation.js';
 import { readDeploymentConfiguration } from './deployment-configuration.js';
 import type { Cluster, Deployment, Service, ServiceLoadBalancer, Store, Task } from './state.js';
 import { readTags, tagResource, untagResource } from './tags.js';
@@ -20,6 +22,7 @@ export class EcsApi {
     private readonly taskDefs: TaskDefinitions,
     private readonly scheduler: Scheduler,
     private readonly clock: Clock,
+    private readonly serviceDeployments?: ServiceDeployments,
   ) {}
 
   /** Operation name → handler, as dispatched on `X-Amz-Target: AmazonEC2ContainerServiceV20141113.<name>`. */
@@ -232,6 +235,7 @@ export class EcsApi {
     const deploymentConfiguration = readDeploymentConfiguration(obj(input, 'deploymentConfiguration'));
     const deploymentController = this.deploymentController(input);
     const loadBalancers = this.loadBalancers(input, td.arn);
+    validateNativeStrategy(deploymentConfiguration, loadBalancers, deploymentController.type);
     const tags = readTags(input, 'tags');
     const known = new Set([
       'cluster',
@@ -297,6 +301,8 @@ export class EcsApi {
           : 'Unable to update task definition on services with a EXTERNAL deployment controller. Please use Task Set API to do it.',
       );
     }
+
+    if (deploymentConfiguration) validateNativeStrategy(deploymentConfiguration, service.loadBalancers, controller);
 
     // Validated everything: now apply.
     if (deploymentConfiguration) service.deploymentConfiguration = deploymentConfiguration;
@@ -387,6 +393,7 @@ export class EcsApi {
       ...(service.launchType ? { launchType: service.launchType } : {}),
       taskDefinition: service.taskDefinition,
       deploymentConfiguration: service.deploymentConfiguration,
+      ...(this.serviceDeployments?.serviceFields(service) ?? {}),
       deployments: service.status === 'INACTIVE' ? [] : service.deployments.map(renderDeployment),
       events: service.events.map((e) => ({ id: e.id, createdAt: s(e.createdAt), message: e.message })),
       createdAt: s(service.createdAt),

@@ -14,6 +14,10 @@ import { scaledClock, type Clock } from './clock.js';
 import { EcrApi, type RegistryConfig } from './ecr.js';
 import { EcsApi } from './ecs-api.js';
 import { FaultInjector, type FaultCounts, type FaultOptions } from './faults.js';
+import { HookFunctions, type HookFunction } from './lifecycle-hooks.js';
+import { NativeStrategies } from './native-strategies.js';
+import { ServiceDeploymentApi } from './service-deployment-api.js';
+import { ServiceDeployments } from './service-deployments.js';
 import type { TargetGroupHealthCheck } from './load-balancer.js';
 import { defaultHealthCheck } from './load-balancer.js';
 import { SimulatedRunner, type SimulatedBehaviour } from './runners/simulated.js';
@@ -27,6 +31,7 @@ export type { SimulatedBehaviour } from './runners/simulated.js';
 export type { TargetGroupHealthCheck } from './load-balancer.js';
 export type { RegistryConfig } from './ecr.js';
 export type { FaultOptions, FaultCounts } from './faults.js';
+export type { HookFunction, HookInvocation, HookResponse } from './lifecycle-hooks.js';
 export type { Task, Service } from './state.js';
 export { breakerThreshold, failureThreshold } from './scheduler.js';
 
@@ -83,6 +88,16 @@ export interface LocalEcs {
    * Returns the stopped task's id.
    */
   interrupt(cluster: string, service: string, kind: 'spot' | 'maintenance', deploymentId?: string): string;
+  /**
+   * Answers the AWS_LAMBDA lifecycle hooks whose hookTargetArn is `functionArn` (no Lambda runs
+   * here): the function gets ECS's hook payload and returns { hookStatus: SUCCEEDED | FAILED |
+   * IN_PROGRESS, callBackDelay?, hookDetails? }. A hook whose ARN has no function fails.
+   */
+  hook(functionArn: string, fn: HookFunction): void;
+  /** Docker mode: the URL of the service's test listener (services with an alternate target group). */
+  testListenerUrl(cluster: string, service: string): string;
+  /** Where the service's traffic goes now: green's share of production and test traffic (0..100). */
+  traffic(cluster: string, service: string): { productionGreen: number; testGreen: number; productionTargetGroup?: string; greenTargetGroup?: string };
   /** Changes the injected faults from now on (`{}` stops injecting). */
   setFaults(faults: FaultOptions): void;
   /** Calls seen and faults injected so far (all zero without `faults`). */
@@ -115,13 +130,23 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
   schedulerOptions.deregistrationDelayMs = options.deregistrationDelayMs ?? schedulerOptions.deregistrationDelayMs;
   schedulerOptions.healthCheck = { ...defaultHealthCheck, ...(options.healthCheck ?? {}) };
   const scheduler = new Scheduler(store, taskDefs, runner, clock, schedulerOptions);
-  const ecsApi = new EcsApi(store, taskDefs, scheduler, clock);
+  const serviceDeployments = new ServiceDeployments(store, taskDefs, clock);
+  const hookFunctions = new HookFunctions(() => clock.now());
+  const native = new NativeStrategies(store, serviceDeployments, hookFunctions, clock);
+  scheduler.useNativeStrategies(native);
+  const ecsApi = new EcsApi(store, taskDefs, scheduler, clock, serviceDeployments);
+  const deploymentApi = new ServiceDeploymentApi(store, serviceDeployments, native, scheduler);
   const ecrApi = new EcrApi(options.registry, accountId, () => clock.now());
 
   const faults = new FaultInjector(options.faults);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ [ECS_PREFIX]: ecsApi.handlers(), [ECR_PREFIX]: ecrApi.handlers() }, options.port ?? 0, options.log, faults);
+    server = await startServer(
+      { [ECS_PREFIX]: { ...ecsApi.handlers(), ...deploymentApi.handlers() }, [ECR_PREFIX]: ecrApi.handlers() },
+      options.port ?? 0,
+      options.log,
+      faults,
+    );
   } catch (e) {
     await runner.close();
     throw e;
@@ -159,6 +184,18 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
       const url = service ? scheduler.loadBalancer(service)?.url : undefined;
       if (!url) throw new Error(`no load balancer for service ${cluster}/${name} (docker mode and a service with loadBalancers only)`);
       return url;
+    },
+    hook: (arn, fn) => hookFunctions.register(arn, fn),
+    testListenerUrl(cluster, name) {
+      const service = findService(cluster, name);
+      const url = service ? scheduler.testListenerUrl(service) : undefined;
+      if (!url) throw new Error(`no test listener for service ${cluster}/${name} (docker mode and a load balancer with advancedConfiguration only)`);
+      return url;
+    },
+    traffic(cluster, name) {
+      const service = findService(cluster, name);
+      if (!service) throw new Error(`no service ${cluster}/${name}`);
+      return native.traffic(service);
     },
     onTaskChange: (listener) => scheduler.onTaskChange(listener),
     tasks(cluster, name) {

@@ -52,6 +52,8 @@ export interface Deployment {
   rolloutStateReason: string;
   /** Set when this deployment was created by a circuit-breaker rollback. */
   rollbackOf?: string;
+  /** The target group its tasks register in (native strategies put green in the other one). */
+  targetGroupArn?: string;
 }
 
 export interface ServiceLoadBalancer {
@@ -59,6 +61,8 @@ export interface ServiceLoadBalancer {
   loadBalancerName?: string;
   containerName: string;
   containerPort: number;
+  /** Blue/green settings (alternate target group, listener rules), kept as given. */
+  advancedConfiguration?: { alternateTargetGroupArn?: string; productionListenerRule?: string; testListenerRule?: string; roleArn?: string };
 }
 
 export interface ServiceEvent {
@@ -147,6 +151,8 @@ export interface Task {
   launchType?: string;
   /** Set when the task's stop counts as a failure of its deployment. */
   failed?: boolean;
+  /** The target group it is (or will be) registered in, when not the service's first one. */
+  targetGroupArn?: string;
 }
 
 export class Store {
