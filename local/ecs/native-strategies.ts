@@ -174,7 +174,8 @@ export class NativeStrategies {
         enter: (r) => {
           for (const t of this.blueTasks(r)) this.ops?.retire(t, r.service, `Scaling activity initiated by (deployment ${green.id})`);
         },
-        until: (r) => this.blueTasks(r).length === 0,
+        // "The blue service revision has completely scaled down to 0 running tasks": drained and stopped.
+        until: (r) => this.store.tasksOf(r.service).every((t) => t.lastStatus === 'STOPPED' || t.deploymentId === green.id),
       },
     );
     const run: NativeRun = {
