@@ -17,6 +17,8 @@ export type FailureCause =
   | 'circuit-breaker-rollback'
   /** A CloudWatch alarm of the service's deployment configuration failed it and ECS rolled back. */
   | 'alarm-rollback'
+  /** ECS rolled a native (BLUE_GREEN, CANARY, LINEAR) deployment back: a lifecycle hook, a stop request. */
+  | 'ecs-rollback'
   /** Another deployment replaced ours (someone else deployed meanwhile). */
   | 'superseded'
   | 'timed-out'

@@ -66,6 +66,7 @@ import { TAG_PREFIX, type EcsTag } from './revision-tags.js';
 import { rollBackService } from './rollback-service.js';
 import { ServiceEventStream } from './service-events.js';
 import { describeStoppedTask, type StoppedTask } from './stopped-task.js';
+import { nativeStrategy, rollBackServiceDeployment } from './service-deployment.js';
 import { revisionName, type TaskDefinitionSource } from './task-definition-source.js';
 import { Timeline } from './timeline.js';
 import { updateService } from './update-service.js';
@@ -156,7 +157,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   const snapshot = await waitUntilNoRolloutInProgress(first, request, deadline, events, followDeps);
   let service = snapshot.service;
   const strategy = service.deploymentConfiguration?.strategy ?? 'ROLLING';
-  if (strategy !== 'ROLLING') logger.info(`${where} deploys with ECS's ${strategy} strategy; ECS runs it and this action follows its rolloutState.`);
+  if (strategy !== 'ROLLING') logger.info(`${where} deploys with ECS's ${strategy} strategy; ECS runs it and this action follows its service deployment.`);
   const previous = currentRevision(service, logger);
   const previousPrimary = primaryDeployment(service);
   const previousDesired = service.desiredCount;
@@ -220,6 +221,9 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   }
   timeline.add(`service updated: deployment ${deploymentId}`);
   logger.info(`Service updated to ${revisionName(plan.taskDefinitionArn)}: deployment ${deploymentId}.`);
+  // A native strategy's outcome is its service deployment's (service-deployment.ts).
+  const serviceDeploymentArn = nativeStrategy(service) ? service.currentServiceDeployment : undefined;
+  if (serviceDeploymentArn) logger.info(`ECS runs it as ${nativeStrategy(service)} service deployment ${serviceDeploymentArn}.`);
   if (request.wait === false) {
     // Recorded as started: not proven good until a later deploy of it says succeeded.
     const result = finish('started', `Deployment ${deploymentId} of ${revisionName(plan.taskDefinitionArn)} started (not followed: wait is false).`);
@@ -239,6 +243,8 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
       deadline,
       maxFailedTasks: request.maxFailedTasks,
       events,
+      serviceDeploymentArn,
+      deploymentConfiguration: snapshot.raw.deploymentConfiguration as Record<string, unknown> | undefined,
       ...(request.pollIntervalMs !== undefined ? { pollIntervalMs: request.pollIntervalMs } : {}),
     },
     followDeps,
@@ -272,7 +278,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   // The step's failure message repeats this with the outcome of the rollback: one error annotation, not two.
   logger.info(`✗ ${what}${why ? ` ${why}` : ''}`);
   const failure = { cause: verdict.cause, reason: verdict.reason };
-  const ecsRolledBack = verdict.cause === 'circuit-breaker-rollback' || verdict.cause === 'alarm-rollback';
+  const ecsRolledBack = verdict.cause === 'circuit-breaker-rollback' || verdict.cause === 'alarm-rollback' || verdict.cause === 'ecs-rollback';
   const rollBack = ecsRolledBack || ((request.onFailure ?? 'roll-back') === 'roll-back' && verdict.cause !== 'superseded');
   // A revision whose own deployment FAILED is no place to go back to.
   const previousFailed = previousPrimary?.rolloutState === 'FAILED' && previousPrimary.taskDefinition === previous;
@@ -296,6 +302,27 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   // Cancelled or out of time: start the rollback (one call, ECS finishes it) without waiting.
   const followRollback = verdict.cause !== 'cancelled' && verdict.cause !== 'timed-out';
   const rollbackStartedAt = clock.now();
+  if (serviceDeploymentArn) {
+    // A native deployment is rolled back by ECS (StopServiceDeployment), never by a second UpdateService.
+    const native = await rollBackServiceDeployment(ecs, serviceDeploymentArn, {
+      startedByEcs: ecsRolledBack,
+      follow: followRollback,
+      cancelled: verdict.cause === 'cancelled',
+      previous: revisionName(previous),
+      clock,
+      deadline,
+      pollIntervalMs: request.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      signal,
+      log: (line) => {
+        logger.info(line);
+        timeline.add(line);
+      },
+    });
+    logger.info(native.where);
+    const result = finish(native.status, `${what}${why ? ` ${why}` : ''} ${native.where}`, { failure, rolledBack: native.rolledBack, rollbackStartedAt });
+    await recordOutcome(ecs, plan, result, logger);
+    return result;
+  }
   logger.info(`── Rollback to ${revisionName(previous)} ──`);
   const rollback = await rollBackService(
     {
@@ -529,12 +556,14 @@ function failureHeadline(verdict: Exclude<FollowVerdict, { state: 'completed' | 
       return `Deploy of ${rev} to ${where} failed: ECS's deployment circuit breaker failed it (${verdict.reason}) and rolled back to ${revisionName(verdict.replacedBy?.taskDefinition)}.`;
     case 'alarm-rollback':
       return `Deploy of ${rev} to ${where} failed: a CloudWatch alarm of the service's deployment configuration failed it (${verdict.reason}) and ECS rolled back to ${revisionName(verdict.replacedBy?.taskDefinition)}.`;
+    case 'ecs-rollback':
+      return `Deploy of ${rev} to ${where} failed: ECS rolled the service deployment back to ${revisionName(verdict.replacedBy?.taskDefinition)}: ${verdict.reason}.`;
     case 'rollout-failed':
       return `Deploy of ${rev} to ${where} failed: ECS marked the deployment FAILED (${verdict.reason}).`;
     case 'superseded':
       return `Deploy of ${rev} to ${where} failed: ${verdict.reason}.`;
     case 'timed-out':
-      return `Deploy of ${rev} to ${where} timed out: not COMPLETED within the ${formatDuration(timeoutMs)} timeout.`;
+      return `Deploy of ${rev} to ${where} timed out: not COMPLETED within the ${formatDuration(timeoutMs)} timeout${verdict.reason.includes('(') ? ` ${verdict.reason.slice(verdict.reason.indexOf('('))}` : ''}.`;
     case 'cancelled':
       return `Deploy of ${rev} to ${where} was cancelled.`;
   }

@@ -8,7 +8,7 @@
  * throttles; each wait is cut to the time left before the deadline, so the deadline is honoured
  * to within one API call.
  */
-import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type Service, type Task } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type Service, type ServiceDeployment, type Task } from '@aws-sdk/client-ecs';
 import type { Clock } from '../core/clock.js';
 import { formatDuration } from '../core/duration.js';
 import { errorMessage } from '../core/errors.js';
@@ -16,6 +16,7 @@ import type { Logger } from '../core/logger.js';
 import { assessRollout, failuresInARow, ourDeployment, rolloutCounts, type RolloutVerdict } from './assess-rollout.js';
 import { captureResponseJson, type EcsSender } from './raw-json.js';
 import { ProgressReporter } from './rollout-progress.js';
+import { readServiceDeployment, serviceDeploymentVerdict, StageReporter } from './service-deployment.js';
 import type { ServiceEventStream } from './service-events.js';
 import { describeStoppedTask, toStoppedTask, type StoppedTask } from './stopped-task.js';
 import { revisionName } from './task-definition-source.js';
@@ -40,6 +41,13 @@ export interface FollowRolloutOptions {
   pollIntervalMs?: number;
   /** Shared between phases (rollout, rollback) so no event is printed twice. */
   events: ServiceEventStream;
+  /**
+   * A native strategy's service deployment (BLUE_GREEN, CANARY, LINEAR): its status decides the
+   * outcome and its stages are shown (service-deployment.ts).
+   */
+  serviceDeploymentArn?: string | undefined;
+  /** The service's deploymentConfiguration, for the bake times the stage lines count down. */
+  deploymentConfiguration?: Record<string, unknown> | undefined;
 }
 
 export interface FollowDeps {
@@ -54,6 +62,7 @@ export interface FollowDeps {
 export interface FollowStats {
   describeServicesCalls: number;
   throttled: number;
+  describeServiceDeploymentsCalls?: number;
 }
 
 export type FollowVerdict =
@@ -66,6 +75,8 @@ export interface FollowResult {
   verdict: FollowVerdict;
   stoppedTasks: StoppedTask[];
   service: Service | undefined;
+  /** The native strategy's service deployment as last seen. */
+  serviceDeployment?: ServiceDeployment | undefined;
   /** Clock time the verdict was reached. */
   endedAt: number;
 }
@@ -111,7 +122,9 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
   let errorsInARow = 0;
   let stopReasonsUnreadable = false;
   let service: Service | undefined;
-  const end = (verdict: FollowVerdict): FollowResult => ({ verdict, stoppedTasks, service, endedAt: clock.now() });
+  let serviceDeployment: ServiceDeployment | undefined;
+  const stages = new StageReporter(clock, options.deploymentConfiguration);
+  const end = (verdict: FollowVerdict): FollowResult => ({ verdict, stoppedTasks, service, serviceDeployment, endedAt: clock.now() });
 
   for (;;) {
     if (signal?.aborted) return end({ state: 'failed', cause: 'cancelled', reason: 'the job was cancelled' });
@@ -154,12 +167,25 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
         timeline.add(line.replace(/^\[[^\]]*\] /, ''));
       }
 
-      const verdict = assessRollout(service, options.deploymentId, {
+      let verdict = assessRollout(service, options.deploymentId, {
         maxFailedTasks: options.maxFailedTasks,
         observedFailures,
         previousTaskDefinition: options.previousTaskDefinitionArn,
         taskDefinition: options.taskDefinitionArn,
       });
+      if (options.serviceDeploymentArn) {
+        stats.describeServiceDeploymentsCalls = (stats.describeServiceDeploymentsCalls ?? 0) + 1;
+        serviceDeployment = await readServiceDeployment(ecs, options.serviceDeploymentArn);
+        const stageLine = stages.update(serviceDeployment, timeline.elapsed());
+        if (stageLine) {
+          logger.info(stageLine);
+          timeline.add(stageLine.replace(/^\[[^\]]*\] /, ''));
+        }
+        // ECS's record decides: success only when SUCCESSFUL (after the bake), its own rollbacks
+        // with the stage they happened at. Of the deployment's view only our failed-task limit counts.
+        const native = serviceDeploymentVerdict(serviceDeployment, options.previousTaskDefinitionArn);
+        verdict = native ?? (verdict.state === 'failed' && verdict.cause === 'failed-tasks' ? verdict : { state: 'in-progress' });
+      }
       if (verdict.state !== 'in-progress') return end(verdict);
     } catch (error) {
       if (isThrottling(error)) {
@@ -178,7 +204,8 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
 
     const remaining = options.deadline - clock.now();
     if (remaining <= 0) {
-      return end({ state: 'failed', cause: 'timed-out', reason: `the rollout did not complete within the deadline` });
+      const stage = options.serviceDeploymentArn ? ` (${stages.where(serviceDeployment)})` : '';
+      return end({ state: 'failed', cause: 'timed-out', reason: `the rollout did not complete within the deadline${stage}` });
     }
     await clock.sleep(Math.min(remaining, Math.max(0, pollStarted + interval - clock.now())), signal);
   }
