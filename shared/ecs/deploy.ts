@@ -67,6 +67,7 @@ import { rollBackService } from './rollback-service.js';
 import { ServiceEventStream } from './service-events.js';
 import { describeStoppedTask, type StoppedTask } from './stopped-task.js';
 import { nativeStrategy, rollBackServiceDeployment } from './service-deployment.js';
+import { requireTrafficShiftable, type StrategyChoice } from './strategy-choice.js';
 import { revisionName, type TaskDefinitionSource } from './task-definition-source.js';
 import { Timeline } from './timeline.js';
 import { updateService } from './update-service.js';
@@ -86,6 +87,8 @@ export interface DeployRequest {
   /** ECS's deployment circuit breaker on/off for this rollout (undefined keeps the service's). */
   circuitBreaker?: boolean | undefined;
   forceNewDeployment?: boolean;
+  /** The deployment strategy (and its settings) for this deploy; undefined keeps the service's. */
+  strategy?: StrategyChoice | undefined;
   wait?: boolean;
   timeoutMs: number;
   maxFailedTasks: number;
@@ -156,7 +159,8 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   requireEcsController(first.service, where);
   const snapshot = await waitUntilNoRolloutInProgress(first, request, deadline, events, followDeps);
   let service = snapshot.service;
-  const strategy = service.deploymentConfiguration?.strategy ?? 'ROLLING';
+  const strategy = request.strategy?.strategy ?? service.deploymentConfiguration?.strategy ?? 'ROLLING';
+  requireTrafficShiftable(request.strategy?.strategy, service.loadBalancers, where);
   if (strategy !== 'ROLLING') logger.info(`${where} deploys with ECS's ${strategy} strategy; ECS runs it and this action follows its service deployment.`);
   const previous = currentRevision(service, logger);
   const previousPrimary = primaryDeployment(service);
@@ -190,6 +194,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
           ? undefined
           : { enable: request.circuitBreaker, rollback: request.circuitBreaker && (request.onFailure ?? 'roll-back') === 'roll-back' },
       forceNewDeployment: request.forceNewDeployment,
+      strategy: request.strategy,
     },
     snapshot.raw.deploymentConfiguration as Record<string, unknown> | undefined,
   ).catch((error: unknown) => {
@@ -244,7 +249,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
       maxFailedTasks: request.maxFailedTasks,
       events,
       serviceDeploymentArn,
-      deploymentConfiguration: snapshot.raw.deploymentConfiguration as Record<string, unknown> | undefined,
+      deploymentConfiguration: service.deploymentConfiguration as Record<string, unknown> | undefined,
       ...(request.pollIntervalMs !== undefined ? { pollIntervalMs: request.pollIntervalMs } : {}),
     },
     followDeps,

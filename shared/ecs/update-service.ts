@@ -13,6 +13,7 @@ import { UserError } from '../core/errors.js';
 import { isClientException } from './register-task-definition.js';
 import { sendBodyVerbatim, type EcsSender } from './raw-json.js';
 import { primaryDeployment } from './assess-rollout.js';
+import { applyStrategyChoice, type StrategyChoice } from './strategy-choice.js';
 
 export interface ServiceUpdate {
   taskDefinitionArn: string;
@@ -22,6 +23,8 @@ export interface ServiceUpdate {
   /** Turn ECS's deployment circuit breaker on or off (undefined keeps the service's setting). */
   circuitBreaker?: { enable: boolean; rollback: boolean } | undefined;
   forceNewDeployment?: boolean | undefined;
+  /** The strategy (and its settings) this deploy asks for (undefined keeps the service's). */
+  strategy?: StrategyChoice | undefined;
 }
 
 export interface ServiceUpdateResult {
@@ -38,7 +41,8 @@ type Json = Record<string, unknown>;
  * own raw configuration with only the asked members changed (the breaker's other settings kept).
  */
 export function deploymentConfiguration(current: Json | undefined, update: ServiceUpdate): Json | undefined {
-  if (update.minimumHealthyPercent === undefined && update.maximumPercent === undefined && update.circuitBreaker === undefined) return undefined;
+  if (update.minimumHealthyPercent === undefined && update.maximumPercent === undefined && update.circuitBreaker === undefined && !update.strategy)
+    return undefined;
   const config: Json = structuredClone(current ?? {});
   if (update.maximumPercent !== undefined) config.maximumPercent = update.maximumPercent;
   if (update.minimumHealthyPercent !== undefined) config.minimumHealthyPercent = update.minimumHealthyPercent;
@@ -46,6 +50,7 @@ export function deploymentConfiguration(current: Json | undefined, update: Servi
     const breaker = (config.deploymentCircuitBreaker ?? {}) as Json;
     config.deploymentCircuitBreaker = { ...breaker, enable: update.circuitBreaker.enable, rollback: update.circuitBreaker.rollback };
   }
+  if (update.strategy) applyStrategyChoice(config, update.strategy);
   return config;
 }
 

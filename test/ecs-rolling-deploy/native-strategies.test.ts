@@ -107,4 +107,52 @@ describe('ecs-rolling-deploy on native strategies', () => {
     const after = (await f.ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }))).services![0]!;
     expect(after.taskDefinition).toBe(target.taskDefinitionArn);
   }, 120_000);
+
+  it('strategy: canary with its settings switches a rolling service to CANARY for this deploy and follows it', async () => {
+    const target = await service({ maximumPercent: 200, minimumHealthyPercent: 100 });
+    const since = Date.now();
+    const result = await deployAction(f, target, {
+      'container-images': 'app=acme/app:5',
+      strategy: 'canary',
+      'canary-percent': '25',
+      'canary-bake-time': '1m',
+      'bake-time': '0m',
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs.status).toBe('succeeded');
+    expect(result.log).toMatch(/PRODUCTION_TRAFFIC_SHIFT: green 2\/2 running, 25% of production/);
+    expect(callsOf('UpdateService', since)).toBe(1);
+    const after = (await f.ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }))).services![0]!;
+    expect(after.deploymentConfiguration).toMatchObject({
+      strategy: 'CANARY',
+      bakeTimeInMinutes: 0,
+      canaryConfiguration: { canaryPercent: 25, canaryBakeTimeInMinutes: 1 },
+      maximumPercent: 200,
+      minimumHealthyPercent: 100,
+    });
+    expect((await latest(target)).status).toBe('SUCCESSFUL');
+  }, 120_000);
+
+  it('refuses strategy inputs that do not fit, before anything is registered or changed', async () => {
+    const target = await service({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 });
+    const plain = await steadyService(f, {
+      image: 'acme/app:1',
+      extra: { loadBalancers: [{ targetGroupArn: TG, containerName: 'app', containerPort: 8080 }] },
+    });
+    const since = Date.now();
+    const bad = await deployAction(f, target, { 'container-images': 'app=acme/app:6', 'canary-percent': '10' });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /Input 'canary-percent' has an invalid value "10": expected no value unless strategy is `canary`/,
+    );
+
+    // A service whose target group has no advancedConfiguration cannot switch to a native strategy.
+    const refused = await deployAction(f, plain, { 'container-images': 'app=acme/app:6', strategy: 'blue-green' });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /cannot be deployed with strategy BLUE_GREEN: .* has no advancedConfiguration/,
+    );
+    expect(callsOf('RegisterTaskDefinition', since)).toBe(0);
+    expect(callsOf('UpdateService', since)).toBe(0);
+  }, 120_000);
 });

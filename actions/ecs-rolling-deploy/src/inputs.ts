@@ -10,6 +10,7 @@ import type { TaskDefinitionChanges } from '../../../shared/ecs/render-task-defi
 import { classifyTaskDefinitionInput, type TaskDefinitionSource } from '../../../shared/ecs/task-definition-source.js';
 import type { EcsTag } from '../../../shared/ecs/revision-tags.js';
 import { readFollowInputs } from '../../../shared/ecs/follow-inputs.js';
+import { readStrategyChoice, type StrategyChoice } from '../../../shared/ecs/strategy-choice.js';
 
 /** Every input of ecs-rolling-deploy, checked before the AWS SDK is even loaded. */
 export interface DeployInputs {
@@ -22,6 +23,8 @@ export interface DeployInputs {
   maximumPercent: number | undefined;
   /** undefined: keep the service's own setting. */
   circuitBreaker: boolean | undefined;
+  /** strategy, bake-time, canary-* and linear-* inputs; undefined keeps the service's. */
+  strategy: StrategyChoice | undefined;
   wait: boolean;
   waitForInProgress: boolean;
   timeoutMs: number;
@@ -54,6 +57,7 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     throw new InputError('circuit-breaker', inputs.raw('circuit-breaker'), "`keep` (the service's own setting), `true` or `false`");
   }
   const circuitBreaker = breakerText === 'keep' ? undefined : breakerText === 'true';
+  const strategy = readStrategyChoice(inputs);
   const { wait, waitForInProgress, timeoutMs, maxFailedTasks } = readFollowInputs(inputs);
   const rollbackOnFailure = inputs.boolean('rollback-on-failure', true);
   const forceNewDeployment = inputs.boolean('force-new-deployment', false);
@@ -83,6 +87,7 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     minimumHealthyPercent,
     maximumPercent,
     circuitBreaker,
+    strategy,
     wait,
     waitForInProgress,
     timeoutMs,

@@ -40,6 +40,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     minimumHealthyPercent: settings.minimumHealthyPercent,
     maximumPercent: settings.maximumPercent,
     circuitBreaker: settings.circuitBreaker,
+    strategy: settings.strategy,
     forceNewDeployment: settings.forceNewDeployment,
     wait: settings.wait,
     timeoutMs: settings.timeoutMs,
