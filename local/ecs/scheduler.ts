@@ -12,6 +12,9 @@
  *  - the PRIMARY deployment is COMPLETED when it alone runs desiredCount healthy tasks.
  * A task is healthy when RUNNING, its container health check (if any) is HEALTHY and, with a
  * load balancer, its target is healthy.
+ * While a BLUE_GREEN, CANARY or LINEAR deployment is in progress, native-strategies.ts drives the
+ * service instead (green beside blue in the alternate target group); it uses this scheduler's
+ * launches, drains and health.
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';

@@ -67,7 +67,7 @@ import { rollBackService } from './rollback-service.js';
 import { ServiceEventStream } from './service-events.js';
 import { describeStoppedTask, type StoppedTask } from './stopped-task.js';
 import { nativeStrategy, rollBackServiceDeployment } from './service-deployment.js';
-import { requireTrafficShiftable, type StrategyChoice } from './strategy-choice.js';
+import { applyStrategyChoice, MAX_NATIVE_DEADLINE_MS, nativeWaitMs, requireTrafficShiftable, type StrategyChoice } from './strategy-choice.js';
 import { revisionName, type TaskDefinitionSource } from './task-definition-source.js';
 import { Timeline } from './timeline.js';
 import { updateService } from './update-service.js';
@@ -91,6 +91,8 @@ export interface DeployRequest {
   strategy?: StrategyChoice | undefined;
   wait?: boolean;
   timeoutMs: number;
+  /** Add what a native strategy's bakes and hook timeouts may take to `timeoutMs` (timeout: auto). */
+  timeoutCoversBakes?: boolean;
   maxFailedTasks: number;
   onFailure?: 'roll-back' | 'stop';
   waitForInProgress?: boolean;
@@ -144,7 +146,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   const clock = deps.clock ?? systemClock;
   const { ecs, logger, signal } = deps;
   const startedAt = clock.now();
-  const deadline = startedAt + request.timeoutMs;
+  let deadline = startedAt + request.timeoutMs;
   const timeline = new Timeline(() => clock.now(), startedAt);
   const stats: FollowStats = { describeServicesCalls: 0, throttled: 0 };
   const followDeps: FollowDeps = { ecs, logger, clock, signal, timeline, stats };
@@ -161,6 +163,19 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   let service = snapshot.service;
   const strategy = request.strategy?.strategy ?? service.deploymentConfiguration?.strategy ?? 'ROLLING';
   requireTrafficShiftable(request.strategy?.strategy, service.loadBalancers, where);
+  if (request.timeoutCoversBakes) {
+    const config = applyStrategyChoice(
+      structuredClone((snapshot.raw.deploymentConfiguration as Record<string, unknown> | undefined) ?? {}),
+      request.strategy ?? {},
+    );
+    const extra = nativeWaitMs(config);
+    if (extra > 0) {
+      deadline = startedAt + Math.min(MAX_NATIVE_DEADLINE_MS, request.timeoutMs + extra);
+      logger.info(
+        `Deadline ${formatDuration(deadline - startedAt)}: ${formatDuration(request.timeoutMs)} plus ${formatDuration(extra)} of bakes and hook timeouts (timeout: auto, at most 6h).`,
+      );
+    }
+  }
   if (strategy !== 'ROLLING') logger.info(`${where} deploys with ECS's ${strategy} strategy; ECS runs it and this action follows its service deployment.`);
   const previous = currentRevision(service, logger);
   const previousPrimary = primaryDeployment(service);
@@ -277,7 +292,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   }
 
   // 5. Failure: say what and why, then roll back.
-  const what = failureHeadline(verdict, plan.taskDefinitionArn, where, request.timeoutMs);
+  const what = failureHeadline(verdict, plan.taskDefinitionArn, where, deadline - startedAt);
   const why = stoppedReasons(follow.stoppedTasks);
   timeline.add(`rollout failed: ${verdict.reason}`);
   // The step's failure message repeats this with the outcome of the rollback: one error annotation, not two.

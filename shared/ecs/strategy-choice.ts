@@ -101,3 +101,35 @@ export function requireTrafficShiftable(
     { hint: "Add advancedConfiguration to the service's load balancer (in the tool that manages the service), or deploy with strategy: keep or rolling." },
   );
 }
+
+/** The longest a GitHub-hosted job may run: no deadline is stretched past it. */
+export const MAX_NATIVE_DEADLINE_MS = 6 * 60 * 60_000;
+
+/**
+ * How long ECS may take beyond the rollout itself for a native strategy: the bake, the canary bake
+ * or every linear step's bake, and each lifecycle hook's timeout at every stage it runs (the
+ * production stages run once per traffic step). ECS's defaults where the configuration is silent.
+ */
+export function nativeWaitMs(config: Json): number {
+  const strategy = config.strategy as string | undefined;
+  if (strategy !== 'BLUE_GREEN' && strategy !== 'CANARY' && strategy !== 'LINEAR') return 0;
+  const minute = 60_000;
+  const num = (v: unknown, fallback: number) => (typeof v === 'number' ? v : fallback);
+  let steps = 1;
+  let stepBakes = 0;
+  if (strategy === 'CANARY') {
+    steps = 2;
+    stepBakes = num((config.canaryConfiguration as Json | undefined)?.canaryBakeTimeInMinutes, 10);
+  } else if (strategy === 'LINEAR') {
+    const linear = (config.linearConfiguration as Json | undefined) ?? {};
+    steps = Math.ceil(100 / num(linear.stepPercent, 10));
+    stepBakes = (steps - 1) * num(linear.stepBakeTimeInMinutes, 6);
+  }
+  let hooks = 0;
+  for (const hook of (config.lifecycleHooks as Json[] | undefined) ?? []) {
+    const timeout = num((hook.timeoutConfiguration as Json | undefined)?.timeoutInMinutes, 1440);
+    for (const stage of (hook.lifecycleStages as string[] | undefined) ?? [])
+      hooks += timeout * (stage.includes('PRODUCTION_TRAFFIC_SHIFT') && stage !== 'POST_PRODUCTION_TRAFFIC_SHIFT' ? steps : 1);
+  }
+  return (num(config.bakeTimeInMinutes, 0) + stepBakes + hooks) * minute;
+}

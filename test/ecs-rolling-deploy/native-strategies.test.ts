@@ -54,6 +54,8 @@ describe('ecs-rolling-deploy on native strategies', () => {
     expect(result.outputs.status).toBe('succeeded');
     expect(result.log).toContain("deploys with ECS's BLUE_GREEN strategy");
     expect(result.log).toMatch(/ECS runs it as BLUE_GREEN service deployment arn:aws:ecs:[^ ]+:service-deployment\//);
+    // timeout: auto (the default) covers the bake.
+    expect(result.log).toContain('Deadline 32m00s: 30m00s plus 2m00s of bakes and hook timeouts (timeout: auto, at most 6h).');
     expect(result.log).toMatch(/SCALE_UP: green \d\/2 running/);
     expect(result.log).toMatch(/BAKE_TIME: green 2\/2 running, 100% of production and 100% of test traffic on green, bake 2m left/);
     const sd = await latest(target);

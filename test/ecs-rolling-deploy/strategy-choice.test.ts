@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Inputs, inputEnvName } from '../../shared/core/inputs.js';
-import { applyStrategyChoice, readStrategyChoice } from '../../shared/ecs/strategy-choice.js';
+import { applyStrategyChoice, nativeWaitMs, readStrategyChoice } from '../../shared/ecs/strategy-choice.js';
+import { readFollowInputs } from '../../shared/ecs/follow-inputs.js';
 
 const inputs = (values: Record<string, string>) => new Inputs(Object.fromEntries(Object.entries(values).map(([k, v]) => [inputEnvName(k), v])));
 
@@ -71,5 +72,35 @@ describe('applyStrategyChoice', () => {
       strategy: 'BLUE_GREEN',
       bakeTimeInMinutes: 0,
     });
+  });
+});
+
+describe('timeout: auto', () => {
+  it('is the default, and an explicit duration is taken as it is', () => {
+    expect(readFollowInputs(inputs({}))).toMatchObject({ timeoutMs: 30 * 60_000, timeoutAuto: true });
+    expect(readFollowInputs(inputs({ timeout: 'auto' }))).toMatchObject({ timeoutMs: 30 * 60_000, timeoutAuto: true });
+    expect(readFollowInputs(inputs({ timeout: '12m' }))).toMatchObject({ timeoutMs: 12 * 60_000, timeoutAuto: false });
+    expect(() => readFollowInputs(inputs({ timeout: 'soon' }))).toThrow(/Input 'timeout' has an invalid value "soon"/);
+  });
+
+  const pause = (stages: string[], timeoutInMinutes?: number) => ({
+    targetType: 'PAUSE',
+    lifecycleStages: stages,
+    ...(timeoutInMinutes ? { timeoutConfiguration: { timeoutInMinutes, action: 'ROLLBACK' } } : {}),
+  });
+  it.each([
+    ['ROLLING waits for nothing more', { strategy: 'ROLLING', bakeTimeInMinutes: 30 }, 0],
+    ['BLUE_GREEN: its bake', { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 15 }, 15],
+    ['CANARY: the canary bake (default 10) and the bake', { strategy: 'CANARY', bakeTimeInMinutes: 5 }, 15],
+    ['LINEAR 25%: three step bakes', { strategy: 'LINEAR', linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 2 } }, 6],
+    ['a PAUSE hook: its timeout', { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1, lifecycleHooks: [pause(['POST_TEST_TRAFFIC_SHIFT'], 20)] }, 21],
+    [
+      'a hook at a production stage: once per traffic step',
+      { strategy: 'CANARY', canaryConfiguration: { canaryBakeTimeInMinutes: 0 }, lifecycleHooks: [pause(['PRE_PRODUCTION_TRAFFIC_SHIFT'], 3)] },
+      6,
+    ],
+    ["a hook's default timeout is ECS's 24 h", { strategy: 'BLUE_GREEN', lifecycleHooks: [pause(['POST_SCALE_UP'])] }, 1440],
+  ] as [string, Record<string, unknown>, number][])('%s', (_name, config, minutes) => {
+    expect(nativeWaitMs(config)).toBe(minutes * 60_000);
   });
 });

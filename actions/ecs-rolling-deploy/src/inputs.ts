@@ -28,6 +28,7 @@ export interface DeployInputs {
   wait: boolean;
   waitForInProgress: boolean;
   timeoutMs: number;
+  timeoutAuto: boolean;
   maxFailedTasks: number;
   rollbackOnFailure: boolean;
   forceNewDeployment: boolean;
@@ -58,7 +59,7 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
   }
   const circuitBreaker = breakerText === 'keep' ? undefined : breakerText === 'true';
   const strategy = readStrategyChoice(inputs);
-  const { wait, waitForInProgress, timeoutMs, maxFailedTasks } = readFollowInputs(inputs);
+  const { wait, waitForInProgress, timeoutMs, timeoutAuto, maxFailedTasks } = readFollowInputs(inputs);
   const rollbackOnFailure = inputs.boolean('rollback-on-failure', true);
   const forceNewDeployment = inputs.boolean('force-new-deployment', false);
   const userTags: EcsTag[] = [...inputs.keyValues('tags', { keyPattern: /^[^\s=][^=]{0,127}$/, keyDescription: 'a tag key of at most 128 characters' })].map(
@@ -91,6 +92,7 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     wait,
     waitForInProgress,
     timeoutMs,
+    timeoutAuto,
     maxFailedTasks,
     rollbackOnFailure,
     forceNewDeployment,

@@ -44,6 +44,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     forceNewDeployment: settings.forceNewDeployment,
     wait: settings.wait,
     timeoutMs: settings.timeoutMs,
+    timeoutCoversBakes: settings.timeoutAuto,
     maxFailedTasks: settings.maxFailedTasks,
     onFailure: settings.rollbackOnFailure ? 'roll-back' : 'stop',
     waitForInProgress: settings.waitForInProgress,
