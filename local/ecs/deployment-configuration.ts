@@ -17,6 +17,7 @@ const HOOK_STAGES = [
   'POST_SCALE_UP',
   'TEST_TRAFFIC_SHIFT',
   'POST_TEST_TRAFFIC_SHIFT',
+  'PRE_PRODUCTION_TRAFFIC_SHIFT',
   'PRODUCTION_TRAFFIC_SHIFT',
   'POST_PRODUCTION_TRAFFIC_SHIFT',
 ];
@@ -58,14 +59,39 @@ export function readDeploymentConfiguration(input: Record<string, unknown> | und
   if (bake !== undefined && (bake < 0 || bake > 1440)) throw errors.invalidParameter('bakeTimeInMinutes must be between 0 and 1440.');
   for (const hook of objList(input, 'lifecycleHooks') ?? []) {
     const stages = strList(hook, 'lifecycleStages') ?? [];
-    if (!str(hook, 'hookTargetArn') || stages.length === 0) throw errors.invalidParameter('A lifecycle hook requires hookTargetArn and lifecycleStages.');
+    // targetType defaults to AWS_LAMBDA, which needs its function; a PAUSE hook has none.
+    const targetType = str(hook, 'targetType') ?? 'AWS_LAMBDA';
+    if (targetType !== 'AWS_LAMBDA' && targetType !== 'PAUSE') {
+      throw errors.invalidParameter(
+        `1 validation error detected: Value '${targetType}' at 'deploymentConfiguration.lifecycleHooks.member.targetType' failed to satisfy constraint: Member must satisfy enum value set: [AWS_LAMBDA, PAUSE]`,
+      );
+    }
+    if (stages.length === 0) throw errors.invalidParameter('A lifecycle hook requires lifecycleStages.');
+    if (targetType === 'AWS_LAMBDA' && !str(hook, 'hookTargetArn')) throw errors.invalidParameter('An AWS_LAMBDA lifecycle hook requires hookTargetArn.');
     const unknown = stages.find((s) => !HOOK_STAGES.includes(s));
     if (unknown) throw errors.invalidParameter(`Invalid lifecycle stage ${unknown}.`);
+    const pauseAt = stages.find((s) => s === 'TEST_TRAFFIC_SHIFT' || s === 'PRODUCTION_TRAFFIC_SHIFT');
+    if (targetType === 'PAUSE' && pauseAt)
+      throw errors.invalidParameter(`PAUSE hooks cannot be configured at ${pauseAt}; that stage is only valid for AWS_LAMBDA hooks.`);
+    const timeout = obj(hook, 'timeoutConfiguration');
+    if (timeout) {
+      const minutes = int(timeout, 'timeoutInMinutes');
+      if (minutes !== undefined && (minutes < 1 || minutes > 1440)) throw errors.invalidParameter('timeoutInMinutes must be between 1 and 1440.');
+      const action = str(timeout, 'action');
+      if (action !== undefined && action !== 'CONTINUE' && action !== 'ROLLBACK')
+        throw errors.invalidParameter('timeoutConfiguration.action must be CONTINUE or ROLLBACK.');
+    }
   }
   const canary = obj(input, 'canaryConfiguration');
-  if (canary) percent(canary, 'canaryPercent', 0.1, 100);
+  if (canary) {
+    percent(canary, 'canaryPercent', 0.1, 100);
+    minutes(canary, 'canaryBakeTimeInMinutes');
+  }
   const linear = obj(input, 'linearConfiguration');
-  if (linear) percent(linear, 'stepPercent', 3, 100);
+  if (linear) {
+    percent(linear, 'stepPercent', 3, 100);
+    minutes(linear, 'stepBakeTimeInMinutes');
+  }
   if (cfg.minimumHealthyPercent < 0 || cfg.minimumHealthyPercent > 100) throw errors.invalidParameter('minimumHealthyPercent must be between 0 and 100.');
   if (cfg.maximumPercent < 100 && cfg.minimumHealthyPercent >= cfg.maximumPercent) {
     throw errors.invalidParameter('maximumPercent must be greater than minimumHealthyPercent.');
@@ -77,4 +103,9 @@ function percent(input: Record<string, unknown>, key: string, min: number, max: 
   const value = input[key];
   if (value === undefined) return;
   if (typeof value !== 'number' || value < min || value > max) throw errors.invalidParameter(`${key} must be a number between ${min} and ${max}.`);
+}
+
+function minutes(input: Record<string, unknown>, key: string): void {
+  const value = int(input, key);
+  if (value !== undefined && (value < 0 || value > 1440)) throw errors.invalidParameter(`${key} must be between 0 and 1440.`);
 }

@@ -7,6 +7,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Clock } from './clock.js';
 import { clusterArn, nameFromArnOrName, serviceArn } from './ids.js';
 import type { Scheduler } from './scheduler.js';
+import type { ServiceDeployments } from './service-deployments.js';
+import { validateNativeStrategy } from './strategy-validation.js';
 import { readDeploymentConfiguration } from './deployment-configuration.js';
 import { readServiceSettings, readVolumeConfigurations } from './service-settings.js';
 import type { Cluster, Deployment, Service, ServiceLoadBalancer, Store, Task } from './state.js';
@@ -22,6 +24,7 @@ export class EcsApi {
     private readonly taskDefs: TaskDefinitions,
     private readonly scheduler: Scheduler,
     private readonly clock: Clock,
+    private readonly serviceDeployments?: ServiceDeployments,
   ) {}
 
   /** Operation name → handler, as dispatched on `X-Amz-Target: AmazonEC2ContainerServiceV20141113.<name>`. */
@@ -236,6 +239,7 @@ export class EcsApi {
     const loadBalancers = this.loadBalancers(input, td.arn);
     const settings = readServiceSettings(input);
     const volumeConfigurations = readVolumeConfigurations(input, td);
+    validateNativeStrategy(deploymentConfiguration, loadBalancers, deploymentController.type);
     const tags = readTags(input, 'tags');
     const known = new Set([
       'cluster',
@@ -308,6 +312,8 @@ export class EcsApi {
           : 'Unable to update task definition on services with a EXTERNAL deployment controller. Please use Task Set API to do it.',
       );
     }
+
+    if (deploymentConfiguration) validateNativeStrategy(deploymentConfiguration, service.loadBalancers, controller);
 
     // Validated everything: now apply.
     if (deploymentConfiguration) service.deploymentConfiguration = deploymentConfiguration;
@@ -405,6 +411,7 @@ export class EcsApi {
       ...(service.launchType ? { launchType: service.launchType } : {}),
       taskDefinition: service.taskDefinition,
       deploymentConfiguration: service.deploymentConfiguration,
+      ...(this.serviceDeployments?.serviceFields(service) ?? {}),
       deployments: service.status === 'INACTIVE' ? [] : service.deployments.map(renderDeployment),
       events: service.events.map((e) => ({ id: e.id, createdAt: s(e.createdAt), message: e.message })),
       createdAt: s(service.createdAt),

@@ -17,6 +17,10 @@ import { EcsApi } from './ecs-api.js';
 import { FaultInjector, type FaultCounts, type FaultOptions } from './faults.js';
 import { awslogsDriver, CloudWatchLogs, LOGS_PREFIX } from './logs.js';
 import { RunTaskApi } from './run-task.js';
+import { HookFunctions, type HookFunction } from './lifecycle-hooks.js';
+import { NativeStrategies } from './native-strategies.js';
+import { ServiceDeploymentApi } from './service-deployment-api.js';
+import { ServiceDeployments } from './service-deployments.js';
 import type { TargetGroupHealthCheck } from './load-balancer.js';
 import { DeploymentAlarms } from './deployment-alarms.js';
 import { defaultHealthCheck } from './load-balancer.js';
@@ -33,6 +37,7 @@ export type { SimulatedBehaviour } from './runners/simulated.js';
 export type { TargetGroupHealthCheck } from './load-balancer.js';
 export type { RegistryConfig } from './ecr.js';
 export type { FaultOptions, FaultCounts } from './faults.js';
+export type { HookFunction, HookInvocation, HookResponse } from './lifecycle-hooks.js';
 export type { Task, Service } from './state.js';
 export type { MetricAlarm, AlarmState } from './cloudwatch.js';
 export { breakerThreshold, failureThreshold } from './scheduler.js';
@@ -106,6 +111,16 @@ export interface LocalEcs {
   elbDimensions(cluster: string, service: string): { TargetGroup: string; LoadBalancer: string };
   /** The emulator's CloudWatch (alarms, evaluation), for assertions; clients use the API. */
   readonly cloudwatch: CloudWatch;
+  /**
+   * Answers the AWS_LAMBDA lifecycle hooks whose hookTargetArn is `functionArn` (no Lambda runs
+   * here): the function gets ECS's hook payload and returns { hookStatus: SUCCEEDED | FAILED |
+   * IN_PROGRESS, callBackDelay?, hookDetails? }. A hook whose ARN has no function fails.
+   */
+  hook(functionArn: string, fn: HookFunction): void;
+  /** Docker mode: the URL of the service's test listener (services with an alternate target group). */
+  testListenerUrl(cluster: string, service: string): string;
+  /** Where the service's traffic goes now: green's share of production and test traffic (0..100). */
+  traffic(cluster: string, service: string): { productionGreen: number; testGreen: number; productionTargetGroup?: string; greenTargetGroup?: string };
   /** Changes the injected faults from now on (`{}` stops injecting). */
   setFaults(faults: FaultOptions): void;
   /** Calls seen and faults injected so far (all zero without `faults`). */
@@ -143,10 +158,15 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
   const scheduler = new Scheduler(store, taskDefs, runner, clock, schedulerOptions);
   const deploymentAlarms = new DeploymentAlarms(store, scheduler, cloudwatch, clock, schedulerOptions.tickMs);
   schedulerOptions.holdCompletion = (service, deployment) => deploymentAlarms.holdCompletion(service, deployment);
-  const ecsApi = new EcsApi(store, taskDefs, scheduler, clock);
   const logs = new CloudWatchLogs(() => clock.now());
   scheduler.logDriver = awslogsDriver(logs, taskDefs);
   const runTaskApi = new RunTaskApi(store, taskDefs, scheduler, clock);
+  const serviceDeployments = new ServiceDeployments(store, taskDefs, clock);
+  const hookFunctions = new HookFunctions(() => clock.now());
+  const native = new NativeStrategies(store, serviceDeployments, hookFunctions, clock);
+  scheduler.useNativeStrategies(native);
+  const ecsApi = new EcsApi(store, taskDefs, scheduler, clock, serviceDeployments);
+  const deploymentApi = new ServiceDeploymentApi(store, serviceDeployments, native, scheduler);
   const ecrApi = new EcrApi(options.registry, accountId, () => clock.now());
 
   const faults = new FaultInjector(options.faults);
@@ -154,7 +174,7 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
   try {
     server = await startServer(
       {
-        [ECS_PREFIX]: { ...ecsApi.handlers(), ...runTaskApi.handlers((task) => ecsApi.renderTask(task, false)) },
+        [ECS_PREFIX]: { ...ecsApi.handlers(), ...deploymentApi.handlers(), ...runTaskApi.handlers((task) => ecsApi.renderTask(task, false)) },
         [ECR_PREFIX]: ecrApi.handlers(),
         [LOGS_PREFIX]: logs.handlers(),
         [CLOUDWATCH_PREFIX]: cloudwatch.handlers(),
@@ -214,6 +234,18 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
       const url = service ? scheduler.loadBalancer(service)?.url : undefined;
       if (!url) throw new Error(`no load balancer for service ${cluster}/${name} (docker mode and a service with loadBalancers only)`);
       return url;
+    },
+    hook: (arn, fn) => hookFunctions.register(arn, fn),
+    testListenerUrl(cluster, name) {
+      const service = findService(cluster, name);
+      const url = service ? scheduler.testListenerUrl(service) : undefined;
+      if (!url) throw new Error(`no test listener for service ${cluster}/${name} (docker mode and a load balancer with advancedConfiguration only)`);
+      return url;
+    },
+    traffic(cluster, name) {
+      const service = findService(cluster, name);
+      if (!service) throw new Error(`no service ${cluster}/${name}`);
+      return native.traffic(service);
     },
     onTaskChange: (listener) => scheduler.onTaskChange(listener),
     tasks(cluster, name) {

@@ -60,12 +60,28 @@ export interface LoadBalancerOptions {
   onRequest?: (served: ServedRequests) => void;
 }
 
+/** An HTTP listener on an ephemeral 127.0.0.1 port, as the local load balancers listen. */
+export async function listenOnLoopback(handler: http.RequestListener): Promise<{ server: http.Server; url: string }> {
+  const server = http.createServer(handler);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 export class LoadBalancer {
   private readonly targets = new Map<string, Target>();
   private server?: http.Server;
   private rr = 0;
   private closed = false;
   url?: string;
+  /**
+   * The listener's rule when it is not simply "forward to this target group": native deployments
+   * weigh production traffic between this and the alternate target group (listeners.ts).
+   */
+  route?: (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
   constructor(private readonly opts: LoadBalancerOptions) {}
 
@@ -75,14 +91,9 @@ export class LoadBalancer {
 
   async listen(): Promise<void> {
     if (!this.opts.proxy) return;
-    const server = http.createServer((req, res) => this.forward(req, res));
-    server.keepAliveTimeout = 5_000;
+    const { server, url } = await listenOnLoopback((req, res) => (this.route ? this.route(req, res) : this.forward(req, res)));
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.url = url;
   }
 
   /** The targets that get traffic now (simulated traffic is spread over these). */
@@ -169,7 +180,13 @@ export class LoadBalancer {
     return healthy[this.rr];
   }
 
-  private forward(req: http.IncomingMessage, res: http.ServerResponse): void {
+  /** Whether any target would get a request now. */
+  hasHealthyTargets(): boolean {
+    return [...this.targets.values()].some((t) => t.state === 'healthy');
+  }
+
+  /** Forwards one request to a healthy target of this group (round robin), or answers 503. */
+  forward(req: http.IncomingMessage, res: http.ServerResponse): void {
     const target = this.pick();
     if (!target) {
       this.opts.onRequest?.({ count: 1, elb5xx: true });

@@ -12,12 +12,17 @@
  *  - the PRIMARY deployment is COMPLETED when it alone runs desiredCount healthy tasks.
  * A task is healthy when RUNNING, its container health check (if any) is HEALTHY and, with a
  * load balancer, its target is healthy.
+ * While a BLUE_GREEN, CANARY or LINEAR deployment is in progress, native-strategies.ts drives the
+ * service instead (green beside blue in the alternate target group); it uses this scheduler's
+ * launches, drains and health.
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { containerArn, newDeploymentId, newTaskId, taskArn } from './ids.js';
 import { defaultHealthCheck, LoadBalancer, type TargetGroupHealthCheck, type TargetHealth } from './load-balancer.js';
 import type { ServedRequests } from './metrics.js';
+import { ServiceListeners } from './listeners.js';
+import type { NativeStrategies } from './native-strategies.js';
 import type { TaskRunner } from './runners/types.js';
 import type { ContainerDefinitionView, Deployment, HealthStatus, Service, Store, Task } from './state.js';
 import { containerViews, type TaskDefinitions } from './task-definitions.js';
@@ -87,6 +92,12 @@ export class Scheduler {
   private readonly buffers = new Map<string, { draining: Task[]; deregistered: Task[]; stopped: Task[] }>();
   /** Where containers' output goes (the awslogs driver into the emulated CloudWatch Logs). */
   logDriver?: TaskLogDriver;
+  /** serviceUid → the load balancer of advancedConfiguration.alternateTargetGroupArn (native strategies). */
+  private readonly alternates = new Map<string, LoadBalancer>();
+  /** Drives BLUE_GREEN / CANARY / LINEAR deployments and records service deployments. */
+  private native?: NativeStrategies;
+  /** serviceUid → production and test listeners (docker mode, services with an alternate target group). */
+  private readonly serviceListeners = new Map<string, ServiceListeners>();
 
   constructor(
     private readonly store: Store,
@@ -112,6 +123,32 @@ export class Scheduler {
     return this.lbs.get(service.uid);
   }
 
+  /** The load balancer of one of the service's target groups (its first or its alternate). */
+  targetGroup(service: Service, targetGroupArn: string | undefined): LoadBalancer | undefined {
+    const alternate = this.alternates.get(service.uid);
+    return targetGroupArn !== undefined && alternate?.targetGroupArn === targetGroupArn ? alternate : this.lbs.get(service.uid);
+  }
+
+  /** Docker mode: the test listener's URL of a service with an alternate target group. */
+  testListenerUrl(service: Service): string | undefined {
+    return this.serviceListeners.get(service.uid)?.testUrl;
+  }
+
+  private lbOf(service: Service, task: Task): LoadBalancer | undefined {
+    return this.targetGroup(service, task.targetGroupArn);
+  }
+
+  useNativeStrategies(native: NativeStrategies): void {
+    this.native = native;
+    native.ops = {
+      launch: (service, deployment, count) => this.launch(service, deployment, count),
+      retire: (task, service, reason) => void this.stopGracefully(task, service, reason, 'ServiceSchedulerInitiated', false),
+      isHealthy: (service, task) => this.isHealthy(service, task),
+      mayLaunch: (d) => d.rolloutState !== 'FAILED' && this.clock.now() >= (this.relaunchAfter.get(d.id) ?? 0),
+      event: (service, message) => this.event(service, message),
+    };
+  }
+
   /** Stops the scheduler, every task and every load balancer. */
   async close(): Promise<void> {
     this.stopped = true;
@@ -120,31 +157,52 @@ export class Scheduler {
     await Promise.allSettled(live.map((t) => this.runner.stop(t)));
     for (const t of live) this.markStopped(t, {}, t.stoppedReason ?? 'Local ECS emulator stopped', t.stopCode ?? 'ServiceSchedulerInitiated');
     await Promise.allSettled([...this.pendingStops]);
-    await Promise.allSettled([...this.lbs.values()].map((lb) => lb.close()));
+    await Promise.allSettled([...this.lbs.values(), ...this.alternates.values()].map((lb) => lb.close()));
     this.lbs.clear();
+    this.alternates.clear();
+    await Promise.allSettled([...this.serviceListeners.values()].map((l) => l.close()));
+    this.serviceListeners.clear();
   }
 
   // ---- service lifecycle (called by the API) ---------------------------------------------------
 
   async addService(service: Service): Promise<void> {
     const lbConfig = service.loadBalancers[0];
-    if (lbConfig) {
-      const arn = targetGroupOf(service);
+    for (const arn of lbConfig ? [targetGroupOf(service), lbConfig.advancedConfiguration?.alternateTargetGroupArn] : []) {
+      if (!arn) continue;
       const lb = new LoadBalancer({
         clock: this.clock,
         targetGroupArn: arn,
         healthCheck: { ...this.opts.healthCheck, ...(this.opts.targetGroups.get(arn) ?? {}) },
         deregistrationDelayMs: this.opts.deregistrationDelayMs,
-        proxy: this.opts.proxy,
         probe: (taskId, host, port, path, timeoutMs) => {
           const task = this.store.tasks.get(taskId);
           return task ? this.runner.probe(task, host, port, path, timeoutMs) : Promise.resolve(false);
         },
         onHealth: (taskId, state) => this.targetHealthChanged(taskId, state),
         onRequest: (served) => this.opts.onLoadBalancerRequest?.(arn, served),
+        // The alternate target group is reached through the first one's listener.
+        proxy: this.opts.proxy && !this.lbs.has(service.uid),
       });
       await lb.listen();
-      this.lbs.set(service.uid, lb);
+      if (this.lbs.has(service.uid)) this.alternates.set(service.uid, lb);
+      else this.lbs.set(service.uid, lb);
+    }
+    const main = this.lbs.get(service.uid);
+    if (this.opts.proxy && main && this.alternates.has(service.uid)) {
+      const listeners = new ServiceListeners(main, () => {
+        const traffic = this.native?.traffic(service);
+        const production = this.targetGroup(service, traffic?.productionTargetGroup) ?? main;
+        const green = traffic?.greenTargetGroup ? this.targetGroup(service, traffic.greenTargetGroup) : undefined;
+        return {
+          production,
+          ...(green && green !== production ? { green } : {}),
+          productionGreen: traffic?.productionGreen ?? 0,
+          testGreen: traffic?.testGreen ?? 0,
+        };
+      });
+      await listeners.listen();
+      this.serviceListeners.set(service.uid, listeners);
     }
     this.tick();
   }
@@ -212,7 +270,9 @@ export class Scheduler {
     try {
       for (const service of this.store.services.values()) {
         this.flushEvents(service);
+        this.native?.sync(service);
         if (service.status !== 'INACTIVE') this.reconcile(service);
+        this.native?.sync(service);
         this.flushEvents(service);
       }
     } finally {
@@ -233,11 +293,14 @@ export class Scheduler {
         const lb = this.lbs.get(service.uid);
         this.lbs.delete(service.uid);
         void lb?.close();
+        void this.alternates.get(service.uid)?.close();
+        this.alternates.delete(service.uid);
       }
       return;
     }
 
     this.registerTargets(service, alive);
+    if (this.native?.reconcile(service)) return;
 
     const primary = service.deployments[0];
     if (!primary) return;
@@ -305,12 +368,13 @@ export class Scheduler {
   }
 
   private registerTargets(service: Service, alive: Task[]): void {
-    const lb = this.lbs.get(service.uid);
     const cfg = service.loadBalancers[0];
-    if (!lb || !cfg) return;
+    if (!this.lbs.has(service.uid) || !cfg) return;
     const ready = alive.filter((t) => t.lastStatus === 'RUNNING' && t.target === 'none');
-    const registered: Task[] = [];
+    const registered = new Map<LoadBalancer, Task[]>();
     for (const t of ready) {
+      const lb = this.lbOf(service, t);
+      if (!lb) continue;
       const binding = t.containers.find((c) => c.name === cfg.containerName)?.networkBindings.find((b) => b.containerPort === cfg.containerPort);
       if (!binding) {
         // ECS refuses such a service at creation; keep the task out of the target group.
@@ -318,10 +382,10 @@ export class Scheduler {
       }
       t.target = 'initial';
       lb.register(t.id, '127.0.0.1', binding.hostPort);
-      registered.push(t);
+      registered.set(lb, [...(registered.get(lb) ?? []), t]);
     }
-    if (registered.length > 0) {
-      this.event(service, `(service ${service.name}) registered ${registered.length} targets in (target-group ${lb.targetGroupArn})`);
+    for (const [lb, tasks] of registered) {
+      this.event(service, `(service ${service.name}) registered ${tasks.length} targets in (target-group ${lb.targetGroupArn})`);
     }
   }
 
@@ -347,6 +411,7 @@ export class Scheduler {
         serviceName: service.name,
         serviceUid: service.uid,
         deploymentId: deployment.id,
+        ...(deployment.targetGroupArn ? { targetGroupArn: deployment.targetGroupArn } : {}),
         lastStatus: 'PROVISIONING',
         desiredStatus: 'RUNNING',
         healthStatus: 'UNKNOWN',
@@ -442,7 +507,7 @@ export class Scheduler {
     if (state === 'unhealthy' && task.desiredStatus === 'RUNNING' && service) {
       const grace = (service.healthCheckGracePeriodSeconds ?? 0) * 1000;
       if (task.startedAt !== undefined && this.clock.now() - task.startedAt < grace) return;
-      const lb = this.lbs.get(service.uid);
+      const lb = this.lbOf(service, task);
       const port = task.containers.flatMap((c) => c.networkBindings).find((b) => b.containerPort === service.loadBalancers[0]?.containerPort)?.hostPort;
       this.event(
         service,
@@ -498,7 +563,7 @@ export class Scheduler {
 
   private finishStop(task: Task, service: Service | undefined, reason: string, stopCode: string, drain: boolean): Promise<void> {
     const p = (async () => {
-      const lb = service ? this.lbs.get(service.uid) : undefined;
+      const lb = service ? this.lbOf(service, task) : undefined;
       const wasTarget = lb !== undefined && task.target !== 'none' && task.target !== 'deregistered';
       if (drain && lb && wasTarget && service) {
         const wasHealthy = task.target === 'healthy';
@@ -566,6 +631,7 @@ export class Scheduler {
     deployment.rolloutState = 'FAILED';
     deployment.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
     this.event(service, `(service ${service.name}) (deployment ${deployment.id}) deployment failed: tasks failed to start.`);
+    if (this.native?.breakerTripped(service, deployment, breaker.rollback)) return;
     if (!breaker.rollback) return;
     // No completed deployment yet (the service's first one failed): nothing to roll back to.
     const target = service.lastCompleted;

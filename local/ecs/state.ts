@@ -54,6 +54,8 @@ export interface Deployment {
   rollbackOf?: string;
   /** The service-managed EBS volumes its tasks get (UpdateService's volumeConfigurations). */
   volumeConfigurations?: Record<string, unknown>[];
+  /** The target group its tasks register in (native strategies put green in the other one). */
+  targetGroupArn?: string;
 }
 
 export interface ServiceLoadBalancer {
@@ -61,6 +63,8 @@ export interface ServiceLoadBalancer {
   loadBalancerName?: string;
   containerName: string;
   containerPort: number;
+  /** Blue/green settings (alternate target group, listener rules), kept as given. */
+  advancedConfiguration?: { alternateTargetGroupArn?: string; productionListenerRule?: string; testListenerRule?: string; roleArn?: string };
 }
 
 export interface ServiceEvent {
@@ -153,6 +157,8 @@ export interface Task {
   failed?: boolean;
   /** RunTask's `overrides`, echoed by DescribeTasks. */
   overrides?: Record<string, unknown>;
+  /** The target group it is (or will be) registered in, when not the service's first one. */
+  targetGroupArn?: string;
 }
 
 export class Store {

@@ -19,6 +19,8 @@ export type FailureCause =
   | 'alarm-rollback'
   /** An alarm the deploy watches went into ALARM during the rollout or the bake (deployment-alarms.ts). */
   | 'alarm'
+  /** ECS rolled a native (BLUE_GREEN, CANARY, LINEAR) deployment back: a lifecycle hook, a stop request. */
+  | 'ecs-rollback'
   /** Another deployment replaced ours (someone else deployed meanwhile). */
   | 'superseded'
   | 'timed-out'

@@ -72,6 +72,8 @@ import { TAG_PREFIX, type EcsTag } from './revision-tags.js';
 import { rollBackService } from './rollback-service.js';
 import { ServiceEventStream } from './service-events.js';
 import { describeStoppedTask, type StoppedTask } from './stopped-task.js';
+import { nativeStrategy, rollBackServiceDeployment } from './service-deployment.js';
+import { applyStrategyChoice, MAX_NATIVE_DEADLINE_MS, nativeWaitMs, requireTrafficShiftable, splitBakeTime, type StrategyChoice } from './strategy-choice.js';
 import { revisionName, type TaskDefinitionSource } from './task-definition-source.js';
 import { Timeline } from './timeline.js';
 import { updateService } from './update-service.js';
@@ -96,8 +98,12 @@ export interface DeployRequest {
   forceNewDeployment?: boolean;
   /** Managed tags, tag propagation, the service-managed EBS volume: sent only when set. */
   serviceSettings?: ServiceSettings | undefined;
+  /** The deployment strategy (and its settings) for this deploy; undefined keeps the service's. */
+  strategy?: StrategyChoice | undefined;
   wait?: boolean;
   timeoutMs: number;
+  /** Add what a native strategy's bakes and hook timeouts may take to `timeoutMs` (timeout: auto). */
+  timeoutCoversBakes?: boolean;
   maxFailedTasks: number;
   onFailure?: 'roll-back' | 'stop';
   waitForInProgress?: boolean;
@@ -185,7 +191,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   const clock = deps.clock ?? systemClock;
   const { ecs, logger, signal } = deps;
   const startedAt = clock.now();
-  const deadline = startedAt + request.timeoutMs;
+  let deadline = startedAt + request.timeoutMs;
   const timeline = new Timeline(() => clock.now(), startedAt);
   const stats: FollowStats = { describeServicesCalls: 0, throttled: 0 };
   const followDeps: FollowDeps = { ecs, logger, clock, signal, timeline, stats };
@@ -200,8 +206,23 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   requireEcsController(first.service, where);
   const snapshot = await waitUntilNoRolloutInProgress(first, request, deadline, events, followDeps);
   let service = snapshot.service;
-  const strategy = service.deploymentConfiguration?.strategy ?? 'ROLLING';
-  if (strategy !== 'ROLLING') logger.info(`${where} deploys with ECS's ${strategy} strategy; ECS runs it and this action follows its rolloutState.`);
+  const strategy = request.strategy?.strategy ?? service.deploymentConfiguration?.strategy ?? 'ROLLING';
+  const { choice: strategyChoice, rollingBakeMs } = splitBakeTime(request.strategy, strategy, request.bakeMs);
+  requireTrafficShiftable(request.strategy?.strategy, service.loadBalancers, where);
+  if (request.timeoutCoversBakes) {
+    const config = applyStrategyChoice(
+      structuredClone((snapshot.raw.deploymentConfiguration as Record<string, unknown> | undefined) ?? {}),
+      strategyChoice ?? {},
+    );
+    const extra = nativeWaitMs(config);
+    if (extra > 0) {
+      deadline = startedAt + Math.min(MAX_NATIVE_DEADLINE_MS, request.timeoutMs + extra);
+      logger.info(
+        `Deadline ${formatDuration(deadline - startedAt)}: ${formatDuration(request.timeoutMs)} plus ${formatDuration(extra)} of bakes and hook timeouts (timeout: auto, at most 6h).`,
+      );
+    }
+  }
+  if (strategy !== 'ROLLING') logger.info(`${where} deploys with ECS's ${strategy} strategy; ECS runs it and this action follows its service deployment.`);
   const previous = currentRevision(service, logger);
   const previousPrimary = primaryDeployment(service);
   const previousDesired = service.desiredCount;
@@ -262,6 +283,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
       forceNewDeployment: request.forceNewDeployment,
       settings: request.serviceSettings,
       alarms: request.alarms,
+      strategy: strategyChoice,
     },
     snapshot.raw.deploymentConfiguration as Record<string, unknown> | undefined,
   ).catch((error: unknown) => {
@@ -294,6 +316,9 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   }
   timeline.add(`service updated: deployment ${deploymentId}`);
   logger.info(`Service updated to ${revisionName(plan.taskDefinitionArn)}: deployment ${deploymentId}.`);
+  // A native strategy's outcome is its service deployment's (service-deployment.ts).
+  const serviceDeploymentArn = nativeStrategy(service) ? service.currentServiceDeployment : undefined;
+  if (serviceDeploymentArn) logger.info(`ECS runs it as ${nativeStrategy(service)} service deployment ${serviceDeploymentArn}.`);
   if (request.wait === false) {
     // Recorded as started: not proven good until a later deploy of it says succeeded.
     const result = finish('started', `Deployment ${deploymentId} of ${revisionName(plan.taskDefinitionArn)} started (not followed: wait is false).`);
@@ -313,8 +338,10 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
       deadline,
       maxFailedTasks: request.maxFailedTasks,
       events,
+      serviceDeploymentArn,
+      deploymentConfiguration: service.deploymentConfiguration as Record<string, unknown> | undefined,
       ...(request.pollIntervalMs !== undefined ? { pollIntervalMs: request.pollIntervalMs } : {}),
-      ...watchOptions(alarms, request.bakeMs, deploymentId, logger, clock),
+      ...watchOptions(alarms, rollingBakeMs, deploymentId, logger, clock),
     },
     followDeps,
   );
@@ -343,13 +370,13 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   // 5. Failure: say what and why, then roll back.
   // ECS may have rolled back on an alarm before a poll saw it in ALARM: ask once more which.
   const ecsAlarm = verdict.cause === 'alarm-rollback' && alarms ? (alarms.watch.firing ?? (await alarms.watch.poll())[0])?.cause : undefined;
-  const what = failureHeadline(verdict, plan.taskDefinitionArn, where, request.timeoutMs, ecsAlarm);
+  const what = failureHeadline(verdict, plan.taskDefinitionArn, where, deadline - startedAt, ecsAlarm);
   const why = stoppedReasons(follow.stoppedTasks);
   timeline.add(`rollout failed: ${verdict.reason}`);
   // The step's failure message repeats this with the outcome of the rollback: one error annotation, not two.
   logger.info(`✗ ${what}${why ? ` ${why}` : ''}`);
   const failure = { cause: verdict.cause, reason: verdict.reason };
-  const ecsRolledBack = verdict.cause === 'circuit-breaker-rollback' || verdict.cause === 'alarm-rollback';
+  const ecsRolledBack = verdict.cause === 'circuit-breaker-rollback' || verdict.cause === 'alarm-rollback' || verdict.cause === 'ecs-rollback';
   const rollBack = ecsRolledBack || ((request.onFailure ?? 'roll-back') === 'roll-back' && verdict.cause !== 'superseded');
   // A revision whose own deployment FAILED is no place to go back to.
   const previousFailed = previousPrimary?.rolloutState === 'FAILED' && previousPrimary.taskDefinition === previous;
@@ -373,6 +400,27 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   // Cancelled or out of time: start the rollback (one call, ECS finishes it) without waiting.
   const followRollback = verdict.cause !== 'cancelled' && verdict.cause !== 'timed-out';
   const rollbackStartedAt = clock.now();
+  if (serviceDeploymentArn) {
+    // A native deployment is rolled back by ECS (StopServiceDeployment), never by a second UpdateService.
+    const native = await rollBackServiceDeployment(ecs, serviceDeploymentArn, {
+      startedByEcs: ecsRolledBack,
+      follow: followRollback,
+      cancelled: verdict.cause === 'cancelled',
+      previous: revisionName(previous),
+      clock,
+      deadline,
+      pollIntervalMs: request.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      signal,
+      log: (line) => {
+        logger.info(line);
+        timeline.add(line);
+      },
+    });
+    logger.info(native.where);
+    const result = finish(native.status, `${what}${why ? ` ${why}` : ''} ${native.where}`, { failure, rolledBack: native.rolledBack, rollbackStartedAt });
+    await recordOutcome(ecs, plan, result, logger);
+    return result;
+  }
   logger.info(`── Rollback to ${revisionName(previous)} ──`);
   const rollback = await rollBackService(
     {
@@ -689,12 +737,14 @@ function failureHeadline(
       return alarm
         ? `Deploy of ${rev} to ${where} failed: rolled back by ECS on ${alarm} (ECS: ${verdict.reason}), to ${revisionName(verdict.replacedBy?.taskDefinition)}.`
         : `Deploy of ${rev} to ${where} failed: a CloudWatch alarm of the service's deployment configuration failed it (${verdict.reason}) and ECS rolled back to ${revisionName(verdict.replacedBy?.taskDefinition)}.`;
+    case 'ecs-rollback':
+      return `Deploy of ${rev} to ${where} failed: ECS rolled the service deployment back to ${revisionName(verdict.replacedBy?.taskDefinition)}: ${verdict.reason}.`;
     case 'rollout-failed':
       return `Deploy of ${rev} to ${where} failed: ECS marked the deployment FAILED (${verdict.reason}).`;
     case 'superseded':
       return `Deploy of ${rev} to ${where} failed: ${verdict.reason}.`;
     case 'timed-out':
-      return `Deploy of ${rev} to ${where} timed out: not COMPLETED within the ${formatDuration(timeoutMs)} timeout.`;
+      return `Deploy of ${rev} to ${where} timed out: not COMPLETED within the ${formatDuration(timeoutMs)} timeout${verdict.reason.includes('(') ? ` ${verdict.reason.slice(verdict.reason.indexOf('('))}` : ''}.`;
     case 'cancelled':
       return `Deploy of ${rev} to ${where} was cancelled.`;
   }

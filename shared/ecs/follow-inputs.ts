@@ -9,14 +9,17 @@ export interface FollowInputs {
   wait: boolean;
   waitForInProgress: boolean;
   timeoutMs: number;
+  /** `timeout: auto`: 30 minutes, plus what a native strategy's bakes and hooks may take. */
+  timeoutAuto: boolean;
   maxFailedTasks: number;
 }
 
 export function readFollowInputs(inputs: Inputs): FollowInputs {
   const wait = inputs.boolean('wait', true);
   const waitForInProgress = inputs.boolean('wait-for-in-progress', false);
-  const timeoutMs = inputs.duration('timeout', 30 * 60_000);
-  if (timeoutMs < 1_000) throw new InputError('timeout', inputs.raw('timeout'), 'a duration of at least 1s, e.g. `30m`');
+  const timeoutAuto = (inputs.optionalString('timeout') ?? 'auto') === 'auto';
+  const timeoutMs = timeoutAuto ? 30 * 60_000 : inputs.duration('timeout', 30 * 60_000);
+  if (timeoutMs < 1_000) throw new InputError('timeout', inputs.raw('timeout'), 'a duration of at least 1s, e.g. `30m`, or `auto`');
   const maxFailedTasks = inputs.integer('max-failed-tasks', 2, { min: 1 });
-  return { wait, waitForInProgress, timeoutMs, maxFailedTasks };
+  return { wait, waitForInProgress, timeoutMs, timeoutAuto, maxFailedTasks };
 }

@@ -8,7 +8,7 @@
  * throttles; each wait is cut to the time left before the deadline, so the deadline is honoured
  * to within one API call.
  */
-import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type Service, type Task } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type Service, type ServiceDeployment, type Task } from '@aws-sdk/client-ecs';
 import type { Clock } from '../core/clock.js';
 import { formatDuration } from '../core/duration.js';
 import { errorMessage } from '../core/errors.js';
@@ -16,6 +16,7 @@ import type { Logger } from '../core/logger.js';
 import { assessRollout, failuresInARow, ourDeployment, rolloutCounts, type RolloutVerdict } from './assess-rollout.js';
 import { captureResponseJson, type EcsSender } from './raw-json.js';
 import { ProgressReporter } from './rollout-progress.js';
+import { readServiceDeployment, serviceDeploymentVerdict, StageReporter } from './service-deployment.js';
 import type { ServiceEventStream } from './service-events.js';
 import { describeStoppedTask, toStoppedTask, type StoppedTask } from './stopped-task.js';
 import { revisionName } from './task-definition-source.js';
@@ -49,6 +50,13 @@ export interface FollowRolloutOptions {
   check?: ((service: Service | undefined) => Promise<FailedVerdict | undefined>) | undefined;
   /** A few words on what the bake watches, for its progress lines. */
   bakeWatching?: (() => string) | undefined;
+  /**
+   * A native strategy's service deployment (BLUE_GREEN, CANARY, LINEAR): its status decides the
+   * outcome and its stages are shown (service-deployment.ts).
+   */
+  serviceDeploymentArn?: string | undefined;
+  /** The service's deploymentConfiguration, for the bake times the stage lines count down. */
+  deploymentConfiguration?: Record<string, unknown> | undefined;
 }
 
 export type FailedVerdict = Extract<RolloutVerdict, { state: 'failed' }>;
@@ -67,6 +75,7 @@ export interface FollowDeps {
 export interface FollowStats {
   describeServicesCalls: number;
   throttled: number;
+  describeServiceDeploymentsCalls?: number;
 }
 
 export type FollowVerdict =
@@ -79,6 +88,8 @@ export interface FollowResult {
   verdict: FollowVerdict;
   stoppedTasks: StoppedTask[];
   service: Service | undefined;
+  /** The native strategy's service deployment as last seen. */
+  serviceDeployment?: ServiceDeployment | undefined;
   /** Clock time the verdict was reached. */
   endedAt: number;
 }
@@ -127,7 +138,9 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
   let deadline = options.deadline;
   let bakeUntil: number | undefined;
   let bakeReportedAt = 0;
-  const end = (verdict: FollowVerdict): FollowResult => ({ verdict, stoppedTasks, service, endedAt: clock.now() });
+  let serviceDeployment: ServiceDeployment | undefined;
+  const stages = new StageReporter(clock, options.deploymentConfiguration);
+  const end = (verdict: FollowVerdict): FollowResult => ({ verdict, stoppedTasks, service, serviceDeployment, endedAt: clock.now() });
 
   for (;;) {
     if (signal?.aborted) return end({ state: 'failed', cause: 'cancelled', reason: 'the job was cancelled' });
@@ -170,17 +183,30 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
         timeline.add(line.replace(/^\[[^\]]*\] /, ''));
       }
 
-      const verdict = assessRollout(service, options.deploymentId, {
+      let verdict = assessRollout(service, options.deploymentId, {
         maxFailedTasks: options.maxFailedTasks,
         observedFailures,
         previousTaskDefinition: options.previousTaskDefinitionArn,
         taskDefinition: options.taskDefinitionArn,
       });
+      if (options.serviceDeploymentArn) {
+        stats.describeServiceDeploymentsCalls = (stats.describeServiceDeploymentsCalls ?? 0) + 1;
+        serviceDeployment = await readServiceDeployment(ecs, options.serviceDeploymentArn);
+        const stageLine = stages.update(serviceDeployment, timeline.elapsed());
+        if (stageLine) {
+          logger.info(stageLine);
+          timeline.add(stageLine.replace(/^\[[^\]]*\] /, ''));
+        }
+        // ECS's record decides: success only when SUCCESSFUL (after the bake), its own rollbacks
+        // with the stage they happened at. Of the deployment's view only our failed-task limit counts.
+        const native = serviceDeploymentVerdict(serviceDeployment, options.previousTaskDefinitionArn);
+        verdict = native ?? (verdict.state === 'failed' && verdict.cause === 'failed-tasks' ? verdict : { state: 'in-progress' });
+      }
       // An alarm names the cause better than ECS's bare FAILED; what ECS already acted on
       // (its rollback, another deployment) stands as ECS reports it.
       const caught = verdict.state === 'failed' && verdict.cause !== 'rollout-failed' ? undefined : await options.check?.(service);
       if (caught) return end(caught);
-      if (verdict.state === 'failed') return end(verdict);
+      if (verdict.state !== 'in-progress' && verdict.state !== 'completed') return end(verdict);
       if (verdict.state === 'completed') {
         if (!options.bakeMs || options.bakeMs <= 0) return end(verdict);
         const now = clock.now();
@@ -220,7 +246,8 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
 
     const remaining = deadline - clock.now();
     if (remaining <= 0) {
-      return end({ state: 'failed', cause: 'timed-out', reason: `the rollout did not complete within the deadline` });
+      const stage = options.serviceDeploymentArn ? ` (${stages.where(serviceDeployment)})` : '';
+      return end({ state: 'failed', cause: 'timed-out', reason: `the rollout did not complete within the deadline${stage}` });
     }
     // The bake ends on time, not up to a poll interval late.
     const toBakeEnd = bakeUntil !== undefined ? Math.max(0, bakeUntil - clock.now()) : Number.POSITIVE_INFINITY;

@@ -14,6 +14,7 @@ import { isClientException } from './register-task-definition.js';
 import { sendBodyVerbatim, type EcsSender } from './raw-json.js';
 import { primaryDeployment } from './assess-rollout.js';
 import type { ServiceSettings } from './service-settings-input.js';
+import { applyStrategyChoice, type StrategyChoice } from './strategy-choice.js';
 
 export interface ServiceUpdate {
   taskDefinitionArn: string;
@@ -30,6 +31,8 @@ export interface ServiceUpdate {
    * undefined keeps the service's setting (off when it has none). undefined: alarms untouched.
    */
   alarms?: { names: readonly string[]; rollback: boolean | undefined } | undefined;
+  /** The strategy (and its settings) this deploy asks for (undefined keeps the service's). */
+  strategy?: StrategyChoice | undefined;
 }
 
 export interface ServiceUpdateResult {
@@ -46,7 +49,13 @@ type Json = Record<string, unknown>;
  * own raw configuration with only the asked members changed (the breaker's other settings kept).
  */
 export function deploymentConfiguration(current: Json | undefined, update: ServiceUpdate): Json | undefined {
-  if (update.minimumHealthyPercent === undefined && update.maximumPercent === undefined && update.circuitBreaker === undefined && !update.alarms) {
+  if (
+    update.minimumHealthyPercent === undefined &&
+    update.maximumPercent === undefined &&
+    update.circuitBreaker === undefined &&
+    !update.alarms &&
+    !update.strategy
+  ) {
     return undefined;
   }
   const config: Json = structuredClone(current ?? {});
@@ -66,6 +75,7 @@ export function deploymentConfiguration(current: Json | undefined, update: Servi
       rollback: update.alarms.rollback ?? own.rollback === true,
     };
   }
+  if (update.strategy) applyStrategyChoice(config, update.strategy);
   return config;
 }
 

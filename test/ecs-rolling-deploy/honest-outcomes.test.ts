@@ -17,6 +17,8 @@ const TOKEN = 'ghs_localtesttoken456';
 
 beforeAll(async () => {
   f = await startDeployFixture({ timeScale: 4, defaultBehaviour: { startMs: 2_000, healthyAfterMs: 500 } });
+  // The emulator runs BLUE_GREEN and CANARY deployments with their hooks: the hook's function passes.
+  f.local.hook(hook.hookTargetArn, () => ({ hookStatus: 'SUCCEEDED' }));
   proxy = await startRecordingProxy(f.local.endpoint);
   gh = await startLocalGitHubApi({ token: TOKEN });
 });
@@ -69,10 +71,11 @@ const hook = {
 };
 const alarms = { alarmNames: ['p99-latency', '5xx-rate'], enable: true, rollback: true };
 const configurations: [string, Record<string, unknown>][] = [
-  ['BLUE_GREEN', { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 10, lifecycleHooks: [hook], alarms, maximumPercent: 200, minimumHealthyPercent: 100 }],
+  // Bake times of 0: the emulator bakes for real (on its clock), and this test is about the configuration.
+  ['BLUE_GREEN', { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0, lifecycleHooks: [hook], alarms, maximumPercent: 200, minimumHealthyPercent: 100 }],
   [
     'CANARY',
-    { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 }, bakeTimeInMinutes: 3, lifecycleHooks: [hook], alarms },
+    { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 0 }, bakeTimeInMinutes: 0, lifecycleHooks: [hook], alarms },
   ],
   [
     'tuned ROLLING',

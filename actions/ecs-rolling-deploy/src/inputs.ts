@@ -14,6 +14,7 @@ import type { EcsTag } from '../../../shared/ecs/revision-tags.js';
 import { readFollowInputs } from '../../../shared/ecs/follow-inputs.js';
 import { readServiceSettingInputs, type ServiceSettings } from '../../../shared/ecs/service-settings-input.js';
 import type { AlarmsRequest } from '../../../shared/ecs/deployment-alarms.js';
+import { readStrategyChoice, type StrategyChoice } from '../../../shared/ecs/strategy-choice.js';
 
 /** Every input of ecs-rolling-deploy, checked before the AWS SDK is even loaded. */
 export interface DeployInputs {
@@ -28,10 +29,14 @@ export interface DeployInputs {
   circuitBreaker: boolean | undefined;
   /** undefined: the service's deployment alarms are left as they are. */
   alarms: AlarmsRequest | undefined;
-  bakeMs: number;
+  /** `bake-time`: undefined when not given (a native strategy's bake is then the service's). */
+  bakeMs: number | undefined;
+  /** strategy, bake-time, canary-* and linear-* inputs; undefined keeps the service's. */
+  strategy: StrategyChoice | undefined;
   wait: boolean;
   waitForInProgress: boolean;
   timeoutMs: number;
+  timeoutAuto: boolean;
   maxFailedTasks: number;
   rollbackOnFailure: boolean;
   forceNewDeployment: boolean;
@@ -69,8 +74,9 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
   }
   const circuitBreaker = breakerText === 'keep' ? undefined : breakerText === 'true';
   const alarms = readAlarms(inputs);
-  const bakeMs = inputs.duration('bake-time', 0);
-  const { wait, waitForInProgress, timeoutMs, maxFailedTasks } = readFollowInputs(inputs);
+  const bakeMs = inputs.optionalDuration('bake-time');
+  const strategy = readStrategyChoice(inputs);
+  const { wait, waitForInProgress, timeoutMs, timeoutAuto, maxFailedTasks } = readFollowInputs(inputs);
   const rollbackOnFailure = inputs.boolean('rollback-on-failure', true);
   const forceNewDeployment = inputs.boolean('force-new-deployment', false);
   const serviceSettings = await readServiceSettingInputs(inputs, workspace);
@@ -109,9 +115,11 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     circuitBreaker,
     alarms,
     bakeMs,
+    strategy,
     wait,
     waitForInProgress,
     timeoutMs,
+    timeoutAuto,
     maxFailedTasks,
     rollbackOnFailure,
     forceNewDeployment,

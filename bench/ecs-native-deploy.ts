@@ -1,0 +1,192 @@
+// ecs-rolling-deploy on a BLUE_GREEN service of the local ECS emulator (simulated tasks, sped-up
+// clock), through its bundle and the local runner:
+//   1. time from the service deployment becoming SUCCESSFUL (after its bake) to the action
+//      reporting success (target ≤ 3 s);
+//   2. time from the step's deadline passing mid-bake to its StopServiceDeployment (the rollback
+//      starting; the nearest the engine has yet to "the resume step says roll back", target ≤ 5 s);
+//   3. DescribeServiceDeployments calls per minute while following.
+// Baseline for 1: what the official aws-actions/amazon-ecs-deploy-task-definition does after
+// UpdateService (the SDK's waitUntilServicesStable, minDelay 15 s) on the same kind of deployment.
+// Medians of several runs. The bake runs on the emulator's clock, the action polls in real time.
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  ECSClient,
+  ListServiceDeploymentsCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  waitUntilServicesStable,
+} from '@aws-sdk/client-ecs';
+import { startLocalEcs, type LocalEcs } from '../local/ecs/index.js';
+import { runBundle } from '../local/runner/run-bundle.js';
+import { median, printTable, verdict } from './_lib.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const TIME_SCALE = 30;
+let seq = 0;
+
+interface Env {
+  local: LocalEcs;
+  ecs: ECSClient;
+  calls: { at: number; operation: string }[];
+}
+
+async function startEnv(): Promise<Env> {
+  const calls: Env['calls'] = [];
+  const local = await startLocalEcs({
+    mode: 'simulated',
+    timeScale: TIME_SCALE,
+    defaultBehaviour: { startMs: 3_000, healthyAfterMs: 1_000 },
+    healthCheck: { intervalMs: 2_000 },
+    log: (line) => calls.push({ at: Date.now(), operation: /\.(\w+) /.exec(line)?.[1] ?? line }),
+  });
+  const ecs = new ECSClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials, maxAttempts: 1 });
+  return { local, ecs, calls };
+}
+
+async function blueGreenService(env: Env, bakeTimeInMinutes: number): Promise<{ cluster: string; service: string }> {
+  const n = ++seq;
+  const cluster = `bench-native-${n}`;
+  await env.ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+  const td = await env.ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: cluster,
+      containerDefinitions: [{ name: 'app', image: `bench/app:${n}-1`, essential: true, portMappings: [{ containerPort: 8080 }] }],
+    }),
+  );
+  await env.ecs.send(
+    new CreateServiceCommand({
+      cluster,
+      serviceName: 'svc',
+      taskDefinition: td.taskDefinition!.taskDefinitionArn!,
+      desiredCount: 2,
+      deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes },
+      loadBalancers: [
+        {
+          targetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/blue-${n}/0123456789abcdef`,
+          containerName: 'app',
+          containerPort: 8080,
+          advancedConfiguration: {
+            alternateTargetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/green-${n}/fedcba9876543210`,
+            productionListenerRule: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/web/1/2/3',
+            roleArn: 'arn:aws:iam::000000000000:role/ecs-elb',
+          },
+        },
+      ],
+    }),
+  );
+  await statusReached(env, cluster, 'SUCCESSFUL');
+  return { cluster, service: 'svc' };
+}
+
+async function statusReached(env: Env, cluster: string, status: string): Promise<number> {
+  for (;;) {
+    const [sd] = (await env.ecs.send(new ListServiceDeploymentsCommand({ cluster, service: 'svc' }))).serviceDeployments ?? [];
+    if (sd?.status === status) return Date.now();
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Real time at which the newest service deployment of the cluster's service first shows `status`. */
+function watchStatus(env: Env, cluster: string, status: string, after: number): { stop: () => Promise<number | undefined> } {
+  let at: number | undefined;
+  let running = true;
+  const done = (async () => {
+    while (running && at === undefined) {
+      const [sd] = (await env.ecs.send(new ListServiceDeploymentsCommand({ cluster, service: 'svc' }))).serviceDeployments ?? [];
+      if (sd?.status === status && (sd.createdAt?.getTime() ?? 0) > after) at = Date.now();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await done;
+      return at;
+    },
+  };
+}
+
+function perMinute(env: Env, operation: string, from: number, to: number): number {
+  const calls = env.calls.filter((c) => c.operation === operation && c.at >= from && c.at <= to).map((c) => c.at);
+  return calls.length < 2 ? 0 : (calls.length - 1) / ((calls.at(-1)! - calls[0]!) / 60_000);
+}
+
+async function successLatency(env: Env): Promise<{ latency: number; perMinute: number }> {
+  const { cluster, service } = await blueGreenService(env, 1);
+  const started = Date.now();
+  const watch = watchStatus(env, cluster, 'SUCCESSFUL', env.local.clock.now());
+  const result = await runBundle('ecs-rolling-deploy', { inputs: { cluster, service, 'container-images': `app=bench/app:${seq}-2` }, env: env.local.env() });
+  const ended = Date.now();
+  const successfulAt = await watch.stop();
+  if (result.exitCode !== 0 || successfulAt === undefined) throw new Error(`blue/green deploy failed:\n${result.log}`);
+  return { latency: ended - successfulAt, perMinute: perMinute(env, 'DescribeServiceDeployments', started, ended) };
+}
+
+async function waiterLatency(env: Env): Promise<number> {
+  const { cluster, service } = await blueGreenService(env, 1);
+  const td = await env.ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: cluster,
+      containerDefinitions: [{ name: 'app', image: `bench/app:${seq}-2`, essential: true, portMappings: [{ containerPort: 8080 }] }],
+    }),
+  );
+  const watch = watchStatus(env, cluster, 'SUCCESSFUL', env.local.clock.now());
+  await env.ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: td.taskDefinition!.taskDefinitionArn! }));
+  await waitUntilServicesStable({ client: env.ecs, maxWaitTime: 600, minDelay: 15, maxDelay: 120 }, { cluster, services: [service] });
+  const ended = Date.now();
+  const successfulAt = await watch.stop();
+  if (successfulAt === undefined) throw new Error('the waiter returned before the service deployment was SUCCESSFUL');
+  return ended - successfulAt;
+}
+
+async function stopAfterDeadline(env: Env): Promise<number> {
+  const { cluster, service } = await blueGreenService(env, 60);
+  const started = Date.now();
+  const timeoutMs = 10_000;
+  const result = await runBundle('ecs-rolling-deploy', {
+    inputs: { cluster, service, 'container-images': `app=bench/app:${seq}-2`, timeout: `${timeoutMs / 1000}s` },
+    env: env.local.env(),
+  });
+  const stop = env.calls.find((c) => c.operation === 'StopServiceDeployment' && c.at >= started);
+  if (result.exitCode === 0 || !stop) throw new Error(`expected a timed-out deploy rolled back with StopServiceDeployment:\n${result.log}`);
+  // The deadline counts from the action's start, a little after `started`: this overstates.
+  return stop.at - (started + timeoutMs);
+}
+
+async function main(): Promise<void> {
+  const env = await startEnv();
+  try {
+    const success = [];
+    const stops = [];
+    const waiter = [];
+    for (let i = 0; i < RUNS; i++) {
+      success.push(await successLatency(env));
+      stops.push(await stopAfterDeadline(env));
+      waiter.push(await waiterLatency(env));
+    }
+    const waiterMedian = median(waiter);
+    const latency = median(success.map((r) => r.latency));
+    const rate = median(success.map((r) => r.perMinute));
+    const stop = median(stops);
+    console.log(`local ECS emulator, simulated BLUE_GREEN (bake 1 min emulated = 2 s real) at ${TIME_SCALE}x, ${RUNS} runs, medians (real time)`);
+    printTable(
+      ['measure', 'ecs-rolling-deploy', 'SDK waiter (official action)', 'target'],
+      [
+        ['SUCCESSFUL → success reported', `${(latency / 1000).toFixed(2)} s`, `${(waiterMedian / 1000).toFixed(2)} s`, verdict(latency <= 3_000, '≤ 3 s')],
+        ['deadline mid-bake → StopServiceDeployment', `${(stop / 1000).toFixed(2)} s`, 'never (no rollback)', verdict(stop <= 5_000, '≤ 5 s')],
+        [
+          'DescribeServiceDeployments calls / min while following',
+          rate.toFixed(1),
+          '0 (DescribeServices only)',
+          verdict(rate >= 20 && rate <= 30, '20–30 (2–3 s polls)'),
+        ],
+      ],
+    );
+  } finally {
+    env.ecs.destroy();
+    await env.local.stop();
+  }
+}
+
+await main();

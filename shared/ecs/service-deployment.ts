@@ -1,0 +1,206 @@
+/**
+ * Following a deployment that ECS runs with a native strategy (BLUE_GREEN, CANARY, LINEAR): the
+ * service deployment (DescribeServiceDeployments) is the record of truth. Success only when it is
+ * SUCCESSFUL (after the bake); ROLLBACK_* means ECS rolled it back itself, at the lifecycle stage
+ * it names. A live line per stage and traffic step, e.g.
+ *   [1m05s] PRODUCTION_TRAFFIC_SHIFT: canary 10% of production on green, bake 3m left
+ * A rollback the engine decides (deadline, cancellation, failed tasks) is ECS's own:
+ * StopServiceDeployment with stopType ROLLBACK, never a second UpdateService.
+ */
+import {
+  DescribeServiceDeploymentsCommand,
+  StopServiceDeploymentCommand,
+  type Service,
+  type ServiceDeployment,
+  type ServiceRevisionSummary,
+} from '@aws-sdk/client-ecs';
+import type { Clock } from '../core/clock.js';
+import { formatDuration } from '../core/duration.js';
+import type { RolloutVerdict } from './assess-rollout.js';
+import type { EcsSender } from './raw-json.js';
+
+export const NATIVE_STRATEGIES = ['BLUE_GREEN', 'CANARY', 'LINEAR'];
+
+export function nativeStrategy(service: Service | undefined): string | undefined {
+  const strategy = service?.deploymentConfiguration?.strategy;
+  return strategy && NATIVE_STRATEGIES.includes(strategy) ? strategy : undefined;
+}
+
+/** Stages at which production traffic has not moved to the new revision yet. */
+const BEFORE_PRODUCTION = ['RECONCILE_SERVICE', 'PRE_SCALE_UP', 'SCALE_UP', 'POST_SCALE_UP', 'TEST_TRAFFIC_SHIFT', 'POST_TEST_TRAFFIC_SHIFT'];
+
+export function productionNeverOnGreen(stage: string | undefined): boolean {
+  return stage === undefined || BEFORE_PRODUCTION.includes(stage);
+}
+
+export async function readServiceDeployment(ecs: EcsSender, arn: string): Promise<ServiceDeployment | undefined> {
+  const out = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+  return out.serviceDeployments?.[0];
+}
+
+/** ECS rolls the deployment back itself: traffic returns to the revision that served before. */
+export async function stopServiceDeployment(ecs: EcsSender, arn: string): Promise<void> {
+  await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }));
+}
+
+/**
+ * The verdict a service deployment gives: completed only when SUCCESSFUL; failed when ECS rolls
+ * it back or stops it; undefined while it is in progress.
+ */
+export function serviceDeploymentVerdict(sd: ServiceDeployment | undefined, previousTaskDefinition: string | undefined): RolloutVerdict | undefined {
+  const status = sd?.status;
+  if (!sd || status === 'IN_PROGRESS' || status === 'PENDING') return undefined;
+  if (status === 'SUCCESSFUL') return { state: 'completed' };
+  const stage = sd.lifecycleStage;
+  const at = stage ? ` at ${stage}` : '';
+  if (status === 'ROLLBACK_REQUESTED' || status === 'ROLLBACK_IN_PROGRESS' || status === 'ROLLBACK_SUCCESSFUL') {
+    const why = sd.rollback?.reason ?? sd.statusReason ?? 'ECS rolled the deployment back';
+    const cause = /circuit breaker/i.test(why) ? 'circuit-breaker-rollback' : /alarm/i.test(why) ? 'alarm-rollback' : 'ecs-rollback';
+    const production = productionNeverOnGreen(stage) ? '; production traffic never reached the new revision' : '';
+    return {
+      state: 'failed',
+      cause,
+      reason: `${why.replace(/\.$/, '')} (${status}${at}${production})`,
+      replacedBy: { deploymentId: sd.serviceDeploymentArn ?? '?', taskDefinition: previousTaskDefinition ?? '?' },
+    };
+  }
+  if (status === 'STOP_REQUESTED' || status === 'STOPPED') {
+    const why = sd.statusReason ?? 'the service deployment was stopped';
+    return { state: 'failed', cause: /superseded/i.test(why) ? 'superseded' : 'rollout-failed', reason: `${why.replace(/\.$/, '')} (${status}${at})` };
+  }
+  return { state: 'failed', cause: 'rollout-failed', reason: `${sd.statusReason ?? 'the rollback failed'} (${status}${at})` };
+}
+
+const weight = (r: ServiceRevisionSummary | undefined, key: 'requestedProductionTrafficWeight' | 'requestedTestTrafficWeight') => r?.[key];
+
+/**
+ * One line per lifecycle stage and traffic step (and per minute of a bake), nothing while they
+ * stay the same. Bakes are timed from when the stage was first seen.
+ */
+export class StageReporter {
+  private last?: string;
+  private stageSince = new Map<string, number>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly configuration: Record<string, unknown> | undefined,
+  ) {}
+
+  update(sd: ServiceDeployment | undefined, elapsedMs: number): string | undefined {
+    const text = sd ? this.describe(sd) : undefined;
+    if (!text || text === this.last) return undefined;
+    this.last = text;
+    return `[${formatDuration(elapsedMs)}] ${text}`;
+  }
+
+  /** The stage now, and what is left of its bake, for a deadline message. */
+  where(sd: ServiceDeployment | undefined): string {
+    return sd ? this.describe(sd) : 'the service deployment could not be read';
+  }
+
+  private describe(sd: ServiceDeployment): string {
+    const stage = sd.lifecycleStage ?? sd.status ?? 'PENDING';
+    const key = `${stage}/${weight(sd.targetServiceRevision, 'requestedProductionTrafficWeight') ?? ''}`;
+    if (!this.stageSince.has(key)) this.stageSince.set(key, this.clock.now());
+    const target = sd.targetServiceRevision;
+    const production = weight(target, 'requestedProductionTrafficWeight');
+    const test = weight(target, 'requestedTestTrafficWeight');
+    const items = [`green ${target?.runningTaskCount ?? 0}/${target?.requestedTaskCount ?? 0} running`];
+    if (production !== undefined) items.push(`${production}% of production and ${test ?? 0}% of test traffic on green`);
+    const bakeMs = this.bakeMs(stage, production);
+    if (bakeMs > 0) {
+      const left = Math.max(0, bakeMs - (this.clock.now() - (this.stageSince.get(key) ?? this.clock.now())));
+      // Bakes are set in whole minutes: so is what is left of one.
+      items.push(`bake ${Math.ceil(left / 60_000)}m left`);
+    }
+    for (const hook of sd.lifecycleHookDetails ?? []) {
+      if (hook.status === 'AWAITING_ACTION') items.push(`paused: hook ${hook.hookId} awaits ContinueServiceDeployment`);
+      else if (hook.status === 'IN_PROGRESS') items.push(`hook ${hook.targetArn ?? hook.hookId} running`);
+    }
+    return `${stage}: ${items.join(', ')}`;
+  }
+
+  private bakeMs(stage: string, production: number | undefined): number {
+    const cfg = this.configuration ?? {};
+    const minutes = (v: unknown) => (typeof v === 'number' ? v * 60_000 : 0);
+    if (stage === 'BAKE_TIME') return minutes(cfg.bakeTimeInMinutes);
+    if (stage !== 'PRODUCTION_TRAFFIC_SHIFT' || production === undefined || production >= 100) return 0;
+    if (cfg.strategy === 'CANARY') return minutes((cfg.canaryConfiguration as { canaryBakeTimeInMinutes?: number } | undefined)?.canaryBakeTimeInMinutes ?? 10);
+    if (cfg.strategy === 'LINEAR') return minutes((cfg.linearConfiguration as { stepBakeTimeInMinutes?: number } | undefined)?.stepBakeTimeInMinutes ?? 6);
+    return 0;
+  }
+}
+
+/**
+ * Waits for ECS's rollback of a service deployment to end: ROLLBACK_SUCCESSFUL is done; any other
+ * end is not. Returns the last state seen, or undefined at the deadline.
+ */
+export async function followNativeRollback(
+  ecs: EcsSender,
+  arn: string,
+  opts: { clock: Clock; deadline: number; pollIntervalMs: number; signal?: AbortSignal | undefined; onPoll?: () => void },
+): Promise<ServiceDeployment | undefined> {
+  for (;;) {
+    opts.onPoll?.();
+    const sd = await readServiceDeployment(ecs, arn).catch(() => undefined);
+    if (sd && ['ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED', 'STOPPED', 'SUCCESSFUL'].includes(sd.status ?? '')) return sd;
+    const remaining = opts.deadline - opts.clock.now();
+    if (remaining <= 0 || opts.signal?.aborted) return sd?.status === 'ROLLBACK_SUCCESSFUL' ? sd : undefined;
+    await opts.clock.sleep(Math.min(remaining, opts.pollIntervalMs), opts.signal);
+  }
+}
+
+export interface NativeRollbackOutcome {
+  /** What happened to the service, for the step's message. */
+  where: string;
+  status: 'rolled-back' | 'failed' | 'cancelled';
+  rolledBack: boolean;
+}
+
+/**
+ * Rolls a native deployment back the way ECS does it (or follows ECS's own rollback): one
+ * StopServiceDeployment ROLLBACK, then — with `follow` — until ROLLBACK_SUCCESSFUL.
+ */
+export async function rollBackServiceDeployment(
+  ecs: EcsSender,
+  arn: string,
+  opts: {
+    startedByEcs: boolean;
+    follow: boolean;
+    cancelled: boolean;
+    previous: string;
+    clock: Clock;
+    deadline: number;
+    pollIntervalMs: number;
+    signal?: AbortSignal | undefined;
+    log: (line: string) => void;
+  },
+): Promise<NativeRollbackOutcome> {
+  if (!opts.startedByEcs) {
+    try {
+      await stopServiceDeployment(ecs, arn);
+      opts.log(`Stopped service deployment ${arn} (ROLLBACK): ECS returns all traffic to ${opts.previous}.`);
+    } catch (error) {
+      // It may have ended (or started rolling back) between the last poll and the stop.
+      opts.log(`StopServiceDeployment of ${arn} was refused (${(error as Error).message}); following what ECS does.`);
+    }
+  } else {
+    opts.log(`ECS is rolling back service deployment ${arn} to ${opts.previous}; following it.`);
+  }
+  if (!opts.follow) {
+    return {
+      where: `Rollback to ${opts.previous} started (StopServiceDeployment ROLLBACK); ECS completes it.`,
+      status: opts.cancelled ? 'cancelled' : 'failed',
+      rolledBack: false,
+    };
+  }
+  const sd = await followNativeRollback(ecs, arn, opts);
+  if (sd?.status === 'ROLLBACK_SUCCESSFUL') {
+    return { where: `Rolled back by ECS: ${opts.previous} serves all traffic again (ROLLBACK_SUCCESSFUL).`, status: 'rolled-back', rolledBack: true };
+  }
+  return {
+    where: `ECS's rollback of service deployment ${arn} did not succeed: ${sd?.status ?? 'no end seen before the deadline'}.`,
+    status: 'failed',
+    rolledBack: false,
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * The deployment strategy a deploy asks for (issue 15): the `strategy`,
+ * `canary-percent`, `canary-bake-time`, `linear-step-percent` and `linear-step-bake-time` inputs,
+ * validated before any AWS call, and what they change in the service's deploymentConfiguration.
+ * ECS refuses canaryConfiguration without the CANARY strategy and linearConfiguration without
+ * LINEAR, so a change of strategy drops the other one's settings; every other member is kept.
+ */
+import { InputError, UserError } from '../core/errors.js';
+import type { Inputs } from '../core/inputs.js';
+
+export type Strategy = 'ROLLING' | 'BLUE_GREEN' | 'CANARY' | 'LINEAR';
+
+export interface StrategyChoice {
+  /** undefined: the service's own strategy. */
+  strategy?: Strategy | undefined;
+  bakeTimeInMinutes?: number | undefined;
+  canaryPercent?: number | undefined;
+  canaryBakeTimeInMinutes?: number | undefined;
+  stepPercent?: number | undefined;
+  stepBakeTimeInMinutes?: number | undefined;
+}
+
+const BY_INPUT: Record<string, Strategy | undefined> = { keep: undefined, rolling: 'ROLLING', 'blue-green': 'BLUE_GREEN', canary: 'CANARY', linear: 'LINEAR' };
+const MAX_MINUTES = 1440;
+
+/** A bake time in whole minutes (ECS takes minutes, 0 to 24 h). */
+function minutes(inputs: Inputs, name: string): number | undefined {
+  const ms = inputs.optionalDuration(name);
+  if (ms === undefined) return undefined;
+  if (ms % 60_000 !== 0 || ms < 0 || ms > MAX_MINUTES * 60_000) throw new InputError(name, inputs.raw(name), 'whole minutes from `0m` to `24h`, e.g. `10m`');
+  return ms / 60_000;
+}
+
+/** A percentage in steps of 0.1, as ECS takes canaryPercent and stepPercent. */
+function percent(inputs: Inputs, name: string, min: number): number | undefined {
+  const text = inputs.optionalString(name);
+  if (text === undefined) return undefined;
+  const value = Number(text.replace(/%$/, ''));
+  if (!/^\d+(\.\d)?%?$/.test(text) || value < min || value > 100)
+    throw new InputError(name, text, `a percentage from ${min} to 100 in steps of 0.1, e.g. \`10\``);
+  return value;
+}
+
+export function readStrategyChoice(inputs: Inputs): StrategyChoice | undefined {
+  const word = inputs.choice('strategy', ['keep', 'rolling', 'blue-green', 'canary', 'linear'], 'keep');
+  const strategy = BY_INPUT[word];
+  const choice: StrategyChoice = {
+    strategy,
+    canaryPercent: percent(inputs, 'canary-percent', 0.1),
+    canaryBakeTimeInMinutes: minutes(inputs, 'canary-bake-time'),
+    stepPercent: percent(inputs, 'linear-step-percent', 3),
+    stepBakeTimeInMinutes: minutes(inputs, 'linear-step-bake-time'),
+  };
+  const only = (name: string, given: unknown, needs: string) => {
+    if (given !== undefined && word !== needs)
+      throw new InputError(name, inputs.raw(name), `no value unless strategy is \`${needs}\` (strategy is \`${word}\`)`);
+  };
+  only('canary-percent', choice.canaryPercent, 'canary');
+  only('canary-bake-time', choice.canaryBakeTimeInMinutes, 'canary');
+  only('linear-step-percent', choice.stepPercent, 'linear');
+  only('linear-step-bake-time', choice.stepBakeTimeInMinutes, 'linear');
+  // bake-time is whole minutes when ECS bakes (a native strategy); known here when it is chosen.
+  if (strategy !== undefined && strategy !== 'ROLLING') choice.bakeTimeInMinutes = minutes(inputs, 'bake-time');
+  return Object.values(choice).every((v) => v === undefined) ? undefined : choice;
+}
+
+/**
+ * `bake-time` has one meaning: how long the release is watched once it is in place before it
+ * counts as good. Under a native strategy ECS watches it (bakeTimeInMinutes, whole minutes); a
+ * rolling update is watched by this action after COMPLETED. With `strategy: keep` the service's
+ * strategy decides, known only once it is read: still before anything changes.
+ */
+export function splitBakeTime(
+  choice: StrategyChoice | undefined,
+  strategy: string,
+  bakeMs: number | undefined,
+): { choice: StrategyChoice | undefined; rollingBakeMs: number | undefined } {
+  if (bakeMs === undefined) return { choice, rollingBakeMs: undefined };
+  if (strategy === 'ROLLING') return { choice, rollingBakeMs: bakeMs };
+  if (choice?.bakeTimeInMinutes !== undefined) return { choice, rollingBakeMs: undefined };
+  if (bakeMs % 60_000 !== 0 || bakeMs > MAX_MINUTES * 60_000) {
+    throw new InputError(
+      'bake-time',
+      `${bakeMs / 1000}s`,
+      `whole minutes from \`0m\` to \`24h\` for the service's ${strategy} strategy (ECS bakes in minutes), e.g. \`10m\``,
+    );
+  }
+  return { choice: { ...(choice ?? {}), bakeTimeInMinutes: bakeMs / 60_000 }, rollingBakeMs: undefined };
+}
+
+type Json = Record<string, unknown>;
+
+/** The service's configuration with the choice applied (the strategy's own settings merged). */
+export function applyStrategyChoice(config: Json, choice: StrategyChoice): Json {
+  const strategy = choice.strategy ?? (config.strategy as string | undefined) ?? 'ROLLING';
+  if (choice.strategy) config.strategy = choice.strategy;
+  if (strategy !== 'CANARY') delete config.canaryConfiguration;
+  if (strategy !== 'LINEAR') delete config.linearConfiguration;
+  if (choice.bakeTimeInMinutes !== undefined) config.bakeTimeInMinutes = choice.bakeTimeInMinutes;
+  const merge = (key: string, members: Json) => {
+    const given = Object.fromEntries(Object.entries(members).filter(([, v]) => v !== undefined));
+    if (Object.keys(given).length > 0) config[key] = { ...((config[key] as Json | undefined) ?? {}), ...given };
+  };
+  if (strategy === 'CANARY') merge('canaryConfiguration', { canaryPercent: choice.canaryPercent, canaryBakeTimeInMinutes: choice.canaryBakeTimeInMinutes });
+  if (strategy === 'LINEAR') merge('linearConfiguration', { stepPercent: choice.stepPercent, stepBakeTimeInMinutes: choice.stepBakeTimeInMinutes });
+  return config;
+}
+
+/**
+ * ECS shifts traffic of a native strategy between two target groups: a service behind a target
+ * group without `advancedConfiguration` cannot switch to one. Refused before anything changes.
+ */
+export function requireTrafficShiftable(
+  strategy: string | undefined,
+  loadBalancers: readonly { targetGroupArn?: string | undefined; advancedConfiguration?: unknown }[] | undefined,
+  where: string,
+): void {
+  if (!strategy || strategy === 'ROLLING') return;
+  const missing = (loadBalancers ?? []).find((lb) => lb.targetGroupArn && !lb.advancedConfiguration);
+  if (!missing) return;
+  throw new UserError(
+    `${where} cannot be deployed with strategy ${strategy}: its load balancer's target group ${missing.targetGroupArn} has no advancedConfiguration (alternate target group, production listener rule, role) for ECS to shift traffic with. Nothing was registered or changed.`,
+    { hint: "Add advancedConfiguration to the service's load balancer (in the tool that manages the service), or deploy with strategy: keep or rolling." },
+  );
+}
+
+/** The longest a GitHub-hosted job may run: no deadline is stretched past it. */
+export const MAX_NATIVE_DEADLINE_MS = 6 * 60 * 60_000;
+
+/**
+ * How long ECS may take beyond the rollout itself for a native strategy: the bake, the canary bake
+ * or every linear step's bake, and each lifecycle hook's timeout at every stage it runs (the
+ * production stages run once per traffic step). ECS's defaults where the configuration is silent.
+ */
+export function nativeWaitMs(config: Json): number {
+  const strategy = config.strategy as string | undefined;
+  if (strategy !== 'BLUE_GREEN' && strategy !== 'CANARY' && strategy !== 'LINEAR') return 0;
+  const minute = 60_000;
+  const num = (v: unknown, fallback: number) => (typeof v === 'number' ? v : fallback);
+  let steps = 1;
+  let stepBakes = 0;
+  if (strategy === 'CANARY') {
+    steps = 2;
+    stepBakes = num((config.canaryConfiguration as Json | undefined)?.canaryBakeTimeInMinutes, 10);
+  } else if (strategy === 'LINEAR') {
+    const linear = (config.linearConfiguration as Json | undefined) ?? {};
+    steps = Math.ceil(100 / num(linear.stepPercent, 10));
+    stepBakes = (steps - 1) * num(linear.stepBakeTimeInMinutes, 6);
+  }
+  let hooks = 0;
+  for (const hook of (config.lifecycleHooks as Json[] | undefined) ?? []) {
+    const timeout = num((hook.timeoutConfiguration as Json | undefined)?.timeoutInMinutes, 1440);
+    for (const stage of (hook.lifecycleStages as string[] | undefined) ?? [])
+      hooks += timeout * (stage.includes('PRODUCTION_TRAFFIC_SHIFT') && stage !== 'POST_PRODUCTION_TRAFFIC_SHIFT' ? steps : 1);
+  }
+  return (num(config.bakeTimeInMinutes, 0) + stepBakes + hooks) * minute;
+}

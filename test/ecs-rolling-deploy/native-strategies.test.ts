@@ -1,0 +1,160 @@
+/**
+ * ecs-rolling-deploy through its bundle on services ECS deploys with its native strategies
+ * (BLUE_GREEN, CANARY) on the emulator: the step follows the service deployment, shows its stages
+ * and traffic steps, succeeds only once it is SUCCESSFUL (after the bake), reports ECS's own
+ * rollback with the stage it happened at, and rolls back with StopServiceDeployment — never a
+ * second UpdateService — when its deadline passes mid-bake.
+ */
+import { DescribeServiceDeploymentsCommand, DescribeServicesCommand, ListServiceDeploymentsCommand, type ServiceDeployment } from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../local-ecs/wait.js';
+import { deployAction, startDeployFixture, steadyService, type DeployFixture, type TestService } from './fixture.js';
+
+let f: DeployFixture;
+const ALT = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/green/fedcba9876543210';
+const TG = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/blue/0123456789abcdef';
+const loadBalancers = [
+  {
+    targetGroupArn: TG,
+    containerName: 'app',
+    containerPort: 8080,
+    advancedConfiguration: {
+      alternateTargetGroupArn: ALT,
+      productionListenerRule: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/web/1/2/3',
+      roleArn: 'arn:aws:iam::000000000000:role/ecs-elb',
+    },
+  },
+];
+
+beforeAll(async () => {
+  // 30x: one emulated minute of bake is 2 s, the action polls every 2 s.
+  f = await startDeployFixture({ timeScale: 30, defaultBehaviour: { startMs: 3_000, healthyAfterMs: 1_000 }, healthCheck: { intervalMs: 2_000 } });
+  f.local.simulate('acme/crash:*', { startMs: 3_000, exitCode: 1, exitAfterMs: 1_000 });
+});
+afterAll(() => f?.stop());
+
+function service(deploymentConfiguration: Record<string, unknown>): Promise<TestService> {
+  return steadyService(f, { image: 'acme/app:1', extra: { deploymentConfiguration, loadBalancers } });
+}
+
+async function latest(target: TestService): Promise<ServiceDeployment> {
+  const [brief] = (await f.ecs.send(new ListServiceDeploymentsCommand({ cluster: target.cluster, service: target.service }))).serviceDeployments ?? [];
+  return (await f.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [brief!.serviceDeploymentArn!] }))).serviceDeployments![0]!;
+}
+
+const callsOf = (operation: string, since: number) => f.calls.filter((c) => c.at >= since && c.operation === operation).length;
+
+describe('ecs-rolling-deploy on native strategies', () => {
+  it('BLUE_GREEN: follows the stages and succeeds only once the service deployment is SUCCESSFUL, after the bake', async () => {
+    const target = await service({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 2, deploymentCircuitBreaker: { enable: true, rollback: true } });
+    const since = Date.now();
+    const result = await deployAction(f, target, { 'container-images': 'app=acme/app:2' });
+
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs.status).toBe('succeeded');
+    expect(result.log).toContain("deploys with ECS's BLUE_GREEN strategy");
+    expect(result.log).toMatch(/ECS runs it as BLUE_GREEN service deployment arn:aws:ecs:[^ ]+:service-deployment\//);
+    // timeout: auto (the default) covers the bake.
+    expect(result.log).toContain('Deadline 32m00s: 30m00s plus 2m00s of bakes and hook timeouts (timeout: auto, at most 6h).');
+    expect(result.log).toMatch(/SCALE_UP: green \d\/2 running/);
+    expect(result.log).toMatch(/BAKE_TIME: green 2\/2 running, 100% of production and 100% of test traffic on green, bake 2m left/);
+    const sd = await latest(target);
+    expect(sd.status).toBe('SUCCESSFUL');
+    // ECS had finished (bake included) before the step said so.
+    expect(sd.finishedAt!.getTime()).toBeLessThanOrEqual(f.local.clock.now());
+    expect(callsOf('UpdateService', since)).toBe(1);
+    expect(callsOf('DescribeServiceDeployments', since)).toBeGreaterThan(1);
+    const after = (await f.ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }))).services![0]!;
+    expect(after.deploymentConfiguration?.strategy).toBe('BLUE_GREEN');
+    expect(after.taskDefinition).toBe(result.outputs['task-definition-arn']);
+  }, 120_000);
+
+  it('CANARY: shows the canary step and its bake, then the rest', async () => {
+    const target = await service({ strategy: 'CANARY', canaryConfiguration: { canaryPercent: 20, canaryBakeTimeInMinutes: 2 }, bakeTimeInMinutes: 0 });
+    const result = await deployAction(f, target, { 'container-images': 'app=acme/app:3' });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs.status).toBe('succeeded');
+    expect(result.log).toMatch(/PRODUCTION_TRAFFIC_SHIFT: green 2\/2 running, 20% of production and 100% of test traffic on green, bake 2m left/);
+    expect((await latest(target)).status).toBe('SUCCESSFUL');
+  }, 120_000);
+
+  it('a green that crashes is rolled back by ECS: the step fails with the stage, production never touched, no second UpdateService', async () => {
+    const target = await service({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1, deploymentCircuitBreaker: { enable: true, rollback: true } });
+    const since = Date.now();
+    const result = await deployAction(f, target, { 'container-images': 'app=acme/crash:2' });
+    expect(result.exitCode, result.log).toBe(1);
+    expect(result.outputs.status).toBe('rolled-back');
+    expect(result.outputs['rolled-back']).toBe('true');
+    const error = result.annotations.find((a) => a.level === 'error')?.message ?? '';
+    expect(error).toMatch(/circuit breaker/);
+    expect(error).toMatch(/at SCALE_UP; production traffic never reached the new revision/);
+    expect(error).toMatch(/Rolled back by ECS: .+ serves all traffic again \(ROLLBACK_SUCCESSFUL\)/);
+    expect(callsOf('UpdateService', since)).toBe(1);
+    expect(callsOf('StopServiceDeployment', since)).toBe(0);
+    expect((await latest(target)).status).toBe('ROLLBACK_SUCCESSFUL');
+  }, 120_000);
+
+  it('a deadline that passes mid-bake says so and rolls back with StopServiceDeployment, not UpdateService', async () => {
+    const target = await service({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 60 });
+    const since = Date.now();
+    const result = await deployAction(f, target, { 'container-images': 'app=acme/app:4', timeout: '12s' });
+    expect(result.exitCode, result.log).toBe(1);
+    const error = result.annotations.find((a) => a.level === 'error')?.message ?? '';
+    expect(error).toMatch(/timed out: not COMPLETED within the 12s timeout \(BAKE_TIME: .*bake \d+m left\)/);
+    expect(error).toContain('StopServiceDeployment ROLLBACK');
+    expect(callsOf('UpdateService', since)).toBe(1);
+    expect(callsOf('StopServiceDeployment', since)).toBe(1);
+    // ECS completes the rollback on its own.
+    await waitFor(async () => ((await latest(target)).status === 'ROLLBACK_SUCCESSFUL' ? true : undefined), 30_000, 100);
+    const after = (await f.ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }))).services![0]!;
+    expect(after.taskDefinition).toBe(target.taskDefinitionArn);
+  }, 120_000);
+
+  it('strategy: canary with its settings switches a rolling service to CANARY for this deploy and follows it', async () => {
+    const target = await service({ maximumPercent: 200, minimumHealthyPercent: 100 });
+    const since = Date.now();
+    const result = await deployAction(f, target, {
+      'container-images': 'app=acme/app:5',
+      strategy: 'canary',
+      'canary-percent': '25',
+      'canary-bake-time': '1m',
+      'bake-time': '0m',
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs.status).toBe('succeeded');
+    expect(result.log).toMatch(/PRODUCTION_TRAFFIC_SHIFT: green 2\/2 running, 25% of production/);
+    expect(callsOf('UpdateService', since)).toBe(1);
+    const after = (await f.ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }))).services![0]!;
+    expect(after.deploymentConfiguration).toMatchObject({
+      strategy: 'CANARY',
+      bakeTimeInMinutes: 0,
+      canaryConfiguration: { canaryPercent: 25, canaryBakeTimeInMinutes: 1 },
+      maximumPercent: 200,
+      minimumHealthyPercent: 100,
+    });
+    expect((await latest(target)).status).toBe('SUCCESSFUL');
+  }, 120_000);
+
+  it('refuses strategy inputs that do not fit, before anything is registered or changed', async () => {
+    const target = await service({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 });
+    const plain = await steadyService(f, {
+      image: 'acme/app:1',
+      extra: { loadBalancers: [{ targetGroupArn: TG, containerName: 'app', containerPort: 8080 }] },
+    });
+    const since = Date.now();
+    const bad = await deployAction(f, target, { 'container-images': 'app=acme/app:6', 'canary-percent': '10' });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /Input 'canary-percent' has an invalid value "10": expected no value unless strategy is `canary`/,
+    );
+
+    // A service whose target group has no advancedConfiguration cannot switch to a native strategy.
+    const refused = await deployAction(f, plain, { 'container-images': 'app=acme/app:6', strategy: 'blue-green' });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /cannot be deployed with strategy BLUE_GREEN: .* has no advancedConfiguration/,
+    );
+    expect(callsOf('RegisterTaskDefinition', since)).toBe(0);
+    expect(callsOf('UpdateService', since)).toBe(0);
+  }, 120_000);
+});
