@@ -4,10 +4,31 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Inputs, inputEnvName } from '../../shared/core/inputs.js';
-import { applyStrategyChoice, nativeWaitMs, readStrategyChoice } from '../../shared/ecs/strategy-choice.js';
+import { applyStrategyChoice, nativeWaitMs, readStrategyChoice, splitBakeTime } from '../../shared/ecs/strategy-choice.js';
 import { readFollowInputs } from '../../shared/ecs/follow-inputs.js';
 
 const inputs = (values: Record<string, string>) => new Inputs(Object.fromEntries(Object.entries(values).map(([k, v]) => [inputEnvName(k), v])));
+
+describe('splitBakeTime: bake-time has one meaning, watched by ECS or by the action', () => {
+  it('not given: nothing baked, the choice unchanged', () => {
+    expect(splitBakeTime({ strategy: 'CANARY' }, 'CANARY', undefined)).toEqual({ choice: { strategy: 'CANARY' }, rollingBakeMs: undefined });
+  });
+  it('a rolling update is watched by the action after COMPLETED, any duration', () => {
+    expect(splitBakeTime(undefined, 'ROLLING', 90_000)).toEqual({ choice: undefined, rollingBakeMs: 90_000 });
+  });
+  it("the service's own native strategy gets ECS's bakeTimeInMinutes, and no watch of the action's", () => {
+    expect(splitBakeTime(undefined, 'BLUE_GREEN', 5 * 60_000)).toEqual({ choice: { bakeTimeInMinutes: 5 }, rollingBakeMs: undefined });
+  });
+  it('a chosen native strategy keeps the minutes read with it', () => {
+    expect(splitBakeTime({ strategy: 'LINEAR', bakeTimeInMinutes: 3 }, 'LINEAR', 3 * 60_000)).toEqual({
+      choice: { strategy: 'LINEAR', bakeTimeInMinutes: 3 },
+      rollingBakeMs: undefined,
+    });
+  });
+  it("refuses seconds for the service's own native strategy, naming the input, before anything changes", () => {
+    expect(() => splitBakeTime(undefined, 'CANARY', 90_000)).toThrow(/Input 'bake-time' has an invalid value "90s": expected whole minutes .* CANARY strategy/);
+  });
+});
 
 describe('readStrategyChoice', () => {
   it.each([
@@ -24,7 +45,9 @@ describe('readStrategyChoice', () => {
       { strategy: 'linear', 'linear-step-percent': '25', 'linear-step-bake-time': '0m' },
       { strategy: 'LINEAR', stepPercent: 25, stepBakeTimeInMinutes: 0 },
     ],
-    ["a bake for the service's own strategy", { 'bake-time': '5m' }, { bakeTimeInMinutes: 5 }],
+    // With strategy keep, what bake-time means waits for the service's strategy (splitBakeTime).
+    ["bake-time with the service's own strategy is not part of the choice", { 'bake-time': '5m' }, undefined],
+    ['bake-time with rolling is not part of the choice (a rolling bake is watched here)', { strategy: 'rolling', 'bake-time': '90s' }, { strategy: 'ROLLING' }],
   ] as [string, Record<string, string>, unknown][])('%s', (_name, given, expected) => {
     const choice = readStrategyChoice(inputs(given));
     if (expected === undefined) expect(choice).toBeUndefined();
@@ -40,7 +63,6 @@ describe('readStrategyChoice', () => {
     [{ strategy: 'linear', 'canary-bake-time': '5m' }, /Input 'canary-bake-time' .*unless strategy is `canary` \(strategy is `linear`\)/],
     [{ strategy: 'blue-green', 'bake-time': '90s' }, /Input 'bake-time' has an invalid value "90s": expected whole minutes/],
     [{ strategy: 'blue-green', 'bake-time': '25h' }, /Input 'bake-time' .*whole minutes from `0m` to `24h`/],
-    [{ strategy: 'rolling', 'bake-time': '5m' }, /Input 'bake-time' .*no value with strategy `rolling`/],
   ] as [Record<string, string>, RegExp][])('refuses %j', (given, message) => {
     expect(() => readStrategyChoice(inputs(given))).toThrow(message);
   });
