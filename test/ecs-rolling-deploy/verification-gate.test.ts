@@ -4,7 +4,8 @@
  * second step with `resume` answers the hook — continue to SUCCESSFUL, or rollback to
  * ROLLBACK_SUCCESSFUL with production never on green — registering and updating nothing.
  */
-import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { DescribeServiceDeploymentsCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { waitFor } from '../local-ecs/wait.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployAction, rawEcs, startDeployFixture, steadyService, type DeployFixture, type TestService } from './fixture.js';
 
@@ -109,6 +110,32 @@ describe('ecs-rolling-deploy verification gate', () => {
     expect(callsOf('UpdateService', since)).toBe(0);
     const after = (await f.ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }))).services![0]!;
     expect(after.taskDefinition).toBe(target.taskDefinitionArn);
+  }, 120_000);
+
+  it('a job cancelled while resume: continue follows rolls the deployment back (StopServiceDeployment ROLLBACK)', async () => {
+    const target = await steadyService(f, {
+      image: 'acme/app:1',
+      extra: { deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 30 }, loadBalancers },
+    });
+    const deployed = await pausedDeploy(target, 'acme/app:5');
+    const since = Date.now();
+    const resumed = await deployAction(
+      f,
+      target,
+      { resume: 'continue', 'service-deployment-arn': deployed.outputs['service-deployment-arn']!, 'hook-id': deployed.outputs['hook-id']! },
+      { cancel: { whenLogMatches: /BAKE_TIME:/ } },
+    );
+    expect(resumed.outputs.status).toBe('cancelled');
+    expect(resumed.log).toMatch(/Stopped service deployment .+ \(ROLLBACK\)/);
+    expect(callsOf('StopServiceDeployment', since)).toBe(1);
+    await waitFor(
+      async () => {
+        const sd = await f.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [deployed.outputs['service-deployment-arn']!] }));
+        return sd.serviceDeployments?.[0]?.status === 'ROLLBACK_SUCCESSFUL' ? true : undefined;
+      },
+      30_000,
+      100,
+    );
   }, 120_000);
 
   it('refuses a resume that does not fit before anything is sent', async () => {
