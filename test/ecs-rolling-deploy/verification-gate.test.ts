@@ -7,24 +7,10 @@
 import { DescribeServiceDeploymentsCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { waitFor } from '../local-ecs/wait.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployAction, rawEcs, startDeployFixture, steadyService, type DeployFixture, type TestService } from './fixture.js';
+import { deployAction, rawEcs, startDeployFixture, steadyService, trafficShiftLoadBalancers, type DeployFixture, type TestService } from './fixture.js';
 
 let f: DeployFixture;
-const ALT = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/green/fedcba9876543210';
-const TG = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/blue/0123456789abcdef';
-const loadBalancers = [
-  {
-    targetGroupArn: TG,
-    containerName: 'app',
-    containerPort: 8080,
-    advancedConfiguration: {
-      alternateTargetGroupArn: ALT,
-      productionListenerRule: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/web/1/2/3',
-      testListenerRule: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/web/1/2/4',
-      roleArn: 'arn:aws:iam::000000000000:role/ecs-elb',
-    },
-  },
-];
+const loadBalancers = trafficShiftLoadBalancers;
 
 beforeAll(async () => {
   f = await startDeployFixture({ timeScale: 30, defaultBehaviour: { startMs: 3_000, healthyAfterMs: 1_000 }, healthCheck: { intervalMs: 2_000 } });
