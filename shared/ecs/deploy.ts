@@ -464,7 +464,12 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
       },
     });
     logger.info(native.where);
-    const result = finish(native.status, `${what}${why ? ` ${why}` : ''} ${native.where}`, { failure, rolledBack: native.rolledBack, rollbackStartedAt });
+    const result = finish(native.status, `${what}${why ? ` ${why}` : ''} ${native.where}`, {
+      failure,
+      rolledBack: native.rolledBack,
+      rollbackStartedAt,
+      serviceDeployment: native.serviceDeployment ?? base.serviceDeployment,
+    });
     await recordOutcome(ecs, plan, result, logger);
     return result;
   }
