@@ -8,6 +8,7 @@ import type { DeploymentRecord } from '../github/deployments.js';
 import { codeBlock, details, htmlTable, keyValueTable, writeSummary } from '../core/summary.js';
 import type { DeployResult } from './deploy.js';
 import type { OneOffTaskResult } from './one-off-task.js';
+import { nativeSummaryHtml } from './native-summary.js';
 import { revisionName } from './task-definition-source.js';
 
 const OUTCOME: Record<DeployResult['status'], string> = {
@@ -17,6 +18,7 @@ const OUTCOME: Record<DeployResult['status'], string> = {
   failed: '❌ failed',
   cancelled: '⏹️ cancelled',
   unknown: '❔ unknown (ECS could not be read; service left as it is)',
+  paused: '⏸️ paused at the verification gate (production still on the previous revision)',
 };
 
 export interface DeploySummaryOptions {
@@ -71,6 +73,7 @@ export function deploySummaryHtml(result: DeployResult, record?: DeploymentRecor
     images,
     stopped ? `<p><b>Failed tasks of ${revisionName(result.taskDefinitionArn)}</b></p>\n${stopped}` : '',
     alarms,
+    result.serviceDeploymentArn ? nativeSummaryHtml(result.serviceDeployment, result.timeline) : '',
     details(`Timeline (${result.timeline.entries.length} steps, ${result.stats.describeServicesCalls} DescribeServices calls)`, timeline),
     result.status === 'succeeded' ? '' : codeBlock(result.message),
   ].join('');

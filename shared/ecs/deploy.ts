@@ -41,7 +41,7 @@
  * Hooks run at the two moments an audit record needs: `planned` once the revision is known and
  * before the service is touched, `finished` with the result.
  */
-import type { Service } from '@aws-sdk/client-ecs';
+import type { Service, ServiceDeployment } from '@aws-sdk/client-ecs';
 import { systemClock, type Clock } from '../core/clock.js';
 import { formatDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
@@ -80,6 +80,7 @@ import { updateService } from './update-service.js';
 import { describeOneOffTask, runOneOffTask, type LogReader, type OneOffTaskResult, type TaskPlacement } from './one-off-task.js';
 import type { ServiceSettings } from './service-settings-input.js';
 import { requireServiceSnapshot } from './require-service.js';
+import type { VerificationGate } from './verification-gate.js';
 import { alarmCheck, prepareAlarmWatch, type AlarmView, type AlarmsRequest, type CloudWatchSender, type PreparedAlarms } from './deployment-alarms.js';
 
 export interface DeployRequest {
@@ -111,6 +112,11 @@ export interface DeployRequest {
   alarms?: AlarmsRequest | undefined;
   bakeMs?: number | undefined;
   /**
+   * A verification gate (verify-at): a PAUSE hook at that stage, and the deploy ends `paused` once
+   * the service deployment waits there (verification-gate.ts). Needs a native strategy.
+   */
+  verifyAt?: VerificationGate | undefined;
+  /**
    * A one-off task of the revision to run before the service is updated (a migration): only exit
    * code 0 lets the update start; anything else throws, with the service untouched.
    */
@@ -133,7 +139,8 @@ export interface PreDeployTask {
 }
 
 /** `unknown`: ECS could not be read after the update; the service was left as it is. */
-export type DeployStatus = 'succeeded' | 'rolled-back' | 'failed' | 'cancelled' | 'started' | 'unknown';
+/** `paused`: the service deployment waits at the verification gate (verifyAt) for a resume. */
+export type DeployStatus = 'succeeded' | 'rolled-back' | 'failed' | 'cancelled' | 'started' | 'unknown' | 'paused';
 
 export interface DeployPlan {
   taskDefinitionArn: string;
@@ -166,6 +173,12 @@ export interface DeployResult extends DeployPlan {
   updateStartedAt?: number | undefined;
   /** The watched alarms as last read (none watched: undefined). */
   alarms?: AlarmView[] | undefined;
+  /** A native strategy's service deployment (BLUE_GREEN, CANARY, LINEAR). */
+  serviceDeploymentArn?: string | undefined;
+  /** status `paused`: the PAUSE hook the service deployment waits at. */
+  hookId?: string | undefined;
+  /** The native service deployment as last seen (its stages for the summary). */
+  serviceDeployment?: ServiceDeployment | undefined;
 }
 
 export interface DeployHooks {
@@ -209,6 +222,12 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   const strategy = request.strategy?.strategy ?? service.deploymentConfiguration?.strategy ?? 'ROLLING';
   const { choice: strategyChoice, rollingBakeMs } = splitBakeTime(request.strategy, strategy, request.bakeMs);
   requireTrafficShiftable(request.strategy?.strategy, service.loadBalancers, where);
+  if (request.verifyAt && strategy === 'ROLLING') {
+    throw new UserError(
+      `verify-at: ${where} deploys with the ROLLING strategy, which has no lifecycle stages to pause at; nothing was registered or changed.`,
+      { hint: "Set strategy: blue-green, canary or linear (the service needs its load balancer's advancedConfiguration), or leave verify-at empty." },
+    );
+  }
   if (request.timeoutCoversBakes) {
     const config = applyStrategyChoice(
       structuredClone((snapshot.raw.deploymentConfiguration as Record<string, unknown> | undefined) ?? {}),
@@ -284,6 +303,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
       settings: request.serviceSettings,
       alarms: request.alarms,
       strategy: strategyChoice,
+      verificationGate: request.verifyAt,
     },
     snapshot.raw.deploymentConfiguration as Record<string, unknown> | undefined,
   ).catch((error: unknown) => {
@@ -298,7 +318,20 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   service = update.service;
   const deploymentId = update.deploymentId;
   await deps.hooks?.serviceUpdated?.({ ...plan, deploymentId });
-  const base = { ...plan, deploymentId, stoppedTasks: [] as StoppedTask[], timeline, stats, rolledBack: false, preDeploy, updateStartedAt };
+  // A native strategy's outcome is its service deployment's (service-deployment.ts).
+  const serviceDeploymentArn = nativeStrategy(service) ? service.currentServiceDeployment : undefined;
+  const base = {
+    ...plan,
+    deploymentId,
+    stoppedTasks: [] as StoppedTask[],
+    timeline,
+    stats,
+    rolledBack: false,
+    preDeploy,
+    updateStartedAt,
+    serviceDeploymentArn,
+    serviceDeployment: undefined as ServiceDeployment | undefined,
+  };
   const finish = (status: DeployStatus, message: string, extra: Partial<DeployResult> = {}): DeployResult => ({
     ...base,
     status,
@@ -316,8 +349,6 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   }
   timeline.add(`service updated: deployment ${deploymentId}`);
   logger.info(`Service updated to ${revisionName(plan.taskDefinitionArn)}: deployment ${deploymentId}.`);
-  // A native strategy's outcome is its service deployment's (service-deployment.ts).
-  const serviceDeploymentArn = nativeStrategy(service) ? service.currentServiceDeployment : undefined;
   if (serviceDeploymentArn) logger.info(`ECS runs it as ${nativeStrategy(service)} service deployment ${serviceDeploymentArn}.`);
   if (request.wait === false) {
     // Recorded as started: not proven good until a later deploy of it says succeeded.
@@ -340,13 +371,29 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
       events,
       serviceDeploymentArn,
       deploymentConfiguration: service.deploymentConfiguration as Record<string, unknown> | undefined,
+      pauseAt: request.verifyAt?.stage,
       ...(request.pollIntervalMs !== undefined ? { pollIntervalMs: request.pollIntervalMs } : {}),
       ...watchOptions(alarms, rollingBakeMs, deploymentId, logger, clock),
     },
     followDeps,
   );
   base.stoppedTasks = follow.stoppedTasks;
+  base.serviceDeployment = follow.serviceDeployment;
   const verdict = follow.verdict;
+  if (verdict.state === 'paused') {
+    const gate = request.verifyAt!;
+    const line = `paused at ${verdict.stage}: hook ${verdict.hookId} awaits ContinueServiceDeployment (ECS rolls back after ${gate.timeoutInMinutes}m)`;
+    timeline.add(line);
+    logger.info(`⏸ Service deployment ${serviceDeploymentArn} ${line}.`);
+    const production = 'production traffic is still on the previous revision';
+    const result = finish(
+      'paused',
+      `${revisionName(plan.taskDefinitionArn)} waits at ${verdict.stage} on ${where} (${production}): verify it, then resume with \`resume: continue\` or \`resume: rollback\`, service-deployment-arn ${serviceDeploymentArn} and hook-id ${verdict.hookId}. Unanswered, ECS rolls it back after ${gate.timeoutInMinutes}m.`,
+      { hookId: verdict.hookId },
+    );
+    await recordOutcome(ecs, plan, result, logger);
+    return result;
+  }
   if (verdict.state === 'unknown') {
     const result = finish('unknown', unknownOutcome(verdict.reason, follow.service ?? service, deploymentId, where), {
       failure: { cause: 'unknown', reason: verdict.reason },
@@ -417,7 +464,12 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
       },
     });
     logger.info(native.where);
-    const result = finish(native.status, `${what}${why ? ` ${why}` : ''} ${native.where}`, { failure, rolledBack: native.rolledBack, rollbackStartedAt });
+    const result = finish(native.status, `${what}${why ? ` ${why}` : ''} ${native.where}`, {
+      failure,
+      rolledBack: native.rolledBack,
+      rollbackStartedAt,
+      serviceDeployment: native.serviceDeployment ?? base.serviceDeployment,
+    });
     await recordOutcome(ecs, plan, result, logger);
     return result;
   }
@@ -455,7 +507,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
     status = 'rolled-back';
     rolledBack = true;
   } else {
-    where2 = `The rollback to ${revisionName(previous)} (deployment ${rollback.deploymentId}) did not complete: ${rollbackVerdict?.reason ?? 'unknown'}.`;
+    where2 = `The rollback to ${revisionName(previous)} (deployment ${rollback.deploymentId}) did not complete: ${(rollbackVerdict && 'reason' in rollbackVerdict ? rollbackVerdict.reason : undefined) ?? 'unknown'}.`;
     status = 'failed';
   }
   logger.info(where2);
@@ -720,7 +772,7 @@ function watchOptions(alarms: PreparedAlarms | undefined, bakeMs: number | undef
 }
 
 function failureHeadline(
-  verdict: Exclude<FollowVerdict, { state: 'completed' | 'unknown' }>,
+  verdict: Exclude<FollowVerdict, { state: 'completed' | 'unknown' | 'paused' }>,
   arn: string,
   where: string,
   timeoutMs: number,

@@ -17,6 +17,7 @@ import { assessRollout, failuresInARow, ourDeployment, rolloutCounts, type Rollo
 import { captureResponseJson, type EcsSender } from './raw-json.js';
 import { ProgressReporter } from './rollout-progress.js';
 import { readServiceDeployment, serviceDeploymentVerdict, StageReporter } from './service-deployment.js';
+import { awaitingGate, type VerifyStage } from './verification-gate.js';
 import type { ServiceEventStream } from './service-events.js';
 import { describeStoppedTask, toStoppedTask, type StoppedTask } from './stopped-task.js';
 import { revisionName } from './task-definition-source.js';
@@ -55,6 +56,8 @@ export interface FollowRolloutOptions {
    * outcome and its stages are shown (service-deployment.ts).
    */
   serviceDeploymentArn?: string | undefined;
+  /** Stop following once the service deployment waits at this verification gate (verify-at). */
+  pauseAt?: VerifyStage | undefined;
   /** The service's deploymentConfiguration, for the bake times the stage lines count down. */
   deploymentConfiguration?: Record<string, unknown> | undefined;
 }
@@ -81,6 +84,8 @@ export interface FollowStats {
 export type FollowVerdict =
   | Exclude<RolloutVerdict, { state: 'in-progress' }>
   | { state: 'failed'; cause: 'timed-out' | 'cancelled'; reason: string; replacedBy?: undefined }
+  /** The service deployment waits at the verification gate (pauseAt) for ContinueServiceDeployment. */
+  | { state: 'paused'; hookId: string; stage: string }
   /** ECS could not be read (DescribeServices failed persistently): nothing is known past `service`. */
   | { state: 'unknown'; reason: string };
 
@@ -199,6 +204,8 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
         }
         // ECS's record decides: success only when SUCCESSFUL (after the bake), its own rollbacks
         // with the stage they happened at. Of the deployment's view only our failed-task limit counts.
+        const gate = options.pauseAt ? awaitingGate(serviceDeployment, options.pauseAt) : undefined;
+        if (gate) return end({ state: 'paused', ...gate });
         const native = serviceDeploymentVerdict(serviceDeployment, options.previousTaskDefinitionArn);
         verdict = native ?? (verdict.state === 'failed' && verdict.cause === 'failed-tasks' ? verdict : { state: 'in-progress' });
       }

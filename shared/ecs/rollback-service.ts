@@ -72,6 +72,10 @@ export async function rollBackService(options: RollbackOptions, deps: FollowDeps
     },
     deps,
   );
-  timeline.add(follow.verdict.state === 'completed' ? `rollback to ${to} completed` : `rollback to ${to} did not complete: ${follow.verdict.reason}`);
+  timeline.add(
+    follow.verdict.state === 'completed'
+      ? `rollback to ${to} completed`
+      : `rollback to ${to} did not complete: ${'reason' in follow.verdict ? follow.verdict.reason : follow.verdict.state}`,
+  );
   return { deploymentId, startedByEcs, follow };
 }

@@ -155,6 +155,8 @@ export interface NativeRollbackOutcome {
   where: string;
   status: 'rolled-back' | 'failed' | 'cancelled';
   rolledBack: boolean;
+  /** The service deployment as last seen while following the rollback (its stages and hooks for the summary). */
+  serviceDeployment?: ServiceDeployment | undefined;
 }
 
 /**
@@ -196,11 +198,17 @@ export async function rollBackServiceDeployment(
   }
   const sd = await followNativeRollback(ecs, arn, opts);
   if (sd?.status === 'ROLLBACK_SUCCESSFUL') {
-    return { where: `Rolled back by ECS: ${opts.previous} serves all traffic again (ROLLBACK_SUCCESSFUL).`, status: 'rolled-back', rolledBack: true };
+    return {
+      where: `Rolled back by ECS: ${opts.previous} serves all traffic again (ROLLBACK_SUCCESSFUL).`,
+      status: 'rolled-back',
+      rolledBack: true,
+      serviceDeployment: sd,
+    };
   }
   return {
     where: `ECS's rollback of service deployment ${arn} did not succeed: ${sd?.status ?? 'no end seen before the deadline'}.`,
     status: 'failed',
     rolledBack: false,
+    serviceDeployment: sd,
   };
 }

@@ -15,6 +15,7 @@ import { sendBodyVerbatim, type EcsSender } from './raw-json.js';
 import { primaryDeployment } from './assess-rollout.js';
 import type { ServiceSettings } from './service-settings-input.js';
 import { applyStrategyChoice, type StrategyChoice } from './strategy-choice.js';
+import { withGateHook, type VerificationGate } from './verification-gate.js';
 
 export interface ServiceUpdate {
   taskDefinitionArn: string;
@@ -33,6 +34,8 @@ export interface ServiceUpdate {
   alarms?: { names: readonly string[]; rollback: boolean | undefined } | undefined;
   /** The strategy (and its settings) this deploy asks for (undefined keeps the service's). */
   strategy?: StrategyChoice | undefined;
+  /** A PAUSE hook for `verify-at` (verification-gate.ts); undefined: the hooks are left as they are. */
+  verificationGate?: VerificationGate | undefined;
 }
 
 export interface ServiceUpdateResult {
@@ -54,7 +57,8 @@ export function deploymentConfiguration(current: Json | undefined, update: Servi
     update.maximumPercent === undefined &&
     update.circuitBreaker === undefined &&
     !update.alarms &&
-    !update.strategy
+    !update.strategy &&
+    !update.verificationGate
   ) {
     return undefined;
   }
@@ -76,6 +80,7 @@ export function deploymentConfiguration(current: Json | undefined, update: Servi
     };
   }
   if (update.strategy) applyStrategyChoice(config, update.strategy);
+  if (update.verificationGate) withGateHook(config, update.verificationGate);
   return config;
 }
 

@@ -52,6 +52,8 @@ export function rollbackOutcome(
         recordState: 'error',
         message: `Rollback of ${ctx.where} to ${to}: the outcome is unknown (${result.failure?.reason ?? result.message}). ECS could not be read; the service is left as it is${now}. Check it before doing anything else.`,
       };
+    // A rollback asks for no verification gate: `paused` cannot happen, and would not be success.
+    case 'paused':
     case 'failed':
     case 'rolled-back': {
       const why = stoppedReasons(result.stoppedTasks);

@@ -6,7 +6,8 @@
  *
  *   `previous`  the GitHub deployments first (source `github-deployments`), then the ECS revision
  *               tags (source `ecs-tags`) when there is no token, GitHub cannot be read, or it
- *               holds no usable record.
+ *               holds no usable record; then ECS's SUCCESSFUL service deployments (source
+ *               `ecs-service-deployments`) for a service deployed by other tools.
  *   explicit    a revision number, ARN, `family:revision`, git SHA or image tag (source `explicit`).
  *
  * Refuses (UserError) a target that is INACTIVE, of another family, or already running.
@@ -23,8 +24,9 @@ import { judgeRevision, OUTCOME_TAG } from './known-good-revision.js';
 import { commitMatches, imageMatch } from './revision-match.js';
 import { TO_HINT, type RollbackTargetInput } from './target-input.js';
 import { requireService } from '../ecs/require-service.js';
+import { previousFromServiceDeployments } from './known-good-service-deployment.js';
 
-export type RollbackSource = 'github-deployments' | 'ecs-tags' | 'explicit';
+export type RollbackSource = 'github-deployments' | 'ecs-tags' | 'ecs-service-deployments' | 'explicit';
 
 export interface PickRollbackTargetRequest {
   cluster: string;
@@ -108,6 +110,8 @@ async function pickPrevious(request: PickRollbackTargetRequest, current: Revisio
   const { logger, ecs } = deps;
   const searched: string[] = [];
   const skipped: string[] = [];
+  // Whether this action's history holds any record of the service: if so, it alone judges.
+  let recorded = current.tags.has(OUTCOME_TAG);
 
   if (request.github) {
     const gh = request.github;
@@ -115,6 +119,7 @@ async function pickPrevious(request: PickRollbackTargetRequest, current: Revisio
       const found = await logger.group(`GitHub deployments of environment '${gh.environment}'`, () => previousFromDeployments(request, current, limit, deps));
       searched.push(found.searched);
       skipped.push(...found.skipped);
+      if (found.releases > 0) recorded = true;
       if (found.target) {
         const target = await describeRevision(ecs, found.target.taskDefinitionArn!);
         if (!target) {
@@ -146,6 +151,7 @@ async function pickPrevious(request: PickRollbackTargetRequest, current: Revisio
     let read = 0;
     for await (const revision of familyRevisions(ecs, current.family, { limit })) {
       read++;
+      if (revision.tags.has(OUTCOME_TAG)) recorded = true;
       const judged = judgeRevision(revision, current.revision);
       if (judged.verdict === 'candidate') {
         logger.info(`  ${revisionName(revision.arn)}: ${OUTCOME_TAG}=succeeded → the target.`);
@@ -169,6 +175,29 @@ async function pickPrevious(request: PickRollbackTargetRequest, current: Revisio
       skipped,
     };
   }
+  // Deployed by other tools (no record of ours at all): ECS's own record of SUCCESSFUL service
+  // deployments. Never over a record of ours that says a release failed or was rolled back.
+  const fromEcs = recorded
+    ? { target: undefined, read: 0 }
+    : await logger.group(`ECS service deployments of ${request.service} (SUCCESSFUL)`, () =>
+        previousFromServiceDeployments(ecs, request.cluster, request.service, current.arn).catch((error: unknown) => {
+          logger.warning(`Could not read the service deployments of ${request.service}: ${errorMessage(error)}`);
+          return { target: undefined, read: 0 };
+        }),
+      );
+  if (!recorded) searched.push(`${fromEcs.read} SUCCESSFUL service deployment${fromEcs.read === 1 ? '' : 's'} of ${request.service} (ListServiceDeployments)`);
+  if (fromEcs.target) {
+    const target = await describeRevision(ecs, fromEcs.target.taskDefinitionArn);
+    if (target) {
+      logger.info(`  ${fromEcs.target.serviceDeploymentArn}: SUCCESSFUL with ${revisionName(target.arn)} → the target.`);
+      return {
+        target,
+        source: 'ecs-service-deployments',
+        chosenFrom: `ECS service deployment ${fromEcs.target.serviceDeploymentArn} (SUCCESSFUL${fromEcs.target.finishedAt ? `, finished ${fromEcs.target.finishedAt.toISOString()}` : ''})`,
+        skipped,
+      };
+    }
+  }
   throw new UserError(
     `No known-good release of ${request.service} before ${revisionName(current.arn)} to roll back to. Searched: ${searched.join('; ')}.${skipped.length ? ` Passed over: ${skipped.join('; ')}.` : ''} Name a target in 'to' (a revision number, an ARN, a git SHA or an image tag).`,
   );
@@ -179,7 +208,7 @@ async function previousFromDeployments(
   current: RevisionRecord,
   limit: number,
   deps: PickDeps,
-): Promise<{ target: DeploymentRelease | undefined; searched: string; skipped: string[] }> {
+): Promise<{ target: DeploymentRelease | undefined; searched: string; skipped: string[]; releases: number }> {
   const gh = request.github!;
   const releases: DeploymentRelease[] = [];
   let total = 0;
@@ -189,6 +218,7 @@ async function previousFromDeployments(
     if (pick.target) deps.logger.info(`  ${describe(pick.target)}: ${pick.target.states.join(' ← ')} → the target.`);
     return {
       target: pick.target,
+      releases: releases.length,
       searched: `${releases.length} GitHub deployment${releases.length === 1 ? '' : 's'} of ${request.service} in environment '${gh.environment}'${total > releases.length ? ` (of ${total} read)` : ''}${pick.current ? `, current release #${pick.current.id}` : `, none of them releasing ${revisionName(current.arn)}`}`,
       skipped: pick.skipped.map((s) => `GitHub deployment ${describe(s.release)}: ${s.why}`),
     };

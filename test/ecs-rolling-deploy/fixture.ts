@@ -136,3 +136,18 @@ export async function rawEcs(f: LocalEcsEnv, operation: string, body: Record<str
   if (!res.ok) throw new Error(`${operation}: ${JSON.stringify(json)}`);
   return json;
 }
+
+/** A load balancer ECS can shift traffic on for a native strategy (advancedConfiguration with a test listener). */
+export const trafficShiftLoadBalancers = [
+  {
+    targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/blue/0123456789abcdef',
+    containerName: 'app',
+    containerPort: 8080,
+    advancedConfiguration: {
+      alternateTargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/green/fedcba9876543210',
+      productionListenerRule: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/web/1/2/3',
+      testListenerRule: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/web/1/2/4',
+      roleArn: 'arn:aws:iam::000000000000:role/ecs-elb',
+    },
+  },
+];

@@ -92,6 +92,10 @@ describe('ecs-rolling-deploy on native strategies', () => {
     expect(callsOf('UpdateService', since)).toBe(1);
     expect(callsOf('StopServiceDeployment', since)).toBe(0);
     expect((await latest(target)).status).toBe('ROLLBACK_SUCCESSFUL');
+    // The summary's native part: the deployment as the rollback left it, and the stages seen.
+    expect(result.summary).toMatch(/Status.*ROLLBACK_SUCCESSFUL/s);
+    expect(result.summary).toContain('Stages and traffic steps');
+    expect(result.summary).toMatch(/Bake time used.*1m/s);
   }, 120_000);
 
   it('a deadline that passes mid-bake says so and rolls back with StopServiceDeployment, not UpdateService', async () => {

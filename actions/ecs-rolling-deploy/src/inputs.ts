@@ -15,6 +15,8 @@ import { readFollowInputs } from '../../../shared/ecs/follow-inputs.js';
 import { readServiceSettingInputs, type ServiceSettings } from '../../../shared/ecs/service-settings-input.js';
 import type { AlarmsRequest } from '../../../shared/ecs/deployment-alarms.js';
 import { readStrategyChoice, type StrategyChoice } from '../../../shared/ecs/strategy-choice.js';
+import { readVerificationGate, type VerificationGate } from '../../../shared/ecs/verification-gate.js';
+import type { ResumeAction } from '../../../shared/ecs/resume-deployment.js';
 
 /** Every input of ecs-rolling-deploy, checked before the AWS SDK is even loaded. */
 export interface DeployInputs {
@@ -33,6 +35,10 @@ export interface DeployInputs {
   bakeMs: number | undefined;
   /** strategy, bake-time, canary-* and linear-* inputs; undefined keeps the service's. */
   strategy: StrategyChoice | undefined;
+  /** `verify-at` / `verify-timeout`: the PAUSE hook this deploy waits at; undefined: none. */
+  verifyAt: VerificationGate | undefined;
+  /** `resume`: act on a paused service deployment instead of deploying. */
+  resume: { action: ResumeAction; serviceDeploymentArn: string; hookId: string } | undefined;
   wait: boolean;
   waitForInProgress: boolean;
   timeoutMs: number;
@@ -76,6 +82,9 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
   const alarms = readAlarms(inputs);
   const bakeMs = inputs.optionalDuration('bake-time');
   const strategy = readStrategyChoice(inputs);
+  const verifyAt = readVerificationGate(inputs, inputs.optionalString('strategy'));
+  const resume = readResume(inputs, taskDefinitionText, changes);
+  if (resume && verifyAt) throw new InputError('verify-at', inputs.raw('verify-at'), 'empty with `resume` (a resume deploys nothing)');
   const { wait, waitForInProgress, timeoutMs, timeoutAuto, maxFailedTasks } = readFollowInputs(inputs);
   const rollbackOnFailure = inputs.boolean('rollback-on-failure', true);
   const forceNewDeployment = inputs.boolean('force-new-deployment', false);
@@ -116,6 +125,8 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     alarms,
     bakeMs,
     strategy,
+    verifyAt,
+    resume,
     wait,
     waitForInProgress,
     timeoutMs,
@@ -132,6 +143,34 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     environment,
     region,
   };
+}
+
+/**
+ * `resume: continue|rollback` with `service-deployment-arn` and `hook-id`: the step only answers
+ * the paused hook. Inputs that would deploy something are refused, so a resume never registers or
+ * updates anything by mistake.
+ */
+function readResume(inputs: Inputs, taskDefinitionText: string | undefined, changes: TaskDefinitionChanges): DeployInputs['resume'] {
+  const action = inputs.optionalString('resume') === undefined ? '' : inputs.choice('resume', ['continue', 'rollback'] as const, 'continue');
+  const serviceDeploymentArn = inputs.optionalString('service-deployment-arn');
+  const hookId = inputs.optionalString('hook-id');
+  if (action === '') {
+    if (serviceDeploymentArn !== undefined)
+      throw new InputError('service-deployment-arn', serviceDeploymentArn, 'empty unless `resume` is `continue` or `rollback`');
+    if (hookId !== undefined) throw new InputError('hook-id', hookId, 'empty unless `resume` is `continue` or `rollback`');
+    return undefined;
+  }
+  if (!serviceDeploymentArn || !/^arn:aws[\w-]*:ecs:[^:]*:\d*:service-deployment\/.+/.test(serviceDeploymentArn)) {
+    throw new InputError(
+      'service-deployment-arn',
+      serviceDeploymentArn,
+      'the service-deployment-arn output of the paused deploy step (arn:aws:ecs:…:service-deployment/…)',
+    );
+  }
+  if (!hookId) throw new InputError('hook-id', undefined, 'the hook-id output of the paused deploy step');
+  if (taskDefinitionText !== undefined) throw new InputError('task-definition', taskDefinitionText, 'empty with `resume` (a resume deploys nothing)');
+  if (changes.images.size > 0) throw new InputError('container-images', inputs.raw('container-images'), 'empty with `resume` (a resume deploys nothing)');
+  return { action, serviceDeploymentArn, hookId };
 }
 
 /** `pre-deploy-command` with its container and timeout; the container and timeout alone mean nothing. */

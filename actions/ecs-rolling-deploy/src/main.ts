@@ -11,7 +11,7 @@ import type { KeepRevisionsRequest } from '../../../shared/rollback/keep-revisio
 import type { DeploymentRecord } from '../../../shared/github/deployments.js';
 import { writeDeploySummary } from '../../../shared/ecs/deploy-summary.js';
 import { runContext } from '../../../shared/github/run-context.js';
-import { readInputs } from './inputs.js';
+import { readInputs, type DeployInputs } from './inputs.js';
 import { outputs } from './outputs.js';
 
 const OUTCOME_STATE = {
@@ -21,12 +21,17 @@ const OUTCOME_STATE = {
   failed: 'failure',
   cancelled: 'error',
   unknown: 'error',
+  paused: 'in_progress',
 } as const;
 
 export async function main({ logger, signal }: ActionContext): Promise<void> {
   const run = runContext();
   const { cluster, service, taskDefinition, changes, userTags, token, environment, region, ...settings } = await readInputs(new Inputs(), run.workspace);
   const { repository, runUrl } = run;
+  if (settings.resume) {
+    await resume(settings.resume, { cluster, service, region, timeoutMs: settings.timeoutMs, timeoutAuto: settings.timeoutAuto }, logger, signal);
+    return;
+  }
   const images = [...changes.images].map(([container, image]) => ({ container, image }));
   const { tags: revisionTags, dropped } = mergeTags(provenanceTags({ sha: run.sha, ref: run.ref, runUrl, images }), userTags);
   if (dropped.length > 0) logger.warning(`ECS allows 50 tags per revision; not tagging: ${dropped.join(', ')}`);
@@ -57,6 +62,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     runTaskOnly: settings.runTask,
     alarms: settings.alarms,
     bakeMs: settings.bakeMs,
+    verifyAt: settings.verifyAt,
   };
 
   const [{ deploy }, { ecsClient }, { cloudwatchClient }] = await Promise.all([
@@ -136,6 +142,8 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   outputs.set('duration-seconds', (result.durationMs / 1000).toFixed(1));
   outputs.set('task-arn', result.preDeploy?.taskArn ?? '');
   outputs.set('exit-code', result.preDeploy?.exitCode === undefined ? '' : String(result.preDeploy.exitCode));
+  outputs.set('service-deployment-arn', result.serviceDeploymentArn ?? '');
+  outputs.set('hook-id', result.hookId ?? '');
   await writeDeploySummary(`ECS rolling deploy: ${cluster}/${service}`, result, record);
   if (result.status === 'succeeded' && settings.keepRevisions !== undefined) {
     // After the record says success, so `rollback to: previous` is asked about the world as it now is.
@@ -148,11 +156,54 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     });
   }
 
-  if (result.status === 'succeeded' || result.status === 'started') {
+  if (result.status === 'succeeded' || result.status === 'started' || result.status === 'paused') {
     logger.info(result.message);
     return;
   }
   throw new UserError(result.message);
+}
+
+/**
+ * `resume`: answer the paused hook of an earlier deploy step and follow the service deployment to
+ * its end. Nothing is registered or updated; the outputs say how it ended.
+ */
+async function resume(
+  what: NonNullable<DeployInputs['resume']>,
+  where: { cluster: string; service: string; region: string | undefined; timeoutMs: number; timeoutAuto: boolean },
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  const [{ resumeServiceDeployment }, { ecsClient }, { nativeSummaryHtml }] = await Promise.all([
+    import('../../../shared/ecs/resume-deployment.js'),
+    import('../../../shared/core/aws-clients.js'),
+    import('../../../shared/ecs/native-summary.js'),
+  ]);
+  const ecs = await ecsClient(where.region ? { region: where.region } : {});
+  const result = await resumeServiceDeployment(
+    {
+      cluster: where.cluster,
+      service: where.service,
+      serviceDeploymentArn: what.serviceDeploymentArn,
+      hookId: what.hookId,
+      action: what.action,
+      timeoutMs: where.timeoutMs,
+      timeoutCoversBakes: where.timeoutAuto,
+    },
+    { ecs, logger, signal },
+  );
+  outputs.set('status', result.status);
+  outputs.set('rolled-back', String(result.status === 'rolled-back'));
+  outputs.set('service-deployment-arn', what.serviceDeploymentArn);
+  outputs.set('hook-id', what.hookId);
+  outputs.set('duration-seconds', (result.durationMs / 1000).toFixed(1));
+  await writeSummaryLazily(
+    `ECS deploy resumed (${what.action}): ${where.cluster}/${where.service}`,
+    nativeSummaryHtml(result.serviceDeployment, result.timeline, result.message),
+  );
+  // A rollback asked for and done is the step doing its job.
+  const ok = result.status === 'succeeded' || (what.action === 'rollback' && result.status === 'rolled-back');
+  if (!ok) throw new UserError(result.message);
+  logger.info(result.message);
 }
 
 async function pruneRevisions(

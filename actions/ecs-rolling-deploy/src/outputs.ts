@@ -9,4 +9,6 @@ export const outputs = defineOutputs([
   'duration-seconds',
   'task-arn',
   'exit-code',
+  'service-deployment-arn',
+  'hook-id',
 ] as const);

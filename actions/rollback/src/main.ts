@@ -5,6 +5,10 @@ import { runContext } from '../../../shared/github/run-context.js';
 import type { DeployResult } from '../../../shared/ecs/deploy.js';
 import { readInputs } from './inputs.js';
 import { outputs } from './outputs.js';
+import type { Logger } from '../../../shared/core/logger.js';
+import type { EcsSender } from '../../../shared/ecs/raw-json.js';
+import type { RollbackTarget } from '../../../shared/rollback/pick-rollback-target.js';
+import type { RollbackRecord as RollbackRecordType } from '../../../shared/rollback/record.js';
 
 export async function main({ logger, signal }: ActionContext): Promise<void> {
   const run = runContext();
@@ -25,10 +29,16 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     import('../../../shared/rollback/plan.js'),
   ]);
   const ecs = await ecsClient(region ? { region } : {});
+  // A native deployment in progress is left the way ECS leaves it: StopServiceDeployment ROLLBACK.
+  const { inProgressNativeDeployment } = await import('../../../shared/rollback/in-progress-native.js');
+  const stoppable = to.kind === 'previous' ? await inProgressNativeDeployment(ecs, cluster, service) : undefined;
   const target = await logger
-    .group(`Choosing the target (to: ${toText})`, () =>
-      pickRollbackTarget({ cluster, service, to, toText, github: token ? { token, apiUrl, repository, environment } : undefined }, { ecs, logger }),
-    )
+    .group(`Choosing the target (to: ${toText})`, async () => {
+      if (!stoppable)
+        return pickRollbackTarget({ cluster, service, to, toText, github: token ? { token, apiUrl, repository, environment } : undefined }, { ecs, logger });
+      logger.info(`Service deployment ${stoppable.serviceDeploymentArn} is in progress: ${stoppable.target.chosenFrom}.`);
+      return stoppable.target;
+    })
     .catch(async (error: unknown) => {
       if (!(error instanceof UserError)) throw error;
       // The run's summary page says why nothing happened, not only the annotation.
@@ -72,18 +82,20 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     import('../../../shared/rollback/service-now.js'),
     import('../../../shared/ecs/task-definition-source.js'),
   ]);
-  const record = new RollbackRecord(
-    {
-      cluster,
-      service,
-      target,
-      reason,
-      requestedBy,
-      github: token ? { token, apiUrl, repository, environment, fallbackRef: run.sha ?? 'HEAD', logUrl: runUrl } : undefined,
-    },
-    ecs,
-    logger,
-  );
+  const recordOptions = {
+    cluster,
+    service,
+    target,
+    reason,
+    requestedBy,
+    github: token ? { token, apiUrl, repository, environment, fallbackRef: run.sha ?? 'HEAD', logUrl: runUrl } : undefined,
+  };
+  if (stoppable) {
+    const record = new RollbackRecord(recordOptions, ecs, logger);
+    await stopInProgress(stoppable.serviceDeploymentArn, target, record, { wait, timeoutMs, signal, logger, ecs, where: `${cluster}/${service}` });
+    return;
+  }
+  const record = new RollbackRecord(recordOptions, ecs, logger);
   let result: DeployResult;
   try {
     result = await deploy(
@@ -141,4 +153,54 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   }
   if (outcome.status === 'failed' || outcome.status === 'cancelled') throw new UserError(outcome.message);
   logger.info(outcome.message);
+}
+
+/** StopServiceDeployment ROLLBACK of the native deployment in progress, followed to ROLLBACK_SUCCESSFUL with `wait`. */
+async function stopInProgress(
+  serviceDeploymentArn: string,
+  target: RollbackTarget,
+  record: RollbackRecordType,
+  context: { wait: boolean; timeoutMs: number; signal: AbortSignal; logger: Logger; ecs: EcsSender; where: string },
+): Promise<void> {
+  const { wait, timeoutMs, signal, logger, ecs, where } = context;
+  const [{ rollBackServiceDeployment, readServiceDeployment }, { systemClock }, { Timeline }, { nativeSummaryHtml }, { writeSummary }, { revisionName }] =
+    await Promise.all([
+      import('../../../shared/ecs/service-deployment.js'),
+      import('../../../shared/core/clock.js'),
+      import('../../../shared/ecs/timeline.js'),
+      import('../../../shared/ecs/native-summary.js'),
+      import('../../../shared/core/summary.js'),
+      import('../../../shared/ecs/task-definition-source.js'),
+    ]);
+  const startedAt = systemClock.now();
+  const timeline = new Timeline(() => systemClock.now(), startedAt);
+  await record.open({
+    taskDefinitionArn: target.target.arn,
+    previousTaskDefinitionArn: target.current.arn,
+    registered: false,
+    before: target.current.images,
+    after: target.target.images,
+  });
+  const native = await rollBackServiceDeployment(ecs, serviceDeploymentArn, {
+    startedByEcs: false,
+    follow: wait,
+    cancelled: false,
+    previous: revisionName(target.target.arn),
+    clock: systemClock,
+    deadline: startedAt + timeoutMs,
+    pollIntervalMs: 2_000,
+    signal,
+    log: (line) => {
+      logger.info(line);
+      timeline.add(line);
+    },
+  });
+  const status = !wait ? 'started' : signal.aborted ? 'cancelled' : native.rolledBack ? 'succeeded' : 'failed';
+  const message = `Rollback of ${where} from ${revisionName(target.current.arn)}: ${native.where}`;
+  outputs.set('status', status);
+  if (status !== 'started') await record.finish(status === 'succeeded' ? 'success' : status === 'cancelled' ? 'error' : 'failure', message);
+  const sd = await readServiceDeployment(ecs, serviceDeploymentArn).catch(() => undefined);
+  await writeSummary(`Rollback: ${where}`, nativeSummaryHtml(sd, timeline, message));
+  if (status === 'failed' || status === 'cancelled') throw new UserError(message);
+  logger.info(message);
 }

@@ -1,0 +1,144 @@
+/**
+ * Resuming a service deployment that waits at its verification gate (verification-gate.ts):
+ * ContinueServiceDeployment with CONTINUE (then followed to SUCCESSFUL, or to ECS's own rollback)
+ * or ROLLBACK (then followed to ROLLBACK_SUCCESSFUL). Nothing is registered or updated: the
+ * service deployment and its hook are the whole state. A cancellation while following a continued
+ * deployment rolls it back (StopServiceDeployment ROLLBACK), as a cancelled deploy does.
+ */
+import { ContinueServiceDeploymentCommand, type ServiceDeployment } from '@aws-sdk/client-ecs';
+import { systemClock, type Clock } from '../core/clock.js';
+import { formatDuration } from '../core/duration.js';
+import { UserError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { DEFAULT_POLL_INTERVAL_MS } from './follow-rollout.js';
+import type { EcsSender } from './raw-json.js';
+import { productionNeverOnGreen, readServiceDeployment, rollBackServiceDeployment, StageReporter } from './service-deployment.js';
+import { MAX_NATIVE_DEADLINE_MS, nativeWaitMs } from './strategy-choice.js';
+import { Timeline } from './timeline.js';
+
+export type ResumeAction = 'continue' | 'rollback';
+
+export interface ResumeRequest {
+  cluster: string;
+  service: string;
+  serviceDeploymentArn: string;
+  hookId: string;
+  action: ResumeAction;
+  timeoutMs: number;
+  /** timeout: auto: add the bakes and hook timeouts of the deployment's configuration. */
+  timeoutCoversBakes?: boolean;
+  pollIntervalMs?: number;
+}
+
+export interface ResumeResult {
+  status: 'succeeded' | 'rolled-back' | 'failed' | 'cancelled';
+  message: string;
+  serviceDeployment: ServiceDeployment | undefined;
+  timeline: Timeline;
+  durationMs: number;
+  /** Clock time ContinueServiceDeployment was sent (for the benchmark). */
+  resumedAt: number;
+}
+
+const ENDED = ['SUCCESSFUL', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED', 'STOPPED'];
+
+export async function resumeServiceDeployment(
+  request: ResumeRequest,
+  deps: { ecs: EcsSender; logger: Logger; clock?: Clock; signal?: AbortSignal | undefined },
+): Promise<ResumeResult> {
+  const clock = deps.clock ?? systemClock;
+  const { ecs, logger, signal } = deps;
+  const startedAt = clock.now();
+  let deadline = startedAt + request.timeoutMs;
+  const timeline = new Timeline(() => clock.now(), startedAt);
+  const arn = request.serviceDeploymentArn;
+  const interval = request.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+
+  // The deployment must be this service's and wait at this hook: refused before anything is sent.
+  const sd = await readServiceDeployment(ecs, arn).catch((error: unknown) => {
+    throw new UserError(`service-deployment-arn: ECS could not describe ${arn} (${(error as Error).message}); nothing was resumed.`, { cause: error });
+  });
+  if (!sd) throw new UserError(`service-deployment-arn: ECS knows no service deployment ${arn}; nothing was resumed.`);
+  const serviceName = request.service.split('/').pop();
+  if (sd.serviceArn && !sd.serviceArn.endsWith(`/${serviceName}`)) {
+    throw new UserError(`service-deployment-arn: ${arn} belongs to ${sd.serviceArn}, not to service ${request.service}; nothing was resumed.`);
+  }
+  const hook = (sd.lifecycleHookDetails ?? []).find((h) => h.hookId === request.hookId);
+  if (sd.status !== 'IN_PROGRESS' || hook?.status !== 'AWAITING_ACTION') {
+    const state = `the deployment is ${sd.status ?? 'in no known state'}${sd.lifecycleStage ? ` at ${sd.lifecycleStage}` : ''}${hook ? `, hook ${request.hookId} is ${hook.status}` : `, no hook ${request.hookId} waits`}`;
+    throw new UserError(`Cannot ${request.action} ${arn}: ${state}. Nothing was resumed.`, {
+      hint: 'A gate left unanswered past its verify-timeout is rolled back by ECS; give the hook-id the deploy step printed.',
+    });
+  }
+  const pausedAt = sd.lifecycleStage;
+  if (request.timeoutCoversBakes) {
+    const extra = nativeWaitMs((sd.deploymentConfiguration as Record<string, unknown> | undefined) ?? {});
+    deadline = startedAt + Math.min(MAX_NATIVE_DEADLINE_MS, request.timeoutMs + extra);
+  }
+  const action = request.action === 'continue' ? 'CONTINUE' : 'ROLLBACK';
+  const resumedAt = clock.now();
+  await ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId: request.hookId, action }));
+  const said = `ContinueServiceDeployment ${action} at ${pausedAt ?? '?'} (hook ${request.hookId})`;
+  logger.info(`${said}: ${arn}.`);
+  timeline.add(said);
+  const finish = (status: ResumeResult['status'], message: string, last: ServiceDeployment | undefined): ResumeResult => ({
+    status,
+    message,
+    serviceDeployment: last,
+    timeline,
+    durationMs: clock.now() - startedAt,
+    resumedAt,
+  });
+
+  const stages = new StageReporter(clock, sd.deploymentConfiguration as Record<string, unknown> | undefined);
+  const neverOnGreen = productionNeverOnGreen(pausedAt) ? '; production traffic never reached the new revision' : '';
+  let last: ServiceDeployment | undefined = sd;
+  for (;;) {
+    if (signal?.aborted) {
+      // The job was cancelled: nothing is left half-shifted. A rollback already under way stands.
+      const rolling = (last?.status ?? '').startsWith('ROLLBACK');
+      const outcome = await rollBackServiceDeployment(ecs, arn, {
+        startedByEcs: rolling || request.action === 'rollback',
+        follow: false,
+        cancelled: true,
+        previous: 'the previous revision',
+        clock,
+        deadline,
+        pollIntervalMs: interval,
+        log: (line) => {
+          logger.info(line);
+          timeline.add(line);
+        },
+      });
+      return finish('cancelled', `Cancelled while following ${arn} after ${said}. ${outcome.where}`, last);
+    }
+    last = (await readServiceDeployment(ecs, arn).catch(() => undefined)) ?? last;
+    const line = stages.update(last, timeline.elapsed());
+    if (line) {
+      logger.info(line);
+      timeline.add(line.replace(/^\[[^\]]*\] /, ''));
+    }
+    const status = last?.status ?? '';
+    if (ENDED.includes(status)) break;
+    const remaining = deadline - clock.now();
+    if (remaining <= 0) {
+      return finish('failed', `${arn} did not end within the ${formatDuration(request.timeoutMs)} timeout after ${said} (${stages.where(last)}).`, last);
+    }
+    await clock.sleep(Math.min(remaining, interval), signal).catch(() => undefined);
+  }
+  const status = last?.status;
+  timeline.add(`service deployment ${status}`);
+  if (status === 'SUCCESSFUL') return finish('succeeded', `Verified and continued: ${arn} is SUCCESSFUL.`, last);
+  if (status === 'ROLLBACK_SUCCESSFUL') {
+    const why =
+      request.action === 'rollback'
+        ? `rolled back as asked at ${pausedAt}`
+        : `ECS rolled it back after it was continued (${last?.rollback?.reason ?? last?.statusReason ?? 'no reason given'})`;
+    return finish(
+      'rolled-back',
+      `${arn}: ${why}; the previous revision serves all traffic again (ROLLBACK_SUCCESSFUL${request.action === 'rollback' ? neverOnGreen : ''}).`,
+      last,
+    );
+  }
+  return finish('failed', `${arn} ended ${status ?? 'in no known state'}${last?.statusReason ? `: ${last.statusReason}` : ''} after ${said}.`, last);
+}

@@ -1,0 +1,75 @@
+/**
+ * The verification gate of a native deployment (issue 15): `verify-at` adds a PAUSE lifecycle
+ * hook at one stage, so the deploy step ends with green running (and, after the test traffic
+ * shift, on all test traffic) while production still runs blue. A later step verifies green and
+ * resumes it: ContinueServiceDeployment CONTINUE, or ROLLBACK (resume-deployment.ts).
+ *
+ * ECS has no per-deployment configuration: the hook is part of the deploymentConfiguration sent
+ * (the service keeps it). It is sent only because `verify-at` asks; its timeout action is ROLLBACK
+ * so a gate nobody answers rolls the release back instead of waiting forever. A gate already
+ * there at the same stage (an earlier verify-at) is replaced, never doubled.
+ */
+import type { ServiceDeployment } from '@aws-sdk/client-ecs';
+import { InputError } from '../core/errors.js';
+import type { Inputs } from '../core/inputs.js';
+
+export type VerifyStage = 'POST_SCALE_UP' | 'POST_TEST_TRAFFIC_SHIFT';
+
+export interface VerificationGate {
+  stage: VerifyStage;
+  /** How long ECS waits at the gate before it rolls back (whole minutes, 1 to 1440). */
+  timeoutInMinutes: number;
+}
+
+const BY_INPUT: Record<string, VerifyStage | undefined> = {
+  '': undefined,
+  'post-scale-up': 'POST_SCALE_UP',
+  'post-test-traffic-shift': 'POST_TEST_TRAFFIC_SHIFT',
+};
+
+export const DEFAULT_VERIFY_TIMEOUT_MINUTES = 60;
+
+/** `verify-at` and `verify-timeout`; undefined when no gate is asked for. */
+export function readVerificationGate(inputs: Inputs, strategy: string | undefined): VerificationGate | undefined {
+  const text = inputs.optionalString('verify-at')?.toLowerCase() ?? '';
+  if (!(text in BY_INPUT)) {
+    throw new InputError('verify-at', inputs.raw('verify-at'), '`post-test-traffic-shift`, `post-scale-up` or empty (no verification gate)');
+  }
+  const stage = BY_INPUT[text];
+  const timeoutMs = inputs.optionalDuration('verify-timeout');
+  if (!stage) {
+    if (timeoutMs !== undefined) throw new InputError('verify-timeout', inputs.raw('verify-timeout'), 'empty unless `verify-at` names a stage');
+    return undefined;
+  }
+  if (strategy === 'rolling') {
+    throw new InputError('verify-at', inputs.raw('verify-at'), 'empty with strategy `rolling` (a verification gate needs blue-green, canary or linear)');
+  }
+  const ms = timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MINUTES * 60_000;
+  if (ms % 60_000 !== 0 || ms < 60_000 || ms > 1440 * 60_000) {
+    throw new InputError('verify-timeout', inputs.raw('verify-timeout'), 'whole minutes from `1m` to `24h` (ECS times hooks in minutes), e.g. `60m`');
+  }
+  return { stage, timeoutInMinutes: ms / 60_000 };
+}
+
+type Json = Record<string, unknown>;
+
+const isGateAt = (hook: Json, stage: VerifyStage) =>
+  hook.targetType === 'PAUSE' && Array.isArray(hook.lifecycleStages) && hook.lifecycleStages.length === 1 && hook.lifecycleStages[0] === stage;
+
+/** The configuration's lifecycle hooks with the gate's PAUSE hook (one a stage). */
+export function withGateHook(config: Json, gate: VerificationGate): Json {
+  const hooks = ((config.lifecycleHooks as Json[] | undefined) ?? []).filter((h) => !isGateAt(h, gate.stage));
+  config.lifecycleHooks = [
+    ...hooks,
+    { targetType: 'PAUSE', lifecycleStages: [gate.stage], timeoutConfiguration: { timeoutInMinutes: gate.timeoutInMinutes, action: 'ROLLBACK' } },
+  ];
+  return config;
+}
+
+/** The PAUSE hook the service deployment waits at, at the gate's stage, if it waits there now. */
+export function awaitingGate(sd: ServiceDeployment | undefined, stage: VerifyStage): { hookId: string; stage: string } | undefined {
+  // A hook's detail does not name its stage: the deployment's stage is the hook's.
+  if (sd?.status !== 'IN_PROGRESS' || sd.lifecycleStage !== stage) return undefined;
+  const hook = (sd.lifecycleHookDetails ?? []).find((h) => h.targetType === 'PAUSE' && h.status === 'AWAITING_ACTION');
+  return hook?.hookId ? { hookId: hook.hookId, stage } : undefined;
+}
