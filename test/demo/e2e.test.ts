@@ -25,9 +25,20 @@ describe('the demo, end to end', () => {
       const broken = result.load['deploy broken 1.2.0 to staging']!;
       expect(broken.bodies['1.2.0'], table).toBeUndefined();
       expect(Object.keys(broken.bodies), table).toEqual(['1.1.0']);
+      // Stage 8: the failing migration (exit 3) stopped 1.3.0 before staging moved: same version and
+      // schema as before, 1.3.0 never answered, production not deployed.
+      const migration = result.rows.find((r) => r.stage.startsWith('8.'));
+      expect(migration?.result, table).toMatch(
+        /^migration exit 3 \(migrate: FAILED: 003-add-email\.sh exited 1; schema stays at version 2\); staging untouched on [\d.]+, schema 2; production skipped$/,
+      );
+      expect(migration?.ok, table).toBe(true);
+      const failingMigration = result.load['deploy 1.3.0 (failing migration) to staging']!;
+      expect(failingMigration.failed, table).toBe(0);
+      expect(failingMigration.sent, table).toBeGreaterThan(0);
+      expect(failingMigration.bodies['1.3.0'], table).toBeUndefined();
       expect(result.ok, table).toBe(true);
-      expect(result.durationMs).toBeLessThan(5 * 60_000);
+      expect(result.durationMs).toBeLessThan(7 * 60_000);
     },
-    6 * 60_000,
+    8 * 60_000,
   );
 });
