@@ -409,8 +409,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const schema8 = await versionServed(staging.loadBalancerUrl, '/cgi-bin/schema');
     const j8 = jobsById(migration);
     const deploy8 = j8.get('deploy-staging');
-    // The deploy's error: "The pre-deploy task … stopped with exit code 3 (…) … Its last lines: | migrate: FAILED: …".
-    const failure8 = [deploy8?.message, ...(deploy8?.called?.jobs ?? []).map((j) => j.message)].filter(Boolean).join('\n');
+    // The deploy step's log: the migration's lines as they came ("| migrate: FAILED: …"), then
+    // "The pre-deploy task … stopped with exit code 3 (…). … was not updated …".
+    const failure8 = (deploy8?.called?.jobs ?? [])
+      .flatMap((j) => [j.message, ...j.steps.flatMap((st) => [st.log, st.message])])
+      .filter(Boolean)
+      .join('\n');
     const exitCode8 = /stopped with exit code (\d+)/.exec(failure8)?.[1];
     const migrateLine = /migrate: FAILED: [^\n]*/.exec(failure8)?.[0];
     rows.push({
