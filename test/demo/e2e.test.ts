@@ -5,7 +5,8 @@ import { runDemo } from '../../local/demo/run-demo.js';
 // The demo's whole path (`npm run demo`): the files of workflows-examples/ themselves, all five
 // actions through the workflow runner (each job in its own workspace, the build output passed as
 // an artifact), the ECS emulator in docker mode with staging and production, real images in the
-// registry, real requests through the load balancers.
+// registry, real requests through the load balancers; every release migrated first (bin/migrate as the
+// pre-deploy task, on a host volume), and a release with a failing migration stopped before staging moves.
 describe('the demo, end to end', () => {
   it(
     'carries the sample app from commit to production and back, with no failed request',
