@@ -23,6 +23,8 @@ export interface LocalEcsHandle {
     healthCheck: Partial<{ path: string; intervalMs: number; timeoutMs: number; healthyThreshold: number; unhealthyThreshold: number }>,
   ): void;
   loadBalancerUrl(cluster: string, service: string): string;
+  /** The dimensions the service's load balancer publishes its AWS/ApplicationELB metrics under. */
+  elbDimensions(cluster: string, service: string): { TargetGroup: string; LoadBalancer: string };
   stop(): Promise<void>;
 }
 

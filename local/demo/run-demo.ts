@@ -11,7 +11,10 @@
  *   5. a broken release (1.2.0, fails its health check): detected in staging and rolled back
  *      automatically, under load; production is never touched
  *   6. rollback.yml of production with `to: previous`, under load
- *   8. a release whose migration fails (1.3.0): the pre-deploy task exits 3 and staging is
+ *   7. a 5xx release (1.3.0, passes its health check, answers half its requests with 500s):
+ *      caught in staging by the alarm on the load balancer's 5xx count and rolled back, under
+ *      load, with the number of failed requests it caused
+ *   8. a release whose migration fails (1.4.0): the pre-deploy task exits 3 and staging is
  *      untouched (same version, same schema), under load; production is never touched
  *
  * Every release's migration (`bin/migrate`, the repository variable MIGRATION_COMMAND) runs as
@@ -29,7 +32,7 @@ import { runWorkflow, type JobRunResult, type RunWorkflowOptions, type WorkflowR
 import { fetchText, startLoad, type LoadReport, type RunningLoad } from './load-generator.js';
 import { bringUpStack, startEcsEmulator, type LocalEcsHandle, type StackInfo } from './local-stack.js';
 import type { StageRow } from './report-table.js';
-import { createSampleService, type SampleService } from './sample-service.js';
+import { createErrorsAlarm, createSampleService, type SampleService } from './sample-service.js';
 
 export interface DemoOptions {
   /** Lines for the console: stage headers and each job's and step's start and end. */
@@ -83,12 +86,17 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 /** A commit on main: the release's VERSION (and, for the bad release, a broken image); its sha becomes github.sha. */
-function commitRelease(workspace: string, version: string, options: { brokenImage?: boolean } = {}): string {
+function commitRelease(workspace: string, version: string, options: { brokenImage?: boolean; errorsImage?: boolean } = {}): string {
   writeFileSync(path.join(workspace, 'VERSION'), `${version}\n`);
+  const dockerfile = path.join(workspace, 'Dockerfile');
   if (options.brokenImage) {
     // A change no test before the deploy sees: the image's default makes it fail its health check.
-    const dockerfile = path.join(workspace, 'Dockerfile');
     writeFileSync(dockerfile, readFileSync(dockerfile, 'utf8').replace('ARG BROKEN=false', 'ARG BROKEN=true'));
+  }
+  if (options.errorsImage) {
+    // The broken default fixed, and a new one no test sees: half the answers are 500s, while the
+    // health check passes.
+    writeFileSync(dockerfile, readFileSync(dockerfile, 'utf8').replace('ARG BROKEN=true', 'ARG BROKEN=false').replace('ARG ERRORS=false', 'ARG ERRORS=true'));
   }
   git(workspace, 'add', '-A');
   git(workspace, 'commit', '-q', '--allow-empty', '-m', `release ${version}`);
@@ -226,14 +234,20 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       ...extra,
     });
     /** Load on an environment's load balancer for the life of a job (the deploy or the rollback). */
-    const withLoad = (byJob: Record<string, { stage: string; url: string }>, opts: RunWorkflowOptions): RunWorkflowOptions => ({
+    /** `path` (default /version) and `concurrency` (default 4) of the load on one job's environment. */
+    const withLoad = (
+      byJob: Record<string, { stage: string; url: string; path?: string; concurrency?: number }>,
+      opts: RunWorkflowOptions,
+    ): RunWorkflowOptions => ({
       ...opts,
       onJob: (event) => {
         const target = byJob[event.id];
         if (!target || event.name.includes(' / ')) return;
         if (event.type === 'start') {
-          say(`  load: GET ${target.url}/version, 4 at a time, while ${event.name} runs`);
-          loads.set(target.stage, startLoad(`${target.url}/version`, { concurrency: 4, pauseMs: 20, maxRequests: 100_000, maxDurationMs: 6 * 60_000 }));
+          const url = `${target.url}${target.path ?? '/version'}`;
+          const concurrency = target.concurrency ?? 4;
+          say(`  load: GET ${url}, ${concurrency} at a time, while ${event.name} runs`);
+          loads.set(target.stage, startLoad(url, { concurrency, pauseMs: 20, maxRequests: 100_000, maxDurationMs: 6 * 60_000 }));
         } else {
           const r = loads.get(target.stage);
           loads.delete(target.stage);
@@ -389,8 +403,51 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       ...loadRow(load6),
     });
 
+    // 7. A release that passes its health check but answers half its requests with 500s: only the
+    // alarm on staging's load balancer (5xx answers of its targets) catches it; the deploy
+    // watches it through the rollout and a bake, and rolls back. The figure: requests it failed.
+    nextStage('\n== 7. release 1.3.0, answers 500 on half its requests (health check passes): caught by its alarm in staging, rolled back under load');
+    const alarm = await createErrorsAlarm(ecs, staging);
+    const sha4 = commitRelease(workspace, '1.3.0', { errorsImage: true });
+    const stagingWithAlarm = environment(staging, 'staging');
+    const fourth = await runWorkflow(
+      pipelineFile,
+      withLoad(
+        // Every request runs a CGI here (a shell per request): two at a time keep busybox httpd
+        // within what it answers on a shared 2-core machine.
+        { 'deploy-staging': { stage: 'deploy 5xx 1.3.0 to staging', url: staging.loadBalancerUrl, path: '/cgi-bin/version', concurrency: 2 } },
+        common(sha4, {
+          environments: { ...environments(), staging: { vars: { ...stagingWithAlarm.vars, DEPLOY_ALARMS: alarm, BAKE_TIME: '30s' } } },
+        }),
+      ),
+    );
+    const load7 = await finishLoad('deploy 5xx 1.3.0 to staging');
+    const served7 = await versionServed(staging.loadBalancerUrl);
+    const j7 = jobsById(fourth);
+    const deploy7 = j7.get('deploy-staging');
+    const rolledBack7 = deploy7?.outputs.status === 'rolled-back';
+    // The step's failure (in the called deploy workflow's step log) names the alarm and its metric.
+    const namedAlarm = JSON.stringify(deploy7 ?? {}).includes(`alarm ${alarm}: HTTPCode_Target_5XX_Count > 5 for 10 seconds`);
+    const failed500 = load7?.failures['HTTP 500'] ?? 0;
+    rows.push({
+      stage: '7. deploy 5xx 1.3.0 to staging under load',
+      ok:
+        deploy7?.result === 'failure' &&
+        rolledBack7 &&
+        namedAlarm &&
+        served7 === '1.1.0' &&
+        failed500 > 0 &&
+        load7?.failed === failed500 &&
+        j7.get('deploy-production')?.result === 'skipped',
+      result: rolledBack7
+        ? `caught by alarm ${alarm}${namedAlarm ? '' : ' (not named in the failure!)'} and rolled back: ${failed500} requests answered 500 while it served; production ${j7.get('deploy-production')?.result ?? '?'}`
+        : `not rolled back (${resultText(deploy7)})`,
+      durationMs: sumMs(deploy7),
+      ...served(served7),
+      ...loadRow(load7),
+    });
     // ── 8. A failing migration stops a release, service untouched ──────────────────────────
-    nextStage('\n== 8. release 1.3.0 with a failing migration: stopped before staging moves, under load');
+    nextStage('\n== 8. release 1.4.0 with a failing migration: stopped before staging moves, under load');
     const stagingBefore = await versionServed(staging.loadBalancerUrl);
     const schemaBefore = await versionServed(staging.loadBalancerUrl, '/cgi-bin/schema');
     // A healthy image (whatever an earlier stage did to the Dockerfile), with a migration that fails.
@@ -399,12 +456,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       path.join(workspace, 'migrations/003-add-email.sh'),
       '# Schema 3: visits get an email column; this one fails, as a migration meeting unexpected data does.\necho "003: column visits.email already exists" >&2\nexit 1\n',
     );
-    const sha8 = commitRelease(workspace, '1.3.0');
+    const sha8 = commitRelease(workspace, '1.4.0');
     const migration = await runWorkflow(
       pipelineFile,
-      withLoad({ 'deploy-staging': { stage: 'deploy 1.3.0 (failing migration) to staging', url: staging.loadBalancerUrl } }, common(sha8)),
+      withLoad({ 'deploy-staging': { stage: 'deploy 1.4.0 (failing migration) to staging', url: staging.loadBalancerUrl } }, common(sha8)),
     );
-    const load8 = await finishLoad('deploy 1.3.0 (failing migration) to staging');
+    const load8 = await finishLoad('deploy 1.4.0 (failing migration) to staging');
     const served8 = await versionServed(staging.loadBalancerUrl);
     const schema8 = await versionServed(staging.loadBalancerUrl, '/cgi-bin/schema');
     const j8 = jobsById(migration);
@@ -418,7 +475,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const exitCode8 = /stopped with exit code (\d+)/.exec(failure8)?.[1];
     const migrateLine = /migrate: FAILED: [^\n]*/.exec(failure8)?.[0];
     rows.push({
-      stage: '8. 1.3.0 with a failing migration to staging',
+      stage: '8. 1.4.0 with a failing migration to staging',
       ok:
         deploy8?.result === 'failure' &&
         exitCode8 === '3' &&
@@ -426,7 +483,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         served8 === stagingBefore &&
         schema8 === schemaBefore &&
         schemaBefore === '2' &&
-        (load8?.bodies['1.3.0'] ?? 0) === 0 &&
+        (load8?.bodies['1.4.0'] ?? 0) === 0 &&
         load8?.failed === 0 &&
         j8.get('deploy-production')?.result === 'skipped',
       result:

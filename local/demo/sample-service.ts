@@ -86,3 +86,37 @@ export async function createSampleService(ecs: LocalEcsHandle, registry: string,
   ecs.configureTargetGroup(targetGroupArn, { path: '/cgi-bin/health', intervalMs: 1_000, timeoutMs: 1_000, healthyThreshold: 2, unhealthyThreshold: 2 });
   return { cluster, service, container, targetGroupArn, loadBalancerUrl: ecs.loadBalancerUrl(cluster, service) };
 }
+
+/**
+ * The alarm an operator puts on the service's load balancer: more than 5 answers of 5xx from its
+ * targets in 10 seconds (a high-resolution alarm, so the demo does not wait minutes). No 5xx
+ * datapoint (ELB publishes none) is not breaching.
+ */
+export async function createErrorsAlarm(ecs: LocalEcsHandle, s: SampleService): Promise<string> {
+  const { CloudWatchClient, PutMetricAlarmCommand } = await import('@aws-sdk/client-cloudwatch');
+  const client = new CloudWatchClient({ endpoint: ecs.endpoint, region: ecs.region, credentials: ecs.credentials, maxAttempts: 1 });
+  const name = `${s.cluster}-5xx`;
+  const d = ecs.elbDimensions(s.cluster, s.service);
+  try {
+    await client.send(
+      new PutMetricAlarmCommand({
+        AlarmName: name,
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'HTTPCode_Target_5XX_Count',
+        Dimensions: [
+          { Name: 'TargetGroup', Value: d.TargetGroup },
+          { Name: 'LoadBalancer', Value: d.LoadBalancer },
+        ],
+        Statistic: 'Sum',
+        Period: 10,
+        EvaluationPeriods: 1,
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+  return name;
+}

@@ -11,17 +11,21 @@
  *   await ecs.stop();
  */
 import { scaledClock, type Clock } from './clock.js';
+import { CLOUDWATCH_PREFIX, CloudWatch } from './cloudwatch.js';
 import { EcrApi, type RegistryConfig } from './ecr.js';
 import { EcsApi } from './ecs-api.js';
 import { FaultInjector, type FaultCounts, type FaultOptions } from './faults.js';
 import { awslogsDriver, CloudWatchLogs, LOGS_PREFIX } from './logs.js';
 import { RunTaskApi } from './run-task.js';
 import type { TargetGroupHealthCheck } from './load-balancer.js';
+import { DeploymentAlarms } from './deployment-alarms.js';
 import { defaultHealthCheck } from './load-balancer.js';
+import { elbDimensions, MetricStore, publishElbRequests } from './metrics.js';
 import { SimulatedRunner, type SimulatedBehaviour } from './runners/simulated.js';
 import type { TaskRunner } from './runners/types.js';
-import { Scheduler, schedulerDefaults, type TaskChangeListener } from './scheduler.js';
+import { Scheduler, schedulerDefaults, targetGroupOf, type TaskChangeListener } from './scheduler.js';
 import { ECR_PREFIX, ECS_PREFIX, startServer } from './server.js';
+import { SimulatedTraffic } from './simulated-traffic.js';
 import { Store, type Service, type Task } from './state.js';
 import { TaskDefinitions } from './task-definitions.js';
 
@@ -30,6 +34,7 @@ export type { TargetGroupHealthCheck } from './load-balancer.js';
 export type { RegistryConfig } from './ecr.js';
 export type { FaultOptions, FaultCounts } from './faults.js';
 export type { Task, Service } from './state.js';
+export type { MetricAlarm, AlarmState } from './cloudwatch.js';
 export { breakerThreshold, failureThreshold } from './scheduler.js';
 
 export interface LocalEcsOptions {
@@ -55,6 +60,11 @@ export interface LocalEcsOptions {
   faults?: FaultOptions;
   /** Called with one line per API call (for the CLI's log). */
   log?: (line: string) => void;
+  /**
+   * Simulated mode: requests per (emulated) second each load balancer gets, spread over its
+   * healthy targets and answered as their behaviour's `errorRate` says. Default 20; 0: none.
+   */
+  simulatedRequestsPerSecond?: number;
 }
 
 export interface LocalEcs {
@@ -89,6 +99,13 @@ export interface LocalEcs {
    * Returns the stopped task's id.
    */
   interrupt(cluster: string, service: string, kind: 'spot' | 'maintenance', deploymentId?: string): string;
+  /**
+   * The CloudWatch dimensions under which the service's load balancer publishes its
+   * AWS/ApplicationELB metrics: `TargetGroup` (targetgroup/name/id) and `LoadBalancer` (app/name/id).
+   */
+  elbDimensions(cluster: string, service: string): { TargetGroup: string; LoadBalancer: string };
+  /** The emulator's CloudWatch (alarms, evaluation), for assertions; clients use the API. */
+  readonly cloudwatch: CloudWatch;
   /** Changes the injected faults from now on (`{}` stops injecting). */
   setFaults(faults: FaultOptions): void;
   /** Calls seen and faults injected so far (all zero without `faults`). */
@@ -120,7 +137,12 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
   schedulerOptions.tickMs = options.tickMs ?? schedulerOptions.tickMs;
   schedulerOptions.deregistrationDelayMs = options.deregistrationDelayMs ?? schedulerOptions.deregistrationDelayMs;
   schedulerOptions.healthCheck = { ...defaultHealthCheck, ...(options.healthCheck ?? {}) };
+  const metrics = new MetricStore();
+  schedulerOptions.onLoadBalancerRequest = (arn, served) => publishElbRequests(metrics, arn, clock.now(), served);
+  const cloudwatch = new CloudWatch(metrics, clock, region, accountId);
   const scheduler = new Scheduler(store, taskDefs, runner, clock, schedulerOptions);
+  const deploymentAlarms = new DeploymentAlarms(store, scheduler, cloudwatch, clock, schedulerOptions.tickMs);
+  schedulerOptions.holdCompletion = (service, deployment) => deploymentAlarms.holdCompletion(service, deployment);
   const ecsApi = new EcsApi(store, taskDefs, scheduler, clock);
   const logs = new CloudWatchLogs(() => clock.now());
   scheduler.logDriver = awslogsDriver(logs, taskDefs);
@@ -135,6 +157,7 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
         [ECS_PREFIX]: { ...ecsApi.handlers(), ...runTaskApi.handlers((task) => ecsApi.renderTask(task, false)) },
         [ECR_PREFIX]: ecrApi.handlers(),
         [LOGS_PREFIX]: logs.handlers(),
+        [CLOUDWATCH_PREFIX]: cloudwatch.handlers(),
       },
       options.port ?? 0,
       options.log,
@@ -145,6 +168,18 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
     throw e;
   }
   scheduler.start();
+  cloudwatch.start();
+  deploymentAlarms.start();
+  const traffic = simulated
+    ? new SimulatedTraffic({
+        clock,
+        metrics,
+        requestsPerSecond: options.simulatedRequestsPerSecond ?? 20,
+        loadBalancers: () => [...store.services.values()].flatMap((s) => scheduler.loadBalancer(s) ?? []),
+        behaviourOfTask: (id) => simulated.behaviourOfTask(id),
+      })
+    : undefined;
+  traffic?.start();
 
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const findService = (cluster: string, name: string) => store.service(cluster, name);
@@ -160,6 +195,7 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
     env: () => ({
       AWS_ENDPOINT_URL_ECS: server.endpoint,
       AWS_ENDPOINT_URL_ECR: server.endpoint,
+      AWS_ENDPOINT_URL_CLOUDWATCH: server.endpoint,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: server.endpoint,
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
@@ -185,6 +221,12 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
       return service ? store.tasksOf(service) : [];
     },
     service: findService,
+    cloudwatch,
+    elbDimensions(cluster, name) {
+      const service = findService(cluster, name);
+      if (!service || service.loadBalancers.length === 0) throw new Error(`service ${cluster}/${name} has no load balancer`);
+      return elbDimensions(targetGroupOf(service));
+    },
     faultCounts: () => ({ ...faults.counts }),
     setFaults: (options) => faults.configure(options),
     interrupt(cluster, name, kind, deploymentId) {
@@ -199,6 +241,9 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
     stop() {
       stopping ??= (async () => {
         await server.close();
+        traffic?.close();
+        cloudwatch.close();
+        deploymentAlarms.close();
         await scheduler.close();
         await runner.close();
       })();

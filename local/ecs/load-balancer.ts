@@ -11,6 +11,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock, ClockTimer } from './clock.js';
+import type { ServedRequests } from './metrics.js';
 
 export interface TargetGroupHealthCheck {
   /** HTTP path of the health check. Default `/`. */
@@ -55,6 +56,8 @@ export interface LoadBalancerOptions {
   onHealth: (targetId: string, state: TargetHealth) => void;
   /** Listen as a real HTTP reverse proxy (docker mode). */
   proxy: boolean;
+  /** Told of every request the proxy answered (what ELB publishes to CloudWatch). */
+  onRequest?: (served: ServedRequests) => void;
 }
 
 export class LoadBalancer {
@@ -80,6 +83,11 @@ export class LoadBalancer {
       server.listen(0, '127.0.0.1', () => resolve());
     });
     this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  /** The targets that get traffic now (simulated traffic is spread over these). */
+  healthyTargetIds(): string[] {
+    return [...this.targets.values()].filter((t) => t.state === 'healthy').map((t) => t.id);
   }
 
   health(targetId: string): TargetHealth | undefined {
@@ -164,11 +172,13 @@ export class LoadBalancer {
   private forward(req: http.IncomingMessage, res: http.ServerResponse): void {
     const target = this.pick();
     if (!target) {
+      this.opts.onRequest?.({ count: 1, elb5xx: true });
       res.writeHead(503, { 'content-type': 'text/plain' });
       res.end('503 Service Temporarily Unavailable: no healthy targets\n');
       return;
     }
     target.inFlight++;
+    const sentAt = performance.now();
     let done = false;
     const finish = () => {
       if (done) return;
@@ -188,7 +198,9 @@ export class LoadBalancer {
         agent: false,
       },
       (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
+        const status = up.statusCode ?? 502;
+        this.opts.onRequest?.({ count: 1, targetStatusClass: Math.floor(status / 100), targetResponseSeconds: (performance.now() - sentAt) / 1000 });
+        res.writeHead(status, up.headers);
         up.pipe(res);
         up.on('end', finish);
         up.on('error', finish);
@@ -197,6 +209,7 @@ export class LoadBalancer {
     upstream.on('error', () => {
       finish();
       if (!res.headersSent) {
+        this.opts.onRequest?.({ count: 1, elb5xx: true });
         res.writeHead(502, { 'content-type': 'text/plain' });
         res.end('502 Bad Gateway\n');
       } else {

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { containerArn, newDeploymentId, newTaskId, taskArn } from './ids.js';
 import { defaultHealthCheck, LoadBalancer, type TargetGroupHealthCheck, type TargetHealth } from './load-balancer.js';
+import type { ServedRequests } from './metrics.js';
 import type { TaskRunner } from './runners/types.js';
 import type { ContainerDefinitionView, Deployment, HealthStatus, Service, Store, Task } from './state.js';
 import { containerViews, type TaskDefinitions } from './task-definitions.js';
@@ -33,6 +34,10 @@ export interface SchedulerOptions {
   proxy: boolean;
   /** Emulated ms to wait before launching again after a task of the deployment failed (ECS throttles too). */
   relaunchDelayMs: number;
+  /** Told of every request a load balancer answered (CloudWatch's ELB metrics). */
+  onLoadBalancerRequest?: (targetGroupArn: string, served: ServedRequests) => void;
+  /** Asked before a deployment whose tasks are in place is COMPLETED: true while it still bakes. */
+  holdCompletion?: (service: Service, deployment: Deployment) => boolean;
 }
 
 export type TaskChangeListener = (task: Task, service: Service | undefined) => void;
@@ -136,6 +141,7 @@ export class Scheduler {
           return task ? this.runner.probe(task, host, port, path, timeoutMs) : Promise.resolve(false);
         },
         onHealth: (taskId, state) => this.targetHealthChanged(taskId, state),
+        onRequest: (served) => this.opts.onLoadBalancerRequest?.(arn, served),
       });
       await lb.listen();
       this.lbs.set(service.uid, lb);
@@ -277,7 +283,7 @@ export class Scheduler {
     const live = this.store.tasksOf(service).filter((t) => t.lastStatus !== 'STOPPED');
     const primaryLive = live.filter((t) => t.deploymentId === primary.id);
     const steady = live.length === desired && primaryLive.length === desired && primaryLive.every((t) => t.desiredStatus === 'RUNNING' && healthy(t));
-    if (steady && primary.rolloutState === 'IN_PROGRESS') {
+    if (steady && primary.rolloutState === 'IN_PROGRESS' && !this.opts.holdCompletion?.(service, primary)) {
       primary.rolloutState = 'COMPLETED';
       primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
       primary.updatedAt = this.clock.now();

@@ -1,11 +1,12 @@
 /**
- * The HTTP front: one node:http server for both ECS and ECR, dispatching on the X-Amz-Target
+ * The HTTP front: one node:http server for ECS, ECR and CloudWatch, dispatching on the X-Amz-Target
  * prefix. Every failure becomes an AWS-shaped error answer; the server never crashes on input.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CLOUDWATCH_PREFIX, QueryCompatibleError } from './cloudwatch.js';
 import type { FaultInjector } from './faults.js';
-import { AwsError, parseJsonBody, readBody, sendError, sendJson, errors, type Handler } from './wire.js';
+import { AwsError, JSON_10, JSON_11, parseJsonBody, readBody, sendError, sendJson, errors, type Handler } from './wire.js';
 
 export const ECS_PREFIX = 'AmazonEC2ContainerServiceV20141113';
 export const ECR_PREFIX = 'AmazonEC2ContainerRegistry_V20150921';
@@ -25,6 +26,7 @@ export async function startServer(
   const server = http.createServer((req, res) => {
     void (async () => {
       const target = String(req.headers['x-amz-target'] ?? '');
+      const contentType = target.startsWith(`${CLOUDWATCH_PREFIX}.`) ? JSON_10 : JSON_11;
       try {
         if (req.method !== 'POST') {
           // Let humans (and curl) see that this is the emulator.
@@ -51,11 +53,13 @@ export async function startServer(
           return;
         }
         log?.(`${target} 200`);
-        sendJson(res, 200, output);
+        sendJson(res, 200, output, contentType);
       } catch (e) {
         const error = e instanceof AwsError ? e : new AwsError('ServerException', `Internal error in the emulator: ${(e as Error)?.message ?? String(e)}`, 500);
         log?.(`${target} ${error.status} ${error.type}: ${error.message}`);
-        if (!res.headersSent) sendError(res, error);
+        // A query-compatible service (CloudWatch) also names the error's awsQuery code.
+        if (error instanceof QueryCompatibleError && !res.headersSent) res.setHeader('x-amzn-query-error', `${error.queryCode};Sender`);
+        if (!res.headersSent) sendError(res, error, contentType);
         else res.destroy();
       }
     })();

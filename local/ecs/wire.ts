@@ -8,6 +8,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 
 export const JSON_11 = 'application/x-amz-json-1.1';
+/** CloudWatch speaks AWS JSON 1.0 (same envelope, its own content type). */
+export const JSON_10 = 'application/x-amz-json-1.0';
 
 /** An error the client should see, shaped as the real service shapes it. */
 export class AwsError extends Error {
@@ -63,20 +65,20 @@ export function parseJsonBody(body: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-export function sendJson(res: ServerResponse, status: number, payload: unknown): void {
+export function sendJson(res: ServerResponse, status: number, payload: unknown, contentType = JSON_11): void {
   const body = JSON.stringify(payload ?? {});
   res.writeHead(status, {
-    'content-type': JSON_11,
+    'content-type': contentType,
     'content-length': Buffer.byteLength(body),
     'x-amzn-requestid': randomUUID(),
   });
   res.end(body);
 }
 
-export function sendError(res: ServerResponse, error: AwsError): void {
+export function sendError(res: ServerResponse, error: AwsError, contentType = JSON_11): void {
   // ECS answers 400 for client faults; the SDK reads the type from `__type` (and x-amzn-errortype).
   res.setHeader('x-amzn-errortype', error.type);
-  sendJson(res, error.status, { __type: error.type, message: error.message });
+  sendJson(res, error.status, { __type: error.type, message: error.message }, contentType);
 }
 
 // ---- input helpers: every handler validates with these so bad input becomes a 400, never a 500.

@@ -17,10 +17,10 @@ done
 echo "build: package version $version"
 mkdir -p build/site/www/cgi-bin build/site/bin build/site/migrations
 sed "s/@VERSION@/$version/g" src/www/index.html > build/site/www/index.html
-cp src/cgi-bin/health src/cgi-bin/schema build/site/www/cgi-bin/
+cp src/cgi-bin/health src/cgi-bin/version src/cgi-bin/schema build/site/www/cgi-bin/
 cp src/bin/migrate build/site/bin/migrate
 cp migrations/*.sh build/site/migrations/
-chmod 755 build/site/www/cgi-bin/health build/site/www/cgi-bin/schema build/site/bin/migrate
+chmod 755 build/site/www/cgi-bin/health build/site/www/cgi-bin/version build/site/www/cgi-bin/schema build/site/bin/migrate
 printf '%s\n' "$version" > build/site/www/version
 printf '%s\n' "$version" > build/VERSION
 count=$(find build/site -type f | wc -l)

@@ -1,7 +1,7 @@
 /**
  * AWS SDK clients, created lazily and only once per process, so a bad input fails before the SDK
  * is even loaded (the SDK is most of an AWS bundle's start-up time). The SDK itself honours
- * AWS_ENDPOINT_URL_ECS / AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL_CLOUDWATCH_LOGS / AWS_ENDPOINT_URL, which is how the local ECS
+ * AWS_ENDPOINT_URL_ECS / AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL_CLOUDWATCH / AWS_ENDPOINT_URL_CLOUDWATCH_LOGS / AWS_ENDPOINT_URL, which is how the local ECS
  * emulator is selected; nothing here special-cases it.
  */
 import type { ECSClient } from '@aws-sdk/client-ecs';
@@ -15,7 +15,7 @@ export interface AwsClientOptions {
   maxAttempts?: number;
 }
 
-const USER_AGENT: [string, string] = ['commit-to-prod', '0.1.0'];
+export const USER_AGENT: [string, string] = ['commit-to-prod', '0.1.0'];
 
 export function resolveRegion(explicit?: string): string {
   const region = explicit || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;

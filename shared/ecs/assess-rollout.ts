@@ -17,6 +17,8 @@ export type FailureCause =
   | 'circuit-breaker-rollback'
   /** A CloudWatch alarm of the service's deployment configuration failed it and ECS rolled back. */
   | 'alarm-rollback'
+  /** An alarm the deploy watches went into ALARM during the rollout or the bake (deployment-alarms.ts). */
+  | 'alarm'
   /** Another deployment replaced ours (someone else deployed meanwhile). */
   | 'superseded'
   | 'timed-out'

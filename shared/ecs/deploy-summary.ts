@@ -1,6 +1,7 @@
 /**
  * The job summary of a deploy (or a rollback): the outcome at a glance, the revisions and images
- * before and after, the stopped tasks that explain a failure, and the timeline of the rollout.
+ * before and after, the stopped tasks that explain a failure, the watched alarms' last states,
+ * and the timeline of the rollout.
  */
 import { formatDuration } from '../core/duration.js';
 import type { DeploymentRecord } from '../github/deployments.js';
@@ -58,11 +59,18 @@ export function deploySummaryHtml(result: DeployResult, record?: DeploymentRecor
           failed.map((t) => [t.taskId, t.stoppedReason, t.stopCode, t.containers.map((c) => `${c.name}=${c.exitCode ?? '?'}`).join(', ')]),
         )
       : '';
+  const alarms = result.alarms?.length
+    ? `<p><b>Alarms</b></p>\n${htmlTable(
+        ['alarm', 'state', 'condition', 'latest datapoint'],
+        result.alarms.map((a) => [a.name, a.state, a.condition, a.latest]),
+      )}`
+    : '';
   const timeline = htmlTable(['at', 'what happened'], timelineRows(result.timeline.entries));
   return [
     outcome,
     images,
     stopped ? `<p><b>Failed tasks of ${revisionName(result.taskDefinitionArn)}</b></p>\n${stopped}` : '',
+    alarms,
     details(`Timeline (${result.timeline.entries.length} steps, ${result.stats.describeServicesCalls} DescribeServices calls)`, timeline),
     result.status === 'succeeded' ? '' : codeBlock(result.message),
   ].join('');

@@ -22,6 +22,12 @@
  *   request.maxFailedTasks  failed tasks of the new revision that fail the rollout.
  *   request.waitForInProgress  wait for another IN_PROGRESS deployment instead of refusing.
  *   request.wait            false: stop after the service update (status 'started').
+ *   request.alarms          CloudWatch alarm names added to the service's deployment alarms
+ *                           (checked to exist before anything changes); every watched alarm
+ *                           (these and the service's own) in ALARM fails the rollout, unless
+ *                           ECS rolls back on it itself (then that is followed and reported).
+ *   request.bakeMs          once COMPLETED, how long the release is still watched (alarms,
+ *                           ECS's view) before it counts as good. Default 0.
  *
  * A rollback (the `rollback` action) is a deploy of an existing ARN with no changes:
  *   deploy({ cluster, service, taskDefinition: { kind: 'existing', ref: arn }, register: 'never',
@@ -72,6 +78,7 @@ import { updateService } from './update-service.js';
 import { describeOneOffTask, runOneOffTask, type LogReader, type OneOffTaskResult, type TaskPlacement } from './one-off-task.js';
 import type { ServiceSettings } from './service-settings-input.js';
 import { requireServiceSnapshot } from './require-service.js';
+import { alarmCheck, prepareAlarmWatch, type AlarmView, type AlarmsRequest, type CloudWatchSender, type PreparedAlarms } from './deployment-alarms.js';
 
 export interface DeployRequest {
   cluster: string;
@@ -95,6 +102,8 @@ export interface DeployRequest {
   onFailure?: 'roll-back' | 'stop';
   waitForInProgress?: boolean;
   pollIntervalMs?: number;
+  alarms?: AlarmsRequest | undefined;
+  bakeMs?: number | undefined;
   /**
    * A one-off task of the revision to run before the service is updated (a migration): only exit
    * code 0 lets the update start; anything else throws, with the service untouched.
@@ -149,6 +158,8 @@ export interface DeployResult extends DeployPlan {
   preDeploy?: OneOffTaskResult | undefined;
   /** Clock time UpdateService was sent (for the benchmark: pre-deploy task stopped → update). */
   updateStartedAt?: number | undefined;
+  /** The watched alarms as last read (none watched: undefined). */
+  alarms?: AlarmView[] | undefined;
 }
 
 export interface DeployHooks {
@@ -166,6 +177,8 @@ export interface DeployDeps {
   hooks?: DeployHooks;
   /** Reads the pre-deploy task's log stream (CloudWatch Logs); without it its lines are not shown. */
   logs?: LogReader | undefined;
+  /** Created only when there are alarms to watch. */
+  cloudwatch?: () => Promise<CloudWatchSender>;
 }
 
 export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<DeployResult> {
@@ -192,6 +205,12 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   const previous = currentRevision(service, logger);
   const previousPrimary = primaryDeployment(service);
   const previousDesired = service.desiredCount;
+
+  // 1b. The alarms to watch: a name that does not exist fails here, before anything changes.
+  const alarms = await prepareAlarmWatch(request.alarms, snapshot.raw.deploymentConfiguration as Record<string, unknown> | undefined, deps.cloudwatch, {
+    logger,
+    timeline,
+  });
 
   // 2. The revision to deploy: rendered and registered only when something changed.
   const plan = await logger.group('Task definition', () => resolveRevision(request, previous, ecs, logger));
@@ -242,6 +261,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
           : { enable: request.circuitBreaker, rollback: request.circuitBreaker && (request.onFailure ?? 'roll-back') === 'roll-back' },
       forceNewDeployment: request.forceNewDeployment,
       settings: request.serviceSettings,
+      alarms: request.alarms,
     },
     snapshot.raw.deploymentConfiguration as Record<string, unknown> | undefined,
   ).catch((error: unknown) => {
@@ -262,6 +282,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
     status,
     message,
     durationMs: clock.now() - startedAt,
+    ...(alarms ? { alarms: alarms.watch.states() } : {}),
     ...extra,
   });
 
@@ -293,6 +314,7 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
       maxFailedTasks: request.maxFailedTasks,
       events,
       ...(request.pollIntervalMs !== undefined ? { pollIntervalMs: request.pollIntervalMs } : {}),
+      ...watchOptions(alarms, request.bakeMs, deploymentId, logger, clock),
     },
     followDeps,
   );
@@ -319,7 +341,9 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   }
 
   // 5. Failure: say what and why, then roll back.
-  const what = failureHeadline(verdict, plan.taskDefinitionArn, where, request.timeoutMs);
+  // ECS may have rolled back on an alarm before a poll saw it in ALARM: ask once more which.
+  const ecsAlarm = verdict.cause === 'alarm-rollback' && alarms ? (alarms.watch.firing ?? (await alarms.watch.poll())[0])?.cause : undefined;
+  const what = failureHeadline(verdict, plan.taskDefinitionArn, where, request.timeoutMs, ecsAlarm);
   const why = stoppedReasons(follow.stoppedTasks);
   timeline.add(`rollout failed: ${verdict.reason}`);
   // The step's failure message repeats this with the outcome of the rollback: one error annotation, not two.
@@ -634,15 +658,37 @@ async function resolveRevision(request: DeployRequest, current: string | undefin
   return { taskDefinitionArn: arn, previousTaskDefinitionArn: previous, registered: true, before: beforeImages, after: rendered.after };
 }
 
-function failureHeadline(verdict: Exclude<FollowVerdict, { state: 'completed' | 'unknown' }>, arn: string, where: string, timeoutMs: number): string {
+/** The follow's bake and alarm check, when there is a bake or an alarm to watch. */
+function watchOptions(alarms: PreparedAlarms | undefined, bakeMs: number | undefined, deploymentId: string, logger: Logger, clock: Clock) {
+  return {
+    ...(bakeMs ? { bakeMs } : {}),
+    ...(alarms
+      ? {
+          check: alarmCheck(alarms.watch, { deploymentId, ecsRollsBackOn: alarms.ecsRollsBackOn, logger, now: () => clock.now() }),
+          bakeWatching: () => `alarms: ${alarms.watch.summary()}`,
+        }
+      : {}),
+  };
+}
+
+function failureHeadline(
+  verdict: Exclude<FollowVerdict, { state: 'completed' | 'unknown' }>,
+  arn: string,
+  where: string,
+  timeoutMs: number,
+  alarm?: string | undefined,
+): string {
   const rev = revisionName(arn);
   switch (verdict.cause) {
+    case 'alarm':
     case 'failed-tasks':
       return `Deploy of ${rev} to ${where} failed: ${verdict.reason}.`;
     case 'circuit-breaker-rollback':
       return `Deploy of ${rev} to ${where} failed: ECS's deployment circuit breaker failed it (${verdict.reason}) and rolled back to ${revisionName(verdict.replacedBy?.taskDefinition)}.`;
     case 'alarm-rollback':
-      return `Deploy of ${rev} to ${where} failed: a CloudWatch alarm of the service's deployment configuration failed it (${verdict.reason}) and ECS rolled back to ${revisionName(verdict.replacedBy?.taskDefinition)}.`;
+      return alarm
+        ? `Deploy of ${rev} to ${where} failed: rolled back by ECS on ${alarm} (ECS: ${verdict.reason}), to ${revisionName(verdict.replacedBy?.taskDefinition)}.`
+        : `Deploy of ${rev} to ${where} failed: a CloudWatch alarm of the service's deployment configuration failed it (${verdict.reason}) and ECS rolled back to ${revisionName(verdict.replacedBy?.taskDefinition)}.`;
     case 'rollout-failed':
       return `Deploy of ${rev} to ${where} failed: ECS marked the deployment FAILED (${verdict.reason}).`;
     case 'superseded':

@@ -40,7 +40,20 @@ export interface FollowRolloutOptions {
   pollIntervalMs?: number;
   /** Shared between phases (rollout, rollback) so no event is printed twice. */
   events: ServiceEventStream;
+  /**
+   * Once COMPLETED, how long the release is still watched before it counts as good (the bake;
+   * the deadline is moved past it). A failure in that time fails the rollout.
+   */
+  bakeMs?: number | undefined;
+  /** Asked every poll (rollout and bake): a failure that DescribeServices alone cannot see (an alarm). */
+  check?: ((service: Service | undefined) => Promise<FailedVerdict | undefined>) | undefined;
+  /** A few words on what the bake watches, for its progress lines. */
+  bakeWatching?: (() => string) | undefined;
 }
+
+export type FailedVerdict = Extract<RolloutVerdict, { state: 'failed' }>;
+
+const BAKE_PROGRESS_EVERY_MS = 30_000;
 
 export interface FollowDeps {
   ecs: EcsSender;
@@ -111,6 +124,9 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
   let errorsInARow = 0;
   let stopReasonsUnreadable = false;
   let service: Service | undefined;
+  let deadline = options.deadline;
+  let bakeUntil: number | undefined;
+  let bakeReportedAt = 0;
   const end = (verdict: FollowVerdict): FollowResult => ({ verdict, stoppedTasks, service, endedAt: clock.now() });
 
   for (;;) {
@@ -160,7 +176,33 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
         previousTaskDefinition: options.previousTaskDefinitionArn,
         taskDefinition: options.taskDefinitionArn,
       });
-      if (verdict.state !== 'in-progress') return end(verdict);
+      // An alarm names the cause better than ECS's bare FAILED; what ECS already acted on
+      // (its rollback, another deployment) stands as ECS reports it.
+      const caught = verdict.state === 'failed' && verdict.cause !== 'rollout-failed' ? undefined : await options.check?.(service);
+      if (caught) return end(caught);
+      if (verdict.state === 'failed') return end(verdict);
+      if (verdict.state === 'completed') {
+        if (!options.bakeMs || options.bakeMs <= 0) return end(verdict);
+        const now = clock.now();
+        if (bakeUntil === undefined) {
+          bakeUntil = now + options.bakeMs;
+          deadline = Math.max(deadline, bakeUntil);
+          bakeReportedAt = now;
+          const watching = options.bakeWatching?.();
+          logger.info(
+            `Deployment ${options.deploymentId} is COMPLETED; baking for ${formatDuration(options.bakeMs)}${watching ? ` (${watching})` : ''} before it counts as good.`,
+          );
+          timeline.add(`COMPLETED; baking ${formatDuration(options.bakeMs)}`);
+        } else if (now >= bakeUntil) {
+          logger.info(`Bake of ${formatDuration(options.bakeMs)} passed${options.bakeWatching ? ` (${options.bakeWatching()})` : ''}.`);
+          timeline.add('bake passed');
+          return end(verdict);
+        } else if (now - bakeReportedAt >= BAKE_PROGRESS_EVERY_MS) {
+          bakeReportedAt = now;
+          const watching = options.bakeWatching?.();
+          logger.info(`  baking: ${formatDuration(bakeUntil - now)} left${watching ? ` (${watching})` : ''}`);
+        }
+      }
     } catch (error) {
       if (isThrottling(error)) {
         stats.throttled++;
@@ -176,11 +218,13 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
       }
     }
 
-    const remaining = options.deadline - clock.now();
+    const remaining = deadline - clock.now();
     if (remaining <= 0) {
       return end({ state: 'failed', cause: 'timed-out', reason: `the rollout did not complete within the deadline` });
     }
-    await clock.sleep(Math.min(remaining, Math.max(0, pollStarted + interval - clock.now())), signal);
+    // The bake ends on time, not up to a poll interval late.
+    const toBakeEnd = bakeUntil !== undefined ? Math.max(0, bakeUntil - clock.now()) : Number.POSITIVE_INFINITY;
+    await clock.sleep(Math.min(remaining, toBakeEnd, Math.max(0, pollStarted + interval - clock.now())), signal);
   }
 }
 

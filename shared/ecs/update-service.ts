@@ -25,6 +25,11 @@ export interface ServiceUpdate {
   forceNewDeployment?: boolean | undefined;
   /** Sent only when set (see service-settings-input.ts). */
   settings?: ServiceSettings | undefined;
+  /**
+   * CloudWatch alarms added to the service's own deployment alarms (enabled); `rollback`
+   * undefined keeps the service's setting (off when it has none). undefined: alarms untouched.
+   */
+  alarms?: { names: readonly string[]; rollback: boolean | undefined } | undefined;
 }
 
 export interface ServiceUpdateResult {
@@ -41,13 +46,25 @@ type Json = Record<string, unknown>;
  * own raw configuration with only the asked members changed (the breaker's other settings kept).
  */
 export function deploymentConfiguration(current: Json | undefined, update: ServiceUpdate): Json | undefined {
-  if (update.minimumHealthyPercent === undefined && update.maximumPercent === undefined && update.circuitBreaker === undefined) return undefined;
+  if (update.minimumHealthyPercent === undefined && update.maximumPercent === undefined && update.circuitBreaker === undefined && !update.alarms) {
+    return undefined;
+  }
   const config: Json = structuredClone(current ?? {});
   if (update.maximumPercent !== undefined) config.maximumPercent = update.maximumPercent;
   if (update.minimumHealthyPercent !== undefined) config.minimumHealthyPercent = update.minimumHealthyPercent;
   if (update.circuitBreaker) {
     const breaker = (config.deploymentCircuitBreaker ?? {}) as Json;
     config.deploymentCircuitBreaker = { ...breaker, enable: update.circuitBreaker.enable, rollback: update.circuitBreaker.rollback };
+  }
+  if (update.alarms) {
+    const own = (config.alarms ?? {}) as Json;
+    const names = Array.isArray(own.alarmNames) ? (own.alarmNames as string[]) : [];
+    config.alarms = {
+      ...own,
+      alarmNames: [...new Set([...names, ...update.alarms.names])],
+      enable: true,
+      rollback: update.alarms.rollback ?? own.rollback === true,
+    };
   }
   return config;
 }

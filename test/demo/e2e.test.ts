@@ -5,8 +5,9 @@ import { runDemo } from '../../local/demo/run-demo.js';
 // The demo's whole path (`npm run demo`): the files of workflows-examples/ themselves, all five
 // actions through the workflow runner (each job in its own workspace, the build output passed as
 // an artifact), the ECS emulator in docker mode with staging and production, real images in the
-// registry, real requests through the load balancers; every release migrated first (bin/migrate as the
-// pre-deploy task, on a host volume), and a release with a failing migration stopped before staging moves.
+// registry, real requests through the load balancers, and a CloudWatch alarm over the traffic
+// they carry; every release migrated first (bin/migrate as the pre-deploy task, on a host volume),
+// and a release with a failing migration stopped before staging moves.
 describe('the demo, end to end', () => {
   it(
     'carries the sample app from commit to production and back, with no failed request',
@@ -16,7 +17,7 @@ describe('the demo, end to end', () => {
       const served = Object.fromEntries(result.rows.map((r) => [r.stage.split('.')[0]!.trim(), r.versionServed]));
       expect(result.error, table).toBeUndefined();
       // The version served after each stage (production's, staging's for 3 and 5).
-      expect(served, table).toMatchObject({ '0': '1.0.0', '3': '1.1.0', '4': '1.1.0', '5': '1.1.0', '6': '1.0.0' });
+      expect(served, table).toMatchObject({ '0': '1.0.0', '3': '1.1.0', '4': '1.1.0', '5': '1.1.0', '6': '1.0.0', '7': '1.1.0' });
       // Zero failed requests during every deploy and during the automatic rollback.
       for (const stage of ['deploy 1.1.0 to staging', 'deploy 1.1.0 to production', 'deploy broken 1.2.0 to staging', 'rollback.yml']) {
         expect(result.load[stage]?.sent, `${stage}\n${table}`).toBeGreaterThan(0);
@@ -26,17 +27,22 @@ describe('the demo, end to end', () => {
       const broken = result.load['deploy broken 1.2.0 to staging']!;
       expect(broken.bodies['1.2.0'], table).toBeUndefined();
       expect(Object.keys(broken.bodies), table).toEqual(['1.1.0']);
-      // Stage 8: the failing migration (exit 3) stopped 1.3.0 before staging moved: same version and
-      // schema as before, 1.3.0 never answered, production not deployed.
+      // The 5xx release (health check passing) fails requests until its alarm has it rolled back:
+      // 500s only, and it is never left serving.
+      const errors = result.load['deploy 5xx 1.3.0 to staging']!;
+      expect(errors.failures['HTTP 500'], table).toBeGreaterThan(0);
+      expect(errors.failed, table).toBe(errors.failures['HTTP 500']);
+      // Stage 8: the failing migration (exit 3) stopped 1.4.0 before staging moved: same version and
+      // schema as before, 1.4.0 never answered, production not deployed.
       const migration = result.rows.find((r) => r.stage.startsWith('8.'));
       expect(migration?.result, table).toMatch(
         /^migration exit 3 \(migrate: FAILED: 003-add-email\.sh exited 1; schema stays at version 2\); staging untouched on [\d.]+, schema 2; production skipped$/,
       );
       expect(migration?.ok, table).toBe(true);
-      const failingMigration = result.load['deploy 1.3.0 (failing migration) to staging']!;
+      const failingMigration = result.load['deploy 1.4.0 (failing migration) to staging']!;
       expect(failingMigration.failed, table).toBe(0);
       expect(failingMigration.sent, table).toBeGreaterThan(0);
-      expect(failingMigration.bodies['1.3.0'], table).toBeUndefined();
+      expect(failingMigration.bodies['1.4.0'], table).toBeUndefined();
       expect(result.ok, table).toBe(true);
       expect(result.durationMs).toBeLessThan(7 * 60_000);
     },

@@ -49,4 +49,20 @@ describe('deploymentConfiguration', () => {
       deploymentCircuitBreaker: { enable: true, rollback: false },
     });
   });
+
+  it("alarms asked: added to the service's own deployment alarms and enabled, the rest kept; rollback kept unless given", () => {
+    const withAlarms = { ...current, alarms: { alarmNames: ['p99'], enable: false, rollback: true } };
+    expect(deploymentConfiguration(withAlarms, { taskDefinitionArn: 'x', alarms: { names: ['api-5xx', 'p99'], rollback: undefined } })).toEqual({
+      ...current,
+      alarms: { alarmNames: ['p99', 'api-5xx'], enable: true, rollback: true },
+    });
+    expect(deploymentConfiguration(current, { taskDefinitionArn: 'x', alarms: { names: ['api-5xx'], rollback: undefined } })?.alarms).toEqual({
+      alarmNames: ['api-5xx'],
+      enable: true,
+      rollback: false,
+    });
+    expect(deploymentConfiguration(withAlarms, { taskDefinitionArn: 'x', alarms: { names: ['api-5xx'], rollback: false } })?.alarms).toMatchObject({
+      rollback: false,
+    });
+  });
 });

@@ -35,12 +35,15 @@ describe('local-ecs CLI', () => {
           'AWS_ACCESS_KEY_ID',
           'AWS_DEFAULT_REGION',
           'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
+          'AWS_ENDPOINT_URL_CLOUDWATCH',
           'AWS_ENDPOINT_URL_ECR',
           'AWS_ENDPOINT_URL_ECS',
           'AWS_REGION',
           'AWS_SECRET_ACCESS_KEY',
         ].sort(),
       );
+      // One endpoint for every service the emulator speaks.
+      expect(env.AWS_ENDPOINT_URL_CLOUDWATCH).toBe(env.AWS_ENDPOINT_URL_ECS);
       expect(env.AWS_ENDPOINT_URL_ECS).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const client = new ECSClient({
         endpoint: env.AWS_ENDPOINT_URL_ECS,

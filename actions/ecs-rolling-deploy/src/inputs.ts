@@ -13,6 +13,7 @@ import { classifyTaskDefinitionInput, type TaskDefinitionSource } from '../../..
 import type { EcsTag } from '../../../shared/ecs/revision-tags.js';
 import { readFollowInputs } from '../../../shared/ecs/follow-inputs.js';
 import { readServiceSettingInputs, type ServiceSettings } from '../../../shared/ecs/service-settings-input.js';
+import type { AlarmsRequest } from '../../../shared/ecs/deployment-alarms.js';
 
 /** Every input of ecs-rolling-deploy, checked before the AWS SDK is even loaded. */
 export interface DeployInputs {
@@ -25,6 +26,9 @@ export interface DeployInputs {
   maximumPercent: number | undefined;
   /** undefined: keep the service's own setting. */
   circuitBreaker: boolean | undefined;
+  /** undefined: the service's deployment alarms are left as they are. */
+  alarms: AlarmsRequest | undefined;
+  bakeMs: number;
   wait: boolean;
   waitForInProgress: boolean;
   timeoutMs: number;
@@ -64,6 +68,8 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     throw new InputError('circuit-breaker', inputs.raw('circuit-breaker'), "`keep` (the service's own setting), `true` or `false`");
   }
   const circuitBreaker = breakerText === 'keep' ? undefined : breakerText === 'true';
+  const alarms = readAlarms(inputs);
+  const bakeMs = inputs.duration('bake-time', 0);
   const { wait, waitForInProgress, timeoutMs, maxFailedTasks } = readFollowInputs(inputs);
   const rollbackOnFailure = inputs.boolean('rollback-on-failure', true);
   const forceNewDeployment = inputs.boolean('force-new-deployment', false);
@@ -101,6 +107,8 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     minimumHealthyPercent,
     maximumPercent,
     circuitBreaker,
+    alarms,
+    bakeMs,
     wait,
     waitForInProgress,
     timeoutMs,
@@ -178,4 +186,23 @@ async function readTaskPlacement(inputs: Inputs, workspace: string): Promise<Tas
     placement.capacityProviderStrategy = v as Record<string, unknown>[];
   }
   return Object.keys(placement).length > 0 ? placement : undefined;
+}
+
+/** CloudWatch alarm names are 1–255 characters; no commas (ECS's list), one a line. */
+const ALARM_NAME = /^[^,\s][^,]{0,254}$/;
+
+function readAlarms(inputs: Inputs): AlarmsRequest | undefined {
+  const names = inputs.lines('alarms');
+  for (const name of names) {
+    if (!ALARM_NAME.test(name)) throw new InputError('alarms', name, 'CloudWatch alarm names of 1 to 255 characters, one per line (no commas)');
+  }
+  const rollbackText = inputs.string('alarm-rollback', 'keep').trim().toLowerCase();
+  if (rollbackText !== 'keep' && rollbackText !== 'true' && rollbackText !== 'false') {
+    throw new InputError('alarm-rollback', inputs.raw('alarm-rollback'), "`keep` (the service's own setting), `true` or `false`");
+  }
+  if (names.length === 0) {
+    if (rollbackText !== 'keep') throw new InputError('alarm-rollback', inputs.raw('alarm-rollback'), '`keep` unless `alarms` names the alarms it applies to');
+    return undefined;
+  }
+  return { names: [...new Set(names)], rollback: rollbackText === 'keep' ? undefined : rollbackText === 'true' };
 }

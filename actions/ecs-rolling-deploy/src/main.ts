@@ -53,9 +53,15 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     waitForInProgress: settings.waitForInProgress,
     preDeploy: settings.preDeploy,
     runTaskOnly: settings.runTask,
+    alarms: settings.alarms,
+    bakeMs: settings.bakeMs,
   };
 
-  const [{ deploy }, { ecsClient }] = await Promise.all([import('../../../shared/ecs/deploy.js'), import('../../../shared/core/aws-clients.js')]);
+  const [{ deploy }, { ecsClient }, { cloudwatchClient }] = await Promise.all([
+    import('../../../shared/ecs/deploy.js'),
+    import('../../../shared/core/aws-clients.js'),
+    import('../../../shared/core/cloudwatch-client.js'),
+  ]);
   const ecs = await ecsClient(region ? { region } : {});
   const logs = request.preDeploy ? await cloudWatchLogReader(region) : undefined;
   let record: DeploymentRecord | undefined;
@@ -66,6 +72,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
       logs,
       logger,
       signal,
+      cloudwatch: () => cloudwatchClient(region ? { region } : {}),
       hooks: {
         async preDeployFinished(task) {
           const { preDeploySummaryHtml } = await import('../../../shared/ecs/deploy-summary.js');

@@ -46,8 +46,16 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   await logger.group('Rollback plan', async () => {
     for (const line of planLines(plan)) logger.info(line);
   });
+  // The service's deployment alarms before the rollback acts (often why it is rolled back).
+  const [alarmStates, { cloudwatchClient }] = await Promise.all([
+    import('../../../shared/rollback/alarm-states.js'),
+    import('../../../shared/core/cloudwatch-client.js'),
+  ]);
+  const cloudwatch = () => cloudwatchClient(region ? { region } : {});
+  const alarmNames = await alarmStates.serviceAlarmNames(ecs, cluster, service).catch(() => []);
+  const alarmsBefore = await alarmStates.readAlarmStates(alarmNames, cloudwatch, logger, 'before the rollback');
   const { writeSummary } = await import('../../../shared/core/summary.js');
-  await writeSummary(`Rollback plan: ${cluster}/${service}`, planSummaryHtml(plan));
+  await writeSummary(`Rollback plan: ${cluster}/${service}`, planSummaryHtml(plan), alarmStates.alarmStatesHtml(alarmsBefore, []));
   if (dryRun) {
     outputs.set('status', 'planned');
     logger.notice(
@@ -97,6 +105,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
         ecs,
         logger,
         signal,
+        cloudwatch,
         hooks: {
           async planned(deployPlan) {
             if (deployPlan.previousTaskDefinitionArn !== from) {
@@ -126,6 +135,10 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   // `started` already is the record's in_progress status, set when the service was updated.
   if (outcome.status !== 'started') await record.finish(outcome.recordState, outcome.message);
   await writeDeploySummary(`Rollback rollout: ${cluster}/${service}`, { ...result, message: outcome.message }, record.github, { automaticRollback: false });
+  if (alarmNames.length > 0) {
+    const alarmsAfter = await alarmStates.readAlarmStates(alarmNames, cloudwatch, logger, 'after the rollback');
+    await writeSummary(`Deployment alarms: ${cluster}/${service}`, alarmStates.alarmStatesHtml(alarmsBefore, alarmsAfter));
+  }
   if (outcome.status === 'failed' || outcome.status === 'cancelled') throw new UserError(outcome.message);
   logger.info(outcome.message);
 }

@@ -28,6 +28,13 @@ export interface SimulatedBehaviour {
    * cycling), each over the rest of this one: a release whose tasks fail only now and then.
    */
   sequence?: Omit<SimulatedBehaviour, 'sequence'>[];
+  /**
+   * The share (0..1) of the requests the load balancer sends this task that it answers with a
+   * 500, while passing its health checks: a release that is healthy but serves errors. Default 0.
+   */
+  errorRate?: number;
+  /** How long the app takes to answer a request (emulated ms); TargetResponseTime. Default 20. */
+  responseTimeMs?: number;
 }
 
 type Rule = { pattern: RegExp; behaviour: SimulatedBehaviour; launched: number; command?: readonly string[] | undefined };
@@ -130,6 +137,11 @@ export class SimulatedRunner implements TaskRunner {
     const sim = this.tasks.get(task.id);
     if (!sim || sim.runningAt === undefined || sim.behaviour.unhealthy) return false;
     return this.clock.now() - sim.runningAt >= (sim.behaviour.healthyAfterMs ?? 1000);
+  }
+
+  /** The behaviour a running task was launched with (for the simulated traffic it serves). */
+  behaviourOfTask(taskId: string): SimulatedBehaviour | undefined {
+    return this.tasks.get(taskId)?.behaviour;
   }
 
   async close(): Promise<void> {

@@ -23,6 +23,14 @@ fail() { echo "$*" >&2; return 1; }
 assert_eq() { [ "$1" = "$2" ] || fail "expected '$2' but was '$1'${3:+ ($3)}"; }
 assert_contains() { case "$1" in *"$2"*) ;; *) fail "expected to contain '$2': $1" ;; esac; }
 
+# For unit tests of a CGI: a scratch app root whose www/version holds $1 (default 1.2.3).
+scratch() {
+  root="$(mktemp -d)"
+  mkdir -p "$root/www"
+  printf '%s\n' "${1:-1.2.3}" >"$root/www/version"
+  echo "$root"
+}
+
 # For tiers that talk to the packaged site: busybox httpd on a free-ish local port, waited for;
 # sets $port and $pid (the test kills $pid when done).
 serve() {

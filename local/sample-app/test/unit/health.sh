@@ -1,10 +1,4 @@
 # Unit tests of the health CGI: run it directly, as httpd would, against a scratch app root.
-scratch() {
-  root="$(mktemp -d)"
-  mkdir -p "$root/www"
-  printf '%s\n' "${1:-1.2.3}" >"$root/www/version"
-  echo "$root"
-}
 
 test_healthy_release_answers_200_with_its_version() {
   root="$(scratch 1.2.3)"

@@ -1,0 +1,121 @@
+/**
+ * ECS's deployment alarms (`deploymentConfiguration.alarms`: alarmNames, enable, rollback) on a
+ * rolling update, as the developer guide describes them ("How CloudWatch alarms detect Amazon
+ * ECS deployment failures"):
+ *  - ECS watches the alarms while the deployment is IN_PROGRESS, and when its tasks are in place
+ *    keeps it IN_PROGRESS for a bake time it computes from the alarms' configuration (the user
+ *    cannot set it); only after the bake is the deployment COMPLETED;
+ *  - an alarm entering ALARM in that time FAILS the deployment, and with `rollback` a new
+ *    deployment of the last COMPLETED one takes over (as the circuit breaker's rollback does);
+ *  - an alarm already in ALARM when the deployment starts is not watched for that deployment
+ *    (ECS ignores it rather than failing every deployment at once).
+ * The bake time here is the longest evaluation range of the watched alarms (Period ×
+ * EvaluationPeriods): long enough for each alarm to judge a whole range of the new release.
+ */
+import type { Clock, ClockTimer } from './clock.js';
+import type { CloudWatch } from './cloudwatch.js';
+import type { Scheduler } from './scheduler.js';
+import type { Deployment, Service, Store } from './state.js';
+
+interface AlarmSettings {
+  alarmNames: string[];
+  enable: boolean;
+  rollback: boolean;
+}
+
+interface Watch {
+  /** Alarms in ALARM when the deployment started: not watched for it. */
+  ignored: Set<string>;
+  /** When its tasks were first all in place (the bake starts). */
+  inPlaceAt?: number;
+}
+
+export function deploymentAlarmsOf(service: Service): AlarmSettings | undefined {
+  const alarms = service.deploymentConfiguration.alarms as Partial<AlarmSettings> | undefined;
+  if (!alarms?.enable || !Array.isArray(alarms.alarmNames) || alarms.alarmNames.length === 0) return undefined;
+  return { alarmNames: alarms.alarmNames, enable: true, rollback: alarms.rollback === true };
+}
+
+export class DeploymentAlarms {
+  private readonly watches = new Map<string, Watch>();
+  private timer?: ClockTimer;
+  private closed = false;
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly store: Store,
+    private readonly scheduler: Scheduler,
+    private readonly cloudwatch: CloudWatch,
+    private readonly clock: Clock,
+    private readonly everyMs: number,
+  ) {}
+
+  start(): void {
+    // React the moment an alarm changes, and look for new deployments every scheduler tick.
+    this.unsubscribe = this.cloudwatch.onStateChange(() => this.check());
+    const next = () => {
+      if (this.closed) return;
+      this.check();
+      this.timer = this.clock.setTimeout(next, this.everyMs);
+    };
+    this.timer = this.clock.setTimeout(next, this.everyMs);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.unsubscribe?.();
+    if (this.timer) this.clock.clearTimeout(this.timer);
+  }
+
+  /** The scheduler's question before it marks a deployment COMPLETED: is it still baking? */
+  holdCompletion(service: Service, deployment: Deployment): boolean {
+    const settings = deploymentAlarmsOf(service);
+    if (!settings) return false;
+    const watch = this.watch(deployment, settings);
+    watch.inPlaceAt ??= this.clock.now();
+    return this.clock.now() < watch.inPlaceAt + this.bakeMs(settings);
+  }
+
+  /** The bake time ECS would compute for these alarms (emulated ms). */
+  bakeMs(settings: AlarmSettings): number {
+    let longest = 0;
+    for (const name of settings.alarmNames) {
+      const alarm = this.cloudwatch.alarm(name);
+      if (alarm) longest = Math.max(longest, alarm.Period * alarm.EvaluationPeriods * 1000);
+    }
+    return longest;
+  }
+
+  private watch(deployment: Deployment, settings: AlarmSettings): Watch {
+    let watch = this.watches.get(deployment.id);
+    if (!watch) {
+      const ignored = new Set(settings.alarmNames.filter((n) => this.cloudwatch.alarm(n)?.StateValue === 'ALARM'));
+      watch = { ignored };
+      this.watches.set(deployment.id, watch);
+    }
+    return watch;
+  }
+
+  private check(): void {
+    for (const service of this.store.services.values()) {
+      const primary = service.deployments[0];
+      const settings = deploymentAlarmsOf(service);
+      if (!primary || !settings || service.status !== 'ACTIVE' || primary.rolloutState !== 'IN_PROGRESS') continue;
+      const watch = this.watch(primary, settings);
+      const firing = settings.alarmNames.filter((n) => !watch.ignored.has(n) && this.cloudwatch.alarm(n)?.StateValue === 'ALARM');
+      if (firing.length > 0) this.fail(service, primary, firing, settings.rollback);
+    }
+  }
+
+  private fail(service: Service, deployment: Deployment, alarms: string[], rollback: boolean): void {
+    deployment.rolloutState = 'FAILED';
+    deployment.rolloutStateReason = `ECS deployment failed: alarm(s) detected: ${alarms.join(', ')}.`;
+    deployment.updatedAt = this.clock.now();
+    this.scheduler.event(service, `(service ${service.name}) (deployment ${deployment.id}) deployment failed: alarm detected.`);
+    const target = service.lastCompleted;
+    if (!rollback || !target) return;
+    this.scheduler.event(service, `(service ${service.name}) rolling back to deployment ${target.id}.`);
+    this.scheduler.newDeployment(service, target.taskDefinition, deployment.id);
+    this.scheduler.tick();
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * CloudWatch for tests: a client pointed at the local emulator, and the alarm the issue is about
+ * (more than 5 target 5xx answers in a minute on a service's target group).
+ */
+import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import type { LocalEcs, LocalEcsOptions } from '../../local/ecs/index.js';
+import { ELB_NAMESPACE } from '../../local/ecs/metrics.js';
+
+/**
+ * The emulator for alarm tests through a bundle: at 60x an emulated minute (one alarm period) is
+ * a real second, while the action's own clock (polls, the bake) runs in real time; 10 requests a
+ * second of simulated traffic per load balancer.
+ */
+export const ALARM_TEST_ECS: LocalEcsOptions = {
+  timeScale: 60,
+  defaultBehaviour: { startMs: 2_000, healthyAfterMs: 1_000 },
+  healthCheck: { intervalMs: 2_000, healthyThreshold: 2 },
+  simulatedRequestsPerSecond: 10,
+};
+
+export function cloudwatchFor(local: LocalEcs): CloudWatchClient {
+  return new CloudWatchClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials, maxAttempts: 1 });
+}
+
+/** The dimensions ELB publishes a service's target-group metrics under. */
+export function targetGroupDimensions(local: LocalEcs, cluster: string, service: string) {
+  const d = local.elbDimensions(cluster, service);
+  return [
+    { Name: 'TargetGroup', Value: d.TargetGroup },
+    { Name: 'LoadBalancer', Value: d.LoadBalancer },
+  ];
+}
+
+/** `metric` Sum > 5 for 1 minute; a minute without a datapoint is OK (notBreaching). */
+export async function putSumOver5Alarm(
+  cw: CloudWatchClient,
+  name: string,
+  metric: { namespace: string; name: string; dimensions?: { Name: string; Value: string }[] },
+): Promise<void> {
+  await cw.send(
+    new PutMetricAlarmCommand({
+      AlarmName: name,
+      Namespace: metric.namespace,
+      MetricName: metric.name,
+      ...(metric.dimensions ? { Dimensions: metric.dimensions } : {}),
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 5,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    }),
+  );
+}
+
+/** HTTPCode_Target_5XX_Count Sum > 5 for 1 minute on the service's target group (ELB publishes no zero counts). */
+export async function putTarget5xxAlarm(cw: CloudWatchClient, local: LocalEcs, cluster: string, service: string, name: string): Promise<void> {
+  await putSumOver5Alarm(cw, name, { namespace: ELB_NAMESPACE, name: 'HTTPCode_Target_5XX_Count', dimensions: targetGroupDimensions(local, cluster, service) });
+}

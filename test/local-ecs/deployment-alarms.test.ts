@@ -1,0 +1,133 @@
+/**
+ * ECS's own deployment alarms in the emulator, through the SDKs: a rolling update watched by a
+ * CloudWatch alarm over the load balancer's 5xx count, with its bake, failure and rollback.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  type Service as SdkService,
+} from '@aws-sdk/client-ecs';
+import { withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
+import { cloudwatchFor, putTarget5xxAlarm } from '../helpers/cloudwatch.js';
+import { waitFor } from './wait.js';
+
+const TG = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef';
+let env: LocalEcsEnv | undefined;
+let cw: CloudWatchClient | undefined;
+afterEach(async () => {
+  cw?.destroy();
+  cw = undefined;
+  await env?.stop();
+  env = undefined;
+});
+
+async function setup(alarms: { enable: boolean; rollback: boolean }) {
+  env = await withLocalEcs({ timeScale: 60, healthCheck: { intervalMs: 1_000, healthyThreshold: 2 }, simulatedRequestsPerSecond: 10 });
+  const e = env;
+  const client = cloudwatchFor(e.local);
+  cw = client;
+  e.local.simulate('app:good*', {});
+  e.local.simulate('app:errors', { errorRate: 0.5 });
+  await e.ecs.send(new CreateClusterCommand({ clusterName: 'c' }));
+  for (const image of ['app:good', 'app:errors', 'app:good2']) {
+    await e.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'web',
+        containerDefinitions: [{ name: 'app', image, essential: true, portMappings: [{ containerPort: 8080 }] }],
+      }),
+    );
+  }
+  await e.ecs.send(
+    new CreateServiceCommand({
+      cluster: 'c',
+      serviceName: 'web',
+      taskDefinition: 'web:1',
+      desiredCount: 2,
+      loadBalancers: [{ targetGroupArn: TG, containerName: 'app', containerPort: 8080 }],
+      deploymentConfiguration: { alarms: { alarmNames: ['api-5xx'], ...alarms } },
+    }),
+  );
+  await putTarget5xxAlarm(client, e.local, 'c', 'web', 'api-5xx');
+  await waitFor(async () => ((await service(e)).deployments?.[0]?.rolloutState === 'COMPLETED' ? true : undefined));
+  return { e, cw: client };
+}
+
+async function service(e: LocalEcsEnv): Promise<SdkService> {
+  const out = await e.ecs.send(new DescribeServicesCommand({ cluster: 'c', services: ['web'] }));
+  const s = out.services?.[0];
+  if (!s) throw new Error('service missing');
+  return s;
+}
+
+describe('ECS deployment alarms (emulator)', () => {
+  it('fails a release that serves 500s while passing its health checks, and rolls back to the last COMPLETED deployment', async () => {
+    const { e } = await setup({ enable: true, rollback: true });
+    await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:2' }));
+    const failed = await waitFor(async () => {
+      const s = await service(e);
+      return s.deployments?.find((d) => d.rolloutState === 'FAILED') ? s : undefined;
+    }, 20_000);
+    const bad = failed.deployments?.find((d) => d.rolloutState === 'FAILED');
+    expect(bad?.taskDefinition).toMatch(/:2$/);
+    expect(bad?.rolloutStateReason).toBe('ECS deployment failed: alarm(s) detected: api-5xx.');
+    const messages = (failed.events ?? []).map((ev) => ev.message ?? '');
+    expect(messages.some((m) => m.includes(`(deployment ${bad?.id}) deployment failed: alarm detected.`))).toBe(true);
+    expect(messages.some((m) => /rolling back to deployment ecs-svc\/\d+\./.test(m))).toBe(true);
+    // The rollback is the old task definition, and it completes (the alarm that was in ALARM
+    // when it started is not watched for it).
+    const back = await waitFor(async () => {
+      const s = await service(e);
+      const d = s.deployments?.[0];
+      return d?.rolloutState === 'COMPLETED' && s.deployments?.length === 1 ? d : undefined;
+    }, 20_000);
+    expect(back.taskDefinition).toMatch(/:1$/);
+  });
+
+  it('keeps a healthy release IN_PROGRESS for the bake (the alarm evaluation range) after its tasks are in place, then COMPLETED', async () => {
+    const { e } = await setup({ enable: true, rollback: true });
+    await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:3' }));
+    const inPlace = await waitFor(
+      () => {
+        const live = e.local.tasks('c', 'web').filter((t) => t.lastStatus !== 'STOPPED');
+        return live.length === 2 && live.every((t) => t.taskDefinitionArn.endsWith(':3') && t.target === 'healthy') ? e.local.clock.now() : undefined;
+      },
+      20_000,
+      5,
+    );
+    // Well inside the 60 s bake, the deployment is still in progress.
+    await waitFor(() => (e.local.clock.now() > inPlace + 20_000 ? true : undefined), 5_000, 10);
+    expect((await service(e)).deployments?.[0]?.rolloutState).toBe('IN_PROGRESS');
+    const completedAt = await waitFor(
+      async () => ((await service(e)).deployments?.[0]?.rolloutState === 'COMPLETED' ? e.local.clock.now() : undefined),
+      10_000,
+    );
+    expect(completedAt - inPlace).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it('without rollback, a FAILED deployment stays PRIMARY and nothing rolls back', async () => {
+    const { e } = await setup({ enable: true, rollback: false });
+    await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:2' }));
+    const s = await waitFor(async () => {
+      const x = await service(e);
+      return x.deployments?.[0]?.rolloutState === 'FAILED' ? x : undefined;
+    }, 20_000);
+    expect(s.deployments?.[0]?.taskDefinition).toMatch(/:2$/);
+    expect((s.events ?? []).some((ev) => ev.message?.includes('rolling back'))).toBe(false);
+  });
+
+  it('does not watch an alarm that was already in ALARM when the deployment started', async () => {
+    const { e, cw } = await setup({ enable: true, rollback: true });
+    await cw.send(new SetAlarmStateCommand({ AlarmName: 'api-5xx', StateValue: 'ALARM', StateReason: 'already firing' }));
+    await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:3' }));
+    const done = await waitFor(async () => {
+      const d = (await service(e)).deployments?.[0];
+      return d?.taskDefinition?.endsWith(':3') && d.rolloutState !== 'IN_PROGRESS' ? d : undefined;
+    }, 20_000);
+    expect(done.rolloutState).toBe('COMPLETED');
+  });
+});
