@@ -14,12 +14,17 @@
  *   7. a 5xx release (1.3.0, passes its health check, answers half its requests with 500s):
  *      caught in staging by the alarm on the load balancer's 5xx count and rolled back, under
  *      load, with the number of failed requests it caused
+ *   8. a release whose migration fails (1.4.0): the pre-deploy task exits 3 and staging is
+ *      untouched (same version, same schema), under load; production is never touched
+ *
+ * Every release's migration (`bin/migrate`, the repository variable MIGRATION_COMMAND) runs as
+ * the deploy's pre-deploy task, before the service moves, against the environment's data directory.
  *
  * Each stage is checked against what it must do (the version served, zero failed requests, the
  * broken release never answering), and the result is a table of stages.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../runner/run-bundle.js';
@@ -98,12 +103,12 @@ function commitRelease(workspace: string, version: string, options: { brokenImag
   return git(workspace, 'rev-parse', 'HEAD');
 }
 
-/** What /version answers now, asked a few times: one version, or the set of them. */
-async function versionServed(url: string): Promise<string | undefined> {
+/** What /version (or another path) answers now, asked a few times: one answer, or the set of them. */
+async function versionServed(url: string, servedPath = '/version'): Promise<string | undefined> {
   const seen = new Set<string>();
   for (let i = 0; i < 6; i++) {
     try {
-      const r = await fetchText(`${url}/version`);
+      const r = await fetchText(`${url}${servedPath}`);
       seen.add(r.status === 200 ? r.body : `HTTP ${r.status}`);
     } catch (e) {
       seen.add((e as NodeJS.ErrnoException).code ?? 'error');
@@ -156,8 +161,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   try {
     const stack: StackInfo = bringUpStack(say);
     ecs = await startEcsEmulator(stack, say);
-    const staging: SampleService = await createSampleService(ecs, stack.registry, 'staging');
-    const production: SampleService = await createSampleService(ecs, stack.registry, 'production');
+    // Each environment's "database": a host directory its tasks mount at /data, world-writable
+    // like /tmp (the app runs as uid 10001), prepared as an instance's user data would.
+    const dataDir = (environment: string) => {
+      const dir = path.join(base, `data-${environment}`);
+      mkdirSync(dir);
+      chmodSync(dir, 0o1777);
+      return dir;
+    };
+    const staging: SampleService = await createSampleService(ecs, stack.registry, 'staging', dataDir('staging'));
+    const production: SampleService = await createSampleService(ecs, stack.registry, 'production', dataDir('production'));
     for (const s of [staging, production]) say(`service ${s.cluster}/${s.service} behind ${s.loadBalancerUrl}`);
 
     // Repository variables: what differs on one machine from the examples' defaults (the talk's
@@ -181,6 +194,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       FUNCTIONAL_TEST_COMMAND: 'sh test/run.sh functional',
       ACCEPTANCE_TEST_COMMAND: 'sh test/run.sh acceptance',
       TEST_REPORTS: 'build/test-reports/TEST-*.xml',
+      // Each release's migration, run by the deploy before the service moves (pre-deploy-command).
+      MIGRATION_COMMAND: 'bin/migrate',
     };
     // Environment variables: each environment its own cluster and its own deploy role.
     const environment = (service: SampleService, name: string, desiredCount = '') => ({
@@ -431,6 +446,55 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       ...served(served7),
       ...loadRow(load7),
     });
+    // ── 8. A failing migration stops a release, service untouched ──────────────────────────
+    nextStage('\n== 8. release 1.4.0 with a failing migration: stopped before staging moves, under load');
+    const stagingBefore = await versionServed(staging.loadBalancerUrl);
+    const schemaBefore = await versionServed(staging.loadBalancerUrl, '/cgi-bin/schema');
+    // A healthy image (whatever an earlier stage did to the Dockerfile), with a migration that fails.
+    cpSync(path.join(SAMPLE_APP, 'Dockerfile'), path.join(workspace, 'Dockerfile'));
+    writeFileSync(
+      path.join(workspace, 'migrations/003-add-email.sh'),
+      '# Schema 3: visits get an email column; this one fails, as a migration meeting unexpected data does.\necho "003: column visits.email already exists" >&2\nexit 1\n',
+    );
+    const sha8 = commitRelease(workspace, '1.4.0');
+    const migration = await runWorkflow(
+      pipelineFile,
+      withLoad({ 'deploy-staging': { stage: 'deploy 1.4.0 (failing migration) to staging', url: staging.loadBalancerUrl } }, common(sha8)),
+    );
+    const load8 = await finishLoad('deploy 1.4.0 (failing migration) to staging');
+    const served8 = await versionServed(staging.loadBalancerUrl);
+    const schema8 = await versionServed(staging.loadBalancerUrl, '/cgi-bin/schema');
+    const j8 = jobsById(migration);
+    const deploy8 = j8.get('deploy-staging');
+    // The deploy step's log: the migration's lines as they came ("| migrate: FAILED: …"), then
+    // "The pre-deploy task … stopped with exit code 3 (…). … was not updated …".
+    const failure8 = (deploy8?.called?.jobs ?? [])
+      .flatMap((j) => [j.message, ...j.steps.flatMap((st) => [st.log, st.message])])
+      .filter(Boolean)
+      .join('\n');
+    const exitCode8 = /stopped with exit code (\d+)/.exec(failure8)?.[1];
+    const migrateLine = /migrate: FAILED: [^\n]*/.exec(failure8)?.[0];
+    rows.push({
+      stage: '8. 1.4.0 with a failing migration to staging',
+      ok:
+        deploy8?.result === 'failure' &&
+        exitCode8 === '3' &&
+        migrateLine !== undefined &&
+        served8 === stagingBefore &&
+        schema8 === schemaBefore &&
+        schemaBefore === '2' &&
+        (load8?.bodies['1.4.0'] ?? 0) === 0 &&
+        load8?.failed === 0 &&
+        j8.get('deploy-production')?.result === 'skipped',
+      result:
+        exitCode8 !== undefined
+          ? `migration exit ${exitCode8} (${migrateLine ?? 'no migrate line'}); staging untouched on ${served8 ?? '?'}, schema ${schema8 ?? '?'}; production ${j8.get('deploy-production')?.result ?? '?'}`
+          : `no failed migration (${resultText(deploy8)})`,
+      durationMs: sumMs(deploy8),
+      ...served(served8),
+      ...loadRow(load8),
+    });
+    // ── end of stage 8 ──────────────────────────────────────────────────────────────────────
   } catch (e) {
     error = (e as Error).message;
     rows.push({ stage: 'demo', ok: false, result: 'stopped (see below)' });

@@ -3,7 +3,9 @@
  * Terraform: a cluster, the sample app's task definition (container `app`, port 8080, health check
  * on /cgi-bin/health) and a service behind a load balancer, empty (desired count 0) until the
  * first release is deployed by the pipeline — so every release, the first one too, goes through
- * ecs-rolling-deploy.
+ * ecs-rolling-deploy. Its tasks mount the environment's data directory (a host volume) at /data:
+ * the migration (`bin/migrate`, the deploy's pre-deploy task) records the schema version there and
+ * the release serves what it reads (/cgi-bin/schema); their lines go to CloudWatch Logs (awslogs).
  */
 import type { LocalEcsHandle } from './local-stack.js';
 
@@ -15,8 +17,11 @@ export interface SampleService {
   loadBalancerUrl: string;
 }
 
-/** `environment` names the cluster (`sample-<environment>`) and the target group. */
-export async function createSampleService(ecs: LocalEcsHandle, registry: string, environment: string): Promise<SampleService> {
+/**
+ * `environment` names the cluster (`sample-<environment>`) and the target group; `dataDir` is the
+ * host directory its tasks share at /data (it must exist, writable by the app's uid 10001).
+ */
+export async function createSampleService(ecs: LocalEcsHandle, registry: string, environment: string, dataDir: string): Promise<SampleService> {
   const { ECSClient, CreateClusterCommand, RegisterTaskDefinitionCommand, CreateServiceCommand } = await import('@aws-sdk/client-ecs');
   const client = new ECSClient({ endpoint: ecs.endpoint, region: ecs.region, credentials: ecs.credentials, maxAttempts: 1 });
   const cluster = `sample-${environment}`;
@@ -29,6 +34,7 @@ export async function createSampleService(ecs: LocalEcsHandle, registry: string,
       new RegisterTaskDefinitionCommand({
         family: `sample-app-${environment}`,
         networkMode: 'bridge',
+        volumes: [{ name: 'data', host: { sourcePath: dataDir } }],
         containerDefinitions: [
           {
             name: container,
@@ -37,6 +43,16 @@ export async function createSampleService(ecs: LocalEcsHandle, registry: string,
             essential: true,
             memory: 64,
             portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
+            mountPoints: [{ sourceVolume: 'data', containerPath: '/data', readOnly: false }],
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: {
+                'awslogs-group': `/ecs/sample-app-${environment}`,
+                'awslogs-region': ecs.region,
+                'awslogs-stream-prefix': 'ecs',
+                'awslogs-create-group': 'true',
+              },
+            },
             healthCheck: {
               command: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:8080/cgi-bin/health || exit 1'],
               interval: 5,

@@ -36,6 +36,8 @@ export interface ContainerDefinitionView {
   command?: string[];
   entryPoint?: string[];
   healthCheck?: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
+  /** Its mountPoints of task-definition volumes with `host.sourcePath` (bind mounts of a host directory). */
+  hostMounts: { sourcePath: string; containerPath: string; readOnly: boolean }[];
 }
 
 export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';

@@ -29,6 +29,7 @@ export class TaskDefinitions {
       if (names.has(c.name)) throw errors.client(`Duplicate container name found: ${c.name}`);
       names.add(c.name);
     }
+    checkMountPoints(input, containers);
     const tags = readTags(input, 'tags') ?? [];
     const revisions = this.store.taskDefinitions.get(family) ?? [];
     const revision = revisions.length + 1;
@@ -115,6 +116,35 @@ export class TaskDefinitions {
   }
 }
 
+/**
+ * A container's mountPoints must name a volume of the task definition, and a host volume's
+ * sourcePath and a mount's containerPath must be absolute paths (ECS refuses the registration
+ * otherwise; the wording here is the emulator's own).
+ */
+function checkMountPoints(input: Record<string, unknown>, containers: Record<string, unknown>[]): void {
+  const volumes = new Set<string>();
+  for (const v of objList(input, 'volumes') ?? []) {
+    if (typeof v.name !== 'string' || v.name === '') throw errors.client('Volume.name should not be null or empty.');
+    const sourcePath = (v.host as Record<string, unknown> | undefined)?.sourcePath;
+    if (sourcePath !== undefined && (typeof sourcePath !== 'string' || !sourcePath.startsWith('/'))) {
+      throw errors.client(`Invalid host sourcePath '${String(sourcePath)}' of volume '${v.name}': expected an absolute path.`);
+    }
+    volumes.add(v.name);
+  }
+  for (const c of containers) {
+    for (const m of objList(c, 'mountPoints') ?? []) {
+      if (typeof m.sourceVolume !== 'string' || !volumes.has(m.sourceVolume)) {
+        throw errors.client(
+          `Invalid 'mountPoints' of container '${String(c.name)}': sourceVolume '${String(m.sourceVolume)}' is not a volume of the task definition.`,
+        );
+      }
+      if (typeof m.containerPath !== 'string' || !m.containerPath.startsWith('/')) {
+        throw errors.client(`Invalid 'mountPoints' of container '${String(c.name)}': containerPath '${String(m.containerPath)}' is not an absolute path.`);
+      }
+    }
+  }
+}
+
 /** The task definition rendered as ECS answers it: the registered fields plus ECS's own. */
 export function taskDefinitionToWire(td: TaskDefinition): Record<string, unknown> {
   const compat = Array.isArray(td.raw.requiresCompatibilities) ? td.raw.requiresCompatibilities : [];
@@ -137,7 +167,16 @@ export function taskDefinitionToWire(td: TaskDefinition): Record<string, unknown
 /** The container fields the task runners act on, with ECS's defaults filled in. */
 export function containerViews(td: TaskDefinition): ContainerDefinitionView[] {
   const defs = (td.raw.containerDefinitions as Record<string, unknown>[] | undefined) ?? [];
+  const hostPaths = new Map<string, string>();
+  for (const v of (td.raw.volumes as Record<string, unknown>[] | undefined) ?? []) {
+    const sourcePath = (v.host as Record<string, unknown> | undefined)?.sourcePath;
+    if (typeof v.name === 'string' && typeof sourcePath === 'string' && sourcePath !== '') hostPaths.set(v.name, sourcePath);
+  }
   return defs.map((c) => {
+    const hostMounts = (Array.isArray(c.mountPoints) ? (c.mountPoints as Record<string, unknown>[]) : []).flatMap((m) => {
+      const sourcePath = hostPaths.get(String(m.sourceVolume));
+      return sourcePath && typeof m.containerPath === 'string' ? [{ sourcePath, containerPath: m.containerPath, readOnly: m.readOnly === true }] : [];
+    });
     const hc = c.healthCheck as Record<string, unknown> | undefined;
     const num = (v: unknown, d: number) => (typeof v === 'number' ? v : d);
     return {
@@ -154,6 +193,7 @@ export function containerViews(td: TaskDefinition): ContainerDefinitionView[] {
             protocol: typeof p.protocol === 'string' ? p.protocol : 'tcp',
           }))
         : [],
+      hostMounts,
       ...(Array.isArray(c.command) ? { command: c.command.map(String) } : {}),
       ...(Array.isArray(c.entryPoint) ? { entryPoint: c.entryPoint.map(String) } : {}),
       ...(hc && Array.isArray(hc.command)

@@ -6,7 +6,8 @@ import { runDemo } from '../../local/demo/run-demo.js';
 // actions through the workflow runner (each job in its own workspace, the build output passed as
 // an artifact), the ECS emulator in docker mode with staging and production, real images in the
 // registry, real requests through the load balancers, and a CloudWatch alarm over the traffic
-// they carry.
+// they carry; every release migrated first (bin/migrate as the pre-deploy task, on a host volume),
+// and a release with a failing migration stopped before staging moves.
 describe('the demo, end to end', () => {
   it(
     'carries the sample app from commit to production and back, with no failed request',
@@ -31,9 +32,20 @@ describe('the demo, end to end', () => {
       const errors = result.load['deploy 5xx 1.3.0 to staging']!;
       expect(errors.failures['HTTP 500'], table).toBeGreaterThan(0);
       expect(errors.failed, table).toBe(errors.failures['HTTP 500']);
+      // Stage 8: the failing migration (exit 3) stopped 1.4.0 before staging moved: same version and
+      // schema as before, 1.4.0 never answered, production not deployed.
+      const migration = result.rows.find((r) => r.stage.startsWith('8.'));
+      expect(migration?.result, table).toMatch(
+        /^migration exit 3 \(migrate: FAILED: 003-add-email\.sh exited 1; schema stays at version 2\); staging untouched on [\d.]+, schema 2; production skipped$/,
+      );
+      expect(migration?.ok, table).toBe(true);
+      const failingMigration = result.load['deploy 1.4.0 (failing migration) to staging']!;
+      expect(failingMigration.failed, table).toBe(0);
+      expect(failingMigration.sent, table).toBeGreaterThan(0);
+      expect(failingMigration.bodies['1.4.0'], table).toBeUndefined();
       expect(result.ok, table).toBe(true);
-      expect(result.durationMs).toBeLessThan(5 * 60_000);
+      expect(result.durationMs).toBeLessThan(7 * 60_000);
     },
-    6 * 60_000,
+    8 * 60_000,
   );
 });

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SaxesParser } from 'saxes';
@@ -140,6 +140,35 @@ describe('the sample app', () => {
       expect(await fetchText(`${broken}/version`)).toEqual({ status: 200, body: '5.0.1' });
       expect(await fetchText(`${broken}/cgi-bin/health`)).toEqual({ status: 503, body: 'unhealthy 5.0.1' });
       expect(execFileSync('docker', ['inspect', '-f', '{{.Config.User}}', `${tag}:ok`], { encoding: 'utf8' }).trim()).toBe('10001:10001');
+    });
+
+    it('migrates a shared data directory with bin/migrate (as its own user), serves the schema it reads, and a failing migration exits 3', async () => {
+      const data = mkdtempSync(path.join(tmpdir(), 'ctp-sample-data-'));
+      // World-writable like /tmp: the tasks run as uid 10001, the host directory is the operator's.
+      chmodSync(data, 0o1777);
+      const migrate = spawnSync('docker', ['run', '--rm', '-v', `${data}:/data`, `${tag}:ok`, 'bin/migrate'], { encoding: 'utf8' });
+      expect(migrate.stderr).toBe('');
+      expect(migrate.stdout).toContain('migrate: done, schema at version 2');
+      expect(migrate.status).toBe(0);
+      expect(readFileSync(path.join(data, 'schema-version'), 'utf8')).toBe('2\n');
+      const id = execFileSync('docker', ['run', '-d', '-p', '127.0.0.1::8080', '-v', `${data}:/data:ro`, `${tag}:ok`], { encoding: 'utf8' }).trim();
+      containers.push(id);
+      const port = execFileSync('docker', ['port', id, '8080'], { encoding: 'utf8' }).trim().split('\n')[0]!.split(':').at(-1);
+      let schema: { status: number; body: string } | undefined;
+      for (let i = 0; i < 50 && !schema; i++)
+        schema = await fetchText(`http://127.0.0.1:${port}/cgi-bin/schema`).catch(() => new Promise((r) => setTimeout(r, 100)).then(() => undefined));
+      expect(schema).toEqual({ status: 200, body: '2' });
+
+      const broken = path.join(data, '..', `${path.basename(data)}-003-broken.sh`);
+      writeFileSync(broken, 'echo "003: column email already exists" >&2\nexit 1\n');
+      const failing = spawnSync(
+        'docker',
+        ['run', '--rm', '-v', `${data}:/data`, '-v', `${broken}:/app/migrations/003-add-email.sh:ro`, `${tag}:ok`, 'bin/migrate'],
+        { encoding: 'utf8' },
+      );
+      expect(failing.status).toBe(3);
+      expect(failing.stderr).toContain('migrate: FAILED: 003-add-email.sh exited 1; schema stays at version 2');
+      expect(readFileSync(path.join(data, 'schema-version'), 'utf8')).toBe('2\n');
     });
 
     it('passes its acceptance tier against the healthy release and fails it against the broken one', async () => {

@@ -3,13 +3,14 @@
  * pulled from the local registry with the credentials the emulator's GetAuthorizationToken hands
  * out (logged in once into a private DOCKER_CONFIG, so the user's own docker config is untouched),
  * with the task definition's environment, command/entryPoint, and port mappings published on an
- * ephemeral 127.0.0.1 port. Container health checks run through `docker exec` on the engine's
+ * ephemeral 127.0.0.1 port, and the task definition's host volumes (`host.sourcePath`) bind-mounted
+ * at its mountPoints. Container health checks run through `docker exec` on the engine's
  * clock (so a task definition's 30 s interval shrinks with timeScale). Every container carries a
  * label with this emulator's id, so close() removes all of them even after a crash of a task.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +36,15 @@ interface DockerTask {
 function registryOf(image: string): string | undefined {
   const first = image.split('/')[0] ?? '';
   return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : undefined;
+}
+
+/**
+ * `--mount`'s value is read as one CSV record: each field quoted (inner quotes doubled), so a path
+ * with a comma or a quote stays one field.
+ */
+function bindMount(m: ContainerDefinitionView['hostMounts'][number]): string {
+  const fields = ['type=bind', `source=${m.sourcePath}`, `target=${m.containerPath}`, ...(m.readOnly ? ['readonly'] : [])];
+  return fields.map((f) => `"${f.replaceAll('"', '""')}"`).join(',');
 }
 
 export class DockerRunner implements TaskRunner {
@@ -125,6 +135,12 @@ export class DockerRunner implements TaskRunner {
       // deployments run side by side on this one host.
       for (const p of c.portMappings) args.push('--publish', `127.0.0.1::${p.containerPort}/${p.protocol ?? 'tcp'}`);
       for (const e of c.environment) args.push('--env', `${e.name}=${e.value}`);
+      for (const m of c.hostMounts) {
+        // As the Docker daemon does for ECS's host volumes: a sourcePath that does not exist is
+        // created (a bind --mount would refuse it), then bound in.
+        await mkdir(m.sourcePath, { recursive: true });
+        args.push('--mount', bindMount(m));
+      }
       const [entry, ...entryArgs] = c.entryPoint ?? [];
       if (entry !== undefined) args.push('--entrypoint', entry);
       args.push(c.image, ...entryArgs, ...(c.command ?? []));
