@@ -252,6 +252,9 @@ export function awslogsDriver(logs: CloudWatchLogs, taskDefs: TaskDefinitions): 
       }
       return undefined;
     },
+    captures(task, container) {
+      return (cache.get(task.id) ?? targets(task)).get(container) !== undefined;
+    },
     write(task, container, line) {
       const target = (cache.get(task.id) ?? targets(task)).get(container);
       if (target) logs.put(target, line);

@@ -50,6 +50,8 @@ export type TaskChangeListener = (task: Task, service: Service | undefined) => v
 export interface TaskLogDriver {
   /** Why the task's log driver cannot start (the task then fails to start), or undefined. */
   prepare(task: Task): string | undefined;
+  /** Whether a container's output goes anywhere: only then is it read (docker mode attaches a reader). */
+  captures(task: Task, containerName: string): boolean;
   write(task: Task, containerName: string, line: string): void;
 }
 
@@ -457,6 +459,7 @@ export class Scheduler {
       containerHealth: (name, status) => this.containerHealth(task, name, status),
       exited: (name, code, reason) => this.containerExited(task, name, code, reason),
       failedToStart: (reason) => this.failedToStart(task, reason),
+      capturesLogs: (name) => this.logDriver?.captures(task, name) ?? false,
       log: (name, line) => this.logDriver?.write(task, name, line),
     });
   }

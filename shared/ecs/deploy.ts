@@ -380,6 +380,18 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   base.stoppedTasks = follow.stoppedTasks;
   base.serviceDeployment = follow.serviceDeployment;
   const verdict = follow.verdict;
+  if (verdict.state === 'paused' && !verdict.asked) {
+    const reason = `the service deployment waits at a PAUSE lifecycle hook at ${verdict.stage} (hook ${verdict.hookId}) that this deploy did not ask for: the service's deploymentConfiguration has it (an earlier verify-at leaves its gate on the service)`;
+    timeline.add(`paused at ${verdict.stage} (hook ${verdict.hookId}), not asked for`);
+    const result = finish(
+      'paused',
+      `Deploy of ${revisionName(plan.taskDefinitionArn)} to ${where} did not finish: ${reason}. It was not continued. Resume it with \`resume: continue\` or \`resume: rollback\`, service-deployment-arn ${serviceDeploymentArn} and hook-id ${verdict.hookId}, or deploy with \`verify-at\` to make the pause part of the plan; unanswered, ECS acts on the hook's timeout.`,
+      { hookId: verdict.hookId, failure: { cause: 'timed-out', reason } },
+    );
+    logger.warning(result.message);
+    await recordOutcome(ecs, plan, result, logger);
+    return result;
+  }
   if (verdict.state === 'paused') {
     const gate = request.verifyAt!;
     const line = `paused at ${verdict.stage}: hook ${verdict.hookId} awaits ContinueServiceDeployment (ECS rolls back after ${gate.timeoutInMinutes}m)`;

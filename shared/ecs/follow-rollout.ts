@@ -17,7 +17,7 @@ import { assessRollout, failuresInARow, ourDeployment, rolloutCounts, type Rollo
 import { captureResponseJson, type EcsSender } from './raw-json.js';
 import { ProgressReporter } from './rollout-progress.js';
 import { readServiceDeployment, serviceDeploymentVerdict, StageReporter } from './service-deployment.js';
-import { awaitingGate, type VerifyStage } from './verification-gate.js';
+import { awaitingAnyPause, awaitingGate, type VerifyStage } from './verification-gate.js';
 import type { ServiceEventStream } from './service-events.js';
 import { describeStoppedTask, toStoppedTask, type StoppedTask } from './stopped-task.js';
 import { revisionName } from './task-definition-source.js';
@@ -85,7 +85,7 @@ export type FollowVerdict =
   | Exclude<RolloutVerdict, { state: 'in-progress' }>
   | { state: 'failed'; cause: 'timed-out' | 'cancelled'; reason: string; replacedBy?: undefined }
   /** The service deployment waits at the verification gate (pauseAt) for ContinueServiceDeployment. */
-  | { state: 'paused'; hookId: string; stage: string }
+  | { state: 'paused'; hookId: string; stage: string; asked: boolean }
   /** ECS could not be read (DescribeServices failed persistently): nothing is known past `service`. */
   | { state: 'unknown'; reason: string };
 
@@ -204,8 +204,10 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
         }
         // ECS's record decides: success only when SUCCESSFUL (after the bake), its own rollbacks
         // with the stage they happened at. Of the deployment's view only our failed-task limit counts.
-        const gate = options.pauseAt ? awaitingGate(serviceDeployment, options.pauseAt) : undefined;
-        if (gate) return end({ state: 'paused', ...gate });
+        // A pause nobody here asked for ends the follow too: waiting out the deadline would only
+        // end in a rollback the hook's own timeout will do anyway.
+        const gate = options.pauseAt ? awaitingGate(serviceDeployment, options.pauseAt) : awaitingAnyPause(serviceDeployment);
+        if (gate) return end({ state: 'paused', ...gate, asked: options.pauseAt !== undefined });
         const native = serviceDeploymentVerdict(serviceDeployment, options.previousTaskDefinitionArn);
         verdict = native ?? (verdict.state === 'failed' && verdict.cause === 'failed-tasks' ? verdict : { state: 'in-progress' });
       }

@@ -66,6 +66,16 @@ export function withGateHook(config: Json, gate: VerificationGate): Json {
   return config;
 }
 
+/**
+ * A PAUSE hook the deploy did not ask for (left on the service by an earlier verify-at, or the
+ * service's own): the deployment waits at it for an answer no one in this step will give.
+ */
+export function awaitingAnyPause(sd: ServiceDeployment | undefined): { hookId: string; stage: string } | undefined {
+  if (sd?.status !== 'IN_PROGRESS') return undefined;
+  const hook = (sd.lifecycleHookDetails ?? []).find((h) => h.targetType === 'PAUSE' && h.status === 'AWAITING_ACTION');
+  return hook?.hookId ? { hookId: hook.hookId, stage: sd.lifecycleStage ?? 'an unnamed stage' } : undefined;
+}
+
 /** The PAUSE hook the service deployment waits at, at the gate's stage, if it waits there now. */
 export function awaitingGate(sd: ServiceDeployment | undefined, stage: VerifyStage): { hookId: string; stage: string } | undefined {
   // A hook's detail does not name its stage: the deployment's stage is the hook's.

@@ -124,6 +124,33 @@ describe('ecs-rolling-deploy verification gate', () => {
     );
   }, 120_000);
 
+  it('a later deploy without verify-at that meets the gate left on the service fails at once, naming the hook, instead of waiting out its deadline', async () => {
+    const target = await blueGreen();
+    const first = await pausedDeploy(target, 'acme/app:2');
+    const continued = await deployAction(f, target, {
+      resume: 'continue',
+      'service-deployment-arn': first.outputs['service-deployment-arn']!,
+      'hook-id': first.outputs['hook-id']!,
+    });
+    expect(continued.outputs.status, continued.log).toBe('succeeded');
+
+    // The gate's PAUSE hook stays in the service's configuration (ECS has no per-deployment one).
+    const plain = await deployAction(f, target, { 'container-images': 'app=acme/app:3', timeout: '20m' });
+    expect(plain.exitCode, plain.log).not.toBe(0);
+    expect(plain.outputs.status).toBe('paused');
+    expect(plain.outputs['hook-id']).toMatch(/^ecs-pause-/);
+    expect(plain.log).toMatch(/waits at a PAUSE lifecycle hook at POST_TEST_TRAFFIC_SHIFT \(hook ecs-pause-\S+\) that this deploy did not ask for/);
+    expect(plain.log).toMatch(/It was not continued/);
+    // Ended at the pause, far from its 20-minute deadline, with production still on the last release.
+    expect(Number(plain.outputs['duration-seconds'])).toBeLessThan(120);
+    expect(f.local.traffic(target.cluster, target.service).productionGreen).toBe(0);
+    await deployAction(f, target, {
+      resume: 'rollback',
+      'service-deployment-arn': plain.outputs['service-deployment-arn']!,
+      'hook-id': plain.outputs['hook-id']!,
+    });
+  }, 180_000);
+
   it('refuses a resume that does not fit before anything is sent', async () => {
     const target = await blueGreen();
     const since = Date.now();

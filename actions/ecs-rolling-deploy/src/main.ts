@@ -156,7 +156,8 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     });
   }
 
-  if (result.status === 'succeeded' || result.status === 'started' || result.status === 'paused') {
+  // Paused is the plan only with verify-at; a pause the deploy did not ask for fails the step.
+  if (result.status === 'succeeded' || result.status === 'started' || (result.status === 'paused' && settings.verifyAt !== undefined)) {
     logger.info(result.message);
     return;
   }

@@ -148,7 +148,8 @@ export class DockerRunner implements TaskRunner {
       if (r.code !== 0) throw new Error(r.stderr.trim().replace(/^docker: Error response from daemon: /, ''));
       const id = r.stdout.trim();
       dt.containers.set(c.name, id);
-      dt.logs.push(this.followLogs(id, (line) => hooks.log(c.name, line)));
+      // One more docker client per container only where a log driver takes the output.
+      if (hooks.capturesLogs(c.name)) dt.logs.push(this.followLogs(id, (line) => hooks.log(c.name, line)));
       if (dt.stopping) return;
       const ports = JSON.parse(await dockerOk(['inspect', '--format', '{{json .NetworkSettings.Ports}}', id])) as Record<
         string,

@@ -13,6 +13,8 @@ export interface TaskHooks {
   exited(containerName: string, exitCode: number, reason?: string): void;
   /** The task never got to RUNNING (e.g. CannotPullContainerError). */
   failedToStart(reason: string): void;
+  /** Whether the container's log driver takes its output (otherwise it is not read at all). */
+  capturesLogs(containerName: string): boolean;
   /** One line a container wrote to stdout or stderr (for its log driver). */
   log(containerName: string, line: string): void;
 }
