@@ -78,6 +78,21 @@ describe('ecs-rolling-deploy on native strategies', () => {
     expect((await latest(target)).status).toBe('SUCCESSFUL');
   }, 120_000);
 
+  it('LINEAR: each traffic step and its bake, success only after the last bake, and the service keeps LINEAR', async () => {
+    const target = await service({ strategy: 'LINEAR', linearConfiguration: { stepPercent: 50, stepBakeTimeInMinutes: 1 }, bakeTimeInMinutes: 1 });
+    const result = await deployAction(f, target, { 'container-images': 'app=acme/app:4' });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs.status).toBe('succeeded');
+    expect(result.log).toMatch(/PRODUCTION_TRAFFIC_SHIFT: green 2\/2 running, 50% of production and 100% of test traffic on green/);
+    expect(result.log).toMatch(/BAKE_TIME: green 2\/2 running, 100% of production/);
+    const sd = await latest(target);
+    expect(sd.status).toBe('SUCCESSFUL');
+    expect(sd.finishedAt!.getTime()).toBeLessThanOrEqual(f.local.clock.now());
+    const after = (await f.ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }))).services![0]!;
+    expect(after.deploymentConfiguration?.strategy).toBe('LINEAR');
+    expect(after.deploymentConfiguration?.linearConfiguration).toEqual({ stepPercent: 50, stepBakeTimeInMinutes: 1 });
+  }, 120_000);
+
   it('a green that crashes is rolled back by ECS: the step fails with the stage, production never touched, no second UpdateService', async () => {
     const target = await service({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1, deploymentCircuitBreaker: { enable: true, rollback: true } });
     const since = Date.now();
