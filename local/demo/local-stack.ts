@@ -23,6 +23,10 @@ export interface LocalEcsHandle {
     healthCheck: Partial<{ path: string; intervalMs: number; timeoutMs: number; healthyThreshold: number; unhealthyThreshold: number }>,
   ): void;
   loadBalancerUrl(cluster: string, service: string): string;
+  /** The test listener of a service whose load balancer has advancedConfiguration. */
+  testListenerUrl(cluster: string, service: string): string;
+  /** Green's share (0..100) of the service's production and test traffic now. */
+  traffic(cluster: string, service: string): { productionGreen: number; testGreen: number };
   /** The dimensions the service's load balancer publishes its AWS/ApplicationELB metrics under. */
   elbDimensions(cluster: string, service: string): { TargetGroup: string; LoadBalancer: string };
   stop(): Promise<void>;

@@ -16,6 +16,12 @@
  *      load, with the number of failed requests it caused
  *   8. a release whose migration fails (1.4.0): the pre-deploy task exits 3 and staging is
  *      untouched (same version, same schema), under load; production is never touched
+ *   9. a service on ECS's native CANARY strategy ("live", created running 1.1.0), released through
+ *      pipeline-verified.yml (commit stage, image, deploy-verified.yml): 1.5.0 pauses with green on
+ *      the test listener only, its acceptance tier passes there, then 10% of production → the
+ *      canary's bake → 100%, under load with zero failed requests
+ *  10. a release that passes its health checks but fails acceptance (1.6.0, its image lost the
+ *      home page): rolled back from the paused gate, no production request ever answered by it
  *
  * Every release's migration (`bin/migrate`, the repository variable MIGRATION_COMMAND) runs as
  * the deploy's pre-deploy task, before the service moves, against the environment's data directory.
@@ -29,7 +35,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../runner/run-bundle.js';
 import { runWorkflow, type JobRunResult, type RunWorkflowOptions, type WorkflowRunResult } from '../workflow-runner/run-workflow.js';
-import { fetchText, startLoad, type LoadReport, type RunningLoad } from './load-generator.js';
+import { fetchText, startLoad, type LoadReport, type LoadResult, type RunningLoad } from './load-generator.js';
 import { bringUpStack, startEcsEmulator, type LocalEcsHandle, type StackInfo } from './local-stack.js';
 import type { StageRow } from './report-table.js';
 import { createErrorsAlarm, createSampleService, type SampleService } from './sample-service.js';
@@ -61,7 +67,7 @@ export interface DemoResult {
 const SAMPLE_APP = path.join(repoRoot, 'local/sample-app');
 
 /** The workflows the demo runs: every one of workflows-examples/, copied as a user copies them. */
-export const DEMO_WORKFLOWS = ['commit-stage.yml', 'pipeline.yml', 'deploy.yml', 'rollback.yml'];
+export const DEMO_WORKFLOWS = ['commit-stage.yml', 'pipeline.yml', 'deploy.yml', 'rollback.yml', 'pipeline-verified.yml', 'deploy-verified.yml'];
 
 /**
  * The sample app's repository, as a user's would be: its sources with the example workflows
@@ -86,7 +92,7 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 /** A commit on main: the release's VERSION (and, for the bad release, a broken image); its sha becomes github.sha. */
-function commitRelease(workspace: string, version: string, options: { brokenImage?: boolean; errorsImage?: boolean } = {}): string {
+function commitRelease(workspace: string, version: string, options: { brokenImage?: boolean; errorsImage?: boolean; noHomePage?: boolean } = {}): string {
   writeFileSync(path.join(workspace, 'VERSION'), `${version}\n`);
   const dockerfile = path.join(workspace, 'Dockerfile');
   if (options.brokenImage) {
@@ -97,6 +103,11 @@ function commitRelease(workspace: string, version: string, options: { brokenImag
     // The broken default fixed, and a new one no test sees: half the answers are 500s, while the
     // health check passes.
     writeFileSync(dockerfile, readFileSync(dockerfile, 'utf8').replace('ARG BROKEN=true', 'ARG BROKEN=false').replace('ARG ERRORS=false', 'ARG ERRORS=true'));
+  }
+  if (options.noHomePage) {
+    // A clean-up line in the image that takes the home page with it: the health check, /version
+    // and every test before the deploy still pass; only the acceptance tier asks for the page.
+    writeFileSync(dockerfile, readFileSync(dockerfile, 'utf8').replace('# bin/migrate (the deploy', 'RUN rm -f /app/www/*.html\n# bin/migrate (the deploy'));
   }
   git(workspace, 'add', '-A');
   git(workspace, 'commit', '-q', '--allow-empty', '-m', `release ${version}`);
@@ -236,7 +247,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     /** Load on an environment's load balancer for the life of a job (the deploy or the rollback). */
     /** `path` (default /version) and `concurrency` (default 4) of the load on one job's environment. */
     const withLoad = (
-      byJob: Record<string, { stage: string; url: string; path?: string; concurrency?: number }>,
+      byJob: Record<string, { stage: string; url: string; path?: string; concurrency?: number; onResult?: (result: LoadResult) => void }>,
       opts: RunWorkflowOptions,
     ): RunWorkflowOptions => ({
       ...opts,
@@ -247,7 +258,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
           const url = `${target.url}${target.path ?? '/version'}`;
           const concurrency = target.concurrency ?? 4;
           say(`  load: GET ${url}, ${concurrency} at a time, while ${event.name} runs`);
-          loads.set(target.stage, startLoad(url, { concurrency, pauseMs: 20, maxRequests: 100_000, maxDurationMs: 6 * 60_000 }));
+          loads.set(
+            target.stage,
+            startLoad(url, {
+              concurrency,
+              pauseMs: 20,
+              maxRequests: 100_000,
+              maxDurationMs: 6 * 60_000,
+              ...(target.onResult ? { onResult: target.onResult } : {}),
+            }),
+          );
         } else {
           const r = loads.get(target.stage);
           loads.delete(target.stage);
@@ -495,6 +515,143 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       ...loadRow(load8),
     });
     // ── end of stage 8 ──────────────────────────────────────────────────────────────────────
+
+    // ── 9. A service on ECS's native canary strategy, its release verified on the test listener ──
+    nextStage(
+      '\n== 9. release 1.5.0 to "live" (native CANARY) through pipeline-verified.yml: acceptance on green via the test listener, then 10% → bake → 100%, under load',
+    );
+    // Set up as an operator would: created running 1.1.0 (the image of stage 2), on CANARY with a
+    // blue and a green target group and a test listener.
+    const live = await createSampleService(ecs, stack.registry, 'live', dataDir('live'), {
+      strategy: 'CANARY',
+      image: imageRef,
+      desiredCount: 2,
+      canaryPercent: 10,
+      canaryBakeTimeInMinutes: 1,
+      bakeTimeInMinutes: 0,
+    });
+    say(`service ${live.cluster}/${live.service} (CANARY): production listener ${live.loadBalancerUrl}, test listener ${live.testListenerUrl}`);
+    for (let i = 0; i < 120 && (await versionServed(live.loadBalancerUrl)) !== '1.1.0'; i++) await new Promise((r) => setTimeout(r, 500));
+    const liveEnvironments = () => ({
+      ...environments(),
+      // pipeline-verified.yml deploys to `production`: here, the live service and its test listener.
+      production: { vars: { ...environment(live, 'live').vars, TEST_LISTENER_URL: live.testListenerUrl! } },
+    });
+    const verifiedVars = { ...vars, CANARY_BAKE_TIME: '1m' };
+    /**
+     * Production's answers by where its traffic stood when each came back: `before` the first
+     * production shift (green on the test listener only), at each green share ("10", "100"), and
+     * `after` the deployment ended (the emulator reports no shares once it has).
+     */
+    const byShare = () => {
+      const answers = new Map<string, Record<string, number>>();
+      let shifted = false;
+      return {
+        answers,
+        onResult: (r: LoadResult) => {
+          const share = ecs!.traffic(live.cluster, live.service).productionGreen;
+          if (share > 0) shifted = true;
+          const phase = share > 0 ? String(share) : shifted ? 'after' : 'before';
+          const counts = answers.get(phase) ?? {};
+          counts[r.body] = (counts[r.body] ?? 0) + 1;
+          answers.set(phase, counts);
+        },
+      };
+    };
+    const calledSteps = (job: JobRunResult | undefined) => (job?.called?.jobs ?? []).flatMap((j) => j.steps);
+    const stepLogs = (job: JobRunResult | undefined) =>
+      (job?.called?.jobs ?? [])
+        .flatMap((j) => [j.message, ...j.steps.flatMap((st) => [st.log, st.message])])
+        .filter(Boolean)
+        .join('\n');
+    // The fixed migration (schema 3) replaces stage 8's failing one.
+    writeFileSync(
+      path.join(workspace, 'migrations/003-add-email.sh'),
+      '# Schema 3: visits get an email column.\nset -eu\nprintf \'time referrer email\\n\' >"$1/visits.columns"\necho "003: added visits.email"\n',
+    );
+    const verifiedFile = path.join(workspace, '.github/workflows/pipeline-verified.yml');
+    const shares9 = byShare();
+    const sha9 = commitRelease(workspace, '1.5.0');
+    const canary = await runWorkflow(
+      verifiedFile,
+      withLoad(
+        { 'deploy-production': { stage: 'canary 1.5.0 to live', url: live.loadBalancerUrl, onResult: shares9.onResult } },
+        common(sha9, { vars: verifiedVars, environments: liveEnvironments() }),
+      ),
+    );
+    const load9 = await finishLoad('canary 1.5.0 to live');
+    const served9 = await versionServed(live.loadBalancerUrl);
+    const deploy9 = jobsById(canary).get('deploy-production');
+    const steps9 = calledSteps(deploy9);
+    const gate9 = steps9.find((st) => st.id === 'deploy');
+    const continued9 = steps9.find((st) => st.id === 'continue');
+    const atGate9 = shares9.answers.get('before') ?? {};
+    const atCanary9 = shares9.answers.get('10') ?? {};
+    const canarySent = Object.values(atCanary9).reduce((a, b) => a + b, 0);
+    const canaryShare = canarySent > 0 ? (atCanary9['1.5.0'] ?? 0) / canarySent : 0;
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    rows.push({
+      stage: '9. canary 1.5.0 to live (verified)',
+      ok:
+        deploy9?.result === 'success' &&
+        gate9?.outputs.status === 'paused' &&
+        continued9?.outputs.status === 'succeeded' &&
+        served9 === '1.5.0' &&
+        healthy(load9) &&
+        (atGate9['1.1.0'] ?? 0) > 0 &&
+        atGate9['1.5.0'] === undefined &&
+        (atCanary9['1.5.0'] ?? 0) > 0 &&
+        (atCanary9['1.1.0'] ?? 0) > 0 &&
+        canaryShare > 0.02 &&
+        canaryShare < 0.3,
+      result:
+        deploy9?.result === 'success'
+          ? `paused at the gate, acceptance passed on the test listener; at 10%: 1.5.0 answered ${atCanary9['1.5.0'] ?? 0} of ${canarySent} production requests (${pct(canaryShare)}), then all`
+          : resultText(deploy9),
+      durationMs: sumMs(deploy9),
+      ...served(served9),
+      ...loadRow(load9),
+    });
+
+    // ── 10. A release that fails acceptance on green is rolled back from the gate ───────────
+    nextStage('\n== 10. release 1.6.0 (health checks pass, home page gone): fails acceptance on the test listener, rolled back from the gate, under load');
+    const shares10 = byShare();
+    const sha10 = commitRelease(workspace, '1.6.0', { noHomePage: true });
+    const rejected = await runWorkflow(
+      verifiedFile,
+      withLoad(
+        { 'deploy-production': { stage: 'rejected 1.6.0 to live', url: live.loadBalancerUrl, onResult: shares10.onResult } },
+        common(sha10, { vars: verifiedVars, environments: liveEnvironments() }),
+      ),
+    );
+    const load10 = await finishLoad('rejected 1.6.0 to live');
+    const served10 = await versionServed(live.loadBalancerUrl);
+    const testListener10 = await versionServed(live.testListenerUrl!);
+    const deploy10 = jobsById(rejected).get('deploy-production');
+    const steps10 = calledSteps(deploy10);
+    const rollback10 = steps10.find((st) => st.id === 'rollback');
+    const acceptanceFailure = /test_home_page_names_the_version \([^)]*\): ([^\n]*)/.exec(stepLogs(deploy10))?.[1];
+    const rejectedAnswered = load10?.bodies['1.6.0'] ?? 0;
+    rows.push({
+      stage: '10. 1.6.0 failing acceptance to live',
+      ok:
+        deploy10?.result === 'failure' &&
+        acceptanceFailure !== undefined &&
+        rollback10?.outputs.status === 'rolled-back' &&
+        rejectedAnswered === 0 &&
+        load10?.failed === 0 &&
+        (load10?.sent ?? 0) > 0 &&
+        served10 === '1.5.0' &&
+        testListener10 === '1.5.0' &&
+        [...shares10.answers.keys()].every((phase) => phase === 'before'),
+      result:
+        rollback10?.outputs.status === 'rolled-back'
+          ? `acceptance failed on green (${acceptanceFailure ?? 'no acceptance failure found'}); rolled back from the gate: 1.6.0 answered ${rejectedAnswered} production requests`
+          : `not rolled back from the gate (${resultText(deploy10)})`,
+      durationMs: sumMs(deploy10),
+      ...served(served10),
+      ...loadRow(load10),
+    });
   } catch (e) {
     error = (e as Error).message;
     rows.push({ stage: 'demo', ok: false, result: 'stopped (see below)' });

@@ -15,19 +15,48 @@ export interface SampleService {
   container: string;
   targetGroupArn: string;
   loadBalancerUrl: string;
+  /** A service on a native strategy: green's target group and the test listener's URL. */
+  alternateTargetGroupArn?: string;
+  testListenerUrl?: string;
+}
+
+/**
+ * A service created on one of ECS's native strategies (CANARY here) instead of ROLLING, already
+ * running `image`: its load balancer has advancedConfiguration (green's target group, production
+ * and test listener rules, the role ECS uses to move them), so every deployment has a blue and a
+ * green, and the test listener reaches green before production does.
+ */
+export interface NativeServiceOptions {
+  strategy: 'BLUE_GREEN' | 'CANARY' | 'LINEAR';
+  image: string;
+  desiredCount: number;
+  canaryPercent?: number;
+  canaryBakeTimeInMinutes?: number;
+  bakeTimeInMinutes?: number;
 }
 
 /**
  * `environment` names the cluster (`sample-<environment>`) and the target group; `dataDir` is the
  * host directory its tasks share at /data (it must exist, writable by the app's uid 10001).
  */
-export async function createSampleService(ecs: LocalEcsHandle, registry: string, environment: string, dataDir: string): Promise<SampleService> {
+export async function createSampleService(
+  ecs: LocalEcsHandle,
+  registry: string,
+  environment: string,
+  dataDir: string,
+  native?: NativeServiceOptions,
+): Promise<SampleService> {
   const { ECSClient, CreateClusterCommand, RegisterTaskDefinitionCommand, CreateServiceCommand } = await import('@aws-sdk/client-ecs');
   const client = new ECSClient({ endpoint: ecs.endpoint, region: ecs.region, credentials: ecs.credentials, maxAttempts: 1 });
   const cluster = `sample-${environment}`;
   const service = 'sample-app';
   const container = 'app';
   const targetGroupArn = `arn:aws:elasticloadbalancing:${ecs.region}:${ecs.accountId}:targetgroup/sample-app-${environment}/0123456789abcdef`;
+  const alternateTargetGroupArn = native
+    ? `arn:aws:elasticloadbalancing:${ecs.region}:${ecs.accountId}:targetgroup/sample-app-${environment}-green/fedcba9876543210`
+    : undefined;
+  const listener = (port: number, rule: string) =>
+    `arn:aws:elasticloadbalancing:${ecs.region}:${ecs.accountId}:listener-rule/app/sample-app-${environment}/50dc6c495c0c9188/${port}/${rule}`;
   try {
     await client.send(new CreateClusterCommand({ clusterName: cluster }));
     const td = await client.send(
@@ -38,8 +67,9 @@ export async function createSampleService(ecs: LocalEcsHandle, registry: string,
         containerDefinitions: [
           {
             name: container,
-            // Never started: the service starts at 0 tasks and the first deploy sets the image.
-            image: `${registry}/sample-app:none`,
+            // Never started: the service starts at 0 tasks and the first deploy sets the image
+            // (a native service is created running the release it was set up with).
+            image: native?.image ?? `${registry}/sample-app:none`,
             essential: true,
             memory: 64,
             portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
@@ -69,22 +99,56 @@ export async function createSampleService(ecs: LocalEcsHandle, registry: string,
         cluster,
         serviceName: service,
         taskDefinition: td.taskDefinition!.taskDefinitionArn!,
-        desiredCount: 0,
-        loadBalancers: [{ targetGroupArn, containerName: container, containerPort: 8080 }],
-        deploymentConfiguration: {
-          // One new task up and healthy before an old one goes: no request is ever without a target.
-          minimumHealthyPercent: 100,
-          maximumPercent: 200,
-          deploymentCircuitBreaker: { enable: true, rollback: false },
-        },
+        desiredCount: native?.desiredCount ?? 0,
+        loadBalancers: [
+          {
+            targetGroupArn,
+            containerName: container,
+            containerPort: 8080,
+            ...(alternateTargetGroupArn
+              ? {
+                  advancedConfiguration: {
+                    alternateTargetGroupArn,
+                    productionListenerRule: listener(443, 'a1b2c3d4e5f60718'),
+                    testListenerRule: listener(8443, '0f1e2d3c4b5a6978'),
+                    roleArn: `arn:aws:iam::${ecs.accountId}:role/ecsInfrastructureRoleForLoadBalancers`,
+                  },
+                }
+              : {}),
+          },
+        ],
+        deploymentConfiguration: native
+          ? {
+              strategy: native.strategy,
+              bakeTimeInMinutes: native.bakeTimeInMinutes ?? 0,
+              ...(native.strategy === 'CANARY'
+                ? { canaryConfiguration: { canaryPercent: native.canaryPercent ?? 10, canaryBakeTimeInMinutes: native.canaryBakeTimeInMinutes ?? 1 } }
+                : {}),
+              deploymentCircuitBreaker: { enable: true, rollback: true },
+            }
+          : {
+              // One new task up and healthy before an old one goes: no request is ever without a target.
+              minimumHealthyPercent: 100,
+              maximumPercent: 200,
+              deploymentCircuitBreaker: { enable: true, rollback: false },
+            },
         healthCheckGracePeriodSeconds: 0,
       }),
     );
   } finally {
     client.destroy();
   }
-  ecs.configureTargetGroup(targetGroupArn, { path: '/cgi-bin/health', intervalMs: 1_000, timeoutMs: 1_000, healthyThreshold: 2, unhealthyThreshold: 2 });
-  return { cluster, service, container, targetGroupArn, loadBalancerUrl: ecs.loadBalancerUrl(cluster, service) };
+  const healthCheck = { path: '/cgi-bin/health', intervalMs: 1_000, timeoutMs: 1_000, healthyThreshold: 2, unhealthyThreshold: 2 };
+  ecs.configureTargetGroup(targetGroupArn, healthCheck);
+  if (alternateTargetGroupArn) ecs.configureTargetGroup(alternateTargetGroupArn, healthCheck);
+  return {
+    cluster,
+    service,
+    container,
+    targetGroupArn,
+    loadBalancerUrl: ecs.loadBalancerUrl(cluster, service),
+    ...(alternateTargetGroupArn ? { alternateTargetGroupArn, testListenerUrl: ecs.testListenerUrl(cluster, service) } : {}),
+  };
 }
 
 /**

@@ -77,6 +77,17 @@ const weight = (r: ServiceRevisionSummary | undefined, key: 'requestedProduction
  * One line per lifecycle stage and traffic step (and per minute of a bake), nothing while they
  * stay the same. Bakes are timed from when the stage was first seen.
  */
+/**
+ * What is left of a bake, as the live line shows it: whole minutes while two or more are left
+ * (bakes are set in minutes, and a line a minute is enough), then in 15-second steps, so the
+ * last minutes of a bake still move in the log.
+ */
+export function bakeLeft(ms: number): string {
+  const quarterMinutes = Math.ceil(ms / 15_000);
+  if (quarterMinutes >= 8) return `${Math.ceil(ms / 60_000)}m`;
+  return formatDuration(quarterMinutes * 15_000);
+}
+
 export class StageReporter {
   private last?: string;
   private stageSince = new Map<string, number>();
@@ -110,8 +121,7 @@ export class StageReporter {
     const bakeMs = this.bakeMs(stage, production);
     if (bakeMs > 0) {
       const left = Math.max(0, bakeMs - (this.clock.now() - (this.stageSince.get(key) ?? this.clock.now())));
-      // Bakes are set in whole minutes: so is what is left of one.
-      items.push(`bake ${Math.ceil(left / 60_000)}m left`);
+      items.push(`bake ${bakeLeft(left)} left`);
     }
     for (const hook of sd.lifecycleHookDetails ?? []) {
       if (hook.status === 'AWAITING_ACTION') items.push(`paused: hook ${hook.hookId} awaits ContinueServiceDeployment`);

@@ -7,7 +7,10 @@ import { runDemo } from '../../local/demo/run-demo.js';
 // an artifact), the ECS emulator in docker mode with staging and production, real images in the
 // registry, real requests through the load balancers, and a CloudWatch alarm over the traffic
 // they carry; every release migrated first (bin/migrate as the pre-deploy task, on a host volume),
-// and a release with a failing migration stopped before staging moves.
+// and a release with a failing migration stopped before staging moves. Then a service on ECS's
+// native CANARY strategy through pipeline-verified.yml and deploy-verified.yml: a release verified
+// on the test listener and moved 10% → bake → 100%, and one that fails acceptance there rolled
+// back from the gate without a production request answered by it.
 describe('the demo, end to end', () => {
   it(
     'carries the sample app from commit to production and back, with no failed request',
@@ -17,7 +20,7 @@ describe('the demo, end to end', () => {
       const served = Object.fromEntries(result.rows.map((r) => [r.stage.split('.')[0]!.trim(), r.versionServed]));
       expect(result.error, table).toBeUndefined();
       // The version served after each stage (production's, staging's for 3 and 5).
-      expect(served, table).toMatchObject({ '0': '1.0.0', '3': '1.1.0', '4': '1.1.0', '5': '1.1.0', '6': '1.0.0', '7': '1.1.0' });
+      expect(served, table).toMatchObject({ '0': '1.0.0', '3': '1.1.0', '4': '1.1.0', '5': '1.1.0', '6': '1.0.0', '7': '1.1.0', '9': '1.5.0', '10': '1.5.0' });
       // Zero failed requests during every deploy and during the automatic rollback.
       for (const stage of ['deploy 1.1.0 to staging', 'deploy 1.1.0 to production', 'deploy broken 1.2.0 to staging', 'rollback.yml']) {
         expect(result.load[stage]?.sent, `${stage}\n${table}`).toBeGreaterThan(0);
@@ -43,9 +46,29 @@ describe('the demo, end to end', () => {
       expect(failingMigration.failed, table).toBe(0);
       expect(failingMigration.sent, table).toBeGreaterThan(0);
       expect(failingMigration.bodies['1.4.0'], table).toBeUndefined();
+      // Stage 9: production on the live service never saw 1.5.0 before the shift, saw it on about
+      // a tenth of its requests during the canary's bake, then on all; not one request failed.
+      const canary = result.load['canary 1.5.0 to live']!;
+      expect(canary.failed, table).toBe(0);
+      expect(canary.bodies['1.5.0'], table).toBeGreaterThan(0);
+      expect(canary.bodies['1.1.0'], table).toBeGreaterThan(0);
+      const canaryRow = result.rows.find((r) => r.stage.startsWith('9.'));
+      expect(canaryRow?.result, table).toMatch(
+        /^paused at the gate, acceptance passed on the test listener; at 10%: 1\.5\.0 answered \d+ of \d+ production requests \(\d+\.\d%\), then all$/,
+      );
+      expect(canaryRow?.versionServed, table).toBe('1.5.0');
+      // Stage 10: acceptance failed on green (its home page is gone), the gate rolled it back, and
+      // production answered every request with 1.5.0.
+      const rejected = result.load['rejected 1.6.0 to live']!;
+      expect(rejected.failed, table).toBe(0);
+      expect(rejected.sent, table).toBeGreaterThan(0);
+      expect(Object.keys(rejected.bodies), table).toEqual(['1.5.0']);
+      expect(result.rows.find((r) => r.stage.startsWith('10.'))?.result, table).toMatch(
+        /^acceptance failed on green \(GET http:\/\/127\.0\.0\.1:\d+\/ answered 404 Not Found\); rolled back from the gate: 1\.6\.0 answered 0 production requests$/,
+      );
       expect(result.ok, table).toBe(true);
-      expect(result.durationMs).toBeLessThan(7 * 60_000);
+      expect(result.durationMs).toBeLessThan(9 * 60_000);
     },
-    8 * 60_000,
+    10 * 60_000,
   );
 });

@@ -179,6 +179,7 @@ describe('the sample app', () => {
         encoding: 'utf8',
       });
       expect(pass.stdout).toContain('✓ sample-app.acceptance.release test_environment_is_healthy');
+      expect(pass.stdout).toContain('✓ sample-app.acceptance.release test_home_page_names_the_version');
       expect(pass.status).toBe(0);
       const broken = await start('broken');
       const fail = spawnSync('sh', ['test/run.sh', 'acceptance'], {

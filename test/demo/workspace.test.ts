@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { prepareWorkspace } from '../../local/demo/run-demo.js';
+import { DEMO_WORKFLOWS, prepareWorkspace } from '../../local/demo/run-demo.js';
 import { repoRoot } from '../../local/runner/run-bundle.js';
 import { checkWorkflowFile } from '../../local/workflow-check/check-workflow.js';
 import { checkPolicy } from '../../local/workflow-check/policy.js';
@@ -17,7 +17,10 @@ describe('the demo’s workspace', () => {
 
   it('is a git repository with the sample app and the example workflows, unchanged: no second copy of the pipeline', () => {
     expect(execFileSync('git', ['symbolic-ref', '--short', 'HEAD'], { cwd: workspace, encoding: 'utf8' }).trim()).toBe('main');
-    expect(readdirSync(workflows).sort()).toEqual(['commit-stage.yml', 'deploy.yml', 'pipeline.yml', 'rollback.yml']);
+    expect(readdirSync(workflows).sort()).toEqual(
+      ['commit-stage.yml', 'deploy-verified.yml', 'deploy.yml', 'pipeline-verified.yml', 'pipeline.yml', 'rollback.yml'].sort(),
+    );
+    expect([...DEMO_WORKFLOWS].sort()).toEqual(readdirSync(workflows).sort());
     expect(existsSync(path.join(repoRoot, 'local/sample-app/workflows'))).toBe(false);
     for (const f of readdirSync(workflows)) {
       expect(readFileSync(path.join(workflows, f), 'utf8')).toBe(readFileSync(path.join(repoRoot, 'workflows-examples', f), 'utf8'));
@@ -26,7 +29,7 @@ describe('the demo’s workspace', () => {
     expect(existsSync(path.join(workspace, 'build'))).toBe(false);
   });
 
-  it.each(['commit-stage.yml', 'pipeline.yml'])('%s passes the same checks and policy as the examples', async (file) => {
+  it.each(['commit-stage.yml', 'pipeline.yml', 'pipeline-verified.yml'])('%s passes the same checks and policy as the examples', async (file) => {
     const full = path.join(workflows, file);
     expect((await checkWorkflowFile(full)).problems).toEqual([]);
     expect(checkPolicy(await loadWorkflow(full), readFileSync(full, 'utf8'))).toEqual([]);

@@ -119,7 +119,7 @@ describe('ecs-rolling-deploy on native strategies', () => {
     const result = await deployAction(f, target, { 'container-images': 'app=acme/app:4', timeout: '12s' });
     expect(result.exitCode, result.log).toBe(1);
     const error = result.annotations.find((a) => a.level === 'error')?.message ?? '';
-    expect(error).toMatch(/timed out: not COMPLETED within the 12s timeout \(BAKE_TIME: .*bake \d+m left\)/);
+    expect(error).toMatch(/timed out: not COMPLETED within the 12s timeout \(BAKE_TIME: .*bake [\dms]+ left\)/);
     expect(error).toContain('StopServiceDeployment ROLLBACK');
     expect(callsOf('UpdateService', since)).toBe(1);
     expect(callsOf('StopServiceDeployment', since)).toBe(1);

@@ -4,7 +4,7 @@
  */
 import type { ServiceDeployment } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { serviceDeploymentVerdict, StageReporter } from '../../shared/ecs/service-deployment.js';
+import { bakeLeft, serviceDeploymentVerdict, StageReporter } from '../../shared/ecs/service-deployment.js';
 
 const PREV = 'arn:aws:ecs:us-east-1:1:task-definition/web:7';
 const sd = (over: Partial<ServiceDeployment>): ServiceDeployment => ({ serviceDeploymentArn: 'arn:sd', status: 'IN_PROGRESS', ...over });
@@ -49,6 +49,22 @@ describe('serviceDeploymentVerdict', () => {
   });
 });
 
+describe('bakeLeft', () => {
+  it.each([
+    [600_000, '10m'],
+    [120_001, '3m'],
+    [120_000, '2m'],
+    [105_001, '2m'],
+    [105_000, '1m45s'],
+    [60_000, '1m00s'],
+    [44_000, '45s'],
+    [1, '15s'],
+    [0, '0s'],
+  ])('%i ms → %s', (ms, text) => {
+    expect(bakeLeft(ms)).toBe(text);
+  });
+});
+
 describe('StageReporter', () => {
   it('prints a line per stage and traffic step, and counts a bake down by the minute', () => {
     let now = 0;
@@ -68,6 +84,13 @@ describe('StageReporter', () => {
     );
     now = 61_000;
     expect(reporter.update(at('PRODUCTION_TRAFFIC_SHIFT', 10), 64_000)).toMatch(/bake 2m left$/);
+    // The last two minutes move in 15-second steps: a line at least every 15 s, none in between.
+    now = 75_000;
+    expect(reporter.update(at('PRODUCTION_TRAFFIC_SHIFT', 10), 78_000)).toMatch(/bake 1m45s left$/);
+    now = 80_000;
+    expect(reporter.update(at('PRODUCTION_TRAFFIC_SHIFT', 10), 83_000)).toBeUndefined();
+    now = 170_000;
+    expect(reporter.update(at('PRODUCTION_TRAFFIC_SHIFT', 10), 173_000)).toMatch(/bake 15s left$/);
     expect(reporter.update(at('PRODUCTION_TRAFFIC_SHIFT', 100), 200_000)).toMatch(/100% of production and 100% of test traffic on green$/);
     const paused = sd({ lifecycleStage: 'POST_SCALE_UP', lifecycleHookDetails: [{ hookId: 'ecs-pause-1', status: 'AWAITING_ACTION', targetType: 'PAUSE' }] });
     expect(reporter.update(paused, 210_000)).toMatch(/POST_SCALE_UP: green 0\/0 running, paused: hook ecs-pause-1 awaits ContinueServiceDeployment$/);

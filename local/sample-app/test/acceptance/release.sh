@@ -10,3 +10,11 @@ test_environment_serves_the_expected_version() {
 test_environment_is_healthy() {
   assert_contains "$(wget -q -O - "$BASE_URL/cgi-bin/health")" "ok"
 }
+
+# The home page as a visitor sees it: served, and naming the release.
+test_home_page_names_the_version() {
+  expected="${EXPECTED_VERSION:-$(cat "$APP/build/VERSION" 2>/dev/null)}"
+  page="$(wget -q -O - "$BASE_URL/" 2>/dev/null)" \
+    || fail "GET $BASE_URL/ answered $(wget -S -O /dev/null "$BASE_URL/" 2>&1 | sed -n 's/^ *HTTP\/[0-9.]* //p' | head -n 1)"
+  assert_contains "$page" "version $expected"
+}
