@@ -9,11 +9,11 @@
 //      "watch the dashboards for ten minutes").
 // Medians of several runs.
 import { CloudWatchClient, GetMetricDataCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { type LocalEcs, startLocalEcs } from '../local/ecs/index.js';
+import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { ELB_NAMESPACE } from '../local/ecs/metrics.js';
 import { runBundle } from '../local/runner/run-bundle.js';
 import { median, printTable, verdict } from './_lib.js';
+import { type BenchEcs, startBenchEcs } from './_local-ecs.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TIME_SCALE = 60;
@@ -21,26 +21,19 @@ const WINDOW_MS = 15 * 60_000;
 const BAD = 'bench/app:5xx';
 let seq = 0;
 
-interface Env {
-  local: LocalEcs;
-  ecs: ECSClient;
+interface Env extends BenchEcs {
   cw: CloudWatchClient;
-  calls: { at: number; operation: string }[];
 }
 
 async function startEnv(): Promise<Env> {
-  const calls: Env['calls'] = [];
-  const local = await startLocalEcs({
-    mode: 'simulated',
+  const env = await startBenchEcs({
     timeScale: TIME_SCALE,
     defaultBehaviour: { startMs: 2_000, healthyAfterMs: 1_000 },
     healthCheck: { intervalMs: 2_000, healthyThreshold: 2 },
     simulatedRequestsPerSecond: 10,
-    log: (line) => calls.push({ at: Date.now(), operation: /\.(\w+) /.exec(line)?.[1] ?? line }),
   });
-  local.simulate(BAD, { errorRate: 0.5 });
-  const config = { endpoint: local.endpoint, region: local.region, credentials: local.credentials, maxAttempts: 1 };
-  return { local, ecs: new ECSClient(config), cw: new CloudWatchClient(config), calls };
+  env.local.simulate(BAD, { errorRate: 0.5 });
+  return { ...env, cw: new CloudWatchClient(env.clientConfig) };
 }
 
 async function steadyService(env: Env): Promise<{ cluster: string; alarm: string; dimensions: { Name: string; Value: string }[] }> {
@@ -174,7 +167,6 @@ try {
     `failed requests: ${median(gatedFailed)} with the gate vs ${median(ungatedFailed)} without (${(median(ungatedFailed) / Math.max(1, median(gatedFailed))).toFixed(1)}x fewer)`,
   );
 } finally {
-  env.ecs.destroy();
   env.cw.destroy();
-  await env.local.stop();
+  await env.stop();
 }

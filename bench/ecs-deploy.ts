@@ -12,38 +12,18 @@ import {
   CreateClusterCommand,
   CreateServiceCommand,
   DescribeServicesCommand,
-  ECSClient,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
   waitUntilServicesStable,
 } from '@aws-sdk/client-ecs';
 import { runBundle } from '../local/runner/run-bundle.js';
-import { startLocalEcs, type LocalEcs } from '../local/ecs/index.js';
 import { median, printTable, verdict } from './_lib.js';
+import { type BenchEcs as Env, callsPerMinute, startBenchEcs } from './_local-ecs.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const WAITER_RUNS = Number(process.env.BENCH_WAITER_RUNS ?? 3);
 const TIME_SCALE = 4;
 let seq = 0;
-
-interface Env {
-  local: LocalEcs;
-  ecs: ECSClient;
-  calls: { at: number; operation: string }[];
-}
-
-async function startEnv(): Promise<Env> {
-  const calls: Env['calls'] = [];
-  const local = await startLocalEcs({
-    mode: 'simulated',
-    timeScale: TIME_SCALE,
-    // ~2.5 s (real) from launch to RUNNING: a rollout of 2 tasks spans a few polls.
-    defaultBehaviour: { startMs: 10_000, healthyAfterMs: 500 },
-    log: (line) => calls.push({ at: Date.now(), operation: /\.(\w+) /.exec(line)?.[1] ?? line }),
-  });
-  const ecs = new ECSClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials, maxAttempts: 1 });
-  return { local, ecs, calls };
-}
 
 async function steadyService(env: Env, image: string, circuitBreaker = false): Promise<{ cluster: string; service: string; family: string }> {
   const n = ++seq;
@@ -90,9 +70,7 @@ function watchCompleted(env: Env, cluster: string, rev: string): { stop: () => n
 /** DescribeServices calls per minute while following (after UpdateService): the polling rate. */
 function pollRate(env: Env, from: number, to: number): number {
   from = env.calls.find((c) => c.operation === 'UpdateService' && c.at >= from)?.at ?? from;
-  const calls = env.calls.filter((c) => c.operation === 'DescribeServices' && c.at >= from && c.at <= to).map((c) => c.at);
-  if (calls.length < 2) return 0;
-  return (calls.length - 1) / ((calls.at(-1)! - calls[0]!) / 60_000);
+  return callsPerMinute(env.calls, 'DescribeServices', from, to);
 }
 
 async function healthyByAction(env: Env): Promise<{ latency: number; perMinute: number }> {
@@ -167,7 +145,11 @@ async function crashToRollback(env: Env, byEcs: boolean): Promise<{ fromFirst: n
   return { fromFirst: rollbackAt - first, fromThreshold: rollbackAt - threshold };
 }
 
-const env = await startEnv();
+const env = await startBenchEcs({
+  timeScale: TIME_SCALE,
+  // ~2.5 s (real) from launch to RUNNING: a rollout of 2 tasks spans a few polls.
+  defaultBehaviour: { startMs: 10_000, healthyAfterMs: 500 },
+});
 try {
   const ours: { latency: number; perMinute: number }[] = [];
   const waiter: { latency: number; perMinute: number }[] = [];
@@ -224,6 +206,5 @@ try {
     `\nper run: COMPLETED → success ${ours.map((r) => s(r.latency)).join(', ')}; max-failed-tasks-th failure → rollback ${crash.map((c) => s(c.fromThreshold)).join(', ')}`,
   );
 } finally {
-  env.ecs.destroy();
-  await env.local.stop();
+  await env.stop();
 }

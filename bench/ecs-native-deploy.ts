@@ -14,38 +14,18 @@
 import {
   CreateClusterCommand,
   CreateServiceCommand,
-  ECSClient,
   ListServiceDeploymentsCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
   waitUntilServicesStable,
 } from '@aws-sdk/client-ecs';
-import { startLocalEcs, type LocalEcs } from '../local/ecs/index.js';
 import { runBundle } from '../local/runner/run-bundle.js';
 import { median, printTable, verdict } from './_lib.js';
+import { type BenchEcs as Env, callsPerMinute, startBenchEcs } from './_local-ecs.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TIME_SCALE = 30;
 let seq = 0;
-
-interface Env {
-  local: LocalEcs;
-  ecs: ECSClient;
-  calls: { at: number; operation: string }[];
-}
-
-async function startEnv(): Promise<Env> {
-  const calls: Env['calls'] = [];
-  const local = await startLocalEcs({
-    mode: 'simulated',
-    timeScale: TIME_SCALE,
-    defaultBehaviour: { startMs: 3_000, healthyAfterMs: 1_000 },
-    healthCheck: { intervalMs: 2_000 },
-    log: (line) => calls.push({ at: Date.now(), operation: /\.(\w+) /.exec(line)?.[1] ?? line }),
-  });
-  const ecs = new ECSClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials, maxAttempts: 1 });
-  return { local, ecs, calls };
-}
 
 async function blueGreenService(env: Env, bakeTimeInMinutes: number): Promise<{ cluster: string; service: string }> {
   const n = ++seq;
@@ -110,11 +90,6 @@ function watchStatus(env: Env, cluster: string, status: string, after: number): 
   };
 }
 
-function perMinute(env: Env, operation: string, from: number, to: number): number {
-  const calls = env.calls.filter((c) => c.operation === operation && c.at >= from && c.at <= to).map((c) => c.at);
-  return calls.length < 2 ? 0 : (calls.length - 1) / ((calls.at(-1)! - calls[0]!) / 60_000);
-}
-
 async function successLatency(env: Env): Promise<{ latency: number; perMinute: number }> {
   const { cluster, service } = await blueGreenService(env, 1);
   const started = Date.now();
@@ -123,7 +98,7 @@ async function successLatency(env: Env): Promise<{ latency: number; perMinute: n
   const ended = Date.now();
   const successfulAt = await watch.stop();
   if (result.exitCode !== 0 || successfulAt === undefined) throw new Error(`blue/green deploy failed:\n${result.log}`);
-  return { latency: ended - successfulAt, perMinute: perMinute(env, 'DescribeServiceDeployments', started, ended) };
+  return { latency: ended - successfulAt, perMinute: callsPerMinute(env.calls, 'DescribeServiceDeployments', started, ended) };
 }
 
 async function waiterLatency(env: Env): Promise<number> {
@@ -181,7 +156,11 @@ async function resumeRollback(env: Env): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const env = await startEnv();
+  const env = await startBenchEcs({
+    timeScale: TIME_SCALE,
+    defaultBehaviour: { startMs: 3_000, healthyAfterMs: 1_000 },
+    healthCheck: { intervalMs: 2_000 },
+  });
   try {
     const success = [];
     const stops = [];
@@ -219,8 +198,7 @@ async function main(): Promise<void> {
       ],
     );
   } finally {
-    env.ecs.destroy();
-    await env.local.stop();
+    await env.stop();
   }
 }
 

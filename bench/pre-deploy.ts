@@ -11,15 +11,14 @@ import {
   CreateClusterCommand,
   CreateServiceCommand,
   DescribeServicesCommand,
-  ECSClient,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   waitUntilTasksStopped,
 } from '@aws-sdk/client-ecs';
-import { startLocalEcs } from '../local/ecs/index.js';
 import { runBundle } from '../local/runner/run-bundle.js';
 import { ONE_OFF_POLL_MS } from '../shared/ecs/one-off-task.js';
 import { median, printTable, verdict } from './_lib.js';
+import { startBenchEcs } from './_local-ecs.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const WAITER_RUNS = Number(process.env.BENCH_WAITER_RUNS ?? 3);
@@ -28,16 +27,9 @@ const GROUP = '/bench/migrations';
 const MIGRATE = ['bin/migrate', 'up'];
 const LINES = ['migration 1/5', 'migration 2/5', 'migration 3/5', 'migration 4/5', 'migration 5/5'];
 
-const calls: { at: number; operation: string }[] = [];
-const local = await startLocalEcs({
-  mode: 'simulated',
-  timeScale: TIME_SCALE,
-  defaultBehaviour: { startMs: 2_000, healthyAfterMs: 500 },
-  log: (line) => calls.push({ at: Date.now(), operation: /\.(\w+) /.exec(line)?.[1] ?? line }),
-});
-const client = { endpoint: local.endpoint, region: local.region, credentials: local.credentials, maxAttempts: 1 };
-const ecs = new ECSClient(client);
-const logs = new CloudWatchLogsClient(client);
+const env = await startBenchEcs({ timeScale: TIME_SCALE, defaultBehaviour: { startMs: 2_000, healthyAfterMs: 500 } });
+const { local, ecs, calls } = env;
+const logs = new CloudWatchLogsClient(env.clientConfig);
 await logs.send(new CreateLogGroupCommand({ logGroupName: GROUP }));
 let seq = 0;
 
@@ -173,7 +165,6 @@ try {
   console.log(verdict(stopToUpdate <= 3_000, `migration stop → service update ${s(stopToUpdate)} (target ≤ 3 s)`));
   console.log(verdict(lineMax <= ONE_OFF_POLL_MS, `every log line shown within one poll: max ${s(lineMax)} (poll ${s(ONE_OFF_POLL_MS)})`));
 } finally {
-  ecs.destroy();
   logs.destroy();
-  await local.stop();
+  await env.stop();
 }

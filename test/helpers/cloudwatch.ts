@@ -5,6 +5,7 @@
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import type { LocalEcs, LocalEcsOptions } from '../../local/ecs/index.js';
 import { ELB_NAMESPACE } from '../../local/ecs/metrics.js';
+import { type LocalEcsEnv, withLocalEcs } from './local-ecs.js';
 
 /**
  * The emulator for alarm tests through a bundle: at 60x an emulated minute (one alarm period) is
@@ -20,6 +21,27 @@ export const ALARM_TEST_ECS: LocalEcsOptions = {
 
 export function cloudwatchFor(local: LocalEcs): CloudWatchClient {
   return new CloudWatchClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials, maxAttempts: 1 });
+}
+
+/**
+ * The emulator for the emulator's own CloudWatch tests (test/local-ecs), with a CloudWatch client:
+ * at 60x (an alarm period of a minute is a real second), target-group health checks every emulated
+ * second, 10 requests a second of simulated traffic per load balancer. `stop` destroys both
+ * clients and stops the emulator.
+ */
+export type LocalCloudWatchEnv = LocalEcsEnv & { cw: CloudWatchClient };
+
+export async function withLocalCloudWatch(): Promise<LocalCloudWatchEnv> {
+  const env = await withLocalEcs({ timeScale: 60, healthCheck: { intervalMs: 1_000, healthyThreshold: 2 }, simulatedRequestsPerSecond: 10 });
+  const cw = cloudwatchFor(env.local);
+  return {
+    ...env,
+    cw,
+    async stop() {
+      cw.destroy();
+      await env.stop();
+    },
+  };
 }
 
 /** The dimensions ELB publishes a service's target-group metrics under. */

@@ -9,7 +9,7 @@
  *   spawn('node', ['dist/ecs-rolling-deploy/index.js'], { env: { ...process.env, ...env.local.env() } });
  */
 import { localStack } from './stack.js';
-import { ECSClient } from '@aws-sdk/client-ecs';
+import { ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { startLocalEcs, type LocalEcs, type LocalEcsOptions, type RegistryConfig } from '../../local/ecs/index.js';
 
@@ -41,6 +41,21 @@ export async function withLocalEcs(options: LocalEcsOptions = {}): Promise<Local
       await local.stop();
     },
   };
+}
+
+/**
+ * Registers one revision of `family` per image, in order (of a new family, revision n runs
+ * images[n-1]): a single essential container `app` listening on 8080.
+ */
+export async function registerAppRevisions(ecs: ECSClient, family: string, images: readonly string[]): Promise<void> {
+  for (const image of images) {
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        containerDefinitions: [{ name: 'app', image, essential: true, portMappings: [{ containerPort: 8080 }] }],
+      }),
+    );
+  }
 }
 
 /**

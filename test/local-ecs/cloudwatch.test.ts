@@ -18,40 +18,29 @@ import {
   ResourceNotFound,
   SetAlarmStateCommand,
 } from '@aws-sdk/client-cloudwatch';
-import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
-import { cloudwatchFor, putTarget5xxAlarm, targetGroupDimensions } from '../helpers/cloudwatch.js';
+import { CreateClusterCommand, CreateServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { registerAppRevisions } from '../helpers/local-ecs.js';
+import { putTarget5xxAlarm, targetGroupDimensions, type LocalCloudWatchEnv, withLocalCloudWatch } from '../helpers/cloudwatch.js';
 import { scaledClock } from '../../local/ecs/clock.js';
 import { LoadBalancer } from '../../local/ecs/load-balancer.js';
 import { elbDimensions, ELB_NAMESPACE, MetricStore, publishElbRequests } from '../../local/ecs/metrics.js';
 import { waitFor } from './wait.js';
 
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef';
-let env: LocalEcsEnv | undefined;
-let cw: CloudWatchClient | undefined;
+let env: LocalCloudWatchEnv | undefined;
 afterEach(async () => {
-  cw?.destroy();
-  cw = undefined;
   await env?.stop();
   env = undefined;
 });
 
 /** A service of 2 tasks behind a load balancer, at 60x (an emulated minute is a real second). */
 async function setup() {
-  env = await withLocalEcs({ timeScale: 60, healthCheck: { intervalMs: 1_000, healthyThreshold: 2 }, simulatedRequestsPerSecond: 10 });
+  env = await withLocalCloudWatch();
   const e = env;
-  cw = cloudwatchFor(e.local);
   e.local.simulate('app:good', {});
   e.local.simulate('app:errors', { errorRate: 0.5, responseTimeMs: 80 });
   await e.ecs.send(new CreateClusterCommand({ clusterName: 'c' }));
-  for (const image of ['app:good', 'app:errors']) {
-    await e.ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family: 'web',
-        containerDefinitions: [{ name: 'app', image, essential: true, portMappings: [{ containerPort: 8080 }] }],
-      }),
-    );
-  }
+  await registerAppRevisions(e.ecs, 'web', ['app:good', 'app:errors']);
   await e.ecs.send(
     new CreateServiceCommand({
       cluster: 'c',
@@ -62,7 +51,7 @@ async function setup() {
     }),
   );
   const dimensions = targetGroupDimensions(e.local, 'c', 'web');
-  return { e, cw, dimensions };
+  return { e, cw: e.cw, dimensions };
 }
 
 async function alarmOf(client: CloudWatchClient, name: string) {

@@ -3,45 +3,26 @@
  * CloudWatch alarm over the load balancer's 5xx count, with its bake, failure and rollback.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import {
-  CreateClusterCommand,
-  CreateServiceCommand,
-  DescribeServicesCommand,
-  RegisterTaskDefinitionCommand,
-  UpdateServiceCommand,
-  type Service as SdkService,
-} from '@aws-sdk/client-ecs';
-import { withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
-import { cloudwatchFor, putTarget5xxAlarm } from '../helpers/cloudwatch.js';
+import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, UpdateServiceCommand, type Service as SdkService } from '@aws-sdk/client-ecs';
+import { registerAppRevisions, type LocalEcsEnv } from '../helpers/local-ecs.js';
+import { putTarget5xxAlarm, type LocalCloudWatchEnv, withLocalCloudWatch } from '../helpers/cloudwatch.js';
 import { waitFor } from './wait.js';
 
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef';
-let env: LocalEcsEnv | undefined;
-let cw: CloudWatchClient | undefined;
+let env: LocalCloudWatchEnv | undefined;
 afterEach(async () => {
-  cw?.destroy();
-  cw = undefined;
   await env?.stop();
   env = undefined;
 });
 
 async function setup(alarms: { enable: boolean; rollback: boolean }) {
-  env = await withLocalEcs({ timeScale: 60, healthCheck: { intervalMs: 1_000, healthyThreshold: 2 }, simulatedRequestsPerSecond: 10 });
+  env = await withLocalCloudWatch();
   const e = env;
-  const client = cloudwatchFor(e.local);
-  cw = client;
   e.local.simulate('app:good*', {});
   e.local.simulate('app:errors', { errorRate: 0.5 });
   await e.ecs.send(new CreateClusterCommand({ clusterName: 'c' }));
-  for (const image of ['app:good', 'app:errors', 'app:good2']) {
-    await e.ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family: 'web',
-        containerDefinitions: [{ name: 'app', image, essential: true, portMappings: [{ containerPort: 8080 }] }],
-      }),
-    );
-  }
+  await registerAppRevisions(e.ecs, 'web', ['app:good', 'app:errors', 'app:good2']);
   await e.ecs.send(
     new CreateServiceCommand({
       cluster: 'c',
@@ -52,9 +33,9 @@ async function setup(alarms: { enable: boolean; rollback: boolean }) {
       deploymentConfiguration: { alarms: { alarmNames: ['api-5xx'], ...alarms } },
     }),
   );
-  await putTarget5xxAlarm(client, e.local, 'c', 'web', 'api-5xx');
+  await putTarget5xxAlarm(e.cw, e.local, 'c', 'web', 'api-5xx');
   await waitFor(async () => ((await service(e)).deployments?.[0]?.rolloutState === 'COMPLETED' ? true : undefined));
-  return { e, cw: client };
+  return { e, cw: e.cw };
 }
 
 async function service(e: LocalEcsEnv): Promise<SdkService> {

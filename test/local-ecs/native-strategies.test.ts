@@ -13,7 +13,6 @@ import {
   DescribeServicesCommand,
   InvalidParameterException,
   ListServiceDeploymentsCommand,
-  RegisterTaskDefinitionCommand,
   StopServiceDeploymentCommand,
   UpdateServiceCommand,
   type DeploymentConfiguration,
@@ -21,7 +20,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HookInvocation } from '../../local/ecs/index.js';
-import { withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
+import { registerAppRevisions, withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
 import { waitFor } from './wait.js';
 
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web-blue/0123456789abcdef';
@@ -56,14 +55,7 @@ async function setup(deploymentConfiguration: DeploymentConfiguration) {
   const e = env;
   e.local.simulate('acme/crash:*', { startMs: 1_000, exitCode: 1, exitAfterMs: 500 });
   await e.ecs.send(new CreateClusterCommand({ clusterName: 'c' }));
-  for (const image of ['acme/web:1', 'acme/web:2', 'acme/crash:3']) {
-    await e.ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family: 'web',
-        containerDefinitions: [{ name: 'app', image, essential: true, portMappings: [{ containerPort: 8080 }] }],
-      }),
-    );
-  }
+  await registerAppRevisions(e.ecs, 'web', ['acme/web:1', 'acme/web:2', 'acme/crash:3']);
   await e.ecs.send(
     new CreateServiceCommand({
       cluster: 'c',
@@ -387,12 +379,7 @@ describe('CreateService / UpdateService validation of native strategies', () => 
   async function plain() {
     env = await withLocalEcs({ timeScale: 100 });
     await env.ecs.send(new CreateClusterCommand({ clusterName: 'c' }));
-    await env.ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family: 'web',
-        containerDefinitions: [{ name: 'app', image: 'acme/web:1', essential: true, portMappings: [{ containerPort: 8080 }] }],
-      }),
-    );
+    await registerAppRevisions(env.ecs, 'web', ['acme/web:1']);
     return env;
   }
   const create = (e: LocalEcsEnv, name: string, deploymentConfiguration: DeploymentConfiguration, lb: Record<string, unknown> = { advancedConfiguration }) =>
