@@ -69,8 +69,9 @@ describe('docker mode: native strategies', () => {
   }, 240_000);
 
   afterAll(async () => {
+    // The images first: their digests are read through the emulator's ECR API, gone once it stops.
+    if (env) await images?.remove(env.ecr);
     await env?.stop();
-    await images?.remove(env.ecr);
   }, 120_000);
 
   it('blue/green: the test listener serves green while paused, production switches only after continue, zero failed requests', async () => {
