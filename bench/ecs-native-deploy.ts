@@ -193,7 +193,9 @@ async function main(): Promise<void> {
           'DescribeServiceDeployments calls / min while following',
           rate.toFixed(1),
           '0 (DescribeServices only)',
-          verdict(rate >= 20 && rate <= 30, '20–30 (2–3 s polls)'),
+          // One poll per 2 s is 30 a minute; the rate over a short follow counts n-1 gaps between
+          // n polls whose ends are not aligned to the window, so it reads a few percent either side.
+          verdict(rate >= 20 && rate <= 31.5, '20–30 (2–3 s polls), ±5 %'),
         ],
       ],
     );
