@@ -7,7 +7,9 @@ import { type CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-clo
 import {
   CreateClusterCommand,
   CreateServiceCommand,
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
+  ListServiceDeploymentsCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
   type Service as SdkService,
@@ -86,6 +88,12 @@ describe('ECS deployment alarms (emulator)', () => {
       return d?.rolloutState === 'COMPLETED' && s.deployments?.length === 1 ? d : undefined;
     }, 20_000);
     expect(back.taskDefinition).toMatch(/:1$/);
+    // The service deployment names the alarm that failed it, and its rollback.
+    const [brief] = (await e.ecs.send(new ListServiceDeploymentsCommand({ cluster: 'c', service: 'web' }))).serviceDeployments ?? [];
+    const sd = (await e.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [brief!.serviceDeploymentArn!] }))).serviceDeployments![0]!;
+    expect(sd.status).toBe('ROLLBACK_SUCCESSFUL');
+    expect(sd.alarms).toEqual({ status: 'TRIGGERED', alarmNames: ['api-5xx'], triggeredAlarmNames: ['api-5xx'] });
+    expect(sd.deploymentCircuitBreaker?.status).toBe('DISABLED');
   });
 
   it('keeps a healthy release IN_PROGRESS for the bake (the alarm evaluation range) after its tasks are in place, then COMPLETED', async () => {
