@@ -11,11 +11,26 @@
  *    (ECS ignores it rather than failing every deployment at once).
  * The bake time here is the longest evaluation range of the watched alarms (Period ×
  * EvaluationPeriods): long enough for each alarm to judge a whole range of the new release.
+ *
+ * A BLUE_GREEN, CANARY or LINEAR deployment is watched the same way from its start through its
+ * bake (bakeTimeInMinutes: ECS documents its alarms "during the bake time period" of the native
+ * workflow, and its own bake replaces the computed one); an alarm in ALARM rolls it back the native
+ * way (all traffic to blue, ROLLBACK_SUCCESSFUL) with `rollback`, or stops it (STOPPED) without,
+ * as native-strategies.ts does for the circuit breaker. Once blue is being scaled down (CLEAN_UP)
+ * there is nothing left to go back to, and the alarms are no longer watched for it.
  */
 import type { Clock, ClockTimer } from './clock.js';
 import type { CloudWatch } from './cloudwatch.js';
 import type { Scheduler } from './scheduler.js';
 import type { Deployment, Service, Store } from './state.js';
+
+/** What the native strategies answer for a deployment they drive (native-strategies.ts). */
+export interface NativeAlarmTarget {
+  /** undefined: not a native deployment (rolling rules apply); false: past its bake, not watched. */
+  watchesAlarms(deployment: Deployment): boolean | undefined;
+  /** The deployment failed on an alarm: roll it back natively or stop it; false when not native. */
+  failed(service: Service, deployment: Deployment, rollback: boolean): boolean;
+}
 
 interface AlarmSettings {
   alarmNames: string[];
@@ -41,6 +56,8 @@ export class DeploymentAlarms {
   private timer?: ClockTimer;
   private closed = false;
   private unsubscribe?: () => void;
+  /** Set once the native strategies exist (index.ts). */
+  native?: NativeAlarmTarget;
 
   constructor(
     private readonly store: Store,
@@ -101,6 +118,7 @@ export class DeploymentAlarms {
       const primary = service.deployments[0];
       const settings = deploymentAlarmsOf(service);
       if (!primary || !settings || service.status !== 'ACTIVE' || primary.rolloutState !== 'IN_PROGRESS') continue;
+      if (this.native?.watchesAlarms(primary) === false) continue;
       const watch = this.watch(primary, settings);
       const firing = settings.alarmNames.filter((n) => !watch.ignored.has(n) && this.cloudwatch.alarm(n)?.StateValue === 'ALARM');
       if (firing.length > 0) this.fail(service, primary, firing, settings.rollback);
@@ -111,7 +129,9 @@ export class DeploymentAlarms {
     deployment.rolloutState = 'FAILED';
     deployment.rolloutStateReason = `ECS deployment failed: alarm(s) detected: ${alarms.join(', ')}.`;
     deployment.updatedAt = this.clock.now();
+    deployment.triggeredAlarms = alarms;
     this.scheduler.event(service, `(service ${service.name}) (deployment ${deployment.id}) deployment failed: alarm detected.`);
+    if (this.native?.failed(service, deployment, rollback)) return;
     const target = service.lastCompleted;
     if (!rollback || !target) return;
     this.scheduler.event(service, `(service ${service.name}) rolling back to deployment ${target.id}.`);

@@ -165,6 +165,7 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
   const hookFunctions = new HookFunctions(() => clock.now());
   const native = new NativeStrategies(store, serviceDeployments, hookFunctions, clock);
   scheduler.useNativeStrategies(native);
+  deploymentAlarms.native = native;
   const ecsApi = new EcsApi(store, taskDefs, scheduler, clock, serviceDeployments);
   const deploymentApi = new ServiceDeploymentApi(store, serviceDeployments, native, scheduler);
   const ecrApi = new EcrApi(options.registry, accountId, () => clock.now());

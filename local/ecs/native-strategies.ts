@@ -336,16 +336,42 @@ export class NativeStrategies {
   /** The circuit breaker failed a deployment: a native one rolls back (or stops, without rollback). */
   breakerTripped(service: Service, deployment: Deployment, rollback: boolean): boolean {
     const sd = this.deployments.of(deployment);
-    const run = sd ? this.runs.get(sd.arn) : undefined;
-    if (!sd || !run) return false;
+    if (!sd || !this.runs.has(sd.arn)) return false;
     sd.breakerTriggered = true;
+    return this.failed(service, deployment, rollback);
+  }
+
+  /**
+   * A failure detection mechanism (circuit breaker, deployment alarms) failed a native deployment:
+   * with its rollback option ECS rolls it back (traffic to blue); without, the service deployment
+   * is STOPPED where it is ("the rollback option is not in use for the failure detection mechanism
+   * … and the service fails"). False when no native run drives the deployment.
+   */
+  failed(service: Service, deployment: Deployment, rollback: boolean): boolean {
+    const sd = this.deployments.of(deployment);
+    const run = sd ? this.runs.get(sd.arn) : undefined;
+    if (!sd || !run || run.rolledBack) return false;
     if (rollback) this.rollback(sd, deployment.rolloutStateReason);
     else {
       run.frozen = true;
+      for (const h of sd.hooks) if (h.status === 'AWAITING_ACTION' || h.status === 'IN_PROGRESS') h.status = 'FAILED';
       this.deployments.finish(sd, 'STOPPED', deployment.rolloutStateReason);
     }
     void service;
     return true;
+  }
+
+  /**
+   * Whether ECS still watches the deployment alarms for a deployment: undefined when no native run
+   * drives it (a rolling one); a native one from its start through its bake, not once blue is
+   * being scaled down (CLEAN_UP), rolled back or stopped.
+   */
+  watchesAlarms(deployment: Deployment): boolean | undefined {
+    const sd = this.deployments.of(deployment);
+    const run = sd ? this.runs.get(sd.arn) : undefined;
+    if (!sd || !run) return undefined;
+    if (run.rolledBack || run.frozen) return false;
+    return sd.lifecycleStage !== 'CLEAN_UP';
   }
 
   /** StopServiceDeployment ABORT: the deployment stops where it is. */

@@ -265,7 +265,9 @@ export class ServiceDeployments {
       thresholdConfiguration?: Parameters<typeof breakerThreshold>[1];
     };
     const alarms = cfg.alarms as { alarmNames?: string[]; enable?: boolean } | undefined;
-    const monitor = (enabled: boolean) => (!enabled ? 'DISABLED' : sd.breakerTriggered ? 'TRIGGERED' : isFinished(sd) ? 'MONITORING_COMPLETE' : 'MONITORING');
+    const monitor = (enabled: boolean, triggered: boolean) =>
+      !enabled ? 'DISABLED' : triggered ? 'TRIGGERED' : isFinished(sd) ? 'MONITORING_COMPLETE' : 'MONITORING';
+    const triggeredAlarms = sd.deployment.triggeredAlarms ?? [];
     const opt = (key: string, ms: number | undefined) => (ms === undefined ? {} : { [key]: s(ms) });
     return {
       serviceDeploymentArn: sd.arn,
@@ -298,11 +300,19 @@ export class ServiceDeployments {
         ? { rollback: { reason: sd.rollback.reason, startedAt: s(sd.rollback.startedAt), serviceRevisionArn: sd.rollback.serviceRevisionArn } }
         : {}),
       deploymentCircuitBreaker: {
-        status: monitor(breaker.enable),
+        status: monitor(breaker.enable, sd.breakerTriggered === true),
         failureCount: sd.deployment.failedTasks,
         threshold: breakerThreshold(sd.service.desiredCount, breaker.thresholdConfiguration),
       },
-      ...(alarms ? { alarms: { status: monitor(alarms.enable === true), alarmNames: alarms.alarmNames ?? [], triggeredAlarmNames: [] } } : {}),
+      ...(alarms
+        ? {
+            alarms: {
+              status: monitor(alarms.enable === true, triggeredAlarms.length > 0),
+              alarmNames: alarms.alarmNames ?? [],
+              triggeredAlarmNames: triggeredAlarms,
+            },
+          }
+        : {}),
     };
   }
 

@@ -58,6 +58,8 @@ export interface Deployment {
   volumeConfigurations?: Record<string, unknown>[];
   /** The target group its tasks register in (native strategies put green in the other one). */
   targetGroupArn?: string;
+  /** The deployment alarms that failed it (deployment-alarms.ts), for its service deployment's triggeredAlarmNames. */
+  triggeredAlarms?: string[];
 }
 
 export interface ServiceLoadBalancer {

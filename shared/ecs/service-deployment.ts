@@ -118,7 +118,8 @@ export class StageReporter {
     const test = weight(target, 'requestedTestTrafficWeight');
     const items = [`green ${target?.runningTaskCount ?? 0}/${target?.requestedTaskCount ?? 0} running`];
     if (production !== undefined) items.push(`${production}% of production and ${test ?? 0}% of test traffic on green`);
-    const bakeMs = this.bakeMs(stage, production);
+    // A bake counts down only while the deployment goes forward (not while ECS rolls it back).
+    const bakeMs = sd.status === 'IN_PROGRESS' ? this.bakeMs(stage, production) : 0;
     if (bakeMs > 0) {
       const left = Math.max(0, bakeMs - (this.clock.now() - (this.stageSince.get(key) ?? this.clock.now())));
       items.push(`bake ${bakeLeft(left)} left`);
@@ -207,6 +208,22 @@ export async function rollBackServiceDeployment(
     };
   }
   const sd = await followNativeRollback(ecs, arn, opts);
+  if (sd?.status === 'STOPPED') {
+    // ECS stopped it where it was (a failure detection mechanism without its rollback option): a
+    // stopped service deployment cannot be rolled back, and nothing moves its traffic any more.
+    const target = sd.targetServiceRevision;
+    const production = target?.requestedProductionTrafficWeight;
+    const split =
+      production === undefined
+        ? ''
+        : ` ${production}% of production and ${target?.requestedTestTrafficWeight ?? 0}% of test traffic stay on the new revision${production > 0 ? `, the rest on ${opts.previous}` : ''}.`;
+    return {
+      where: `Not rolled back: ECS had already stopped service deployment ${arn} where it was (STOPPED${sd.statusReason ? `: ${sd.statusReason.replace(/\.$/, '')}` : ''}), and a stopped service deployment cannot be rolled back.${split} Deploy ${opts.previous} again to return to it; with alarm-rollback: true (or the circuit breaker's rollback) ECS rolls such a failure back itself.`,
+      status: 'failed',
+      rolledBack: false,
+      serviceDeployment: sd,
+    };
+  }
   if (sd?.status === 'ROLLBACK_SUCCESSFUL') {
     return {
       where: `Rolled back by ECS: ${opts.previous} serves all traffic again (ROLLBACK_SUCCESSFUL).`,

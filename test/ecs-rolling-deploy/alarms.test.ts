@@ -12,7 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALARM_TEST_ECS, cloudwatchFor, putSumOver5Alarm, putTarget5xxAlarm } from '../helpers/cloudwatch.js';
 import { uniqueName } from '../helpers/stack.js';
 import { waitFor } from '../local-ecs/wait.js';
-import { deployAction, describe1, rawEcs, startDeployFixture, steadyService, type DeployFixture, type TestService } from './fixture.js';
+import {
+  deployAction,
+  describe1,
+  rawEcs,
+  startDeployFixture,
+  steadyService,
+  trafficShiftLoadBalancers,
+  type DeployFixture,
+  type TestService,
+} from './fixture.js';
 
 let f: DeployFixture;
 let cw: CloudWatchClient;
@@ -130,6 +139,73 @@ describe('ecs-rolling-deploy: alarms and bake-time', () => {
     // One UpdateService: the deploy's own. The rollback was ECS's.
     expect(callsSince(mark, 'UpdateService')).toBe(1);
     expect((await describe1(f, target.cluster, target.service)).taskDefinition).toBe(target.taskDefinitionArn);
+  });
+
+  /**
+   * A CANARY deploy with `alarms` (a business metric the canary's users would move): its errors
+   * start once the canary step has 20 % of production and the step has seen it.
+   */
+  async function canaryWhoseAlarmFires(image: string, alarmRollback: 'true' | 'false') {
+    const target = await steadyService(f, {
+      image: 'acme/app:1',
+      extra: {
+        deploymentConfiguration: { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 20, canaryBakeTimeInMinutes: 10 }, bakeTimeInMinutes: 0 },
+        loadBalancers: trafficShiftLoadBalancers,
+      },
+    });
+    const alarm = uniqueName('canary-errors');
+    // A namespace of its own: no datapoint of another test's canary can fire it.
+    const namespace = `Acme/${alarm}`;
+    await putSumOver5Alarm(cw, alarm, { namespace, name: 'Errors' });
+    const mark = f.calls.length;
+    const deploying = deployAction(f, target, { 'container-images': `app=${image}`, alarms: alarm, 'alarm-rollback': alarmRollback });
+    await waitFor(() => (f.local.traffic(target.cluster, target.service).productionGreen === 20 ? true : undefined), 60_000, 20);
+    // Long enough for the step to poll the canary step (the canary bake is 10 s here).
+    await new Promise((r) => setTimeout(r, 2_500));
+    let done = false;
+    const publishing = (async () => {
+      while (!done) {
+        await cw.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: [{ MetricName: 'Errors', Value: 10 }] }));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const result = await deploying;
+    done = true;
+    await publishing;
+    expect(result.log).toMatch(/PRODUCTION_TRAFFIC_SHIFT: green 2\/2 running, 20% of production/);
+    return { target, alarm, result, mark, failure: result.annotations.find((a) => a.level === 'error')?.message ?? '' };
+  }
+
+  it("CANARY: an alarm in ALARM during the canary bake is ECS's rollback to blue, reported with the alarm and the stage, not done twice", async () => {
+    const { target, alarm, result, mark, failure } = await canaryWhoseAlarmFires('acme/app:canary-bad', 'true');
+    expect(result.exitCode, result.log).toBe(1);
+    expect(result.outputs.status).toBe('rolled-back');
+    expect(result.outputs['rolled-back']).toBe('true');
+    expect(failure).toContain(`rolled back by ECS on alarm ${alarm}: Errors > 5 for 1 minute`);
+    expect(failure).toMatch(/ECS deployment failed: alarm\(s\) detected: \S+ \(ROLLBACK_\w+ at PRODUCTION_TRAFFIC_SHIFT\)/);
+    expect(failure).toContain('ROLLBACK_SUCCESSFUL');
+    expect(failure).not.toMatch(/circuit breaker/i);
+    // One UpdateService (the deploy's own), no StopServiceDeployment: the rollback was ECS's.
+    expect(callsSince(mark, 'UpdateService')).toBe(1);
+    expect(callsSince(mark, 'StopServiceDeployment')).toBe(0);
+    expect(f.local.traffic(target.cluster, target.service).productionGreen).toBe(0);
+    const raw = (await rawEcs(f, 'DescribeServices', { cluster: target.cluster, services: [target.service] })).services as Record<string, unknown>[];
+    expect(raw[0]?.taskDefinition).toBe(target.taskDefinitionArn);
+    expect(raw[0]?.deploymentConfiguration).toMatchObject({ strategy: 'CANARY', alarms: { alarmNames: [alarm], enable: true, rollback: true } });
+  });
+
+  it('CANARY with alarm-rollback false: ECS stops the deployment where it is, and the step says so and where traffic stays', async () => {
+    const { target, alarm, result, failure } = await canaryWhoseAlarmFires('acme/app:canary-bad2', 'false');
+    expect(result.exitCode, result.log).toBe(1);
+    expect(result.outputs.status).toBe('failed');
+    expect(result.outputs['rolled-back']).toBe('false');
+    expect(failure).toContain(`alarm ${alarm}: Errors > 5 for 1 minute`);
+    expect(failure).toMatch(
+      /Not rolled back: ECS had already stopped service deployment \S+ where it was \(STOPPED: ECS deployment failed: alarm\(s\) detected: \S+\)/,
+    );
+    expect(failure).toMatch(/20% of production and 100% of test traffic stay on the new revision, the rest on \S+:1\. Deploy \S+:1 again/);
+    expect(failure).not.toMatch(/did not succeed/);
+    expect(f.local.traffic(target.cluster, target.service).productionGreen).toBe(20);
   });
 
   it('an alarm name that does not exist fails before anything changes', async () => {

@@ -4,7 +4,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, UpdateServiceCommand, type Service as SdkService } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeServiceDeploymentsCommand,
+  DescribeServicesCommand,
+  ListServiceDeploymentsCommand,
+  UpdateServiceCommand,
+  type Service as SdkService,
+} from '@aws-sdk/client-ecs';
 import { registerAppRevisions, type LocalEcsEnv } from '../helpers/local-ecs.js';
 import { putTarget5xxAlarm, type LocalCloudWatchEnv, withLocalCloudWatch } from '../helpers/cloudwatch.js';
 import { waitFor } from './wait.js';
@@ -67,6 +75,12 @@ describe('ECS deployment alarms (emulator)', () => {
       return d?.rolloutState === 'COMPLETED' && s.deployments?.length === 1 ? d : undefined;
     }, 20_000);
     expect(back.taskDefinition).toMatch(/:1$/);
+    // The service deployment names the alarm that failed it, and its rollback.
+    const [brief] = (await e.ecs.send(new ListServiceDeploymentsCommand({ cluster: 'c', service: 'web' }))).serviceDeployments ?? [];
+    const sd = (await e.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [brief!.serviceDeploymentArn!] }))).serviceDeployments![0]!;
+    expect(sd.status).toBe('ROLLBACK_SUCCESSFUL');
+    expect(sd.alarms).toEqual({ status: 'TRIGGERED', alarmNames: ['api-5xx'], triggeredAlarmNames: ['api-5xx'] });
+    expect(sd.deploymentCircuitBreaker?.status).toBe('DISABLED');
   });
 
   it('keeps a healthy release IN_PROGRESS for the bake (the alarm evaluation range) after its tasks are in place, then COMPLETED', async () => {

@@ -18,8 +18,10 @@ import {
   type DeploymentConfiguration,
   type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
+import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HookInvocation } from '../../local/ecs/index.js';
+import { cloudwatchFor, putSumOver5Alarm } from '../helpers/cloudwatch.js';
 import { registerAppRevisions, withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
 import { waitFor } from './wait.js';
 
@@ -49,9 +51,9 @@ afterEach(async () => {
   env = undefined;
 });
 
-async function setup(deploymentConfiguration: DeploymentConfiguration) {
+async function setup(deploymentConfiguration: DeploymentConfiguration, deregistrationDelayMs = 2_000) {
   // 1 emulated minute = 0.6 s.
-  env = await withLocalEcs({ timeScale: 100, deregistrationDelayMs: 2_000, healthCheck: { intervalMs: 1_000, healthyThreshold: 2, unhealthyThreshold: 2 } });
+  env = await withLocalEcs({ timeScale: 100, deregistrationDelayMs, healthCheck: { intervalMs: 1_000, healthyThreshold: 2, unhealthyThreshold: 2 } });
   const e = env;
   e.local.simulate('acme/crash:*', { startMs: 1_000, exitCode: 1, exitAfterMs: 500 });
   await e.ecs.send(new CreateClusterCommand({ clusterName: 'c' }));
@@ -283,6 +285,101 @@ describe('CANARY and LINEAR', () => {
       'at 100',
     ]);
     expect(sd.finishedAt!.getTime() - started).toBeGreaterThanOrEqual(3 * MINUTE);
+  });
+});
+
+describe('deployment alarms on a native deployment', () => {
+  // ECS watches deploymentConfiguration.alarms through a native deployment and its bakes; an alarm
+  // in ALARM fails it: with rollback, back to blue (ROLLBACK_*); without, STOPPED where it is.
+  const canary = (rollback: boolean): DeploymentConfiguration => ({
+    strategy: 'CANARY',
+    canaryConfiguration: { canaryPercent: 20, canaryBakeTimeInMinutes: 30 },
+    bakeTimeInMinutes: 0,
+    alarms: { alarmNames: ['api-5xx'], enable: true, rollback },
+  });
+
+  /** The alarm (on a metric nobody publishes: OK) exists before the deployment starts. */
+  async function alarmed(deploymentConfiguration: DeploymentConfiguration, deregistrationDelayMs?: number) {
+    const e = await setup(deploymentConfiguration, deregistrationDelayMs);
+    const cw = cloudwatchFor(e.local);
+    await putSumOver5Alarm(cw, 'api-5xx', { namespace: 'Acme/App', name: 'Errors' });
+    const fire = async () => {
+      await cw.send(new SetAlarmStateCommand({ AlarmName: 'api-5xx', StateValue: 'ALARM', StateReason: 'errors up' }));
+      cw.destroy();
+    };
+    return { e, fire };
+  }
+
+  const inCanaryBake = (now: ServiceDeployment) =>
+    now.lifecycleStage === 'PRODUCTION_TRAFFIC_SHIFT' && now.targetServiceRevision?.requestedProductionTrafficWeight === 20;
+
+  it('an alarm in ALARM during the canary bake rolls back: production to blue at once, ROLLBACK_SUCCESSFUL, the alarm named', async () => {
+    const { e, fire } = await alarmed(canary(true));
+    const blue = blueIds(e);
+    const arn = await deploy(e, 'web:2');
+    const baking = await follow(e, arn, inCanaryBake);
+    expect(baking.sd.alarms).toEqual({ status: 'MONITORING', alarmNames: ['api-5xx'], triggeredAlarmNames: [] });
+    expect(e.local.traffic('c', 'web').productionGreen).toBe(20);
+
+    await fire();
+    expect(e.local.traffic('c', 'web')).toMatchObject({ productionGreen: 0, testGreen: 0 });
+    const { sd } = await follow(e, arn, (now) => now.status === 'ROLLBACK_SUCCESSFUL');
+    expect(sd.lifecycleStage).toBe('PRODUCTION_TRAFFIC_SHIFT');
+    expect(sd.rollback).toMatchObject({ reason: 'ECS deployment failed: alarm(s) detected: api-5xx.', serviceRevisionArn: sd.sourceServiceRevisions![0]!.arn });
+    expect(sd.alarms).toEqual({ status: 'TRIGGERED', alarmNames: ['api-5xx'], triggeredAlarmNames: ['api-5xx'] });
+    expect(sd.deploymentCircuitBreaker?.status).toBe('DISABLED');
+    // Blue's own tasks kept production; green is gone.
+    expect(blueIds(e)).toEqual(blue);
+    expect(live(e).every((t) => t.taskDefinitionArn.endsWith('web:1'))).toBe(true);
+    const service = (await e.ecs.send(new DescribeServicesCommand({ cluster: 'c', services: ['web'] }))).services![0]!;
+    expect(service.taskDefinition).toMatch(/web:1$/);
+    expect(service.deployments?.map((d) => [d.status, d.rolloutState])).toEqual([['PRIMARY', 'COMPLETED']]);
+    const messages = (service.events ?? []).map((ev) => ev.message ?? '');
+    expect(messages.some((m) => /\(deployment ecs-svc\/\d+\) deployment failed: alarm detected\./.test(m))).toBe(true);
+    expect(messages.some((m) => /rolling back to deployment ecs-svc\/\d+\./.test(m))).toBe(true);
+  });
+
+  it('without alarms.rollback the service deployment is STOPPED where it is, the canary split kept', async () => {
+    const { e, fire } = await alarmed(canary(false));
+    const arn = await deploy(e, 'web:2');
+    await follow(e, arn, inCanaryBake);
+    await fire();
+    const { sd } = await follow(e, arn, (now) => now.status === 'STOPPED');
+    expect(sd.statusReason).toBe('ECS deployment failed: alarm(s) detected: api-5xx.');
+    expect(sd.stoppedAt).toBeDefined();
+    expect(sd.rollback).toBeUndefined();
+    expect(sd.alarms?.status).toBe('TRIGGERED');
+    // Nothing moves any more: 20 % stays on green, both revisions run.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(e.local.traffic('c', 'web').productionGreen).toBe(20);
+    expect(live(e)).toHaveLength(4);
+  });
+
+  it('a BLUE_GREEN deployment is watched through its bake, and not once blue is being scaled down', async () => {
+    const { e, fire } = await alarmed({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 30, alarms: { alarmNames: ['api-5xx'], enable: true, rollback: true } });
+    const arn = await deploy(e, 'web:2');
+    await follow(e, arn, (now) => now.lifecycleStage === 'BAKE_TIME');
+    expect(e.local.traffic('c', 'web').productionGreen).toBe(100);
+    await fire();
+    expect(e.local.traffic('c', 'web').productionGreen).toBe(0);
+    const { sd } = await follow(e, arn, (now) => now.status === 'ROLLBACK_SUCCESSFUL');
+    expect(sd.lifecycleStage).toBe('BAKE_TIME');
+    expect(sd.rollback?.reason).toBe('ECS deployment failed: alarm(s) detected: api-5xx.');
+  });
+
+  it('an alarm that fires in CLEAN_UP leaves the deployment to finish SUCCESSFUL', async () => {
+    // Blue drains for an emulated minute: CLEAN_UP lasts long enough to be seen in progress.
+    const { e, fire } = await alarmed(
+      { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0, alarms: { alarmNames: ['api-5xx'], enable: true, rollback: true } },
+      MINUTE,
+    );
+    const arn = await deploy(e, 'web:2');
+    const cleaning = await follow(e, arn, (now) => now.lifecycleStage === 'CLEAN_UP' || now.status !== 'IN_PROGRESS');
+    expect(cleaning.sd).toMatchObject({ lifecycleStage: 'CLEAN_UP', status: 'IN_PROGRESS' });
+    await fire();
+    const { sd } = await follow(e, arn, (now) => now.status !== 'IN_PROGRESS');
+    expect(sd.status).toBe('SUCCESSFUL');
+    expect(sd.alarms).toEqual({ status: 'MONITORING_COMPLETE', alarmNames: ['api-5xx'], triggeredAlarmNames: [] });
   });
 });
 
