@@ -4,6 +4,12 @@
  * or ROLLBACK (then followed to ROLLBACK_SUCCESSFUL). Nothing is registered or updated: the
  * service deployment and its hook are the whole state. A cancellation while following a continued
  * deployment rolls it back (StopServiceDeployment ROLLBACK), as a cancelled deploy does.
+ *
+ * The revision's outcome tag (commit-to-prod:outcome, `paused` since the deploy step) is set to
+ * how the deployment ended, as a deploy sets it, so `rollback to: previous` without a token reads
+ * a continued release as good and a rolled-back one as not. `hooks.found` runs once the
+ * deployment is known to be the service's, before anything is sent: the caller finds its own
+ * record of the paused deploy there (deployment-record.ts).
  */
 import { ContinueServiceDeploymentCommand, type ServiceDeployment } from '@aws-sdk/client-ecs';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -12,7 +18,10 @@ import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { DEFAULT_POLL_INTERVAL_MS } from './follow-rollout.js';
 import type { EcsSender } from './raw-json.js';
-import { productionNeverOnGreen, readServiceDeployment, rollBackServiceDeployment, StageReporter } from './service-deployment.js';
+import { tagResource } from './register-task-definition.js';
+import { TAG_PREFIX } from './revision-tags.js';
+import { productionNeverOnGreen, readServiceDeployment, rollBackServiceDeployment, StageReporter, targetTaskDefinition } from './service-deployment.js';
+import { revisionName } from './task-definition-source.js';
 import { MAX_NATIVE_DEADLINE_MS, nativeWaitMs } from './strategy-choice.js';
 import { Timeline } from './timeline.js';
 
@@ -34,6 +43,10 @@ export interface ResumeResult {
   status: 'succeeded' | 'rolled-back' | 'failed' | 'cancelled';
   message: string;
   serviceDeployment: ServiceDeployment | undefined;
+  /** The revision the deployment rolls out, when ECS said. */
+  taskDefinitionArn: string | undefined;
+  /** The lifecycle stage it waited at. */
+  pausedAt: string | undefined;
   timeline: Timeline;
   durationMs: number;
   /** Clock time ContinueServiceDeployment was sent (for the benchmark). */
@@ -42,9 +55,14 @@ export interface ResumeResult {
 
 const ENDED = ['SUCCESSFUL', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED', 'STOPPED'];
 
+export interface ResumeHooks {
+  /** The deployment is the service's (read, not yet judged or answered); `taskDefinitionArn` is the revision it rolls out. */
+  found?(sd: ServiceDeployment, taskDefinitionArn: string | undefined): Promise<void>;
+}
+
 export async function resumeServiceDeployment(
   request: ResumeRequest,
-  deps: { ecs: EcsSender; logger: Logger; clock?: Clock; signal?: AbortSignal | undefined },
+  deps: { ecs: EcsSender; logger: Logger; clock?: Clock; signal?: AbortSignal | undefined; hooks?: ResumeHooks },
 ): Promise<ResumeResult> {
   const clock = deps.clock ?? systemClock;
   const { ecs, logger, signal } = deps;
@@ -63,8 +81,14 @@ export async function resumeServiceDeployment(
   if (sd.serviceArn && !sd.serviceArn.endsWith(`/${serviceName}`)) {
     throw new UserError(`service-deployment-arn: ${arn} belongs to ${sd.serviceArn}, not to service ${request.service}; nothing was resumed.`);
   }
+  const taskDefinitionArn = await targetTaskDefinition(ecs, sd).catch(() => undefined);
+  await deps.hooks?.found?.(sd, taskDefinitionArn);
   const hook = (sd.lifecycleHookDetails ?? []).find((h) => h.hookId === request.hookId);
   if (sd.status !== 'IN_PROGRESS' || hook?.status !== 'AWAITING_ACTION') {
+    // Ended without this step (ECS rolled it back at the gate's timeout, or another step answered): the tag says so.
+    const ended =
+      sd.status === 'SUCCESSFUL' ? 'succeeded' : sd.status === 'ROLLBACK_SUCCESSFUL' ? 'rolled-back' : ENDED.includes(sd.status ?? '') ? 'failed' : undefined;
+    if (ended) await tagOutcome(ecs, taskDefinitionArn, ended, logger);
     const state = `the deployment is ${sd.status ?? 'in no known state'}${sd.lifecycleStage ? ` at ${sd.lifecycleStage}` : ''}${hook ? `, hook ${request.hookId} is ${hook.status}` : `, no hook ${request.hookId} waits`}`;
     throw new UserError(`Cannot ${request.action} ${arn}: ${state}. Nothing was resumed.`, {
       hint: 'A gate left unanswered past its verify-timeout is rolled back by ECS; give the hook-id the deploy step printed.',
@@ -85,6 +109,8 @@ export async function resumeServiceDeployment(
     status,
     message,
     serviceDeployment: last,
+    taskDefinitionArn,
+    pausedAt,
     timeline,
     durationMs: clock.now() - startedAt,
     resumedAt,
@@ -110,6 +136,7 @@ export async function resumeServiceDeployment(
           timeline.add(line);
         },
       });
+      await tagOutcome(ecs, taskDefinitionArn, 'cancelled', logger);
       return finish('cancelled', `Cancelled while following ${arn} after ${said}. ${outcome.where}`, last);
     }
     last = (await readServiceDeployment(ecs, arn).catch(() => undefined)) ?? last;
@@ -122,12 +149,14 @@ export async function resumeServiceDeployment(
     if (ENDED.includes(status)) break;
     const remaining = deadline - clock.now();
     if (remaining <= 0) {
+      await tagOutcome(ecs, taskDefinitionArn, 'failed', logger);
       return finish('failed', `${arn} did not end within the ${formatDuration(request.timeoutMs)} timeout after ${said} (${stages.where(last)}).`, last);
     }
     await clock.sleep(Math.min(remaining, interval), signal).catch(() => undefined);
   }
   const status = last?.status;
   timeline.add(`service deployment ${status}`);
+  await tagOutcome(ecs, taskDefinitionArn, status === 'SUCCESSFUL' ? 'succeeded' : status === 'ROLLBACK_SUCCESSFUL' ? 'rolled-back' : 'failed', logger);
   if (status === 'SUCCESSFUL') return finish('succeeded', `Verified and continued: ${arn} is SUCCESSFUL.`, last);
   if (status === 'ROLLBACK_SUCCESSFUL') {
     const why =
@@ -141,4 +170,12 @@ export async function resumeServiceDeployment(
     );
   }
   return finish('failed', `${arn} ended ${status ?? 'in no known state'}${last?.statusReason ? `: ${last.statusReason}` : ''} after ${said}.`, last);
+}
+
+/** The revision's record of how its deploy ended, as deploy.ts writes it (the audit trail without a GitHub token). */
+async function tagOutcome(ecs: EcsSender, taskDefinitionArn: string | undefined, outcome: ResumeResult['status'], logger: Logger): Promise<void> {
+  if (!taskDefinitionArn) return;
+  await tagResource(ecs, taskDefinitionArn, [{ key: `${TAG_PREFIX}outcome`, value: outcome }]).catch((error: unknown) => {
+    logger.warning(`Could not tag ${revisionName(taskDefinitionArn)} with the outcome: ${(error as Error).message}`);
+  });
 }

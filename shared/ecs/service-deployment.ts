@@ -9,6 +9,7 @@
  */
 import {
   DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
   StopServiceDeploymentCommand,
   type Service,
   type ServiceDeployment,
@@ -36,6 +37,14 @@ export function productionNeverOnGreen(stage: string | undefined): boolean {
 export async function readServiceDeployment(ecs: EcsSender, arn: string): Promise<ServiceDeployment | undefined> {
   const out = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
   return out.serviceDeployments?.[0];
+}
+
+/** The task definition a service deployment rolls out (its target service revision's); undefined when ECS does not say. */
+export async function targetTaskDefinition(ecs: EcsSender, sd: ServiceDeployment): Promise<string | undefined> {
+  const revision = sd.targetServiceRevision?.arn;
+  if (!revision) return undefined;
+  const out = await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: [revision] }));
+  return out.serviceRevisions?.find((r) => r.serviceRevisionArn === revision)?.taskDefinition;
 }
 
 /** ECS rolls the deployment back itself: traffic returns to the revision that served before. */

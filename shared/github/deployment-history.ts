@@ -4,7 +4,7 @@
  * at a time and the caller stops as soon as it has what it needs. @actions/github is loaded only
  * when this runs, i.e. only when a token was given.
  */
-import type { DeploymentState } from './deployments.js';
+import { payloadObject, type DeploymentState } from './deployments.js';
 
 export interface DeploymentHistoryOptions {
   token: string;
@@ -18,6 +18,7 @@ export interface DeploymentHistoryOptions {
 
 export interface DeploymentHistoryEntry {
   id: number;
+  url: string;
   sha: string;
   ref: string;
   environment: string;
@@ -47,6 +48,7 @@ export async function* deploymentHistory(options: DeploymentHistoryOptions): Asy
       const statuses = await octokit.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: d.id, per_page: 100 });
       yield {
         id: d.id,
+        url: d.url,
         sha: d.sha,
         ref: d.ref,
         environment: d.environment,
@@ -60,16 +62,4 @@ export async function* deploymentHistory(options: DeploymentHistoryOptions): Asy
     }
     if (data.length < perPage) return;
   }
-}
-
-function payloadObject(payload: unknown): Record<string, unknown> {
-  if (typeof payload === 'string') {
-    try {
-      const parsed: unknown = JSON.parse(payload);
-      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-    } catch {
-      return {};
-    }
-  }
-  return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
 }

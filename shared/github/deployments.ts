@@ -35,6 +35,9 @@ export interface DeploymentRecord {
   setStatus(state: DeploymentState, description: string): Promise<void>;
 }
 
+/** Where a record's statuses go, and what each status links to. */
+export type DeploymentStatusOptions = Pick<DeploymentRecordOptions, 'token' | 'apiUrl' | 'repository' | 'environment' | 'logUrl' | 'environmentUrl'>;
+
 export async function createDeploymentRecord(options: DeploymentRecordOptions, logger: Logger): Promise<DeploymentRecord | undefined> {
   const [owner, repo] = options.repository.split('/');
   if (!owner || !repo) {
@@ -63,29 +66,110 @@ export async function createDeploymentRecord(options: DeploymentRecordOptions, l
     }
     const id = created.data.id;
     logger.info(`GitHub deployment ${id} created for environment '${options.environment}'.`);
-    return {
-      id,
-      url: created.data.url,
-      async setStatus(state, description) {
-        try {
-          await octokit.rest.repos.createDeploymentStatus({
-            owner,
-            repo,
-            deployment_id: id,
-            state,
-            description: description.slice(0, 140),
-            ...(options.logUrl ? { log_url: options.logUrl } : {}),
-            ...(options.environmentUrl ? { environment_url: options.environmentUrl } : {}),
-            environment: options.environment,
-            auto_inactive: state === 'success',
-          });
-        } catch (error) {
-          logger.warning(`Could not set GitHub deployment ${id} to ${state}: ${errorMessage(error)}`);
-        }
-      },
-    };
+    return statusWriter(octokit, { owner, repo, id, url: created.data.url }, options, logger);
   } catch (error) {
     logger.warning(`Could not create a GitHub deployment record (the ECS revision tags remain the record): ${errorMessage(error)}`);
     return undefined;
   }
+}
+
+type Octokit = ReturnType<typeof import('@actions/github').getOctokit>;
+
+/** The record's status writer: a failure to write is a warning, never the step's failure. */
+function statusWriter(
+  octokit: Octokit,
+  deployment: { owner: string; repo: string; id: number; url: string },
+  options: DeploymentStatusOptions,
+  logger: Logger,
+): DeploymentRecord {
+  const { owner, repo, id } = deployment;
+  return {
+    id,
+    url: deployment.url,
+    async setStatus(state, description) {
+      try {
+        await octokit.rest.repos.createDeploymentStatus({
+          owner,
+          repo,
+          deployment_id: id,
+          state,
+          description: description.slice(0, 140),
+          ...(options.logUrl ? { log_url: options.logUrl } : {}),
+          ...(options.environmentUrl ? { environment_url: options.environmentUrl } : {}),
+          environment: options.environment,
+          auto_inactive: state === 'success',
+        });
+      } catch (error) {
+        logger.warning(`Could not set GitHub deployment ${id} to ${state}: ${errorMessage(error)}`);
+      }
+    },
+  };
+}
+
+/** A writer for the statuses of deployment `id`, found by other means (deployment-history.ts). */
+export async function openDeploymentRecord(
+  options: DeploymentStatusOptions,
+  deployment: { id: number; url: string },
+  logger: Logger,
+): Promise<DeploymentRecord> {
+  const [owner, repo] = options.repository.split('/');
+  const { getOctokit } = await import('@actions/github');
+  return statusWriter(getOctokit(options.token, { baseUrl: options.apiUrl }), { owner: owner ?? '', repo: repo ?? '', ...deployment }, options, logger);
+}
+
+/** A deployment read back by its id, with a writer for its statuses. */
+export interface ExistingDeployment {
+  record: DeploymentRecord;
+  environment: string;
+  sha: string;
+  description: string | null;
+  payload: Record<string, unknown>;
+  /** Newest first. */
+  states: DeploymentState[];
+}
+
+/**
+ * The deployment `id` of the repository, to carry it on (a resumed deploy): undefined when GitHub
+ * has no such deployment (404). Any other failure to read it throws, for the caller to weigh.
+ * Statuses are written to the deployment's own environment unless `environment` is given.
+ */
+export async function existingDeploymentRecord(
+  options: Omit<DeploymentStatusOptions, 'environment'> & { environment?: string | undefined },
+  id: number,
+  logger: Logger,
+): Promise<ExistingDeployment | undefined> {
+  const [owner, repo] = options.repository.split('/');
+  if (!owner || !repo) throw new Error(`GITHUB_REPOSITORY is ${JSON.stringify(options.repository)}, expected owner/repo`);
+  const { getOctokit } = await import('@actions/github');
+  const octokit = getOctokit(options.token, { baseUrl: options.apiUrl });
+  let data: Awaited<ReturnType<Octokit['rest']['repos']['getDeployment']>>['data'];
+  try {
+    ({ data } = await octokit.rest.repos.getDeployment({ owner, repo, deployment_id: id }));
+  } catch (error) {
+    if ((error as { status?: unknown }).status === 404) return undefined;
+    throw error;
+  }
+  const statuses = await octokit.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: id, per_page: 100 });
+  const environment = options.environment ?? data.environment;
+  return {
+    record: statusWriter(octokit, { owner, repo, id, url: data.url }, { ...options, environment }, logger),
+    environment: data.environment,
+    sha: data.sha,
+    description: data.description ?? null,
+    payload: payloadObject(data.payload),
+    states: [...statuses.data].sort((a, b) => b.id - a.id).map((s) => s.state as DeploymentState),
+  };
+}
+
+/** A deployment's payload as an object (GitHub hands it back as a string when it was sent as one). */
+export function payloadObject(payload: unknown): Record<string, unknown> {
+  if (typeof payload === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(payload);
+      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  }
+  return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
 }

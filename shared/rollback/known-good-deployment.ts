@@ -8,7 +8,10 @@
  * "Before the one now running" is taken from the record itself: the newest successful deployment
  * of the running revision is the current release, and only older deployments are candidates. A
  * revision is skipped when its newest record failed or a rollback left it, since that record is
- * the team's latest word on it.
+ * the team's latest word on it. A deploy paused at its verification gate is `in_progress`
+ * (unfinished, never a candidate) until its resume step records `success` or, rolled back at the
+ * gate, `failure` (ecs/deployment-record.ts); whether a record is about the service is decided
+ * there too (`concernsService`).
  */
 import type { DeploymentHistoryEntry } from '../github/deployment-history.js';
 
@@ -35,17 +38,6 @@ export function deploymentVerdict(states: readonly string[]): DeploymentVerdict 
 }
 
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-/** A service or cluster as a name: ARNs and names of the same resource compare equal. */
-const lastSegment = (v: string) => v.slice(v.lastIndexOf('/') + 1);
-
-/** Whether the deployment was about this service (an environment may hold several). */
-export function concernsService(entry: Pick<DeploymentHistoryEntry, 'payload'>, cluster: string, service: string): boolean {
-  const p = entry.payload;
-  const s = str(p.service);
-  const c = str(p.cluster);
-  if (!s) return false;
-  return lastSegment(s) === lastSegment(service) && (!c || lastSegment(c) === lastSegment(cluster));
-}
 
 export function deploymentRelease(entry: DeploymentHistoryEntry): DeploymentRelease {
   const p = entry.payload;

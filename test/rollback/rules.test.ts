@@ -4,7 +4,8 @@
  * image.
  */
 import { describe, expect, it } from 'vitest';
-import { deploymentVerdict, pickKnownGoodDeployment, concernsService, type DeploymentRelease } from '../../shared/rollback/known-good-deployment.js';
+import { deploymentVerdict, pickKnownGoodDeployment, type DeploymentRelease } from '../../shared/rollback/known-good-deployment.js';
+import { concernsService } from '../../shared/ecs/deployment-record.js';
 import { judgeRevision } from '../../shared/rollback/known-good-revision.js';
 import { commitMatches, imageMatch, parseImageReference } from '../../shared/rollback/revision-match.js';
 import { classifyRollbackTarget } from '../../shared/rollback/target-input.js';

@@ -37,8 +37,11 @@ export interface DeployInputs {
   strategy: StrategyChoice | undefined;
   /** `verify-at` / `verify-timeout`: the PAUSE hook this deploy waits at; undefined: none. */
   verifyAt: VerificationGate | undefined;
-  /** `resume`: act on a paused service deployment instead of deploying. */
-  resume: { action: ResumeAction; serviceDeploymentArn: string; hookId: string } | undefined;
+  /**
+   * `resume`: act on a paused service deployment instead of deploying. `githubDeploymentId`: the
+   * paused deploy's GitHub deployment (with a token; undefined: looked up by the revision).
+   */
+  resume: { action: ResumeAction; serviceDeploymentArn: string; hookId: string; githubDeploymentId: number | undefined } | undefined;
   wait: boolean;
   waitForInProgress: boolean;
   timeoutMs: number;
@@ -83,7 +86,9 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
   const bakeMs = inputs.optionalDuration('bake-time');
   const strategy = readStrategyChoice(inputs);
   const verifyAt = readVerificationGate(inputs, inputs.optionalString('strategy'));
-  const resume = readResume(inputs, taskDefinitionText, changes);
+  const token = inputs.optionalString('github-token');
+  if (token) registerSecret(token);
+  const resume = readResume(inputs, taskDefinitionText, changes, token !== undefined);
   if (resume && verifyAt) throw new InputError('verify-at', inputs.raw('verify-at'), 'empty with `resume` (a resume deploys nothing)');
   const { wait, waitForInProgress, timeoutMs, timeoutAuto, maxFailedTasks } = readFollowInputs(inputs);
   const rollbackOnFailure = inputs.boolean('rollback-on-failure', true);
@@ -99,8 +104,6 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
   const userTags: EcsTag[] = [...inputs.keyValues('tags', { keyPattern: /^[^\s=][^=]{0,127}$/, keyDescription: 'a tag key of at most 128 characters' })].map(
     ([key, value]) => ({ key, value }),
   );
-  const token = inputs.optionalString('github-token');
-  if (token) registerSecret(token);
   const environment = inputs.optionalString('github-environment');
   const region = inputs.optionalString('aws-region');
   resolveRegion(region);
@@ -150,15 +153,26 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
  * the paused hook. Inputs that would deploy something are refused, so a resume never registers or
  * updates anything by mistake.
  */
-function readResume(inputs: Inputs, taskDefinitionText: string | undefined, changes: TaskDefinitionChanges): DeployInputs['resume'] {
+function readResume(inputs: Inputs, taskDefinitionText: string | undefined, changes: TaskDefinitionChanges, hasToken: boolean): DeployInputs['resume'] {
   const action = inputs.optionalString('resume') === undefined ? '' : inputs.choice('resume', ['continue', 'rollback'] as const, 'continue');
   const serviceDeploymentArn = inputs.optionalString('service-deployment-arn');
   const hookId = inputs.optionalString('hook-id');
+  const deploymentIdText = inputs.optionalString('github-deployment-id');
   if (action === '') {
     if (serviceDeploymentArn !== undefined)
       throw new InputError('service-deployment-arn', serviceDeploymentArn, 'empty unless `resume` is `continue` or `rollback`');
     if (hookId !== undefined) throw new InputError('hook-id', hookId, 'empty unless `resume` is `continue` or `rollback`');
+    if (deploymentIdText !== undefined)
+      throw new InputError('github-deployment-id', deploymentIdText, 'empty unless `resume` is `continue` or `rollback` (a deploy creates its own record)');
     return undefined;
+  }
+  let githubDeploymentId: number | undefined;
+  if (deploymentIdText !== undefined) {
+    githubDeploymentId = /^\d{1,15}$/.test(deploymentIdText) ? Number(deploymentIdText) : 0;
+    if (githubDeploymentId < 1)
+      throw new InputError('github-deployment-id', deploymentIdText, "the paused deploy step's github-deployment-id output (a whole number)");
+    if (!hasToken)
+      throw new InputError('github-token', undefined, `a token (deployments: write) to update GitHub deployment ${githubDeploymentId} (github-deployment-id)`);
   }
   if (!serviceDeploymentArn || !/^arn:aws[\w-]*:ecs:[^:]*:\d*:service-deployment\/.+/.test(serviceDeploymentArn)) {
     throw new InputError(
@@ -170,7 +184,7 @@ function readResume(inputs: Inputs, taskDefinitionText: string | undefined, chan
   if (!hookId) throw new InputError('hook-id', undefined, 'the hook-id output of the paused deploy step');
   if (taskDefinitionText !== undefined) throw new InputError('task-definition', taskDefinitionText, 'empty with `resume` (a resume deploys nothing)');
   if (changes.images.size > 0) throw new InputError('container-images', inputs.raw('container-images'), 'empty with `resume` (a resume deploys nothing)');
-  return { action, serviceDeploymentArn, hookId };
+  return { action, serviceDeploymentArn, hookId, githubDeploymentId };
 }
 
 /** `pre-deploy-command` with its container and timeout; the container and timeout alone mean nothing. */

@@ -9,6 +9,9 @@ import type { Logger } from '../../../shared/core/logger.js';
 import type { LogReader } from '../../../shared/ecs/one-off-task.js';
 import type { KeepRevisionsRequest } from '../../../shared/rollback/keep-revisions.js';
 import type { DeploymentRecord } from '../../../shared/github/deployments.js';
+import type { ResumeRecord, ResumeRecordRequest } from '../../../shared/ecs/deployment-record.js';
+import type { ResumeResult } from '../../../shared/ecs/resume-deployment.js';
+import type { ServiceDeployment } from '@aws-sdk/client-ecs';
 import { writeDeploySummary } from '../../../shared/ecs/deploy-summary.js';
 import { runContext } from '../../../shared/github/run-context.js';
 import { readInputs, type DeployInputs } from './inputs.js';
@@ -29,7 +32,8 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   const { cluster, service, taskDefinition, changes, userTags, token, environment, region, ...settings } = await readInputs(new Inputs(), run.workspace);
   const { repository, runUrl } = run;
   if (settings.resume) {
-    await resume(settings.resume, { cluster, service, region, timeoutMs: settings.timeoutMs, timeoutAuto: settings.timeoutAuto }, logger, signal);
+    const github = token ? { token, apiUrl: run.apiUrl, repository, environment, logUrl: runUrl } : undefined;
+    await resume(settings.resume, { cluster, service, region, timeoutMs: settings.timeoutMs, timeoutAuto: settings.timeoutAuto, github }, logger, signal);
     return;
   }
   const images = [...changes.images].map(([container, image]) => ({ container, image }));
@@ -133,7 +137,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     logger.info(result.message);
     return;
   }
-  await record?.setStatus(OUTCOME_STATE[result.status], result.status === 'cancelled' ? `Cancelled: ${result.message}` : result.message);
+  await record?.setStatus(OUTCOME_STATE[result.status], await recordDescription(result, settings.verifyAt?.timeoutInMinutes));
   outputs.set('task-definition-arn', result.taskDefinitionArn);
   outputs.set('previous-task-definition-arn', result.previousTaskDefinitionArn ?? '');
   outputs.set('deployment-id', result.deploymentId ?? '');
@@ -144,6 +148,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   outputs.set('exit-code', result.preDeploy?.exitCode === undefined ? '' : String(result.preDeploy.exitCode));
   outputs.set('service-deployment-arn', result.serviceDeploymentArn ?? '');
   outputs.set('hook-id', result.hookId ?? '');
+  outputs.set('github-deployment-id', record ? String(record.id) : '');
   await writeDeploySummary(`ECS rolling deploy: ${cluster}/${service}`, result, record);
   if (result.status === 'succeeded' && settings.keepRevisions !== undefined) {
     // After the record says success, so `rollback to: previous` is asked about the world as it now is.
@@ -164,34 +169,92 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   throw new UserError(result.message);
 }
 
+/** The record's description: a paused deploy names its stage and hook and how to resume (GitHub keeps 140 characters). */
+async function recordDescription(result: DeployResult, verifyTimeoutMinutes: number | undefined): Promise<string> {
+  if (result.status === 'cancelled') return `Cancelled: ${result.message}`;
+  if (result.status !== 'paused' || !result.hookId) return result.message;
+  const { pausedDescription } = await import('../../../shared/ecs/deployment-record.js');
+  const stage = result.serviceDeployment?.lifecycleStage ?? 'a PAUSE hook';
+  return pausedDescription(result.taskDefinitionArn, stage, result.hookId, verifyTimeoutMinutes);
+}
+
 /**
  * `resume`: answer the paused hook of an earlier deploy step and follow the service deployment to
- * its end. Nothing is registered or updated; the outputs say how it ended.
+ * its end. Nothing is registered or updated; the outputs say how it ended. With a token, the
+ * paused deploy's GitHub deployment is found before anything is sent and carried to the end.
  */
 async function resume(
   what: NonNullable<DeployInputs['resume']>,
-  where: { cluster: string; service: string; region: string | undefined; timeoutMs: number; timeoutAuto: boolean },
+  where: {
+    cluster: string;
+    service: string;
+    region: string | undefined;
+    timeoutMs: number;
+    timeoutAuto: boolean;
+    github: ResumeRecordRequest['github'] | undefined;
+  },
   logger: Logger,
   signal: AbortSignal,
 ): Promise<void> {
-  const [{ resumeServiceDeployment }, { ecsClient }, { nativeSummaryHtml }] = await Promise.all([
+  const [{ resumeServiceDeployment }, { ecsClient }, { nativeSummaryHtml }, records] = await Promise.all([
     import('../../../shared/ecs/resume-deployment.js'),
     import('../../../shared/core/aws-clients.js'),
     import('../../../shared/ecs/native-summary.js'),
+    import('../../../shared/ecs/deployment-record.js'),
   ]);
   const ecs = await ecsClient(where.region ? { region: where.region } : {});
-  const result = await resumeServiceDeployment(
-    {
-      cluster: where.cluster,
-      service: where.service,
-      serviceDeploymentArn: what.serviceDeploymentArn,
-      hookId: what.hookId,
-      action: what.action,
-      timeoutMs: where.timeoutMs,
-      timeoutCoversBakes: where.timeoutAuto,
-    },
-    { ecs, logger, signal },
-  );
+  const { github } = where;
+  if (!github) logger.info("No github-token: no GitHub deployment record is updated; the revision's outcome tag (commit-to-prod:outcome) is.");
+  let found: ResumeRecord | undefined;
+  let described: ServiceDeployment | undefined;
+  let result: ResumeResult;
+  try {
+    result = await resumeServiceDeployment(
+      {
+        cluster: where.cluster,
+        service: where.service,
+        serviceDeploymentArn: what.serviceDeploymentArn,
+        hookId: what.hookId,
+        action: what.action,
+        timeoutMs: where.timeoutMs,
+        timeoutCoversBakes: where.timeoutAuto,
+      },
+      {
+        ecs,
+        logger,
+        signal,
+        hooks: {
+          async found(sd, taskDefinitionArn) {
+            described = sd;
+            if (!github) return;
+            const request = {
+              cluster: where.cluster,
+              service: where.service,
+              serviceDeploymentArn: what.serviceDeploymentArn,
+              id: what.githubDeploymentId,
+              github,
+            };
+            found = await records.findResumeRecord(request, taskDefinitionArn, logger);
+            if (found) logger.info(`GitHub deployment record: ${found.how}.`);
+          },
+        },
+      },
+    );
+  } catch (error) {
+    // Refused because the deployment had already ended (the gate timed out): the record says how.
+    const ended = found && described ? records.endedBeforeResume(described, found.taskDefinitionArn) : undefined;
+    if (found && ended) await found.record.setStatus(ended.state, ended.description);
+    throw error;
+  }
+  let recordLine = github ? '<p>GitHub deployment: none found to update (see the log).</p>' : '<p>GitHub deployment: not updated (no github-token).</p>';
+  if (found) {
+    const status = records.resumedStatus(result, { action: what.action, pausedAt: result.pausedAt, taskDefinitionArn: found.taskDefinitionArn });
+    await found.record.setStatus(status.state, status.description);
+    const { escapeHtml } = await import('../../../shared/core/summary.js');
+    recordLine = `<p>GitHub deployment #${found.record.id}: ${status.state} (${escapeHtml(status.description)})</p>`;
+  }
+  outputs.set('github-deployment-id', found ? String(found.record.id) : '');
+  outputs.set('task-definition-arn', result.taskDefinitionArn ?? '');
   outputs.set('status', result.status);
   outputs.set('rolled-back', String(result.status === 'rolled-back'));
   outputs.set('service-deployment-arn', what.serviceDeploymentArn);
@@ -199,7 +262,7 @@ async function resume(
   outputs.set('duration-seconds', (result.durationMs / 1000).toFixed(1));
   await writeSummaryLazily(
     `ECS deploy resumed (${what.action}): ${where.cluster}/${where.service}`,
-    nativeSummaryHtml(result.serviceDeployment, result.timeline, result.message),
+    nativeSummaryHtml(result.serviceDeployment, result.timeline, result.message) + recordLine,
   );
   // A rollback asked for and done is the step doing its job.
   const ok = result.status === 'succeeded' || (what.action === 'rollback' && result.status === 'rolled-back');

@@ -11,4 +11,5 @@ export const outputs = defineOutputs([
   'exit-code',
   'service-deployment-arn',
   'hook-id',
+  'github-deployment-id',
 ] as const);
