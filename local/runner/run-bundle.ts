@@ -55,6 +55,8 @@ export interface RunBundleOptions {
   /** Run the post step when the action has one (default true). */
   post?: boolean;
   cancel?: CancelOptions;
+  /** Aborted when the run is cancelled (the workflow runner's cancel): the main step is cancelled as by `cancel`, at once. */
+  signal?: AbortSignal;
   timeoutMs?: number;
   /** Print the step's log live (for debugging a test). */
   echo?: boolean;
@@ -81,6 +83,8 @@ export interface StepResult {
   /** The log as a person sees it: masked, with workflow commands rendered or hidden. */
   log: string;
   durationMs: number;
+  /** The step was sent the cancel signal (by `cancel` or `signal`) before it ended. */
+  cancelled?: boolean;
 }
 
 export interface ActionResult extends StepResult {
@@ -250,6 +254,8 @@ async function runStep(script: string, env: Record<string, string>, base: string
     );
   };
   if (options.cancel?.afterMs !== undefined) timers.push(setTimeout(cancel, options.cancel.afterMs));
+  if (options.signal?.aborted) cancel();
+  else options.signal?.addEventListener('abort', cancel, { once: true });
   if (options.timeoutMs !== undefined) timers.push(setTimeout(() => child.kill('SIGKILL'), options.timeoutMs));
 
   const log = new StepLog({
@@ -272,6 +278,7 @@ async function runStep(script: string, env: Record<string, string>, base: string
   out.end();
   err.end();
   for (const t of timers) clearTimeout(t);
+  options.signal?.removeEventListener('abort', cancel);
 
   const pathAdds = readFileSync(files.GITHUB_PATH, 'utf8').split('\n').filter(Boolean);
   return {
@@ -286,11 +293,12 @@ async function runStep(script: string, env: Record<string, string>, base: string
     masks: log.allMasks,
     log: log.text,
     durationMs: Date.now() - started,
+    ...(cancelSent ? { cancelled: true } : {}),
   };
 }
 
-/** The post step is never cancelled by the main step's cancel option. */
+/** The post step is never cancelled by the main step's cancel option (it runs with post-if, after the cancel). */
 function withoutCancel(options: RunBundleOptions): RunBundleOptions {
-  const { cancel: _mainOnly, ...rest } = options;
+  const { cancel: _mainOnly, signal: _cancelled, ...rest } = options;
   return rest;
 }
