@@ -170,6 +170,14 @@ process.once('exit', () => {
   for (const dir of runDirectories) rmSync(dir, { recursive: true, force: true });
 });
 
+/** The action processes running now, for a hard stop (the workflow runner CLI's second Ctrl-C). */
+const runningSteps = new Set<ReturnType<typeof spawn>>();
+
+/** Kills every running action process at once: the run is being abandoned, not cancelled. */
+export function killRunningBundles(): void {
+  for (const child of runningSteps) child.kill('SIGKILL');
+}
+
 /** Runs `actions/<action>` (main, then post) and returns what the runner would have seen. */
 export async function runBundle(action: string, options: RunBundleOptions = {}): Promise<ActionResult> {
   const root = options.root ?? repoRoot;
@@ -240,6 +248,7 @@ async function runStep(script: string, env: Record<string, string>, base: string
   for (const file of Object.values(files)) writeFileSync(file, '');
   const started = Date.now();
   const child = spawn(node24Binary, [script], { env: { ...env, ...files }, stdio: ['ignore', 'pipe', 'pipe'] });
+  runningSteps.add(child);
 
   let cancelSent = false;
   const timers: NodeJS.Timeout[] = [];
@@ -275,6 +284,7 @@ async function runStep(script: string, env: Record<string, string>, base: string
     child.on('error', reject);
     child.on('close', (c, s) => resolve({ code: c, signal: s }));
   });
+  runningSteps.delete(child);
   out.end();
   err.end();
   for (const t of timers) clearTimeout(t);

@@ -8,7 +8,9 @@
 //            --state-dir DIR (actions/cache entries), --max-parallel-jobs N, --env-var ENV:NAME=VALUE, --env-secret ENV:NAME=VALUE
 // Ctrl-C (or SIGTERM) cancels the run as "Cancel workflow run" does; a second one stops at once.
 import path from 'node:path';
+import { killRunningBundles } from '../runner/run-bundle.js';
 import { runWorkflow, type JobRunResult, type RunWorkflowOptions } from './run-workflow.js';
+import { killRunningScripts } from './step-script.js';
 
 const args = process.argv.slice(2);
 const file = args.shift();
@@ -78,7 +80,9 @@ const cancel = new AbortController();
 options.signal = cancel.signal;
 const onSignal = (signal: NodeJS.Signals) => {
   if (cancel.signal.aborted) {
-    console.error(`\n${signal} again: stopping at once (steps still running are left to end by themselves)`);
+    console.error(`\n${signal} again: stopping at once (the steps still running are killed)`);
+    killRunningScripts();
+    killRunningBundles();
     process.exit(130);
   }
   console.error(

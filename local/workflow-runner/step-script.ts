@@ -50,6 +50,20 @@ export function shellCommand(shell: string | undefined, file: string): string[] 
   throw new Error(`shell '${s}' is not supported by the local runner: use bash, sh, python or a command with {0}`);
 }
 
+/** Process groups of the scripts running now, for a hard stop (the CLI's second Ctrl-C). */
+const running = new Set<number>();
+
+/** Kills every running script's process tree at once: the run is being abandoned, not cancelled. */
+export function killRunningScripts(): void {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 export async function runStepScript(options: ScriptOptions): Promise<ScriptResult> {
   const dir = mkdtempSync(path.join(options.runnerTemp, 'step-'));
   const file = path.join(dir, 'script.sh');
@@ -105,10 +119,11 @@ export async function runStepScript(options: ScriptOptions): Promise<ScriptResul
   };
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (child.pid !== undefined) running.add(child.pid);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (c) => resolve(c));
-  });
+  }).finally(() => running.delete(child.pid!));
   if (timer) clearTimeout(timer);
   for (const t of cancelTimers) clearTimeout(t);
   options.signal?.removeEventListener('abort', onAbort);

@@ -298,3 +298,64 @@ jobs:
     expect(existsSync(path.join(markers, 'slow-int'))).toBe(true);
   }, 60_000);
 });
+
+/** The CLI as a person runs it, told Ctrl-C (SIGINT) once each time its output matches one of `interrupts`. */
+async function cliInterrupted(workflowFile: string, interrupts: RegExp[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/workflow-runner/cli.ts', workflowFile, '--workspace', path.dirname(workflowFile)], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const pending = [...interrupts];
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+    if (pending[0]?.test(stdout)) {
+      pending.shift();
+      child.kill('SIGINT');
+    }
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  return { code, stdout, stderr };
+}
+
+describe('the CLI and Ctrl-C', () => {
+  const workflow = `on: push
+jobs:
+  work:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          trap 'echo "got SIGINT"; kill "$pid"; exit 130' INT
+          sleep 30 & pid=$!
+          echo first-sleeping
+          wait "$pid"
+      - name: default step
+        run: echo "not after a cancel"
+      - name: cleanup
+        if: always()
+        run: |
+          echo cleanup-started
+          sleep 30
+          echo cleanup-finished
+`;
+
+  it('cancels the run on the first Ctrl-C (always() steps run, exit 130), and stops outright on the second', async () => {
+    const repo = repository(workflow);
+    const file = path.join(repo.dir, 'workflow.yml');
+    const twice = await cliInterrupted(file, [/first-sleeping/, /cleanup-started/]);
+    expect(twice.stderr).toMatch(/SIGINT: cancelling the run/);
+    expect(twice.stderr).toMatch(/SIGINT again: stopping at once/);
+    expect(twice.code).toBe(130);
+    // The step running at the first Ctrl-C was interrupted; the cleanup started and was not waited for.
+    expect(twice.stdout).toContain('got SIGINT');
+    expect(twice.stdout).toContain('cleanup-started');
+    expect(twice.stdout).not.toContain('cleanup-finished');
+    expect(twice.stdout).toContain('○ default step (skipped: if: success())');
+    expect(twice.stdout).not.toMatch(/^ +not after a cancel$/m);
+  }, 60_000);
+});
