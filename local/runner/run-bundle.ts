@@ -55,6 +55,8 @@ export interface RunBundleOptions {
   /** Run the post step when the action has one (default true). */
   post?: boolean;
   cancel?: CancelOptions;
+  /** Aborted when the run is cancelled (the workflow runner's cancel): the main step is cancelled as by `cancel`, at once. */
+  signal?: AbortSignal;
   timeoutMs?: number;
   /** Print the step's log live (for debugging a test). */
   echo?: boolean;
@@ -81,6 +83,8 @@ export interface StepResult {
   /** The log as a person sees it: masked, with workflow commands rendered or hidden. */
   log: string;
   durationMs: number;
+  /** The step was sent the cancel signal (by `cancel` or `signal`) before it ended. */
+  cancelled?: boolean;
 }
 
 export interface ActionResult extends StepResult {
@@ -166,6 +170,14 @@ process.once('exit', () => {
   for (const dir of runDirectories) rmSync(dir, { recursive: true, force: true });
 });
 
+/** The action processes running now, for a hard stop (the workflow runner CLI's second Ctrl-C). */
+const runningSteps = new Set<ReturnType<typeof spawn>>();
+
+/** Kills every running action process at once: the run is being abandoned, not cancelled. */
+export function killRunningBundles(): void {
+  for (const child of runningSteps) child.kill('SIGKILL');
+}
+
 /** Runs `actions/<action>` (main, then post) and returns what the runner would have seen. */
 export async function runBundle(action: string, options: RunBundleOptions = {}): Promise<ActionResult> {
   const root = options.root ?? repoRoot;
@@ -236,6 +248,7 @@ async function runStep(script: string, env: Record<string, string>, base: string
   for (const file of Object.values(files)) writeFileSync(file, '');
   const started = Date.now();
   const child = spawn(node24Binary, [script], { env: { ...env, ...files }, stdio: ['ignore', 'pipe', 'pipe'] });
+  runningSteps.add(child);
 
   let cancelSent = false;
   const timers: NodeJS.Timeout[] = [];
@@ -250,6 +263,8 @@ async function runStep(script: string, env: Record<string, string>, base: string
     );
   };
   if (options.cancel?.afterMs !== undefined) timers.push(setTimeout(cancel, options.cancel.afterMs));
+  if (options.signal?.aborted) cancel();
+  else options.signal?.addEventListener('abort', cancel, { once: true });
   if (options.timeoutMs !== undefined) timers.push(setTimeout(() => child.kill('SIGKILL'), options.timeoutMs));
 
   const log = new StepLog({
@@ -269,9 +284,11 @@ async function runStep(script: string, env: Record<string, string>, base: string
     child.on('error', reject);
     child.on('close', (c, s) => resolve({ code: c, signal: s }));
   });
+  runningSteps.delete(child);
   out.end();
   err.end();
   for (const t of timers) clearTimeout(t);
+  options.signal?.removeEventListener('abort', cancel);
 
   const pathAdds = readFileSync(files.GITHUB_PATH, 'utf8').split('\n').filter(Boolean);
   return {
@@ -286,11 +303,12 @@ async function runStep(script: string, env: Record<string, string>, base: string
     masks: log.allMasks,
     log: log.text,
     durationMs: Date.now() - started,
+    ...(cancelSent ? { cancelled: true } : {}),
   };
 }
 
-/** The post step is never cancelled by the main step's cancel option. */
+/** The post step is never cancelled by the main step's cancel option (it runs with post-if, after the cancel). */
 function withoutCancel(options: RunBundleOptions): RunBundleOptions {
-  const { cancel: _mainOnly, ...rest } = options;
+  const { cancel: _mainOnly, signal: _cancelled, ...rest } = options;
   return rest;
 }

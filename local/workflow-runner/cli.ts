@@ -6,8 +6,11 @@
 //            ECS emulator's AWS_ENDPOINT_URL_ECS), --workspace DIR, --workflows-dir DIR (where ./.github/workflows/
 //            of reusable calls is read from, e.g. workflows-examples), --root DIR, --ref REF, --sha SHA, --repository OWNER/NAME,
 //            --state-dir DIR (actions/cache entries), --max-parallel-jobs N, --env-var ENV:NAME=VALUE, --env-secret ENV:NAME=VALUE
+// Ctrl-C (or SIGTERM) cancels the run as "Cancel workflow run" does; a second one stops at once.
 import path from 'node:path';
+import { killRunningBundles } from '../runner/run-bundle.js';
 import { runWorkflow, type JobRunResult, type RunWorkflowOptions } from './run-workflow.js';
+import { killRunningScripts } from './step-script.js';
 
 const args = process.argv.slice(2);
 const file = args.shift();
@@ -71,6 +74,24 @@ try {
   console.error((e as Error).message);
   process.exit(2);
 }
+// The first Ctrl-C (or SIGTERM) cancels the run as GitHub's "Cancel workflow run" does, so steps
+// with `if: always()` or `cancelled()` run; a second one stops outright.
+const cancel = new AbortController();
+options.signal = cancel.signal;
+const onSignal = (signal: NodeJS.Signals) => {
+  if (cancel.signal.aborted) {
+    console.error(`\n${signal} again: stopping at once (the steps still running are killed)`);
+    killRunningScripts();
+    killRunningBundles();
+    process.exit(130);
+  }
+  console.error(
+    `\n${signal}: cancelling the run (steps with if: always() or cancelled() still run; ${signal === 'SIGINT' ? 'Ctrl-C' : signal} again stops at once)`,
+  );
+  cancel.abort();
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 try {
   const result = await runWorkflow(file, options);
   const rows: string[][] = [];
@@ -86,7 +107,7 @@ try {
   console.log(`\n${result.name}: ${result.conclusion} in ${(result.durationMs / 1000).toFixed(1)} s`);
   for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
   if (result.notices.length) console.log(`\nWhat ran differently from GitHub:\n${result.notices.map((n) => `  - ${n}`).join('\n')}`);
-  process.exit(result.conclusion === 'success' ? 0 : 1);
+  process.exit(result.conclusion === 'success' ? 0 : result.conclusion === 'cancelled' ? 130 : 1);
 } catch (e) {
   console.error((e as Error).message);
   process.exit(2);

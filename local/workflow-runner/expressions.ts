@@ -20,6 +20,8 @@ export interface StatusState {
   success: boolean;
   /** Something before has failed. */
   failure: boolean;
+  /** The run was cancelled (and this job kept running, or is being evaluated after it). */
+  cancelled?: boolean;
 }
 
 export interface EvaluationScope {
@@ -46,12 +48,11 @@ function statusFunctions(status: StatusState | undefined): Map<string, FunctionD
     { name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(value()) },
   ];
   return new Map([
-    fn('success', () => status?.success ?? true),
+    // success() is false once the run is cancelled, whatever ran before: the default `if` skips.
+    fn('success', () => (status?.success ?? true) && !(status?.cancelled ?? false)),
     fn('failure', () => status?.failure ?? false),
     fn('always', () => true),
-    // The local runner cannot be cancelled mid-run (Ctrl-C stops it outright), so nothing is ever
-    // observed as cancelled.
-    fn('cancelled', () => false),
+    fn('cancelled', () => status?.cancelled ?? false),
     [
       'hashfiles',
       {

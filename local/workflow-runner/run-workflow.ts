@@ -79,6 +79,13 @@ export interface RunWorkflowOptions {
   onLog?: (line: string) => void;
   /** Told when each job starts and ends (e.g. to put load on a service during a deploy job). */
   onJob?: (event: JobEvent) => void;
+  /**
+   * Aborting cancels the run, as "Cancel workflow run" does on GitHub: each running job whose `if`
+   * no longer holds is cancelled (its running step's process gets SIGINT, SIGTERM 7.5 s later, then
+   * is killed; its remaining steps run only if their `if` holds with cancelled() true), jobs not yet
+   * started run only if their `if` holds, and the run concludes `cancelled`.
+   */
+  signal?: AbortSignal;
 }
 
 export type JobEvent = { type: 'start'; id: string; name: string } | { type: 'end'; id: string; name: string; result: Conclusion; durationMs: number };
@@ -127,7 +134,7 @@ export interface JobRunResult {
 export interface WorkflowRunResult {
   file: string;
   name: string;
-  conclusion: 'success' | 'failure';
+  conclusion: 'success' | 'failure' | 'cancelled';
   jobs: JobRunResult[];
   /** workflow_call outputs (for a called workflow). */
   outputs: Record<string, string>;
@@ -154,8 +161,12 @@ interface RunState {
   artifacts: ArtifactStore;
   cache: CacheStore;
   slots: JobSlots;
-  /** Set when fail-fast cancels the rest of a matrix: the job stops before its next step. */
-  cancelled?: () => boolean;
+  /**
+   * Aborted when what runs under this state is cancelled: the run (options.signal), then for a job
+   * that signal narrowed to the job (a job whose `if` still holds is not cancelled), and for a
+   * matrix combination also fail-fast.
+   */
+  signal: AbortSignal;
   root: string;
   github: GitHubContext;
   masks: string[];
@@ -200,6 +211,7 @@ export async function runWorkflow(file: string, options: RunWorkflowOptions = {}
     artifacts: new ArtifactStore(path.join(base, 'artifacts')),
     cache: new CacheStore(path.join(options.stateDir ?? path.join(tmpdir(), 'ctp-workflow-runner'), 'cache')),
     slots: new JobSlots(options.maxParallelJobs ?? 4),
+    signal: options.signal ?? new AbortController().signal,
     root: options.root ?? repoRoot,
     github,
     masks,
@@ -420,7 +432,8 @@ async function runFrame(state: RunState, frame: WorkflowFrame): Promise<Workflow
     else if (pending.length) throw new WorkflowRunError(`${workflow.file}: jobs ${pending.map((j) => j.id.value).join(', ')} need jobs that never run`);
   }
   const jobs = ordered.flatMap((j) => runs.get(j.id.value) ?? []);
-  const conclusion = jobs.some((j) => j.result === 'failure') ? 'failure' : 'success';
+  // A cancelled run concludes cancelled, whatever its jobs did before.
+  const conclusion = state.signal.aborted ? 'cancelled' : jobs.some((j) => j.result === 'failure') ? 'failure' : 'success';
   const outputs: Record<string, string> = {};
   const outputsToken = rawAt(workflow.raw, 'on', 'workflow_call', 'outputs');
   if (outputsToken && isMapping(outputsToken)) {
@@ -463,14 +476,14 @@ function secretsContext(state: RunState, frame: WorkflowFrame): Record<string, C
   return { ...frame.secrets, ...(token ? { GITHUB_TOKEN: token } : {}) };
 }
 
-/** success()/failure() for a job: over all the jobs it depends on, directly or not. */
-function jobStatus(workflow: LoadedWorkflow, job: WorkflowJob, results: Map<string, JobRunResult>): StatusState {
+/** success()/failure()/cancelled() for a job: over all the jobs it depends on, directly or not, and whether the run is cancelled. */
+function jobStatus(workflow: LoadedWorkflow, job: WorkflowJob, results: Map<string, JobRunResult>, cancelled: boolean): StatusState {
   const conclusions = [...ancestorsOf(workflow, job)].map((id) => results.get(id)?.result ?? 'skipped');
-  return { success: conclusions.every((c) => c === 'success'), failure: conclusions.some((c) => c === 'failure') };
+  return { success: conclusions.every((c) => c === 'success'), failure: conclusions.some((c) => c === 'failure'), cancelled };
 }
 
 async function runJob(
-  state: RunState,
+  runState: RunState,
   frame: WorkflowFrame,
   job: WorkflowJob,
   workflowEnv: Record<string, string>,
@@ -484,9 +497,9 @@ async function runJob(
     needs[n.value] = { result: r?.result ?? 'skipped', outputs: r?.outputs ?? {} };
   }
   const contexts: Record<string, ContextValue> = {
-    github: githubContext(state, id),
+    github: githubContext(runState, id),
     inputs: frame.inputs,
-    vars: state.options.vars ?? {},
+    vars: runState.options.vars ?? {},
     needs,
     strategy: {},
     matrix: {},
@@ -500,26 +513,62 @@ async function runJob(
     return `${frame.prefix}${id}`;
   };
   const reported = async (name: string, work: () => Promise<JobRunResult>): Promise<JobRunResult> => {
-    state.options.onJob?.({ type: 'start', id, name });
+    runState.options.onJob?.({ type: 'start', id, name });
     const result = { ...(await work()), endedAt: Date.now() };
-    state.options.onJob?.({ type: 'end', id, name, result: result.result, durationMs: result.durationMs });
+    runState.options.onJob?.({ type: 'end', id, name, result: result.result, durationMs: result.durationMs });
     return result;
   };
   const ended = (name: string, result: 'skipped' | 'failure', message: string): JobRunResult => {
-    state.log(`── job ${name}: ${result === 'skipped' ? `skipped (${message})` : `failed: ${message}`}`);
+    runState.log(`── job ${name}: ${result === 'skipped' ? `skipped (${message})` : `failed: ${message}`}`);
     return { id, name, result, outputs: {}, steps: [], summary: '', durationMs: Date.now() - started, message };
   };
   const displayName = nameOf(contexts);
+  const holds = () => evaluateCondition(job.if.expression, { contexts, status: jobStatus(frame.workflow, job, results, runState.signal.aborted) });
   try {
-    if (!evaluateCondition(job.if.expression, { contexts, status: jobStatus(frame.workflow, job, results) }))
-      return [await reported(displayName, async () => ended(displayName, 'skipped', `if: ${job.if.expression}`))];
+    if (!holds()) return [await reported(displayName, async () => ended(displayName, 'skipped', `if: ${job.if.expression}`))];
   } catch (e) {
     return [await reported(displayName, async () => ended(displayName, 'failure', (e as Error).message))];
   }
+  // When the run is cancelled, GitHub re-evaluates the `if` of every running job: one for which it
+  // still holds (always(), cancelled()) is not cancelled and runs on; the others are. A job that
+  // starts after the cancel (its `if` held) is not cancelled either.
+  const jobCancel = new AbortController();
+  const onRunCancelled = () => {
+    let keep = false;
+    try {
+      keep = holds();
+    } catch {
+      // an `if` that cannot be evaluated does not keep the job running
+    }
+    if (keep) runState.log(`── job ${displayName}: the run is cancelled, but its if (${job.if.expression}) holds: it runs on`);
+    else jobCancel.abort();
+  };
+  if (!runState.signal.aborted) runState.signal.addEventListener('abort', onRunCancelled, { once: true });
+  const state: RunState = { ...runState, signal: jobCancel.signal };
+  try {
+    return await runJobBody(state, frame, job, workflowEnv, contexts, displayName, nameOf, reported, ended, started);
+  } finally {
+    runState.signal.removeEventListener('abort', onRunCancelled);
+  }
+}
+
+async function runJobBody(
+  state: RunState,
+  frame: WorkflowFrame,
+  job: WorkflowJob,
+  workflowEnv: Record<string, string>,
+  contexts: Record<string, ContextValue>,
+  displayName: string,
+  nameOf: (ctx: Record<string, ContextValue>) => string,
+  reported: (name: string, work: () => Promise<JobRunResult>) => Promise<JobRunResult>,
+  ended: (name: string, result: 'skipped' | 'failure', message: string) => JobRunResult,
+  started: number,
+): Promise<JobRunResult[]> {
+  const id = job.id.value;
   if (job.type === 'reusableWorkflowJob') return [await reported(displayName, () => runCalledWorkflow(state, frame, job, contexts, displayName, started))];
-  const steps = (ctx: Record<string, ContextValue>, name: string, cancelled?: () => boolean) =>
-    reported(name, () => state.slots.run(() => runStepsJob(state, frame, job, ctx, workflowEnv, name, Date.now(), cancelled)));
-  if (!job.strategy) return [await steps(contexts, displayName)];
+  const steps = (ctx: Record<string, ContextValue>, name: string, signal: AbortSignal) =>
+    reported(name, () => state.slots.run(() => runStepsJob({ ...state, signal }, frame, job, ctx, workflowEnv, name, Date.now())));
+  if (!job.strategy) return [await steps(contexts, displayName, state.signal)];
 
   // A matrix: one job per combination, max-parallel at a time, fail-fast cancelling the rest.
   let strategy: ReturnType<typeof expandStrategy>;
@@ -531,7 +580,11 @@ async function runJob(
   const total = strategy.combinations.length;
   const pool = new JobSlots(strategy.maxParallel || total);
   const nameUsesExpression = job.name !== undefined && isBasicExpression(job.name);
-  let failedFast = false;
+  // Fail-fast cancels the matrix's other combinations as a cancel of the run cancels a job: the
+  // running ones through the same signal (their running step is signalled, their later steps run
+  // only if their `if` holds with cancelled() true), the ones not started at once.
+  const failFast = new AbortController();
+  const combinationSignal = AbortSignal.any([state.signal, failFast.signal]);
   return Promise.all(
     strategy.combinations.map((combination, index) =>
       pool.run(async () => {
@@ -541,12 +594,16 @@ async function runJob(
           strategy: { 'fail-fast': strategy.failFast, 'job-index': index, 'job-total': total, 'max-parallel': strategy.maxParallel || total },
         };
         const name = matrixJobName(nameOf(ctx), combination, nameUsesExpression);
-        if (failedFast) {
-          state.log(`── job ${name}: cancelled (fail-fast: another job of the matrix failed)`);
-          return { id, name, result: 'cancelled' as const, outputs: {}, steps: [], summary: '', durationMs: 0, matrix: combination, message: 'fail-fast' };
+        if (combinationSignal.aborted) {
+          const why = failFast.signal.aborted ? 'fail-fast: another job of the matrix failed' : 'the run was cancelled';
+          state.log(`── job ${name}: cancelled (${why})`);
+          return { id, name, result: 'cancelled' as const, outputs: {}, steps: [], summary: '', durationMs: 0, matrix: combination, message: why };
         }
-        const r = await steps(ctx, name, () => failedFast);
-        if (r.result === 'failure' && strategy.failFast) failedFast = true;
+        const r = await steps(ctx, name, combinationSignal);
+        if (r.result === 'failure' && strategy.failFast && !failFast.signal.aborted) {
+          state.log(`── job ${name} failed: fail-fast cancels the matrix's other jobs`);
+          failFast.abort();
+        }
         return { ...r, matrix: combination };
       }),
     ),
@@ -561,7 +618,6 @@ async function runStepsJob(
   workflowEnv: Record<string, string>,
   displayName: string,
   started: number,
-  cancelled?: () => boolean,
 ): Promise<JobRunResult> {
   const id = job.id.value;
   const rawJob = rawAt(frame.workflow.raw, 'jobs', id);
@@ -633,33 +689,25 @@ async function runStepsJob(
   let jobFailed = false;
   let jobCancelled = false;
 
+  /** The job's status as the runner keeps it (job.status): once cancelled, only cancelled() is true. */
+  const jobStatusNow = (): 'success' | 'failure' | 'cancelled' => (jobCancelled ? 'cancelled' : jobFailed ? 'failure' : 'success');
+  const noticeCancel = () => {
+    if (jobCancelled || !state.signal.aborted) return;
+    jobCancelled = true;
+    state.log('   Cancelled: the remaining steps run only if their if holds with cancelled() true (always(), cancelled())');
+  };
+
   for (let index = 0; index < job.steps.length; index++) {
     const step = job.steps[index] as Step;
     const rawStep = rawAt(rawJob, 'steps', index);
-    if (!jobCancelled && cancelled?.()) {
-      jobCancelled = true;
-      state.log('   Cancelled: fail-fast (another job of the matrix failed); the remaining steps do not run');
-    }
-    if (jobCancelled) {
-      const skippedName = stepName(step, rawStep, { contexts: { ...jobContexts, secrets, env: jobEnv } });
-      state.log(`   ○ ${skippedName} (cancelled)`);
-      stepResults.push({
-        id: step.id,
-        name: skippedName,
-        kind: 'run' in step ? 'run' : 'action',
-        outcome: 'skipped',
-        conclusion: 'skipped',
-        outputs: {},
-        summary: '',
-        annotations: [],
-        log: '',
-        durationMs: 0,
-      });
-      continue;
-    }
+    noticeCancel();
     const envContext = { ...jobEnv, ...addedEnv };
-    const stepStatus: StatusState = { success: !jobFailed, failure: jobFailed };
-    const stepScope = (env: Record<string, string>) => scope({ env, steps: stepsContext, job: { status: jobFailed ? 'failure' : 'success' } }, stepStatus);
+    const status = jobStatusNow();
+    const stepStatus: StatusState = { success: status === 'success', failure: status === 'failure', cancelled: status === 'cancelled' };
+    const stepScope = (env: Record<string, string>) => scope({ env, steps: stepsContext, job: { status } }, stepStatus);
+    // A step that starts before the cancel is cancelled with the job; one that starts after it (its
+    // `if` held) runs to its end, as on GitHub.
+    const stepSignal = jobCancelled ? undefined : state.signal;
     const stepStarted = Date.now();
     const name = stepName(step, rawStep, stepScope(envContext));
     const kind = 'run' in step ? 'run' : 'action';
@@ -678,14 +726,15 @@ async function runStepsJob(
         const timeoutMs = timeoutMinutes ? Number(evaluateToString(timeoutMinutes, sScope)) * 60_000 : undefined;
         const processEnv = buildProcessEnv(state, id, stepEnv, addedPath);
         if ('run' in step) {
-          result = await runRunStep(state, step, rawStep, sScope, processEnv, base, { defaultShell, defaultWorkingDirectory, timeoutMs });
+          result = await runRunStep(state, step, rawStep, sScope, processEnv, base, { defaultShell, defaultWorkingDirectory, timeoutMs, signal: stepSignal });
         } else {
-          result = await runUsesStep(state, step as ActionStep, rawStep, sScope, processEnv, base, id, timeoutMs);
+          result = await runUsesStep(state, step as ActionStep, rawStep, sScope, processEnv, base, id, timeoutMs, stepSignal);
         }
         const continueOnError = 'continue-on-error' in step ? continueOnErrorValue(step['continue-on-error'], sScope) : false;
         if (result.outcome === 'failure' && continueOnError) result.conclusion = 'success';
+        const mark = result.outcome === 'success' ? '✓' : result.outcome === 'cancelled' ? '⊘' : '✗';
         state.log(
-          `   ${result.outcome === 'success' ? '✓' : '✗'} ${name} (${formatMs(result.durationMs || Date.now() - stepStarted)})${result.outcome === 'failure' && continueOnError ? ' — continue-on-error' : ''}`,
+          `   ${mark} ${name} (${formatMs(result.durationMs || Date.now() - stepStarted)})${result.outcome === 'cancelled' ? ' — cancelled' : ''}${result.outcome === 'failure' && continueOnError ? ' — continue-on-error' : ''}`,
         );
       }
     } catch (e) {
@@ -701,6 +750,7 @@ async function runStepsJob(
       result = { ...base, outcome: 'failure', conclusion: tolerated ? 'success' : 'failure', durationMs: Date.now() - stepStarted, message };
     }
     if (result.conclusion === 'failure') jobFailed = true;
+    if (result.outcome === 'cancelled') noticeCancel();
     if (result.outcome !== 'skipped') {
       Object.assign(addedEnv, (result as StepRunResult & { env?: Record<string, string> }).env ?? {});
       addedPath.push(...((result as StepRunResult & { path?: string[] }).path ?? []));
@@ -727,7 +777,7 @@ async function runStepsJob(
 
   const outputs: Record<string, string> = {};
   if (job.outputs) {
-    const outScope = scope({ env: { ...jobEnv, ...addedEnv }, steps: stepsContext, job: { status: jobFailed ? 'failure' : 'success' } });
+    const outScope = scope({ env: { ...jobEnv, ...addedEnv }, steps: stepsContext, job: { status: jobStatusNow() } });
     for (const pair of job.outputs) {
       const key = isString(pair.key) ? pair.key.value : pair.key.toString();
       try {
@@ -744,7 +794,7 @@ async function runStepsJob(
   return {
     id,
     name: displayName,
-    result: jobFailed ? 'failure' : jobCancelled ? 'cancelled' : 'success',
+    result: jobStatusNow(),
     outputs,
     steps: stepResults,
     workspace,
@@ -812,6 +862,8 @@ interface RunDefaults {
   defaultShell: string;
   defaultWorkingDirectory: string;
   timeoutMs: number | undefined;
+  /** The job's cancel, for a step that starts before it. */
+  signal: AbortSignal | undefined;
 }
 
 async function runRunStep(
@@ -834,10 +886,12 @@ async function runRunStep(
     runnerTemp: state.runnerTemp,
     masks: state.masks,
     ...(defaults.timeoutMs ? { timeoutMs: defaults.timeoutMs } : {}),
+    ...(defaults.signal ? { signal: defaults.signal } : {}),
     onLog: (line) => state.log(`     ${line}`),
   });
   state.masks.push(...r.masks);
-  const outcome: Conclusion = r.exitCode === 0 ? 'success' : 'failure';
+  // A step the cancel reached is cancelled, however its process then ended (GitHub's outcome).
+  const outcome: Conclusion = r.cancelled ? 'cancelled' : r.exitCode === 0 ? 'success' : 'failure';
   if (outcome === 'failure') state.log(`     Error: Process completed with exit code ${r.exitCode}.`);
   return Object.assign(
     {
@@ -864,6 +918,7 @@ async function runUsesStep(
   base: Omit<StepRunResult, 'outcome' | 'conclusion' | 'durationMs'>,
   job: string,
   timeoutMs: number | undefined,
+  signal: AbortSignal | undefined,
 ): Promise<StepRunResult> {
   const uses = step.uses.value;
   const inputs = evaluateStringMap(rawAt(rawStep, 'with'), scope);
@@ -919,12 +974,13 @@ async function runUsesStep(
     root: ref.root,
     masks: state.masks,
     ...(timeoutMs ? { timeoutMs } : {}),
+    ...(signal ? { signal } : {}),
     onLog: (line) => state.log(`     ${line}`),
   });
   state.masks.push(...r.masks.filter((m) => !state.masks.includes(m)));
   if (r.post) notice(state, "an action's post step runs right after its main step here (GitHub runs post steps at the end of the job, in reverse order)");
   const failedPost = r.post && r.post.exitCode !== 0;
-  const outcome: Conclusion = r.exitCode === 0 && !failedPost ? 'success' : 'failure';
+  const outcome: Conclusion = r.cancelled ? 'cancelled' : r.exitCode === 0 && !failedPost ? 'success' : 'failure';
   const log = maskText(r.post ? `${r.log}\n${r.post.log}` : r.log, state.masks);
   return Object.assign(
     {

@@ -15,6 +15,8 @@ import { parseFileCommands } from '../runner/workflow-commands.js';
 /** What a `run:` step leaves, in the same terms as a bundle step's result (local/runner). */
 export interface ScriptResult extends Pick<StepResult, 'exitCode' | 'outputs' | 'env' | 'path' | 'summary' | 'annotations' | 'masks' | 'log' | 'durationMs'> {
   timedOut: boolean;
+  /** The run was cancelled while the script ran: it was sent SIGINT (then SIGTERM, then killed). */
+  cancelled: boolean;
 }
 
 export interface ScriptOptions {
@@ -26,8 +28,17 @@ export interface ScriptOptions {
   runnerTemp: string;
   masks: readonly string[];
   timeoutMs?: number;
+  /**
+   * Aborted when the run is cancelled: as the Actions runner does, the step's entry process (the
+   * shell) gets SIGINT, SIGTERM 7.5 s later, and 2.5 s after that its whole process tree is killed.
+   */
+  signal?: AbortSignal;
   onLog?: (line: string) => void;
 }
+
+/** The runner's escalation on cancel (docs: "Workflow cancellation reference"). */
+export const CANCEL_SIGTERM_AFTER_MS = 7_500;
+export const CANCEL_KILL_AFTER_MS = 10_000;
 
 /** GitHub's shell shorthands on Linux; anything else must be a template with `{0}`. */
 export function shellCommand(shell: string | undefined, file: string): string[] {
@@ -37,6 +48,20 @@ export function shellCommand(shell: string | undefined, file: string): string[] 
   if (s === 'python') return ['python3', file];
   if (s.includes('{0}')) return s.split(/\s+/).map((part) => part.replace('{0}', file));
   throw new Error(`shell '${s}' is not supported by the local runner: use bash, sh, python or a command with {0}`);
+}
+
+/** Process groups of the scripts running now, for a hard stop (the CLI's second Ctrl-C). */
+const running = new Set<number>();
+
+/** Kills every running script's process tree at once: the run is being abandoned, not cancelled. */
+export function killRunningScripts(): void {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }
 
 export async function runStepScript(options: ScriptOptions): Promise<ScriptResult> {
@@ -72,11 +97,36 @@ export async function runStepScript(options: ScriptOptions): Promise<ScriptResul
             // already gone
           }
         }, options.timeoutMs);
+  let cancelled = false;
+  const cancelTimers: NodeJS.Timeout[] = [];
+  const signalProcess = (target: number, signal: NodeJS.Signals) => {
+    try {
+      process.kill(target, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const onAbort = () => {
+    if (cancelled || child.exitCode !== null || child.signalCode !== null) return;
+    cancelled = true;
+    log.show('##[error]The operation was canceled.');
+    // The entry process only, as the runner does: a script that wants to clean up traps SIGINT.
+    signalProcess(child.pid!, 'SIGINT');
+    cancelTimers.push(
+      setTimeout(() => signalProcess(child.pid!, 'SIGTERM'), CANCEL_SIGTERM_AFTER_MS),
+      setTimeout(() => signalProcess(-child.pid!, 'SIGKILL'), CANCEL_KILL_AFTER_MS),
+    );
+  };
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (child.pid !== undefined) running.add(child.pid);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (c) => resolve(c));
-  });
+  }).finally(() => running.delete(child.pid!));
   if (timer) clearTimeout(timer);
+  for (const t of cancelTimers) clearTimeout(t);
+  options.signal?.removeEventListener('abort', onAbort);
   out.end();
   err.end();
   if (timedOut) log.show(`##[error]The step timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s`);
@@ -94,5 +144,6 @@ export async function runStepScript(options: ScriptOptions): Promise<ScriptResul
     log: log.text,
     durationMs: Date.now() - started,
     timedOut,
+    cancelled,
   };
 }
