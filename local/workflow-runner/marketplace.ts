@@ -34,6 +34,8 @@ export interface Substituted {
   log: string[];
   /** What the action's post step does, run at the end of the job. */
   post?: () => Promise<string[]>;
+  /** The post step's `post-if` when it is not `always()`: `success()` runs it only in a job that has not failed or been cancelled. */
+  postIf?: 'success()';
 }
 
 export type Substitution = Substituted | { ok: false; error: string };
@@ -52,9 +54,11 @@ const cacheRestore = async (inputs: Record<string, string>, local: LocalStandIns
   const scope = { ref: local.ref, defaultBranch: local.defaultBranch };
   const restored = await local.cache.restore(inputs, local.workspace, scope, { lookupOnly: inputs['lookup-only'] === 'true' });
   const result = done('actions/cache: entries are kept under the local runner’s state directory (not GitHub’s cache service)', restored.outputs, restored.log);
-  // The post step saves unless the primary key hit exactly (as actions/cache does).
+  // The post step saves unless the primary key hit exactly (as actions/cache does), and only in a
+  // job that succeeded (its action.yml: `post-if: success()`).
   if (withPost && restored.outputs['cache-hit'] !== 'true') result.post = () => local.cache.save(inputs, local.workspace, scope);
   else if (withPost) result.post = async () => [`Cache hit occurred on the primary key ${inputs.key}, not saving cache.`];
+  if (withPost) result.postIf = 'success()';
   return result;
 };
 

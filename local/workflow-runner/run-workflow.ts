@@ -685,7 +685,7 @@ async function runStepsJob(
   const stepsContext: Record<string, { outputs: Record<string, string>; outcome: Conclusion; conclusion: Conclusion }> = {};
   const stepResults: StepRunResult[] = [];
   /** Post steps of the actions that ran, run at the end of the job in reverse order. */
-  const posts: { name: string; run: () => Promise<string[]> }[] = [];
+  const posts: { name: string; run: () => Promise<string[]>; onlyOnSuccess?: boolean }[] = [];
   let jobFailed = false;
   let jobCancelled = false;
 
@@ -755,16 +755,22 @@ async function runStepsJob(
       Object.assign(addedEnv, (result as StepRunResult & { env?: Record<string, string> }).env ?? {});
       addedPath.push(...((result as StepRunResult & { path?: string[] }).path ?? []));
     }
-    const post = (result as { post?: () => Promise<string[]> }).post;
-    if (post) posts.push({ name: `Post ${name}`, run: post });
+    const { post, postIf } = result as { post?: () => Promise<string[]>; postIf?: 'success()' };
+    if (post) posts.push({ name: `Post ${name}`, run: post, ...(postIf ? { onlyOnSuccess: true } : {}) });
     delete (result as { env?: unknown }).env;
     delete (result as { path?: unknown }).path;
     delete (result as { post?: unknown }).post;
+    delete (result as { postIf?: unknown }).postIf;
     stepsContext[step.id] = { outputs: result.outputs, outcome: result.outcome, conclusion: result.conclusion };
     stepResults.push(result);
   }
 
   for (const post of posts.reverse()) {
+    // post-if: success() (actions/cache's save) is evaluated when the post step's turn comes.
+    if (post.onlyOnSuccess && jobStatusNow() !== 'success') {
+      state.log(`   ○ ${post.name} (skipped: post-if: success(), the job is ${jobStatusNow() === 'failure' ? 'failing' : 'cancelled'})`);
+      continue;
+    }
     state.log(`   ▶ ${post.name}`);
     try {
       for (const line of await post.run()) state.log(`     ${line}`);
@@ -959,7 +965,7 @@ async function runUsesStep(
         durationMs: Date.now() - started,
         message: sub.notice,
       },
-      { env: sub.env, path: [], ...(sub.post ? { post: sub.post } : {}) },
+      { env: sub.env, path: [], ...(sub.post ? { post: sub.post } : {}), ...(sub.postIf ? { postIf: sub.postIf } : {}) },
     );
   }
   if (ref.kind === 'ours' && ref.ref)

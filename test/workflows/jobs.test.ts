@@ -189,6 +189,34 @@ jobs:
     const fromMain = await run(repository(workflow('deps-feature')), { stateDir });
     expect(fromMain.jobs[0]!.steps[1]!.log).toMatch(/^hit=\[false\]/);
   });
+
+  it('does not save from a job that failed (post-if: success()), so a later run misses', async () => {
+    const workflow = (fail: boolean) => `on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - id: cache
+        uses: actions/cache@5a3ec84eff668545956fd18022155c47e93e2684 # v4.2.3
+        with:
+          path: deps
+          key: deps-failing
+      - env:
+          HIT: \${{ steps.cache.outputs.cache-hit }}
+        run: |
+          echo "hit=[$HIT]"
+          mkdir -p deps && echo made > deps/lib.txt
+          ${fail ? 'exit 1' : 'true'}
+`;
+    const stateDir = temp('ctp-jobs-cache-fail-');
+    const failed = await run(repository(workflow(true)), { stateDir });
+    expect(failed.conclusion).toBe('failure');
+    expect(failed.log).toMatch(/○ Post .*\(skipped: post-if: success\(\), the job is failing\)/);
+    expect(failed.log).not.toMatch(/Cache saved with key/);
+    const next = await run(repository(workflow(false)), { stateDir });
+    expect(next.jobs[0]!.steps[1]!.log).toBe('hit=[]');
+    expect(next.log).toMatch(/Cache saved with key: deps-failing/);
+  });
 });
 
 describe('strategy.matrix and jobs side by side', () => {
