@@ -85,7 +85,10 @@ describe('docker mode: ELB metrics of real traffic', () => {
     const url = env.local.loadBalancerUrl('c', 'web');
     await waitFor(async () => ((await fetch(`${url}/version`).catch(() => undefined))?.status === 200 ? true : undefined), 60_000, 200);
     const dimensions = targetGroupDimensions(env.local, 'c', 'web');
-    // High resolution (10 s periods): at 10x a period is a real second.
+    // One-minute periods (6 real seconds at 10x). The three 5xx must fall in one period for the
+    // alarm's Sum to reach 3, as they would on ELB: a burst that straddles a period boundary is
+    // two datapoints there too. So the burst starts at the beginning of a period, with the
+    // period's remaining 5 real seconds for 8 requests however loaded the machine is.
     await cw.send(
       new PutMetricAlarmCommand({
         AlarmName: `fail-${suffix}`,
@@ -93,13 +96,14 @@ describe('docker mode: ELB metrics of real traffic', () => {
         MetricName: 'HTTPCode_Target_5XX_Count',
         Dimensions: dimensions,
         Statistic: 'Sum',
-        Period: 10,
+        Period: 60,
         EvaluationPeriods: 1,
         Threshold: 3,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'notBreaching',
       }),
     );
+    await waitFor(async () => (env.local.clock.now() % 60_000 < 5_000 ? true : undefined), 10_000, 20);
     const from = env.local.clock.now();
     const statuses: number[] = [];
     for (const path of ['/version', '/cgi-bin/fail', '/missing', '/version', '/cgi-bin/fail', '/version', '/cgi-bin/fail', '/missing']) {
@@ -114,7 +118,8 @@ describe('docker mode: ELB metrics of real traffic', () => {
         const a = (await cw.send(new DescribeAlarmsCommand({ AlarmNames: [`fail-${suffix}`] }))).MetricAlarms?.[0];
         return a?.StateValue === 'ALARM' ? a : undefined;
       },
-      20_000,
+      // The period ends at most 6 s later; evaluation follows at its boundary.
+      30_000,
       100,
     );
     expect(alarm.StateReason).toMatch(/\[3\.0 \(.*\)\] was greater than or equal to the threshold \(3\.0\)/);
