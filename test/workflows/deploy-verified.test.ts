@@ -22,7 +22,7 @@ import {
   type DeployFixture,
   type TestService,
 } from '../ecs-rolling-deploy/fixture.js';
-import { git, scratchDirs } from './scratch.js';
+import { deployCaller, git, scratchDirs } from './scratch.js';
 
 const temp = scratchDirs();
 let f: DeployFixture;
@@ -40,29 +40,18 @@ function repository(): { dir: string; sha: string } {
   cpSync(path.join(repoRoot, 'workflows-examples/deploy-verified.yml'), path.join(workflows, 'deploy-verified.yml'));
   writeFileSync(
     path.join(workflows, 'release.yml'),
-    `name: release
-on: workflow_dispatch
-permissions:
-  contents: read
-jobs:
-  deploy:
-    uses: ./.github/workflows/deploy-verified.yml
-    permissions:
-      contents: read
-      id-token: write
-      deployments: write
-    with:
-      environment: production
-      container: app
-      image-ref: acme/app:2
-      strategy: blue-green
-  report:
+    deployCaller(
+      'deploy-verified.yml',
+      'acme/app:2',
+      ['strategy: blue-green'],
+      `  report:
     needs: deploy
     if: always()
     runs-on: ubuntu-latest
     steps:
       - run: echo "deploy \${{ needs.deploy.result }}, status \${{ needs.deploy.outputs.status }}"
 `,
+    ),
   );
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', '-A');
