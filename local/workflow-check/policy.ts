@@ -201,7 +201,7 @@ function exprText(token: TemplateToken | undefined): string {
 }
 
 /** What makes a concurrency group one run's own: nothing else ever queues behind it. */
-const PER_RUN = ['run_id', 'run_number', 'run_attempt', 'sha', 'job'];
+const PER_RUN = ['run_id', 'run_number', 'run_attempt', 'sha'];
 
 function checkDeployConcurrency(job: JobFacts, topConcurrency: TemplateToken | undefined, report: Report): void {
   const environment = rawAt(job.raw, 'environment');

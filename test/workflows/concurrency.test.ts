@@ -139,3 +139,46 @@ describe('an emergency rollback while a deploy waits for approval (local workflo
     expect(groups.events.some((e) => e.includes('rollback') && /pending|cancelled/.test(e))).toBe(false);
   }, 180_000);
 });
+
+describe('ConcurrencyGroups, as GitHub documents concurrency', () => {
+  const contender = (label: string, cancelInProgress = false) => {
+    const cancelled: string[] = [];
+    const abort = new AbortController();
+    return { label, cancelInProgress, cancel: (why: string) => cancelled.push(why), signal: abort.signal, cancelled, abort };
+  };
+
+  it('one in progress, one pending; a newer pending one cancels the older; names are case-insensitive', async () => {
+    const groups = new ConcurrencyGroups();
+    const a = await groups.enter('Deploy-Prod', contender('a'));
+    expect(a.entered).toBe(true);
+    const b = groups.enter('deploy-prod', contender('b'));
+    const c = groups.enter('DEPLOY-PROD', contender('c'));
+    expect(await b).toEqual({ entered: false, why: expect.stringMatching(/^cancelled while pending in concurrency group Deploy-Prod: c was queued after it/) });
+    expect(groups.status('deploy-prod')).toEqual({ running: 'a', pending: 'c' });
+    if (a.entered) a.release();
+    const entered = await c;
+    expect(entered.entered).toBe(true);
+    expect(groups.status('deploy-prod')).toEqual({ running: 'c' });
+  });
+
+  it('cancel-in-progress cancels the one in progress, which still holds the group until it ends', async () => {
+    const groups = new ConcurrencyGroups();
+    const first = contender('first');
+    const a = await groups.enter('g', first);
+    const b = groups.enter('g', contender('second', true));
+    expect(first.cancelled).toEqual([expect.stringMatching(/cancel-in-progress: second was queued/)]);
+    expect(groups.status('g')).toEqual({ running: 'first', pending: 'second' });
+    if (a.entered) a.release();
+    expect((await b).entered).toBe(true);
+  });
+
+  it('a pending one whose run is cancelled leaves the queue', async () => {
+    const groups = new ConcurrencyGroups();
+    await groups.enter('g', contender('a'));
+    const waiting = contender('b');
+    const b = groups.enter('g', waiting);
+    waiting.abort.abort();
+    expect(await b).toEqual({ entered: false, why: 'cancelled while pending in concurrency group g' });
+    expect(groups.status('g')).toEqual({ running: 'a' });
+  });
+});
