@@ -182,3 +182,39 @@ describe('ConcurrencyGroups, as GitHub documents concurrency', () => {
     expect(groups.status('g')).toEqual({ running: 'a' });
   });
 });
+
+describe('an environment’s required reviewers (the review option)', () => {
+  function gated(): { file: string; dir: string; sha: string } {
+    const dir = temp('ctp-review-');
+    const file = path.join(dir, 'gated.yml');
+    writeFileSync(
+      file,
+      'on: workflow_dispatch\njobs:\n  ship:\n    runs-on: ubuntu-latest\n    environment: production\n    steps:\n      - run: echo shipped\n  after:\n    needs: ship\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo after\n',
+    );
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'gated');
+    return { file, dir, sha: git(dir, 'rev-parse', 'HEAD') };
+  }
+  const run = (review: () => Promise<boolean>) => {
+    const g = gated();
+    return runWorkflow(g.file, {
+      event: 'workflow_dispatch',
+      workspace: g.dir,
+      stateDir: temp('ctp-review-state-'),
+      github: { sha: g.sha },
+      environments: { production: { review } },
+    });
+  };
+
+  it('approved: the job runs; rejected: it fails with the reason and its dependants are skipped', async () => {
+    const approved = await run(async () => true);
+    expect(approved.conclusion).toBe('success');
+    expect(approved.jobs.find((j) => j.id === 'ship')!.steps[0]!.log).toBe('shipped');
+    const rejected = await run(async () => false);
+    expect(rejected.conclusion).toBe('failure');
+    const ship = rejected.jobs.find((j) => j.id === 'ship')!;
+    expect([ship.result, ship.message, ship.steps]).toEqual(['failure', "a reviewer rejected the deployment to environment 'production'", []]);
+    expect(rejected.jobs.find((j) => j.id === 'after')!.result).toBe('skipped');
+  });
+});
