@@ -22,6 +22,7 @@ import type { Annotation } from '../runner/workflow-commands.js';
 import { parseActionRef } from './action-refs.js';
 import { ArtifactStore } from './artifacts.js';
 import { CacheStore } from './cache.js';
+import type { ConcurrencyGroups, Entry } from './concurrency.js';
 import { JobSlots } from './job-slots.js';
 import { expandStrategy, matrixJobName, type MatrixCombination } from './matrix.js';
 import {
@@ -63,8 +64,24 @@ export interface RunWorkflowOptions {
   stateDir?: string;
   /** Jobs run at once, GitHub starting every job whose needs are met (default 4). */
   maxParallelJobs?: number;
-  /** Environment-level variables and secrets, by environment name: a job in that environment sees them over the repository's. */
-  environments?: Record<string, { vars?: Record<string, string>; secrets?: Record<string, string> }>;
+  /**
+   * Environment-level variables and secrets, by environment name: a job in that environment sees
+   * them over the repository's. `review` stands for the environment's required reviewers: a job in
+   * it waits until the promise settles (true: approved, the job runs; false: rejected, it fails),
+   * holding its concurrency group meanwhile, as on GitHub.
+   */
+  environments?: Record<
+    string,
+    { vars?: Record<string, string>; secrets?: Record<string, string>; review?: (request: { environment: string; job: string }) => Promise<boolean> }
+  >;
+  /**
+   * The repository's concurrency groups, shared by every run given the same instance: `concurrency:`
+   * (workflow and job level) is then enforced between those runs as GitHub does (one in progress,
+   * one pending, a newer pending one cancelling the older). Without it, groups are not enforced.
+   */
+  concurrency?: ConcurrencyGroups;
+  /** How this run is named in the concurrency groups' events (default: the workflow's name and run id). */
+  runLabel?: string;
   /** Where `actions/<name>/` and `dist/` of our actions live (default: this repository). */
   root?: string;
   github?: Partial<GitHubContext>;
@@ -88,7 +105,10 @@ export interface RunWorkflowOptions {
   signal?: AbortSignal;
 }
 
-export type JobEvent = { type: 'start'; id: string; name: string } | { type: 'end'; id: string; name: string; result: Conclusion; durationMs: number };
+export type JobEvent =
+  | { type: 'start'; id: string; name: string }
+  | { type: 'waiting'; id: string; name: string; for: 'review'; environment: string }
+  | { type: 'end'; id: string; name: string; result: Conclusion; durationMs: number };
 
 export type Conclusion = 'success' | 'failure' | 'skipped' | 'cancelled';
 
@@ -203,6 +223,7 @@ export async function runWorkflow(file: string, options: RunWorkflowOptions = {}
   mkdirSync(runnerTemp, { recursive: true });
   const github = defaultGitHubContext({ workflow: workflow.name, eventName, ...(options.github ?? {}) });
   github.event = options.eventPayload ?? defaultEventPayload(github, eventName, inputs);
+  const runCancel = new AbortController();
   const state: RunState = {
     options,
     workspace,
@@ -211,7 +232,8 @@ export async function runWorkflow(file: string, options: RunWorkflowOptions = {}
     artifacts: new ArtifactStore(path.join(base, 'artifacts')),
     cache: new CacheStore(path.join(options.stateDir ?? path.join(tmpdir(), 'ctp-workflow-runner'), 'cache')),
     slots: new JobSlots(options.maxParallelJobs ?? 4),
-    signal: options.signal ?? new AbortController().signal,
+    // The run's own cancel: "Cancel workflow" (options.signal), or another run's cancel-in-progress.
+    signal: options.signal ? AbortSignal.any([options.signal, runCancel.signal]) : runCancel.signal,
     root: options.root ?? repoRoot,
     github,
     masks,
@@ -219,12 +241,77 @@ export async function runWorkflow(file: string, options: RunWorkflowOptions = {}
     runnerTemp,
     log: (line) => options.onLog?.(maskText(line, masks)),
   };
+  let entry: Entry | undefined;
   try {
+    entry = await enterWorkflowGroup(state, workflow, inputs, runCancel);
+    if (entry && !entry.entered) {
+      state.log(`── ${entry.why}`);
+      return { file: workflow.file, name: workflow.name, conclusion: 'cancelled', jobs: [], outputs: {}, notices: [entry.why], durationMs: 0 };
+    }
     return await runFrame(state, { workflow, inputs, secrets, prefix: '' });
   } finally {
+    if (entry?.entered) entry.release();
     // As the runner empties RUNNER_TEMP after a job: nothing a step put there outlives the run.
     rmSync(base, { recursive: true, force: true });
   }
+}
+
+/** A run's label in the concurrency groups' events. */
+function runLabel(state: RunState): string {
+  return state.options.runLabel ?? `${state.github.workflow} run ${state.github.runId}`;
+}
+
+/** `concurrency:` (a group name, or `group` and `cancel-in-progress`) evaluated. */
+function concurrencySpec(token: TemplateToken | undefined, scope: EvaluationScope): { group: string; cancelInProgress: boolean } | undefined {
+  if (!token) return undefined;
+  if (!isMapping(token)) return { group: evaluateToString(token, scope), cancelInProgress: false };
+  return { group: evaluateToString(rawAt(token, 'group'), scope), cancelInProgress: evaluateToString(rawAt(token, 'cancel-in-progress'), scope) === 'true' };
+}
+
+/** The workflow-level group of the run (the top frame's: a called workflow's own is not enforced). */
+async function enterWorkflowGroup(
+  state: RunState,
+  workflow: LoadedWorkflow,
+  inputs: Record<string, ContextValue>,
+  runCancel: AbortController,
+): Promise<Entry | undefined> {
+  const groups = state.options.concurrency;
+  const spec =
+    groups && concurrencySpec(rawAt(workflow.raw, 'concurrency'), { contexts: { github: githubContext(state, ''), inputs, vars: state.options.vars ?? {} } });
+  if (!groups || !spec) return undefined;
+  return groups.enter(spec.group, {
+    label: runLabel(state),
+    cancelInProgress: spec.cancelInProgress,
+    cancel: (why) => {
+      state.log(`── ${why}: the run is cancelled`);
+      runCancel.abort();
+    },
+    signal: state.signal,
+  });
+}
+
+/**
+ * An environment's required reviewers: the job waits (holding its concurrency group) until they
+ * approve; a rejection fails it, a cancel of the run while it waits cancels it.
+ */
+async function awaitReview(
+  state: RunState,
+  id: string,
+  displayName: string,
+  environment: string,
+  review: (request: { environment: string; job: string }) => Promise<boolean>,
+): Promise<{ result: 'failure' | 'cancelled'; message: string } | undefined> {
+  state.log(`   Waiting for a review: environment '${environment}' has required reviewers`);
+  state.options.onJob?.({ type: 'waiting', id, name: displayName, for: 'review', environment });
+  const cancelled = new Promise<'cancelled'>((resolve) => {
+    if (state.signal.aborted) resolve('cancelled');
+    else state.signal.addEventListener('abort', () => resolve('cancelled'), { once: true });
+  });
+  const answer = await Promise.race([review({ environment, job: displayName }), cancelled]);
+  if (answer === 'cancelled') return { result: 'cancelled', message: `cancelled while waiting for a review of environment '${environment}'` };
+  if (!answer) return { result: 'failure', message: `a reviewer rejected the deployment to environment '${environment}'` };
+  state.log(`   Approved: environment '${environment}'`);
+  return undefined;
 }
 
 function maskText(text: string, masks: readonly string[]): string {
@@ -377,8 +464,10 @@ async function runFrame(state: RunState, frame: WorkflowFrame): Promise<Workflow
   const refused = unsupportedFeatures(workflow);
   if (refused.length)
     throw new WorkflowRunError(`${workflow.file} uses what the local workflow runner cannot run as GitHub does:\n${refused.map((r) => `  - ${r}`).join('\n')}`);
-  if (rawAt(workflow.raw, 'concurrency') || workflow.template.jobs.some((j) => j.concurrency)) {
-    notice(state, 'concurrency groups are not enforced between local runs (the local runner runs one workflow at a time when driven by one caller)');
+  if (!state.options.concurrency && (rawAt(workflow.raw, 'concurrency') || workflow.template.jobs.some((j) => j.concurrency))) {
+    notice(state, 'concurrency groups are not enforced between local runs (no shared `concurrency` option was given)');
+  } else if (state.options.concurrency && frame.prefix && rawAt(workflow.raw, 'concurrency')) {
+    notice(state, 'the workflow-level concurrency group of a called workflow is not enforced (its jobs’ groups are)');
   }
   for (const job of rawKeys(rawAt(workflow.raw, 'jobs'))) {
     if (rawAt(workflow.raw, 'jobs', job, 'timeout-minutes')) notice(state, 'job timeout-minutes is not enforced locally (step timeout-minutes is)');
@@ -545,11 +634,46 @@ async function runJob(
   };
   if (!runState.signal.aborted) runState.signal.addEventListener('abort', onRunCancelled, { once: true });
   const state: RunState = { ...runState, signal: jobCancel.signal };
+  let entry: Entry | undefined;
   try {
+    entry = await enterJobGroup(state, frame, job, contexts, displayName, jobCancel);
+    if (entry && !entry.entered) {
+      const why = entry.why;
+      return [
+        await reported(displayName, async () => {
+          state.log(`── job ${displayName}: ${why}`);
+          return { id, name: displayName, result: 'cancelled', outputs: {}, steps: [], summary: '', durationMs: Date.now() - started, message: why };
+        }),
+      ];
+    }
     return await runJobBody(state, frame, job, workflowEnv, contexts, displayName, nameOf, reported, ended, started);
   } finally {
+    if (entry?.entered) entry.release();
     runState.signal.removeEventListener('abort', onRunCancelled);
   }
+}
+
+/** A job's own `concurrency:` group, entered before it runs (and before its environment's reviewers). */
+async function enterJobGroup(
+  state: RunState,
+  frame: WorkflowFrame,
+  job: WorkflowJob,
+  contexts: Record<string, ContextValue>,
+  displayName: string,
+  jobCancel: AbortController,
+): Promise<Entry | undefined> {
+  const groups = state.options.concurrency;
+  const spec = groups && concurrencySpec(rawAt(frame.workflow.raw, 'jobs', job.id.value, 'concurrency'), { contexts });
+  if (!groups || !spec) return undefined;
+  return groups.enter(spec.group, {
+    label: `${runLabel(state)} / ${displayName}`,
+    cancelInProgress: spec.cancelInProgress,
+    cancel: (why) => {
+      state.log(`── job ${displayName}: ${why}: cancelled`);
+      jobCancel.abort();
+    },
+    signal: state.signal,
+  });
 }
 
 async function runJobBody(
@@ -652,8 +776,25 @@ async function runStepsJob(
       const given = state.options.environments?.[environment];
       notice(
         state,
-        `environment '${environment}': its protection rules (required reviewers, wait timers, branch rules) are not enforced locally; the job runs at once${given ? ' with the variables and secrets given for it' : ', and it has no environment variables or secrets'}`,
+        given?.review
+          ? `environment '${environment}': its required reviewers are the review given for it; its other protection rules (wait timers, branch rules) are not enforced locally`
+          : `environment '${environment}': its protection rules (required reviewers, wait timers, branch rules) are not enforced locally; the job runs at once${given ? ' with the variables and secrets given for it' : ', and it has no environment variables or secrets'}`,
       );
+      const rejected = given?.review ? await awaitReview(state, id, displayName, environment, given.review) : undefined;
+      if (rejected) {
+        return {
+          id,
+          name: displayName,
+          result: rejected.result,
+          outputs: {},
+          steps: [],
+          summary: '',
+          durationMs: Date.now() - started,
+          message: rejected.message,
+          workspace,
+          environment,
+        };
+      }
       if (given) {
         // Environment-level values win over the repository's, as on GitHub.
         jobContexts = { ...jobContexts, vars: { ...(state.options.vars ?? {}), ...(given.vars ?? {}) } };

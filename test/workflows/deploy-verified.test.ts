@@ -22,7 +22,7 @@ import {
   type DeployFixture,
   type TestService,
 } from '../ecs-rolling-deploy/fixture.js';
-import { git, scratchDirs } from './scratch.js';
+import { deployCaller, git, scratchDirs } from './scratch.js';
 
 const temp = scratchDirs();
 let f: DeployFixture;
@@ -40,29 +40,18 @@ function repository(): { dir: string; sha: string } {
   cpSync(path.join(repoRoot, 'workflows-examples/deploy-verified.yml'), path.join(workflows, 'deploy-verified.yml'));
   writeFileSync(
     path.join(workflows, 'release.yml'),
-    `name: release
-on: workflow_dispatch
-permissions:
-  contents: read
-jobs:
-  deploy:
-    uses: ./.github/workflows/deploy-verified.yml
-    permissions:
-      contents: read
-      id-token: write
-      deployments: write
-    with:
-      environment: production
-      container: app
-      image-ref: acme/app:2
-      strategy: blue-green
-  report:
+    deployCaller(
+      'deploy-verified.yml',
+      'acme/app:2',
+      ['strategy: blue-green'],
+      `  report:
     needs: deploy
     if: always()
     runs-on: ubuntu-latest
     steps:
       - run: echo "deploy \${{ needs.deploy.result }}, status \${{ needs.deploy.outputs.status }}"
 `,
+    ),
   );
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', '-A');
@@ -98,7 +87,9 @@ async function release(
   target: TestService,
   acceptance: string,
   cancelWhen?: RegExp,
-): Promise<WorkflowRunResult & { log: string; deploy: JobRunResult; steps: Record<string, JobRunResult['steps'][number]> }> {
+): Promise<
+  WorkflowRunResult & { log: string; deploy: JobRunResult; calledJobs: Record<string, JobRunResult>; steps: Record<string, JobRunResult['steps'][number]> }
+> {
   const repo = repository();
   const lines: string[] = [];
   const cancel = new AbortController();
@@ -127,9 +118,12 @@ async function release(
   });
   const log = lines.join('\n');
   const call = result.jobs.find((j) => j.id === 'deploy');
-  const deploy = call?.called?.jobs.find((j) => j.id === 'deploy');
-  if (!deploy) throw new Error(`deploy-verified's deploy job did not run:\n${log}`);
-  return { ...result, log, deploy, steps: Object.fromEntries(deploy.steps.map((s) => [s.id, s])) };
+  const jobs = Object.fromEntries((call?.called?.jobs ?? []).map((j) => [j.id, j]));
+  if (!call || !jobs.deploy) throw new Error(`deploy-verified's deploy job did not run:\n${log}`);
+  // The verified deploy is three jobs (deploy to the gate, acceptance, resume): `deploy` here is
+  // the call of the whole file, and the steps are those of its jobs, by id.
+  const steps = Object.fromEntries(Object.values(jobs).flatMap((j) => j.steps.map((s) => [s.id, s] as const)));
+  return { ...result, log, deploy: call, calledJobs: jobs, steps };
 }
 
 async function deploymentStatus(arn: string): Promise<string | undefined> {
@@ -152,7 +146,7 @@ describe('deploy-verified.yml on the local runner and the ECS emulator', () => {
     const arn = steps.deploy!.outputs['service-deployment-arn']!;
     expect(arn).toMatch(/:service-deployment\//);
     // The acceptance step was the one running: cancelled, and the action heard the signal.
-    const acceptance = r.deploy.steps.find((s) => s.name === 'acceptance tier against green (test listener)')!;
+    const acceptance = r.calledJobs.acceptance!.steps.find((s) => s.name === 'acceptance tier against green (test listener)')!;
     expect(acceptance.outcome).toBe('cancelled');
     expect(acceptance.log).toMatch(/received SIGINT, the job is being cancelled/);
     // Production traffic moves only in the continue, which a cancelled job does not run…
@@ -161,11 +155,12 @@ describe('deploy-verified.yml on the local runner and the ECS emulator', () => {
     expect(steps.rollback!.conclusion, r.log).toBe('success');
     expect(steps.rollback!.outputs.status).toBe('rolled-back');
     expect(steps.rollback!.log).toMatch(/production traffic never reached the new revision/);
+    // The acceptance job was the one running: cancelled. The resume job started after the cancel
+    // (its if: always() held), in its own job with the deploy role, and answered the gate.
+    expect(r.calledJobs.acceptance!.result).toBe('cancelled');
+    expect(r.calledJobs.resume!.result, r.log).toBe('success');
     expect(r.deploy.result).toBe('cancelled');
     expect(r.deploy.outputs.status).toBe('rolled-back');
-    const call = r.jobs.find((j) => j.id === 'deploy')!;
-    expect(call.result).toBe('cancelled');
-    expect(call.outputs.status).toBe('rolled-back');
     // A job that needs the deploy with if: always() still runs after the cancel, and sees it.
     const report = r.jobs.find((j) => j.id === 'report')!;
     expect(report.steps[0]!.log).toBe('deploy cancelled, status rolled-back');

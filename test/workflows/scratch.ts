@@ -23,3 +23,27 @@ export function git(cwd: string, ...args: string[]): string {
   if (r.status !== 0) throw new Error(r.stderr);
   return r.stdout.trim();
 }
+
+/**
+ * A workflow_dispatch caller of a reusable deploy workflow in .github/workflows, as a pipeline
+ * calls it: job `deploy` to production with the deploy's permissions, `container: app`, the
+ * given image and extra `with:` lines, then any further jobs' text.
+ */
+export function deployCaller(workflow: string, image: string, withLines: string[] = [], moreJobs = ''): string {
+  return `name: release
+on: workflow_dispatch
+permissions:
+  contents: read
+jobs:
+  deploy:
+    uses: ./.github/workflows/${workflow}
+    permissions:
+      contents: read
+      id-token: write
+      deployments: write
+    with:
+      environment: production
+      container: app
+      image-ref: ${image}
+${withLines.map((l) => `      ${l}\n`).join('')}${moreJobs}`;
+}
