@@ -9,10 +9,12 @@
  *
  *   await refusedByModel(() => expect(ecs.send(new CreateServiceCommand({ ... }))).rejects.toThrow(...));
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { activeChecker, ConformanceChecker, setActiveChecker } from '../../local/conformance/checker.js';
+import { REPORT_ENV } from '../../local/conformance/process-checker.js';
 import { formatViolation, type Violation } from '../../local/conformance/violation.js';
 
 /** Runs `fn`, whose requests deliberately break the model: they must be refused, and are not violations. */
@@ -36,14 +38,33 @@ function fail(violations: Violation[], when: string): void {
 }
 
 let checker: ConformanceChecker;
+// Stand-ins this file runs as child processes (the emulator's CLI) report here (process-checker.ts).
+let reportDir: string;
+let reportFile: string;
+let reportRead = 0;
+
+/** Violations child processes reported since the last call. */
+function childViolations(): Violation[] {
+  if (!existsSync(reportFile)) return [];
+  const text = readFileSync(reportFile, 'utf8');
+  const fresh = text.slice(reportRead);
+  reportRead = text.length;
+  return fresh
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Violation);
+}
 
 beforeAll(() => {
   checker = new ConformanceChecker().install();
   setActiveChecker(checker);
+  reportDir = mkdtempSync(path.join(tmpdir(), 'ctp-conformance-'));
+  reportFile = path.join(reportDir, 'violations.jsonl');
+  process.env[REPORT_ENV] = reportFile;
 });
 
 afterEach(() => {
-  fail(checker.drain(), 'in this test');
+  fail([...checker.drain(), ...childViolations()], 'in this test');
 });
 
 afterAll(() => {
@@ -55,5 +76,8 @@ afterAll(() => {
     mkdirSync(dir, { recursive: true });
     appendFileSync(path.join(dir, 'counts.jsonl'), `${JSON.stringify({ file: path.relative(process.cwd(), file), counts: checker.counts })}\n`);
   }
-  fail(checker.drain(), 'outside any test (set-up, tear-down or a late answer)');
+  const late = [...checker.drain(), ...childViolations()];
+  delete process.env[REPORT_ENV];
+  rmSync(reportDir, { recursive: true, force: true });
+  fail(late, 'outside any test (set-up, tear-down or a late answer)');
 });
