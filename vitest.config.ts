@@ -8,6 +8,10 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // Every exchange with the stand-ins is held to AWS's and GitHub's published models
+    // (local/conformance); the oracles are installed once per run.
+    globalSetup: ['test/helpers/conformance-oracles.ts'],
+    setupFiles: ['test/helpers/conformance.ts'],
     reporters: ['default'],
     // @actions/workflow-parser imports its schema JSON without an import attribute, which only a
     // bundler (or tsx) accepts: let vite transform it instead of handing it to Node.

@@ -3,6 +3,7 @@
 // balancer during every deploy, and prints a table of the stages. Exit code 0 only when every
 // stage did what it must.
 //   npx tsx local/demo.ts [--keep]
+import { installProcessChecker } from './conformance/process-checker.js';
 import { formatDuration, formatReportTable } from './demo/report-table.js';
 import { runDemo } from './demo/run-demo.js';
 
@@ -21,6 +22,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     controller.abort();
   });
 }
+// Every exchange with the emulator and the GitHub stand-in is held to AWS's and GitHub's
+// published models (local/conformance); a violation fails the demo.
+const conformance = installProcessChecker();
 const result = await runDemo({ keep, signal: controller.signal, onAborted: () => process.exit(130) });
 console.log(`\n${formatReportTable(result.rows)}`);
 for (const [stage, report] of Object.entries(result.load)) {
@@ -35,7 +39,9 @@ for (const [stage, report] of Object.entries(result.load)) {
   );
 }
 if (result.error) console.log(`\nthe demo stopped: ${result.error}`);
+console.log(`\n${conformance.summary()}`);
+const ok = result.ok && conformance.violations.length === 0;
 console.log(
-  `\n${result.ok ? 'demo passed' : 'demo FAILED'} in ${formatDuration(result.durationMs)}; full log: ${result.logFile}${keep ? `; workspace kept: ${result.workspace}` : ''}`,
+  `\n${ok ? 'demo passed' : 'demo FAILED'} in ${formatDuration(result.durationMs)}; full log: ${result.logFile}${keep ? `; workspace kept: ${result.workspace}` : ''}`,
 );
-process.exit(result.ok ? 0 : 1);
+process.exit(ok ? 0 : 1);

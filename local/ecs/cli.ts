@@ -13,6 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { installProcessChecker, REPORT_ENV } from '../conformance/process-checker.js';
 import { startLocalEcs, type RegistryConfig } from './index.js';
 
 const usage = `usage: local-ecs [--mode simulated|docker] [--port N] [--time-scale N] [--region R] [--account-id ID]
@@ -109,6 +110,8 @@ if (mode === 'docker' && !registry) {
   fail('docker mode needs the registry: run `eval "$(CTP_STATE_DIR=… bash local/stack.sh env)"` first, or pass --registry*');
 }
 
+// Under the test suite (which names a report file), every exchange is held to botocore's models.
+if (process.env[REPORT_ENV]) installProcessChecker();
 const ecs = await startLocalEcs({
   mode,
   port,

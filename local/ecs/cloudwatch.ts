@@ -71,7 +71,8 @@ const cwErrors = {
   invalidValue: (message: string) => queryError('InvalidParameterValueException', 'InvalidParameterValue', message),
   missing: (name: string) => queryError('MissingRequiredParameterException', 'MissingParameter', `The parameter ${name} is required.`),
   combination: (message: string) => queryError('InvalidParameterCombinationException', 'InvalidParameterCombination', message),
-  notFound: (message: string) => queryError('ResourceNotFound', 'ResourceNotFound', message),
+  // The model gives ResourceNotFound HTTP 404 (the other errors here are 400).
+  notFound: (message: string) => queryError('ResourceNotFound', 'ResourceNotFound', message, 404),
   invalidToken: () => queryError('InvalidNextToken', 'InvalidNextToken', 'The service returned an invalid next token.'),
 };
 
@@ -81,11 +82,12 @@ export class QueryCompatibleError extends AwsError {
     type: string,
     readonly queryCode: string,
     message: string,
+    status = 400,
   ) {
-    super(type, message, 400);
+    super(type, message, status);
   }
 }
-const queryError = (type: string, code: string, message: string) => new QueryCompatibleError(type, code, message);
+const queryError = (type: string, code: string, message: string, status = 400) => new QueryCompatibleError(type, code, message, status);
 
 export class CloudWatch {
   private readonly alarms = new Map<string, MetricAlarm>();

@@ -14,7 +14,7 @@ import { readServiceSettings, readVolumeConfigurations } from './service-setting
 import type { Cluster, Deployment, Service, ServiceLoadBalancer, Store, Task } from './state.js';
 import { readTags, tagResource, untagResource } from './tags.js';
 import { containerViews, taskDefinitionToWire, type TaskDefinitions } from './task-definitions.js';
-import { bool, epochSeconds, errors, int, obj, objList, paginate, requireStr, str, strList, type Handler } from './wire.js';
+import { AwsError, bool, epochSeconds, errors, int, obj, objList, paginate, requireStr, str, strList, type Handler } from './wire.js';
 
 const s = epochSeconds;
 
@@ -39,7 +39,7 @@ export class EcsApi {
       DeregisterTaskDefinition: (i) => ({ taskDefinition: taskDefinitionToWire(this.taskDefs.deregister(requireStr(i, 'taskDefinition', 'client'))) }),
       TagResource: (i) => this.tagResource(i),
       UntagResource: (i) => this.untagResource(i),
-      ListTagsForResource: (i) => ({ tags: this.store.tags.get(this.resourceArn(i)) ?? [] }),
+      ListTagsForResource: (i) => ({ tags: this.store.tags.get(this.resourceArn(i, 'list')) ?? [] }),
       CreateService: (i) => this.createService(i),
       UpdateService: (i) => this.updateService(i),
       DescribeServices: (i) => this.describeServices(i),
@@ -136,8 +136,12 @@ export class EcsApi {
 
   // ---- tags --------------------------------------------------------------------------------------
 
-  /** The ARN of an existing resource; ECS refuses to tag what does not exist. */
-  private resourceArn(input: Record<string, unknown>): string {
+  /**
+   * The ARN of an existing resource; ECS refuses to tag what does not exist, each operation with
+   * an error it declares: TagResource and UntagResource ResourceNotFoundException,
+   * ListTagsForResource (which declares no such error) InvalidParameterException.
+   */
+  private resourceArn(input: Record<string, unknown>, operation: 'tag' | 'list' = 'tag'): string {
     const arn = requireStr(input, 'resourceArn');
     const m = /^arn:aws[a-z-]*:ecs:[^:]*:[^:]*:(cluster|service|task-definition|task|container-instance|capacity-provider)\/(.+)$/.exec(arn);
     if (!m?.[1] || !m[2]) throw errors.invalidParameter('The ARN provided is invalid.');
@@ -156,7 +160,7 @@ export class EcsApi {
         })());
     if (!exists) {
       if (kind === 'cluster') throw errors.clusterNotFound();
-      if (kind === 'service') throw errors.serviceNotFound();
+      if (operation === 'tag') throw new AwsError('ResourceNotFoundException', "The specified resource wasn't found.");
       throw errors.invalidParameter('The specified resource could not be found.');
     }
     return arn;

@@ -1,6 +1,6 @@
 /**
  * Fault injection for the emulator's API: the failures a client of real ECS meets — throttling
- * (ThrottlingException, 400), server errors (ServiceUnavailableException / ServerException, 5xx),
+ * (ThrottlingException, 400), server errors (ServiceUnavailable, one of AWS's common errors, / ServerException, 5xx),
  * connections dropped without an answer, and slow answers — at a rate, on chosen operations,
  * from a seeded generator so a failing run can be replayed exactly.
  *
@@ -85,9 +85,7 @@ export class FaultInjector {
       this.counts['server-error']++;
       const unavailable = this.next() < 0.5;
       return {
-        error: unavailable
-          ? new AwsError('ServiceUnavailableException', 'Service unavailable.', 503)
-          : new AwsError('ServerException', 'Internal server error.', 500),
+        error: unavailable ? new AwsError('ServiceUnavailable', 'Service unavailable.', 503) : new AwsError('ServerException', 'Internal server error.', 500),
         delayMs,
       };
     }

@@ -61,7 +61,12 @@ export class CloudWatchLogs {
   private readonly groups = new Map<string, LogGroup>();
   private seq = 0;
 
-  constructor(private readonly now: () => number) {}
+  // Logs carries times as whole epoch milliseconds (the model's Timestamp is a long); the
+  // emulated clock is fractional.
+  private readonly now: () => number;
+  constructor(now: () => number) {
+    this.now = () => Math.floor(now());
+  }
 
   handlers(): Record<string, Handler> {
     return {

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CLOUDWATCH_PREFIX, QueryCompatibleError } from './cloudwatch.js';
+import { exchangeObserved, reportExchange } from '../conformance/exchanges.js';
 import type { FaultInjector } from './faults.js';
 import { AwsError, JSON_10, JSON_11, parseJsonBody, readBody, sendError, sendJson, errors, type Handler } from './wire.js';
 
@@ -27,6 +28,24 @@ export async function startServer(
     void (async () => {
       const target = String(req.headers['x-amz-target'] ?? '');
       const contentType = target.startsWith(`${CLOUDWATCH_PREFIX}.`) ? JSON_10 : JSON_11;
+      // What the conformance layer (local/conformance) is shown of this exchange, when it listens.
+      let request: unknown;
+      let injectedFault = false;
+      const report = (status: number, response: unknown, queryError?: string) => {
+        if (!exchangeObserved()) return;
+        const requestContentType = String(req.headers['content-type'] ?? '');
+        reportExchange({
+          kind: 'aws',
+          target,
+          requestContentType,
+          request,
+          status,
+          responseContentType: contentType,
+          response,
+          injectedFault,
+          ...(queryError ? { queryError } : {}),
+        });
+      };
       try {
         if (req.method !== 'POST') {
           // Let humans (and curl) see that this is the emulator.
@@ -34,11 +53,14 @@ export async function startServer(
           return;
         }
         const body = await readBody(req);
+        request = body;
         const dot = target.indexOf('.');
         const handler = dot > 0 ? services[target.slice(0, dot)]?.[target.slice(dot + 1)] : undefined;
         if (!handler) throw errors.unknownOperation(target);
         const input = parseJsonBody(body);
+        request = structuredClone(input);
         const fault = faults?.decide(target.slice(dot + 1));
+        injectedFault = fault?.error !== undefined;
         if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
         if (fault?.error) throw fault.error;
         if (fault?.drop === 'before') {
@@ -54,13 +76,17 @@ export async function startServer(
         }
         log?.(`${target} 200`);
         sendJson(res, 200, output, contentType);
+        report(200, JSON.parse(JSON.stringify(output ?? {})));
       } catch (e) {
         const error = e instanceof AwsError ? e : new AwsError('ServerException', `Internal error in the emulator: ${(e as Error)?.message ?? String(e)}`, 500);
         log?.(`${target} ${error.status} ${error.type}: ${error.message}`);
         // A query-compatible service (CloudWatch) also names the error's awsQuery code.
-        if (error instanceof QueryCompatibleError && !res.headersSent) res.setHeader('x-amzn-query-error', `${error.queryCode};Sender`);
-        if (!res.headersSent) sendError(res, error, contentType);
-        else res.destroy();
+        const queryError = error instanceof QueryCompatibleError ? `${error.queryCode};Sender` : undefined;
+        if (queryError && !res.headersSent) res.setHeader('x-amzn-query-error', queryError);
+        if (!res.headersSent) {
+          sendError(res, error, contentType);
+          report(error.status, { __type: error.type, message: error.message }, queryError);
+        } else res.destroy();
       }
     })();
   });

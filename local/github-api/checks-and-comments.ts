@@ -6,6 +6,7 @@
  * 65,536 characters, 422 with GitHub's own messages when a limit is passed.
  */
 import type { ServerResponse } from 'node:http';
+import { ACTIONS_BOT, actionsApp, pullRequest, type SimpleUser, simpleUser } from './objects.js';
 
 export interface RecordedAnnotation {
   path: string;
@@ -35,7 +36,7 @@ export interface RecordedCheckRun {
   output: { title: string | null; summary: string | null; text: string | null; annotations_count: number; annotations_url: string };
   name: string;
   check_suite: { id: number };
-  app: { id: number; slug: string; name: string };
+  app: Record<string, unknown> & { id: number; slug: string; name: string };
   pull_requests: unknown[];
   /** Not in GitHub's answer: kept here for assertions. */
   repository: string;
@@ -50,7 +51,7 @@ export interface RecordedComment {
   url: string;
   html_url: string;
   body: string;
-  user: { login: string; id: number; type: string };
+  user: SimpleUser;
   created_at: string;
   updated_at: string;
   issue_url: string;
@@ -82,7 +83,7 @@ const CONCLUSIONS = ['action_required', 'cancelled', 'failure', 'neutral', 'succ
 const STATUSES = ['queued', 'in_progress', 'completed'];
 const CHECKS_DOCS = 'https://docs.github.com/rest/checks/runs';
 const COMMENTS_DOCS = 'https://docs.github.com/rest/issues/comments';
-const BOT = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
+const BOT = ACTIONS_BOT;
 
 const invalid = (route: Route, why: string, docs: string) => route.send(422, { message: `Invalid request.\n\n${why}`, documentation_url: docs, status: '422' });
 const validationFailed = (route: Route, resource: string, code: string, field: string, message: string, docs: string) =>
@@ -167,7 +168,7 @@ export class ChecksAndComments {
       url: `${route.apiUrl}/repos/${repository}/issues/comments/${id}`,
       html_url: `${this.serverUrl}/${repository}/pull/${issueNumber}#issuecomment-${id}`,
       body,
-      user: login === BOT.login ? BOT : { login, id: 1000 + id, type: 'User' },
+      user: login === BOT.login ? simpleUser(this.urls(route), BOT.login, BOT.id, BOT.type) : simpleUser(this.urls(route), login, 1000 + id),
       created_at: route.now,
       updated_at: route.now,
       issue_url: `${route.apiUrl}/repos/${repository}/issues/${issueNumber}`,
@@ -177,6 +178,10 @@ export class ChecksAndComments {
     };
     this.comments.push(comment);
     return comment;
+  }
+
+  private urls(route: Pick<Route, 'apiUrl'>) {
+    return { api: route.apiUrl, server: this.serverUrl };
   }
 
   /** Serves the request when it is one of these endpoints; false when it is not. */
@@ -197,15 +202,7 @@ export class ChecksAndComments {
       const number = Number(pull[3]);
       const sha = this.pullRequests.get(`${repository}#${number}`);
       if (route.method !== 'GET' || sha === undefined) route.error(404, 'Not Found', 'https://docs.github.com/rest/pulls/pulls#get-a-pull-request');
-      else
-        route.send(200, {
-          number,
-          state: 'open',
-          url: `${route.apiUrl}/repos/${repository}/pulls/${number}`,
-          html_url: `${this.serverUrl}/${repository}/pull/${number}`,
-          head: { sha, ref: 'head' },
-          base: { ref: 'main' },
-        });
+      else route.send(200, pullRequest(this.urls(route), repository, number, sha, route.now));
       return true;
     }
     const one = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)\/?$/.exec(route.path);
@@ -250,7 +247,7 @@ export class ChecksAndComments {
         },
         name: body.name,
         check_suite: { id: 1 },
-        app: { id: 15368, slug: 'github-actions', name: 'GitHub Actions' },
+        app: actionsApp(this.urls(route)) as RecordedCheckRun['app'],
         pull_requests: [],
         repository,
         annotations: [],

@@ -17,15 +17,21 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { exchangeObserved, reportExchange } from '../conformance/exchanges.js';
+import { ACTIONS_BOT, type SimpleUser, simpleUser } from './objects.js';
 import { ChecksAndComments, type RecordedCheckRun, type RecordedComment, type Route } from './checks-and-comments.js';
 
 export type { RecordedAnnotation, RecordedCheckRun, RecordedComment } from './checks-and-comments.js';
 
 export interface RecordedStatus {
   id: number;
+  node_id: string;
   state: string;
+  creator: SimpleUser;
   description: string;
   log_url: string;
+  /** GitHub's older name of log_url, still answered (and required by its description). */
+  target_url: string;
   environment_url: string;
   environment: string;
   created_at: string;
@@ -46,7 +52,7 @@ export interface RecordedDeployment {
   environment: string;
   original_environment: string;
   description: string | null;
-  creator: { login: string; id: number; type: string };
+  creator: SimpleUser;
   created_at: string;
   updated_at: string;
   statuses_url: string;
@@ -109,13 +115,22 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
   const checks = new ChecksAndComments('https://github.com');
   const faults: Fault[] = [];
 
+  // The request of each answer in flight, for the conformance layer (local/conformance).
+  const exchanges = new WeakMap<ServerResponse, { method: string; path: string; query: URLSearchParams; request: unknown; injectedFault: boolean }>();
+  const report = (res: ServerResponse, status: number, contentType: string, response: unknown) => {
+    const seen = exchanges.get(res);
+    if (seen && exchangeObserved()) reportExchange({ kind: 'github', ...seen, status, responseContentType: contentType, response: structuredClone(response) });
+  };
   const send = (res: ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body);
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
     res.end(text);
+    report(res, status, 'application/json; charset=utf-8', body);
   };
-  const error = (res: ServerResponse, status: number, message: string) =>
-    send(res, status, { message, documentation_url: 'https://docs.github.com/rest/deployments/deployments' });
+  const error = (res: ServerResponse, status: number, message: string, documentation = 'https://docs.github.com/rest/deployments/deployments') =>
+    send(res, status, { message, documentation_url: documentation });
+  const STATUSES_DOCS = 'https://docs.github.com/rest/deployments/statuses#create-a-deployment-status';
+  const bot = () => simpleUser({ api: url, server: 'https://github.com' }, ACTIONS_BOT.login, ACTIONS_BOT.id, ACTIONS_BOT.type);
   const publicView = ({ repository: _r, statuses: _s, ...d }: RecordedDeployment) => d;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -123,11 +138,18 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
     const method = req.method ?? 'GET';
     const seen = `${method} ${parsed.pathname}${parsed.search}`;
     requests.push(seen);
+    const exchange = { method, path: parsed.pathname, query: parsed.searchParams, request: undefined as unknown, injectedFault: false };
+    exchanges.set(res, exchange);
+    // Read before any refusal, so that every exchange is judged with the request it carried.
+    const writes = method !== 'GET' && method !== 'HEAD';
+    const body = writes ? await readJson(req) : {};
+    if (writes) exchange.request = structuredClone(body);
     const auth = (req.headers.authorization ?? '').replace(/^(token|Bearer) /, '');
     const readOnly = (options.readOnlyTokens ?? []).includes(auth);
     if (options.token !== undefined && auth !== options.token && !readOnly) return error(res, 401, 'Bad credentials');
     const fault = faults.find((f) => (f.times ?? 1) > 0 && (!f.match || f.match.test(seen)));
     if (fault) {
+      exchange.injectedFault = true;
       if (fault.times !== undefined) fault.times--;
       if (fault.retryAfterSeconds !== undefined) {
         res.setHeader('retry-after', String(fault.retryAfterSeconds));
@@ -140,11 +162,10 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
       // GitHub's front end answers an outage with a page, not JSON.
       res.writeHead(fault.status, { 'content-type': 'text/html' });
       res.end('<html><body><h1>Unicorn!</h1>This page is taking too long to load.</body></html>');
+      report(res, fault.status, 'text/html', undefined);
       return;
     }
-    const writes = method !== 'GET' && method !== 'HEAD';
     if (readOnly && writes) return error(res, 403, 'Resource not accessible by integration');
-    const body = writes ? await readJson(req) : {};
     if (body === undefined) return error(res, 400, 'Problems parsing JSON');
     const now = new Date().toISOString();
     const route: Route = {
@@ -172,7 +193,8 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
     if (!m[3]) {
       if (req.method === 'POST') {
         const ref = typeof body.ref === 'string' ? body.ref : '';
-        if (!ref) return send(res, 422, { message: 'Invalid request.\n\n"ref" wasn\'t supplied.' });
+        if (!ref)
+          return error(res, 422, 'Invalid request.\n\n"ref" wasn\'t supplied.', 'https://docs.github.com/rest/deployments/deployments#create-a-deployment');
         const environment = typeof body.environment === 'string' ? body.environment : 'production';
         const id = nextId++;
         const deployment: RecordedDeployment = {
@@ -186,7 +208,7 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
           environment,
           original_environment: environment,
           description: typeof body.description === 'string' ? body.description : null,
-          creator: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' },
+          creator: bot(),
           created_at: now,
           updated_at: now,
           statuses_url: `${repoUrl}/deployments/${id}/statuses`,
@@ -221,18 +243,23 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
     if (req.method !== 'POST') return error(res, 404, 'Not Found');
     const states = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
     if (typeof body.state !== 'string' || !states.includes(body.state)) {
-      return send(res, 422, { message: `Validation Failed: state must be one of ${states.join(', ')}` });
+      return error(res, 422, `Validation Failed: state must be one of ${states.join(', ')}`, STATUSES_DOCS);
     }
+    const statusId = nextId++;
+    const logUrl = typeof body.log_url === 'string' ? body.log_url : typeof body.target_url === 'string' ? body.target_url : '';
     const status: RecordedStatus = {
-      id: nextId++,
+      id: statusId,
+      node_id: `DES_kw${Buffer.from(String(statusId)).toString('base64url')}`,
       state: body.state,
+      creator: bot(),
       description: typeof body.description === 'string' ? body.description : '',
-      log_url: typeof body.log_url === 'string' ? body.log_url : '',
+      log_url: logUrl,
+      target_url: logUrl,
       environment_url: typeof body.environment_url === 'string' ? body.environment_url : '',
       environment: typeof body.environment === 'string' ? body.environment : deployment.environment,
       created_at: now,
       updated_at: now,
-      url: `${deployment.url}/statuses`,
+      url: `${deployment.url}/statuses/${statusId}`,
       deployment_url: deployment.url,
       repository_url: repoUrl,
     };
@@ -242,9 +269,12 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
       for (const older of deployments) {
         if (older === deployment || older.repository !== repository || older.environment !== deployment.environment || older.transient_environment) continue;
         if (older.statuses[0]?.state === 'success') {
+          const inactiveId = nextId++;
           older.statuses.unshift({
             ...status,
-            id: nextId++,
+            id: inactiveId,
+            node_id: `DES_kw${Buffer.from(String(inactiveId)).toString('base64url')}`,
+            url: `${older.url}/statuses/${inactiveId}`,
             state: 'inactive',
             description: `superseded by deployment ${deployment.id}`,
             deployment_url: older.url,

@@ -195,7 +195,7 @@ describe('ecs-rolling-deploy', () => {
     expect((await describe1(f, target.cluster, target.service)).taskDefinition).toBe(arn);
   });
 
-  it('keeps task definition fields the SDK does not know when rendering from a file', async () => {
+  it('keeps task definition fields the engine does not model when rendering from a file', async () => {
     const target = await steadyService(f, { image: 'acme/future:1' });
     const document = {
       // What `aws ecs describe-task-definition` prints, read-only fields and all.
@@ -207,8 +207,16 @@ describe('ecs-rolling-deploy', () => {
         compatibilities: ['EC2'],
         requiresAttributes: [],
         family: target.family,
-        futureTopLevelSetting: { mode: 'turbo', levels: [1, 2] },
-        containerDefinitions: [{ name: 'app', image: 'acme/future:1', portMappings: [{ containerPort: 8080 }], futureContainerField: { enabled: true } }],
+        // Members of ECS's model that the engine has no notion of: they must pass through as given.
+        enableFaultInjection: true,
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: 'acme/future:1',
+            portMappings: [{ containerPort: 8080 }],
+            restartPolicy: { enabled: true, ignoredExitCodes: [0], restartAttemptPeriod: 60 },
+          },
+        ],
       },
       tags: [{ key: 'team', value: 'payments' }],
     };
@@ -230,8 +238,8 @@ describe('ecs-rolling-deploy', () => {
     const raw = (await rawEcs(f, 'DescribeTaskDefinition', { taskDefinition: result.outputs['task-definition-arn'], include: ['TAGS'] })) as {
       taskDefinition: Record<string, unknown> & { containerDefinitions: Record<string, unknown>[] };
     };
-    expect(raw.taskDefinition.futureTopLevelSetting).toEqual({ mode: 'turbo', levels: [1, 2] });
-    expect(raw.taskDefinition.containerDefinitions[0]!.futureContainerField).toEqual({ enabled: true });
+    expect(raw.taskDefinition.enableFaultInjection).toBe(true);
+    expect(raw.taskDefinition.containerDefinitions[0]!.restartPolicy).toEqual({ enabled: true, ignoredExitCodes: [0], restartAttemptPeriod: 60 });
     expect(raw.taskDefinition.containerDefinitions[0]!.image).toBe('acme/future:2');
     const tags = (await f.ecs.send(new ListTagsForResourceCommand({ resourceArn: result.outputs['task-definition-arn'] }))).tags ?? [];
     expect(tags).toEqual(

@@ -2,7 +2,8 @@
  * The shared deploy engine called directly (as the rollback action will), over HTTP against the
  * local ECS emulator through the real SDK client.
  */
-import { DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
+import { Readable } from 'node:stream';
+import { DescribeTaskDefinitionCommand, ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploy } from '../../shared/ecs/deploy.js';
 import { describeTaskDefinition, registerTaskDefinition } from '../../shared/ecs/register-task-definition.js';
@@ -17,28 +18,46 @@ afterAll(async () => {
   await f?.stop();
 });
 
+// Members of ECS's model (botocore's service-2.json has them) that the engine has no notion of.
 const future = {
   family: 'future-fields',
-  someSettingFrom2030: { mode: 'fast', list: [1, { deep: true }] },
-  containerDefinitions: [{ name: 'app', image: 'acme/future:1', futureContainerKnob: 42 }],
+  enableFaultInjection: true,
+  containerDefinitions: [{ name: 'app', image: 'acme/future:1', restartPolicy: { enabled: true, ignoredExitCodes: [0], restartAttemptPeriod: 60 } }],
 };
 
-describe('task definitions with fields the SDK does not know', () => {
-  it('the plain SDK drops them on describe (why raw-json.ts exists)', async () => {
+describe('task definitions with fields the engine does not model', () => {
+  it('the plain SDK drops members newer than itself on describe (why raw-json.ts exists)', async () => {
+    // The pinned SDK knows every member of the pinned ECS model, so "newer than the SDK" is a
+    // member ECS adds later: shown with a canned answer (no emulator: it serves ECS's model only).
+    const answer = { taskDefinition: { family: 'later', revision: 1, memberAddedAfterThisSdk: { on: true } } };
+    const client = new ECSClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      requestHandler: {
+        handle: async () => ({
+          response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Readable.from([Buffer.from(JSON.stringify(answer))]) },
+        }),
+      } as never,
+    });
+    const plain = await client.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'later:1' }));
+    client.destroy();
+    expect(plain.taskDefinition?.family).toBe('later');
+    expect((plain.taskDefinition as Record<string, unknown>).memberAddedAfterThisSdk).toBeUndefined();
+  });
+
+  it('the emulator echoes them back on the wire', async () => {
     const arn = await registerTaskDefinition(f.ecs, future, []);
-    const plain = await f.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
-    expect((plain.taskDefinition as Record<string, unknown>).someSettingFrom2030).toBeUndefined();
-    // …but they were registered: ECS (the emulator) echoes them back on the wire.
     const raw = (await rawEcs(f, 'DescribeTaskDefinition', { taskDefinition: arn })).taskDefinition as Record<string, unknown>;
-    expect(raw.someSettingFrom2030).toEqual(future.someSettingFrom2030);
+    expect(raw.enableFaultInjection).toBe(true);
+    expect((raw.containerDefinitions as Record<string, unknown>[])[0]!.restartPolicy).toEqual(future.containerDefinitions[0]!.restartPolicy);
   });
 
   it('describeTaskDefinition keeps them and drops only the read-only fields', async () => {
     const arn = await registerTaskDefinition(f.ecs, future, [{ key: 'k', value: 'v' }]);
     const described = await describeTaskDefinition(f.ecs, arn);
     expect(described.arn).toBe(arn);
-    expect(described.document.someSettingFrom2030).toEqual(future.someSettingFrom2030);
-    expect((described.document.containerDefinitions as Record<string, unknown>[])[0]!.futureContainerKnob).toBe(42);
+    expect(described.document.enableFaultInjection).toBe(true);
+    expect((described.document.containerDefinitions as Record<string, unknown>[])[0]!.restartPolicy).toEqual(future.containerDefinitions[0]!.restartPolicy);
     for (const field of ['taskDefinitionArn', 'revision', 'status', 'registeredAt', 'registeredBy', 'compatibilities', 'requiresAttributes']) {
       expect(described.document).not.toHaveProperty(field);
     }
@@ -46,9 +65,9 @@ describe('task definitions with fields the SDK does not know', () => {
 
   it("a deploy rendered from the service's current revision carries them into the new one", async () => {
     const target = await steadyService(f, { image: 'acme/carry:1' });
-    // Make the service's current revision one with unknown fields.
+    // Make the service's current revision one with a member the engine does not model.
     const current = await describeTaskDefinition(f.ecs, target.taskDefinitionArn);
-    const withFuture = await registerTaskDefinition(f.ecs, { ...current.document, someSettingFrom2030: { on: true } }, []);
+    const withFuture = await registerTaskDefinition(f.ecs, { ...current.document, enableFaultInjection: true }, []);
     const first = await deploy(
       { cluster: target.cluster, service: target.service, taskDefinition: { kind: 'existing', ref: withFuture }, timeoutMs: 60_000, maxFailedTasks: 2 },
       { ecs: f.ecs, logger: new MemoryLogger() },
@@ -68,7 +87,7 @@ describe('task definitions with fields the SDK does not know', () => {
     expect(result.status).toBe('succeeded');
     expect(result.registered).toBe(true);
     const raw = (await rawEcs(f, 'DescribeTaskDefinition', { taskDefinition: result.taskDefinitionArn })).taskDefinition as Record<string, unknown>;
-    expect(raw.someSettingFrom2030).toEqual({ on: true });
+    expect(raw.enableFaultInjection).toBe(true);
   });
 });
 

@@ -83,10 +83,10 @@ const configurations: [string, Record<string, unknown>][] = [
       strategy: 'ROLLING',
       maximumPercent: 150,
       minimumHealthyPercent: 50,
-      deploymentCircuitBreaker: { enable: false, rollback: false, resetOnHealthyTask: true, thresholdConfiguration: { failedTaskCount: 5 } },
+      deploymentCircuitBreaker: { enable: false, rollback: false, resetOnHealthyTask: true, thresholdConfiguration: { type: 'COUNT', value: 5 } },
       alarms: { alarmNames: ['errors'], enable: false, rollback: false },
-      // A member newer than any SDK: it must survive as well.
-      memberFrom2030: { mode: 'gentle', steps: [1, 2] },
+      // A member of ECS's model that the engine does not model: it must survive as well.
+      earlySuccessCriteria: { enable: true, healthyPercent: 50 },
     },
   ],
 ];
@@ -110,7 +110,10 @@ describe('a deploy changes only what its inputs ask', () => {
 
   it("an asked change carries the service's own configuration, every member, with only that member changed", async () => {
     const [, canary] = configurations[1]!;
-    const target = await serviceWith({ deploymentConfiguration: { ...canary, memberFrom2030: { on: true } }, image: 'acme/tune:1' });
+    const target = await serviceWith({
+      deploymentConfiguration: { ...canary, earlySuccessCriteria: { enable: true, sourceServiceRevisionCleanup: 'DEFERRED' } },
+      image: 'acme/tune:1',
+    });
     const before = await rawConfiguration(target);
     const sent = proxy.all.length;
     const result = await deployThroughProxy(target, { 'container-images': 'app=acme/tune:2', 'maximum-percent': '150', 'circuit-breaker': 'true' });

@@ -29,8 +29,8 @@ describe('deploymentConfiguration', () => {
       canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 },
       lifecycleHooks: [{ hookTargetArn: 'arn:aws:lambda:r:1:function:check', roleArn: 'arn:aws:iam::1:role/r', lifecycleStages: ['POST_SCALE_UP'] }],
       alarms: { alarmNames: ['p99'], enable: true, rollback: true },
-      deploymentCircuitBreaker: { enable: true, rollback: true, resetOnHealthyTask: true, thresholdConfiguration: { failedTaskCount: 4 } },
-      memberFrom2030: { on: true },
+      deploymentCircuitBreaker: { enable: true, rollback: true, resetOnHealthyTask: true, thresholdConfiguration: { type: 'COUNT', value: 4 } },
+      earlySuccessCriteria: { enable: true, healthyPercent: 50 },
     };
     expect(deploymentConfiguration(tuned, { taskDefinitionArn: 'x', maximumPercent: 150 })).toEqual({ ...tuned, maximumPercent: 150 });
     // Turning the breaker off keeps its other settings.
@@ -38,7 +38,7 @@ describe('deploymentConfiguration', () => {
       enable: false,
       rollback: false,
       resetOnHealthyTask: true,
-      thresholdConfiguration: { failedTaskCount: 4 },
+      thresholdConfiguration: { type: 'COUNT', value: 4 },
     });
     // The service's own object is not changed.
     expect(tuned.maximumPercent).toBe(200);

@@ -74,7 +74,7 @@ describe('applyStrategyChoice', () => {
     bakeTimeInMinutes: 3,
     canaryConfiguration: { canaryPercent: 5, canaryBakeTimeInMinutes: 10 },
     lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_SCALE_UP'] }],
-    memberFrom2030: { on: true },
+    earlySuccessCriteria: { enable: true, healthyPercent: 50 },
   };
   it('changes only the members asked, keeping the rest (also unknown ones)', () => {
     expect(applyStrategyChoice(structuredClone(canaryService), { canaryPercent: 20 })).toEqual({

@@ -7,6 +7,7 @@
 import { getOctokit } from '@actions/github';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalGitHubApi, startLocalGitHubApi } from '../../local/github-api/index.js';
+import { refusedByModel } from '../helpers/conformance.js';
 
 const TOKEN = 'ghs_checks';
 const READ_ONLY = 'ghs_checks_readonly';
@@ -62,8 +63,12 @@ describe('local GitHub API: check runs', () => {
     const octokit = getOctokit(TOKEN, { baseUrl: gh.url });
     const repo = { owner: 'acme', repo: 'limits' };
     const base = { ...repo, name: 'unit tests', head_sha: SHA, conclusion: 'success' as const };
-    const tooMany = await rejection(
-      octokit.rest.checks.create({ ...base, output: { title: 't', summary: 's', annotations: Array.from({ length: 51 }, (_, i) => annotation(i)) } }),
+    // 51 annotations and a text over 65,535 characters break the description's maxItems and
+    // maxLength: declared, and refused.
+    const tooMany = await refusedByModel(() =>
+      rejection(
+        octokit.rest.checks.create({ ...base, output: { title: 't', summary: 's', annotations: Array.from({ length: 51 }, (_, i) => annotation(i)) } }),
+      ),
     );
     expect(tooMany).toMatchObject({ status: 422, data: { message: 'Invalid request.\n\nNo more than 50 items are allowed; 51 were supplied.' } });
     // 30,000 two-byte characters: under 65,535 characters, over 65,535 bytes.
@@ -72,7 +77,7 @@ describe('local GitHub API: check runs', () => {
       status: 422,
       data: { errors: [{ resource: 'CheckRun', field: 'summary', message: 'summary exceeds a maximum bytesize of 65535' }] },
     });
-    const text = await rejection(octokit.rest.checks.create({ ...base, output: { title: 't', summary: 's', text: 'x'.repeat(65_536) } }));
+    const text = await refusedByModel(() => rejection(octokit.rest.checks.create({ ...base, output: { title: 't', summary: 's', text: 'x'.repeat(65_536) } })));
     expect(text).toMatchObject({ status: 422, data: { errors: [{ field: 'text' }] } });
     const noLine = await rejection(
       octokit.rest.checks.create({ ...base, output: { title: 't', summary: 's', annotations: [{ ...annotation(0), start_line: 0 }] } }),

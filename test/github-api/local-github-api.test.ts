@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalGitHubApi, type LocalGitHubApi } from '../../local/github-api/index.js';
 import { createDeploymentRecord } from '../../shared/github/deployments.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';
+import { refusedByModel } from '../helpers/conformance.js';
 
 const TOKEN = 'ghs_standin';
 const SHA1 = '1'.repeat(40);
@@ -64,9 +65,11 @@ describe('local GitHub API: deployments and statuses', () => {
     const second = await octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: ids[1]! });
     expect(second.data.map((s) => s.state)).toEqual(['success', 'in_progress']);
     expect(second.data[0]!.log_url).toBe('https://run/1');
-    await expect(octokit.rest.repos.createDeploymentStatus({ ...repo, deployment_id: ids[0]!, state: 'bogus' as 'success' })).rejects.toMatchObject({
-      status: 422,
-    });
+    await refusedByModel(() =>
+      expect(octokit.rest.repos.createDeploymentStatus({ ...repo, deployment_id: ids[0]!, state: 'bogus' as 'success' })).rejects.toMatchObject({
+        status: 422,
+      }),
+    );
     await expect(octokit.rest.repos.getDeployment({ ...repo, deployment_id: 9999 })).rejects.toMatchObject({ status: 404 });
   });
 

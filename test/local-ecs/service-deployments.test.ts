@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
+import { refusedByModel } from '../helpers/conformance.js';
 import { waitFor } from './wait.js';
 
 let env: LocalEcsEnv | undefined;
@@ -184,7 +185,7 @@ describe('service deployments of rolling updates', () => {
 
   it('refuses a bad status filter and an unknown service, and answers MISSING for an unknown ARN', async () => {
     const e = await setup();
-    await expect(list(e, { status: ['DONE' as never] })).rejects.toBeInstanceOf(InvalidParameterException);
+    await refusedByModel(() => expect(list(e, { status: ['DONE' as never] })).rejects.toBeInstanceOf(InvalidParameterException));
     await expect(e.ecs.send(new ListServiceDeploymentsCommand({ cluster: 'c', service: 'nope' }))).rejects.toBeInstanceOf(ServiceNotFoundException);
     const missing = 'arn:aws:ecs:us-east-1:000000000000:service-deployment/c/web/nope';
     const out = await e.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [missing] }));
