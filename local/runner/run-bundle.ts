@@ -270,6 +270,7 @@ async function runStep(script: string, env: Record<string, string>, base: string
   const log = new StepLog({
     masks: options.masks ?? [],
     debug: env.RUNNER_DEBUG === '1',
+    env,
     onLine: (line) => {
       if (options.echo) process.stdout.write(`  [${stepName}] ${line}\n`);
       options.onLog?.(line);
@@ -290,13 +291,15 @@ async function runStep(script: string, env: Record<string, string>, base: string
   for (const t of timers) clearTimeout(t);
   options.signal?.removeEventListener('abort', cancel);
 
-  const pathAdds = readFileSync(files.GITHUB_PATH, 'utf8').split('\n').filter(Boolean);
+  // The stdout commands act at once, the files when the step ends: a file's value wins.
+  const pathAdds = [...log.legacyPath, ...readFileSync(files.GITHUB_PATH, 'utf8').split('\n').filter(Boolean)];
   return {
-    exitCode: code ?? 1,
+    // A command the runner could not process fails the step, whatever the process exited with.
+    exitCode: log.commandFailures.length > 0 && code === 0 ? 1 : (code ?? 1),
     signal,
     outputs: { ...log.legacyOutputs, ...parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')) },
-    state: parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8')),
-    env: parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8')),
+    state: { ...log.legacyState, ...parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8')) },
+    env: { ...log.legacyEnv, ...parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8')) },
     path: pathAdds,
     summary: log.mask(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')),
     annotations: log.annotations,
