@@ -45,6 +45,7 @@ import { isImageId, registryOfImage } from '../image/reference.js';
 import type { Logger } from '../core/logger.js';
 import { formatDuration } from '../core/duration.js';
 import { scriptCommand } from '../core/shell.js';
+import { isRunStepVariable, isRunnerVariable } from '../core/step-environment.js';
 
 export type PullPolicy = 'missing' | 'always' | 'never';
 export const PULL_POLICIES: readonly PullPolicy[] = ['missing', 'always', 'never'];
@@ -127,12 +128,22 @@ export function newContainerName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 }
 
+/**
+ * newContainerName()'s shape with one of our `ctp-` prefixes. A post step reads the name back
+ * from state, which anything printing `::save-state` can write: it removes containers and a
+ * directory by it only when it is one main could have made (one path component, our prefix).
+ */
+export function isOwnContainerName(name: string): boolean {
+  return /^ctp-[a-z0-9._-]{1,60}-[0-9a-z]{1,12}-[0-9a-f]{8}$/.test(name);
+}
+
 /** The host directory holding one run's script, HOME and env file (under RUNNER_TEMP). */
 export function runDirectory(name: string, hostEnv: NodeJS.ProcessEnv = process.env): string {
   return path.join(hostEnv.RUNNER_TEMP || tmpdir(), name);
 }
 
 export function removeRunDirectory(name: string, hostEnv: NodeJS.ProcessEnv = process.env): void {
+  if (!isOwnContainerName(name)) throw new Error(`refusing to remove the run directory of '${name}': not a container name of ours`);
   rmSync(runDirectory(name, hostEnv), { recursive: true, force: true });
 }
 
@@ -208,8 +219,8 @@ export async function removeContainers(label: string, logger: Logger): Promise<n
 const CLIENT_VARIABLES = /^(PATH|HOME|DOCKER_.*|TMPDIR|XDG_.*)$/;
 /** How docker (125-127) or its init says the container's program could not be started. */
 const START_FAILURE = /^\[FATAL tini \(\d+\)\] exec .* failed|^docker: Error response from daemon/;
-/** Path variables that belong to the action's own step, not to the build. */
-const NOT_FORWARDED = new Set(['GITHUB_STATE', 'GITHUB_ACTION_PATH', 'RUNNER_TOOL_CACHE', 'RUNNER_WORKSPACE']);
+/** Host paths of the runner's that mean nothing inside the container (what a run: step would not get is filtered before). */
+const NOT_FORWARDED = new Set(['RUNNER_TOOL_CACHE', 'RUNNER_WORKSPACE']);
 /** File-command files the build may append to, mounted one by one. */
 const FILE_COMMANDS = ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY'];
 
@@ -229,8 +240,10 @@ function forwardContext(hostEnv: NodeJS.ProcessEnv, workspace: string, hostRunDi
   const mounts: ContainerMount[] = [];
   const dropped: string[] = [];
   for (const [name, value] of Object.entries(hostEnv)) {
-    if (value === undefined || !(name === 'CI' || name.startsWith('GITHUB_') || name.startsWith('RUNNER_'))) continue;
-    if (NOT_FORWARDED.has(name)) {
+    // The runner's variables that a `run:` step would get (shared/core/step-environment.ts),
+    // the same rule as on the runner; the machine's own environment stays outside.
+    if (value === undefined || !isRunnerVariable(name)) continue;
+    if (!isRunStepVariable(name) || NOT_FORWARDED.has(name)) {
       dropped.push(name);
     } else if (name === 'RUNNER_TEMP') {
       env[name] = `${CONTAINER_RUN_DIR}/temp`;
@@ -313,7 +326,8 @@ export async function runInContainer(job: ContainerJob, options: ContainerRunOpt
     prepareRunDirectory(hostRunDir, user, caches);
     writeFileSync(path.join(hostRunDir, 'mnt', 'script'), job.script, { mode: 0o644 });
     const context = job.forwardContext === false ? { env: {}, mounts: [], dropped: [] } : forwardContext(hostEnv, job.workspace, hostRunDir);
-    if (context.dropped.length > 0) logger.debug(`Not forwarded (host paths the container cannot see): ${context.dropped.join(', ')}`);
+    if (context.dropped.length > 0)
+      logger.debug(`Not forwarded (what a run: step would not get, or host paths the container cannot see): ${context.dropped.join(', ')}`);
 
     const passed: Record<string, string> = {};
     for (const name of job.passEnv ?? []) {

@@ -5,6 +5,7 @@ import { ComposeStack, composeProjectName, findCompose, portVariables, readiness
 import { formatDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { ExecError } from '../core/exec.js';
+import { runStepEnvironment } from '../core/step-environment.js';
 import { MalformedReportError, parseJUnitReport } from '../test-report/junit-parser.js';
 import type { Logger } from '../core/logger.js';
 import { findReports } from '../test-report/report-files.js';
@@ -252,11 +253,8 @@ async function runCommand(
     const network = stackStates.flatMap((s) => s.networks)[0];
     return config.runInContainer({ script: config.script, env: tierEnv, ...(network ? { network } : {}), signal, ...(timeoutMs ? { timeoutMs } : {}) });
   }
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(config.hostEnv)) {
-    // The action's own inputs and state are not the tests' business.
-    if (!k.startsWith('INPUT_') && !k.startsWith('STATE_')) env[k] = v;
-  }
+  // What a `run:` step would get: never the action's runtime token, inputs or state file.
+  const env = runStepEnvironment(config.hostEnv);
   Object.assign(env, tierEnv);
   // Inherited by every process the command starts: how the post step tells them from strangers.
   const marker = randomBytes(8).toString('hex');
