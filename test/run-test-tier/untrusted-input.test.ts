@@ -95,3 +95,37 @@ describe('run-test-tier: what a fork, a test or a report writes runs nothing', (
     expect(env.GITHUB_OUTPUT).toBeTruthy();
   });
 });
+
+describe('what post steps accept from state', () => {
+  it('a compose command findCompose can return, our project prefix, our container and config names, a well-formed process group', async () => {
+    const { isOwnComposeCommand, readSavedStack } = await import('../../shared/compose/saved-stack.js');
+    const { isOwnContainerName, newContainerName } = await import('../../shared/container/runner.js');
+    const { isOwnDockerConfig } = await import('../../shared/docker/config.js');
+    const { parseTierProcessGroup } = await import('../../shared/test-tier/leftover-processes.js');
+    const env = { RUNNER_TOOL_CACHE: '/opt/hostedtoolcache', RUNNER_TEMP: '/home/runner/work/_temp' };
+    expect(isOwnComposeCommand(['docker', 'compose'], env)).toBe(true);
+    expect(isOwnComposeCommand(['docker-compose'], env)).toBe(true);
+    expect(isOwnComposeCommand(['/opt/hostedtoolcache/docker-compose/2.29.7/x64/docker-compose'], env)).toBe(true);
+    for (const bad of [['bash', '-c', 'id', '--'], ['/tmp/docker-compose'], ['/opt/hostedtoolcache/docker-compose/../../../bin/sh'], 'docker-compose', [1]])
+      expect(isOwnComposeCommand(bad, env), JSON.stringify(bad)).toBe(false);
+    expect(readSavedStack({ project: 'other-project', command: '["docker","compose"]', cwd: '/' }, env)).toEqual({
+      refused: expect.stringMatching(/not one of ours/),
+    });
+    expect(readSavedStack({ project: 'ctp-unit-1-abc123', command: '["docker","compose"]', files: '["a.yml"]', cwd: '/' }, env)).toMatchObject({
+      project: 'ctp-unit-1-abc123',
+    });
+    expect(isOwnContainerName(newContainerName('ctp-test-unit'))).toBe(true);
+    for (const bad of ['../../home', 'ctp-x/../../y-1-0123abcd', 'mycontainer']) expect(isOwnContainerName(bad), bad).toBe(false);
+    expect(isOwnDockerConfig('/home/runner/work/_temp/ctp-docker-Ab12Cd', env)).toBe(true);
+    for (const bad of [
+      '/home/runner/work/repo',
+      '/home/runner/work/_temp/ctp-docker-Ab12Cd/..',
+      '/home/runner/work/_temp/sub/ctp-docker-Ab12Cd',
+      'ctp-docker-Ab12Cd',
+    ])
+      expect(isOwnDockerConfig(bad, env), bad).toBe(false);
+    expect(parseTierProcessGroup('{"processGroup":4242,"marker":"0123456789abcdef"}')).toEqual({ processGroup: 4242, marker: '0123456789abcdef' });
+    for (const bad of ['{"processGroup":1,"marker":"0123456789abcdef"}', '{"processGroup":-5,"marker":"x"}', 'not json', '[]'])
+      expect(parseTierProcessGroup(bad), bad).toBeUndefined();
+  });
+});
