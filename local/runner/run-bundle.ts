@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -162,6 +163,21 @@ export function contextEnv(ctx: GitHubContext, workspace: string, runnerTemp: st
   };
 }
 
+/**
+ * What the runner gives a JavaScript action's process and never a `run:` step
+ * (NodeScriptActionHandler): the Actions runtime's URL and token, the cache and results URLs.
+ * Nothing answers at these addresses here; they are set so that a test can see where they go
+ * (they must not reach the programs an action starts for the user).
+ */
+export function actionRuntimeEnv(): Record<string, string> {
+  return {
+    ACTIONS_RUNTIME_URL: 'http://127.0.0.1:9/runtime/',
+    ACTIONS_RUNTIME_TOKEN: `local-runtime-token-${randomBytes(8).toString('hex')}`,
+    ACTIONS_CACHE_URL: 'http://127.0.0.1:9/cache/',
+    ACTIONS_RESULTS_URL: 'http://127.0.0.1:9/results/',
+  };
+}
+
 // Each run's workspace, temp and command files are removed when this process exits (a test file's
 // worker, a CLI run), so thousands of runs leave nothing in /tmp; CTP_KEEP_RUNS=1 keeps them.
 const runDirectories: string[] = [];
@@ -214,6 +230,7 @@ export async function runBundle(action: string, options: RunBundleOptions = {}):
     ...contextEnv(ctx, workspace, runnerTemp, eventPath),
     GITHUB_ACTION: action,
     GITHUB_ACTION_PATH: path.join(root, 'actions', action),
+    ...actionRuntimeEnv(),
     ...jobEnv,
   };
 
@@ -270,6 +287,7 @@ async function runStep(script: string, env: Record<string, string>, base: string
   const log = new StepLog({
     masks: options.masks ?? [],
     debug: env.RUNNER_DEBUG === '1',
+    env,
     onLine: (line) => {
       if (options.echo) process.stdout.write(`  [${stepName}] ${line}\n`);
       options.onLog?.(line);
@@ -290,13 +308,15 @@ async function runStep(script: string, env: Record<string, string>, base: string
   for (const t of timers) clearTimeout(t);
   options.signal?.removeEventListener('abort', cancel);
 
-  const pathAdds = readFileSync(files.GITHUB_PATH, 'utf8').split('\n').filter(Boolean);
+  // The stdout commands act at once, the files when the step ends: a file's value wins.
+  const pathAdds = [...log.legacyPath, ...readFileSync(files.GITHUB_PATH, 'utf8').split('\n').filter(Boolean)];
   return {
-    exitCode: code ?? 1,
+    // A command the runner could not process fails the step, whatever the process exited with.
+    exitCode: log.commandFailures.length > 0 && code === 0 ? 1 : (code ?? 1),
     signal,
     outputs: { ...log.legacyOutputs, ...parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')) },
-    state: parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8')),
-    env: parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8')),
+    state: { ...log.legacyState, ...parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8')) },
+    env: { ...log.legacyEnv, ...parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8')) },
     path: pathAdds,
     summary: log.mask(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')),
     annotations: log.annotations,

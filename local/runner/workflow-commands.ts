@@ -19,26 +19,100 @@ export interface WorkflowCommand {
   message: string;
 }
 
-const COMMAND = /^::([A-Za-z-]+)(?: ([^:]*))?::(.*)$/;
+/**
+ * The commands the runner registers (actions/runner, ActionCommandManager.cs); any other
+ * `::name::` line is plain output. `notice` came later than the others and is registered too.
+ */
+export const REGISTERED_COMMANDS: ReadonlySet<string> = new Set([
+  'add-mask',
+  'add-matcher',
+  'add-path',
+  'debug',
+  'echo',
+  'endgroup',
+  'error',
+  'group',
+  'notice',
+  'remove-matcher',
+  'save-state',
+  'set-env',
+  'set-output',
+  'stop-commands',
+  'warning',
+]);
 
+// In the runner's order, ordinal and case-sensitive (ActionCommand's escape mappings): `%25` last.
 function unescapeData(text: string): string {
-  return text.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%25/g, '%');
+  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
 }
 
 function unescapeProperty(text: string): string {
-  return unescapeData(text).replace(/%3A/gi, ':').replace(/%2C/gi, ',');
+  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
 }
 
-export function parseCommandLine(line: string): WorkflowCommand | undefined {
-  const match = COMMAND.exec(line.trimStart());
-  if (!match) return undefined;
-  const [, command, props = '', message = ''] = match;
+/** The legacy form's escapes (ActionCommand.Unescape). */
+function unescapeLegacy(text: string): string {
+  return text.replace(/%3B/g, ';').replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%5D/g, ']').replace(/%25/g, '%');
+}
+
+/** Whether `name` is a registered command (case-insensitive, as the runner compares). */
+function isRegistered(name: string, registered: ReadonlySet<string>): boolean {
+  return registered.has(name.toLowerCase());
+}
+
+/**
+ * One output line as the runner reads it (ActionCommand.TryParseV2, then TryParse): the current
+ * form `::name k=v,…::data` once leading white space is trimmed, else the legacy form
+ * `##[name k=v;…]data` found ANYWHERE in the line. A name that is not registered makes the line
+ * plain output. `registered` is the runner's set (plus a stop-commands token while one is active).
+ */
+export function parseCommandLine(line: string, registered: ReadonlySet<string> = REGISTERED_COMMANDS): WorkflowCommand | undefined {
+  return parseCurrent(line, registered) ?? parseLegacy(line, registered);
+}
+
+function parseCurrent(line: string, registered: ReadonlySet<string>): WorkflowCommand | undefined {
+  const message = line.trimStart();
+  if (!message.startsWith('::')) return undefined;
+  const end = message.indexOf('::', 2);
+  if (end < 0) return undefined;
+  const info = message.slice(2, end);
+  const space = info.indexOf(' ');
+  const name = space < 0 ? info : info.slice(0, space);
+  if (!isRegistered(name, registered)) return undefined;
   const properties: Record<string, string> = {};
-  for (const pair of props.split(',')) {
-    const eq = pair.indexOf('=');
-    if (eq > 0) properties[pair.slice(0, eq).trim()] = unescapeProperty(pair.slice(eq + 1));
+  if (space > 0) {
+    for (const pair of info
+      .slice(space + 1)
+      .trim()
+      .split(',')
+      .filter(Boolean)) {
+      const eq = pair.indexOf('=');
+      if (eq > 0 && eq < pair.length - 1) properties[pair.slice(0, eq)] = unescapeProperty(pair.slice(eq + 1));
+    }
   }
-  return { command: command!.toLowerCase(), properties, message: unescapeData(message) };
+  return { command: name.toLowerCase(), properties, message: unescapeData(message.slice(end + 2)) };
+}
+
+function parseLegacy(line: string, registered: ReadonlySet<string>): WorkflowCommand | undefined {
+  const prefix = line.indexOf('##[');
+  if (prefix < 0) return undefined;
+  const close = line.indexOf(']', prefix);
+  if (close < 0) return undefined;
+  const info = line.slice(prefix + 3, close);
+  const space = info.indexOf(' ');
+  const name = space < 0 ? info : info.slice(0, space);
+  if (!isRegistered(name, registered)) return undefined;
+  const properties: Record<string, string> = {};
+  if (space > 0) {
+    for (const pair of info
+      .slice(space + 1)
+      .split(';')
+      .filter(Boolean)) {
+      const eq = pair.indexOf('=');
+      if (eq > 0 && eq < pair.length - 1) properties[pair.slice(0, eq)] = unescapeLegacy(pair.slice(eq + 1));
+    }
+  }
+  return { command: name.toLowerCase(), properties, message: unescapeLegacy(line.slice(close + 1)) };
 }
 
 export function toAnnotation(cmd: WorkflowCommand): Annotation | undefined {

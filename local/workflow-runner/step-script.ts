@@ -80,7 +80,12 @@ export async function runStepScript(options: ScriptOptions): Promise<ScriptResul
   // Its own process group, so a timeout stops everything the script started.
   const child = spawn(command!, args, { cwd: options.cwd, env: { ...options.env, ...files }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 
-  const log = new StepLog({ masks: options.masks, debug: options.env.RUNNER_DEBUG === '1', ...(options.onLog ? { onLine: options.onLog } : {}) });
+  const log = new StepLog({
+    masks: options.masks,
+    debug: options.env.RUNNER_DEBUG === '1',
+    env: options.env,
+    ...(options.onLog ? { onLine: options.onLog } : {}),
+  });
   const out = log.stream();
   const err = log.stream();
   child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -131,13 +136,18 @@ export async function runStepScript(options: ScriptOptions): Promise<ScriptResul
   err.end();
   if (timedOut) log.show(`##[error]The step timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s`);
   return {
-    exitCode: timedOut ? 1 : (code ?? 1),
+    // A command the runner could not process (a refused set-env…) fails the step.
+    exitCode: timedOut ? 1 : log.commandFailures.length > 0 && code === 0 ? 1 : (code ?? 1),
     outputs: { ...log.legacyOutputs, ...parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')) },
-    env: parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8')),
-    path: readFileSync(files.GITHUB_PATH, 'utf8')
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean),
+    // A `run:` step has no post step: what it saves with ::save-state:: goes nowhere, as on GitHub.
+    env: { ...log.legacyEnv, ...parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8')) },
+    path: [
+      ...log.legacyPath,
+      ...readFileSync(files.GITHUB_PATH, 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    ],
     summary: log.mask(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')),
     annotations: log.annotations,
     masks: log.addedMasks,

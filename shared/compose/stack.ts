@@ -215,9 +215,12 @@ export class ComposeStack {
   async printLogs(services: readonly string[]): Promise<void> {
     const unique = [...new Set(services)];
     if (unique.length === 0) return;
-    await this.logger.group(`Logs of ${unique.join(', ')}`, async () => {
-      await this.run(['logs', '--no-color', '--tail', '200', ...unique]);
-    });
+    // What a service prints is not ours: shown, never obeyed as a workflow command.
+    await this.logger.group(`Logs of ${unique.join(', ')}`, () =>
+      this.logger.withCommandsStopped(async () => {
+        await this.run(['logs', '--no-color', '--tail', '200', ...unique]);
+      }),
+    );
   }
 
   /** Stops and removes the containers, networks and volumes; never throws (it runs in finally blocks and post steps). */

@@ -21,7 +21,8 @@ import type { Logger } from '../core/logger.js';
  * explicitly — Java ignores HOME for a uid with no passwd entry, so Maven needs
  * `-Dmaven.repo.local`. A plain absolute path caches that directory as is.
  *
- * Volumes are named after the cache key, the cached path and the user: a fresh Docker volume
+ * Volumes are named after the cache key, the cached path, the user and the trust scope (the ref;
+ * cacheTrustScope): a fresh Docker volume
  * belongs to root, so one that a non-root build will write is chowned once, when created, and a
  * build under another uid gets its own volume instead of a permission error.
  */
@@ -61,11 +62,30 @@ export interface CacheLocation {
   home: string;
   key: string;
   user: string;
+  /**
+   * Who may write the cache (cacheTrustScope): volumes of different scopes are different volumes,
+   * so a pull request's build never writes what a default-branch build later reads.
+   */
+  scope?: string;
   storage?: CacheStorage;
   /** host storage: the runner's HOME (presets go where the tool keeps them there). */
   hostHome?: string;
   /** host storage: the runner's tool cache (RUNNER_TOOL_CACHE), for path caches; else under hostHome/.cache. */
   toolCache?: string;
+}
+
+/**
+ * The trust scope of a volume cache on a self-hosted runner, whose engine outlives jobs: the ref
+ * the job runs for (a pull request's `refs/pull/N/merge`, a branch), and the event for the two
+ * that run a base-branch ref on someone else's behalf (`pull_request_target`, `workflow_run`).
+ * As actions/cache scopes by branch, a build from one scope never writes another's cache; unlike
+ * it, nothing falls back to the default branch's cache (a mounted volume is writable).
+ */
+export function cacheTrustScope(env: NodeJS.ProcessEnv): string | undefined {
+  const ref = env.GITHUB_REF;
+  if (!ref) return undefined;
+  const event = env.GITHUB_EVENT_NAME ?? '';
+  return event === 'pull_request_target' || event === 'workflow_run' ? `${event}:${ref}` : ref;
 }
 
 export function resolveBuildCaches(entries: readonly string[], options: CacheLocation): BuildCache[] {
@@ -85,7 +105,8 @@ export function resolveBuildCaches(entries: readonly string[], options: CacheLoc
       throw new Error(`${JSON.stringify(given)} is neither a preset (${CACHE_PRESET_NAMES.join(', ')}) nor an absolute container path`);
     }
     if (caches.some((c) => c.target === target)) continue;
-    const hash = createHash('sha256').update(`${options.key}\0${target}\0${options.user}`).digest('hex').slice(0, 12);
+    const scoped = options.scope === undefined ? '' : `\0${options.scope}`;
+    const hash = createHash('sha256').update(`${options.key}\0${target}\0${options.user}${scoped}`).digest('hex').slice(0, 12);
     const what = given in CACHE_PRESETS ? given : 'path';
     const name = `ctp-cache-${slug(options.key)}-${what}-${hash}`;
     let source = name;

@@ -45,6 +45,7 @@ import { isImageId, registryOfImage } from '../image/reference.js';
 import type { Logger } from '../core/logger.js';
 import { formatDuration } from '../core/duration.js';
 import { scriptCommand } from '../core/shell.js';
+import { isRunStepVariable, isRunnerVariable } from '../core/step-environment.js';
 
 export type PullPolicy = 'missing' | 'always' | 'never';
 export const PULL_POLICIES: readonly PullPolicy[] = ['missing', 'always', 'never'];
@@ -127,12 +128,22 @@ export function newContainerName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 }
 
+/**
+ * newContainerName()'s shape with one of our `ctp-` prefixes. A post step reads the name back
+ * from state, which anything printing `::save-state` can write: it removes containers and a
+ * directory by it only when it is one main could have made (one path component, our prefix).
+ */
+export function isOwnContainerName(name: string): boolean {
+  return /^ctp-[a-z0-9._-]{1,60}-[0-9a-z]{1,12}-[0-9a-f]{8}$/.test(name);
+}
+
 /** The host directory holding one run's script, HOME and env file (under RUNNER_TEMP). */
 export function runDirectory(name: string, hostEnv: NodeJS.ProcessEnv = process.env): string {
   return path.join(hostEnv.RUNNER_TEMP || tmpdir(), name);
 }
 
 export function removeRunDirectory(name: string, hostEnv: NodeJS.ProcessEnv = process.env): void {
+  if (!isOwnContainerName(name)) throw new Error(`refusing to remove the run directory of '${name}': not a container name of ours`);
   rmSync(runDirectory(name, hostEnv), { recursive: true, force: true });
 }
 
@@ -208,8 +219,8 @@ export async function removeContainers(label: string, logger: Logger): Promise<n
 const CLIENT_VARIABLES = /^(PATH|HOME|DOCKER_.*|TMPDIR|XDG_.*)$/;
 /** How docker (125-127) or its init says the container's program could not be started. */
 const START_FAILURE = /^\[FATAL tini \(\d+\)\] exec .* failed|^docker: Error response from daemon/;
-/** Path variables that belong to the action's own step, not to the build. */
-const NOT_FORWARDED = new Set(['GITHUB_STATE', 'GITHUB_ACTION_PATH', 'RUNNER_TOOL_CACHE', 'RUNNER_WORKSPACE']);
+/** Host paths of the runner's that mean nothing inside the container (what a run: step would not get is filtered before). */
+const NOT_FORWARDED = new Set(['RUNNER_TOOL_CACHE', 'RUNNER_WORKSPACE']);
 /** File-command files the build may append to, mounted one by one. */
 const FILE_COMMANDS = ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY'];
 
@@ -229,8 +240,10 @@ function forwardContext(hostEnv: NodeJS.ProcessEnv, workspace: string, hostRunDi
   const mounts: ContainerMount[] = [];
   const dropped: string[] = [];
   for (const [name, value] of Object.entries(hostEnv)) {
-    if (value === undefined || !(name === 'CI' || name.startsWith('GITHUB_') || name.startsWith('RUNNER_'))) continue;
-    if (NOT_FORWARDED.has(name)) {
+    // The runner's variables that a `run:` step would get (shared/core/step-environment.ts),
+    // the same rule as on the runner; the machine's own environment stays outside.
+    if (value === undefined || !isRunnerVariable(name)) continue;
+    if (!isRunStepVariable(name) || NOT_FORWARDED.has(name)) {
       dropped.push(name);
     } else if (name === 'RUNNER_TEMP') {
       env[name] = `${CONTAINER_RUN_DIR}/temp`;
@@ -289,6 +302,11 @@ function shellCommand(shell: readonly string[]): { entrypoint: string; command: 
   return { entrypoint, command };
 }
 
+/**
+ * Runs `job` to its end: the image by its policy, the caches, the run directory and its
+ * environment, `docker run` watched for a time limit, cancellation and silence, then the
+ * container and run directory gone. Each part is a function of its own below.
+ */
 export async function runInContainer(job: ContainerJob, options: ContainerRunOptions): Promise<ContainerRunResult> {
   const { logger } = options;
   const hostEnv = options.hostEnv ?? process.env;
@@ -312,49 +330,8 @@ export async function runInContainer(job: ContainerJob, options: ContainerRunOpt
   try {
     prepareRunDirectory(hostRunDir, user, caches);
     writeFileSync(path.join(hostRunDir, 'mnt', 'script'), job.script, { mode: 0o644 });
-    const context = job.forwardContext === false ? { env: {}, mounts: [], dropped: [] } : forwardContext(hostEnv, job.workspace, hostRunDir);
-    if (context.dropped.length > 0) logger.debug(`Not forwarded (host paths the container cannot see): ${context.dropped.join(', ')}`);
-
-    const passed: Record<string, string> = {};
-    for (const name of job.passEnv ?? []) {
-      const value = hostEnv[name];
-      if (value === undefined) logger.warning(`pass-env: ${name} is not set on the runner; not forwarded.`);
-      else passed[name] = value;
-    }
-    const containerEnv: Record<string, string> = {
-      ...context.env,
-      ...passed,
-      HOME: CONTAINER_HOME,
-      ...mergeCacheEnv(caches, job.env ?? {}),
-    };
-
-    // Values go through an env file (one line each) or, when multi-line, through the docker
-    // client's own environment as `-e NAME`: never on a command line a `ps` would show.
-    const fileLines: string[] = [];
-    const fromClient: string[] = [];
-    const clientEnv: NodeJS.ProcessEnv = {};
-    for (const key of ['PATH', 'HOME', 'DOCKER_HOST', 'DOCKER_CONFIG', 'DOCKER_CONTEXT', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', 'TMPDIR']) {
-      if (process.env[key] !== undefined) clientEnv[key] = process.env[key];
-    }
-    for (const [key, value] of Object.entries(containerEnv)) {
-      if (!/[\r\n]/.test(value)) fileLines.push(`${key}=${value}`);
-      else if (CLIENT_VARIABLES.test(key)) throw new UserError(`Variable ${key} has a multi-line value, which cannot be passed to the container.`);
-      else {
-        fromClient.push(key);
-        clientEnv[key] = value;
-      }
-    }
-    const envFile = path.join(hostRunDir, 'env');
-    writeFileSync(envFile, `${fileLines.join('\n')}\n`, { mode: 0o600 });
-
+    const environment = containerEnvironment(job, hostEnv, hostRunDir, caches, logger);
     const { entrypoint, command } = shellCommand(job.shell);
-    const mounts: ContainerMount[] = [
-      { source: job.workspace, target: job.workspace },
-      { source: path.join(hostRunDir, 'mnt'), target: CONTAINER_RUN_DIR },
-      ...context.mounts,
-      ...caches.map((c) => ({ source: c.source, target: c.target })),
-      ...(job.mounts ?? []),
-    ];
     const args = containerRunArgs({
       image: imageId,
       name: job.name,
@@ -363,99 +340,170 @@ export async function runInContainer(job: ContainerJob, options: ContainerRunOpt
       entrypoint,
       command,
       workdir: job.workingDirectory ?? job.workspace,
-      mounts,
-      envFile,
-      envFromClient: fromClient,
+      mounts: [
+        { source: job.workspace, target: job.workspace },
+        { source: path.join(hostRunDir, 'mnt'), target: CONTAINER_RUN_DIR },
+        ...environment.mounts,
+        ...caches.map((c) => ({ source: c.source, target: c.target })),
+        ...(job.mounts ?? []),
+      ],
+      envFile: environment.envFile,
+      envFromClient: environment.fromClient,
       ...(job.network ? { network: job.network } : {}),
       ...(job.options ? { options: job.options } : {}),
     });
-
-    const tailSize = job.tailLines ?? 30;
-    const tail: string[] = [];
-    const runStarted = Date.now();
-    let lastOutput = runStarted;
-    const quietNoticeMs = options.quietNoticeMs ?? 60_000;
-    // A build that prints nothing for minutes (a download, a long test) must not look hung.
-    const quietTimer = setInterval(
-      () => {
-        if (Date.now() - lastOutput < quietNoticeMs) return;
-        lastOutput = Date.now();
-        logger.info(`… still running in ${job.image} (${formatDuration(Date.now() - runStarted)} elapsed, no output for ${formatDuration(quietNoticeMs)})`);
-      },
-      Math.min(quietNoticeMs, 5_000),
-    );
-    quietTimer.unref();
-    let timedOut = false;
-    let cancelled = false;
-    let stopping: Promise<void> | undefined;
-    const clientKill = new AbortController();
-    const stop = () => {
-      stopping ??= (async () => {
-        // A short grace lets the build flush; `rm -f` then covers a container that is not
-        // created yet or ignores SIGTERM. The client exits once the container is gone.
-        await exec('docker', ['stop', '--time', '3', job.name], { stream: false });
-        await exec('docker', ['rm', '--force', job.name], { stream: false });
-        setTimeout(() => clientKill.abort(), 10_000).unref();
-      })();
-    };
-    const timer = options.timeoutMs
-      ? setTimeout(() => {
-          timedOut = true;
-          logger.error(`Time limit of ${formatDuration(options.timeoutMs!)} reached: stopping container ${job.name}.`);
-          stop();
-        }, options.timeoutMs)
-      : undefined;
-    const onAbort = () => {
-      cancelled = true;
-      logger.warning(`Cancelled: stopping container ${job.name}.`);
-      stop();
-    };
-    if (options.signal?.aborted) onAbort();
-    else options.signal?.addEventListener('abort', onAbort, { once: true });
-
-    if (options.signal?.aborted) throw new Error('cancelled before the container started');
-    let result: ExecResult;
-    try {
-      result = await logger.group(job.groupTitle ?? `Running in ${job.image}`, () =>
-        exec('docker', args, {
-          env: clientEnv,
-          signal: clientKill.signal,
-          maxCaptureBytes: 64 * 1024,
-          onLine: (line) => {
-            lastOutput = Date.now();
-            tail.push(line);
-            if (tail.length > tailSize) tail.shift();
-          },
-        }),
-      );
-    } finally {
-      clearInterval(quietTimer);
-      if (timer) clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-    }
-    if (stopping) {
-      await stopping;
-      // The client may have raced the stop and created the container after it; make sure.
-      await exec('docker', ['rm', '--force', job.name], { stream: false });
-    }
-    // 125 is docker run's own failure (a bad flag value, a daemon error); 126/127 with the
-    // init's or docker's message mean the shell is not in the image.
-    const startFailure =
-      result.exitCode >= 125 && result.exitCode <= 127
-        ? (tail.find((line) => START_FAILURE.test(line)) ??
-          (result.exitCode === 125 ? tail.find((line) => line.trim() !== '' && !/--help/.test(line)) : undefined))
-        : undefined;
-    return {
-      name: job.name,
-      exitCode: result.exitCode,
-      durationMs: result.durationMs,
-      imageId,
-      timedOut,
-      cancelled,
-      tail,
-      ...(startFailure ? { startFailure } : {}),
-    };
+    const run = await runWatched(job, args, environment.clientEnv, options);
+    return { name: job.name, imageId, ...run, ...startFailureOf(run.exitCode, run.tail) };
   } finally {
     rmSync(hostRunDir, { recursive: true, force: true });
   }
+}
+
+interface ContainerEnvironment {
+  /** The env file: one `NAME=value` line per single-line variable. */
+  envFile: string;
+  /** Multi-line variables, passed as `-e NAME` from the docker client's own environment. */
+  fromClient: string[];
+  clientEnv: NodeJS.ProcessEnv;
+  /** The file-command files, mounted one by one. */
+  mounts: ContainerMount[];
+}
+
+/**
+ * The container's variables — the runner's that a `run:` step would get (paths rewritten),
+ * pass-env, HOME, the caches' and the job's — written where `docker run` reads them: an env file
+ * or, when multi-line, the docker client's own environment as `-e NAME`; never a command line a
+ * `ps` would show.
+ */
+function containerEnvironment(
+  job: ContainerJob,
+  hostEnv: NodeJS.ProcessEnv,
+  hostRunDir: string,
+  caches: readonly BuildCache[],
+  logger: Logger,
+): ContainerEnvironment {
+  const context = job.forwardContext === false ? { env: {}, mounts: [], dropped: [] } : forwardContext(hostEnv, job.workspace, hostRunDir);
+  if (context.dropped.length > 0)
+    logger.debug(`Not forwarded (what a run: step would not get, or host paths the container cannot see): ${context.dropped.join(', ')}`);
+  const passed: Record<string, string> = {};
+  for (const name of job.passEnv ?? []) {
+    const value = hostEnv[name];
+    if (value === undefined) logger.warning(`pass-env: ${name} is not set on the runner; not forwarded.`);
+    else passed[name] = value;
+  }
+  const containerEnv: Record<string, string> = {
+    ...context.env,
+    ...passed,
+    HOME: CONTAINER_HOME,
+    ...mergeCacheEnv(caches, job.env ?? {}),
+  };
+
+  const fileLines: string[] = [];
+  const fromClient: string[] = [];
+  const clientEnv: NodeJS.ProcessEnv = {};
+  for (const key of ['PATH', 'HOME', 'DOCKER_HOST', 'DOCKER_CONFIG', 'DOCKER_CONTEXT', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', 'TMPDIR']) {
+    if (process.env[key] !== undefined) clientEnv[key] = process.env[key];
+  }
+  for (const [key, value] of Object.entries(containerEnv)) {
+    if (!/[\r\n]/.test(value)) fileLines.push(`${key}=${value}`);
+    else if (CLIENT_VARIABLES.test(key)) throw new UserError(`Variable ${key} has a multi-line value, which cannot be passed to the container.`);
+    else {
+      fromClient.push(key);
+      clientEnv[key] = value;
+    }
+  }
+  const envFile = path.join(hostRunDir, 'env');
+  writeFileSync(envFile, `${fileLines.join('\n')}\n`, { mode: 0o600 });
+  return { envFile, fromClient, clientEnv, mounts: context.mounts };
+}
+
+type WatchedRun = Pick<ContainerRunResult, 'exitCode' | 'durationMs' | 'timedOut' | 'cancelled' | 'tail'>;
+
+/**
+ * `docker run` with its output streamed in a group and its last lines kept, a notice when it is
+ * quiet for long, and on the time limit or cancellation the container stopped and removed
+ * before this returns.
+ */
+async function runWatched(job: ContainerJob, args: string[], clientEnv: NodeJS.ProcessEnv, options: ContainerRunOptions): Promise<WatchedRun> {
+  const { logger } = options;
+  const tailSize = job.tailLines ?? 30;
+  const tail: string[] = [];
+  const runStarted = Date.now();
+  let lastOutput = runStarted;
+  const quietNoticeMs = options.quietNoticeMs ?? 60_000;
+  // A build that prints nothing for minutes (a download, a long test) must not look hung.
+  const quietTimer = setInterval(
+    () => {
+      if (Date.now() - lastOutput < quietNoticeMs) return;
+      lastOutput = Date.now();
+      logger.info(`… still running in ${job.image} (${formatDuration(Date.now() - runStarted)} elapsed, no output for ${formatDuration(quietNoticeMs)})`);
+    },
+    Math.min(quietNoticeMs, 5_000),
+  );
+  quietTimer.unref();
+  let timedOut = false;
+  let cancelled = false;
+  let stopping: Promise<void> | undefined;
+  const clientKill = new AbortController();
+  const stop = () => {
+    stopping ??= (async () => {
+      // A short grace lets the build flush; `rm -f` then covers a container that is not
+      // created yet or ignores SIGTERM. The client exits once the container is gone.
+      await exec('docker', ['stop', '--time', '3', job.name], { stream: false });
+      await exec('docker', ['rm', '--force', job.name], { stream: false });
+      setTimeout(() => clientKill.abort(), 10_000).unref();
+    })();
+  };
+  const timer = options.timeoutMs
+    ? setTimeout(() => {
+        timedOut = true;
+        logger.error(`Time limit of ${formatDuration(options.timeoutMs!)} reached: stopping container ${job.name}.`);
+        stop();
+      }, options.timeoutMs)
+    : undefined;
+  const onAbort = () => {
+    cancelled = true;
+    logger.warning(`Cancelled: stopping container ${job.name}.`);
+    stop();
+  };
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  if (options.signal?.aborted) throw new Error('cancelled before the container started');
+  let result: ExecResult;
+  try {
+    result = await logger.group(job.groupTitle ?? `Running in ${job.image}`, () =>
+      exec('docker', args, {
+        env: clientEnv,
+        signal: clientKill.signal,
+        maxCaptureBytes: 64 * 1024,
+        onLine: (line) => {
+          lastOutput = Date.now();
+          tail.push(line);
+          if (tail.length > tailSize) tail.shift();
+        },
+      }),
+    );
+  } finally {
+    clearInterval(quietTimer);
+    if (timer) clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  if (stopping) {
+    await stopping;
+    // The client may have raced the stop and created the container after it; make sure.
+    await exec('docker', ['rm', '--force', job.name], { stream: false });
+  }
+  return { exitCode: result.exitCode, durationMs: result.durationMs, timedOut, cancelled, tail };
+}
+
+/**
+ * 125 is docker run's own failure (a bad flag value, a daemon error); 126/127 with the init's or
+ * docker's message mean the shell is not in the image.
+ */
+function startFailureOf(exitCode: number, tail: readonly string[]): { startFailure?: string } {
+  if (exitCode < 125 || exitCode > 127) return {};
+  const startFailure =
+    tail.find((line) => START_FAILURE.test(line)) ?? (exitCode === 125 ? tail.find((line) => line.trim() !== '' && !/--help/.test(line)) : undefined);
+  return startFailure ? { startFailure } : {};
 }

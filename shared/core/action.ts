@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { errorMessage, isUserError, userErrorText } from './errors.js';
-import { actionsLogger, type Logger } from './logger.js';
+import { actionsLogger, neutraliseLogText, type Logger } from './logger.js';
 import { maskSecrets } from './secrets.js';
 
 export interface ActionContext {
@@ -57,7 +57,8 @@ function report(name: string, error: unknown, cancelled: boolean): void {
     const stack = error instanceof Error && error.stack ? maskSecrets(error.stack) : undefined;
     if (stack) {
       core.startGroup('Stack trace (internal error: please report it with this trace)');
-      core.info(stack);
+      // A stack carries outside text in its message: each line is neutralised, the lines kept.
+      core.info(stack.split('\n').map(neutraliseLogText).join('\n'));
       core.endGroup();
     }
   }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { neutraliseLogText } from './log-text.js';
 import { maskSecrets } from './secrets.js';
 
 /**
@@ -84,7 +85,8 @@ class Capture {
 export function exec(command: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const { stream = true, secrets = [], maxCaptureBytes = 8 * 1024 * 1024, killGraceMs = 5_000 } = options;
   const commandLine = maskSecrets(displayCommand(command, args), secrets);
-  if (stream) process.stdout.write(`[command]${commandLine}\n`);
+  // Arguments carry outside text (paths, image names): the echoed line must not become a command.
+  if (stream) process.stdout.write(`[command]${neutraliseLogText(commandLine)}\n`);
   const started = Date.now();
 
   return new Promise<ExecResult>((resolve, reject) => {

@@ -78,8 +78,20 @@ export async function inheritRunnerLogins(
   return { auths: withAuth, helpers, warnings };
 }
 
-export function removeDockerConfig(dir: string | undefined): void {
-  if (dir) rmSync(dir, { recursive: true, force: true });
+/**
+ * Whether `dir` is one createDockerConfig made: a `ctp-…` directory directly in RUNNER_TEMP (or
+ * the system's temp directory). Post steps read it back from state, which is not trustworthy.
+ */
+export function isOwnDockerConfig(dir: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  return path.isAbsolute(dir) && path.dirname(dir) === path.resolve(env.RUNNER_TEMP || tmpdir()) && /^ctp-[a-z-]{1,30}[A-Za-z0-9]{6}$/.test(path.basename(dir));
+}
+
+/** Removes a private config; returns false (removing nothing) for a directory createDockerConfig did not make. */
+export function removeDockerConfig(dir: string | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!dir) return true;
+  if (!isOwnDockerConfig(dir, env)) return false;
+  rmSync(dir, { recursive: true, force: true });
+  return true;
 }
 
 export interface RegistryCredentials {

@@ -35,11 +35,23 @@ interface Candidate {
   className?: string;
 }
 
-const JVM_FRAME = /\bat\s+(?:[\w.$-]+\/\/)?(?:[\w.@$-]+\/)?([\w.$]+)\.[\w$<>-]+\(([\w$-]+\.(?:java|kt|kts|scala|groovy)):(\d+)\)/g;
+/*
+ * Traces are whatever a test printed, so every pattern here runs in time linear in the trace: the
+ * matches are found by their fixed tails (`(Foo.java:12)`, `:12`), and what comes before is read
+ * backwards from there, at most MAX_TOKEN characters. (One regex per frame shape, as before, took
+ * seconds on a 4,000-character trace of `at a.a.a…`: its backtracking was quadratic.)
+ */
+const MAX_TOKEN = 1_024;
+/** A JVM frame's tail: `(Foo.java:12)`; the `at [loader//][module/]pkg.Class.method` before it is read backwards. */
+const JVM_FRAME_TAIL = /\(([\w$-]+\.(?:java|kt|kts|scala|groovy)):(\d+)\)/g;
+/** What `[loader//][module@version/]pkg.Class$Inner.method<init>` is made of. */
+const FRAME_NAME_CHAR = /[\w.$@/<>-]/;
 const PYTHON_FRAME = /File "([^"]+)", line (\d+)/g;
-// Anything shaped like path/to/file.ext:LINE, e.g. `❯ src/price.test.ts:9:24`, `ledger_test.go:21:`,
-// `(/home/runner/work/shop/shop/web/src/cart.test.js:14:32)`, `tests/test_invoice.py:15: AssertionError`.
-const PATH_LINE = /(?:file:\/\/)?((?:[A-Za-z]:)?[\w.@+~\-/\\]*[\w-]\.[A-Za-z][\w]{0,5}):(\d+)\b/g;
+/** A `:LINE` after something shaped like path/to/file.ext, e.g. `❯ src/price.test.ts:9:24`, `ledger_test.go:21:`,
+ * `(/home/runner/work/shop/shop/web/src/cart.test.js:14:32)`, `tests/test_invoice.py:15: AssertionError`. */
+const LINE_SUFFIX = /:(\d+)\b/g;
+const PATH_CHAR = /[\w.@+~\-/\\]/;
+const FILE_PATH = /^(?:[A-Za-z]:)?[\w.@+~\-/\\]*[\w-]\.[A-Za-z]\w{0,5}$/;
 const IGNORED_PATH =
   /(^|[/\\])(node_modules|site-packages|dist-packages|\.venv|venv|\.gradle|\.m2)([/\\]|$)|^node:|^internal[/\\]|^<|\/usr\/(local\/)?(lib|go)\//;
 const TEST_FILE = /(^|[/\\])(test_[^/\\]*|[^/\\]*(_test|Test|Tests|IT|Spec|_spec)\.[^/\\]+|[^/\\]*\.(test|spec)\.[^/\\]+)$/;
@@ -51,6 +63,42 @@ function packageSegments(qualified: string): string[] {
   return end === -1 ? segments.slice(0, -1) : segments.slice(0, end);
 }
 
+/** `at [loader//][module@version/]pkg.Class.method(File.java:LINE)` frames, found by their tails. */
+function* jvmFrames(text: string): Generator<{ className: string; file: string; line: number }> {
+  for (const m of text.matchAll(JVM_FRAME_TAIL)) {
+    const open = m.index;
+    let start = open;
+    while (start > 0 && open - start < MAX_TOKEN && FRAME_NAME_CHAR.test(text[start - 1]!)) start--;
+    // The frame's name must follow `at` and white space, as in a JVM trace.
+    if (!/(?:^|\W)at\s+$/.test(text.slice(Math.max(0, start - 64), start))) continue;
+    const qualified = text
+      .slice(start, open)
+      .replace(/^[\w.$-]+\/\//, '')
+      .replace(/^[\w.@$-]+\//, '');
+    const dot = qualified.lastIndexOf('.');
+    const className = qualified.slice(0, dot);
+    if (dot <= 0 || !/^[\w.$]+$/.test(className) || !/^[\w$<>-]+$/.test(qualified.slice(dot + 1))) continue;
+    yield { className, file: m[1]!, line: Number(m[2]) };
+  }
+}
+
+/** `path/to/file.ext:LINE` anywhere, with an optional `file://` or drive letter before the path. */
+function* pathLines(text: string): Generator<{ path: string; line: number }> {
+  let consumed = 0;
+  for (const m of text.matchAll(LINE_SUFFIX)) {
+    const colon = m.index;
+    let start = colon;
+    while (start > consumed && colon - start < MAX_TOKEN && PATH_CHAR.test(text[start - 1]!)) start--;
+    // A Windows drive (`C:\…`) belongs to the path; `file://` does not.
+    if (start >= consumed + 2 && text[start - 1] === ':' && /[A-Za-z]/.test(text[start - 2]!) && !PATH_CHAR.test(text[start - 3] ?? ' ')) start -= 2;
+    let candidate = text.slice(start, colon);
+    if (text.slice(Math.max(0, start - 5), start) === 'file:' && candidate.startsWith('//')) candidate = candidate.slice(2);
+    if (!FILE_PATH.test(candidate)) continue;
+    consumed = colon + m[0].length;
+    yield { path: candidate, line: Number(m[1]) };
+  }
+}
+
 export function stackCandidates(text: string, classname = ''): Candidate[] {
   const found: Candidate[] = [];
   const seen = new Set<string>();
@@ -60,18 +108,16 @@ export function stackCandidates(text: string, classname = ''): Candidate[] {
     seen.add(key);
     found.push(c);
   };
-  for (const m of text.matchAll(JVM_FRAME)) {
-    const className = m[1]!;
-    const pkg = packageSegments(className);
-    add({ path: [...pkg, m[2]!].join('/'), line: Number(m[3]), hint: pkg, className });
+  for (const frame of jvmFrames(text)) {
+    const pkg = packageSegments(frame.className);
+    add({ path: [...pkg, frame.file].join('/'), line: frame.line, hint: pkg, className: frame.className });
   }
   for (const m of text.matchAll(PYTHON_FRAME)) add({ path: m[1]!, line: Number(m[2]), hint: [] });
   // Go's classname is the import path; its last segments name the directory.
   const goHint = classname.includes('/') ? classname.split('/') : [];
-  for (const m of text.matchAll(PATH_LINE)) {
-    const p = m[1]!;
+  for (const { path: p, line } of pathLines(text)) {
     if (/\.(java|kt|kts|scala|groovy)$/.test(p) && !p.includes('/')) continue; // JVM frames above
-    add({ path: p, line: Number(m[2]), hint: goHint });
+    add({ path: p, line, hint: goHint });
   }
   return found;
 }

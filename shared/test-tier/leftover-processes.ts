@@ -19,6 +19,24 @@ export interface TierProcessGroup {
   marker: string;
 }
 
+/**
+ * A process group as main saved it, or undefined when the saved text is not one: a post step
+ * reads it from state, which the test command itself can write.
+ */
+export function parseTierProcessGroup(saved: string): TierProcessGroup | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(saved);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { processGroup, marker } = value as Record<string, unknown>;
+  if (typeof processGroup !== 'number' || !Number.isInteger(processGroup) || processGroup <= 1) return undefined;
+  if (typeof marker !== 'string' || !/^[0-9a-f]{16}$/.test(marker)) return undefined;
+  return { processGroup, marker };
+}
+
 /** The pids in `processGroup` whose environment holds the tier's marker. */
 export function findTierProcesses(group: TierProcessGroup, proc = '/proc'): number[] {
   const wanted = `${TIER_MARKER_VARIABLE}=${group.marker}`;

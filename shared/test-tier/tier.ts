@@ -5,6 +5,7 @@ import { ComposeStack, composeProjectName, findCompose, portVariables, readiness
 import { formatDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { ExecError } from '../core/exec.js';
+import { runStepEnvironment } from '../core/step-environment.js';
 import { MalformedReportError, parseJUnitReport } from '../test-report/junit-parser.js';
 import type { Logger } from '../core/logger.js';
 import { findReports } from '../test-report/report-files.js';
@@ -147,55 +148,21 @@ export async function runTestTier(config: TestTierConfig, context: { logger: Log
   // An empty shard ran nothing, so any report there is someone else's (written within the
   // second before, by an earlier step on the same runner).
   const found = emptyShard ? { files: [], stale: [] } : await findReports(config.reports, config.workingDirectory, testsStarted);
-  if (found.stale.length > 0) {
-    logger.info(
-      `Ignored ${found.stale.length} report(s) written before this tier started (left from an earlier tier or run): ${found.stale
-        .slice(0, 5)
-        .map((f) => path.relative(config.workspace, f))
-        .join(', ')}${found.stale.length > 5 ? ', …' : ''}`,
-    );
-  }
   const malformed: string[] = [];
   const notJUnit: string[] = [];
-  await logger.group(`Reading ${found.files.length} JUnit report(s)`, async () => {
-    for (const file of found.files) {
-      const display = path.relative(config.workspace, file) || file;
-      let tests = 0;
-      try {
-        let parsed: Awaited<ReturnType<typeof parseJUnitReport>>;
-        try {
-          parsed = await parseJUnitReport(
-            file,
-            (t) => {
-              tests++;
-              fileTimings.add(t);
-              if (folder) folder.add(t);
-              else results.add(t);
-            },
-            { displayName: display, ...(folder ? { onSuiteEnd: (index: number) => folder.endSuite(index) } : {}) },
-          );
-        } finally {
-          // What a broken report held before the break counts too.
-          folder?.end();
-        }
-        if (!parsed.isJUnit) {
-          // A warning of the verdict's, so it is in the summary and counted against GitHub's limit.
-          notJUnit.push(`${display} is not a JUnit report (its root element is <${parsed.rootElement}>, not <testsuites> or <testsuite>); it was not counted.`);
-          results.addReport({ file, tests: 0, problem: `not a JUnit report (<${parsed.rootElement}>)` });
-          continue;
-        }
-        logger.info(`${display}: ${tests} test${tests === 1 ? '' : 's'}`);
-        results.addReport({ file, tests });
-      } catch (error) {
-        if (!(error instanceof MalformedReportError)) throw error;
-        const message = tests > 0 ? `${error.message} (${tests} tests before that point were counted)` : error.message;
-        // Logged here and named in the step's failure: one error annotation, not two.
-        logger.info(message);
-        malformed.push(message);
-        results.addReport({ file, tests, problem: error.message });
+  // Report paths, test names and messages are whoever wrote the reports' (a fork's artifact, a
+  // test dependency): every line is neutralised by the logger, and the whole reading runs with
+  // workflow commands stopped, as GitHub recommends for untrusted output.
+  await logger.group(`Reading ${found.files.length} JUnit report(s)`, () =>
+    logger.withCommandsStopped(async () => {
+      logStaleReports(found.stale, config.workspace, logger);
+      for (const file of found.files) {
+        const read = await readOneReport(file, config.workspace, { results, fileTimings, folder }, logger);
+        if (read.notJUnit) notJUnit.push(read.notJUnit);
+        if (read.malformed) malformed.push(read.malformed);
       }
-    }
-  });
+    }),
+  );
 
   const verdict = decideVerdict({
     tier: config.tier,
@@ -286,11 +253,8 @@ async function runCommand(
     const network = stackStates.flatMap((s) => s.networks)[0];
     return config.runInContainer({ script: config.script, env: tierEnv, ...(network ? { network } : {}), signal, ...(timeoutMs ? { timeoutMs } : {}) });
   }
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(config.hostEnv)) {
-    // The action's own inputs and state are not the tests' business.
-    if (!k.startsWith('INPUT_') && !k.startsWith('STATE_')) env[k] = v;
-  }
+  // What a `run:` step would get: never the action's runtime token, inputs or state file.
+  const env = runStepEnvironment(config.hostEnv);
   Object.assign(env, tierEnv);
   // Inherited by every process the command starts: how the post step tells them from strangers.
   const marker = randomBytes(8).toString('hex');
@@ -339,4 +303,60 @@ async function checkStackAfterTests(stack: ComposeStack, logger: Logger, testsFa
   if (testsFailed) await stack.printLogs(states.map((s) => s.service));
   else if (unwell.length > 0) await stack.printLogs(unwell.map((s) => s.service));
   return states;
+}
+
+function logStaleReports(stale: readonly string[], workspace: string, logger: Logger): void {
+  if (stale.length === 0) return;
+  const names = stale.slice(0, 5).map((f) => path.relative(workspace, f));
+  logger.info(
+    `Ignored ${stale.length} report(s) written before this tier started (left from an earlier tier or run): ${names.join(', ')}${stale.length > 5 ? ', …' : ''}`,
+  );
+}
+
+interface ReportSinks {
+  results: TestResults;
+  fileTimings: FileTimings;
+  folder: RetryFolder | undefined;
+}
+
+/** Reads one report into the sinks; says why it did not count, when it did not. */
+async function readOneReport(file: string, workspace: string, sinks: ReportSinks, logger: Logger): Promise<{ notJUnit?: string; malformed?: string }> {
+  const { results, fileTimings, folder } = sinks;
+  const display = path.relative(workspace, file) || file;
+  let tests = 0;
+  try {
+    let parsed: Awaited<ReturnType<typeof parseJUnitReport>>;
+    try {
+      parsed = await parseJUnitReport(
+        file,
+        (t) => {
+          tests++;
+          fileTimings.add(t);
+          if (folder) folder.add(t);
+          else results.add(t);
+        },
+        { displayName: display, ...(folder ? { onSuiteEnd: (index: number) => folder.endSuite(index) } : {}) },
+      );
+    } finally {
+      // What a broken report held before the break counts too.
+      folder?.end();
+    }
+    if (!parsed.isJUnit) {
+      results.addReport({ file, tests: 0, problem: `not a JUnit report (<${parsed.rootElement}>)` });
+      // A warning of the verdict's, so it is in the summary and counted against GitHub's limit.
+      return {
+        notJUnit: `${display} is not a JUnit report (its root element is <${parsed.rootElement}>, not <testsuites> or <testsuite>); it was not counted.`,
+      };
+    }
+    logger.info(`${display}: ${tests} test${tests === 1 ? '' : 's'}`);
+    results.addReport({ file, tests });
+    return {};
+  } catch (error) {
+    if (!(error instanceof MalformedReportError)) throw error;
+    const message = tests > 0 ? `${error.message} (${tests} tests before that point were counted)` : error.message;
+    // Logged here and named in the step's failure: one error annotation, not two.
+    logger.info(message);
+    results.addReport({ file, tests, problem: error.message });
+    return { malformed: message };
+  }
 }

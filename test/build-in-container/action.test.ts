@@ -209,7 +209,17 @@ describe('build-in-container', () => {
       RUNNER_TEMP: '/__ctp/temp',
       HOME: '/__ctp/home',
     });
-    for (const name of ['NOT_PASSED', 'GITHUB_STATE', 'INPUT_RUN', 'RUNNER_TOOL_CACHE', 'GITHUB_ACTION_PATH']) expect(env).not.toHaveProperty(name);
+    for (const name of [
+      'NOT_PASSED',
+      'GITHUB_STATE',
+      'INPUT_RUN',
+      'RUNNER_TOOL_CACHE',
+      'GITHUB_ACTION_PATH',
+      'ACTIONS_RUNTIME_TOKEN',
+      'ACTIONS_CACHE_URL',
+      'ACTIONS_RESULTS_URL',
+    ])
+      expect(env).not.toHaveProperty(name);
     expect(readFileSync(path.join(ws, 'sub/pwd.txt'), 'utf8').trim()).toBe(path.join(ws, 'sub'));
     expect(readFileSync(path.join(ws, 'sub/multi.txt'), 'utf8')).toBe('line1\nline2');
     expect(JSON.parse(readFileSync(path.join(ws, 'sub/event.json'), 'utf8'))).toEqual(event);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeCacheEnv, resolveBuildCaches } from '../../shared/container/build-caches.js';
+import { cacheTrustScope, mergeCacheEnv, resolveBuildCaches } from '../../shared/container/build-caches.js';
 
 const where = { home: '/__ctp/home', key: 'acme/payments-api', user: '1001:121' };
 
@@ -48,3 +48,21 @@ describe('resolveBuildCaches: presets and paths → volumes', () => {
     });
   });
 });
+
+describe('build caches across trust levels (self-hosted runners)', () => {
+  it('a pull request, a branch and a pull_request_target run get different volumes; one scope reuses its own', () => {
+    const location = { home: '/__ctp/home', key: 'acme/payments-api', user: '1001:1001' };
+    const volume = (env: NodeJS.ProcessEnv) => resolveBuildCaches(['maven'], { ...location, ...scopeOf(env) })[0]!.source;
+    const main = volume({ GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_NAME: 'push' });
+    const pr = volume({ GITHUB_REF: 'refs/pull/7/merge', GITHUB_EVENT_NAME: 'pull_request' });
+    const target = volume({ GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_NAME: 'pull_request_target' });
+    expect(new Set([main, pr, target]).size).toBe(3);
+    expect(volume({ GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_NAME: 'workflow_dispatch' })).toBe(main);
+    expect(cacheTrustScope({ GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_NAME: 'workflow_run' })).toBe('workflow_run:refs/heads/main');
+  });
+});
+
+function scopeOf(env: NodeJS.ProcessEnv): { scope?: string } {
+  const scope = cacheTrustScope(env);
+  return scope === undefined ? {} : { scope };
+}

@@ -23,6 +23,15 @@ export class MemoryLogger implements Logger {
     this.lines.push(`▸ ${title}`);
     return fn();
   }
+  /** Marks where commands were stopped, so a test can see what was logged inside. */
+  async withCommandsStopped<T>(fn: () => Promise<T>): Promise<T> {
+    this.lines.push('[commands stopped]');
+    try {
+      return await fn();
+    } finally {
+      this.lines.push('[commands resumed]');
+    }
+  }
   get text(): string {
     return this.lines.join('\n');
   }

@@ -35,7 +35,13 @@ const NETWORK = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
 
 export function readBuildInputs(
   inputs: Inputs,
-  runner: { workspace: string; repository?: string /** The runner's HOME. */; home?: string /** RUNNER_TOOL_CACHE. */; toolCache?: string },
+  runner: {
+    workspace: string;
+    repository?: string;
+    /** The runner's HOME. */ home?: string;
+    /** RUNNER_TOOL_CACHE. */ toolCache?: string;
+    /** Volume caches of another trust scope are other volumes (cacheTrustScope). */ cacheScope?: string;
+  },
 ): BuildInputs {
   const image = inputs.requiredString('image', 'an image reference such as `maven:3`');
   // Docker's reference grammar, before any docker call: `--privileged` is an input error, not an option.
@@ -71,6 +77,7 @@ export function readBuildInputs(
       home: CONTAINER_HOME,
       key: inputs.optionalString('cache-key') ?? runner.repository ?? 'default',
       user,
+      ...(runner.cacheScope ? { scope: runner.cacheScope } : {}),
       storage: cacheStorage,
       ...(runner.home ? { hostHome: runner.home } : {}),
       ...(runner.toolCache ? { toolCache: runner.toolCache } : {}),

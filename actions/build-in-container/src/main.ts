@@ -8,6 +8,7 @@ import { registryOfImage } from '../../../shared/image/reference.js';
 import { ImagePullError, newContainerName, runInContainer, type ContainerRunResult } from '../../../shared/container/runner.js';
 import { codeBlock, details, keyValueTable, writeSummary } from '../../../shared/core/summary.js';
 import { formatDuration } from '../../../shared/core/duration.js';
+import { cacheTrustScope } from '../../../shared/container/build-caches.js';
 import { readBuildInputs, type BuildInputs } from './inputs.js';
 import { outputs } from './outputs.js';
 import { state } from './state.js';
@@ -22,6 +23,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     home: homedir(),
     ...(process.env.GITHUB_REPOSITORY ? { repository: process.env.GITHUB_REPOSITORY } : {}),
     ...(process.env.RUNNER_TOOL_CACHE ? { toolCache: process.env.RUNNER_TOOL_CACHE } : {}),
+    ...optionalScope(cacheTrustScope(process.env)),
   });
   // Known before the build, so a later actions/cache step can use it even if the build fails.
   const hostCaches = build.caches.filter((c) => c.storage === 'host').map((c) => c.source);
@@ -129,4 +131,8 @@ function summaryTable(build: BuildInputs, result: ContainerRunResult): string {
     ['Duration', formatDuration(result.durationMs)],
     ['Exit code', result.exitCode],
   ]);
+}
+
+function optionalScope(scope: string | undefined): { cacheScope?: string } {
+  return scope === undefined ? {} : { cacheScope: scope };
 }
