@@ -61,6 +61,8 @@ export interface RecordedComment {
 }
 
 export interface Route {
+  /** The login the request's token writes as. */
+  login: string;
   method: string;
   path: string;
   query: URLSearchParams;
@@ -167,7 +169,7 @@ export class ChecksAndComments {
       url: `${route.apiUrl}/repos/${repository}/issues/comments/${id}`,
       html_url: `${this.serverUrl}/${repository}/pull/${issueNumber}#issuecomment-${id}`,
       body,
-      user: login === BOT.login ? BOT : { login, id: 1000 + id, type: 'User' },
+      user: login === BOT.login ? BOT : { login, id: 1000 + id, type: login.endsWith('[bot]') ? 'Bot' : 'User' },
       created_at: route.now,
       updated_at: route.now,
       issue_url: `${route.apiUrl}/repos/${repository}/issues/${issueNumber}`,
@@ -341,7 +343,7 @@ export class ChecksAndComments {
     }
     if (route.method !== 'POST') return route.error(404, 'Not Found', COMMENTS_DOCS);
     if (!this.bodyIsValid(route)) return;
-    return route.send(201, publicComment(this.addComment(route, repository, issueNumber, route.body.body as string)));
+    return route.send(201, publicComment(this.addComment(route, repository, issueNumber, route.body.body as string, route.login)));
   }
 
   private commentRoute(route: Route, repository: string, id: number) {
