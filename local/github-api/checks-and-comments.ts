@@ -62,6 +62,8 @@ export interface RecordedComment {
 }
 
 export interface Route {
+  /** The login the request's token writes as. */
+  login: string;
   method: string;
   path: string;
   query: URLSearchParams;
@@ -168,7 +170,7 @@ export class ChecksAndComments {
       url: `${route.apiUrl}/repos/${repository}/issues/comments/${id}`,
       html_url: `${this.serverUrl}/${repository}/pull/${issueNumber}#issuecomment-${id}`,
       body,
-      user: login === BOT.login ? simpleUser(this.urls(route), BOT.login, BOT.id, BOT.type) : simpleUser(this.urls(route), login, 1000 + id),
+      user: simpleUser(this.urls(route), login, login === BOT.login ? BOT.id : 1000 + id, login === BOT.login ? BOT.type : login.endsWith('[bot]') ? 'Bot' : 'User'),
       created_at: route.now,
       updated_at: route.now,
       issue_url: `${route.apiUrl}/repos/${repository}/issues/${issueNumber}`,
@@ -338,7 +340,7 @@ export class ChecksAndComments {
     }
     if (route.method !== 'POST') return route.error(404, 'Not Found', COMMENTS_DOCS);
     if (!this.bodyIsValid(route)) return;
-    return route.send(201, publicComment(this.addComment(route, repository, issueNumber, route.body.body as string)));
+    return route.send(201, publicComment(this.addComment(route, repository, issueNumber, route.body.body as string, route.login)));
   }
 
   private commentRoute(route: Route, repository: string, id: number) {

@@ -93,6 +93,12 @@ export interface LocalGitHubApiOptions {
    * request: every POST/PATCH with one gets GitHub's 403 "Resource not accessible by integration".
    */
   readOnlyTokens?: readonly string[];
+  /**
+   * The login each token writes as (a GitHub App's `<slug>[bot]`, a user's login for a personal
+   * token): the author of its comments and the creator of its deployments. Any other token writes
+   * as `github-actions[bot]`, as GITHUB_TOKEN does.
+   */
+  identities?: Readonly<Record<string, string>>;
 }
 
 /** A fault the stand-in answers with instead of serving, for the next `times` matching requests. */
@@ -105,7 +111,24 @@ export interface Fault {
   match?: RegExp;
   /** Sent as `retry-after`, with GitHub's secondary-rate-limit message. */
   retryAfterSeconds?: number;
+  /**
+   * A rate limit told by its headers instead: `x-ratelimit-remaining: 0` and `x-ratelimit-reset`
+   * this many seconds from now, with the primary limit's message ("API rate limit exceeded"),
+   * or the secondary one's with `secondary` (GitHub's docs allow either header on a secondary limit).
+   */
+  rateLimitResetSeconds?: number;
+  /** With `rateLimitResetSeconds`: the secondary-rate-limit message. */
+  secondary?: boolean;
 }
+
+const SECONDARY_LIMIT = {
+  message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+  documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+};
+const PRIMARY_LIMIT = {
+  message: 'API rate limit exceeded for installation ID 1.',
+  documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api',
+};
 
 export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): Promise<LocalGitHubApi> {
   const deployments: RecordedDeployment[] = [];
@@ -131,6 +154,9 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
     send(res, status, { message, documentation_url: documentation });
   const STATUSES_DOCS = 'https://docs.github.com/rest/deployments/statuses#create-a-deployment-status';
   const bot = () => simpleUser({ api: url, server: 'https://github.com' }, ACTIONS_BOT.login, ACTIONS_BOT.id, ACTIONS_BOT.type);
+  // Who a token writes as (options.identities): the Actions bot unless a test names another.
+  const writer = (login: string, id: number) =>
+    login === ACTIONS_BOT.login ? bot() : simpleUser({ api: url, server: 'https://github.com' }, login, id, login.endsWith('[bot]') ? 'Bot' : 'User');
   const publicView = ({ repository: _r, statuses: _s, ...d }: RecordedDeployment) => d;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -151,13 +177,17 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
     if (fault) {
       exchange.injectedFault = true;
       if (fault.times !== undefined) fault.times--;
+      if (fault.rateLimitResetSeconds !== undefined) {
+        res.setHeader('x-ratelimit-limit', '5000');
+        res.setHeader('x-ratelimit-remaining', '0');
+        res.setHeader('x-ratelimit-used', '5000');
+        res.setHeader('x-ratelimit-reset', String(Math.ceil(Date.now() / 1_000 + fault.rateLimitResetSeconds)));
+        res.setHeader('x-ratelimit-resource', 'core');
+        return send(res, fault.status, { ...(fault.secondary ? SECONDARY_LIMIT : PRIMARY_LIMIT), status: String(fault.status) });
+      }
       if (fault.retryAfterSeconds !== undefined) {
         res.setHeader('retry-after', String(fault.retryAfterSeconds));
-        return send(res, fault.status, {
-          message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
-          documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits',
-          status: String(fault.status),
-        });
+        return send(res, fault.status, { ...SECONDARY_LIMIT, status: String(fault.status) });
       }
       // GitHub's front end answers an outage with a page, not JSON.
       res.writeHead(fault.status, { 'content-type': 'text/html' });
@@ -168,7 +198,9 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
     if (readOnly && writes) return error(res, 403, 'Resource not accessible by integration');
     if (body === undefined) return error(res, 400, 'Problems parsing JSON');
     const now = new Date().toISOString();
+    const login = options.identities?.[auth] ?? 'github-actions[bot]';
     const route: Route = {
+      login,
       method,
       path: parsed.pathname,
       query: parsed.searchParams,
@@ -208,7 +240,7 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
           environment,
           original_environment: environment,
           description: typeof body.description === 'string' ? body.description : null,
-          creator: bot(),
+          creator: writer(login, 2000 + id),
           created_at: now,
           updated_at: now,
           statuses_url: `${repoUrl}/deployments/${id}/statuses`,
@@ -251,7 +283,7 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
       id: statusId,
       node_id: `DES_kw${Buffer.from(String(statusId)).toString('base64url')}`,
       state: body.state,
-      creator: bot(),
+      creator: writer(login, 3000 + statusId),
       description: typeof body.description === 'string' ? body.description : '',
       log_url: logUrl,
       target_url: logUrl,

@@ -1,4 +1,5 @@
-import type { GitHubRest } from './rest-client.js';
+import type { GitHubClient } from './client.js';
+import { splitRepository } from './repository.js';
 
 /**
  * A completed check run with every annotation. GitHub takes at most 50 annotations per request
@@ -37,19 +38,22 @@ export interface CheckRunRequest {
 
 export interface PublishedCheckRun {
   id: number;
+  name: string;
   htmlUrl: string;
   annotations: number;
 }
 
-export async function publishCheckRun(client: GitHubRest, run: CheckRunRequest): Promise<PublishedCheckRun> {
-  const base = `/repos/${run.repository}/check-runs`;
+export async function publishCheckRun({ octokit }: GitHubClient, run: CheckRunRequest): Promise<PublishedCheckRun> {
+  const { owner, repo } = splitRepository(run.repository);
   const output = (annotations: readonly CheckRunAnnotation[]) => ({
     title: run.title,
     summary: run.summary,
     ...(run.text !== undefined ? { text: run.text } : {}),
-    annotations,
+    annotations: [...annotations],
   });
-  const created = await client.request<{ id: number; html_url: string }>('POST', base, {
+  const { data: created } = await octokit.rest.checks.create({
+    owner,
+    repo,
     name: run.name,
     head_sha: run.headSha,
     status: 'completed',
@@ -60,7 +64,7 @@ export async function publishCheckRun(client: GitHubRest, run: CheckRunRequest):
     output: output(run.annotations.slice(0, ANNOTATIONS_PER_REQUEST)),
   });
   for (let from = ANNOTATIONS_PER_REQUEST; from < run.annotations.length; from += ANNOTATIONS_PER_REQUEST) {
-    await client.request('PATCH', `${base}/${created.data.id}`, { output: output(run.annotations.slice(from, from + ANNOTATIONS_PER_REQUEST)) });
+    await octokit.rest.checks.update({ owner, repo, check_run_id: created.id, output: output(run.annotations.slice(from, from + ANNOTATIONS_PER_REQUEST)) });
   }
-  return { id: created.data.id, htmlUrl: created.data.html_url, annotations: run.annotations.length };
+  return { id: created.id, name: run.name, htmlUrl: created.html_url ?? '', annotations: run.annotations.length };
 }

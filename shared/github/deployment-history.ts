@@ -1,9 +1,11 @@
 /**
  * Reading back the audit record: the GitHub deployments of one environment, newest first, each
  * with its statuses. Statuses cost one request per deployment, so deployments are yielded one
- * at a time and the caller stops as soon as it has what it needs. @actions/github is loaded only
- * when this runs, i.e. only when a token was given.
+ * at a time and the caller stops as soon as it has what it needs. Through the one GitHub client
+ * (client.ts), loaded only when this runs, i.e. only when a token was given.
  */
+import { type Logger, silentLogger } from '../core/logger.js';
+import { type GitHubClientOptions, openGitHubClient } from './client.js';
 import { payloadObject, type DeploymentState } from './deployments.js';
 
 export interface DeploymentHistoryOptions {
@@ -14,6 +16,10 @@ export interface DeploymentHistoryOptions {
   environment: string;
   /** Stop after this many deployments (newest first); GitHub keeps every one ever made. */
   limit?: number;
+  /** Where the client's retries are told (default: nowhere). */
+  logger?: Logger;
+  /** The client's waits (tests shorten them). */
+  pacing?: GitHubClientOptions['pacing'];
 }
 
 export interface DeploymentHistoryEntry {
@@ -36,8 +42,7 @@ export const DEFAULT_HISTORY_LIMIT = 100;
 export async function* deploymentHistory(options: DeploymentHistoryOptions): AsyncGenerator<DeploymentHistoryEntry> {
   const [owner, repo] = options.repository.split('/');
   if (!owner || !repo) throw new Error(`GITHUB_REPOSITORY is ${JSON.stringify(options.repository)}, expected owner/repo`);
-  const { getOctokit } = await import('@actions/github');
-  const octokit = getOctokit(options.token, { baseUrl: options.apiUrl });
+  const { octokit } = await openGitHubClient({ token: options.token, apiUrl: options.apiUrl, logger: options.logger ?? silentLogger, pacing: options.pacing });
   const limit = options.limit ?? DEFAULT_HISTORY_LIMIT;
   const perPage = Math.min(100, limit);
   let seen = 0;

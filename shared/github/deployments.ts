@@ -1,12 +1,14 @@
 /**
  * The audit record of a deploy as a GitHub deployment: one deployment per release for an
  * environment, its payload naming the revisions, and statuses in_progress → success / failure /
- * error / inactive with the workflow run as log_url. @actions/github (Octokit) is loaded only when
- * a token is given, so it costs nothing at start-up. A GitHub outage never blocks a deploy: the
- * record degrades to a warning, and the ECS revision tags remain.
+ * error / inactive with the workflow run as log_url. Every call goes through the one GitHub
+ * client (client.ts: Octokit, loaded only when a token is given, with the retry and throttling
+ * plugins), so a status write that meets a 5xx or a secondary rate limit is tried again before
+ * it gives up. A GitHub outage never blocks a deploy: the record then degrades to a warning, and
+ * the ECS revision tags remain.
  */
-import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { type GitHubClientOptions, gitHubErrorMessage, isNotFound, type Octokit, openGitHubClient } from './client.js';
 
 export type DeploymentState = 'in_progress' | 'queued' | 'success' | 'failure' | 'error' | 'inactive';
 
@@ -27,6 +29,8 @@ export interface DeploymentRecordOptions {
   productionEnvironment?: boolean | undefined;
   /** e.g. the service's load balancer URL. */
   environmentUrl?: string | undefined;
+  /** The client's waits (tests shorten them); GitHub's own pace when absent. */
+  pacing?: GitHubClientOptions['pacing'];
 }
 
 export interface DeploymentRecord {
@@ -36,7 +40,12 @@ export interface DeploymentRecord {
 }
 
 /** Where a record's statuses go, and what each status links to. */
-export type DeploymentStatusOptions = Pick<DeploymentRecordOptions, 'token' | 'apiUrl' | 'repository' | 'environment' | 'logUrl' | 'environmentUrl'>;
+export type DeploymentStatusOptions = Pick<DeploymentRecordOptions, 'token' | 'apiUrl' | 'repository' | 'environment' | 'logUrl' | 'environmentUrl' | 'pacing'>;
+
+/** The one client, for the record's calls. */
+async function octokitFor(options: Pick<DeploymentRecordOptions, 'token' | 'apiUrl' | 'pacing'>, logger: Logger): Promise<Octokit> {
+  return (await openGitHubClient({ token: options.token, apiUrl: options.apiUrl, logger, pacing: options.pacing })).octokit;
+}
 
 export async function createDeploymentRecord(options: DeploymentRecordOptions, logger: Logger): Promise<DeploymentRecord | undefined> {
   const [owner, repo] = options.repository.split('/');
@@ -45,8 +54,7 @@ export async function createDeploymentRecord(options: DeploymentRecordOptions, l
     return undefined;
   }
   try {
-    const { getOctokit } = await import('@actions/github');
-    const octokit = getOctokit(options.token, { baseUrl: options.apiUrl });
+    const octokit = await octokitFor(options, logger);
     const created = await octokit.rest.repos.createDeployment({
       owner,
       repo,
@@ -68,14 +76,12 @@ export async function createDeploymentRecord(options: DeploymentRecordOptions, l
     logger.info(`GitHub deployment ${id} created for environment '${options.environment}'.`);
     return statusWriter(octokit, { owner, repo, id, url: created.data.url }, options, logger);
   } catch (error) {
-    logger.warning(`Could not create a GitHub deployment record (the ECS revision tags remain the record): ${errorMessage(error)}`);
+    logger.warning(`Could not create a GitHub deployment record (the ECS revision tags remain the record): ${gitHubErrorMessage(error)}`);
     return undefined;
   }
 }
 
-type Octokit = ReturnType<typeof import('@actions/github').getOctokit>;
-
-/** The record's status writer: a failure to write is a warning, never the step's failure. */
+/** The record's status writer: a write that still fails once the client gave up is a warning, never the step's failure. */
 function statusWriter(
   octokit: Octokit,
   deployment: { owner: string; repo: string; id: number; url: string },
@@ -100,7 +106,7 @@ function statusWriter(
           auto_inactive: state === 'success',
         });
       } catch (error) {
-        logger.warning(`Could not set GitHub deployment ${id} to ${state}: ${errorMessage(error)}`);
+        logger.warning(`Could not set GitHub deployment ${id} to ${state}: ${gitHubErrorMessage(error)}`);
       }
     },
   };
@@ -113,8 +119,7 @@ export async function openDeploymentRecord(
   logger: Logger,
 ): Promise<DeploymentRecord> {
   const [owner, repo] = options.repository.split('/');
-  const { getOctokit } = await import('@actions/github');
-  return statusWriter(getOctokit(options.token, { baseUrl: options.apiUrl }), { owner: owner ?? '', repo: repo ?? '', ...deployment }, options, logger);
+  return statusWriter(await octokitFor(options, logger), { owner: owner ?? '', repo: repo ?? '', ...deployment }, options, logger);
 }
 
 /** A deployment read back by its id, with a writer for its statuses. */
@@ -140,13 +145,12 @@ export async function existingDeploymentRecord(
 ): Promise<ExistingDeployment | undefined> {
   const [owner, repo] = options.repository.split('/');
   if (!owner || !repo) throw new Error(`GITHUB_REPOSITORY is ${JSON.stringify(options.repository)}, expected owner/repo`);
-  const { getOctokit } = await import('@actions/github');
-  const octokit = getOctokit(options.token, { baseUrl: options.apiUrl });
+  const octokit = await octokitFor(options, logger);
   let data: Awaited<ReturnType<Octokit['rest']['repos']['getDeployment']>>['data'];
   try {
     ({ data } = await octokit.rest.repos.getDeployment({ owner, repo, deployment_id: id }));
   } catch (error) {
-    if ((error as { status?: unknown }).status === 404) return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
   const statuses = await octokit.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: id, per_page: 100 });

@@ -1,6 +1,7 @@
 import type { TierReport } from '../test-tier/report.js';
 import type { BaselineComparison } from '../test-tier/baseline.js';
 import { describeComparison, isNewFailure } from './baseline.js';
+import { neutraliseHtmlText } from './neutralise.js';
 import { countsTable, failureBullets, reasonsList, verdictHeading } from './markdown.js';
 import { CHECK_RUN_TEXT_BYTES, fitToBytes } from './text-limit.js';
 
@@ -43,6 +44,7 @@ export function checkRunOutput(input: CheckRunOutputInput): { title: string; sum
   return {
     title: `${report.tier}: ${title}`,
     summary: fitToBytes(summary, CHECK_RUN_TEXT_BYTES, cutNote('This summary was')),
-    text: fitToBytes(input.summaryHtml, CHECK_RUN_TEXT_BYTES, cutNote('This report was')),
+    // The job summary's HTML holds test names and messages as text: neutralised there too.
+    text: fitToBytes(neutraliseHtmlText(input.summaryHtml), CHECK_RUN_TEXT_BYTES, cutNote('This report was')),
   };
 }

@@ -1,16 +1,20 @@
 import { formatDuration } from '../core/duration.js';
 import type { TierReport } from '../test-tier/report.js';
+import { neutraliseReferences } from './neutralise.js';
 
 /**
  * The pieces a check run's summary and a pull-request comment share: the verdict's heading, the
  * counts as one Markdown table, and links to a failure's line at the commit that was tested.
  */
 
-/** Text safe inside a Markdown table cell or link label: no HTML, no table or link syntax, one line. */
+/**
+ * Text safe inside a Markdown table cell or link label: no HTML, no table or link syntax, one
+ * line, and no mention, issue reference or autolink (neutralise.ts).
+ */
 export function inlineText(text: string, max = 200): string {
   const line = text.replace(/\s+/g, ' ').trim();
   const short = line.length > max ? `${line.slice(0, max - 1)}…` : line;
-  return short.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
+  return neutraliseReferences(short.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`));
 }
 
 export function verdictHeading(report: TierReport): string {

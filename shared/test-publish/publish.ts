@@ -1,11 +1,10 @@
-import type { Clock } from '../core/clock.js';
-import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { escapeHtml } from '../core/summary.js';
 import { type PublishedCheckRun, publishCheckRun } from '../github/check-run.js';
-import { type PublishedComment, upsertComment } from '../github/pr-comment.js';
+import { type GitHubClientOptions, gitHubErrorMessage, isReadOnlyTokenError, openGitHubClient } from '../github/client.js';
+import { ACTIONS_BOT_LOGIN, type PublishedComment, upsertComment } from '../github/pr-comment.js';
 import type { PullRequestTarget } from '../github/pull-request.js';
-import { GitHubApiError, GitHubRest } from '../github/rest-client.js';
+import { splitRepository } from '../github/repository.js';
 import type { TierReport } from '../test-tier/report.js';
 import type { BaselineComparison } from '../test-tier/baseline.js';
 import { checkRunAnnotations } from './check-run-annotations.js';
@@ -19,6 +18,11 @@ import { blobUrl } from './markdown.js';
  * reports the verdict and never changes it: nothing here throws. A token that cannot write (a
  * fork's or Dependabot's pull request) gets one notice; GitHub failing (5xx after retries, a
  * rate limit too long to wait) gets one warning and no further requests.
+ *
+ * A fork's results (a pull request from another repository, or a `workflow_run` whose head is in
+ * one) are the fork's own claim: they are published under a name of their own (`unit tests
+ * (fork)`), and a pass is `neutral`, so they can never stand in for this repository's check of
+ * the same name, nor show as its green tick.
  */
 
 export type CommentMode = 'on-failure' | 'always' | 'off';
@@ -41,9 +45,22 @@ export interface PublishRequest {
   /** Its workflow's name, for the comment's marker. */
   workflow: string;
   startedAt?: string;
+  /** The login the token writes as (default `github-actions[bot]`): only its comment is updated. */
+  identity?: string | undefined;
   logger: Logger;
   signal?: AbortSignal;
-  clock?: Clock;
+  /** The client's waits (tests shorten them). */
+  pacing?: GitHubClientOptions['pacing'];
+}
+
+/** The check run's name and conclusion: a fork's results can never pass for this repository's own check. */
+export function checkRunIdentity(
+  tier: string,
+  verdict: TierReport['verdict'],
+  fork: string | undefined,
+): { name: string; conclusion: 'success' | 'failure' | 'neutral' } {
+  if (fork !== undefined) return { name: `${tier} tests (fork)`, conclusion: verdict === 'passed' ? 'neutral' : 'failure' };
+  return { name: `${tier} tests`, conclusion: verdict === 'passed' ? 'success' : 'failure' };
 }
 
 export interface PublishOutcome {
@@ -61,13 +78,6 @@ export interface PublishOutcome {
 
 export async function publishTierResults(request: PublishRequest): Promise<PublishOutcome> {
   const { report, target, logger } = request;
-  const client = new GitHubRest({
-    token: request.token,
-    apiUrl: request.apiUrl,
-    logger,
-    ...(request.signal ? { signal: request.signal } : {}),
-    ...(request.clock ? { clock: request.clock } : {}),
-  });
   const outcome: PublishOutcome = { requests: 0, refused: [], summaryHtml: '' };
   const link = (file: string, line?: number) => blobUrl(request.serverUrl, request.repository, target.headSha, file, line);
 
@@ -77,11 +87,11 @@ export async function publishTierResults(request: PublishRequest): Promise<Publi
       await fn();
       return true;
     } catch (error) {
-      if (error instanceof GitHubApiError && error.isReadOnlyToken) {
+      if (isReadOnlyTokenError(error)) {
         outcome.refused.push(what);
         return true;
       }
-      outcome.failed = `${what}: ${errorMessage(error)}`;
+      outcome.failed = `${what}: ${gitHubErrorMessage(error)}`;
       return false;
     }
   };
@@ -92,24 +102,30 @@ export async function publishTierResults(request: PublishRequest): Promise<Publi
     );
     return outcome;
   }
+  const client = await openGitHubClient({ token: request.token, apiUrl: request.apiUrl, logger, signal: request.signal, pacing: request.pacing });
 
   const comparison = request.comparison;
   const output = checkRunOutput({ report, comparison, summaryHtml: request.summaryHtml, runUrl: request.runUrl, link });
   const annotations = checkRunAnnotations(report);
+  const { name, conclusion } = checkRunIdentity(report.tier, report.verdict, target.fork);
+  if (target.fork !== undefined) {
+    logger.info(
+      `These results come from a fork (${target.fork}): published as '${name}', a pass as neutral, never as this repository's '${report.tier} tests'.`,
+    );
+  }
   let goOn = await attempt('the check run', async () => {
     outcome.checkRun = await publishCheckRun(client, {
       repository: request.repository,
-      name: `${report.tier} tests`,
+      name,
       headSha: target.headSha,
-      conclusion: report.verdict === 'passed' ? 'success' : 'failure',
+      conclusion,
       ...output,
+      ...(target.fork !== undefined ? { title: `Reported by a fork's run, not checked by this repository — ${output.title}` } : {}),
       ...(request.runUrl ? { detailsUrl: request.runUrl } : {}),
       ...(request.startedAt ? { startedAt: request.startedAt } : {}),
       annotations,
     });
-    logger.info(
-      `Check run '${report.tier} tests' published with ${annotations.length} annotation${annotations.length === 1 ? '' : 's'}: ${outcome.checkRun.htmlUrl}`,
-    );
+    logger.info(`Check run '${name}' published with ${annotations.length} annotation${annotations.length === 1 ? '' : 's'}: ${outcome.checkRun.htmlUrl}`);
   });
 
   let issueNumber = request.comment !== 'off' ? target.number : undefined;
@@ -118,7 +134,7 @@ export async function publishTierResults(request: PublishRequest): Promise<Publi
     // on a pull request whose head really is the commit that ran.
     const number = issueNumber;
     goOn = await attempt('the pull-request lookup', async () => {
-      const { data } = await client.request<{ head?: { sha?: string } }>('GET', `/repos/${request.repository}/pulls/${number}`);
+      const { data } = await client.octokit.rest.pulls.get({ ...splitRepository(request.repository), pull_number: number });
       if (data.head?.sha !== target.headSha) {
         logger.warning(`Not commenting on pull request #${number}: its head is ${data.head?.sha ?? 'unknown'}, not the commit tested (${target.headSha}).`);
         issueNumber = undefined;
@@ -136,6 +152,7 @@ export async function publishTierResults(request: PublishRequest): Promise<Publi
           issueNumber: number,
           marker,
           body: commentBody({ report, comparison, marker, headSha: target.headSha, link, checkRunUrl: outcome.checkRun?.htmlUrl, runUrl: request.runUrl }),
+          author: request.identity ?? ACTIONS_BOT_LOGIN,
         },
         // on-failure: a passing run creates nothing, but brings an earlier failure's comment up to date.
         { create: request.comment === 'always' || report.verdict === 'failed' },
@@ -156,7 +173,9 @@ export async function publishTierResults(request: PublishRequest): Promise<Publi
 function tellOutcome(outcome: PublishOutcome, tier: string, issueNumber: number | undefined, logger: Logger): string {
   const lines: string[] = [];
   if (outcome.checkRun)
-    lines.push(`Check run: <a href="${escapeHtml(outcome.checkRun.htmlUrl)}">${escapeHtml(tier)} tests</a> (${outcome.checkRun.annotations} annotations)`);
+    lines.push(
+      `Check run: <a href="${escapeHtml(outcome.checkRun.htmlUrl)}">${escapeHtml(outcome.checkRun.name)}</a> (${outcome.checkRun.annotations} annotations)`,
+    );
   if (outcome.comment) lines.push(`Pull request comment: <a href="${escapeHtml(outcome.comment.htmlUrl)}">#${issueNumber}</a> (${outcome.comment.action})`);
   if (outcome.refused.length > 0) {
     logger.notice(

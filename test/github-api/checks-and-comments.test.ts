@@ -148,4 +148,37 @@ describe('local GitHub API: tokens and faults', () => {
     expect(((await limited.json()) as { message: string }).message).toMatch(/secondary rate limit/);
     gh.clearFaults();
   });
+
+  it('serves a limit told by headers, as GitHub documents it: x-ratelimit-remaining 0 and the reset time', async () => {
+    gh.fail({ status: 403, times: 2, rateLimitResetSeconds: 30, match: /acme\/headers/ });
+    const primary = await fetch(`${gh.url}/repos/acme/headers/issues/1/comments`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(primary.status).toBe(403);
+    expect(primary.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(Number(primary.headers.get('x-ratelimit-reset')) - Date.now() / 1_000).toBeGreaterThan(25);
+    expect(((await primary.json()) as { message: string }).message).toMatch(/^API rate limit exceeded/);
+    gh.clearFaults();
+    gh.fail({ status: 429, times: 1, rateLimitResetSeconds: 5, secondary: true });
+    const secondary = await fetch(`${gh.url}/repos/acme/headers/issues/1/comments`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(secondary.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(((await secondary.json()) as { message: string }).message).toMatch(/secondary rate limit/);
+    gh.clearFaults();
+  });
+});
+
+describe('local GitHub API: identities', () => {
+  it('a token writes as its identity (comments, deployments); any other as github-actions[bot]', async () => {
+    const app = await startLocalGitHubApi({ identities: { ghs_app: 'deploy-app[bot]', ghp_user: 'octocat' } });
+    try {
+      const repo = { owner: 'acme', repo: 'who' };
+      const comment = async (token: string) =>
+        (await getOctokit(token, { baseUrl: app.url }).rest.issues.createComment({ ...repo, issue_number: 1, body: 'x' })).data.user;
+      expect(await comment('ghs_app')).toMatchObject({ login: 'deploy-app[bot]', type: 'Bot' });
+      expect(await comment('ghp_user')).toMatchObject({ login: 'octocat', type: 'User' });
+      expect(await comment('ghs_other')).toMatchObject({ login: 'github-actions[bot]', type: 'Bot' });
+      const d = await getOctokit('ghs_app', { baseUrl: app.url }).rest.repos.createDeployment({ ...repo, ref: SHA, required_contexts: [] });
+      expect((d.data as { creator: { login: string } }).creator.login).toBe('deploy-app[bot]');
+    } finally {
+      await app.stop();
+    }
+  });
 });

@@ -86,3 +86,63 @@ describe('local GitHub API: deployments and statuses', () => {
     expect(gh.deployments('acme/auth')).toEqual([]);
   });
 });
+
+describe('the deploy record through the one GitHub client: a status write is retried before it degrades to a warning', () => {
+  /** A second of the client's waits lasts 10 ms here. */
+  const pacing = { secondMs: 10, writeIntervalMs: 0 };
+  const open = async (repo: string, logger: MemoryLogger) => {
+    const record = await createDeploymentRecord(
+      { token: TOKEN, apiUrl: gh.url, repository: repo, ref: SHA1, environment: 'production', description: 'deploy', payload: {}, pacing },
+      logger,
+    );
+    expect(record).toBeDefined();
+    return record!;
+  };
+  const states = (repo: string) => gh.deployments(repo)[0]!.statuses.map((s) => s.state);
+
+  it('a 5xx on the status write: tried again, and the status is recorded', async () => {
+    const repo = 'acme/status-5xx';
+    const logger = new MemoryLogger();
+    const record = await open(repo, logger);
+    gh.fail({ status: 502, times: 2, match: new RegExp(`POST /repos/${repo}/deployments/\\d+/statuses`) });
+    await record.setStatus('in_progress', 'deploying');
+    expect(states(repo)).toEqual(['in_progress']);
+    const writes = gh.requests.filter((q) => q.startsWith(`POST /repos/${repo}/deployments/${record.id}/statuses`));
+    expect(writes).toHaveLength(3);
+    expect(logger.annotations.map((a) => a.message)).toEqual([
+      expect.stringMatching(/statuses failed \(502 .*\); trying again \(attempt 2 of 3\)/),
+      expect.stringMatching(/statuses failed \(502 .*\); trying again \(attempt 3 of 3\)/),
+    ]);
+  });
+
+  it('a secondary rate limit (retry-after, or x-ratelimit-remaining: 0 and a reset) on the status write: waited out, then recorded', async () => {
+    const repo = 'acme/status-limited';
+    const logger = new MemoryLogger();
+    const record = await open(repo, logger);
+    gh.fail({ status: 403, times: 1, retryAfterSeconds: 5, match: new RegExp(`POST /repos/${repo}/deployments/\\d+/statuses`) });
+    await record.setStatus('in_progress', 'deploying');
+    gh.fail({ status: 429, times: 1, rateLimitResetSeconds: 1, secondary: true, match: new RegExp(`POST /repos/${repo}/deployments/\\d+/statuses`) });
+    await record.setStatus('success', 'deployed');
+    expect(states(repo)).toEqual(['success', 'in_progress']);
+    expect(logger.annotations.map((a) => a.message)).toEqual([
+      expect.stringMatching(/statuses met a secondary rate limit; retrying in 5000 ms \(attempt 2 of 3\)/),
+      expect.stringMatching(/statuses met a secondary rate limit; retrying in 60000 ms \(attempt 2 of 3\)/),
+    ]);
+  });
+
+  it('GitHub still failing after the last attempt: one warning, and the deploy goes on', async () => {
+    const repo = 'acme/status-down';
+    const logger = new MemoryLogger();
+    const record = await open(repo, logger);
+    gh.fail({ status: 503, match: new RegExp(`POST /repos/${repo}/deployments/\\d+/statuses`) });
+    try {
+      await expect(record.setStatus('failure', 'rolled back')).resolves.toBeUndefined();
+    } finally {
+      gh.clearFaults();
+    }
+    expect(states(repo)).toEqual([]);
+    expect(logger.annotations.at(-1)?.message).toMatch(
+      new RegExp(`Could not set GitHub deployment ${record.id} to failure: POST /repos/${repo}/deployments/${record.id}/statuses: 503 `),
+    );
+  });
+});

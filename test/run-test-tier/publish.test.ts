@@ -255,6 +255,68 @@ describe('run-test-tier: publishing to GitHub', () => {
     expect(gh.requests.filter((q) => q.includes(`${repo}/pulls/23`))).toEqual([]);
   });
 
+  it('a fork’s passing results through the workflow_run publisher never become a green check under the base repository’s check name', async () => {
+    const repo = 'acme/fork-attack';
+    // The attack: a fork's run uploads reports that all pass (whatever its code really does); the
+    // base repository's publisher turns them into a check run on the fork's head commit.
+    const forkRun = {
+      repository: repo,
+      eventName: 'workflow_run',
+      ref: 'refs/heads/main',
+      sha: 'f'.repeat(40),
+      workflow: 'publish-test-results',
+      apiUrl: gh.url,
+      event: {
+        repository: { full_name: repo },
+        workflow_run: {
+          id: 101,
+          name: 'test-tiers',
+          event: 'pull_request',
+          head_sha: HEAD,
+          head_repository: { full_name: 'mallory/fork-attack' },
+          html_url: `https://github.com/${repo}/actions/runs/101`,
+          pull_requests: [],
+        },
+      },
+    };
+    const r = await runTier(workspaceWith(0, 5), { 'github-token': TOKEN }, forkRun);
+    expect(r.exitCode).toBe(0);
+    const runs = gh.checkRuns(repo);
+    expect(runs.map((c) => [c.name, c.conclusion])).toEqual([['unit tests (fork)', 'neutral']]);
+    expect(runs.filter((c) => c.name === 'unit tests')).toEqual([]);
+    expect(runs[0]!.output.title).toMatch(/^Reported by a fork's run, not checked by this repository/);
+    expect(r.log).toMatch(/come from a fork \(mallory\/fork-attack\).*never as this repository's 'unit tests'/);
+
+    // The same repository's own run (its head repository is the base) keeps the real name.
+    const own = { ...forkRun, event: { ...forkRun.event, workflow_run: { ...forkRun.event.workflow_run, head_repository: { full_name: repo } } } };
+    await runTier(workspaceWith(0, 5), { 'github-token': TOKEN }, own);
+    expect(gh.checkRuns(repo).map((c) => [c.name, c.conclusion])).toEqual([
+      ['unit tests (fork)', 'neutral'],
+      ['unit tests', 'success'],
+    ]);
+  });
+
+  it('a look-alike comment carrying our marker by someone else is left alone; mentions and references from test names reach nobody', async () => {
+    const repo = 'acme/hijack';
+    const planted = gh.addComment(repo, 12, '<!-- commit-to-prod:run-test-tier tier=unit workflow=ci -->\nAll green, merge away', 'mallory');
+    const workspace = workspaceWith(0);
+    writeFileSync(
+      path.join(workspace, 'fixtures', 'junit.xml'),
+      '<testsuite name="many" tests="1"><testcase classname="many" name="pings @acme/admins about #1 via https://evil.example" time="0.01"><failure message="cc @octocat, see GH-2">boom</failure></testcase></testsuite>',
+    );
+    const r = await runTier(workspace, { 'github-token': TOKEN }, pullRequest(repo, 12));
+    expect(r.exitCode).toBe(1);
+    const comments = gh.comments(repo, 12);
+    expect(comments.map((c) => c.user.login)).toEqual(['mallory', 'github-actions[bot]']);
+    expect(comments[0]!.body).toBe(planted.body);
+    const ours = comments[1]!.body;
+    const summary = gh.checkRuns(repo)[0]!.output.summary ?? '';
+    for (const text of [ours, summary]) {
+      for (const raw of ['@acme', '@octocat', '#1 ', 'GH-2', 'https://evil']) expect(text).not.toContain(raw);
+      expect(text.replaceAll('\u200B', '')).toContain('pings @acme/admins about #1 via https://evil.example');
+    }
+  });
+
   it('with the base branch’s report: what is new, what failed there too, what no longer fails', async () => {
     const repo = 'acme/baseline';
     const base = await runTier(workspaceWith(2), {}, pullRequest(repo, 30));

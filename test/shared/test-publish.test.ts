@@ -1,7 +1,8 @@
 /**
  * Publishing a tier's results, below the bundle: text cut to GitHub's limits, the pull request a
- * run reports on, every failure and flaky test as an annotation, and the retries (waited on a
- * fake clock) against the local GitHub API stand-in.
+ * run reports on, every failure and flaky test as an annotation, and the one GitHub client's
+ * retries and rate limits (its waits shortened: a second lasts `SECOND_MS`) against the local
+ * GitHub API stand-in.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalGitHubApi, startLocalGitHubApi } from '../../local/github-api/index.js';
@@ -11,13 +12,14 @@ import { compareWithBaseline } from '../../shared/test-tier/baseline.js';
 import { checkRunAnnotations } from '../../shared/test-publish/check-run-annotations.js';
 import { checkRunOutput } from '../../shared/test-publish/check-run-output.js';
 import { commentBody, commentMarker } from '../../shared/test-publish/comment-body.js';
-import { publishTierResults } from '../../shared/test-publish/publish.js';
+import { checkRunIdentity, publishTierResults } from '../../shared/test-publish/publish.js';
 import { fitToBytes } from '../../shared/test-publish/text-limit.js';
 import type { TierReport } from '../../shared/test-tier/report.js';
-import { fakeClock } from '../helpers/fake-clock.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';
 
 const SHA = 'd'.repeat(40);
+/** How long a second of the GitHub client's waits lasts here. */
+const SECOND_MS = 10;
 
 function report(failed: number, options: { message?: string; flaky?: number } = {}): TierReport {
   const failures = Array.from({ length: failed }, (_, i) => ({
@@ -146,8 +148,75 @@ describe('the pull request a run reports on', () => {
     ],
     // A fork's pull request: GitHub leaves workflow_run.pull_requests empty.
     ['workflow_run', { workflow_run: { head_sha: SHA, name: 'ci', pull_requests: [] } }, { headSha: SHA, workflow: 'ci' }],
+    // A pull request of the branch whose head is another commit: never commented on (no first-one fallback).
+    [
+      'workflow_run',
+      { workflow_run: { head_sha: SHA, name: 'ci', pull_requests: [{ number: 6, head: { sha: 'e'.repeat(40) } }] } },
+      { headSha: SHA, workflow: 'ci' },
+    ],
+    // Results from a fork are marked as such, whichever event carries them.
+    [
+      'workflow_run',
+      { repository: { full_name: 'acme/x' }, workflow_run: { head_sha: SHA, name: 'ci', head_repository: { full_name: 'mallory/x' }, pull_requests: [] } },
+      { headSha: SHA, workflow: 'ci', fork: 'mallory/x' },
+    ],
+    [
+      'workflow_run',
+      { repository: { full_name: 'acme/x' }, workflow_run: { head_sha: SHA, name: 'ci', head_repository: { full_name: 'acme/x' }, pull_requests: [] } },
+      { headSha: SHA, workflow: 'ci' },
+    ],
+    [
+      'pull_request_target',
+      { pull_request: { number: 8, head: { sha: SHA, repo: { full_name: 'mallory/x' } }, base: { repo: { full_name: 'acme/x' } } } },
+      { headSha: SHA, number: 8, fork: 'mallory/x' },
+    ],
+    [
+      'pull_request',
+      { pull_request: { number: 9, head: { sha: SHA, repo: null }, base: { repo: { full_name: 'acme/x' } } } },
+      { headSha: SHA, number: 9, fork: '(deleted fork)' },
+    ],
   ] as const)('%s', (eventName, event, expected) => {
     expect(pullRequestTarget(eventName, event, 'e'.repeat(40))).toEqual(expected);
+  });
+});
+
+describe('a fork’s results', () => {
+  it.each([
+    ['passed', undefined, { name: 'unit tests', conclusion: 'success' }],
+    ['failed', undefined, { name: 'unit tests', conclusion: 'failure' }],
+    ['passed', 'mallory/x', { name: 'unit tests (fork)', conclusion: 'neutral' }],
+    ['failed', 'mallory/x', { name: 'unit tests (fork)', conclusion: 'failure' }],
+  ] as const)('%s, fork %s: never success under the base repository’s check name', (verdict, fork, expected) => {
+    expect(checkRunIdentity('unit', verdict, fork)).toEqual(expected);
+  });
+});
+
+describe('text from tests is neutralised where GitHub would link or notify', () => {
+  const hostile = '@acme/security-team see #123, GH-7, https://evil.example/x and www.evil.example (@octocat)';
+  const hostileReport = () => {
+    const r = report(1, { message: hostile });
+    r.failures[0]!.title = `suite › pings @acme/security-team about #42`;
+    return r;
+  };
+  const raw = ['@acme', '@octocat', '#123', '#42', 'GH-7', 'https://evil', 'www.evil'];
+
+  it('in the comment and the check run’s summary: no mention, issue reference or autolink survives; the text still reads the same', () => {
+    const body = commentBody({ report: hostileReport(), marker: 'm', headSha: SHA, link });
+    const { summary } = checkRunOutput({ report: hostileReport(), summaryHtml: '', link });
+    for (const text of [body, summary]) {
+      for (const r of raw) expect(text).not.toContain(r);
+      expect(text.replaceAll('\u200B', '')).toContain('@acme/security-team see #123, GH-7, https://evil.example/x and www.evil.example');
+    }
+    // Our own links are untouched.
+    expect(body).toContain(`(https://github.com/acme/x/blob/${SHA}/src/x.test.ts#L1)`);
+  });
+
+  it('in the check run’s text (the job summary’s HTML): text between tags only, never an attribute or a character reference', () => {
+    const html = `<p><a href="https://github.com/acme/x/actions/runs/1">run</a></p><table><tr><td>${hostile} it&#39;s</td></tr></table>`;
+    const { text } = checkRunOutput({ report: report(0), summaryHtml: html, link });
+    for (const r of raw) expect(text).not.toContain(r);
+    expect(text).toContain('<a href="https://github.com/acme/x/actions/runs/1">run</a>');
+    expect(text).toContain('it&#39;s');
   });
 });
 
@@ -159,7 +228,7 @@ describe('publishTierResults against the stand-in', () => {
   afterAll(async () => {
     await gh?.stop();
   });
-  const request = (repository: string, r: TierReport, clock = fakeClock()) => ({
+  const request = (repository: string, r: TierReport) => ({
     token: 'ghs_unit',
     comment: 'always' as const,
     report: r,
@@ -171,8 +240,9 @@ describe('publishTierResults against the stand-in', () => {
     runUrl: 'https://github.com/acme/x/actions/runs/1',
     workflow: 'ci',
     logger: new MemoryLogger(),
-    clock,
+    pacing: { secondMs: SECOND_MS, writeIntervalMs: 0 },
   });
+  const warnings = (logger: MemoryLogger) => logger.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
 
   it('1,000 failures: 20 check-run requests and 2 for the comment', async () => {
     const outcome = await publishTierResults(request('acme/thousand', report(1_000)));
@@ -180,36 +250,98 @@ describe('publishTierResults against the stand-in', () => {
     expect(gh.checkRuns('acme/thousand')[0]?.annotations).toHaveLength(1_000);
   });
 
-  it('retries a 502 on doubling waits, and stops after the last attempt with one warning', async () => {
-    const clock = fakeClock();
+  it('retries a 502 after the retry plugin’s waits (1 s, then 4 s), and stops after the last attempt with one warning', async () => {
+    const ok = request('acme/flaky-github', report(1));
     gh.fail({ status: 502, times: 1, match: /acme\/flaky-github/ });
-    const ok = await publishTierResults(request('acme/flaky-github', report(1), clock));
-    expect(ok.checkRun).toBeDefined();
-    expect(clock.sleeps).toEqual([1_000]);
+    const published = await publishTierResults(ok);
+    expect(published.checkRun).toBeDefined();
+    expect(published.requests).toBe(4); // the check run twice, the comment lookup, the comment
+    expect(warnings(ok.logger)).toEqual([
+      expect.stringMatching(/POST \/repos\/acme\/flaky-github\/check-runs failed \(502 .*Unicorn.*\); trying again \(attempt 2 of 3\)/),
+    ]);
 
-    const down = fakeClock();
     gh.fail({ status: 500, match: /acme\/down/ });
-    const r = request('acme/down', report(1), down);
+    const r = request('acme/down', report(1));
+    const started = performance.now();
     const outcome = await publishTierResults(r);
+    const waited = performance.now() - started;
     gh.clearFaults();
     expect(outcome.checkRun).toBeUndefined();
     expect(outcome.requests).toBe(3);
-    expect(down.sleeps).toEqual([1_000, 2_000]);
-    expect(r.logger.annotations.filter((a) => a.level === 'warning').at(-1)?.message).toMatch(/the tier's verdict stands/);
+    // 1 + 4 "seconds" of waiting between the three attempts.
+    expect(waited).toBeGreaterThanOrEqual(5 * SECOND_MS - 5);
+    const said = warnings(r.logger);
+    expect(said.slice(0, 2)).toEqual([expect.stringMatching(/attempt 2 of 3/), expect.stringMatching(/attempt 3 of 3/)]);
+    expect(said.at(-1)).toMatch(/the tier's verdict stands/);
   });
 
   it('waits a secondary rate limit as long as retry-after says, and gives up on one longer than a minute', async () => {
-    const clock = fakeClock();
+    const ok = request('acme/limited', report(1));
     gh.fail({ status: 429, times: 1, retryAfterSeconds: 30, match: /acme\/limited/ });
-    const ok = await publishTierResults(request('acme/limited', report(1), clock));
-    expect(ok.checkRun).toBeDefined();
-    expect(clock.sleeps).toEqual([30_000]);
+    const started = performance.now();
+    const published = await publishTierResults(ok);
+    expect(published.checkRun).toBeDefined();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(30 * SECOND_MS - 5);
+    expect(warnings(ok.logger)).toEqual([
+      expect.stringMatching(/POST \/repos\/acme\/limited\/check-runs met a secondary rate limit; retrying in 30000 ms \(attempt 2 of 3\)/),
+    ]);
 
-    const long = fakeClock();
+    const long = request('acme/long-limit', report(1));
     gh.fail({ status: 403, times: 1, retryAfterSeconds: 3_600, match: /acme\/long-limit/ });
-    const outcome = await publishTierResults(request('acme/long-limit', report(1), long));
+    const outcome = await publishTierResults(long);
     expect(outcome.failed).toMatch(/403 You have exceeded a secondary rate limit/);
-    expect(long.sleeps).toEqual([]);
+    expect(outcome.requests).toBe(1);
+    expect(warnings(long.logger).filter((w) => /retrying/.test(w))).toEqual([]);
+    gh.clearFaults();
+  });
+
+  it('the sticky comment is ours only if our identity wrote it: a look-alike by someone else is left alone', async () => {
+    const repo = 'acme/look-alike';
+    const marker = commentMarker('unit', 'ci');
+    const planted = gh.addComment(repo, 1, `${marker}\n### ✅ unit tests passed (trust me)`, 'mallory');
+    const first = await publishTierResults(request(repo, report(1)));
+    expect(first.comment?.action).toBe('created');
+    const second = await publishTierResults(request(repo, report(0)));
+    expect(second.comment).toMatchObject({ action: 'updated', id: first.comment?.id });
+    const comments = gh.comments(repo, 1);
+    expect(comments.map((c) => c.user.login)).toEqual(['mallory', 'github-actions[bot]']);
+    expect(comments[0]!.body).toBe(planted.body);
+    expect(gh.requests.filter((q) => q.startsWith(`PATCH /repos/${repo}/issues/comments/${planted.id}`))).toEqual([]);
+  });
+
+  it('with another identity (a GitHub App’s token), the Actions bot’s marked comment is not ours either', async () => {
+    const app = await startLocalGitHubApi({ token: 'ghs_app', identities: { ghs_app: 'deploy-app[bot]' } });
+    try {
+      const repo = 'acme/app-identity';
+      const theirs = app.addComment(repo, 1, `${commentMarker('unit', 'ci')}\nold`);
+      const r = { ...request(repo, report(1)), token: 'ghs_app', apiUrl: app.url, identity: 'deploy-app[bot]' };
+      expect((await publishTierResults(r)).comment?.action).toBe('created');
+      expect((await publishTierResults({ ...r, report: report(2) })).comment?.action).toBe('updated');
+      const comments = app.comments(repo, 1);
+      expect(comments.map((c) => c.user.login)).toEqual(['github-actions[bot]', 'deploy-app[bot]']);
+      expect(comments[0]!.body).toBe(theirs.body);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('a limit told by x-ratelimit-remaining: 0 is waited out until x-ratelimit-reset when that is within a minute', async () => {
+    const soon = request('acme/reset-soon', report(1));
+    gh.fail({ status: 403, times: 1, rateLimitResetSeconds: 2, secondary: true, match: /acme\/reset-soon/ });
+    expect((await publishTierResults(soon)).checkRun).toBeDefined();
+    // Without retry-after a secondary limit is waited a minute, as GitHub's docs say.
+    expect(warnings(soon.logger)).toEqual([expect.stringMatching(/secondary rate limit; retrying in 60000 ms/)]);
+
+    const primary = request('acme/reset-soon-primary', report(1));
+    gh.fail({ status: 429, times: 1, rateLimitResetSeconds: 2, match: /acme\/reset-soon-primary/ });
+    expect((await publishTierResults(primary)).checkRun).toBeDefined();
+    expect(warnings(primary.logger)).toEqual([expect.stringMatching(/met the rate limit; retrying in [2-4]000 ms \(attempt 2 of 3\)/)]);
+
+    const late = request('acme/reset-late', report(1));
+    gh.fail({ status: 403, times: 1, rateLimitResetSeconds: 3_600, match: /acme\/reset-late/ });
+    const outcome = await publishTierResults(late);
+    expect(outcome.failed).toMatch(/403 API rate limit exceeded/);
+    expect(outcome.requests).toBe(1);
     gh.clearFaults();
   });
 });

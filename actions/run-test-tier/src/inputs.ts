@@ -34,6 +34,8 @@ export interface TierInputs {
   /** Publishing to GitHub (check run, pull-request comment): only with a token. */
   githubToken: string | undefined;
   comment: CommentMode;
+  /** The login github-token writes as: only a marked comment by it is ours to update. */
+  githubIdentity: string;
   /** A workflow_run publisher's copy of the triggering run's event payload (absolute). */
   eventFile: string | undefined;
   /** The base branch's report of this tier, when it exists (absolute). */
@@ -144,6 +146,10 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
   const githubToken = inputs.optionalString('github-token');
   registerSecret(githubToken);
   const comment = inputs.choice('comment', ['on-failure', 'always', 'off'] as const, 'on-failure');
+  const githubIdentity = inputs.optionalString('github-identity') ?? 'github-actions[bot]';
+  // A GitHub login: letters, digits and single hyphens, up to 39 characters; an app's bot adds `[bot]`.
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(githubIdentity))
+    throw new InputError('github-identity', githubIdentity, 'a GitHub login, e.g. `github-actions[bot]` (the default), `my-app[bot]` or `release-bot`');
   const eventFileGiven = inputs.optionalString('event-file');
   const eventFile = eventFileGiven === undefined ? undefined : path.resolve(workspace, eventFileGiven);
   if (eventFileGiven !== undefined && (!eventFile || !isFile(eventFile)))
@@ -193,6 +199,7 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
     annotate,
     githubToken,
     comment,
+    githubIdentity,
     eventFile,
     baselineReport,
     shard,

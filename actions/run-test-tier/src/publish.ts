@@ -11,7 +11,7 @@ import type { TierInputs } from './inputs.js';
  * only here, so a run without a token starts as fast as before.
  */
 export async function publishResults(
-  config: Pick<TierInputs, 'githubToken' | 'comment' | 'eventFile'>,
+  config: Pick<TierInputs, 'githubToken' | 'comment' | 'eventFile' | 'githubIdentity'>,
   report: TierReport,
   comparison: BaselineComparison | undefined,
   summaryHtml: string,
@@ -28,11 +28,12 @@ export async function publishResults(
     if (problem) logger.warning(`${problem}; the results go on GITHUB_SHA and no pull request is commented.`);
     const triggering = config.eventFile ? readEventPayload(config.eventFile) : undefined;
     if (triggering?.problem) logger.warning(`${triggering.problem}; no pull request is commented.`);
-    const target = pullRequestTarget(run.eventName, event, run.sha ?? '', triggering?.event);
+    const target = pullRequestTarget(run.eventName, event, run.sha ?? '', triggering?.event, run.repository);
     const outcome = await publishTierResults({
       token: config.githubToken,
       ...(comparison ? { comparison } : {}),
       comment: config.comment,
+      identity: config.githubIdentity,
       report,
       summaryHtml,
       repository: run.repository,
