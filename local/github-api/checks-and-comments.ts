@@ -170,7 +170,12 @@ export class ChecksAndComments {
       url: `${route.apiUrl}/repos/${repository}/issues/comments/${id}`,
       html_url: `${this.serverUrl}/${repository}/pull/${issueNumber}#issuecomment-${id}`,
       body,
-      user: simpleUser(this.urls(route), login, login === BOT.login ? BOT.id : 1000 + id, login === BOT.login ? BOT.type : login.endsWith('[bot]') ? 'Bot' : 'User'),
+      user: simpleUser(
+        this.urls(route),
+        login,
+        login === BOT.login ? BOT.id : 1000 + id,
+        login === BOT.login ? BOT.type : login.endsWith('[bot]') ? 'Bot' : 'User',
+      ),
       created_at: route.now,
       updated_at: route.now,
       issue_url: `${route.apiUrl}/repos/${repository}/issues/${issueNumber}`,
