@@ -12,6 +12,7 @@
  * record of the paused deploy there (deployment-record.ts).
  */
 import { ContinueServiceDeploymentCommand, type ServiceDeployment } from '@aws-sdk/client-ecs';
+import { pollUntil } from '../core/poll.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { formatDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
@@ -22,7 +23,7 @@ import { tagResource } from './register-task-definition.js';
 import { TAG_PREFIX } from './revision-tags.js';
 import { productionNeverOnGreen, readServiceDeployment, rollBackServiceDeployment, StageReporter, targetTaskDefinition } from './service-deployment.js';
 import { revisionName } from './task-definition-source.js';
-import { MAX_NATIVE_DEADLINE_MS, nativeWaitMs } from './strategy-choice.js';
+import { decideDeadline } from './deadline.js';
 import { Timeline } from './timeline.js';
 
 export type ResumeAction = 'continue' | 'rollback';
@@ -95,10 +96,7 @@ export async function resumeServiceDeployment(
     });
   }
   const pausedAt = sd.lifecycleStage;
-  if (request.timeoutCoversBakes) {
-    const extra = nativeWaitMs((sd.deploymentConfiguration as Record<string, unknown> | undefined) ?? {});
-    deadline = startedAt + Math.min(MAX_NATIVE_DEADLINE_MS, request.timeoutMs + extra);
-  }
+  deadline = decideDeadline(startedAt, request.timeoutMs, request.timeoutCoversBakes, sd.deploymentConfiguration as Record<string, unknown> | undefined).at;
   const action = request.action === 'continue' ? 'CONTINUE' : 'ROLLBACK';
   const resumedAt = clock.now();
   await ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId: request.hookId, action }));
@@ -119,40 +117,40 @@ export async function resumeServiceDeployment(
   const stages = new StageReporter(clock, sd.deploymentConfiguration as Record<string, unknown> | undefined);
   const neverOnGreen = productionNeverOnGreen(pausedAt) ? '; production traffic never reached the new revision' : '';
   let last: ServiceDeployment | undefined = sd;
-  for (;;) {
-    if (signal?.aborted) {
-      // The job was cancelled: nothing is left half-shifted. A rollback already under way stands.
-      const rolling = (last?.status ?? '').startsWith('ROLLBACK');
-      const outcome = await rollBackServiceDeployment(ecs, arn, {
-        startedByEcs: rolling || request.action === 'rollback',
-        follow: false,
-        cancelled: true,
-        previous: 'the previous revision',
-        clock,
-        deadline,
-        pollIntervalMs: interval,
-        log: (line) => {
-          logger.info(line);
-          timeline.add(line);
-        },
-      });
-      await tagOutcome(ecs, taskDefinitionArn, 'cancelled', logger);
-      return finish('cancelled', `Cancelled while following ${arn} after ${said}. ${outcome.where}`, last);
-    }
-    last = (await readServiceDeployment(ecs, arn).catch(() => undefined)) ?? last;
-    const line = stages.update(last, timeline.elapsed());
-    if (line) {
-      logger.info(line);
-      timeline.add(line.replace(/^\[[^\]]*\] /, ''));
-    }
-    const status = last?.status ?? '';
-    if (ENDED.includes(status)) break;
-    const remaining = deadline - clock.now();
-    if (remaining <= 0) {
-      await tagOutcome(ecs, taskDefinitionArn, 'failed', logger);
-      return finish('failed', `${arn} did not end within the ${formatDuration(request.timeoutMs)} timeout after ${said} (${stages.where(last)}).`, last);
-    }
-    await clock.sleep(Math.min(remaining, interval), signal).catch(() => undefined);
+  const followed = await pollUntil(
+    async () => {
+      last = (await readServiceDeployment(ecs, arn).catch(() => undefined)) ?? last;
+      const line = stages.update(last, timeline.elapsed());
+      if (line) {
+        logger.info(line);
+        timeline.add(line.replace(/^\[[^\]]*\] /, ''));
+      }
+      return ENDED.includes(last?.status ?? '') ? last : undefined;
+    },
+    { deadline, intervalMs: interval, clock, signal },
+  );
+  if (followed.state === 'cancelled') {
+    // The job was cancelled: nothing is left half-shifted. A rollback already under way stands.
+    const rolling = (last?.status ?? '').startsWith('ROLLBACK');
+    const outcome = await rollBackServiceDeployment(ecs, arn, {
+      startedByEcs: rolling || request.action === 'rollback',
+      follow: false,
+      cancelled: true,
+      previous: 'the previous revision',
+      clock,
+      deadline,
+      pollIntervalMs: interval,
+      log: (line) => {
+        logger.info(line);
+        timeline.add(line);
+      },
+    });
+    await tagOutcome(ecs, taskDefinitionArn, 'cancelled', logger);
+    return finish('cancelled', `Cancelled while following ${arn} after ${said}. ${outcome.where}`, last);
+  }
+  if (followed.state === 'timed-out') {
+    await tagOutcome(ecs, taskDefinitionArn, 'failed', logger);
+    return finish('failed', `${arn} did not end within the ${formatDuration(request.timeoutMs)} timeout after ${said} (${stages.where(last)}).`, last);
   }
   const status = last?.status;
   timeline.add(`service deployment ${status}`);
