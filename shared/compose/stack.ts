@@ -3,6 +3,7 @@ import { formatDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { exec, lastLines, type ExecResult } from '../core/exec.js';
 import { systemClock, type Clock } from '../core/clock.js';
+import { pollUntil } from '../core/poll.js';
 import type { Logger } from '../core/logger.js';
 
 /**
@@ -179,37 +180,40 @@ export class ComposeStack {
     const interval = options.intervalMs ?? 1_000;
     let lastLine = '';
     let lastPrinted = 0;
-    for (;;) {
-      if (options.signal?.aborted) throw new Error('cancelled while waiting for the stack');
-      const states = await this.states();
-      const elapsed = this.clock.now() - started;
-      const ready = states.filter((s) => readiness(s) === 'ready');
-      const failed = states.filter((s) => readiness(s) === 'failed');
-      const line = `Stack: ${ready.length}/${states.length} ready — ${states.map((s) => `${s.service} ${describeState(s)}`).join(', ') || 'no containers yet'}`;
-      if (line !== lastLine || this.clock.now() - lastPrinted >= 10_000) {
-        this.logger.info(`${line} (${formatDuration(elapsed)})`);
-        lastLine = line;
-        lastPrinted = this.clock.now();
-      }
-      if (failed.length > 0) {
-        await this.printLogs(failed.map((s) => s.service));
-        throw new UserError(
-          `The stack is not healthy: ${failed.map((s) => `${s.service} is ${describeState(s)}`).join(', ')} after ${formatDuration(elapsed)}; its logs are above.`,
-        );
-      }
-      if (states.length > 0 && ready.length === states.length) {
-        this.logger.info(`Stack ready in ${formatDuration(elapsed)}: ${states.map((s) => `${s.service} ${describeState(s)}`).join(', ')}.`);
-        return states;
-      }
-      if (elapsed >= options.timeoutMs) {
-        const waiting = states.filter((s) => readiness(s) !== 'ready');
-        await this.printLogs(waiting.map((s) => s.service));
-        throw new UserError(
-          `The stack was not ready after ${formatDuration(elapsed)} (compose-timeout): ${waiting.map((s) => `${s.service} is ${describeState(s)}`).join(', ') || 'no container started'}; logs are above.`,
-        );
-      }
-      await this.clock.sleep(interval, options.signal);
+    let states: ServiceState[] = [];
+    let elapsed = 0;
+    const polled = await pollUntil(
+      async () => {
+        states = await this.states();
+        elapsed = this.clock.now() - started;
+        const ready = states.filter((s) => readiness(s) === 'ready');
+        const failed = states.filter((s) => readiness(s) === 'failed');
+        const line = `Stack: ${ready.length}/${states.length} ready — ${states.map((s) => `${s.service} ${describeState(s)}`).join(', ') || 'no containers yet'}`;
+        if (line !== lastLine || this.clock.now() - lastPrinted >= 10_000) {
+          this.logger.info(`${line} (${formatDuration(elapsed)})`);
+          lastLine = line;
+          lastPrinted = this.clock.now();
+        }
+        if (failed.length > 0) {
+          await this.printLogs(failed.map((s) => s.service));
+          throw new UserError(
+            `The stack is not healthy: ${failed.map((s) => `${s.service} is ${describeState(s)}`).join(', ')} after ${formatDuration(elapsed)}; its logs are above.`,
+          );
+        }
+        return states.length > 0 && ready.length === states.length ? states : undefined;
+      },
+      { deadline: started + options.timeoutMs, intervalMs: interval, clock: this.clock, signal: options.signal, isThrottling: () => false },
+    );
+    if (polled.state === 'cancelled') throw new Error('cancelled while waiting for the stack');
+    if (polled.state === 'done') {
+      this.logger.info(`Stack ready in ${formatDuration(elapsed)}: ${states.map((s) => `${s.service} ${describeState(s)}`).join(', ')}.`);
+      return polled.value;
     }
+    const waiting = states.filter((s) => readiness(s) !== 'ready');
+    await this.printLogs(waiting.map((s) => s.service));
+    throw new UserError(
+      `The stack was not ready after ${formatDuration(elapsed)} (compose-timeout): ${waiting.map((s) => `${s.service} is ${describeState(s)}`).join(', ') || 'no container started'}; logs are above.`,
+    );
   }
 
   async printLogs(services: readonly string[]): Promise<void> {

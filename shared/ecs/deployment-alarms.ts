@@ -274,29 +274,43 @@ export interface PreparedAlarms {
   ecsRollsBackOn: Set<string>;
 }
 
+/** The alarms a deploy watches, decided by its plan (deploy-plan.ts). */
+export interface AlarmPlan {
+  /** Every alarm watched: the service's own enabled deployment alarms and the asked ones. */
+  watch: string[];
+  /** The asked ones, checked to exist before anything changes. */
+  asked: string[];
+  /** Whether ECS rolls back on them once the configuration is sent. */
+  ecsRollsBack: boolean;
+}
+
+/** The alarms to watch with this service's configuration; undefined when there is none. */
+export function planAlarms(asked: AlarmsRequest | undefined, currentConfig: Record<string, unknown> | undefined): AlarmPlan | undefined {
+  const own = ecsDeploymentAlarms(currentConfig);
+  const askedNames = [...(asked?.names ?? [])];
+  const watch = [...new Set([...own.names, ...askedNames])];
+  if (watch.length === 0) return undefined;
+  const ownRollbackSetting = (currentConfig?.alarms as { rollback?: unknown } | undefined)?.rollback === true;
+  return { watch, asked: askedNames, ecsRollsBack: asked ? (asked.rollback ?? ownRollbackSetting) : own.rollback };
+}
+
 /**
- * Before anything changes: the alarms this deploy watches (the asked ones, checked to exist, and
- * the service's own enabled deployment alarms), their states printed, and which of them ECS will
- * roll back on once the configuration is sent. undefined when there is nothing to watch.
+ * Before anything changes: the planned alarms' states read and printed (an asked name that does
+ * not exist fails here) and the watch started. undefined when there is nothing to watch.
  */
 export async function prepareAlarmWatch(
-  asked: AlarmsRequest | undefined,
-  currentConfig: Record<string, unknown> | undefined,
+  plan: AlarmPlan | undefined,
   cloudwatch: (() => Promise<CloudWatchSender>) | undefined,
   deps: AlarmWatchDeps,
 ): Promise<PreparedAlarms | undefined> {
-  const own = ecsDeploymentAlarms(currentConfig);
-  const askedNames = asked?.names ?? [];
-  const names = [...new Set([...own.names, ...askedNames])];
-  if (names.length === 0) return undefined;
+  if (!plan) return undefined;
   if (!cloudwatch) throw new Error('deploy: alarms to watch but no CloudWatch client given');
   const cw = await cloudwatch();
-  const known = askedNames.length > 0 ? await requireAlarms(cw, askedNames, 'alarms') : undefined;
-  const ownKnown = own.names.length > 0 ? await describeAlarms(cw, own.names).catch(() => new Map<string, MetricAlarm>()) : new Map<string, MetricAlarm>();
+  const known = plan.asked.length > 0 ? await requireAlarms(cw, plan.asked, 'alarms') : undefined;
+  const ownNames = plan.watch.filter((n) => !plan.asked.includes(n));
+  const ownKnown = ownNames.length > 0 ? await describeAlarms(cw, ownNames).catch(() => new Map<string, MetricAlarm>()) : new Map<string, MetricAlarm>();
   const all = new Map([...ownKnown, ...(known ?? [])]);
-  const ownRollbackSetting = (currentConfig?.alarms as { rollback?: unknown } | undefined)?.rollback === true;
-  const rollback = asked ? (asked.rollback ?? ownRollbackSetting) : own.rollback;
-  deps.logger.info(`Deployment alarms (${rollback ? 'ECS rolls back on them' : 'ECS only fails the deployment on them'}):`);
-  const watch = await AlarmWatch.start(cw, names, deps, all);
-  return { watch, ecsRollsBackOn: rollback ? new Set(names) : new Set() };
+  deps.logger.info(`Deployment alarms (${plan.ecsRollsBack ? 'ECS rolls back on them' : 'ECS only fails the deployment on them'}):`);
+  const watch = await AlarmWatch.start(cw, plan.watch, deps, all);
+  return { watch, ecsRollsBackOn: plan.ecsRollsBack ? new Set(plan.watch) : new Set() };
 }

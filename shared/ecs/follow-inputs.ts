@@ -1,5 +1,6 @@
 import { InputError } from '../core/errors.js';
 import type { Inputs } from '../core/inputs.js';
+import { DEFAULT_TIMEOUT_MS } from './deadline.js';
 
 /**
  * The inputs that say how a rollout is waited for, read the same way by ecs-rolling-deploy and
@@ -18,7 +19,7 @@ export function readFollowInputs(inputs: Inputs): FollowInputs {
   const wait = inputs.boolean('wait', true);
   const waitForInProgress = inputs.boolean('wait-for-in-progress', false);
   const timeoutAuto = (inputs.optionalString('timeout') ?? 'auto') === 'auto';
-  const timeoutMs = timeoutAuto ? 30 * 60_000 : inputs.duration('timeout', 30 * 60_000);
+  const timeoutMs = timeoutAuto ? DEFAULT_TIMEOUT_MS : inputs.duration('timeout', DEFAULT_TIMEOUT_MS);
   if (timeoutMs < 1_000) throw new InputError('timeout', inputs.raw('timeout'), 'a duration of at least 1s, e.g. `30m`, or `auto`');
   const maxFailedTasks = inputs.integer('max-failed-tasks', 2, { min: 1 });
   return { wait, waitForInProgress, timeoutMs, timeoutAuto, maxFailedTasks };

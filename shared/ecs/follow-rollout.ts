@@ -4,14 +4,14 @@
  * progress line whenever the counts change, and the stopped reason, stop code and exit codes of
  * every task of the deployment that stops.
  *
- * Polls DescribeServices every `pollIntervalMs` (2 s) at a fixed rate, backing off only when ECS
- * throttles; each wait is cut to the time left before the deadline, so the deadline is honoured
- * to within one API call.
+ * Polls DescribeServices every `pollIntervalMs` (2 s) through core/poll.ts: at a fixed rate,
+ * backing off only when ECS throttles, each wait cut to the time left before the deadline.
  */
 import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type Service, type ServiceDeployment, type Task } from '@aws-sdk/client-ecs';
 import type { Clock } from '../core/clock.js';
 import { formatDuration } from '../core/duration.js';
 import { errorMessage } from '../core/errors.js';
+import { isThrottling, pollUntil } from '../core/poll.js';
 import type { Logger } from '../core/logger.js';
 import { assessRollout, failuresInARow, ourDeployment, rolloutCounts, type RolloutVerdict } from './assess-rollout.js';
 import { captureResponseJson, type EcsSender } from './raw-json.js';
@@ -24,7 +24,6 @@ import { revisionName } from './task-definition-source.js';
 import type { Timeline } from './timeline.js';
 
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
-const MAX_THROTTLED_INTERVAL_MS = 30_000;
 const MAX_TASK_WARNINGS = 5;
 /** DescribeServices failures in a row (each already retried by the SDK) that end a follow. */
 export const MAX_ERRORS_IN_A_ROW = 5;
@@ -121,14 +120,8 @@ export async function describeServiceRaw(ecs: EcsSender, cluster: string, servic
   return { service: typed, raw };
 }
 
-export function isThrottling(error: unknown): boolean {
-  const e = error as { name?: string; $retryable?: { throttling?: boolean } } | undefined;
-  return e?.name === 'ThrottlingException' || e?.name === 'TooManyRequestsException' || e?.$retryable?.throttling === true;
-}
-
 export async function followRollout(options: FollowRolloutOptions, deps: FollowDeps): Promise<FollowResult> {
   const { ecs, logger, clock, signal, timeline, stats } = deps;
-  const baseInterval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const progress = new ProgressReporter();
   const seenStopped = new Set<string>();
   const stoppedTasks: StoppedTask[] = [];
@@ -136,7 +129,6 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
     revision: revisionName(options.taskDefinitionArn),
     previous: options.previousTaskDefinitionArn ? revisionName(options.previousTaskDefinitionArn) : undefined,
   };
-  let interval = baseInterval;
   let errorsInARow = 0;
   let stopReasonsUnreadable = false;
   let service: Service | undefined;
@@ -147,12 +139,9 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
   const stages = new StageReporter(clock, options.deploymentConfiguration);
   const end = (verdict: FollowVerdict): FollowResult => ({ verdict, stoppedTasks, service, serviceDeployment, endedAt: clock.now() });
 
-  for (;;) {
-    if (signal?.aborted) return end({ state: 'failed', cause: 'cancelled', reason: 'the job was cancelled' });
-    const pollStarted = clock.now();
+  const look = async (): Promise<FollowResult | undefined> => {
     try {
       service = await describeService(ecs, options.cluster, options.service, stats);
-      interval = baseInterval;
       errorsInARow = 0;
       // Stop reasons explain a rollout; they never decide whether it is followed (a missing
       // ecs:ListTasks permission or a throttled DescribeTasks must not end a follow half-way).
@@ -238,30 +227,34 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
           logger.info(`  baking: ${formatDuration(bakeUntil - now)} left${watching ? ` (${watching})` : ''}`);
         }
       }
+      return undefined;
     } catch (error) {
-      if (isThrottling(error)) {
-        stats.throttled++;
-        interval = Math.min(MAX_THROTTLED_INTERVAL_MS, interval * 2);
-        logger.warning(`ECS is throttling DescribeServices; polling every ${formatDuration(interval)} until it stops.`);
-      } else {
-        // The service was already updated: one failed poll (the SDK has retried it already) must
-        // not abandon a rollout, but a persistent failure is reported rather than waited out.
-        if (++errorsInARow >= MAX_ERRORS_IN_A_ROW) {
-          return end({ state: 'unknown', reason: `DescribeServices failed ${errorsInARow} times in a row (last: ${errorMessage(error)})` });
-        }
-        logger.warning(`Could not read the rollout's state (${errorMessage(error)}); trying again.`);
+      if (isThrottling(error)) throw error;
+      // The service was already updated: one failed poll (the SDK has retried it already) must
+      // not abandon a rollout, but a persistent failure is reported rather than waited out.
+      if (++errorsInARow >= MAX_ERRORS_IN_A_ROW) {
+        return end({ state: 'unknown', reason: `DescribeServices failed ${errorsInARow} times in a row (last: ${errorMessage(error)})` });
       }
+      logger.warning(`Could not read the rollout's state (${errorMessage(error)}); trying again.`);
+      return undefined;
     }
-
-    const remaining = deadline - clock.now();
-    if (remaining <= 0) {
-      const stage = options.serviceDeploymentArn ? ` (${stages.where(serviceDeployment)})` : '';
-      return end({ state: 'failed', cause: 'timed-out', reason: `the rollout did not complete within the deadline${stage}` });
-    }
+  };
+  const polled = await pollUntil(look, {
+    deadline: () => deadline,
+    intervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+    clock,
+    signal,
+    onThrottled: (interval) => {
+      stats.throttled++;
+      logger.warning(`ECS is throttling DescribeServices; polling every ${formatDuration(interval)} until it stops.`);
+    },
     // The bake ends on time, not up to a poll interval late.
-    const toBakeEnd = bakeUntil !== undefined ? Math.max(0, bakeUntil - clock.now()) : Number.POSITIVE_INFINITY;
-    await clock.sleep(Math.min(remaining, toBakeEnd, Math.max(0, pollStarted + interval - clock.now())), signal);
-  }
+    wakeBy: () => bakeUntil,
+  });
+  if (polled.state === 'done') return polled.value;
+  if (polled.state === 'cancelled') return end({ state: 'failed', cause: 'cancelled', reason: 'the job was cancelled' });
+  const stage = options.serviceDeploymentArn ? ` (${stages.where(serviceDeployment)})` : '';
+  return end({ state: 'failed', cause: 'timed-out', reason: `the rollout did not complete within the deadline${stage}` });
 }
 
 /**

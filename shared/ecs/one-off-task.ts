@@ -10,6 +10,7 @@
  */
 import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
 import { systemClock, type Clock } from '../core/clock.js';
+import { pollUntil } from '../core/poll.js';
 import { formatDuration } from '../core/duration.js';
 import { errorMessage, UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -123,47 +124,15 @@ export async function runOneOffTask(request: OneOffTaskRequest, deps: OneOffTask
   let status = task.lastStatus ?? 'PROVISIONING';
   logger.info(`  [${formatDuration(0)}] ${status}`);
   let ending: OneOffTaskResult['ending'] = 'exited';
-  let stopSentAt: number | undefined;
   let last: Task | undefined = task;
-
-  let stopping = false;
-  let stoppingSince = 0;
   let lastProgressAt = started;
-  for (;;) {
-    if (status === 'STOPPED') break;
-    const elapsed = clock.now() - started;
-    if (!stopping && (signal?.aborted || elapsed >= request.timeoutMs)) {
-      stopping = true;
-      stoppingSince = clock.now();
-      ending = signal?.aborted ? 'cancelled' : 'timed-out';
-      logger.info(`  ${ending === 'cancelled' ? 'Cancelled' : `Timed out after ${formatDuration(request.timeoutMs)}`}: stopping ${taskId} (StopTask).`);
-    }
-    if (stopping && stopSentAt === undefined) {
-      const reason = ending === 'cancelled' ? 'commit-to-prod: the job was cancelled' : `commit-to-prod: timed out after ${formatDuration(request.timeoutMs)}`;
-      try {
-        await ecs.send(new StopTaskCommand({ cluster: request.cluster, task: taskArn, reason }));
-        stopSentAt = clock.now();
-      } catch (error) {
-        // Tried again at the next poll: the task must not be left running.
-        logger.warning(`StopTask ${taskId} failed (${errorMessage(error)}); trying again.`);
-      }
-    }
-    if (stopping && clock.now() - stoppingSince > STOP_WAIT_MS) {
-      logger.warning(
-        stopSentAt === undefined
-          ? `StopTask ${taskId} kept failing for ${formatDuration(STOP_WAIT_MS)}: the task may still be running; stop it by hand.`
-          : `${taskId} was stopped (StopTask) but ECS did not report it STOPPED within ${formatDuration(STOP_WAIT_MS)}.`,
-      );
-      break;
-    }
-    // Once stopping (a cancellation included), no sleep waits on the aborted signal.
-    const untilDeadline = request.timeoutMs - elapsed;
-    await clock.sleep(stopping || untilDeadline <= 0 ? interval : Math.min(interval, untilDeadline), stopping ? undefined : signal);
+  /** One DescribeTasks: the task's state, its new log lines, a progress line; true once STOPPED. */
+  const look = async (): Promise<true | undefined> => {
     try {
       last = (await ecs.send(new DescribeTasksCommand({ cluster: request.cluster, tasks: [taskArn] }))).tasks?.[0] ?? last;
     } catch (error) {
       logger.debug(`DescribeTasks ${taskId}: ${errorMessage(error)}`);
-      continue;
+      return undefined;
     }
     await stream.read();
     const now = last?.lastStatus ?? status;
@@ -172,6 +141,41 @@ export async function runOneOffTask(request: OneOffTaskRequest, deps: OneOffTask
       lastProgressAt = clock.now();
       logger.info(`  [${formatDuration(clock.now() - started)}] ${now}${now === status ? ` (still; ${stream.shown} log lines so far)` : ''}`);
       status = now;
+    }
+    return status === 'STOPPED' ? true : undefined;
+  };
+  const quiet = { intervalMs: interval, clock, sleepFirst: true, isThrottling: () => false };
+  const ran = status === 'STOPPED' ? undefined : await pollUntil(look, { ...quiet, deadline: started + request.timeoutMs, signal });
+  if (ran && ran.state !== 'done') {
+    ending = ran.state === 'cancelled' ? 'cancelled' : 'timed-out';
+    logger.info(`  ${ending === 'cancelled' ? 'Cancelled' : `Timed out after ${formatDuration(request.timeoutMs)}`}: stopping ${taskId} (StopTask).`);
+    const reason = ending === 'cancelled' ? 'commit-to-prod: the job was cancelled' : `commit-to-prod: timed out after ${formatDuration(request.timeoutMs)}`;
+    let stopSent = false;
+    const stop = async () => {
+      try {
+        await ecs.send(new StopTaskCommand({ cluster: request.cluster, task: taskArn, reason }));
+        stopSent = true;
+      } catch (error) {
+        // Tried again at the next poll: the task must not be left running.
+        logger.warning(`StopTask ${taskId} failed (${errorMessage(error)}); trying again.`);
+      }
+    };
+    await stop();
+    // Once stopping (a cancellation included), no wait is cut short by the aborted signal.
+    const stopped = await pollUntil(
+      async () => {
+        if (await look()) return true;
+        if (!stopSent) await stop();
+        return undefined;
+      },
+      { ...quiet, deadline: clock.now() + STOP_WAIT_MS },
+    );
+    if (stopped.state !== 'done') {
+      logger.warning(
+        !stopSent
+          ? `StopTask ${taskId} kept failing for ${formatDuration(STOP_WAIT_MS)}: the task may still be running; stop it by hand.`
+          : `${taskId} was stopped (StopTask) but ECS did not report it STOPPED within ${formatDuration(STOP_WAIT_MS)}.`,
+      );
     }
   }
   const stoppedSeenAt = clock.now();

@@ -12,17 +12,16 @@
  * record of the paused deploy there (deployment-record.ts).
  */
 import { ContinueServiceDeploymentCommand, type ServiceDeployment } from '@aws-sdk/client-ecs';
+import { pollUntil } from '../core/poll.js';
+import { tagOutcome } from './outcome-tag.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { formatDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { DEFAULT_POLL_INTERVAL_MS } from './follow-rollout.js';
 import type { EcsSender } from './raw-json.js';
-import { tagResource } from './register-task-definition.js';
-import { TAG_PREFIX } from './revision-tags.js';
 import { productionNeverOnGreen, readServiceDeployment, rollBackServiceDeployment, StageReporter, targetTaskDefinition } from './service-deployment.js';
-import { revisionName } from './task-definition-source.js';
-import { MAX_NATIVE_DEADLINE_MS, nativeWaitMs } from './strategy-choice.js';
+import { decideDeadline } from './deadline.js';
 import { Timeline } from './timeline.js';
 
 export type ResumeAction = 'continue' | 'rollback';
@@ -88,17 +87,14 @@ export async function resumeServiceDeployment(
     // Ended without this step (ECS rolled it back at the gate's timeout, or another step answered): the tag says so.
     const ended =
       sd.status === 'SUCCESSFUL' ? 'succeeded' : sd.status === 'ROLLBACK_SUCCESSFUL' ? 'rolled-back' : ENDED.includes(sd.status ?? '') ? 'failed' : undefined;
-    if (ended) await tagOutcome(ecs, taskDefinitionArn, ended, logger);
+    if (ended) await tagOutcome(ecs, taskDefinitionArn, { status: ended }, logger);
     const state = `the deployment is ${sd.status ?? 'in no known state'}${sd.lifecycleStage ? ` at ${sd.lifecycleStage}` : ''}${hook ? `, hook ${request.hookId} is ${hook.status}` : `, no hook ${request.hookId} waits`}`;
     throw new UserError(`Cannot ${request.action} ${arn}: ${state}. Nothing was resumed.`, {
       hint: 'A gate left unanswered past its verify-timeout is rolled back by ECS; give the hook-id the deploy step printed.',
     });
   }
   const pausedAt = sd.lifecycleStage;
-  if (request.timeoutCoversBakes) {
-    const extra = nativeWaitMs((sd.deploymentConfiguration as Record<string, unknown> | undefined) ?? {});
-    deadline = startedAt + Math.min(MAX_NATIVE_DEADLINE_MS, request.timeoutMs + extra);
-  }
+  deadline = decideDeadline(startedAt, request.timeoutMs, request.timeoutCoversBakes, sd.deploymentConfiguration as Record<string, unknown> | undefined).at;
   const action = request.action === 'continue' ? 'CONTINUE' : 'ROLLBACK';
   const resumedAt = clock.now();
   await ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId: request.hookId, action }));
@@ -119,44 +115,49 @@ export async function resumeServiceDeployment(
   const stages = new StageReporter(clock, sd.deploymentConfiguration as Record<string, unknown> | undefined);
   const neverOnGreen = productionNeverOnGreen(pausedAt) ? '; production traffic never reached the new revision' : '';
   let last: ServiceDeployment | undefined = sd;
-  for (;;) {
-    if (signal?.aborted) {
-      // The job was cancelled: nothing is left half-shifted. A rollback already under way stands.
-      const rolling = (last?.status ?? '').startsWith('ROLLBACK');
-      const outcome = await rollBackServiceDeployment(ecs, arn, {
-        startedByEcs: rolling || request.action === 'rollback',
-        follow: false,
-        cancelled: true,
-        previous: 'the previous revision',
-        clock,
-        deadline,
-        pollIntervalMs: interval,
-        log: (line) => {
-          logger.info(line);
-          timeline.add(line);
-        },
-      });
-      await tagOutcome(ecs, taskDefinitionArn, 'cancelled', logger);
-      return finish('cancelled', `Cancelled while following ${arn} after ${said}. ${outcome.where}`, last);
-    }
-    last = (await readServiceDeployment(ecs, arn).catch(() => undefined)) ?? last;
-    const line = stages.update(last, timeline.elapsed());
-    if (line) {
-      logger.info(line);
-      timeline.add(line.replace(/^\[[^\]]*\] /, ''));
-    }
-    const status = last?.status ?? '';
-    if (ENDED.includes(status)) break;
-    const remaining = deadline - clock.now();
-    if (remaining <= 0) {
-      await tagOutcome(ecs, taskDefinitionArn, 'failed', logger);
-      return finish('failed', `${arn} did not end within the ${formatDuration(request.timeoutMs)} timeout after ${said} (${stages.where(last)}).`, last);
-    }
-    await clock.sleep(Math.min(remaining, interval), signal).catch(() => undefined);
+  const followed = await pollUntil(
+    async () => {
+      last = (await readServiceDeployment(ecs, arn).catch(() => undefined)) ?? last;
+      const line = stages.update(last, timeline.elapsed());
+      if (line) {
+        logger.info(line);
+        timeline.add(line.replace(/^\[[^\]]*\] /, ''));
+      }
+      return ENDED.includes(last?.status ?? '') ? last : undefined;
+    },
+    { deadline, intervalMs: interval, clock, signal },
+  );
+  if (followed.state === 'cancelled') {
+    // The job was cancelled: nothing is left half-shifted. A rollback already under way stands.
+    const rolling = (last?.status ?? '').startsWith('ROLLBACK');
+    const outcome = await rollBackServiceDeployment(ecs, arn, {
+      startedByEcs: rolling || request.action === 'rollback',
+      follow: false,
+      cancelled: true,
+      previous: 'the previous revision',
+      clock,
+      deadline,
+      pollIntervalMs: interval,
+      log: (line) => {
+        logger.info(line);
+        timeline.add(line);
+      },
+    });
+    await tagOutcome(ecs, taskDefinitionArn, { status: 'cancelled' }, logger);
+    return finish('cancelled', `Cancelled while following ${arn} after ${said}. ${outcome.where}`, last);
+  }
+  if (followed.state === 'timed-out') {
+    await tagOutcome(ecs, taskDefinitionArn, { status: 'failed' }, logger);
+    return finish('failed', `${arn} did not end within the ${formatDuration(request.timeoutMs)} timeout after ${said} (${stages.where(last)}).`, last);
   }
   const status = last?.status;
   timeline.add(`service deployment ${status}`);
-  await tagOutcome(ecs, taskDefinitionArn, status === 'SUCCESSFUL' ? 'succeeded' : status === 'ROLLBACK_SUCCESSFUL' ? 'rolled-back' : 'failed', logger);
+  await tagOutcome(
+    ecs,
+    taskDefinitionArn,
+    { status: status === 'SUCCESSFUL' ? 'succeeded' : status === 'ROLLBACK_SUCCESSFUL' ? 'rolled-back' : 'failed' },
+    logger,
+  );
   if (status === 'SUCCESSFUL') return finish('succeeded', `Verified and continued: ${arn} is SUCCESSFUL.`, last);
   if (status === 'ROLLBACK_SUCCESSFUL') {
     const why =
@@ -170,12 +171,4 @@ export async function resumeServiceDeployment(
     );
   }
   return finish('failed', `${arn} ended ${status ?? 'in no known state'}${last?.statusReason ? `: ${last.statusReason}` : ''} after ${said}.`, last);
-}
-
-/** The revision's record of how its deploy ended, as deploy.ts writes it (the audit trail without a GitHub token). */
-async function tagOutcome(ecs: EcsSender, taskDefinitionArn: string | undefined, outcome: ResumeResult['status'], logger: Logger): Promise<void> {
-  if (!taskDefinitionArn) return;
-  await tagResource(ecs, taskDefinitionArn, [{ key: `${TAG_PREFIX}outcome`, value: outcome }]).catch((error: unknown) => {
-    logger.warning(`Could not tag ${revisionName(taskDefinitionArn)} with the outcome: ${(error as Error).message}`);
-  });
 }

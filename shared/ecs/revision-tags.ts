@@ -11,6 +11,10 @@ export interface EcsTag {
 }
 
 export const TAG_PREFIX = 'commit-to-prod:';
+/** How the revision's last deploy ended (a DeployStatus): written by outcome-tag.ts, read by rollback. */
+export const OUTCOME_TAG = `${TAG_PREFIX}outcome`;
+/** The ECS deployment that rolled the revision out. */
+export const DEPLOYMENT_TAG = `${TAG_PREFIX}deployment`;
 const MAX_TAGS = 50;
 
 export function sanitizeTagValue(value: string): string {

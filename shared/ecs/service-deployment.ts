@@ -15,6 +15,7 @@ import {
   type ServiceDeployment,
   type ServiceRevisionSummary,
 } from '@aws-sdk/client-ecs';
+import { pollUntil } from '../core/poll.js';
 import type { Clock } from '../core/clock.js';
 import { formatDuration } from '../core/duration.js';
 import type { RolloutVerdict } from './assess-rollout.js';
@@ -160,14 +161,15 @@ export async function followNativeRollback(
   arn: string,
   opts: { clock: Clock; deadline: number; pollIntervalMs: number; signal?: AbortSignal | undefined; onPoll?: () => void },
 ): Promise<ServiceDeployment | undefined> {
-  for (;;) {
-    opts.onPoll?.();
-    const sd = await readServiceDeployment(ecs, arn).catch(() => undefined);
-    if (sd && ['ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED', 'STOPPED', 'SUCCESSFUL'].includes(sd.status ?? '')) return sd;
-    const remaining = opts.deadline - opts.clock.now();
-    if (remaining <= 0 || opts.signal?.aborted) return sd?.status === 'ROLLBACK_SUCCESSFUL' ? sd : undefined;
-    await opts.clock.sleep(Math.min(remaining, opts.pollIntervalMs), opts.signal);
-  }
+  const ended = await pollUntil(
+    async () => {
+      opts.onPoll?.();
+      const sd = await readServiceDeployment(ecs, arn).catch(() => undefined);
+      return sd && ['ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED', 'STOPPED', 'SUCCESSFUL'].includes(sd.status ?? '') ? sd : undefined;
+    },
+    { deadline: opts.deadline, intervalMs: opts.pollIntervalMs, clock: opts.clock, signal: opts.signal },
+  );
+  return ended.state === 'done' ? ended.value : undefined;
 }
 
 export interface NativeRollbackOutcome {

@@ -62,3 +62,15 @@ export function describeStoppedTask(t: StoppedTask): string {
   const detail = [t.stopCode, ...exits].filter(Boolean).join('; ');
   return `task ${t.taskId} stopped: ${t.stoppedReason || 'no reason given'}${detail ? ` (${detail})` : ''}`;
 }
+
+/** The distinct stopped reasons of failed tasks, e.g. "Stopped tasks: … (EssentialContainerExited; app exit 1) ×2". */
+export function stoppedReasons(tasks: readonly StoppedTask[]): string {
+  const failed = tasks.filter((t) => t.failed);
+  if (failed.length === 0) return '';
+  const counts = new Map<string, number>();
+  for (const t of failed) {
+    const text = describeStoppedTask(t).replace(/^task \S+ stopped: /, '');
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  return `Why: ${[...counts].map(([text, n]) => (n > 1 ? `${text} ×${n}` : text)).join('; ')}.`;
+}

@@ -5,6 +5,7 @@
  * ECS refuses canaryConfiguration without the CANARY strategy and linearConfiguration without
  * LINEAR, so a change of strategy drops the other one's settings; every other member is kept.
  */
+import type { LoadBalancer } from '@aws-sdk/client-ecs';
 import { InputError, UserError } from '../core/errors.js';
 import type { Inputs } from '../core/inputs.js';
 
@@ -124,34 +125,36 @@ export function requireTrafficShiftable(
   );
 }
 
-/** The longest a GitHub-hosted job may run: no deadline is stretched past it. */
-export const MAX_NATIVE_DEADLINE_MS = 6 * 60 * 60_000;
+/** What a deploy does about its strategy: decided once, by the plan (deploy-plan.ts). */
+export interface StrategyDecision {
+  /** The strategy ECS deploys with: the asked one, else the service's (ROLLING when it has none). */
+  strategy: string;
+  /** What to change in the deployment configuration (bake-time in minutes under a native strategy); undefined: nothing. */
+  choice: StrategyChoice | undefined;
+  /** `bake-time` under a rolling update: watched by this action once COMPLETED. */
+  rollingBakeMs: number | undefined;
+}
 
 /**
- * How long ECS may take beyond the rollout itself for a native strategy: the bake, the canary bake
- * or every linear step's bake, and each lifecycle hook's timeout at every stage it runs (the
- * production stages run once per traffic step). ECS's defaults where the configuration is silent.
+ * The strategy, and where `bake-time` goes, for this service: the asked strategy or the
+ * service's own, a native strategy refused on a target group that cannot shift traffic, a
+ * verification gate refused on a rolling service. Before anything is registered or changed.
  */
-export function nativeWaitMs(config: Json): number {
-  const strategy = config.strategy as string | undefined;
-  if (strategy !== 'BLUE_GREEN' && strategy !== 'CANARY' && strategy !== 'LINEAR') return 0;
-  const minute = 60_000;
-  const num = (v: unknown, fallback: number) => (typeof v === 'number' ? v : fallback);
-  let steps = 1;
-  let stepBakes = 0;
-  if (strategy === 'CANARY') {
-    steps = 2;
-    stepBakes = num((config.canaryConfiguration as Json | undefined)?.canaryBakeTimeInMinutes, 10);
-  } else if (strategy === 'LINEAR') {
-    const linear = (config.linearConfiguration as Json | undefined) ?? {};
-    steps = Math.ceil(100 / num(linear.stepPercent, 10));
-    stepBakes = (steps - 1) * num(linear.stepBakeTimeInMinutes, 6);
+export function decideStrategy(
+  asked: StrategyChoice | undefined,
+  bakeMs: number | undefined,
+  service: { deploymentConfiguration?: { strategy?: string | undefined } | undefined; loadBalancers?: LoadBalancer[] | undefined },
+  where: string,
+  verifyAt: unknown,
+): StrategyDecision {
+  const strategy = asked?.strategy ?? service.deploymentConfiguration?.strategy ?? 'ROLLING';
+  const { choice, rollingBakeMs } = splitBakeTime(asked, strategy, bakeMs);
+  requireTrafficShiftable(asked?.strategy, service.loadBalancers, where);
+  if (verifyAt && strategy === 'ROLLING') {
+    throw new UserError(
+      `verify-at: ${where} deploys with the ROLLING strategy, which has no lifecycle stages to pause at; nothing was registered or changed.`,
+      { hint: "Set strategy: blue-green, canary or linear (the service needs its load balancer's advancedConfiguration), or leave verify-at empty." },
+    );
   }
-  let hooks = 0;
-  for (const hook of (config.lifecycleHooks as Json[] | undefined) ?? []) {
-    const timeout = num((hook.timeoutConfiguration as Json | undefined)?.timeoutInMinutes, 1440);
-    for (const stage of (hook.lifecycleStages as string[] | undefined) ?? [])
-      hooks += timeout * (stage.includes('PRODUCTION_TRAFFIC_SHIFT') && stage !== 'POST_PRODUCTION_TRAFFIC_SHIFT' ? steps : 1);
-  }
-  return (num(config.bakeTimeInMinutes, 0) + stepBakes + hooks) * minute;
+  return { strategy, choice, rollingBakeMs };
 }

@@ -84,19 +84,19 @@ export function deploymentConfiguration(current: Json | undefined, update: Servi
   return config;
 }
 
-/**
- * `rawConfiguration` is the service's deploymentConfiguration exactly as DescribeServices sent it
- * (see describeServiceRaw); it is only read when the update changes the configuration.
- */
-export async function updateService(
-  ecs: EcsSender,
-  cluster: string,
-  current: Service,
-  update: ServiceUpdate,
-  rawConfiguration?: Json | undefined,
-): Promise<ServiceUpdateResult> {
+/** What UpdateService sends: the configuration is the plan's (deploymentConfiguration above), never computed here. */
+export interface ServiceUpdateCall {
+  taskDefinitionArn: string;
+  desiredCount?: number | undefined;
+  forceNewDeployment?: boolean | undefined;
+  settings?: ServiceSettings | undefined;
+  /** Sent as is; undefined: the service's configuration is not sent. */
+  deploymentConfiguration?: Json | undefined;
+}
+
+export async function updateService(ecs: EcsSender, cluster: string, current: Service, update: ServiceUpdateCall): Promise<ServiceUpdateResult> {
   const before = primaryDeployment(current)?.id;
-  const config = deploymentConfiguration(rawConfiguration ?? (current.deploymentConfiguration as Json | undefined), update);
+  const config = update.deploymentConfiguration;
   const body: Json = {
     cluster,
     service: current.serviceName ?? current.serviceArn,

@@ -4,10 +4,10 @@
  * or GitHub has no usable record. Registration order stands in for release order: a candidate
  * is older than the running revision and its recorded outcome is `succeeded`.
  */
-import { TAG_PREFIX } from '../ecs/revision-tags.js';
+import { OUTCOME_TAG } from '../ecs/revision-tags.js';
 import type { RevisionRecord } from '../ecs/revision-history.js';
 
-export const OUTCOME_TAG = `${TAG_PREFIX}outcome`;
+export { OUTCOME_TAG };
 
 export type RevisionJudgement = { verdict: 'candidate' } | { verdict: 'not-older' } | { verdict: 'skip'; why: string };
 

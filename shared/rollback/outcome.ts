@@ -4,7 +4,8 @@
  * never rolls "forward", so the message of a failed one says where ECS left the service instead.
  */
 import type { DeploymentState } from '../github/deployments.js';
-import { stoppedReasons, type DeployResult } from '../ecs/deploy.js';
+import type { DeployResult } from '../ecs/deploy.js';
+import { stoppedReasons } from '../ecs/stopped-task.js';
 import { revisionName } from '../ecs/task-definition-source.js';
 
 export type RollbackStatus = 'succeeded' | 'failed' | 'cancelled' | 'started';

@@ -9,7 +9,7 @@
 import { errorMessage } from '../core/errors.js';
 import { createDeploymentRecord, type DeploymentRecord, type DeploymentState } from '../github/deployments.js';
 import type { Logger } from '../core/logger.js';
-import type { DeployPlan } from '../ecs/deploy.js';
+import type { ResolvedRevision } from '../ecs/resolve-revision.js';
 import type { EcsSender } from '../ecs/raw-json.js';
 import { tagResource } from '../ecs/register-task-definition.js';
 import { SHA_TAG } from './revision-match.js';
@@ -51,7 +51,7 @@ export class RollbackRecord {
   }
 
   /** Creates the GitHub deployment (before the service is touched). */
-  async open(plan: DeployPlan): Promise<void> {
+  async open(plan: ResolvedRevision): Promise<void> {
     const { github, cluster, service, target, reason, requestedBy } = this.options;
     if (!github) return;
     const from = target.current.arn;

@@ -12,7 +12,7 @@ import { ProgressReporter, progressLine } from '../../shared/ecs/rollout-progres
 import { ServiceEventStream } from '../../shared/ecs/service-events.js';
 import { describeStoppedTask, toStoppedTask } from '../../shared/ecs/stopped-task.js';
 import { Timeline } from '../../shared/ecs/timeline.js';
-import { stoppedReasons } from '../../shared/ecs/deploy.js';
+import { stoppedReasons } from '../../shared/ecs/stopped-task.js';
 import { timelineRows } from '../../shared/ecs/deploy-summary.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';
 import { fakeClock } from '../helpers/fake-clock.js';
