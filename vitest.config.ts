@@ -86,8 +86,11 @@ export default defineConfig({
     pool: 'forks',
     // Files run side by side. Most of a file's time is waiting (on Docker, the registry, emulated
     // ECS time, a bundle's poll), not computing, so workers are sized for waiting, not for the
-    // 2 cores. What makes that safe is in test/README.md ("Running beside other files").
-    maxWorkers: 8,
+    // 2 cores: the files' times add up to ~14 min for ~6 min of CPU, so 4 at once bring the wall
+    // time near the CPU's floor (and the longest file); more only add contention (8 were tried
+    // on a machine shared with other runs: slower, and timing flakes). Safe because of the rules
+    // in test/README.md ("Running beside other files").
+    maxWorkers: 4,
     sequence: { sequencer: SlowestFirst },
     reporters: ['default'],
     // @actions/workflow-parser imports its schema JSON without an import attribute, which only a
