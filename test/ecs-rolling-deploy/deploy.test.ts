@@ -277,8 +277,7 @@ describe('ecs-rolling-deploy', () => {
 
   it('with wait-for-in-progress waits for the other deployment, then deploys', async () => {
     const target = await steadyService(f, { image: 'acme/queue:1' });
-    // Long enough that the other deployment is still running when the bundle has started, on a busy machine too.
-    f.local.simulate('acme/queue:2', { startMs: 24_000 });
+    f.local.simulate('acme/queue:2', { startMs: 6_000 });
     const other = await f.ecs.send(
       new RegisterTaskDefinitionCommand({ family: target.family, containerDefinitions: [{ name: 'app', image: 'acme/queue:2' }] }),
     );
