@@ -8,10 +8,10 @@
 // emits ESM (plus a package.json {"type":"module"} beside each bundle). ncc 0.45.0 compiles
 // TypeScript through the project's own `typescript`, and its ts-loader crashes with TypeScript 7
 // ("Cannot read properties of undefined (reading 'fileExists')"), so TypeScript is pinned to 5.9.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
@@ -30,6 +30,10 @@ const { transform } = await import('esbuild');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const flag = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+// A worker (see bundleInParallel) bundles the entries with these indices into this folder.
+const workerOut = flag('worker-out');
+const workerEntries = flag('worker-entries');
 
 async function discoverEntries() {
   const entries = [];
@@ -80,6 +84,25 @@ async function bundleInto(outRoot, entries) {
   }
 }
 
+// The entries are independent and ncc is single-threaded: a few processes, each bundling every
+// n-th entry, use the cores a machine has (`--jobs=1` for one process). Each entry's output is
+// the same whichever process builds it.
+async function bundleInParallel(outRoot, entries) {
+  const jobs = Math.max(1, Math.min(Number(flag('jobs') ?? Math.min(2, availableParallelism())), entries.length));
+  if (jobs === 1) return bundleInto(outRoot, entries);
+  const script = fileURLToPath(import.meta.url);
+  const runs = Array.from({ length: jobs }, (_, job) => {
+    const indices = entries.map((_, i) => i).filter((i) => i % jobs === job);
+    const args = [`--max-old-space-size=${HEAP_MB}`, script, ...process.argv.slice(2), `--worker-out=${outRoot}`, `--worker-entries=${indices.join(',')}`];
+    return new Promise((resolve) => spawn(process.execPath, args, { stdio: 'inherit' }).on('close', (code) => resolve(code)));
+  });
+  const codes = await Promise.all(runs);
+  if (codes.some((c) => c !== 0)) {
+    console.error(`bundling failed in ${codes.filter((c) => c !== 0).length} of ${jobs} processes (their errors are above)`);
+    process.exit(1);
+  }
+}
+
 async function listFiles(dir, prefix = '') {
   if (!existsSync(dir)) return [];
   const out = [];
@@ -96,11 +119,19 @@ if (entries.length === 0) {
   console.error('no action entries found under actions/*/src/index.ts');
   process.exit(1);
 }
+if (workerOut) {
+  const mine = new Set(workerEntries.split(',').map(Number));
+  await bundleInto(
+    workerOut,
+    entries.filter((_, i) => mine.has(i)),
+  );
+  process.exit(0);
+}
 const dist = path.join(root, 'dist');
 if (check) {
   const tmp = await mkdtemp(path.join(tmpdir(), 'ctp-dist-'));
   try {
-    await bundleInto(tmp, entries);
+    await bundleInParallel(tmp, entries);
     const built = await listFiles(tmp);
     // With action names given, only those actions' folders are compared.
     const inScope = (f) => only.length === 0 || only.includes(f.split(path.sep)[0]);
@@ -121,5 +152,5 @@ if (check) {
   }
 } else {
   if (only.length === 0) await rm(dist, { recursive: true, force: true });
-  await bundleInto(dist, entries);
+  await bundleInParallel(dist, entries);
 }

@@ -156,6 +156,18 @@ export function startLoad(target: string, options: LoadOptions = {}): RunningLoa
   };
 }
 
+/**
+ * The failures of a report by kind, most frequent first: `237 HTTP 500, 30 timeout, 7 ECONNRESET`
+ * (empty when none failed). A stage's failed count alone cannot tell a release's 500s from a
+ * client that gave up on a busy machine; this line can.
+ */
+export function describeFailures(failures: Readonly<Record<string, number>>): string {
+  return Object.entries(failures)
+    .sort(([ka, a], [kb, b]) => b - a || ka.localeCompare(kb))
+    .map(([kind, n]) => `${n} ${kind}`)
+    .join(', ');
+}
+
 /** One request, for reading what a service serves right now. */
 export async function fetchText(target: string, timeoutMs = 2_000): Promise<{ status: number; body: string }> {
   const url = validateLoadTarget(target);

@@ -3,6 +3,8 @@
  * balancer served afterwards, and the requests sent and failed while it ran. Plain text, aligned,
  * readable in a terminal and in a CI log.
  */
+import { describeFailures } from './load-generator.js';
+
 export interface StageRow {
   stage: string;
   /** Did the stage do what the demo expects of it (a broken release being rolled back is `ok`)? */
@@ -15,6 +17,8 @@ export interface StageRow {
   /** Load during the stage; undefined when no load was put on the service. */
   requestsSent?: number;
   requestsFailed?: number;
+  /** The failed requests by kind (`HTTP 500`, `timeout`, `ECONNRESET`…), as the load generator counted them. */
+  failureKinds?: Record<string, number>;
 }
 
 const HEADERS = ['stage', 'result', 'duration', 'version served', 'requests sent', 'failed'];
@@ -42,5 +46,10 @@ export function formatReportTable(rows: StageRow[]): string {
   const line = (row: string[]) =>
     `│ ${row.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]! + cell.length - [...cell].length) : cell.padEnd(widths[c]! + cell.length - [...cell].length))).join(' │ ')} │`;
   const rule = (l: string, m: string, r: string) => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}`;
-  return [rule('┌', '┬', '┐'), line(HEADERS), rule('├', '┼', '┤'), ...cells.map(line), rule('└', '┴', '┘')].join('\n');
+  const table = [rule('┌', '┬', '┐'), line(HEADERS), rule('├', '┼', '┤'), ...cells.map(line), rule('└', '┴', '┘')];
+  // Under the table, what the failed requests of each stage were, so a count can be explained.
+  const explained = rows
+    .filter((r) => (r.requestsFailed ?? 0) > 0 && r.failureKinds)
+    .map((r) => `failed requests in ${r.stage}: ${describeFailures(r.failureKinds!)}`);
+  return [...table, ...explained].join('\n');
 }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fetchText, startLoad, validateLoadTarget } from '../../local/demo/load-generator.js';
+import { describeFailures, fetchText, startLoad, validateLoadTarget } from '../../local/demo/load-generator.js';
 import { formatReportTable } from '../../local/demo/report-table.js';
 
 const servers: http.Server[] = [];
@@ -29,7 +29,8 @@ describe('load generator', () => {
       res.writeHead(200, { 'content-type': 'text/plain' }).end(n <= 20 ? '1.0.0\n' : '1.1.0\n');
     });
     const load = startLoad(`${base}/version`, { concurrency: 2, pauseMs: 1, maxRequests: 40 });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Until it stops by itself at 40 requests, however long a busy machine takes to send them.
+    for (const until = Date.now() + 30_000; load.snapshot().stoppedBy !== 'max-requests' && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
     const report = await load.stop();
     expect(report.stoppedBy).toBe('max-requests');
     expect(report.sent).toBe(40);
@@ -87,6 +88,23 @@ describe('load generator', () => {
   it('fetches one answer', async () => {
     const base = await serve((_q, res) => res.writeHead(503).end(' unhealthy 1.2.0\n'));
     expect(await fetchText(`${base}/cgi-bin/health`)).toEqual({ status: 503, body: 'unhealthy 1.2.0' });
+  });
+});
+
+describe('failed requests by kind', () => {
+  it('names each kind with its count, most frequent first, so a stage’s failures can be explained', () => {
+    expect(describeFailures({ timeout: 30, 'HTTP 500': 237, ECONNRESET: 7 })).toBe('237 HTTP 500, 30 timeout, 7 ECONNRESET');
+    expect(describeFailures({ ECONNRESET: 2, 'HTTP 502': 2 })).toBe('2 ECONNRESET, 2 HTTP 502');
+    expect(describeFailures({})).toBe('');
+  });
+
+  it('lists them under the final table for every stage with failed requests', () => {
+    const table = formatReportTable([
+      { stage: '6. deploy 1.1.0', ok: true, result: 'succeeded', requestsSent: 40, requestsFailed: 0, failureKinds: {} },
+      { stage: '7. deploy 5xx 1.3.0', ok: false, result: 'rolled back', requestsSent: 274, requestsFailed: 44, failureKinds: { 'HTTP 500': 37, timeout: 7 } },
+    ]).split('\n');
+    expect(table.slice(-1)).toEqual(['failed requests in 7. deploy 5xx 1.3.0: 37 HTTP 500, 7 timeout']);
+    expect(table.filter((l) => l.startsWith('failed requests'))).toHaveLength(1);
   });
 });
 

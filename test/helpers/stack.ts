@@ -24,6 +24,5 @@ export function loggedInDockerConfig(stack = localStack()): string {
   return dir;
 }
 
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-}
+/** Kept here for the files that import it from this module; it lives in parallel.ts. */
+export { uniqueName } from './parallel.js';

@@ -100,12 +100,16 @@ function watch(e: LocalEcsEnv) {
   return { seen, off };
 }
 
-/** Samples the task states over the SDK while a rollout runs, as a client would see them. */
-function sampleOverSdk(e: LocalEcsEnv) {
+/**
+ * Samples the task states over the SDK while a rollout runs, as a client would see them. How many
+ * samples fit into a rollout depends on how busy the machine is, not on ECS: stop() keeps sampling
+ * until there are at least `minSamples` (after the rollout the invariants still hold).
+ */
+function sampleOverSdk(e: LocalEcsEnv, minSamples = 6) {
   const samples: { healthy: number; live: number }[] = [];
   let running = true;
   const done = (async () => {
-    while (running) {
+    while (running || samples.length < minSamples) {
       const { taskArns } = await e.ecs.send(new ListTasksCommand({ cluster: 'c', serviceName: 'web' }));
       if (taskArns && taskArns.length > 0) {
         const { tasks } = await e.ecs.send(new DescribeTasksCommand({ cluster: 'c', tasks: taskArns }));
