@@ -172,7 +172,9 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
     if (writes) exchange.request = structuredClone(body);
     const auth = (req.headers.authorization ?? '').replace(/^(token|Bearer) /, '');
     const readOnly = (options.readOnlyTokens ?? []).includes(auth);
-    if (options.token !== undefined && auth !== options.token && !readOnly) return error(res, 401, 'Bad credentials');
+    // Every token with an identity is a valid one too (GitHub knows many tokens; each writes as its login).
+    const known = auth === options.token || readOnly || Object.hasOwn(options.identities ?? {}, auth);
+    if (options.token !== undefined && !known) return error(res, 401, 'Bad credentials');
     const fault = faults.find((f) => (f.times ?? 1) > 0 && (!f.match || f.match.test(seen)));
     if (fault) {
       exchange.injectedFault = true;

@@ -35,6 +35,8 @@ export interface DeploymentHistoryEntry {
   payload: Record<string, unknown>;
   /** Newest first. */
   states: DeploymentState[];
+  /** Newest first, with who wrote each (anyone with `deployments: write` can add a status). */
+  statuses: { state: DeploymentState; creator: string | undefined }[];
 }
 
 export const DEFAULT_HISTORY_LIMIT = 100;
@@ -61,10 +63,15 @@ export async function* deploymentHistory(options: DeploymentHistoryOptions): Asy
         creator: d.creator?.login,
         description: d.description ?? null,
         payload: payloadObject(d.payload),
-        // GitHub lists statuses newest first; sort anyway, the order is what the verdict rests on.
-        states: [...statuses.data].sort((a, b) => b.id - a.id).map((s) => s.state as DeploymentState),
+        ...statesOf(statuses.data),
       };
     }
     if (data.length < perPage) return;
   }
+}
+
+function statesOf(data: readonly { id: number; state: string; creator?: { login: string } | null }[]): Pick<DeploymentHistoryEntry, 'states' | 'statuses'> {
+  // GitHub lists statuses newest first; sort anyway, the order is what the verdict rests on.
+  const statuses = [...data].sort((a, b) => b.id - a.id).map((s) => ({ state: s.state as DeploymentState, creator: s.creator?.login }));
+  return { states: statuses.map((s) => s.state), statuses };
 }

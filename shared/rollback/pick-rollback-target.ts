@@ -22,7 +22,9 @@ import { revisionName } from '../ecs/task-definition-source.js';
 import { deploymentRelease, pickKnownGoodDeployment, type DeploymentRelease } from './known-good-deployment.js';
 import { concernsService } from '../ecs/deployment-record.js';
 import { judgeRevision, OUTCOME_TAG } from './known-good-revision.js';
-import { commitMatches, imageMatch } from './revision-match.js';
+import { trustedEntry } from './trusted-record.js';
+import { ACTIONS_BOT_LOGIN } from '../github/identity.js';
+import { commitMatches, imageMatch, SHA_TAG } from './revision-match.js';
 import { TO_HINT, type RollbackTargetInput } from './target-input.js';
 import { requireService } from '../ecs/require-service.js';
 import { previousFromServiceDeployments } from './known-good-service-deployment.js';
@@ -35,8 +37,11 @@ export interface PickRollbackTargetRequest {
   to: RollbackTargetInput;
   /** The `to` input as written, for messages. */
   toText: string;
-  /** Where to read GitHub deployments; absent without a token. */
-  github?: Omit<DeploymentHistoryOptions, 'limit'> | undefined;
+  /**
+   * Where to read GitHub deployments, and whose records to trust (default: the Actions bot, which
+   * writes for the workflow's `github.token`); absent without a token.
+   */
+  github?: (Omit<DeploymentHistoryOptions, 'limit'> & { identity?: string | undefined }) | undefined;
   /** Deployments / revisions read at most per search. */
   searchLimit?: number;
 }
@@ -224,17 +229,56 @@ async function previousFromDeployments(
       skipped: pick.skipped.map((s) => `GitHub deployment ${describe(s.release)}: ${s.why}`),
     };
   };
+  const distrusted: string[] = [];
+  const distrust = (r: DeploymentRelease, why: string) => {
+    deps.logger.info(`  ${describe(r)}: not trusted, ${why}.`);
+    distrusted.push(`GitHub deployment ${describe(r)}: not trusted, ${why}`);
+  };
+  // A pick stands only when ECS's own record of the revision agrees; one that does not is taken
+  // out of the history and the search goes on.
+  const agreed = async (pick: ReturnType<typeof pickKnownGoodDeployment>) => {
+    while (pick.target) {
+      const disagreement = await tagsDisagree(pick.target, deps.ecs);
+      if (!disagreement) return pick;
+      distrust(pick.target, disagreement);
+      releases.splice(releases.indexOf(pick.target), 1);
+      pick = pickKnownGoodDeployment(releases, current.arn, pick.current !== undefined);
+    }
+    return pick;
+  };
+  const withDistrusted = (found: ReturnType<typeof done>) => ({ ...found, skipped: [...distrusted, ...found.skipped] });
   for await (const entry of deploymentHistory({ ...gh, limit })) {
     total++;
     if (!concernsService(entry, request.cluster, request.service)) continue;
-    releases.push(deploymentRelease(entry));
+    const trusted = trustedEntry(entry, gh.identity ?? ACTIONS_BOT_LOGIN);
+    if ('why' in trusted) {
+      distrust(deploymentRelease(entry), trusted.why);
+      continue;
+    }
+    releases.push(deploymentRelease(trusted.entry));
     // Stop reading (one request per deployment) as soon as the answer is certain.
-    const pick = pickKnownGoodDeployment(releases, current.arn, true);
-    if (pick.target) return done(pick);
+    const pick = await agreed(pickKnownGoodDeployment(releases, current.arn, true));
+    if (pick.target) return withDistrusted(done(pick));
   }
   // The running revision has no record (deployed by other means): every deployment is older.
   const pick = pickKnownGoodDeployment(releases, current.arn, true);
-  return done(pick.current ? pick : pickKnownGoodDeployment(releases, current.arn, false));
+  return withDistrusted(done(pick.current ? pick : await agreed(pickKnownGoodDeployment(releases, current.arn, false))));
+}
+
+/**
+ * Why a GitHub deployment picked as known-good is not believed: the revision's ECS tags, which
+ * only the pipeline's AWS role can write, must record a success, and the same commit.
+ */
+async function tagsDisagree(release: DeploymentRelease, ecs: EcsSender): Promise<string | undefined> {
+  const revision = await describeRevision(ecs, release.taskDefinitionArn!);
+  if (!revision) return undefined; // pickPrevious says plainly that ECS does not know it.
+  const outcome = revision.tags.get(OUTCOME_TAG);
+  if (outcome !== 'succeeded')
+    return `the revision's ECS tags record ${outcome === undefined ? `no ${OUTCOME_TAG}` : `${OUTCOME_TAG}=${outcome}`}, not a success`;
+  const sha = revision.tags.get(SHA_TAG);
+  if (sha !== undefined && sha !== release.sha)
+    return `the revision's ECS tags record commit ${sha.slice(0, 12)}, the deployment commit ${release.sha.slice(0, 12)}`;
+  return undefined;
 }
 
 async function pickExplicit(request: PickRollbackTargetRequest, current: RevisionRecord, limit: number, deps: PickDeps): Promise<Picked> {

@@ -21,12 +21,14 @@ import {
 let f: DeployFixture;
 let gh: LocalGitHubApi;
 const TOKEN = 'ghs_rollbacktesttoken456';
+/** Another token with `deployments: write` (another workflow's, a collaborator's): it writes as 'mallory'. */
+const FORGER = 'ghp_forgertoken000111';
 const ENVIRONMENT = 'production';
 const SHA = { v2: '2222222aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', v3: '3333333bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', v4: '4444444ccccccccccccccccccccccccccccccccc' };
 
 beforeAll(async () => {
   f = await startDeployFixture({ timeScale: 4, defaultBehaviour: { startMs: 2_000, healthyAfterMs: 500 } });
-  gh = await startLocalGitHubApi({ token: TOKEN });
+  gh = await startLocalGitHubApi({ token: TOKEN, identities: { [FORGER]: 'mallory' } });
 });
 afterAll(async () => {
   await gh?.stop();
@@ -118,6 +120,46 @@ describe('rollback after a history of releases', () => {
       expect(r.summary).toContain(text);
     }
     expect(await snapshot(s)).toEqual(before);
+  });
+
+  it('previous: a forged record steers nothing — statuses or deployments by another identity are not trusted, nor ours when the ECS tags disagree', async () => {
+    const [owner, repo] = github.repository!.split('/');
+    const api = (token: string, path: string, body: unknown) =>
+      fetch(`${gh.url}/repos/${owner}/${repo}${path}`, {
+        method: 'POST',
+        headers: { authorization: `token ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (res) => {
+        expect(res.status, await res.clone().text()).toBe(201);
+        return (await res.json()) as { id: number };
+      });
+    const v3 = gh.deployments().find((d) => d.sha === SHA.v3 && d.environment === ENVIRONMENT && JSON.stringify(d.payload).includes(s.service));
+    expect(v3, 'the crash-looping v3 has a GitHub deployment').toBeDefined();
+    // The attack: mark the release that crash-looped as good, and plant a "known-good" release of it.
+    await api(FORGER, `/deployments/${v3!.id}/statuses`, { state: 'success', description: 'looks fine to me' });
+    const planted = await api(FORGER, '/deployments', {
+      ref: SHA.v3,
+      environment: ENVIRONMENT,
+      auto_merge: false,
+      required_contexts: [],
+      payload: { ...(v3!.payload as Record<string, unknown>) },
+      description: 'planted',
+    });
+    await api(FORGER, `/deployments/${planted.id}/statuses`, { state: 'success' });
+    const forged = await rollback(s, { 'dry-run': 'true', reason: 'after a forgery' });
+    expect(forged.exitCode, forged.log).toBe(0);
+    expect(forged.outputs).toMatchObject({ from: arn(s, 4), to: arn(s, 2), source: 'github-deployments' });
+    expect(forged.log).toContain(`#${planted.id} ${s.family}:3: not trusted, created by mallory, not by the pipeline's identity github-actions[bot]`);
+    expect(forged.log).toMatch(new RegExp(`#${v3!.id} ${s.family}:3: skipped, the deploy failed \\(failure\\)`));
+
+    // The pipeline's own identity saying success is still held to ECS's tags (only the AWS role writes those).
+    await api(TOKEN, `/deployments/${v3!.id}/statuses`, { state: 'success', description: 'a mistaken workflow' });
+    const disagreeing = await rollback(s, { 'dry-run': 'true', reason: 'after a mistaken status' });
+    expect(disagreeing.exitCode, disagreeing.log).toBe(0);
+    expect(disagreeing.outputs).toMatchObject({ from: arn(s, 4), to: arn(s, 2), source: 'github-deployments' });
+    expect(disagreeing.log).toContain(
+      `#${v3!.id} ${s.family}:3: not trusted, the revision's ECS tags record commit-to-prod:outcome=rolled-back, not a success`,
+    );
   });
 
   it('previous without a token: falls back to the ECS revision tags and finds the same release', async () => {

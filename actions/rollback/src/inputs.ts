@@ -1,3 +1,4 @@
+import { ACTIONS_BOT_LOGIN, GITHUB_LOGIN_EXPECTED, isGitHubLogin } from '../../../shared/github/identity.js';
 import { resolveRegion } from '../../../shared/core/aws-clients.js';
 import { InputError } from '../../../shared/core/errors.js';
 import type { Inputs } from '../../../shared/core/inputs.js';
@@ -20,6 +21,8 @@ export interface RollbackInputs {
   maxFailedTasks: number;
   token: string | undefined;
   environment: string;
+  /** The login whose GitHub deployments are trusted as release records. */
+  identity: string;
   region: string | undefined;
 }
 
@@ -41,8 +44,10 @@ export function readInputs(inputs: Inputs, run: RunContext): RollbackInputs {
   if (token) registerSecret(token);
   // The same default as ecs-rolling-deploy, or its records would not be found.
   const environment = inputs.optionalString('github-environment') ?? service;
+  const identity = inputs.optionalString('github-identity') ?? ACTIONS_BOT_LOGIN;
+  if (!isGitHubLogin(identity)) throw new InputError('github-identity', identity, GITHUB_LOGIN_EXPECTED);
   const region = inputs.optionalString('aws-region');
   resolveRegion(region);
 
-  return { cluster, service, toText, to, reason, dryRun, wait, waitForInProgress, timeoutMs, maxFailedTasks, token, environment, region };
+  return { cluster, service, toText, to, reason, dryRun, wait, waitForInProgress, timeoutMs, maxFailedTasks, token, environment, identity, region };
 }

@@ -12,7 +12,7 @@ import type { RollbackRecord as RollbackRecordType } from '../../../shared/rollb
 
 export async function main({ logger, signal }: ActionContext): Promise<void> {
   const run = runContext();
-  const { cluster, service, toText, to, reason, dryRun, wait, waitForInProgress, timeoutMs, maxFailedTasks, token, environment, region } = readInputs(
+  const { cluster, service, toText, to, reason, dryRun, wait, waitForInProgress, timeoutMs, maxFailedTasks, token, environment, identity, region } = readInputs(
     new Inputs(),
     run,
   );
@@ -35,7 +35,10 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   const target = await logger
     .group(`Choosing the target (to: ${toText})`, async () => {
       if (!stoppable)
-        return pickRollbackTarget({ cluster, service, to, toText, github: token ? { token, apiUrl, repository, environment } : undefined }, { ecs, logger });
+        return pickRollbackTarget(
+          { cluster, service, to, toText, github: token ? { token, apiUrl, repository, environment, identity } : undefined },
+          { ecs, logger },
+        );
       logger.info(`Service deployment ${stoppable.serviceDeploymentArn} is in progress: ${stoppable.target.chosenFrom}.`);
       return stoppable.target;
     })

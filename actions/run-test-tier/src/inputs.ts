@@ -1,3 +1,4 @@
+import { ACTIONS_BOT_LOGIN, GITHUB_LOGIN_EXPECTED, isGitHubLogin } from '../../../shared/github/identity.js';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../../shared/core/errors.js';
@@ -146,10 +147,8 @@ export function readInputs(inputs: Inputs, env: NodeJS.ProcessEnv): TierInputs {
   const githubToken = inputs.optionalString('github-token');
   registerSecret(githubToken);
   const comment = inputs.choice('comment', ['on-failure', 'always', 'off'] as const, 'on-failure');
-  const githubIdentity = inputs.optionalString('github-identity') ?? 'github-actions[bot]';
-  // A GitHub login: letters, digits and single hyphens, up to 39 characters; an app's bot adds `[bot]`.
-  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(githubIdentity))
-    throw new InputError('github-identity', githubIdentity, 'a GitHub login, e.g. `github-actions[bot]` (the default), `my-app[bot]` or `release-bot`');
+  const githubIdentity = inputs.optionalString('github-identity') ?? ACTIONS_BOT_LOGIN;
+  if (!isGitHubLogin(githubIdentity)) throw new InputError('github-identity', githubIdentity, GITHUB_LOGIN_EXPECTED);
   const eventFileGiven = inputs.optionalString('event-file');
   const eventFile = eventFileGiven === undefined ? undefined : path.resolve(workspace, eventFileGiven);
   if (eventFileGiven !== undefined && (!eventFile || !isFile(eventFile)))
