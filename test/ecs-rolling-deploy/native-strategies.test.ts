@@ -79,7 +79,10 @@ describe('ecs-rolling-deploy on native strategies', () => {
   }, 120_000);
 
   it('LINEAR: each traffic step and its bake, success only after the last bake, and the service keeps LINEAR', async () => {
-    const target = await service({ strategy: 'LINEAR', linearConfiguration: { stepPercent: 50, stepBakeTimeInMinutes: 1 }, bakeTimeInMinutes: 1 });
+    // Each step bakes 3 emulated minutes (6 s real at 30x), three of the action's 2-second polls: a
+    // follower that polls is promised to see a stage only when it outlasts the poll interval, and a
+    // 1-minute step (2 s real, one poll) was missed between two polls on a loaded machine.
+    const target = await service({ strategy: 'LINEAR', linearConfiguration: { stepPercent: 50, stepBakeTimeInMinutes: 3 }, bakeTimeInMinutes: 1 });
     const result = await deployAction(f, target, { 'container-images': 'app=acme/app:4' });
     expect(result.exitCode, result.log).toBe(0);
     expect(result.outputs.status).toBe('succeeded');
@@ -90,7 +93,7 @@ describe('ecs-rolling-deploy on native strategies', () => {
     expect(sd.finishedAt!.getTime()).toBeLessThanOrEqual(f.local.clock.now());
     const after = (await f.ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }))).services![0]!;
     expect(after.deploymentConfiguration?.strategy).toBe('LINEAR');
-    expect(after.deploymentConfiguration?.linearConfiguration).toEqual({ stepPercent: 50, stepBakeTimeInMinutes: 1 });
+    expect(after.deploymentConfiguration?.linearConfiguration).toEqual({ stepPercent: 50, stepBakeTimeInMinutes: 3 });
   }, 120_000);
 
   it('a green that crashes is rolled back by ECS: the step fails with the stage, production never touched, no second UpdateService', async () => {
