@@ -127,7 +127,8 @@ async function pickPrevious(request: PickRollbackTargetRequest, current: Revisio
       skipped.push(...found.skipped);
       if (found.releases > 0) recorded = true;
       if (found.target) {
-        const target = await describeRevision(ecs, found.target.taskDefinitionArn!);
+        // Described already when its ECS tags were checked.
+        const target = found.targetRevision ?? (await describeRevision(ecs, found.target.taskDefinitionArn!));
         if (!target) {
           throw new UserError(
             `The last known-good release, ${revisionName(found.target.taskDefinitionArn)} (GitHub deployment #${found.target.id}), is unknown to ECS (deleted?). Name another target in 'to'.`,
@@ -214,7 +215,7 @@ async function previousFromDeployments(
   current: RevisionRecord,
   limit: number,
   deps: PickDeps,
-): Promise<{ target: DeploymentRelease | undefined; searched: string; skipped: string[]; releases: number }> {
+): Promise<{ target: DeploymentRelease | undefined; targetRevision?: RevisionRecord | undefined; searched: string; skipped: string[]; releases: number }> {
   const gh = request.github!;
   const releases: DeploymentRelease[] = [];
   let total = 0;
@@ -236,9 +237,12 @@ async function previousFromDeployments(
   };
   // A pick stands only when ECS's own record of the revision agrees; one that does not is taken
   // out of the history and the search goes on.
+  const described = new Map<string, RevisionRecord | undefined>();
   const agreed = async (pick: ReturnType<typeof pickKnownGoodDeployment>) => {
     while (pick.target) {
-      const disagreement = await tagsDisagree(pick.target, deps.ecs);
+      const arn = pick.target.taskDefinitionArn!;
+      if (!described.has(arn)) described.set(arn, await describeRevision(deps.ecs, arn));
+      const disagreement = tagsDisagree(pick.target, described.get(arn));
       if (!disagreement) return pick;
       distrust(pick.target, disagreement);
       releases.splice(releases.indexOf(pick.target), 1);
@@ -246,7 +250,11 @@ async function previousFromDeployments(
     }
     return pick;
   };
-  const withDistrusted = (found: ReturnType<typeof done>) => ({ ...found, skipped: [...distrusted, ...found.skipped] });
+  const withDistrusted = (found: ReturnType<typeof done>) => ({
+    ...found,
+    targetRevision: found.target && described.get(found.target.taskDefinitionArn!),
+    skipped: [...distrusted, ...found.skipped],
+  });
   for await (const entry of deploymentHistory({ ...gh, limit })) {
     total++;
     if (!concernsService(entry, request.cluster, request.service)) continue;
@@ -269,8 +277,7 @@ async function previousFromDeployments(
  * Why a GitHub deployment picked as known-good is not believed: the revision's ECS tags, which
  * only the pipeline's AWS role can write, must record a success, and the same commit.
  */
-async function tagsDisagree(release: DeploymentRelease, ecs: EcsSender): Promise<string | undefined> {
-  const revision = await describeRevision(ecs, release.taskDefinitionArn!);
+function tagsDisagree(release: DeploymentRelease, revision: RevisionRecord | undefined): string | undefined {
   if (!revision) return undefined; // pickPrevious says plainly that ECS does not know it.
   const outcome = revision.tags.get(OUTCOME_TAG);
   if (outcome !== 'succeeded')
