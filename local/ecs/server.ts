@@ -90,6 +90,11 @@ export async function startServer(
       }
     })();
   });
+  // AWS's endpoints keep an idle connection far longer than Node's default 5 s. With 5 s, a client
+  // that reuses a pooled socket just as the server closes it gets ECONNRESET (seen in a test whose
+  // client does not retry, on a loaded machine); the SDK would retry it, tests fail fast instead.
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

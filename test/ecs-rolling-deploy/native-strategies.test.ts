@@ -139,7 +139,9 @@ describe('ecs-rolling-deploy on native strategies', () => {
       'container-images': 'app=acme/app:5',
       strategy: 'canary',
       'canary-percent': '25',
-      'canary-bake-time': '1m',
+      // 3 emulated minutes (6 s real at 30x) outlast three of the action's 2-second polls; a
+      // 1-minute canary (2 s real) was missed between two polls on a loaded machine.
+      'canary-bake-time': '3m',
       'bake-time': '0m',
     });
     expect(result.exitCode, result.log).toBe(0);
@@ -150,7 +152,7 @@ describe('ecs-rolling-deploy on native strategies', () => {
     expect(after.deploymentConfiguration).toMatchObject({
       strategy: 'CANARY',
       bakeTimeInMinutes: 0,
-      canaryConfiguration: { canaryPercent: 25, canaryBakeTimeInMinutes: 1 },
+      canaryConfiguration: { canaryPercent: 25, canaryBakeTimeInMinutes: 3 },
       maximumPercent: 200,
       minimumHealthyPercent: 100,
     });
