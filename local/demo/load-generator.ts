@@ -15,7 +15,11 @@ export interface LoadOptions {
   /** Hard limits: it stops by itself at whichever comes first. */
   maxRequests?: number;
   maxDurationMs?: number;
-  /** Per-request timeout, ms. Default 2 000. */
+  /**
+   * How long a request may go without a byte before it counts as failed (`timeout`), ms. Default
+   * 10 000: a load balancer waits a minute for a target; 2 s counted a busy 2-core machine's
+   * scheduling stall (the whole suite runs beside the demo) as the release failing.
+   */
   timeoutMs?: number;
   /** Each answer as it arrives, for callers that need the order (e.g. what served after a deploy). */
   onResult?: (result: LoadResult) => void;
@@ -74,7 +78,7 @@ export function startLoad(target: string, options: LoadOptions = {}): RunningLoa
   const pauseMs = options.pauseMs ?? 25;
   const maxRequests = positive('maxRequests', options.maxRequests, 20_000);
   const maxDurationMs = positive('maxDurationMs', options.maxDurationMs, 10 * 60_000);
-  const timeoutMs = positive('timeoutMs', options.timeoutMs, 2_000);
+  const timeoutMs = positive('timeoutMs', options.timeoutMs, 10_000);
   const started = Date.now();
   const report: LoadReport = { sent: 0, ok: 0, failed: 0, bodies: {}, failures: {}, durationMs: 0, stoppedBy: 'stopped' };
   let stopping = false;
