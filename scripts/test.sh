@@ -8,10 +8,24 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash local/stack.sh up >/dev/null
 echo "== lint and format (Biome)"
 npx biome ci .
-echo "== typecheck"
-npx tsc --noEmit -p tsconfig.json
-echo "== dist/ matches the sources"
-node scripts/bundle.mjs --check
+# The typecheck (one core) and the dist/ check (two bundling processes) are independent: run
+# side by side, each into its own log, printed whole and in order once both have ended.
+mkdir -p .tmp
+echo "== typecheck and dist/ check, side by side"
+started=$SECONDS
+npx tsc --noEmit -p tsconfig.json >.tmp/typecheck.log 2>&1 &
+typecheck=$!
+node scripts/bundle.mjs --check >.tmp/check-dist.log 2>&1 &
+checkdist=$!
+pre=0
+wait $typecheck || pre=1
+echo "== typecheck ($([ $pre = 0 ] && echo passed || echo FAILED))"
+cat .tmp/typecheck.log
+wait $checkdist || pre=$((pre + 2))
+echo "== dist/ matches the sources ($([ $((pre & 2)) = 0 ] && echo yes || echo NO))"
+cat .tmp/check-dist.log
+echo "== both in $((SECONDS - started)) s"
+[ $pre = 0 ] || exit 1
 echo "== tests"
 mkdir -p .tmp
 status=0

@@ -9,7 +9,7 @@ const actionDir = path.join(root, 'actions/wrapped');
 
 // The wrapper is tested the way it runs: bundled by ncc, executed by the local runner.
 beforeAll(async () => {
-  const { code, assets } = await ncc(path.join(actionDir, 'index.ts'), { minify: true, quiet: true, sourceMap: false });
+  const { code, assets } = await ncc(path.join(actionDir, 'index.ts'), { minify: true, quiet: true, sourceMap: false, transpileOnly: true });
   mkdirSync(path.join(actionDir, '.build'), { recursive: true });
   writeFileSync(path.join(actionDir, '.build/index.js'), code);
   for (const [name, asset] of Object.entries(assets ?? {})) writeFileSync(path.join(actionDir, '.build', name), asset.source);
