@@ -71,7 +71,7 @@ function axes(b: Buckets, servedMax: number, failedMax: number): string {
     `<text x="${LEFT - 6}" y="${TOP + SERVED_HEIGHT}" text-anchor="end">0</text>`,
     `<text x="${LEFT - 6}" y="${FAILED_TOP + 4}" text-anchor="end">${failedMax}/s</text>`,
     `<text x="${LEFT - 6}" y="${FAILED_TOP + FAILED_HEIGHT}" text-anchor="end">0</text>`,
-    `<text x="${LEFT}" y="${FAILED_TOP - 6}" fill="${FAILED}">failed requests per second: ${b.failedTotal}</text>`,
+    `<text x="${LEFT}" y="${FAILED_TOP - 6}" fill="${FAILED}">failed requests per second (${b.failedTotal} in all)</text>`,
   ];
   const seconds = b.spanMs / 1000;
   const step = niceMax(seconds / 8);
@@ -116,7 +116,7 @@ function bars(b: Buckets, servedMax: number, failedMax: number): string {
 
 /** The SVG of one stage's load; `title` names it (e.g. "canary 1.5.0 to live"). */
 export function renderLoadChart(title: string, answers: readonly LoadResult[]): string {
-  const head = `<svg class="load-chart" role="img" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" font-family="sans-serif" font-size="12" fill="#1f2328">`;
+  const head = `<svg class="load-chart" role="img" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" shape-rendering="crispEdges" font-family="sans-serif" font-size="12" fill="#1f2328">`;
   const heading = `<text x="${LEFT}" y="14" font-weight="bold">${esc(title)}: requests per second by version served</text>`;
   if (answers.length === 0) return `${head}<title>${esc(title)}</title>${heading}<text x="${LEFT}" y="${TOP + 20}">no requests recorded</text></svg>`;
   const b = bucketAnswers(answers);
