@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoPage } from '../../local/demo/demo-page.js';
 import type { LoadResult } from '../../local/demo/load-generator.js';
+import { type LocalGitHubApi, startLocalGitHubApi } from '../../local/github-api/index.js';
 import { repoRoot } from '../../local/runner/run-bundle.js';
 import { writeRunPage } from '../../local/workflow-runner/run-page.js';
 import { runWorkflow, type WorkflowRunResult } from '../../local/workflow-runner/run-workflow.js';
@@ -11,7 +12,8 @@ import { checkPageInBrowser, launchChromium } from '../helpers/browser-page.js';
 
 // The run page and the demo's page opened in a real browser: Debian's Chromium, headless, through
 // playwright-core. A small real run of the local workflow runner (two jobs, a summary table, a
-// Mermaid diagram, annotations) stands in for the demo's six minutes; the demo's load charts are
+// Mermaid diagram, annotations, a check run and a comment the GitHub stand-in received) stands in
+// for the demo's six minutes; the demo's load charts are
 // drawn from recorded answers shaped like its canary and alarm stages. The screenshots stay in
 // .tmp/run-page/ for a person to look at.
 const out = path.join(repoRoot, '.tmp/run-page');
@@ -26,16 +28,45 @@ const pageDir = (prefix: string) => {
   return dir;
 };
 
+let github: LocalGitHubApi;
+
+/** What a test tier publishes, sent to the GitHub stand-in as the action would: a check run and a pull-request comment. */
+async function publishTestResults(api: LocalGitHubApi): Promise<void> {
+  const send = async (route: string, body: unknown) => {
+    const res = await fetch(`${api.url}/repos/acme/app/${route}`, {
+      method: 'POST',
+      headers: { authorization: 'token ghs_runpage', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status, route).toBe(201);
+  };
+  await send('check-runs', {
+    name: 'unit tests',
+    head_sha: 'a'.repeat(40),
+    status: 'completed',
+    conclusion: 'failure',
+    output: {
+      title: '1 failed, 2 passed',
+      summary: '| test | result |\n| --- | --- |\n| adds | passed |\n| rounds | failed |',
+      annotations: [{ path: 'src/Money.java', start_line: 7, end_line: 7, annotation_level: 'failure', message: 'expected 0.30, got 0.3' }],
+    },
+  });
+  await send('issues/1/comments', { body: '**unit tests**: 1 failed, 2 passed' });
+}
+
 beforeAll(async () => {
   browser = await launchChromium();
+  github = await startLocalGitHubApi({ token: 'ghs_runpage' });
+  await publishTestResults(github);
   const dir = pageDir('runner-');
   run = await runWorkflow(path.join(repoRoot, 'test/fixtures/run-page/two-jobs.yml'), {
     workspace: repoRoot,
-    runPage: { file: path.join(dir, 'index.html') },
+    runPage: { file: path.join(dir, 'index.html'), records: () => ({ checkRuns: github.checkRuns('acme/app'), comments: github.comments('acme/app', 1) }) },
   });
 });
 afterAll(async () => {
   await browser?.close();
+  await github?.stop();
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -54,11 +85,18 @@ describe('the run page in Chromium', () => {
   it('draws the jobs graph and the summaries’ diagrams, shows their tables, with no console error', async () => {
     expect(run.conclusion).toBe('success');
     expect(run.page).toMatch(/index\.html$/);
-    const check = await checkPageInBrowser(browser, run.page!, path.join(out, 'runner-page.png'));
+    let received = '';
+    const check = await checkPageInBrowser(browser, run.page!, path.join(out, 'runner-page.png'), async (page) => {
+      received = (await page.locator('.check-run, .comment').allInnerTexts()).join('\n');
+    });
     expect(check.consoleErrors).toEqual([]);
     // The jobs graph and the deploy job's gantt chart.
     expect(check.mermaid).toEqual({ total: 2, drawn: 2, failed: 0, state: 'done' });
-    expect(check.summaryTables).toBe(1);
+    // The build job's summary and the check run's.
+    expect(check.summaryTables).toBe(2);
+    expect(received).toMatch(/check run: unit tests — failure/);
+    expect(received).toMatch(/src\/Money\.java:7 expected 0\.30, got 0\.3/);
+    expect(received).toMatch(/comment by github-actions\[bot\]\s+unit tests: 1 failed, 2 passed/);
   });
 
   it('shows a summary whose diagram Mermaid cannot draw as failed, with the console error', async () => {
