@@ -54,13 +54,14 @@ function wrap(text: string, width: number): string[] {
 }
 
 /**
- * Columns narrowed to fit `width` characters: the result column first, then the stage's (to 16),
- * then the headers onto two lines (to their longest word), then result and stage again (to 10).
+ * Columns narrowed to fit `width` characters: the result column (to 30) and the stage's (to 24)
+ * first, then the headers onto two lines (to their longest word), then result and stage to 16,
+ * then to 10.
  */
 function fitWidths(natural: number[], longestWord: number[], width: number): number[] {
   const widths = [...natural];
   const total = () => widths.reduce((a, b) => a + b, 0) + 3 * widths.length + 1;
-  const steps: [number, number][] = [[1, 16], [0, 16], [3, longestWord[3]!], [4, longestWord[4]!], [5, longestWord[5]!], [1, 10], [0, 10]]; // biome-ignore format: pairs
+  const steps: [number, number][] = [[1, 30], [0, 24], [3, longestWord[3]!], [4, longestWord[4]!], [1, 16], [0, 16], [5, longestWord[5]!], [1, 10], [0, 10]]; // biome-ignore format: pairs
   for (const [c, floor] of steps) {
     const excess = total() - width;
     if (excess > 0) widths[c] = Math.max(Math.min(floor, widths[c]!), widths[c]! - excess);

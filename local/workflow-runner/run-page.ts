@@ -184,7 +184,7 @@ ol.steps{list-style:none;padding-left:8px;margin:4px 0} .message{color:#cf222e;f
 .summary{border-top:1px solid #d1d9e0;margin-top:8px} .summary-problems{color:#cf222e}
 .markdown-body table{border-collapse:collapse;margin:8px 0} .markdown-body th,.markdown-body td{border:1px solid #d1d9e0;padding:4px 10px}
 .markdown-body pre{background:#f6f8fa;padding:8px;overflow:auto} .markdown-body code{font-size:12px}
-table.stages{border-collapse:collapse} table.stages th,table.stages td{border:1px solid #d1d9e0;padding:4px 8px;vertical-align:top} td.num{text-align:right}
+table.stages{border-collapse:collapse} table.stages th,table.stages td{border:1px solid #d1d9e0;padding:4px 8px;vertical-align:top} td.num{text-align:right;white-space:nowrap}
 .chart{margin:8px 0} .mermaid{margin:8px 0}
 `;
 
