@@ -6,7 +6,7 @@
 //            ECS emulator's AWS_ENDPOINT_URL_ECS), --workspace DIR, --workflows-dir DIR (where ./.github/workflows/
 //            of reusable calls is read from, e.g. workflows-examples), --root DIR, --ref REF, --sha SHA, --repository OWNER/NAME,
 //            --state-dir DIR (actions/cache entries), --max-parallel-jobs N, --env-var ENV:NAME=VALUE, --env-secret ENV:NAME=VALUE,
-//            --page FILE (the run's page; default: ctp-workflow-runner/runs/<workflow>-<time>/index.html in the temp directory)
+//            --page FILE (the run's page; default: ctp-workflow-runner/runs/<workflow>-<time>-<pid>.html in the temp directory)
 // Ctrl-C (or SIGTERM) cancels the run as "Cancel workflow run" does; a second one stops at once.
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -95,14 +95,9 @@ const onSignal = (signal: NodeJS.Signals) => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
-options.runPage ??= {
-  file: path.join(
-    tmpdir(),
-    'ctp-workflow-runner/runs',
-    `${path.basename(file, path.extname(file))}-${new Date().toISOString().replace(/[:.]/g, '-')}`,
-    'index.html',
-  ),
-};
+// One folder for every run's page, so they share one copy of Mermaid (assets/).
+const stamp = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+options.runPage ??= { file: path.join(tmpdir(), 'ctp-workflow-runner/runs', `${path.basename(file, path.extname(file))}-${stamp}.html`) };
 try {
   const result = await runWorkflow(file, options);
   const rows: string[][] = [];
