@@ -18,6 +18,8 @@ import { checkPageInBrowser, launchChromium } from '../helpers/browser-page.js';
 // .tmp/run-page/ for a person to look at.
 const out = path.join(repoRoot, '.tmp/run-page');
 mkdirSync(out, { recursive: true });
+// Generous: a page of Mermaid diagrams on a loaded 2-core machine; each waits on the page's own mark, not on time.
+const BROWSER_TIMEOUT = 300_000;
 let browser: Browser;
 let run: WorkflowRunResult;
 /** The pages' directories (removed afterwards; the screenshots stay). */
@@ -82,86 +84,98 @@ function recorded(seconds: number, rps: number, answer: (second: number, i: numb
 }
 
 describe('the run page in Chromium', () => {
-  it('draws the jobs graph and the summaries’ diagrams, shows their tables, with no console error', async () => {
-    expect(run.conclusion).toBe('success');
-    expect(run.page).toMatch(/index\.html$/);
-    let received = '';
-    const check = await checkPageInBrowser(browser, run.page!, path.join(out, 'runner-page.png'), async (page) => {
-      received = (await page.locator('.check-run, .comment').allInnerTexts()).join('\n');
-    });
-    expect(check.consoleErrors).toEqual([]);
-    // The jobs graph and the deploy job's gantt chart.
-    expect(check.mermaid).toEqual({ total: 2, drawn: 2, failed: 0, state: 'done' });
-    // The build job's summary and the check run's.
-    expect(check.summaryTables).toBe(2);
-    expect(received).toMatch(/check run: unit tests — failure/);
-    expect(received).toMatch(/src\/Money\.java:7 expected 0\.30, got 0\.3/);
-    expect(received).toMatch(/comment by github-actions\[bot\]\s+unit tests: 1 failed, 2 passed/);
-  });
+  it(
+    'draws the jobs graph and the summaries’ diagrams, shows their tables, with no console error',
+    async () => {
+      expect(run.conclusion).toBe('success');
+      expect(run.page).toMatch(/index\.html$/);
+      let received = '';
+      const check = await checkPageInBrowser(browser, run.page!, path.join(out, 'runner-page.png'), async (page) => {
+        received = (await page.locator('.check-run, .comment').allInnerTexts()).join('\n');
+      });
+      expect(check.consoleErrors).toEqual([]);
+      // The jobs graph and the deploy job's gantt chart.
+      expect(check.mermaid).toEqual({ total: 2, drawn: 2, failed: 0, state: 'done' });
+      // The build job's summary and the check run's.
+      expect(check.summaryTables).toBe(2);
+      expect(received).toMatch(/check run: unit tests — failure/);
+      expect(received).toMatch(/src\/Money\.java:7 expected 0\.30, got 0\.3/);
+      expect(received).toMatch(/comment by github-actions\[bot\]\s+unit tests: 1 failed, 2 passed/);
+    },
+    BROWSER_TIMEOUT,
+  );
 
-  it('shows a summary whose diagram Mermaid cannot draw as failed, with the console error', async () => {
-    const broken: WorkflowRunResult = {
-      ...run,
-      jobs: run.jobs.map((j) => ({ ...j, summary: '### broken\n\n```mermaid\nflowchart LR\n  A --> \n  ((( \n```\n' })),
-    };
-    const dir = pageDir('broken-');
-    const { file } = await writeRunPage(broken, path.join(dir, 'index.html'));
-    const check = await checkPageInBrowser(browser, file, path.join(out, 'broken-page.png'));
-    expect(check.mermaid.state).toBe('failed');
-    expect(check.consoleErrors.join('\n')).toMatch(/mermaid/);
-  });
+  it(
+    'shows a summary whose diagram Mermaid cannot draw as failed, with the console error',
+    async () => {
+      const broken: WorkflowRunResult = {
+        ...run,
+        jobs: run.jobs.map((j) => ({ ...j, summary: '### broken\n\n```mermaid\nflowchart LR\n  A --> \n  ((( \n```\n' })),
+      };
+      const dir = pageDir('broken-');
+      const { file } = await writeRunPage(broken, path.join(dir, 'index.html'));
+      const check = await checkPageInBrowser(browser, file, path.join(out, 'broken-page.png'));
+      expect(check.mermaid.state).toBe('failed');
+      expect(check.consoleErrors.join('\n')).toMatch(/mermaid/);
+    },
+    BROWSER_TIMEOUT,
+  );
 });
 
 describe('the demo’s page in Chromium', () => {
-  it('has the stage table linking each stage, a load chart per loaded stage, and every run drawn', async () => {
-    // Stage 9's shape: 1.1.0 alone at the gate, a tenth of the answers from 1.5.0 during the bake, then all.
-    const canary = recorded(90, 40, (s, i) => (s < 20 ? '1.1.0' : s < 70 ? (i % 10 === 0 ? '1.5.0' : '1.1.0') : '1.5.0'));
-    // Stage 7's shape: half of 1.3.0's answers are 500s until its alarm has it rolled back.
-    const alarm = recorded(60, 20, (s, i) => (s < 15 || s >= 40 ? '1.1.0' : i % 2 === 0 ? { failed: 'HTTP 500' } : '1.3.0'));
-    const row = (stage: string, extra = {}) => ({ stage, ok: true, result: 'succeeded', durationMs: 60_000, ...extra });
-    const file = await writeDemoPage(path.join(pageDir('demo-'), 'demo.html'), {
-      ok: true,
-      durationMs: 300_000,
-      stages: [
-        { title: '0. first release', workflow: 'two-jobs.yml', rows: [row('0. first release 1.0.0')], run, loads: [] },
-        {
-          title: '7. 5xx release caught by its alarm',
-          workflow: 'two-jobs.yml',
-          rows: [row('7. deploy 5xx 1.3.0 to staging under load', { requestsSent: alarm.length, requestsFailed: 250 })],
-          run,
-          loads: [{ name: 'deploy 5xx 1.3.0 to staging', answers: alarm }],
-        },
-        {
-          title: '9. canary',
-          workflow: 'two-jobs.yml',
-          rows: [row('9. canary 1.5.0 to live (verified)', { requestsSent: canary.length, requestsFailed: 0 })],
-          run,
-          loads: [{ name: 'canary 1.5.0 to live', answers: canary }],
-        },
-      ],
-    });
-    const stageLinks: { href: string; target: boolean }[] = [];
-    const check = await checkPageInBrowser(browser, file, path.join(out, 'demo-page.png'), async (page) => {
-      for (const link of await page.locator('table.stages a').all()) {
-        const href = (await link.getAttribute('href')) ?? '';
-        stageLinks.push({ href, target: (await page.locator(href).count()) === 1 });
-      }
-      await page
-        .locator('figure.chart')
-        .nth(0)
-        .screenshot({ path: path.join(out, 'demo-alarm-chart.png') });
-      await page
-        .locator('figure.chart')
-        .nth(1)
-        .screenshot({ path: path.join(out, 'demo-canary-chart.png') });
-    });
-    expect(check.consoleErrors).toEqual([]);
-    expect(check.mermaid).toEqual({ total: 6, drawn: 6, failed: 0, state: 'done' });
-    expect(check.summaryTables).toBe(3);
-    expect(stageLinks).toEqual([
-      { href: '#stage-0', target: true },
-      { href: '#stage-1', target: true },
-      { href: '#stage-2', target: true },
-    ]);
-  });
+  it(
+    'has the stage table linking each stage, a load chart per loaded stage, and every run drawn',
+    async () => {
+      // Stage 9's shape: 1.1.0 alone at the gate, a tenth of the answers from 1.5.0 during the bake, then all.
+      const canary = recorded(90, 40, (s, i) => (s < 20 ? '1.1.0' : s < 70 ? (i % 10 === 0 ? '1.5.0' : '1.1.0') : '1.5.0'));
+      // Stage 7's shape: half of 1.3.0's answers are 500s until its alarm has it rolled back.
+      const alarm = recorded(60, 20, (s, i) => (s < 15 || s >= 40 ? '1.1.0' : i % 2 === 0 ? { failed: 'HTTP 500' } : '1.3.0'));
+      const row = (stage: string, extra = {}) => ({ stage, ok: true, result: 'succeeded', durationMs: 60_000, ...extra });
+      const file = await writeDemoPage(path.join(pageDir('demo-'), 'demo.html'), {
+        ok: true,
+        durationMs: 300_000,
+        stages: [
+          { title: '0. first release', workflow: 'two-jobs.yml', rows: [row('0. first release 1.0.0')], run, loads: [] },
+          {
+            title: '7. 5xx release caught by its alarm',
+            workflow: 'two-jobs.yml',
+            rows: [row('7. deploy 5xx 1.3.0 to staging under load', { requestsSent: alarm.length, requestsFailed: 250 })],
+            run,
+            loads: [{ name: 'deploy 5xx 1.3.0 to staging', answers: alarm }],
+          },
+          {
+            title: '9. canary',
+            workflow: 'two-jobs.yml',
+            rows: [row('9. canary 1.5.0 to live (verified)', { requestsSent: canary.length, requestsFailed: 0 })],
+            run,
+            loads: [{ name: 'canary 1.5.0 to live', answers: canary }],
+          },
+        ],
+      });
+      const stageLinks: { href: string; target: boolean }[] = [];
+      const check = await checkPageInBrowser(browser, file, path.join(out, 'demo-page.png'), async (page) => {
+        for (const link of await page.locator('table.stages a').all()) {
+          const href = (await link.getAttribute('href')) ?? '';
+          stageLinks.push({ href, target: (await page.locator(href).count()) === 1 });
+        }
+        await page
+          .locator('figure.chart')
+          .nth(0)
+          .screenshot({ path: path.join(out, 'demo-alarm-chart.png') });
+        await page
+          .locator('figure.chart')
+          .nth(1)
+          .screenshot({ path: path.join(out, 'demo-canary-chart.png') });
+      });
+      expect(check.consoleErrors).toEqual([]);
+      expect(check.mermaid).toEqual({ total: 6, drawn: 6, failed: 0, state: 'done' });
+      expect(check.summaryTables).toBe(3);
+      expect(stageLinks).toEqual([
+        { href: '#stage-0', target: true },
+        { href: '#stage-1', target: true },
+        { href: '#stage-2', target: true },
+      ]);
+    },
+    BROWSER_TIMEOUT,
+  );
 });
