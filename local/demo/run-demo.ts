@@ -132,11 +132,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   } finally {
     await stopLoads();
     if (held.ecs) await held.ecs.stop().catch((e: Error) => say(`stopping the ECS emulator: ${e.message}`));
-    if (!options.keep) rmSync(workspace, { recursive: true, force: true });
   }
   const rows = stages.flatMap((s) => s.rows);
   const ok = rows.length > 0 && rows.every((r) => r.ok);
   const durationMs = Date.now() - started;
-  const page = await writeDemoPage(path.join(base, 'demo.html'), { ok, durationMs, stages, ...(error ? { error } : {}) });
+  let page: string;
+  try {
+    // Before the workspace goes: the page reads each job's `needs` from its workflow file there.
+    page = await writeDemoPage(path.join(base, 'demo.html'), { ok, durationMs, stages, ...(error ? { error } : {}) });
+  } finally {
+    if (!options.keep) rmSync(workspace, { recursive: true, force: true });
+  }
   return { ok, rows, load: held.world?.load ?? {}, workspace, logFile, page, durationMs, ...(error ? { error } : {}) };
 }

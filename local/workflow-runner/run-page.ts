@@ -73,16 +73,18 @@ const mermaidLabel = (s: string) => s.replace(/"/g, '#quot;').replace(/[<>]/g, (
 async function jobsGraph(result: WorkflowRunResult): Promise<string> {
   const lines = ['flowchart LR'];
   let counter = 0;
-  const add = async (run: WorkflowRunResult, indent: string): Promise<Map<string, string[]>> => {
+  const add = async (run: WorkflowRunResult, indent: string, caller = ''): Promise<Map<string, string[]>> => {
     const needs = await needsOf(run.file);
     const nodes = new Map<string, string[]>();
     for (const job of run.jobs) {
       const node = `j${counter++}`;
       nodes.set(job.id, [...(nodes.get(job.id) ?? []), node]);
-      const label = mermaidLabel(`${ICON[job.result] ?? ''} ${job.name}${job.durationMs ? ` · ${formatDurationMs(job.durationMs)}` : ''}`);
+      // Inside its caller's box a called job goes by its own name.
+      const name = caller && job.name.startsWith(caller) ? job.name.slice(caller.length) : job.name;
+      const label = mermaidLabel(`${ICON[job.result] ?? ''} ${name}${job.durationMs ? ` · ${formatDurationMs(job.durationMs)}` : ''}`);
       if (job.called) {
         lines.push(`${indent}subgraph ${node} ["${label}"]`, `${indent}  direction LR`);
-        await add(job.called, `${indent}  `);
+        await add(job.called, `${indent}  `, `${job.name} / `);
         lines.push(`${indent}end`, `${indent}class ${node} ${job.result}`);
       } else lines.push(`${indent}${node}["${label}"]:::${job.result}`);
     }
@@ -103,7 +105,8 @@ async function jobsGraph(result: WorkflowRunResult): Promise<string> {
 
 /** Every job that ran steps, called workflows' jobs as GitHub lists them (`caller / job`). */
 function flatJobs(result: WorkflowRunResult, prefix = ''): { name: string; job: JobRunResult }[] {
-  return result.jobs.flatMap((job) => (job.called ? flatJobs(job.called, `${prefix}${job.name} / `) : [{ name: `${prefix}${job.name}`, job }]));
+  const named = (name: string) => (name.startsWith(prefix) ? name : `${prefix}${name}`);
+  return result.jobs.flatMap((job) => (job.called ? flatJobs(job.called, `${named(job.name)} / `) : [{ name: named(job.name), job }]));
 }
 
 function stepItem(step: StepRunResult): string {
