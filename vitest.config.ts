@@ -55,6 +55,7 @@ export const FAST_LANE = [
   'test/workflows/actionlint.test.ts',
   'test/workflows/examples.test.ts',
   'test/workflows/expressions.test.ts',
+  'test/workflows/run-page-graph.test.ts',
   'test/workflows/summary-html.test.ts',
 ];
 
