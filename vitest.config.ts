@@ -19,6 +19,7 @@ export const FAST_LANE = [
   'test/build-push-image/registry-and-args.test.ts',
   'test/build-push-image/secrets-and-cache-specs.test.ts',
   'test/build-push-image/tags-and-labels.test.ts',
+  'test/demo/demo-shape.test.ts',
   'test/demo/load-generator.test.ts',
   'test/ecs-rolling-deploy/deployment-alarms.test.ts',
   'test/ecs-rolling-deploy/engine.test.ts',
@@ -54,6 +55,8 @@ export const FAST_LANE = [
   'test/workflows/actionlint.test.ts',
   'test/workflows/examples.test.ts',
   'test/workflows/expressions.test.ts',
+  'test/workflows/run-page-graph.test.ts',
+  'test/workflows/summary-html.test.ts',
 ];
 
 /**

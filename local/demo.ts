@@ -1,7 +1,7 @@
 // The pipeline on one machine: brings up the local stack and the ECS emulator, runs the sample
 // app's releases through the workflows with the local workflow runner, puts load on the load
-// balancer during every deploy, and prints a table of the stages. Exit code 0 only when every
-// stage did what it must.
+// balancer during every deploy, prints a table of the stages and writes the demo's page. Exit
+// code 0 only when every stage did what it must.
 //   npx tsx local/demo.ts [--keep]
 import { installProcessChecker } from './conformance/process-checker.js';
 import { formatDuration, formatReportTable } from './demo/report-table.js';
@@ -26,7 +26,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 // published models (local/conformance); a violation fails the demo.
 const conformance = installProcessChecker();
 const result = await runDemo({ keep, signal: controller.signal, onAborted: () => process.exit(130) });
-console.log(`\n${formatReportTable(result.rows)}`);
+// Fitted to the terminal (100 columns when the output is not one, as in CI's log).
+console.log(`\n${formatReportTable(result.rows, process.stdout.columns || 100)}`);
 for (const [stage, report] of Object.entries(result.load)) {
   const answers = Object.entries(report.bodies)
     .map(([body, n]) => `${body}: ${n}`)
@@ -41,6 +42,7 @@ for (const [stage, report] of Object.entries(result.load)) {
 if (result.error) console.log(`\nthe demo stopped: ${result.error}`);
 console.log(`\n${conformance.summary()}`);
 const ok = result.ok && conformance.violations.length === 0;
+console.log(`\nthe demo's page (stage table, load charts, every run with its summaries): ${result.page}`);
 console.log(
   `\n${ok ? 'demo passed' : 'demo FAILED'} in ${formatDuration(result.durationMs)}; full log: ${result.logFile}${keep ? `; workspace kept: ${result.workspace}` : ''}`,
 );

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The local stack: a Docker engine, a real registry (Debian's docker-registry) on 127.0.0.1 with
-# htpasswd basic auth, and base images built locally without pulling anything.
+# htpasswd basic auth, base images built locally without pulling anything, and Debian's Chromium
+# for the tests that open the run pages in a browser.
 #
 #   bash local/stack.sh up      start (idempotent), then print the environment to use
 #   bash local/stack.sh down    stop the registry (and the engine, if this script started it)
@@ -145,6 +146,13 @@ ensure_compose() {
   say "Docker Compose: installed ($(docker-compose version --short 2>/dev/null || echo docker-compose))"
 }
 
+# The run page's browser test opens pages in Debian's Chromium (headless, through playwright-core).
+ensure_chromium() {
+  if command -v chromium >/dev/null 2>&1; then say "Chromium: present"; return; fi
+  apt_install "Chromium (for the run page's browser test)" "chromium"
+  say "Chromium: installed ($(chromium --version 2>/dev/null | head -n 1))"
+}
+
 print_env() {
   cat <<ENV
 export CTP_REGISTRY=127.0.0.1:$registry_port
@@ -160,6 +168,7 @@ up() {
   ensure_registry
   ensure_base_image
   ensure_compose
+  ensure_chromium
   print_env >"$state/stack.env"
   say "ready; environment in $state/stack.env"
   print_env

@@ -72,6 +72,33 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return v;
 }
 
+/**
+ * One GET, told to `record` as ok with its trimmed body (a 2xx or 3xx), or failed with why (`HTTP
+ * 503`, `ECONNREFUSED`, `timeout`…). No keep-alive: a socket the proxy closed while idle would
+ * count as a failure of the service when it is an artefact of the client.
+ */
+function requestOnce(url: URL, timeoutMs: number, record: (ok: boolean, body: string) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const failed = (e: Error) => {
+      record(false, (e as NodeJS.ErrnoException).code ?? e.message);
+      resolve();
+    };
+    const req = http.get(url, { agent: false, timeout: timeoutMs, headers: { 'cache-control': 'no-cache' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 400)
+          record(true, Buffer.concat(chunks).toString('utf8').trim().slice(0, 80));
+        else record(false, `HTTP ${res.statusCode}`);
+        resolve();
+      });
+      res.on('error', failed);
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'timeout' })));
+    req.on('error', failed);
+  });
+}
+
 export function startLoad(target: string, options: LoadOptions = {}): RunningLoad {
   const url = validateLoadTarget(target);
   const concurrency = Math.floor(positive('concurrency', options.concurrency, 2));
@@ -84,44 +111,20 @@ export function startLoad(target: string, options: LoadOptions = {}): RunningLoa
   let stopping = false;
   let wake: (() => void) | undefined;
   const count = (map: Record<string, number>, key: string) => (map[key] = (map[key] ?? 0) + 1);
-  const failedWith = (why: string) => {
-    report.failed++;
-    count(report.failures, why);
-    options.onResult?.({ ok: false, body: why, at: Date.now() });
+  const record = (ok: boolean, body: string) => {
+    if (ok) {
+      report.ok++;
+      count(report.bodies, body);
+    } else {
+      report.failed++;
+      count(report.failures, body);
+    }
+    options.onResult?.({ ok, body, at: Date.now() });
   };
-
-  const once = () =>
-    new Promise<void>((resolve) => {
-      report.sent++;
-      // No keep-alive: a socket the proxy closed while idle would count as a failure of the
-      // service when it is an artefact of the client.
-      const req = http.get(url, { agent: false, timeout: timeoutMs, headers: { 'cache-control': 'no-cache' } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 400) {
-            const body = Buffer.concat(chunks).toString('utf8').trim().slice(0, 80);
-            report.ok++;
-            count(report.bodies, body);
-            options.onResult?.({ ok: true, body, at: Date.now() });
-          } else {
-            report.failed++;
-            count(report.failures, `HTTP ${res.statusCode}`);
-            options.onResult?.({ ok: false, body: `HTTP ${res.statusCode}`, at: Date.now() });
-          }
-          resolve();
-        });
-        res.on('error', (e) => {
-          failedWith((e as NodeJS.ErrnoException).code ?? e.message);
-          resolve();
-        });
-      });
-      req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'timeout' })));
-      req.on('error', (e) => {
-        failedWith((e as NodeJS.ErrnoException).code ?? e.message);
-        resolve();
-      });
-    });
+  const once = () => {
+    report.sent++;
+    return requestOnce(url, timeoutMs, record);
+  };
 
   const worker = async () => {
     while (!stopping) {

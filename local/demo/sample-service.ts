@@ -7,6 +7,7 @@
  * the migration (`bin/migrate`, the deploy's pre-deploy task) records the schema version there and
  * the release serves what it reads (/cgi-bin/schema); their lines go to CloudWatch Logs (awslogs).
  */
+import type { ContainerDefinition, DeploymentConfiguration } from '@aws-sdk/client-ecs';
 import type { LocalEcsHandle } from './local-stack.js';
 
 export interface SampleService {
@@ -33,6 +34,55 @@ export interface NativeServiceOptions {
   canaryPercent?: number;
   canaryBakeTimeInMinutes?: number;
   bakeTimeInMinutes?: number;
+}
+
+/** The app's container: port 8080, the data volume at /data, awslogs, a health check on /cgi-bin/health. */
+function sampleContainer(ecs: LocalEcsHandle, registry: string, environment: string, native?: NativeServiceOptions): ContainerDefinition {
+  return {
+    name: 'app',
+    // Never started: the service starts at 0 tasks and the first deploy sets the image
+    // (a native service is created running the release it was set up with).
+    image: native?.image ?? `${registry}/sample-app:none`,
+    essential: true,
+    memory: 64,
+    portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
+    mountPoints: [{ sourceVolume: 'data', containerPath: '/data', readOnly: false }],
+    logConfiguration: {
+      logDriver: 'awslogs',
+      options: {
+        'awslogs-group': `/ecs/sample-app-${environment}`,
+        'awslogs-region': ecs.region,
+        'awslogs-stream-prefix': 'ecs',
+        'awslogs-create-group': 'true',
+      },
+    },
+    healthCheck: {
+      command: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:8080/cgi-bin/health || exit 1'],
+      interval: 5,
+      timeout: 2,
+      retries: 2,
+      startPeriod: 0,
+    },
+  };
+}
+
+/** A rolling service's configuration, or a native strategy's. */
+function deploymentConfigurationOf(native?: NativeServiceOptions): DeploymentConfiguration {
+  return native
+    ? {
+        strategy: native.strategy,
+        bakeTimeInMinutes: native.bakeTimeInMinutes ?? 0,
+        ...(native.strategy === 'CANARY'
+          ? { canaryConfiguration: { canaryPercent: native.canaryPercent ?? 10, canaryBakeTimeInMinutes: native.canaryBakeTimeInMinutes ?? 1 } }
+          : {}),
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+      }
+    : {
+        // One new task up and healthy before an old one goes: no request is ever without a target.
+        minimumHealthyPercent: 100,
+        maximumPercent: 200,
+        deploymentCircuitBreaker: { enable: true, rollback: false },
+      };
 }
 
 /**
@@ -64,34 +114,7 @@ export async function createSampleService(
         family: `sample-app-${environment}`,
         networkMode: 'bridge',
         volumes: [{ name: 'data', host: { sourcePath: dataDir } }],
-        containerDefinitions: [
-          {
-            name: container,
-            // Never started: the service starts at 0 tasks and the first deploy sets the image
-            // (a native service is created running the release it was set up with).
-            image: native?.image ?? `${registry}/sample-app:none`,
-            essential: true,
-            memory: 64,
-            portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
-            mountPoints: [{ sourceVolume: 'data', containerPath: '/data', readOnly: false }],
-            logConfiguration: {
-              logDriver: 'awslogs',
-              options: {
-                'awslogs-group': `/ecs/sample-app-${environment}`,
-                'awslogs-region': ecs.region,
-                'awslogs-stream-prefix': 'ecs',
-                'awslogs-create-group': 'true',
-              },
-            },
-            healthCheck: {
-              command: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:8080/cgi-bin/health || exit 1'],
-              interval: 5,
-              timeout: 2,
-              retries: 2,
-              startPeriod: 0,
-            },
-          },
-        ],
+        containerDefinitions: [sampleContainer(ecs, registry, environment, native)],
       }),
     );
     await client.send(
@@ -117,21 +140,7 @@ export async function createSampleService(
               : {}),
           },
         ],
-        deploymentConfiguration: native
-          ? {
-              strategy: native.strategy,
-              bakeTimeInMinutes: native.bakeTimeInMinutes ?? 0,
-              ...(native.strategy === 'CANARY'
-                ? { canaryConfiguration: { canaryPercent: native.canaryPercent ?? 10, canaryBakeTimeInMinutes: native.canaryBakeTimeInMinutes ?? 1 } }
-                : {}),
-              deploymentCircuitBreaker: { enable: true, rollback: true },
-            }
-          : {
-              // One new task up and healthy before an old one goes: no request is ever without a target.
-              minimumHealthyPercent: 100,
-              maximumPercent: 200,
-              deploymentCircuitBreaker: { enable: true, rollback: false },
-            },
+        deploymentConfiguration: deploymentConfigurationOf(native),
         healthCheckGracePeriodSeconds: 0,
       }),
     );

@@ -308,6 +308,8 @@ async function runStep(script: string, env: Record<string, string>, base: string
   for (const t of timers) clearTimeout(t);
   options.signal?.removeEventListener('abort', cancel);
 
+  const summary = log.mask(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'));
+  keepSummary(script, stepName, summary);
   // The stdout commands act at once, the files when the step ends: a file's value wins.
   const pathAdds = [...log.legacyPath, ...readFileSync(files.GITHUB_PATH, 'utf8').split('\n').filter(Boolean)];
   return {
@@ -318,13 +320,28 @@ async function runStep(script: string, env: Record<string, string>, base: string
     state: { ...log.legacyState, ...parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8')) },
     env: { ...log.legacyEnv, ...parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8')) },
     path: pathAdds,
-    summary: log.mask(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')),
+    summary,
     annotations: log.annotations,
     masks: log.allMasks,
     log: log.text,
     durationMs: Date.now() - started,
     ...(cancelSent ? { cancelled: true } : {}),
   };
+}
+
+let keptSummaries = 0;
+
+/**
+ * With CTP_SUMMARY_DIR set (scripts/test.sh sets it), a copy of every action's step summary goes
+ * there, so the suite's own runs can be checked afterwards for summaries GitHub would drop (over
+ * 1 MiB) or show broken (scripts/check-summaries.ts).
+ */
+function keepSummary(script: string, stepName: string, summary: string): void {
+  const dir = process.env.CTP_SUMMARY_DIR;
+  if (!dir || !summary.trim()) return;
+  mkdirSync(dir, { recursive: true });
+  const action = path.basename(path.dirname(script));
+  writeFileSync(path.join(dir, `${action}-${stepName}-${process.pid}-${++keptSummaries}.md`), summary);
 }
 
 /** The post step is never cancelled by the main step's cancel option (it runs with post-if, after the cancel). */

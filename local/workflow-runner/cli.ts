@@ -5,8 +5,10 @@
 //            --env NAME=VALUE, --aws-env NAME=VALUE (what stands in for configure-aws-credentials, e.g. the
 //            ECS emulator's AWS_ENDPOINT_URL_ECS), --workspace DIR, --workflows-dir DIR (where ./.github/workflows/
 //            of reusable calls is read from, e.g. workflows-examples), --root DIR, --ref REF, --sha SHA, --repository OWNER/NAME,
-//            --state-dir DIR (actions/cache entries), --max-parallel-jobs N, --env-var ENV:NAME=VALUE, --env-secret ENV:NAME=VALUE
+//            --state-dir DIR (actions/cache entries), --max-parallel-jobs N, --env-var ENV:NAME=VALUE, --env-secret ENV:NAME=VALUE,
+//            --page FILE (the run's page; default: ctp-workflow-runner/runs/<workflow>-<time>-<pid>.html in the temp directory)
 // Ctrl-C (or SIGTERM) cancels the run as "Cancel workflow run" does; a second one stops at once.
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { killRunningBundles } from '../runner/run-bundle.js';
 import { runWorkflow, type JobRunResult, type RunWorkflowOptions } from './run-workflow.js';
@@ -16,7 +18,7 @@ const args = process.argv.slice(2);
 const file = args.shift();
 if (!file || file.startsWith('-')) {
   console.error(
-    'usage: npx tsx local/workflow-runner/cli.ts <workflow.yml> [--event NAME] [--input NAME=VALUE]… [--secret NAME[=VALUE]]… [--var NAME=VALUE]… [--env NAME=VALUE]… [--aws-env NAME=VALUE]… [--workspace DIR] [--workflows-dir DIR] [--root DIR] [--ref REF] [--sha SHA] [--repository OWNER/NAME] [--state-dir DIR] [--max-parallel-jobs N] [--env-var ENV:NAME=VALUE]… [--env-secret ENV:NAME=VALUE]…',
+    'usage: npx tsx local/workflow-runner/cli.ts <workflow.yml> [--event NAME] [--input NAME=VALUE]… [--secret NAME[=VALUE]]… [--var NAME=VALUE]… [--env NAME=VALUE]… [--aws-env NAME=VALUE]… [--workspace DIR] [--workflows-dir DIR] [--root DIR] [--ref REF] [--sha SHA] [--repository OWNER/NAME] [--state-dir DIR] [--max-parallel-jobs N] [--env-var ENV:NAME=VALUE]… [--env-secret ENV:NAME=VALUE]… [--page FILE]',
   );
   process.exit(2);
 }
@@ -68,6 +70,7 @@ try {
     } else if (flag === '--ref') options.github!.ref = value();
     else if (flag === '--sha') options.github!.sha = value();
     else if (flag === '--repository') options.github!.repository = value();
+    else if (flag === '--page') options.runPage = { file: path.resolve(value()) };
     else throw new Error(`unknown option ${flag}`);
   }
 } catch (e) {
@@ -92,6 +95,9 @@ const onSignal = (signal: NodeJS.Signals) => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+// One folder for every run's page, so they share one copy of Mermaid (assets/).
+const stamp = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+options.runPage ??= { file: path.join(tmpdir(), 'ctp-workflow-runner/runs', `${path.basename(file, path.extname(file))}-${stamp}.html`) };
 try {
   const result = await runWorkflow(file, options);
   const rows: string[][] = [];
@@ -107,6 +113,7 @@ try {
   console.log(`\n${result.name}: ${result.conclusion} in ${(result.durationMs / 1000).toFixed(1)} s`);
   for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
   if (result.notices.length) console.log(`\nWhat ran differently from GitHub:\n${result.notices.map((n) => `  - ${n}`).join('\n')}`);
+  if (result.page) console.log(`\nThe run's page: ${result.page}`);
   process.exit(result.conclusion === 'success' ? 0 : result.conclusion === 'cancelled' ? 130 : 1);
 } catch (e) {
   console.error((e as Error).message);

@@ -37,6 +37,7 @@ import {
 } from './expressions.js';
 import { expressionsIn, propertyChains } from './expression-reads.js';
 import { substituteMarketplaceAction } from './marketplace.js';
+import { type RunPageRecords, writeRunPage } from './run-page.js';
 import { runStepScript } from './step-script.js';
 import { unsupportedFeatures } from './unsupported.js';
 import { inputDefinitions, loadWorkflow, rawAt, rawKeys, type InputDefinition, type LoadedWorkflow } from './workflow-file.js';
@@ -103,6 +104,11 @@ export interface RunWorkflowOptions {
    * started run only if their `if` holds, and the run concludes `cancelled`.
    */
   signal?: AbortSignal;
+  /**
+   * Where to write the run's page when it ends (run-page.ts): jobs graph, steps, annotations,
+   * summaries rendered as GitHub renders them, and what `records` returns of the GitHub stand-in.
+   */
+  runPage?: { file: string; records?: () => RunPageRecords };
 }
 
 export type JobEvent =
@@ -161,6 +167,8 @@ export interface WorkflowRunResult {
   /** What the runner did differently from GitHub, once each. */
   notices: string[];
   durationMs: number;
+  /** The run's page, when `runPage` asked for one. */
+  page?: string;
 }
 
 /** Thrown for a workflow the runner refuses before running anything. */
@@ -248,7 +256,12 @@ export async function runWorkflow(file: string, options: RunWorkflowOptions = {}
       state.log(`── ${entry.why}`);
       return { file: workflow.file, name: workflow.name, conclusion: 'cancelled', jobs: [], outputs: {}, notices: [entry.why], durationMs: 0 };
     }
-    return await runFrame(state, { workflow, inputs, secrets, prefix: '' });
+    const result = await runFrame(state, { workflow, inputs, secrets, prefix: '' });
+    if (options.runPage) {
+      const page = await writeRunPage(result, options.runPage.file, options.runPage.records?.());
+      result.page = page.file;
+    }
+    return result;
   } finally {
     if (entry?.entered) entry.release();
     // As the runner empties RUNNER_TEMP after a job: nothing a step put there outlives the run.

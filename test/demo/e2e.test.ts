@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatReportTable } from '../../local/demo/report-table.js';
 import { runDemo } from '../../local/demo/run-demo.js';
@@ -68,6 +70,17 @@ describe('the demo, end to end', () => {
       );
       expect(result.ok, table).toBe(true);
       expect(result.durationMs).toBeLessThan(9 * 60_000);
+      // The demo's page: every row of the table links its stage's section, each stage that ran a
+      // workflow links its run, and each loaded stage has its chart (the browser test, run-page.test.ts,
+      // opens such a page in Chromium).
+      const page = readFileSync(result.page, 'utf8');
+      const sections = [...page.matchAll(/<section class="stage" id="(stage-\d+)">/g)].map((m) => m[1]!);
+      const links = [...page.matchAll(/<a href="#(stage-\d+)">/g)].map((m) => m[1]!);
+      expect(links, table).toHaveLength(result.rows.length);
+      expect(new Set(links), table).toEqual(new Set(sections));
+      for (const section of sections) expect(page, section).toContain(`id="run-${section.slice('stage-'.length)}"`);
+      expect(page.match(/<svg class="load-chart"/g)?.length, table).toBe(Object.keys(result.load).length);
+      expect(existsSync(path.join(path.dirname(result.page), 'assets/mermaid.min.js'))).toBe(true);
     },
     10 * 60_000,
   );
