@@ -21,9 +21,9 @@ import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { type DeploymentHistoryEntry, deploymentHistory } from '../github/deployment-history.js';
 import { type DeploymentState, openDeploymentRecord } from '../github/deployments.js';
-import type { ReleaseGitHub } from './record.js';
+import { type ReleaseGitHub, tagRevision } from './record.js';
 import { concernsService } from './resume-record.js';
-import { type EcsTagSender, revisionLabel, tagRevision, tagsOf } from './revision-tags.js';
+import { type EcsTagSender, revisionLabel, tagsOf } from './revision-tags.js';
 import { closingDescription, PAYLOAD, TAG, type ReleaseCause, type ReleaseOutcome } from './schema.js';
 
 /** Deployments of the environment read (one statuses request each): a died run's record is among the newest. */

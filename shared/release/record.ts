@@ -15,7 +15,8 @@ import type { Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { createDeploymentRecord, type DeploymentRecord, type DeploymentState, type DeploymentStatusOptions } from '../github/deployments.js';
-import { type EcsTag, type EcsTagSender, imageDigest, revisionLabel, sanitizeTagKey, sanitizeTagValue, tagRevision, tagsOf } from './revision-tags.js';
+import { TagResourceCommand } from '@aws-sdk/client-ecs';
+import { type EcsTag, type EcsTagSender, imageDigest, revisionLabel, sanitizeTagKey, sanitizeTagValue, tagsOf } from './revision-tags.js';
 import { rolledBackFromTags, rolledBackToTags } from './rollback-tags.js';
 import {
   closingDescription,
@@ -105,6 +106,12 @@ export function outcomeState(outcome: ReleaseOutcome): DeploymentState {
     case 'paused':
       return 'in_progress';
   }
+}
+
+/** TagResource on a revision. */
+export async function tagRevision(ecs: EcsTagSender, arn: string, tags: readonly EcsTag[]): Promise<void> {
+  if (tags.length === 0) return;
+  await ecs.send(new TagResourceCommand({ resourceArn: arn, tags: tags.map((t) => ({ key: t.key, value: t.value })) }));
 }
 
 const OPEN_OUTCOMES: readonly ReleaseOutcome[] = ['started', 'paused'];

@@ -1,10 +1,10 @@
 /**
  * Writing the record's ECS side: tags on the task-definition revision. ECS tags allow keys up to
  * 128 and values up to 256 characters of letters, digits, spaces and `_ . : / = + - @`; anything
- * else would make the call fail, so values are sanitized here rather than rejected there.
+ * else would make the call fail, so values are sanitized here rather than rejected there. No SDK
+ * here: the action's entry reads these for the provenance tags, and the ECS client loads later.
  */
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { TagResourceCommand } from '@aws-sdk/client-ecs';
 
 export interface EcsTag {
   key: string;
@@ -25,11 +25,6 @@ export function sanitizeTagKey(key: string): string {
 /** `{ key: value }` as sanitized tags; undefined and empty values are left out. */
 export function tagsOf(entries: Record<string, string | undefined>): EcsTag[] {
   return Object.entries(entries).flatMap(([key, value]) => (value ? [{ key: sanitizeTagKey(key), value: sanitizeTagValue(value) }] : []));
-}
-
-export async function tagRevision(ecs: EcsTagSender, arn: string, tags: readonly EcsTag[]): Promise<void> {
-  if (tags.length === 0) return;
-  await ecs.send(new TagResourceCommand({ resourceArn: arn, tags: tags.map((t) => ({ key: t.key, value: t.value })) }));
 }
 
 /** `repo@sha256:abc` → `sha256:abc`; a reference by tag only has no digest. */
