@@ -22,6 +22,16 @@ export interface DeployRecordContext extends ReleaseContext {
   rollback?: RollbackFields | undefined;
 }
 
+/**
+ * A task of the new revision that ran under a rolling update served production (it was registered
+ * with the service's load balancer once RUNNING); the follower may never have polled while it
+ * did (an alarm rollback between two polls), but its stopped task says so. Not for a native
+ * strategy: its green tasks run before any production traffic reaches them.
+ */
+function ranBehindRollingService(result: DeployResult): boolean {
+  return !result.serviceDeploymentArn && result.stoppedTasks.some((t) => t.ran && t.taskDefinitionArn === result.taskDefinitionArn);
+}
+
 const ECS_ROLLBACKS: readonly string[] = ['circuit-breaker-rollback', 'alarm-rollback', 'ecs-rollback'];
 
 export class DeployRecording {
@@ -76,7 +86,11 @@ export class DeployRecording {
   private ending(result: DeployResult): ReleaseEnding {
     const cause = result.failure?.cause as ReleaseCause | undefined;
     const served =
-      result.status === 'succeeded' || result.servedProduction ? 'yes' : result.status === 'started' || result.status === 'unknown' ? 'unknown' : 'no';
+      result.status === 'succeeded' || result.servedProduction || ranBehindRollingService(result)
+        ? 'yes'
+        : result.status === 'started' || result.status === 'unknown'
+          ? 'unknown'
+          : 'no';
     return {
       outcome: result.status,
       text: this.text(result),

@@ -51,7 +51,7 @@ export function closingOf(
   brief: Pick<ServiceDeploymentBrief, 'status' | 'statusReason' | 'serviceDeploymentArn'>,
 ): { state: DeploymentState; outcome: ReleaseOutcome; cause: ReleaseCause | undefined; text: string } | undefined {
   const id = brief.serviceDeploymentArn?.split('/').pop() ?? '?';
-  const text = `Closed by a later release: ECS service deployment ${id} is ${brief.status}${brief.statusReason ? ` (${brief.statusReason})` : ''}`;
+  const text = `Closed by a later release: ECS says ${brief.status} (service deployment ${id}${brief.statusReason ? `: ${brief.statusReason}` : ''})`;
   switch (brief.status) {
     case 'SUCCESSFUL':
       return { state: 'success', outcome: 'succeeded', cause: undefined, text };
@@ -86,13 +86,11 @@ export async function closeUnfinishedRecords(
       const closing = brief && closingOf(brief);
       if (!brief || !closing) continue;
       const served = closing.outcome === 'succeeded' ? 'yes' : 'unknown';
-      const kind = entry.payload[PAYLOAD.kind] === 'rollback' ? 'rollback' : 'deploy';
       const description = closingDescription(closing.text, {
         outcome: closing.outcome,
         cause: closing.cause,
         rolledBackBy: closing.cause ? 'ecs' : undefined,
         served,
-        kind,
       });
       const record = await openDeploymentRecord({ ...github, environment: entry.environment }, entry, logger);
       await record.setStatus(closing.state, description);

@@ -230,7 +230,14 @@ export class ReleaseRecord {
     const open = OPEN_OUTCOMES.includes(ending.outcome);
     const description = open
       ? ending.text
-      : closingDescription(ending.text, { outcome: ending.outcome, cause: ending.cause, rolledBackBy: ending.rolledBackBy, served: ending.served, kind });
+      : // The payload says deploy or rollback; only a resume that ended it is said here.
+        closingDescription(ending.text, {
+          outcome: ending.outcome,
+          cause: ending.cause,
+          rolledBackBy: ending.rolledBackBy,
+          served: ending.served,
+          kind: kind === 'resume' ? kind : undefined,
+        });
     this.endState = outcomeState(ending.outcome);
     this.endDescription = description;
     // `started`: the in_progress status written when the service was updated stands.
