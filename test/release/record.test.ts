@@ -223,10 +223,18 @@ describe('the release record, read back from GitHub and from the ECS tags', () =
     );
   });
 
-  it('paused gate, then continue (a resume step)', async () => {
+  it.each([
+    ['continue', 'succeeded', ['success', 'in_progress', 'in_progress'], { outcome: 'succeeded', served: 'yes' }],
+    [
+      'rollback',
+      'rolled-back',
+      ['failure', 'in_progress', 'in_progress'],
+      { outcome: 'rolled-back', cause: 'gate-rollback', rolledBackBy: 'person', served: 'no' },
+    ],
+  ] as const)('paused gate, then %s (a resume step)', async (action, status, states, expected) => {
     const environment = uniqueName('env');
     const target = await blueGreen();
-    const ref = image('gate-ok');
+    const ref = image(`gate-${action}`);
     const paused = await run(target, ref, environment, { verifyAt: GATE });
     expect(paused.status, paused.message).toBe('paused');
     const resumed = await resumeServiceDeployment(
@@ -235,47 +243,19 @@ describe('the release record, read back from GitHub and from the ECS tags', () =
         service: target.service,
         serviceDeploymentArn: paused.serviceDeploymentArn!,
         hookId: paused.hookId!,
-        action: 'continue',
+        action,
         timeoutMs: 120_000,
         pollIntervalMs: 250,
       },
       { ecs: f.ecs, logger: new MemoryLogger(), record: { github: context(environment).github } },
     );
-    expect(resumed.status, resumed.message).toBe('succeeded');
+    expect(resumed.status, resumed.message).toBe(status);
     expect(resumed.record?.id).toBe(paused.githubDeployment!.id);
     const record = await readBack(environment, paused.githubDeployment!.id, paused.taskDefinitionArn);
-    expect(record.states).toEqual(['success', 'in_progress', 'in_progress']);
+    expect(record.states).toEqual(states);
     expectEveryField(
       record,
-      { kind: 'resume', outcome: 'succeeded', served: 'yes', strategy: 'BLUE_GREEN' },
-      { target, environment, revision: paused.taskDefinitionArn, previous: target.taskDefinitionArn, ref },
-    );
-  });
-
-  it('paused gate, then rollback at the gate (production never saw it)', async () => {
-    const environment = uniqueName('env');
-    const target = await blueGreen();
-    const ref = image('gate-bad');
-    const paused = await run(target, ref, environment, { verifyAt: GATE });
-    expect(paused.status, paused.message).toBe('paused');
-    const resumed = await resumeServiceDeployment(
-      {
-        cluster: target.cluster,
-        service: target.service,
-        serviceDeploymentArn: paused.serviceDeploymentArn!,
-        hookId: paused.hookId!,
-        action: 'rollback',
-        timeoutMs: 120_000,
-        pollIntervalMs: 250,
-      },
-      { ecs: f.ecs, logger: new MemoryLogger(), record: { github: context(environment).github } },
-    );
-    expect(resumed.status, resumed.message).toBe('rolled-back');
-    const record = await readBack(environment, paused.githubDeployment!.id, paused.taskDefinitionArn);
-    expect(record.states).toEqual(['failure', 'in_progress', 'in_progress']);
-    expectEveryField(
-      record,
-      { kind: 'resume', outcome: 'rolled-back', cause: 'gate-rollback', rolledBackBy: 'person', served: 'no' },
+      { kind: 'resume', strategy: 'BLUE_GREEN', ...expected },
       { target, environment, revision: paused.taskDefinitionArn, previous: target.taskDefinitionArn, ref },
     );
   });
