@@ -3,7 +3,8 @@
  * automated path. A deploy is its phases, each in its own file: resolve the service
  * (resolve-service.ts) → plan (deploy-plan.ts: everything decided once) → the revision
  * (resolve-revision.ts) → pre-deploy task (pre-deploy.ts) → update (start-update.ts) → follow
- * (follow-release.ts) → roll back on failure (roll-back-release.ts) → record (outcome-tag.ts).
+ * (follow-release.ts) → roll back on failure (roll-back-release.ts) → record (record-release.ts, over
+ * release/record.ts: the GitHub deployment and the revision's tags, ended in one `finally`).
  *
  * API
  *   const result = await deploy(request, { ecs, logger, clock?, signal?, hooks? });
@@ -41,23 +42,26 @@
  * updated it never throws for a failed rollout: the result says what happened (status, cause,
  * stopped tasks, timeline) and the caller decides how to fail the step.
  *
- * Hooks run at the two moments an audit record needs: `planned` once the revision is known and
- * before the service is touched, `finished` with the result.
+ * `deps.record` says where the release record goes (the GitHub deployment with a token, the
+ * revision's tags always) and, for a rollback, what it rolls back; the engine writes it. The hook
+ * `planned` runs once the revision is known and before the service is touched (a caller may still
+ * refuse there), `preDeployFinished` when the pre-deploy task ended.
  */
 import type { ServiceDeployment } from '@aws-sdk/client-ecs';
 import type { Clock } from '../core/clock.js';
 import { formatDuration } from '../core/duration.js';
 import type { Logger } from '../core/logger.js';
+import type { DeploymentRecord } from '../github/deployments.js';
 import type { FailureCause } from './assess-rollout.js';
 import { planDeploy } from './deploy-plan.js';
-import { startDeployRun } from './deploy-run.js';
+import { type DeployRun, startDeployRun } from './deploy-run.js';
 import { prepareAlarmWatch, type AlarmView, type AlarmsRequest, type CloudWatchSender } from './deployment-alarms.js';
 import type { FollowStats } from './follow-rollout.js';
 import { followRelease } from './follow-release.js';
 import type { LogReader, OneOffTaskResult, TaskPlacement } from './one-off-task.js';
-import { tagOutcome } from './outcome-tag.js';
 import { runPreDeploy, runTaskOnly } from './pre-deploy.js';
 import type { EcsSender } from './raw-json.js';
+import { DeployRecording, type DeployRecordContext } from './record-release.js';
 import type { TaskDefinitionChanges } from './render-task-definition.js';
 import { resolveRevision, type ResolvedRevision } from './resolve-revision.js';
 import { resolveService } from './resolve-service.js';
@@ -158,11 +162,14 @@ export interface DeployResult extends ResolvedRevision {
   hookId?: string | undefined;
   /** The native service deployment as last seen (its stages for the summary). */
   serviceDeployment?: ServiceDeployment | undefined;
+  /** The follower saw the new revision serve production traffic (a task of it running, or a traffic weight above zero). */
+  servedProduction?: boolean | undefined;
+  /** The release record's GitHub deployment, when one was created. */
+  githubDeployment?: DeploymentRecord | undefined;
 }
 
 export interface DeployHooks {
   planned?(plan: ResolvedRevision): Promise<void> | void;
-  serviceUpdated?(plan: ResolvedRevision & { deploymentId: string }): Promise<void> | void;
   /** The pre-deploy task ended (whatever its exit code), before the service is touched. */
   preDeployFinished?(result: OneOffTaskResult): Promise<void> | void;
 }
@@ -173,6 +180,8 @@ export interface DeployDeps {
   clock?: Clock;
   signal?: AbortSignal | undefined;
   hooks?: DeployHooks;
+  /** Where the release record goes and what it says beyond the deploy (release/record.ts); without it, the revision's tags only. */
+  record?: DeployRecordContext | undefined;
   /** Reads the pre-deploy task's log stream (CloudWatch Logs); without it its lines are not shown. */
   logs?: LogReader | undefined;
   /** Created only when there are alarms to watch. */
@@ -181,8 +190,24 @@ export interface DeployDeps {
 
 export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<DeployResult> {
   const run = startDeployRun(deps);
-  const { logger, timeline } = run;
+  const recording = new DeployRecording(deps.record ?? {}, run);
+  let result: DeployResult | undefined;
+  let thrown: unknown;
+  try {
+    result = await deployPhases(request, run, recording);
+    result.githubDeployment = recording.github;
+    return result;
+  } catch (error) {
+    thrown = error;
+    throw error;
+  } finally {
+    // The record's one end, whatever path the deploy took.
+    await recording.end(result, thrown);
+  }
+}
 
+async function deployPhases(request: DeployRequest, run: DeployRun, recording: DeployRecording): Promise<DeployResult> {
+  const { logger, timeline, deps } = run;
   const resolved = await resolveService(request, run);
   const plan = planDeploy(request, resolved, run.startedAt);
   if (plan.deadlineNote) logger.info(plan.deadlineNote);
@@ -201,13 +226,13 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
   await deps.hooks?.planned?.(revision);
   const serviceRaw = resolved.snapshot.raw;
   if (plan.task === 'only') return runTaskOnly(request, plan, revision, serviceRaw, run);
+  await recording.open(plan, revision);
+  if (plan.task === 'pre-deploy') recording.preDeploy();
   const preDeploy = plan.task === 'pre-deploy' ? await runPreDeploy(request, plan, revision, serviceRaw, run) : undefined;
   if (preDeploy) timeline.add(`pre-deploy task exited 0 (${formatDuration(preDeploy.durationMs)})`);
 
   const updateStartedAt = run.clock.now();
   const update = await startUpdate(plan, revision, resolved.snapshot.service, run);
-  await deps.hooks?.serviceUpdated?.({ ...revision, deploymentId: update.deploymentId });
-  const result = await followRelease({ plan, revision, update, alarms, preDeploy, updateStartedAt }, run);
-  await tagOutcome(run.ecs, revision.taskDefinitionArn, result, logger);
-  return result;
+  await recording.started(update.deploymentId);
+  return followRelease({ plan, revision, update, alarms, preDeploy, updateStartedAt }, run);
 }

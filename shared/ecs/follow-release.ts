@@ -35,7 +35,7 @@ export type Finish = ((status: DeployStatus, message: string, extra?: Partial<De
   base: { stoppedTasks: StoppedTask[]; serviceDeployment: ServiceDeployment | undefined };
 };
 
-function resultMaker(rollout: StartedRollout, serviceDeploymentArn: string | undefined, run: DeployRun): Finish {
+function resultMaker(rollout: StartedRollout, serviceDeploymentArn: string | undefined, run: DeployRun, served: { production: boolean }): Finish {
   const base = {
     ...rollout.revision,
     deploymentId: rollout.update.deploymentId,
@@ -53,6 +53,7 @@ function resultMaker(rollout: StartedRollout, serviceDeploymentArn: string | und
     status,
     message,
     durationMs: run.clock.now() - run.startedAt,
+    servedProduction: served.production,
     ...(rollout.alarms ? { alarms: rollout.alarms.watch.states() } : {}),
     ...extra,
   });
@@ -66,7 +67,8 @@ export async function followRelease(rollout: StartedRollout, run: DeployRun): Pr
   const arn = revision.taskDefinitionArn;
   // A native strategy's outcome is its service deployment's (service-deployment.ts).
   const serviceDeploymentArn = nativeStrategy(service) ? service.currentServiceDeployment : undefined;
-  const finish = resultMaker(rollout, serviceDeploymentArn, run);
+  const served = { production: false };
+  const finish = resultMaker(rollout, serviceDeploymentArn, run, served);
   // ECS started nothing: the outcome is that of the deployment already there, which may have FAILED.
   if (!update.startedDeployment) return alreadyThere(service, arn, deploymentId, plan.where, run, finish);
   timeline.add(`service updated: deployment ${deploymentId}`);
@@ -89,6 +91,7 @@ export async function followRelease(rollout: StartedRollout, run: DeployRun): Pr
       serviceDeploymentArn,
       deploymentConfiguration: service.deploymentConfiguration as Record<string, unknown> | undefined,
       pauseAt: plan.pauseAt?.stage,
+      served,
       ...(plan.pollIntervalMs !== undefined ? { pollIntervalMs: plan.pollIntervalMs } : {}),
       ...watchOptions(alarms, plan.rollingBakeMs, deploymentId, logger, clock),
     },

@@ -16,7 +16,7 @@ import type { Logger } from '../core/logger.js';
 import { assessRollout, failuresInARow, ourDeployment, rolloutCounts, type RolloutVerdict } from './assess-rollout.js';
 import { captureResponseJson, type EcsSender } from './raw-json.js';
 import { ProgressReporter } from './rollout-progress.js';
-import { readServiceDeployment, serviceDeploymentVerdict, StageReporter } from './service-deployment.js';
+import { readServiceDeployment, serviceDeploymentVerdict, servesProduction, StageReporter } from './service-deployment.js';
 import { awaitingAnyPause, awaitingGate, type VerifyStage } from './verification-gate.js';
 import type { ServiceEventStream } from './service-events.js';
 import { describeStoppedTask, toStoppedTask, type StoppedTask } from './stopped-task.js';
@@ -59,6 +59,8 @@ export interface FollowRolloutOptions {
   pauseAt?: VerifyStage | undefined;
   /** The service's deploymentConfiguration, for the bake times the stage lines count down. */
   deploymentConfiguration?: Record<string, unknown> | undefined;
+  /** Set once the new revision served production traffic (a task of it running behind a rolling service, or a native traffic weight above zero). */
+  served?: { production: boolean };
 }
 
 export type FailedVerdict = Extract<RolloutVerdict, { state: 'failed' }>;
@@ -171,6 +173,7 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
       }
       const observedFailures = failuresInARow(ourDeployment(service, options.deploymentId)?.failedTasks, stoppedTasks.filter((t) => t.failed).length);
       const counts = rolloutCounts(service, options.deploymentId, observedFailures);
+      if (options.served && !options.serviceDeploymentArn && counts.running > 0) options.served.production = true;
       const line = progress.update(counts, labels, timeline.elapsed());
       if (line) {
         logger.info(line);
@@ -186,6 +189,7 @@ export async function followRollout(options: FollowRolloutOptions, deps: FollowD
       if (options.serviceDeploymentArn) {
         stats.describeServiceDeploymentsCalls = (stats.describeServiceDeploymentsCalls ?? 0) + 1;
         serviceDeployment = await readServiceDeployment(ecs, options.serviceDeploymentArn);
+        if (options.served && servesProduction(serviceDeployment)) options.served.production = true;
         const stageLine = stages.update(serviceDeployment, timeline.elapsed());
         if (stageLine) {
           logger.info(stageLine);

@@ -2,7 +2,7 @@
  * Reading and registering task definitions with every field intact: both directions go through
  * raw-json.ts so fields the SDK's model does not know survive the round trip.
  */
-import { DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, TagResourceCommand, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import { DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { UserError } from '../core/errors.js';
 import { captureResponseJson, sendBodyVerbatim, type EcsSender } from './raw-json.js';
 import { registrableTaskDefinition, type TaskDefinitionDocument } from './render-task-definition.js';
@@ -49,11 +49,6 @@ export async function registerTaskDefinition(ecs: EcsSender, document: TaskDefin
     }
     throw error;
   }
-}
-
-export async function tagResource(ecs: EcsSender, arn: string, tags: readonly EcsTag[]): Promise<void> {
-  if (tags.length === 0) return;
-  await ecs.send(new TagResourceCommand({ resourceArn: arn, tags: tags.map((t) => ({ key: t.key, value: t.value })) }));
 }
 
 export function isClientException(error: unknown): boolean {

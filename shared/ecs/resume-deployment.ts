@@ -5,26 +5,36 @@
  * service deployment and its hook are the whole state. A cancellation while following a continued
  * deployment rolls it back (StopServiceDeployment ROLLBACK), as a cancelled deploy does.
  *
- * The revision's outcome tag (commit-to-prod:outcome, `paused` since the deploy step) is set to
- * how the deployment ended, as a deploy sets it, so `rollback to: previous` without a token reads
- * a continued release as good and a rolled-back one as not. `hooks.found` runs once the
- * deployment is known to be the service's, before anything is sent: the caller finds its own
- * record of the paused deploy there (deployment-record.ts).
+ * The paused deploy's release record is carried to its end here (release/resume-record.ts finds
+ * it, release/record.ts writes it): found once the deployment is known to be the service's and
+ * before anything is sent, ended in one `finally` as the resume ended — the GitHub deployment
+ * (with `deps.record.github`) and the revision's tags (`commit-to-prod:outcome`, `paused` since
+ * the deploy step), so `rollback to: previous` without a token reads a continued release as good
+ * and a rolled-back one as not.
  */
 import { ContinueServiceDeploymentCommand, type ServiceDeployment } from '@aws-sdk/client-ecs';
 import { pollUntil } from '../core/poll.js';
-import { tagOutcome } from './outcome-tag.js';
+import type { DeploymentState } from '../github/deployments.js';
+import { type ReleaseEnding, type ReleaseGitHub, ReleaseRecord } from '../release/record.js';
+import { endedBeforeResume, findResumeRecord, type ResumeAction, resumedEnding } from '../release/resume-record.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { formatDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { DEFAULT_POLL_INTERVAL_MS } from './follow-rollout.js';
 import type { EcsSender } from './raw-json.js';
-import { productionNeverOnGreen, readServiceDeployment, rollBackServiceDeployment, StageReporter, targetTaskDefinition } from './service-deployment.js';
+import {
+  productionNeverOnGreen,
+  readServiceDeployment,
+  rollBackServiceDeployment,
+  servesProduction,
+  StageReporter,
+  targetTaskDefinition,
+} from './service-deployment.js';
 import { decideDeadline } from './deadline.js';
 import { Timeline } from './timeline.js';
 
-export type ResumeAction = 'continue' | 'rollback';
+export type { ResumeAction };
 
 export interface ResumeRequest {
   cluster: string;
@@ -50,19 +60,88 @@ export interface ResumeResult {
   durationMs: number;
   /** Clock time ContinueServiceDeployment was sent (for the benchmark). */
   resumedAt: number;
+  /** The new revision served production traffic while followed (a traffic weight above zero). */
+  servedProduction: boolean;
+  /** The paused deploy's GitHub deployment, found and carried to its end. */
+  record?: ResumeRecordLine | undefined;
+}
+
+export interface ResumeRecordLine {
+  id: number;
+  /** How it was found, for the log. */
+  how: string;
+  state?: DeploymentState | undefined;
+  description?: string | undefined;
 }
 
 const ENDED = ['SUCCESSFUL', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED', 'STOPPED'];
 
-export interface ResumeHooks {
-  /** The deployment is the service's (read, not yet judged or answered); `taskDefinitionArn` is the revision it rolls out. */
-  found?(sd: ServiceDeployment, taskDefinitionArn: string | undefined): Promise<void>;
+export interface ResumeDeps {
+  ecs: EcsSender;
+  logger: Logger;
+  clock?: Clock;
+  signal?: AbortSignal | undefined;
+  /** The paused deploy's record: its GitHub deployment (by id, or looked up by the revision) when a token is given; the revision's tags always. */
+  record?: { github?: ReleaseGitHub | undefined; githubDeploymentId?: number | undefined } | undefined;
 }
 
-export async function resumeServiceDeployment(
-  request: ResumeRequest,
-  deps: { ecs: EcsSender; logger: Logger; clock?: Clock; signal?: AbortSignal | undefined; hooks?: ResumeHooks },
-): Promise<ResumeResult> {
+/** Where the resume's record stands: found before anything is sent, ended once. */
+interface ResumeRecording {
+  record: ReleaseRecord | undefined;
+  line: ResumeRecordLine | undefined;
+  ending: ReleaseEnding | undefined;
+}
+
+export async function resumeServiceDeployment(request: ResumeRequest, deps: ResumeDeps): Promise<ResumeResult> {
+  const recording: ResumeRecording = { record: undefined, line: undefined, ending: undefined };
+  let result: ResumeResult | undefined;
+  try {
+    result = await resumeAndFollow(request, deps, recording);
+    return result;
+  } finally {
+    // The record's one end: how the resume ended, or how ECS says the deployment ended before it.
+    if (result?.taskDefinitionArn) {
+      const neverOnGreen = request.action === 'rollback' && productionNeverOnGreen(result.pausedAt);
+      recording.ending = resumedEnding(result, {
+        action: request.action,
+        pausedAt: result.pausedAt,
+        taskDefinitionArn: result.taskDefinitionArn,
+        neverOnGreen,
+        served: result.servedProduction,
+      });
+    }
+    if (recording.record && recording.ending) {
+      await recording.record.end(recording.ending, result ? 'resume' : 'deploy');
+      if (recording.line) Object.assign(recording.line, { state: recording.record.endState, description: recording.record.endDescription });
+    }
+    if (result) result.record = recording.line;
+  }
+}
+
+/** Finds the paused deploy's record (a UserError for a github-deployment-id that does not fit, before anything is sent). */
+async function openResumeRecord(request: ResumeRequest, deps: ResumeDeps, taskDefinitionArn: string | undefined, recording: ResumeRecording): Promise<void> {
+  const { github, githubDeploymentId } = deps.record ?? {};
+  const found = github
+    ? await findResumeRecord(
+        { cluster: request.cluster, service: request.service, serviceDeploymentArn: request.serviceDeploymentArn, id: githubDeploymentId, github },
+        taskDefinitionArn,
+        deps.logger,
+      )
+    : undefined;
+  if (found) {
+    deps.logger.info(`GitHub deployment record: ${found.how}.`);
+    recording.line = { id: found.record.id, how: found.how };
+  }
+  if (!taskDefinitionArn) return;
+  const environment = found?.environment ?? github?.environment ?? request.service.split('/').pop() ?? request.service;
+  recording.record = new ReleaseRecord({ kind: 'resume', cluster: request.cluster, service: request.service, environment, taskDefinitionArn }, found?.record, {
+    ecs: deps.ecs,
+    logger: deps.logger,
+    clock: deps.clock ?? systemClock,
+  });
+}
+
+async function resumeAndFollow(request: ResumeRequest, deps: ResumeDeps, recording: ResumeRecording): Promise<ResumeResult> {
   const clock = deps.clock ?? systemClock;
   const { ecs, logger, signal } = deps;
   const startedAt = clock.now();
@@ -81,13 +160,11 @@ export async function resumeServiceDeployment(
     throw new UserError(`service-deployment-arn: ${arn} belongs to ${sd.serviceArn}, not to service ${request.service}; nothing was resumed.`);
   }
   const taskDefinitionArn = await targetTaskDefinition(ecs, sd).catch(() => undefined);
-  await deps.hooks?.found?.(sd, taskDefinitionArn);
+  await openResumeRecord(request, deps, taskDefinitionArn, recording);
   const hook = (sd.lifecycleHookDetails ?? []).find((h) => h.hookId === request.hookId);
   if (sd.status !== 'IN_PROGRESS' || hook?.status !== 'AWAITING_ACTION') {
-    // Ended without this step (ECS rolled it back at the gate's timeout, or another step answered): the tag says so.
-    const ended =
-      sd.status === 'SUCCESSFUL' ? 'succeeded' : sd.status === 'ROLLBACK_SUCCESSFUL' ? 'rolled-back' : ENDED.includes(sd.status ?? '') ? 'failed' : undefined;
-    if (ended) await tagOutcome(ecs, taskDefinitionArn, { status: ended }, logger);
+    // Ended without this step (ECS rolled it back at the gate's timeout, or another step answered): the record says so.
+    if (taskDefinitionArn) recording.ending = endedBeforeResume(sd, taskDefinitionArn);
     const state = `the deployment is ${sd.status ?? 'in no known state'}${sd.lifecycleStage ? ` at ${sd.lifecycleStage}` : ''}${hook ? `, hook ${request.hookId} is ${hook.status}` : `, no hook ${request.hookId} waits`}`;
     throw new UserError(`Cannot ${request.action} ${arn}: ${state}. Nothing was resumed.`, {
       hint: 'A gate left unanswered past its verify-timeout is rolled back by ECS; give the hook-id the deploy step printed.',
@@ -101,6 +178,7 @@ export async function resumeServiceDeployment(
   const said = `ContinueServiceDeployment ${action} at ${pausedAt ?? '?'} (hook ${request.hookId})`;
   logger.info(`${said}: ${arn}.`);
   timeline.add(said);
+  let served = false;
   const finish = (status: ResumeResult['status'], message: string, last: ServiceDeployment | undefined): ResumeResult => ({
     status,
     message,
@@ -110,6 +188,7 @@ export async function resumeServiceDeployment(
     timeline,
     durationMs: clock.now() - startedAt,
     resumedAt,
+    servedProduction: served || servesProduction(last),
   });
 
   const stages = new StageReporter(clock, sd.deploymentConfiguration as Record<string, unknown> | undefined);
@@ -118,6 +197,7 @@ export async function resumeServiceDeployment(
   const followed = await pollUntil(
     async () => {
       last = (await readServiceDeployment(ecs, arn).catch(() => undefined)) ?? last;
+      if (servesProduction(last)) served = true;
       const line = stages.update(last, timeline.elapsed());
       if (line) {
         logger.info(line);
@@ -143,21 +223,13 @@ export async function resumeServiceDeployment(
         timeline.add(line);
       },
     });
-    await tagOutcome(ecs, taskDefinitionArn, { status: 'cancelled' }, logger);
     return finish('cancelled', `Cancelled while following ${arn} after ${said}. ${outcome.where}`, last);
   }
   if (followed.state === 'timed-out') {
-    await tagOutcome(ecs, taskDefinitionArn, { status: 'failed' }, logger);
     return finish('failed', `${arn} did not end within the ${formatDuration(request.timeoutMs)} timeout after ${said} (${stages.where(last)}).`, last);
   }
   const status = last?.status;
   timeline.add(`service deployment ${status}`);
-  await tagOutcome(
-    ecs,
-    taskDefinitionArn,
-    { status: status === 'SUCCESSFUL' ? 'succeeded' : status === 'ROLLBACK_SUCCESSFUL' ? 'rolled-back' : 'failed' },
-    logger,
-  );
   if (status === 'SUCCESSFUL') return finish('succeeded', `Verified and continued: ${arn} is SUCCESSFUL.`, last);
   if (status === 'ROLLBACK_SUCCESSFUL') {
     const why =

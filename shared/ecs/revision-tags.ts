@@ -5,25 +5,12 @@
  * would make RegisterTaskDefinition fail after the rollout was already prepared, so values are
  * sanitized here rather than rejected there.
  */
-export interface EcsTag {
-  key: string;
-  value: string;
-}
+import { imageDigest, sanitizeTagKey, sanitizeTagValue, type EcsTag } from '../release/revision-tags.js';
+import { TAG } from '../release/schema.js';
 
-export const TAG_PREFIX = 'commit-to-prod:';
-/** How the revision's last deploy ended (a DeployStatus): written by outcome-tag.ts, read by rollback. */
-export const OUTCOME_TAG = `${TAG_PREFIX}outcome`;
-/** The ECS deployment that rolled the revision out. */
-export const DEPLOYMENT_TAG = `${TAG_PREFIX}deployment`;
+export type { EcsTag };
+export { imageDigest, sanitizeTagKey, sanitizeTagValue };
 const MAX_TAGS = 50;
-
-export function sanitizeTagValue(value: string): string {
-  return value.replace(/[^\p{L}\p{N} _.:/=+\-@]/gu, '_').slice(0, 256);
-}
-
-export function sanitizeTagKey(key: string): string {
-  return key.replace(/[^\p{L}\p{N} _.:/=+\-@]/gu, '_').slice(0, 128);
-}
 
 export interface RevisionProvenance {
   sha?: string | undefined;
@@ -33,21 +20,15 @@ export interface RevisionProvenance {
   images: { container: string; image: string }[];
 }
 
-/** `repo@sha256:abc` → `sha256:abc`; a reference by tag only has no digest. */
-export function imageDigest(image: string): string | undefined {
-  const at = image.lastIndexOf('@');
-  return at >= 0 && /^sha256:[a-f0-9]{64}$/.test(image.slice(at + 1)) ? image.slice(at + 1) : undefined;
-}
-
 export function provenanceTags(provenance: RevisionProvenance): EcsTag[] {
   const tags: EcsTag[] = [];
   const add = (key: string, value: string | undefined) => {
-    if (value) tags.push({ key: sanitizeTagKey(`${TAG_PREFIX}${key}`), value: sanitizeTagValue(value) });
+    if (value) tags.push({ key: sanitizeTagKey(key), value: sanitizeTagValue(value) });
   };
-  add('sha', provenance.sha);
-  add('ref', provenance.ref);
-  add('run', provenance.runUrl);
-  for (const { container, image } of provenance.images) add(`image:${container}`, imageDigest(image) ?? image);
+  add(TAG.sha, provenance.sha);
+  add(TAG.ref, provenance.ref);
+  add(TAG.run, provenance.runUrl);
+  for (const { container, image } of provenance.images) add(`${TAG.imagePrefix}${container}`, imageDigest(image) ?? image);
   return tags;
 }
 

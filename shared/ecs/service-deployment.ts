@@ -35,6 +35,12 @@ export function productionNeverOnGreen(stage: string | undefined): boolean {
   return stage === undefined || BEFORE_PRODUCTION.includes(stage);
 }
 
+/** Whether the new revision serves production traffic now: SUCCESSFUL, or in progress past the test traffic shift (a weight above zero). */
+export function servesProduction(sd: ServiceDeployment | undefined): boolean {
+  if (sd?.status === 'SUCCESSFUL') return true;
+  return sd?.status === 'IN_PROGRESS' && !productionNeverOnGreen(sd.lifecycleStage);
+}
+
 export async function readServiceDeployment(ecs: EcsSender, arn: string): Promise<ServiceDeployment | undefined> {
   const out = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
   return out.serviceDeployments?.[0];

@@ -14,6 +14,8 @@ export interface StoppedTask {
   /** Stopped because it failed (exited, never started, unhealthy), not because ECS scaled it in. */
   failed: boolean;
   stoppedAt?: Date;
+  /** It had started (RUNNING): behind a rolling service's load balancer, it took production traffic. */
+  ran?: boolean;
 }
 
 export function toStoppedTask(task: Task): StoppedTask {
@@ -34,6 +36,7 @@ export function toStoppedTask(task: Task): StoppedTask {
     containers,
     failed: isFailure(stopCode, stoppedReason, containers),
     ...(task.stoppedAt ? { stoppedAt: task.stoppedAt } : {}),
+    ...(task.startedAt ? { ran: true } : {}),
   };
 }
 

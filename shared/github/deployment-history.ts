@@ -35,8 +35,8 @@ export interface DeploymentHistoryEntry {
   payload: Record<string, unknown>;
   /** Newest first. */
   states: DeploymentState[];
-  /** Newest first, with who wrote each (anyone with `deployments: write` can add a status). */
-  statuses: { state: DeploymentState; creator: string | undefined }[];
+  /** Newest first, with who wrote each (anyone with `deployments: write` can add a status), what it said and when. */
+  statuses: { state: DeploymentState; creator: string | undefined; description?: string | undefined; createdAt?: string | undefined }[];
 }
 
 export const DEFAULT_HISTORY_LIMIT = 100;
@@ -70,8 +70,12 @@ export async function* deploymentHistory(options: DeploymentHistoryOptions): Asy
   }
 }
 
-function statesOf(data: readonly { id: number; state: string; creator?: { login: string } | null }[]): Pick<DeploymentHistoryEntry, 'states' | 'statuses'> {
+function statesOf(
+  data: readonly { id: number; state: string; creator?: { login: string } | null; description?: string | null; created_at?: string }[],
+): Pick<DeploymentHistoryEntry, 'states' | 'statuses'> {
   // GitHub lists statuses newest first; sort anyway, the order is what the verdict rests on.
-  const statuses = [...data].sort((a, b) => b.id - a.id).map((s) => ({ state: s.state as DeploymentState, creator: s.creator?.login }));
+  const statuses = [...data]
+    .sort((a, b) => b.id - a.id)
+    .map((s) => ({ state: s.state as DeploymentState, creator: s.creator?.login, description: s.description ?? undefined, createdAt: s.created_at }));
   return { states: statuses.map((s) => s.state), statuses };
 }

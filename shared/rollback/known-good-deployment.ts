@@ -10,10 +10,11 @@
  * revision is skipped when its newest record failed or a rollback left it, since that record is
  * the team's latest word on it. A deploy paused at its verification gate is `in_progress`
  * (unfinished, never a candidate) until its resume step records `success` or, rolled back at the
- * gate, `failure` (ecs/deployment-record.ts); whether a record is about the service is decided
+ * gate, `failure` (release/resume-record.ts); whether a record is about the service is decided
  * there too (`concernsService`).
  */
 import type { DeploymentHistoryEntry } from '../github/deployment-history.js';
+import { PAYLOAD } from '../release/schema.js';
 
 export type DeploymentVerdict = 'succeeded' | 'failed' | 'unfinished';
 
@@ -41,14 +42,14 @@ const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
 export function deploymentRelease(entry: DeploymentHistoryEntry): DeploymentRelease {
   const p = entry.payload;
-  const kind = p.kind === 'rollback' ? 'rollback' : 'deploy';
+  const kind = p[PAYLOAD.kind] === 'rollback' ? 'rollback' : 'deploy';
   return {
     id: entry.id,
     sha: entry.sha,
     createdAt: entry.createdAt,
     kind,
-    taskDefinitionArn: str(p.taskDefinitionArn),
-    rolledBackFrom: kind === 'rollback' ? (str(p.from) ?? str(p.previousTaskDefinitionArn)) : undefined,
+    taskDefinitionArn: str(p[PAYLOAD.revision]),
+    rolledBackFrom: kind === 'rollback' ? (str(p[PAYLOAD.from]) ?? str(p[PAYLOAD.previousRevision])) : undefined,
     verdict: deploymentVerdict(entry.states),
     states: [...entry.states],
   };

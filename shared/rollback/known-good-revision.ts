@@ -4,19 +4,17 @@
  * or GitHub has no usable record. Registration order stands in for release order: a candidate
  * is older than the running revision and its recorded outcome is `succeeded`.
  */
-import { OUTCOME_TAG } from '../ecs/revision-tags.js';
+import { TAG } from '../release/schema.js';
 import type { RevisionRecord } from '../ecs/revision-history.js';
-
-export { OUTCOME_TAG };
 
 export type RevisionJudgement = { verdict: 'candidate' } | { verdict: 'not-older' } | { verdict: 'skip'; why: string };
 
 export function judgeRevision(revision: Pick<RevisionRecord, 'revision' | 'tags' | 'status'>, currentRevision: number): RevisionJudgement {
   if (revision.revision >= currentRevision) return { verdict: 'not-older' };
   if (revision.status !== 'ACTIVE') return { verdict: 'skip', why: `${revision.status.toLowerCase()} (deregistered)` };
-  const outcome = revision.tags.get(OUTCOME_TAG);
+  const outcome = revision.tags.get(TAG.outcome);
   if (outcome === 'succeeded') return { verdict: 'candidate' };
-  if (outcome === undefined) return { verdict: 'skip', why: `no ${OUTCOME_TAG} tag (not deployed by ecs-rolling-deploy)` };
+  if (outcome === undefined) return { verdict: 'skip', why: `no ${TAG.outcome} tag (not deployed by ecs-rolling-deploy)` };
   // A later deploy of the same revision overwrites the tag: `started` stays only while nothing proved it good.
   if (outcome === 'started') return { verdict: 'skip', why: 'its deploy was started and not followed (wait: false): not proven good' };
   if (outcome === 'unknown') return { verdict: 'skip', why: 'the outcome of its deploy is unknown (ECS could not be read)' };

@@ -20,11 +20,12 @@ import type { EcsSender } from '../ecs/raw-json.js';
 import { describeRevision, familyRevisions, type RevisionRecord } from '../ecs/revision-history.js';
 import { revisionName } from '../ecs/task-definition-source.js';
 import { deploymentRelease, pickKnownGoodDeployment, type DeploymentRelease } from './known-good-deployment.js';
-import { concernsService } from '../ecs/deployment-record.js';
-import { judgeRevision, OUTCOME_TAG } from './known-good-revision.js';
+import { concernsService } from '../release/resume-record.js';
+import { TAG } from '../release/schema.js';
+import { judgeRevision } from './known-good-revision.js';
 import { trustedEntry } from './trusted-record.js';
 import { ACTIONS_BOT_LOGIN } from '../github/identity.js';
-import { commitMatches, imageMatch, SHA_TAG } from './revision-match.js';
+import { commitMatches, imageMatch } from './revision-match.js';
 import { TO_HINT, type RollbackTargetInput } from './target-input.js';
 import { requireService } from '../ecs/require-service.js';
 import { previousFromServiceDeployments } from './known-good-service-deployment.js';
@@ -82,10 +83,10 @@ export async function pickRollbackTarget(request: PickRollbackTargetRequest, dep
 
   const picked = request.to.kind === 'previous' ? await pickPrevious(request, current, limit, deps) : await pickExplicit(request, current, limit, deps);
   const target = validateTarget(picked.target, current, request);
-  const outcome = target.tags.get(OUTCOME_TAG);
+  const outcome = target.tags.get(TAG.outcome);
   if (picked.source === 'explicit' && outcome !== undefined && outcome !== 'succeeded') {
     logger.warning(
-      `${revisionName(target.arn)} was named in 'to', but its last deploy is recorded as ${outcome} (${OUTCOME_TAG}); rolling back to it as asked.`,
+      `${revisionName(target.arn)} was named in 'to', but its last deploy is recorded as ${outcome} (${TAG.outcome}); rolling back to it as asked.`,
     );
   }
   return { ...picked, current, target };
@@ -117,7 +118,7 @@ async function pickPrevious(request: PickRollbackTargetRequest, current: Revisio
   const searched: string[] = [];
   const skipped: string[] = [];
   // Whether this action's history holds any record of the service: if so, it alone judges.
-  let recorded = current.tags.has(OUTCOME_TAG);
+  let recorded = current.tags.has(TAG.outcome);
 
   if (request.github) {
     const gh = request.github;
@@ -146,7 +147,7 @@ async function pickPrevious(request: PickRollbackTargetRequest, current: Revisio
     } catch (error) {
       if (error instanceof UserError) throw error;
       logger.warning(
-        `Could not read the GitHub deployments of '${gh.environment}' (${errorMessage(error)}); falling back to the ECS revision tags (${OUTCOME_TAG}).`,
+        `Could not read the GitHub deployments of '${gh.environment}' (${errorMessage(error)}); falling back to the ECS revision tags (${TAG.outcome}).`,
       );
       searched.push(`GitHub deployments of '${gh.environment}' (unreadable: ${errorMessage(error)})`);
     }
@@ -158,10 +159,10 @@ async function pickPrevious(request: PickRollbackTargetRequest, current: Revisio
     let read = 0;
     for await (const revision of familyRevisions(ecs, current.family, { limit })) {
       read++;
-      if (revision.tags.has(OUTCOME_TAG)) recorded = true;
+      if (revision.tags.has(TAG.outcome)) recorded = true;
       const judged = judgeRevision(revision, current.revision);
       if (judged.verdict === 'candidate') {
-        logger.info(`  ${revisionName(revision.arn)}: ${OUTCOME_TAG}=succeeded → the target.`);
+        logger.info(`  ${revisionName(revision.arn)}: ${TAG.outcome}=succeeded → the target.`);
         return { target: revision, read };
       }
       if (judged.verdict === 'skip') {
@@ -172,13 +173,13 @@ async function pickPrevious(request: PickRollbackTargetRequest, current: Revisio
     return { target: undefined, read };
   });
   searched.push(
-    `the ${fromTags.read} newest ACTIVE revision${fromTags.read === 1 ? '' : 's'} of family '${current.family}' (ECS tag ${OUTCOME_TAG}=succeeded, older than revision ${current.revision})`,
+    `the ${fromTags.read} newest ACTIVE revision${fromTags.read === 1 ? '' : 's'} of family '${current.family}' (ECS tag ${TAG.outcome}=succeeded, older than revision ${current.revision})`,
   );
   if (fromTags.target) {
     return {
       target: fromTags.target,
       source: 'ecs-tags',
-      chosenFrom: `ECS tags of ${revisionName(fromTags.target.arn)} (${OUTCOME_TAG}=succeeded${fromTags.target.tags.get(`commit-to-prod:sha`) ? `, commit ${fromTags.target.tags.get('commit-to-prod:sha')!.slice(0, 12)}` : ''})`,
+      chosenFrom: `ECS tags of ${revisionName(fromTags.target.arn)} (${TAG.outcome}=succeeded${fromTags.target.tags.get(TAG.sha) ? `, commit ${fromTags.target.tags.get(TAG.sha)!.slice(0, 12)}` : ''})`,
       skipped,
     };
   }
@@ -279,10 +280,10 @@ async function previousFromDeployments(
  */
 function tagsDisagree(release: DeploymentRelease, revision: RevisionRecord | undefined): string | undefined {
   if (!revision) return undefined; // pickPrevious says plainly that ECS does not know it.
-  const outcome = revision.tags.get(OUTCOME_TAG);
+  const outcome = revision.tags.get(TAG.outcome);
   if (outcome !== 'succeeded')
-    return `the revision's ECS tags record ${outcome === undefined ? `no ${OUTCOME_TAG}` : `${OUTCOME_TAG}=${outcome}`}, not a success`;
-  const sha = revision.tags.get(SHA_TAG);
+    return `the revision's ECS tags record ${outcome === undefined ? `no ${TAG.outcome}` : `${TAG.outcome}=${outcome}`}, not a success`;
+  const sha = revision.tags.get(TAG.sha);
   if (sha !== undefined && sha !== release.sha)
     return `the revision's ECS tags record commit ${sha.slice(0, 12)}, the deployment commit ${release.sha.slice(0, 12)}`;
   return undefined;

@@ -3,15 +3,12 @@
  * tagged it with, or an image one of its containers runs (by tag, whole reference or digest, as
  * written in the task definition or recorded in its image tags).
  */
-import { TAG_PREFIX } from '../ecs/revision-tags.js';
+import { TAG } from '../release/schema.js';
 import type { RevisionRecord } from '../ecs/revision-history.js';
-
-export const SHA_TAG = `${TAG_PREFIX}sha`;
-const IMAGE_TAG_PREFIX = `${TAG_PREFIX}image:`;
 
 /** A full or short (≥ 7 hex digits) SHA against the revision's commit-to-prod:sha tag. */
 export function commitMatches(revision: RevisionRecord, sha: string): boolean {
-  const tagged = revision.tags.get(SHA_TAG)?.toLowerCase();
+  const tagged = revision.tags.get(TAG.sha)?.toLowerCase();
   const wanted = sha.toLowerCase();
   return tagged !== undefined && wanted.length >= 7 && tagged.startsWith(wanted);
 }
@@ -35,9 +32,9 @@ export function imageMatch(revision: RevisionRecord, value: string): { container
       return { container, image };
   }
   for (const [key, recorded] of revision.tags) {
-    if (!key.startsWith(IMAGE_TAG_PREFIX)) continue;
+    if (!key.startsWith(TAG.imagePrefix)) continue;
     const ref = parseImageReference(recorded);
-    if (recorded === value || ref.tag === value || ref.digest === value) return { container: key.slice(IMAGE_TAG_PREFIX.length), image: recorded };
+    if (recorded === value || ref.tag === value || ref.digest === value) return { container: key.slice(TAG.imagePrefix.length), image: recorded };
   }
   return undefined;
 }

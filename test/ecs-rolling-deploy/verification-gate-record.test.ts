@@ -10,6 +10,7 @@ import { DescribeServiceDeploymentsCommand, ListTagsForResourceCommand } from '@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalGitHubApi, type LocalGitHubApi, type RecordedDeployment } from '../../local/github-api/index.js';
 import { runBundle, type ActionResult } from '../../local/runner/run-bundle.js';
+import { closingDescription } from '../../shared/release/schema.js';
 import { waitFor } from '../local-ecs/wait.js';
 import {
   deployAction,
@@ -117,7 +118,14 @@ describe('the GitHub deployment record of a paused deploy', () => {
     expect(continued.log).toContain(`GitHub deployment record: GitHub deployment ${id2} of '${ENVIRONMENT}' (the newest unfinished one of ${target.family}:2`);
     const success = record(id2);
     expect(success.statuses.map((s) => s.state)).toEqual(['success', 'in_progress', 'in_progress']);
-    expect(success.statuses[0]?.description).toBe(`Verified at POST_TEST_TRAFFIC_SHIFT and continued: ${target.family}:2 is SUCCESSFUL`);
+    // The closing status: the words, then the release record's fields (shared/release/README.md).
+    expect(success.statuses[0]?.description).toBe(
+      closingDescription(`Verified at POST_TEST_TRAFFIC_SHIFT and continued: ${target.family}:2 is SUCCESSFUL`, {
+        outcome: 'succeeded',
+        served: 'yes',
+        kind: 'resume',
+      }),
+    );
     expect(success.statuses[0]?.log_url).toBe(RUN_URL);
     expect(continued.summary).toContain(`GitHub deployment #${id2}: success`);
     expect(await outcomeTag(two.outputs['task-definition-arn'])).toBe('succeeded');
@@ -132,7 +140,13 @@ describe('the GitHub deployment record of a paused deploy', () => {
     const failure = record(id3);
     expect(failure.statuses.map((s) => s.state)).toEqual(['failure', 'in_progress', 'in_progress']);
     expect(failure.statuses[0]?.description).toBe(
-      `Rolled back at the verification gate (POST_TEST_TRAFFIC_SHIFT) as asked; production never saw ${target.family}:3`,
+      closingDescription(`Rolled back at the verification gate (POST_TEST_TRAFFIC_SHIFT) as asked; production never saw ${target.family}:3`, {
+        outcome: 'rolled-back',
+        cause: 'gate-rollback',
+        rolledBackBy: 'person',
+        served: 'no',
+        kind: 'resume',
+      }),
     );
     // The record keeps its environment (github-environment was not given with the id).
     expect(failure.statuses[0]?.environment).toBe(ENVIRONMENT);

@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { deploymentVerdict, pickKnownGoodDeployment, type DeploymentRelease } from '../../shared/rollback/known-good-deployment.js';
-import { concernsService } from '../../shared/ecs/deployment-record.js';
+import { concernsService } from '../../shared/release/resume-record.js';
 import { judgeRevision } from '../../shared/rollback/known-good-revision.js';
 import { commitMatches, imageMatch, parseImageReference } from '../../shared/rollback/revision-match.js';
 import { classifyRollbackTarget } from '../../shared/rollback/target-input.js';
-import { rolledBackToTags } from '../../shared/rollback/tags.js';
+import { rolledBackToTags } from '../../shared/release/rollback-tags.js';
 import { rollbackOutcome } from '../../shared/rollback/outcome.js';
 import type { StoppedTask } from '../../shared/ecs/stopped-task.js';
 import type { RevisionRecord } from '../../shared/ecs/revision-history.js';

@@ -18,8 +18,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   'test-report': ['core'],
   'test-tier': ['core', 'compose', 'container', 'test-report'],
   'test-publish': ['core', 'github', 'test-report', 'test-tier'],
-  ecs: ['core', 'github'],
-  rollback: ['core', 'github', 'ecs'],
+  release: ['core', 'github'],
+  ecs: ['core', 'github', 'release'],
+  rollback: ['core', 'github', 'ecs', 'release'],
 };
 
 const sharedDir = path.join(repoRoot, 'shared');
@@ -93,7 +94,7 @@ describe('shared/ layout', () => {
     ).toEqual([
       'shared/core/example.ts: ../ecs/deploy.js (core/ may import nothing outside itself, not ecs/)',
       'shared/core/example.ts: ../../local/ecs/index.js (leaves shared/ for local/ecs/index.js)',
-      'shared/ecs/x.ts: ../rollback/plan.js (ecs/ may import core, github, not rollback/)',
+      'shared/ecs/x.ts: ../rollback/plan.js (ecs/ may import core, github, release, not rollback/)',
     ]);
   });
 });

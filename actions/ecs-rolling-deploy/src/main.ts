@@ -8,24 +8,11 @@ import type { EcsSender } from '../../../shared/ecs/raw-json.js';
 import type { Logger } from '../../../shared/core/logger.js';
 import type { LogReader } from '../../../shared/ecs/one-off-task.js';
 import type { KeepRevisionsRequest } from '../../../shared/rollback/keep-revisions.js';
-import type { DeploymentRecord } from '../../../shared/github/deployments.js';
-import type { ResumeRecord, ResumeRecordRequest } from '../../../shared/ecs/deployment-record.js';
-import type { ResumeResult } from '../../../shared/ecs/resume-deployment.js';
-import type { ServiceDeployment } from '@aws-sdk/client-ecs';
+import type { ReleaseGitHub } from '../../../shared/release/record.js';
 import { writeDeploySummary } from '../../../shared/ecs/deploy-summary.js';
 import { runContext } from '../../../shared/github/run-context.js';
 import { readInputs, type DeployInputs } from './inputs.js';
 import { outputs } from './outputs.js';
-
-const OUTCOME_STATE = {
-  succeeded: 'success',
-  started: 'in_progress',
-  'rolled-back': 'failure',
-  failed: 'failure',
-  cancelled: 'error',
-  unknown: 'error',
-  paused: 'in_progress',
-} as const;
 
 export async function main({ logger, signal }: ActionContext): Promise<void> {
   const run = runContext();
@@ -76,56 +63,23 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   ]);
   const ecs = await ecsClient(region ? { region } : {});
   const logs = request.preDeploy ? await cloudWatchLogReader(region) : undefined;
-  let record: DeploymentRecord | undefined;
-  let result: DeployResult;
-  try {
-    result = await deploy(request, {
-      ecs,
-      logs,
-      logger,
-      signal,
-      cloudwatch: () => cloudwatchClient(region ? { region } : {}),
-      hooks: {
-        async preDeployFinished(task) {
-          const { preDeploySummaryHtml } = await import('../../../shared/ecs/deploy-summary.js');
-          const heading = settings.runTask ? `One-off task: ${cluster}` : `Pre-deploy task: ${cluster}/${service}`;
-          await writeSummaryLazily(heading, preDeploySummaryHtml(task, settings.preDeploy?.command));
-        },
-        async planned(plan) {
-          // A standalone task deploys nothing: no deployment record.
-          if (!token || settings.runTask) return;
-          const { createDeploymentRecord } = await import('../../../shared/github/deployments.js');
-          record = await createDeploymentRecord(
-            {
-              token,
-              apiUrl: run.apiUrl,
-              repository,
-              ref: run.sha ?? run.ref ?? 'HEAD',
-              environment: environment ?? service,
-              description: `${plan.registered ? 'Register and deploy' : 'Deploy'} ${revisionName(plan.taskDefinitionArn)} to ${cluster}/${service}`,
-              payload: {
-                cluster,
-                service,
-                taskDefinitionArn: plan.taskDefinitionArn,
-                previousTaskDefinitionArn: plan.previousTaskDefinitionArn ?? null,
-                registered: plan.registered,
-                images: Object.fromEntries(plan.after.map((i) => [i.container, i.image])),
-                previousImages: Object.fromEntries(plan.before.map((i) => [i.container, i.image])),
-              },
-              logUrl: runUrl,
-            },
-            logger,
-          );
-        },
-        async serviceUpdated(plan) {
-          await record?.setStatus('in_progress', `Rolling out ${revisionName(plan.taskDefinitionArn)} (${plan.deploymentId})`);
-        },
+  // The engine writes the release record (a standalone task deploys nothing and records nothing).
+  const github = token ? { token, apiUrl: run.apiUrl, repository, environment, logUrl: runUrl } : undefined;
+  const result = await deploy(request, {
+    ecs,
+    logs,
+    logger,
+    signal,
+    cloudwatch: () => cloudwatchClient(region ? { region } : {}),
+    record: { github, sha: run.sha ?? run.ref, runUrl },
+    hooks: {
+      async preDeployFinished(task) {
+        const { preDeploySummaryHtml } = await import('../../../shared/ecs/deploy-summary.js');
+        const heading = settings.runTask ? `One-off task: ${cluster}` : `Pre-deploy task: ${cluster}/${service}`;
+        await writeSummaryLazily(heading, preDeploySummaryHtml(task, settings.preDeploy?.command));
       },
-    });
-  } catch (error) {
-    await record?.setStatus(signal.aborted ? 'error' : 'failure', `${signal.aborted ? 'Cancelled' : 'Failed'}: ${(error as Error).message}`);
-    throw error;
-  }
+    },
+  });
 
   if (settings.runTask) {
     outputs.set('task-definition-arn', result.taskDefinitionArn);
@@ -137,7 +91,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     logger.info(result.message);
     return;
   }
-  await record?.setStatus(OUTCOME_STATE[result.status], await recordDescription(result, settings.verifyAt?.timeoutInMinutes));
+  const record = result.githubDeployment;
   outputs.set('task-definition-arn', result.taskDefinitionArn);
   outputs.set('previous-task-definition-arn', result.previousTaskDefinitionArn ?? '');
   outputs.set('deployment-id', result.deploymentId ?? '');
@@ -169,15 +123,6 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   throw new UserError(result.message);
 }
 
-/** The record's description: a paused deploy names its stage and hook and how to resume (GitHub keeps 140 characters). */
-async function recordDescription(result: DeployResult, verifyTimeoutMinutes: number | undefined): Promise<string> {
-  if (result.status === 'cancelled') return `Cancelled: ${result.message}`;
-  if (result.status !== 'paused' || !result.hookId) return result.message;
-  const { pausedDescription } = await import('../../../shared/ecs/deployment-record.js');
-  const stage = result.serviceDeployment?.lifecycleStage ?? 'a PAUSE hook';
-  return pausedDescription(result.taskDefinitionArn, stage, result.hookId, verifyTimeoutMinutes);
-}
-
 /**
  * `resume`: answer the paused hook of an earlier deploy step and follow the service deployment to
  * its end. Nothing is registered or updated; the outputs say how it ended. With a token, the
@@ -191,69 +136,38 @@ async function resume(
     region: string | undefined;
     timeoutMs: number;
     timeoutAuto: boolean;
-    github: ResumeRecordRequest['github'] | undefined;
+    github: ReleaseGitHub | undefined;
   },
   logger: Logger,
   signal: AbortSignal,
 ): Promise<void> {
-  const [{ resumeServiceDeployment }, { ecsClient }, { nativeSummaryHtml }, records] = await Promise.all([
+  const [{ resumeServiceDeployment }, { ecsClient }, { nativeSummaryHtml }] = await Promise.all([
     import('../../../shared/ecs/resume-deployment.js'),
     import('../../../shared/core/aws-clients.js'),
     import('../../../shared/ecs/native-summary.js'),
-    import('../../../shared/ecs/deployment-record.js'),
   ]);
   const ecs = await ecsClient(where.region ? { region: where.region } : {});
   const { github } = where;
   if (!github) logger.info("No github-token: no GitHub deployment record is updated; the revision's outcome tag (commit-to-prod:outcome) is.");
-  let found: ResumeRecord | undefined;
-  let described: ServiceDeployment | undefined;
-  let result: ResumeResult;
-  try {
-    result = await resumeServiceDeployment(
-      {
-        cluster: where.cluster,
-        service: where.service,
-        serviceDeploymentArn: what.serviceDeploymentArn,
-        hookId: what.hookId,
-        action: what.action,
-        timeoutMs: where.timeoutMs,
-        timeoutCoversBakes: where.timeoutAuto,
-      },
-      {
-        ecs,
-        logger,
-        signal,
-        hooks: {
-          async found(sd, taskDefinitionArn) {
-            described = sd;
-            if (!github) return;
-            const request = {
-              cluster: where.cluster,
-              service: where.service,
-              serviceDeploymentArn: what.serviceDeploymentArn,
-              id: what.githubDeploymentId,
-              github,
-            };
-            found = await records.findResumeRecord(request, taskDefinitionArn, logger);
-            if (found) logger.info(`GitHub deployment record: ${found.how}.`);
-          },
-        },
-      },
-    );
-  } catch (error) {
-    // Refused because the deployment had already ended (the gate timed out): the record says how.
-    const ended = found && described ? records.endedBeforeResume(described, found.taskDefinitionArn) : undefined;
-    if (found && ended) await found.record.setStatus(ended.state, ended.description);
-    throw error;
-  }
+  const result = await resumeServiceDeployment(
+    {
+      cluster: where.cluster,
+      service: where.service,
+      serviceDeploymentArn: what.serviceDeploymentArn,
+      hookId: what.hookId,
+      action: what.action,
+      timeoutMs: where.timeoutMs,
+      timeoutCoversBakes: where.timeoutAuto,
+    },
+    { ecs, logger, signal, record: { github, githubDeploymentId: what.githubDeploymentId } },
+  );
+  const found = result.record;
   let recordLine = github ? '<p>GitHub deployment: none found to update (see the log).</p>' : '<p>GitHub deployment: not updated (no github-token).</p>';
   if (found) {
-    const status = records.resumedStatus(result, { action: what.action, pausedAt: result.pausedAt, taskDefinitionArn: found.taskDefinitionArn });
-    await found.record.setStatus(status.state, status.description);
     const { escapeHtml } = await import('../../../shared/core/summary.js');
-    recordLine = `<p>GitHub deployment #${found.record.id}: ${status.state} (${escapeHtml(status.description)})</p>`;
+    recordLine = `<p>GitHub deployment #${found.id}: ${found.state ?? '?'} (${escapeHtml(found.description ?? '')})</p>`;
   }
-  outputs.set('github-deployment-id', found ? String(found.record.id) : '');
+  outputs.set('github-deployment-id', found ? String(found.id) : '');
   outputs.set('task-definition-arn', result.taskDefinitionArn ?? '');
   outputs.set('status', result.status);
   outputs.set('rolled-back', String(result.status === 'rolled-back'));

@@ -7,8 +7,7 @@ import { readInputs } from './inputs.js';
 import { outputs } from './outputs.js';
 import type { Logger } from '../../../shared/core/logger.js';
 import type { EcsSender } from '../../../shared/ecs/raw-json.js';
-import type { RollbackTarget } from '../../../shared/rollback/pick-rollback-target.js';
-import type { RollbackRecord as RollbackRecordType } from '../../../shared/rollback/record.js';
+import type { StopInProgressResult } from '../../../shared/rollback/stop-in-progress.js';
 
 export async function main({ logger, signal }: ActionContext): Promise<void> {
   const run = runContext();
@@ -77,7 +76,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     return;
   }
 
-  const [{ deploy }, { writeDeploySummary }, { RollbackRecord }, { rollbackOutcome }, { describeServiceNow }, { revisionName }] = await Promise.all([
+  const [{ deploy }, { writeDeploySummary }, { rollbackRecordFields }, { rollbackOutcome }, { describeServiceNow }, { revisionName }] = await Promise.all([
     import('../../../shared/ecs/deploy.js'),
     import('../../../shared/ecs/deploy-summary.js'),
     import('../../../shared/rollback/record.js'),
@@ -85,59 +84,54 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     import('../../../shared/rollback/service-now.js'),
     import('../../../shared/ecs/task-definition-source.js'),
   ]);
-  const recordOptions = {
-    cluster,
-    service,
-    target,
-    reason,
-    requestedBy,
-    github: token ? { token, apiUrl, repository, environment, fallbackRef: run.sha ?? 'HEAD', logUrl: runUrl } : undefined,
+  // The engine writes the release record: kind rollback, with what it rolls back and why.
+  const record = {
+    github: token ? { token, apiUrl, repository, environment, logUrl: runUrl } : undefined,
+    sha: run.sha,
+    runUrl,
+    rollback: rollbackRecordFields(target, reason, requestedBy),
   };
   if (stoppable) {
-    const record = new RollbackRecord(recordOptions, ecs, logger);
-    await stopInProgress(stoppable.serviceDeploymentArn, target, record, { wait, timeoutMs, signal, logger, ecs, where: `${cluster}/${service}` });
+    const { stopInProgress } = await import('../../../shared/rollback/stop-in-progress.js');
+    const stop = await stopInProgress(
+      { cluster, service, serviceDeploymentArn: stoppable.serviceDeploymentArn, target, reason, requestedBy, wait, timeoutMs },
+      { ecs, logger, signal, record },
+    );
+    await stopped(stop, stoppable.serviceDeploymentArn, { ecs, logger, where: `${cluster}/${service}` });
     return;
   }
-  const record = new RollbackRecord(recordOptions, ecs, logger);
-  let result: DeployResult;
-  try {
-    result = await deploy(
-      {
-        cluster,
-        service,
-        taskDefinition: { kind: 'existing', ref: toArn },
-        register: 'never',
-        // A failing rollback stops where it is: neither the engine nor ECS's circuit breaker
-        // (kept on, its rollback off) may take the service "forward" to the release it left.
-        onFailure: 'stop',
-        circuitBreaker: true,
-        wait,
-        timeoutMs,
-        maxFailedTasks,
-        waitForInProgress,
-      },
-      {
-        ecs,
-        logger,
-        signal,
-        cloudwatch,
-        hooks: {
-          async planned(deployPlan) {
-            if (deployPlan.previousTaskDefinitionArn !== from) {
-              throw new UserError(
-                `${cluster}/${service} changed since the plan: it now runs ${revisionName(deployPlan.previousTaskDefinitionArn)}, not ${revisionName(from)}. Nothing was changed; run the rollback again to plan from the new state.`,
-              );
-            }
-            await record.open(deployPlan);
-          },
-          serviceUpdated: (deployPlan) => record.started(deployPlan.deploymentId),
+  const result: DeployResult = await deploy(
+    {
+      cluster,
+      service,
+      taskDefinition: { kind: 'existing', ref: toArn },
+      register: 'never',
+      // A failing rollback stops where it is: neither the engine nor ECS's circuit breaker
+      // (kept on, its rollback off) may take the service "forward" to the release it left.
+      onFailure: 'stop',
+      circuitBreaker: true,
+      wait,
+      timeoutMs,
+      maxFailedTasks,
+      waitForInProgress,
+    },
+    {
+      ecs,
+      logger,
+      signal,
+      cloudwatch,
+      record,
+      hooks: {
+        planned(deployPlan) {
+          if (deployPlan.previousTaskDefinitionArn !== from) {
+            throw new UserError(
+              `${cluster}/${service} changed since the plan: it now runs ${revisionName(deployPlan.previousTaskDefinitionArn)}, not ${revisionName(from)}. Nothing was changed; run the rollback again to plan from the new state.`,
+            );
+          }
         },
       },
-    );
-  } catch (error) {
-    await record.finish(signal.aborted ? 'error' : 'failure', `${signal.aborted ? 'Cancelled' : 'Failed'}: ${(error as Error).message}`);
-    throw error;
-  }
+    },
+  );
 
   const failed = result.status !== 'succeeded' && result.status !== 'started';
   const outcome = rollbackOutcome(result, {
@@ -147,9 +141,9 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     serviceNow: failed ? await describeServiceNow(ecs, cluster, service) : '',
   });
   outputs.set('status', outcome.status);
-  // `started` already is the record's in_progress status, set when the service was updated.
-  if (outcome.status !== 'started') await record.finish(outcome.recordState, outcome.message);
-  await writeDeploySummary(`Rollback rollout: ${cluster}/${service}`, { ...result, message: outcome.message }, record.github, { automaticRollback: false });
+  await writeDeploySummary(`Rollback rollout: ${cluster}/${service}`, { ...result, message: outcome.message }, result.githubDeployment, {
+    automaticRollback: false,
+  });
   if (alarmNames.length > 0) {
     const alarmsAfter = await alarmStates.readAlarmStates(alarmNames, cloudwatch, logger, 'after the rollback');
     await writeSummary(`Deployment alarms: ${cluster}/${service}`, alarmStates.alarmStatesHtml(alarmsBefore, alarmsAfter));
@@ -158,52 +152,17 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   logger.info(outcome.message);
 }
 
-/** StopServiceDeployment ROLLBACK of the native deployment in progress, followed to ROLLBACK_SUCCESSFUL with `wait`. */
-async function stopInProgress(
-  serviceDeploymentArn: string,
-  target: RollbackTarget,
-  record: RollbackRecordType,
-  context: { wait: boolean; timeoutMs: number; signal: AbortSignal; logger: Logger; ecs: EcsSender; where: string },
-): Promise<void> {
-  const { wait, timeoutMs, signal, logger, ecs, where } = context;
-  const [{ rollBackServiceDeployment, readServiceDeployment }, { systemClock }, { Timeline }, { nativeSummaryHtml }, { writeSummary }, { revisionName }] =
-    await Promise.all([
-      import('../../../shared/ecs/service-deployment.js'),
-      import('../../../shared/core/clock.js'),
-      import('../../../shared/ecs/timeline.js'),
-      import('../../../shared/ecs/native-summary.js'),
-      import('../../../shared/core/summary.js'),
-      import('../../../shared/ecs/task-definition-source.js'),
-    ]);
-  const startedAt = systemClock.now();
-  const timeline = new Timeline(() => systemClock.now(), startedAt);
-  await record.open({
-    taskDefinitionArn: target.target.arn,
-    previousTaskDefinitionArn: target.current.arn,
-    registered: false,
-    before: target.current.images,
-    after: target.target.images,
-  });
-  const native = await rollBackServiceDeployment(ecs, serviceDeploymentArn, {
-    startedByEcs: false,
-    follow: wait,
-    cancelled: false,
-    previous: revisionName(target.target.arn),
-    clock: systemClock,
-    deadline: startedAt + timeoutMs,
-    pollIntervalMs: 2_000,
-    signal,
-    log: (line) => {
-      logger.info(line);
-      timeline.add(line);
-    },
-  });
-  const status = !wait ? 'started' : signal.aborted ? 'cancelled' : native.rolledBack ? 'succeeded' : 'failed';
-  const message = `Rollback of ${where} from ${revisionName(target.current.arn)}: ${native.where}`;
-  outputs.set('status', status);
-  if (status !== 'started') await record.finish(status === 'succeeded' ? 'success' : status === 'cancelled' ? 'error' : 'failure', message);
+/** The outcome of StopServiceDeployment ROLLBACK of the native deployment in progress (stop-in-progress.ts): outputs and summary. */
+async function stopped(result: StopInProgressResult, serviceDeploymentArn: string, context: { ecs: EcsSender; logger: Logger; where: string }): Promise<void> {
+  const { ecs, logger, where } = context;
+  const [{ readServiceDeployment }, { nativeSummaryHtml }, { writeSummary }] = await Promise.all([
+    import('../../../shared/ecs/service-deployment.js'),
+    import('../../../shared/ecs/native-summary.js'),
+    import('../../../shared/core/summary.js'),
+  ]);
+  outputs.set('status', result.status);
   const sd = await readServiceDeployment(ecs, serviceDeploymentArn).catch(() => undefined);
-  await writeSummary(`Rollback: ${where}`, nativeSummaryHtml(sd, timeline, message));
-  if (status === 'failed' || status === 'cancelled') throw new UserError(message);
-  logger.info(message);
+  await writeSummary(`Rollback: ${where}`, nativeSummaryHtml(sd, result.timeline, result.message));
+  if (result.status === 'failed' || result.status === 'cancelled') throw new UserError(result.message);
+  logger.info(result.message);
 }

@@ -1,6 +1,6 @@
 /**
- * The GitHub deployment record of a deploy that paused at its verification gate, carried to its
- * end by the step that resumes it (`resume`). The deploy step leaves the record `in_progress`
+ * The record of a deploy that paused at its verification gate, carried to its end by the step
+ * that resumes it (`resume`). The deploy step leaves the record `in_progress`
  * with a description naming the stage, the hook and how to resume; the resume step finds the
  * record again and gives it the status the deploy path gives the same outcome: `success` once
  * the service deployment is SUCCESSFUL (it then counts as the good release for `rollback to:
@@ -19,10 +19,12 @@ import type { ServiceDeployment } from '@aws-sdk/client-ecs';
 import { errorMessage, UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { deploymentHistory } from '../github/deployment-history.js';
-import { existingDeploymentRecord, openDeploymentRecord, type DeploymentRecord, type DeploymentState } from '../github/deployments.js';
-import type { ResumeAction, ResumeResult } from './resume-deployment.js';
-import { productionNeverOnGreen } from './service-deployment.js';
-import { revisionName } from './task-definition-source.js';
+import { existingDeploymentRecord, openDeploymentRecord, type DeploymentRecord } from '../github/deployments.js';
+import type { ReleaseEnding, ReleaseGitHub } from './record.js';
+import { revisionLabel as revisionName } from './revision-tags.js';
+import { PAYLOAD } from './schema.js';
+
+export type ResumeAction = 'continue' | 'rollback';
 
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 /** A service or cluster as a name: ARNs and names of the same resource compare equal. */
@@ -31,8 +33,8 @@ const lastSegment = (v: string) => v.slice(v.lastIndexOf('/') + 1);
 /** Whether a deployment record is about this service (an environment may hold several). */
 export function concernsService(entry: { payload: Record<string, unknown> }, cluster: string, service: string): boolean {
   const p = entry.payload;
-  const s = str(p.service);
-  const c = str(p.cluster);
+  const s = str(p[PAYLOAD.service]);
+  const c = str(p[PAYLOAD.cluster]);
   if (!s) return false;
   return lastSegment(s) === lastSegment(service) && (!c || lastSegment(c) === lastSegment(cluster));
 }
@@ -49,18 +51,14 @@ export interface ResumeRecordRequest {
   serviceDeploymentArn: string;
   /** The deploy step's `github-deployment-id`; undefined: look the record up. */
   id: number | undefined;
-  github: {
-    token: string;
-    apiUrl: string;
-    repository: string;
-    /** `github-environment`; undefined: the record's own (by id) or the service name (lookup). */
-    environment: string | undefined;
-    logUrl: string | undefined;
-  };
+  /** `environment` undefined: the record's own (by id) or the service name (lookup). */
+  github: ReleaseGitHub;
 }
 
 export interface ResumeRecord {
   record: DeploymentRecord;
+  /** The environment its statuses go to. */
+  environment: string;
   taskDefinitionArn: string;
   /** How it was found, for the log. */
   how: string;
@@ -94,9 +92,9 @@ export async function findResumeRecord(request: ResumeRecordRequest, taskDefinit
         hint: "Pass the paused deploy step's github-deployment-id output, or leave it empty to look the record up by the revision.",
       });
     }
-    const recorded = str(found.payload.taskDefinitionArn);
+    const recorded = str(found.payload[PAYLOAD.revision]);
     if (!concernsService(found, cluster, service) || recorded !== taskDefinitionArn) {
-      const what = `${revisionName(recorded) || 'no revision'} to ${str(found.payload.cluster) ?? '?'}/${str(found.payload.service) ?? '?'}`;
+      const what = `${revisionName(recorded) || 'no revision'} to ${str(found.payload[PAYLOAD.cluster]) ?? '?'}/${str(found.payload[PAYLOAD.service]) ?? '?'}`;
       throw new UserError(
         `github-deployment-id: GitHub deployment ${id} records ${what}, but ${request.serviceDeploymentArn} rolls out ${rev} to ${cluster}/${service}; nothing was resumed.`,
         { hint: 'Pass the github-deployment-id output of the deploy step that paused this service deployment.' },
@@ -108,7 +106,12 @@ export async function findResumeRecord(request: ResumeRecordRequest, taskDefinit
         { hint: 'Leave github-environment empty with github-deployment-id (the record keeps its own), or give the one the deploy step had.' },
       );
     }
-    return { record: found.record, taskDefinitionArn, how: `GitHub deployment ${id} (github-deployment-id)` };
+    return {
+      record: found.record,
+      environment: github.environment ?? found.environment,
+      taskDefinitionArn,
+      how: `GitHub deployment ${id} (github-deployment-id)`,
+    };
   }
 
   const environment = github.environment ?? lastSegment(service);
@@ -116,12 +119,13 @@ export async function findResumeRecord(request: ResumeRecordRequest, taskDefinit
   try {
     for await (const entry of deploymentHistory({ ...github, environment, limit: LOOKUP_LIMIT })) {
       read++;
-      if (!concernsService(entry, cluster, service) || str(entry.payload.taskDefinitionArn) !== taskDefinitionArn) continue;
+      if (!concernsService(entry, cluster, service) || str(entry.payload[PAYLOAD.revision]) !== taskDefinitionArn) continue;
       const latest = entry.states.find((s) => s !== 'inactive');
       if (latest === undefined || !UNFINISHED.includes(latest)) continue;
       const record = await openDeploymentRecord({ ...github, environment }, entry, logger);
       return {
         record,
+        environment,
         taskDefinitionArn,
         how: `GitHub deployment ${entry.id} of '${environment}' (the newest unfinished one of ${rev} to ${cluster}/${service})`,
       };
@@ -136,42 +140,60 @@ export async function findResumeRecord(request: ResumeRecordRequest, taskDefinit
   return undefined;
 }
 
-/** The record's status once the resume ended, in the deploy path's terms (rolled back: failure). */
-export function resumedStatus(
-  result: Pick<ResumeResult, 'status' | 'message' | 'serviceDeployment'>,
-  context: { action: ResumeAction; pausedAt: string | undefined; taskDefinitionArn: string },
-): { state: DeploymentState; description: string } {
+/** How a resume ended, in the engine's words. */
+export interface ResumeEnd {
+  status: 'succeeded' | 'rolled-back' | 'failed' | 'cancelled';
+  message: string;
+  serviceDeployment: ServiceDeployment | undefined;
+}
+
+/**
+ * The record's ending once the resume ended, in the deploy path's terms (rolled back: failure).
+ * `neverOnGreen`: the gate was before production traffic moved (ecs/service-deployment.ts).
+ */
+export function resumedEnding(
+  result: ResumeEnd,
+  context: { action: ResumeAction; pausedAt: string | undefined; taskDefinitionArn: string; neverOnGreen: boolean; served: boolean },
+): ReleaseEnding {
   const rev = revisionName(context.taskDefinitionArn);
   const at = context.pausedAt ?? 'the verification gate';
+  const served = context.served ? 'yes' : 'no';
+  const serviceDeploymentArn = result.serviceDeployment?.serviceDeploymentArn;
   switch (result.status) {
     case 'succeeded':
-      return { state: 'success', description: `Verified at ${at} and continued: ${rev} is SUCCESSFUL` };
+      return { outcome: 'succeeded', text: `Verified at ${at} and continued: ${rev} is SUCCESSFUL`, served: 'yes', serviceDeploymentArn };
     case 'rolled-back': {
       if (context.action === 'rollback') {
-        const never = productionNeverOnGreen(context.pausedAt) ? `; production never saw ${rev}` : `; the previous revision serves all traffic again`;
-        return { state: 'failure', description: `Rolled back at the verification gate (${at}) as asked${never}` };
+        const never = context.neverOnGreen ? `; production never saw ${rev}` : `; the previous revision serves all traffic again`;
+        const text = `Rolled back at the verification gate (${at}) as asked${never}`;
+        return { outcome: 'rolled-back', text, cause: 'gate-rollback', rolledBackBy: 'person', served, serviceDeploymentArn };
       }
       const why = result.serviceDeployment?.rollback?.reason ?? result.serviceDeployment?.statusReason ?? 'no reason given';
-      return { state: 'failure', description: `Continued at ${at}, then rolled back by ECS: ${why}` };
+      const text = `Continued at ${at}, then rolled back by ECS: ${why}`;
+      return { outcome: 'rolled-back', text, cause: 'ecs-rollback', rolledBackBy: 'ecs', served, serviceDeploymentArn };
     }
     case 'cancelled':
-      return { state: 'error', description: `Cancelled while resuming at ${at}: ${result.message}` };
+      return { outcome: 'cancelled', text: `Cancelled while resuming at ${at}: ${result.message}`, cause: 'cancelled', served, serviceDeploymentArn };
     case 'failed':
-      return { state: 'failure', description: `Failed after resuming at ${at}: ${result.message}` };
+      return { outcome: 'failed', text: `Failed after resuming at ${at}: ${result.message}`, cause: 'timed-out', served, serviceDeploymentArn };
   }
 }
 
 /**
- * The record's status when the resume was refused because the service deployment had already
+ * The record's ending when the resume was refused because the service deployment had already
  * ended (ECS rolled it back on the gate's timeout, or someone else answered the hook); undefined
  * while it is still in progress (the record stays as it is).
  */
-export function endedBeforeResume(sd: ServiceDeployment, taskDefinitionArn: string): { state: DeploymentState; description: string } | undefined {
+export function endedBeforeResume(sd: ServiceDeployment, taskDefinitionArn: string): ReleaseEnding | undefined {
   const rev = revisionName(taskDefinitionArn);
-  if (sd.status === 'SUCCESSFUL') return { state: 'success', description: `${rev} is SUCCESSFUL (its gate was answered before this resume)` };
+  const serviceDeploymentArn = sd.serviceDeploymentArn;
+  if (sd.status === 'SUCCESSFUL')
+    return { outcome: 'succeeded', text: `${rev} is SUCCESSFUL (its gate was answered before this resume)`, served: 'yes', serviceDeploymentArn };
   if (sd.status === 'ROLLBACK_SUCCESSFUL' || sd.status === 'ROLLBACK_FAILED' || sd.status === 'STOPPED') {
     const why = sd.rollback?.reason ?? sd.statusReason;
-    return { state: 'failure', description: `Rolled back before this resume (${sd.status}${why ? `: ${why}` : ''})` };
+    const outcome = sd.status === 'ROLLBACK_SUCCESSFUL' ? 'rolled-back' : 'failed';
+    const text = `Rolled back before this resume (${sd.status}${why ? `: ${why}` : ''})`;
+    return { outcome, text, cause: sd.status === 'STOPPED' ? 'ecs-stopped' : 'ecs-rollback', rolledBackBy: 'ecs', served: 'unknown', serviceDeploymentArn };
   }
   return undefined;
 }
