@@ -282,13 +282,15 @@ describe('ecs-rolling-deploy verification gate', () => {
     });
     expect(noHook.exitCode).toBe(1);
     expect(noHook.annotations.find((a) => a.level === 'error')?.message).toMatch(/hook-id/);
-    const withImage = await resumeAction(f, target, {
-      decision: 'continue',
-      'service-deployment-arn': 'arn:aws:ecs:us-east-1:000000000000:service-deployment/c/s/x',
-      'hook-id': 'ecs-pause-1',
-      'container-images': 'app=acme/app:9',
-    });
-    expect(withImage.annotations.find((a) => a.level === 'error')?.message).toMatch(/container-images.*a resume deploys nothing/);
+    // A resume deploys nothing: ecs-resume-deploy has no input that would (the runner refuses an undeclared one).
+    await expect(
+      resumeAction(f, target, {
+        decision: 'continue',
+        'service-deployment-arn': 'arn:aws:ecs:us-east-1:000000000000:service-deployment/c/s/x',
+        'hook-id': 'ecs-pause-1',
+        'container-images': 'app=acme/app:9',
+      }),
+    ).rejects.toThrow(/action 'ecs-resume-deploy' declares no input 'container-images'/);
     const rolling = await deployAction(f, target, { 'container-images': 'app=acme/app:9', 'verify-at': 'post-test-traffic-shift', strategy: 'rolling' });
     expect(rolling.annotations.find((a) => a.level === 'error')?.message).toMatch(/verify-at.*strategy `rolling`/);
     expect(callsOf('ContinueServiceDeployment', since)).toBe(0);
