@@ -1,0 +1,1 @@
+const a=53,h=[53],l={53:((r,e,s)=>{s.r(e),s.d(e,{Timeline:()=>i});var n=s(258);class i{now;startedAt;entries=[];constructor(t,o){this.now=t,this.startedAt=o}add(t){this.entries.push({atMs:this.now()-this.startedAt,text:t})}elapsed(){return this.now()-this.startedAt}lines(){return this.entries.map(t=>`[${(0,n.a)(t.atMs)}] ${t.text}`)}}})};export{a as id,h as ids,l as modules};
