@@ -5,7 +5,7 @@
 //   2. time from the step's deadline passing mid-bake to its StopServiceDeployment (the rollback
 //      starting, target ≤ 5 s);
 //   3. DescribeServiceDeployments calls per minute while following;
-//   4. time from a `resume: rollback` step starting (a deploy paused at its verify-at gate) to its
+//   4. time from an ecs-resume-deploy `decision: rollback` step starting (a deploy paused at its verify-at gate) to its
 //      ContinueServiceDeployment ROLLBACK, the rollback starting (target ≤ 5 s; the step's process
 //      start and input checks included).
 // Baseline for 1: what the official aws-actions/amazon-ecs-deploy-task-definition does after
@@ -140,18 +140,18 @@ async function resumeRollback(env: Env): Promise<number> {
   });
   if (paused.outputs.status !== 'paused') throw new Error(`expected a deploy paused at its gate:\n${paused.log}`);
   const started = Date.now();
-  const result = await runBundle('ecs-rolling-deploy', {
+  const result = await runBundle('ecs-resume-deploy', {
     inputs: {
       cluster,
       service,
-      resume: 'rollback',
+      decision: 'rollback',
       'service-deployment-arn': paused.outputs['service-deployment-arn'] ?? '',
       'hook-id': paused.outputs['hook-id'] ?? '',
     },
     env: env.local.env(),
   });
   const sent = env.calls.find((c) => c.operation === 'ContinueServiceDeployment' && c.at >= started);
-  if (result.outputs.status !== 'rolled-back' || !sent) throw new Error(`expected resume: rollback to roll back:\n${result.log}`);
+  if (result.outputs.status !== 'rolled-back' || !sent) throw new Error(`expected ecs-resume-deploy decision: rollback to roll back:\n${result.log}`);
   return sent.at - started;
 }
 
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
         ['SUCCESSFUL → success reported', `${(latency / 1000).toFixed(2)} s`, `${(waiterMedian / 1000).toFixed(2)} s`, verdict(latency <= 3_000, '≤ 3 s')],
         ['deadline mid-bake → StopServiceDeployment', `${(stop / 1000).toFixed(2)} s`, 'never (no rollback)', verdict(stop <= 5_000, '≤ 5 s')],
         [
-          'resume: rollback step starts → ContinueServiceDeployment ROLLBACK',
+          'ecs-resume-deploy (decision: rollback) step starts → ContinueServiceDeployment ROLLBACK',
           `${(resume / 1000).toFixed(2)} s`,
           'no gate (no verification step)',
           verdict(resume <= 5_000, '≤ 5 s'),

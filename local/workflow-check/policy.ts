@@ -65,6 +65,7 @@ const SCRIPT_INPUTS: Record<string, TaintOptions> = {
   env: { secrets: false, outputs: false, inputs: true },
   // A command by design, chosen by the caller (a variable, a workflow input); event text is not.
   'pre-deploy-command': { secrets: false, outputs: false, inputs: false },
+  'task-command': { secrets: false, outputs: false, inputs: false },
 };
 /**
  * Triggers whose runs hold the base repository's token while acting on what an outsider sent
@@ -73,8 +74,10 @@ const SCRIPT_INPUTS: Record<string, TaintOptions> = {
 const PRIVILEGED_TRIGGERS = ['workflow_run'];
 /** Triggers anyone who can comment (on a public repository: anyone) can fire. */
 const COMMENT_TRIGGERS = ['issue_comment', 'pull_request_review_comment', 'discussion_comment', 'issues', 'discussion'];
-/** Our actions that change an environment. */
-const DEPLOYING_ACTIONS = ['ecs-rolling-deploy', 'rollback'];
+/** Our actions that change an environment (a gate answered moves production; a one-off task runs with its data). */
+const DEPLOYING_ACTIONS = ['ecs-rolling-deploy', 'ecs-resume-deploy', 'ecs-run-task', 'rollback'];
+/** Those of them that write a GitHub deployment (ecs-run-task deploys nothing, so records none). */
+const RECORDING_ACTIONS = ['ecs-rolling-deploy', 'ecs-resume-deploy', 'rollback'];
 
 interface JobFacts {
   id: string;
@@ -171,7 +174,7 @@ function checkWorkflowPermissions(raw: TemplateToken | undefined, report: Report
 function neededWrites(job: JobFacts): Set<string> {
   const needed = new Set<string>();
   if (job.marketplace.has('aws-actions/configure-aws-credentials')) needed.add('id-token');
-  if (DEPLOYING_ACTIONS.some((a) => job.ours.has(a))) needed.add('deployments');
+  if (RECORDING_ACTIONS.some((a) => job.ours.has(a))) needed.add('deployments');
   if (job.ours.has('run-test-tier')) {
     needed.add('checks');
     needed.add('pull-requests');

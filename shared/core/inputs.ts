@@ -105,32 +105,63 @@ export class Inputs {
 
   /** Items one per line (commas kept: build args and labels may contain them). */
   lines(name: string): string[] {
-    return this.raw(name)
-      .split(/\r?\n/)
-      .map((line) => line.trim())
-      .filter((line) => line !== '' && !line.startsWith('#'));
+    return parseLines(this.raw(name));
   }
 
-  /**
-   * Multi-line `KEY=VALUE`. Only the first `=` splits, so values keep their own `=` (base64,
-   * URLs with queries). Order is kept; a later duplicate replaces an earlier one.
-   */
-  keyValues(name: string, options: { keyPattern?: RegExp; keyDescription?: string; allowEmptyValue?: boolean } = {}): Map<string, string> {
-    const { keyPattern = /^[^\s=]+$/, keyDescription = 'a key without spaces', allowEmptyValue = true } = options;
-    const result = new Map<string, string>();
-    for (const line of this.lines(name)) {
-      const eq = line.indexOf('=');
-      if (eq <= 0) {
-        throw new InputError(name, line, `one \`KEY=VALUE\` per line (a line without \`=\` or with nothing before it was found)`);
-      }
-      const key = line.slice(0, eq).trim();
-      const value = line.slice(eq + 1);
-      if (!keyPattern.test(key)) throw new InputError(name, line, `\`KEY=VALUE\` lines where KEY is ${keyDescription}`);
-      if (!allowEmptyValue && value === '') throw new InputError(name, line, '`KEY=VALUE` with a non-empty value');
-      result.set(key, value);
-    }
-    return result;
+  /** The raw value with its name, for a parser in shared/ that names the input in its errors. */
+  given(name: string): GivenInput {
+    return { name, value: this.raw(name) };
   }
+
+  /** Multi-line `KEY=VALUE` (parseKeyValues). */
+  keyValues(name: string, options: KeyValueOptions = {}): Map<string, string> {
+    return parseKeyValues(this.given(name), options);
+  }
+}
+
+/**
+ * An input's value as given, with its name: what the parsers in shared/ take, so they never read
+ * an input themselves (the action's inputs.ts does) yet every error still names the input.
+ */
+export interface GivenInput {
+  name: string;
+  value: string;
+}
+
+/** Items one per line, trimmed; blank lines and `#` comment lines are dropped. */
+export function parseLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+export interface KeyValueOptions {
+  keyPattern?: RegExp;
+  keyDescription?: string;
+  allowEmptyValue?: boolean;
+}
+
+/**
+ * Multi-line `KEY=VALUE`. Only the first `=` splits, so values keep their own `=` (base64,
+ * URLs with queries). Order is kept; a later duplicate replaces an earlier one.
+ */
+export function parseKeyValues(given: GivenInput, options: KeyValueOptions = {}): Map<string, string> {
+  const { keyPattern = /^[^\s=]+$/, keyDescription = 'a key without spaces', allowEmptyValue = true } = options;
+  const { name } = given;
+  const result = new Map<string, string>();
+  for (const line of parseLines(given.value)) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) {
+      throw new InputError(name, line, `one \`KEY=VALUE\` per line (a line without \`=\` or with nothing before it was found)`);
+    }
+    const key = line.slice(0, eq).trim();
+    const value = line.slice(eq + 1);
+    if (!keyPattern.test(key)) throw new InputError(name, line, `\`KEY=VALUE\` lines where KEY is ${keyDescription}`);
+    if (!allowEmptyValue && value === '') throw new InputError(name, line, '`KEY=VALUE` with a non-empty value');
+    result.set(key, value);
+  }
+  return result;
 }
 
 /** Names of environment variables, as a shell or `docker run -e` accepts them. */

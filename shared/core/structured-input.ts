@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from './errors.js';
-import type { Inputs } from './inputs.js';
+import type { GivenInput, Inputs } from './inputs.js';
 
 /**
  * A JSON or YAML document given inline or as a path to a file (relative paths against the
@@ -13,8 +13,14 @@ export async function readStructuredInput(
   name: string,
   options: { workspace?: string } = {},
 ): Promise<{ value: unknown; source: string } | undefined> {
-  const text = inputs.optionalString(name);
-  if (text === undefined) return undefined;
+  return parseStructuredInput(inputs.given(name), options);
+}
+
+/** The same, from the value as given (for a parser outside core/, which reads no input itself). */
+export async function parseStructuredInput(given: GivenInput, options: { workspace?: string } = {}): Promise<{ value: unknown; source: string } | undefined> {
+  const { name } = given;
+  const text = given.value.trim();
+  if (text === '') return undefined;
   const { parseDocument } = await import('yaml');
   const looksInline = /^[[{]/.test(text) || text.includes('\n');
   let body = text;

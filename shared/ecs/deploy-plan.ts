@@ -12,7 +12,7 @@ import { planAlarms } from './deployment-alarms.js';
 import { decideDeadline } from './deadline.js';
 import type { DeployRequest } from './deploy.js';
 import type { ResolvedService } from './resolve-service.js';
-import type { ServiceSettings } from './service-settings-input.js';
+import type { ServiceSettings } from './service-settings.js';
 import { decideStrategy } from './strategy-choice.js';
 import type { TaskDefinitionSource } from './task-definition-source.js';
 import { deploymentConfiguration } from './update-service.js';

@@ -66,7 +66,7 @@ import type { TaskDefinitionChanges } from './render-task-definition.js';
 import { resolveRevision, type ResolvedRevision } from './resolve-revision.js';
 import { resolveService } from './resolve-service.js';
 import type { EcsTag } from './revision-tags.js';
-import type { ServiceSettings } from './service-settings-input.js';
+import type { ServiceSettings } from './service-settings.js';
 import { startUpdate } from './start-update.js';
 import type { StoppedTask } from './stopped-task.js';
 import type { StrategyChoice } from './strategy-choice.js';
@@ -123,6 +123,8 @@ export interface PreDeployTask {
   command?: readonly string[] | undefined;
   /** Default: the first essential container. */
   container?: string | undefined;
+  /** The action's input that names `container`, for the error when the revision has no such container. */
+  containerInput: string;
   timeoutMs: number;
   pollIntervalMs?: number;
   /** Placement given for the task; each member given replaces the service's (RunTaskRequest shapes). */

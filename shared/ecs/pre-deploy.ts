@@ -67,7 +67,7 @@ async function runRevisionTask(
 ): Promise<OneOffTaskResult & { timeoutMs: number }> {
   const { clock, deps } = run;
   const only = plan.task === 'only';
-  const pre = request.preDeploy ?? { timeoutMs: plan.deadline - clock.now() };
+  const pre = request.preDeploy ?? { timeoutMs: plan.deadline - clock.now(), containerInput: '' };
   const described = await describeTaskDefinition(run.ecs, revision.taskDefinitionArn);
   const timeoutMs = Math.max(0, Math.min(pre.timeoutMs, plan.deadline - clock.now()));
   run.logger.info(`── ${only ? 'One-off task' : 'Pre-deploy task'} (${revisionName(revision.taskDefinitionArn)}) ──`);
@@ -77,7 +77,7 @@ async function runRevisionTask(
       taskDefinitionArn: revision.taskDefinitionArn,
       containerDefinitions: (described.document.containerDefinitions as Record<string, unknown>[]) ?? [],
       container: pre.container,
-      containerInput: 'pre-deploy-container',
+      containerInput: pre.containerInput,
       command: pre.command,
       placement: serviceRaw,
       ...(pre.placement ? { placementOverride: pre.placement } : {}),

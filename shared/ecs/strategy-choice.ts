@@ -1,13 +1,12 @@
 /**
- * The deployment strategy a deploy asks for (issue 15): the `strategy`,
- * `canary-percent`, `canary-bake-time`, `linear-step-percent` and `linear-step-bake-time` inputs,
- * validated before any AWS call, and what they change in the service's deploymentConfiguration.
+ * The deployment strategy a deploy asks for (issue 15), as ecs-rolling-deploy read it from its
+ * `strategy`, `canary-*` and `linear-*` inputs (its strategy-inputs.ts), and what it changes in the
+ * service's deploymentConfiguration.
  * ECS refuses canaryConfiguration without the CANARY strategy and linearConfiguration without
  * LINEAR, so a change of strategy drops the other one's settings; every other member is kept.
  */
 import type { LoadBalancer } from '@aws-sdk/client-ecs';
 import { InputError, UserError } from '../core/errors.js';
-import type { Inputs } from '../core/inputs.js';
 
 export type Strategy = 'ROLLING' | 'BLUE_GREEN' | 'CANARY' | 'LINEAR';
 
@@ -21,49 +20,7 @@ export interface StrategyChoice {
   stepBakeTimeInMinutes?: number | undefined;
 }
 
-const BY_INPUT: Record<string, Strategy | undefined> = { keep: undefined, rolling: 'ROLLING', 'blue-green': 'BLUE_GREEN', canary: 'CANARY', linear: 'LINEAR' };
 const MAX_MINUTES = 1440;
-
-/** A bake time in whole minutes (ECS takes minutes, 0 to 24 h). */
-function minutes(inputs: Inputs, name: string): number | undefined {
-  const ms = inputs.optionalDuration(name);
-  if (ms === undefined) return undefined;
-  if (ms % 60_000 !== 0 || ms < 0 || ms > MAX_MINUTES * 60_000) throw new InputError(name, inputs.raw(name), 'whole minutes from `0m` to `24h`, e.g. `10m`');
-  return ms / 60_000;
-}
-
-/** A percentage in steps of 0.1, as ECS takes canaryPercent and stepPercent. */
-function percent(inputs: Inputs, name: string, min: number): number | undefined {
-  const text = inputs.optionalString(name);
-  if (text === undefined) return undefined;
-  const value = Number(text.replace(/%$/, ''));
-  if (!/^\d+(\.\d)?%?$/.test(text) || value < min || value > 100)
-    throw new InputError(name, text, `a percentage from ${min} to 100 in steps of 0.1, e.g. \`10\``);
-  return value;
-}
-
-export function readStrategyChoice(inputs: Inputs): StrategyChoice | undefined {
-  const word = inputs.choice('strategy', ['keep', 'rolling', 'blue-green', 'canary', 'linear'], 'keep');
-  const strategy = BY_INPUT[word];
-  const choice: StrategyChoice = {
-    strategy,
-    canaryPercent: percent(inputs, 'canary-percent', 0.1),
-    canaryBakeTimeInMinutes: minutes(inputs, 'canary-bake-time'),
-    stepPercent: percent(inputs, 'linear-step-percent', 3),
-    stepBakeTimeInMinutes: minutes(inputs, 'linear-step-bake-time'),
-  };
-  const only = (name: string, given: unknown, needs: string) => {
-    if (given !== undefined && word !== needs)
-      throw new InputError(name, inputs.raw(name), `no value unless strategy is \`${needs}\` (strategy is \`${word}\`)`);
-  };
-  only('canary-percent', choice.canaryPercent, 'canary');
-  only('canary-bake-time', choice.canaryBakeTimeInMinutes, 'canary');
-  only('linear-step-percent', choice.stepPercent, 'linear');
-  only('linear-step-bake-time', choice.stepBakeTimeInMinutes, 'linear');
-  // bake-time is whole minutes when ECS bakes (a native strategy); known here when it is chosen.
-  if (strategy !== undefined && strategy !== 'ROLLING') choice.bakeTimeInMinutes = minutes(inputs, 'bake-time');
-  return Object.values(choice).every((v) => v === undefined) ? undefined : choice;
-}
 
 /**
  * `bake-time` has one meaning: how long the release is watched once it is in place before it

@@ -1,58 +1,73 @@
 /**
  * The render inputs (`container-images`, `environment`, `secrets`, `docker-labels`, `command`,
- * `env-files`, `log-driver`, `log-options`) as changes to a task definition. Kept apart
- * from rendering so the rollback action, which changes nothing, does not carry input parsing.
+ * `env-files`, `log-driver`, `log-options` in ecs-rolling-deploy and ecs-run-task) as changes to a
+ * task definition. The action reads them (inputs.ts); this parses the values given, naming the
+ * input in every error. Kept apart from rendering so the rollback action, which changes nothing,
+ * does not carry input parsing.
  */
 import { InputError } from '../core/errors.js';
-import type { Inputs } from '../core/inputs.js';
+import { parseKeyValues, parseLines, type GivenInput } from '../core/inputs.js';
 import type { TaskDefinitionChanges } from './render-task-definition.js';
+
+/** Each render input as given, with its name (the action's). */
+export interface TaskDefinitionChangeInputs {
+  containerImages: GivenInput;
+  environment: GivenInput;
+  secrets: GivenInput;
+  dockerLabels: GivenInput;
+  command: GivenInput;
+  envFiles: GivenInput;
+  logDriver: GivenInput;
+  logOptions: GivenInput;
+}
 
 /** ECS container names: letters, digits, hyphens and underscores (no dots, so the first `.` splits). */
 const CONTAINER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
-export function readTaskDefinitionChanges(inputs: Inputs): TaskDefinitionChanges {
+export function parseTaskDefinitionChanges(given: TaskDefinitionChangeInputs): TaskDefinitionChanges {
   const images = new Map<string, string>();
-  for (const [container, image] of inputs.keyValues('container-images', {
+  for (const [container, image] of parseKeyValues(given.containerImages, {
     keyPattern: CONTAINER_NAME,
     keyDescription: CONTAINER_DESCRIPTION,
     allowEmptyValue: false,
   })) {
     const trimmed = image.trim();
-    if (/\s/.test(trimmed)) throw new InputError('container-images', `${container}=${image}`, '`container=image` with an image reference without spaces');
+    if (/\s/.test(trimmed))
+      throw new InputError(given.containerImages.name, `${container}=${image}`, '`container=image` with an image reference without spaces');
     images.set(container, trimmed);
   }
 
   // An empty value removes the entry: ECS has no way to tell "empty" from "unset" in a
   // rendered file anyway, and removal is what people reach for this syntax to do.
-  const environment = readPerContainer(inputs, 'environment', 'the variable name');
-  const secrets = readPerContainer(inputs, 'secrets', 'the secret name (its value a Secrets Manager or SSM parameter ARN)');
+  const environment = parsePerContainer(given.environment, 'the variable name');
+  const secrets = parsePerContainer(given.secrets, 'the secret name (its value a Secrets Manager or SSM parameter ARN)');
   for (const [container, entries] of secrets) {
     for (const [name, arn] of entries) {
       if (arn !== null && !/^arn:aws[a-z-]*:(secretsmanager|ssm):[^\s]+$/.test(arn)) {
         throw new InputError(
-          'secrets',
+          given.secrets.name,
           `${container}.${name}=(value not shown: it may be a secret)`,
           '`container.NAME=arn` with a Secrets Manager or SSM parameter ARN, or an empty value to remove it',
         );
       }
     }
   }
-  const dockerLabels = readPerContainer(inputs, 'docker-labels', 'the label');
-  const command = readCommands(inputs);
-  const environmentFiles = readEnvironmentFiles(inputs);
+  const dockerLabels = parsePerContainer(given.dockerLabels, 'the label');
+  const command = parseCommands(given.command);
+  const environmentFiles = parseEnvironmentFiles(given.envFiles);
   const logDriver = new Map<string, string | null>();
-  for (const [container, driver] of inputs.keyValues('log-driver', { keyPattern: CONTAINER_NAME, keyDescription: CONTAINER_DESCRIPTION })) {
+  for (const [container, driver] of parseKeyValues(given.logDriver, { keyPattern: CONTAINER_NAME, keyDescription: CONTAINER_DESCRIPTION })) {
     const value = driver.trim();
     if (value !== '' && !LOG_DRIVERS.includes(value)) {
       throw new InputError(
-        'log-driver',
+        given.logDriver.name,
         `${container}=${driver}`,
         `\`container=driver\` with one of ECS's log drivers (${LOG_DRIVERS.join(', ')}), or an empty value to remove the log configuration`,
       );
     }
     logDriver.set(container, value === '' ? null : value);
   }
-  const logOptions = readPerContainer(inputs, 'log-options', 'the option name (e.g. `awslogs-group`)');
+  const logOptions = parsePerContainer(given.logOptions, 'the option name (e.g. `awslogs-group`)');
   return { images, environment, secrets, dockerLabels, command, environmentFiles, logDriver, logOptions };
 }
 
@@ -66,10 +81,10 @@ const LOG_DRIVERS = ['awslogs', 'awsfirelens', 'fluentd', 'gelf', 'journald', 'j
  * `container=bin/migrate up` (split at whitespace, as the render action splits its `command`);
  * `container=` removes the command, so the image's CMD runs.
  */
-function readCommands(inputs: Inputs): Map<string, string[] | null> {
+function parseCommands(given: GivenInput): Map<string, string[] | null> {
   const commands = new Map<string, string[] | null>();
-  for (const [container, text] of inputs.keyValues('command', { keyPattern: CONTAINER_NAME, keyDescription: CONTAINER_DESCRIPTION })) {
-    commands.set(container, parseCommand(text, 'command', container));
+  for (const [container, text] of parseKeyValues(given, { keyPattern: CONTAINER_NAME, keyDescription: CONTAINER_DESCRIPTION })) {
+    commands.set(container, parseCommand(text, given.name, container));
   }
   return commands;
 }
@@ -96,29 +111,30 @@ export function parseCommand(text: string, input: string, container?: string): s
  * `container=arn:aws:s3:::bucket/app.env`, one file a line, in the order ECS reads them; the lines
  * of a container replace its list (as the render action's `env-files` does), `container=` empties it.
  */
-function readEnvironmentFiles(inputs: Inputs): Map<string, string[]> {
+function parseEnvironmentFiles(given: GivenInput): Map<string, string[]> {
   const files = new Map<string, string[]>();
   const expected = '`container=arn` with the S3 object ARN of a `.env` file (e.g. `arn:aws:s3:::bucket/app.env`), or `container=` to remove them';
-  for (const line of inputs.lines('env-files')) {
+  const input = given.name;
+  for (const line of parseLines(given.value)) {
     const eq = line.indexOf('=');
     const container = line.slice(0, Math.max(eq, 0)).trim();
     const arn = line.slice(eq + 1).trim();
-    if (eq <= 0 || !CONTAINER_NAME.test(container)) throw new InputError('env-files', line, expected);
+    if (eq <= 0 || !CONTAINER_NAME.test(container)) throw new InputError(input, line, expected);
     const list = files.get(container) ?? [];
     files.set(container, list);
     if (arn === '') continue;
     // ECS: an S3 object ARN, the file named `.env`, at most ten files.
-    if (!/^arn:aws[a-z-]*:s3:::[^\s/]+\/\S*\.env$/.test(arn)) throw new InputError('env-files', line, expected);
+    if (!/^arn:aws[a-z-]*:s3:::[^\s/]+\/\S*\.env$/.test(arn)) throw new InputError(input, line, expected);
     list.push(arn);
-    if (list.length > 10) throw new InputError('env-files', line, `at most 10 environment files for container '${container}' (ECS's limit)`);
+    if (list.length > 10) throw new InputError(input, line, `at most 10 environment files for container '${container}' (ECS's limit)`);
   }
   return files;
 }
 
 /** `container.NAME=value` lines (split at the first `.` and the first `=`); an empty value is `null` (remove). */
-function readPerContainer(inputs: Inputs, input: string, what: string): Map<string, Map<string, string | null>> {
+function parsePerContainer(given: GivenInput, what: string): Map<string, Map<string, string | null>> {
   const byContainer = new Map<string, Map<string, string | null>>();
-  for (const [key, value] of inputs.keyValues(input, {
+  for (const [key, value] of parseKeyValues(given, {
     keyPattern: /^[A-Za-z0-9_-]{1,255}\.[^\s=]+$/,
     keyDescription: `\`container.NAME\` (a container name, a dot, then ${what})`,
   })) {

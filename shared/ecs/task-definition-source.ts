@@ -2,6 +2,11 @@
  * Where the task definition to deploy comes from, decided from the `task-definition` input's
  * text alone (plus whether a file of that name exists), before any AWS call.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { GivenInput } from '../core/inputs.js';
+import { parseStructuredInput } from '../core/structured-input.js';
+
 export type TaskDefinitionSource =
   /** Start from the task definition the service runs now. */
   | { kind: 'service' }
@@ -24,6 +29,16 @@ export function classifyTaskDefinitionInput(text: string | undefined, fileExists
   if (ARN.test(value)) return 'existing';
   if (FAMILY_REVISION.test(value) && !fileExists(value)) return 'existing';
   return 'document';
+}
+
+/** The source the input names: a document is read (a file against the workspace, or inline) and parsed here. */
+export async function parseTaskDefinitionSource(given: GivenInput, workspace: string): Promise<TaskDefinitionSource> {
+  const text = given.value.trim();
+  const kind = classifyTaskDefinitionInput(text, (name) => existsSync(path.resolve(workspace, name)));
+  if (kind === 'service') return { kind: 'service' };
+  if (kind === 'existing') return { kind: 'existing', ref: text };
+  const read = await parseStructuredInput(given, { workspace });
+  return { kind: 'document', document: read?.value, source: read?.source === 'inline' ? `the ${given.name} input` : (read?.source ?? '') };
 }
 
 /** `arn:…:task-definition/payments:7` → `payments:7`; other text is returned as is. */

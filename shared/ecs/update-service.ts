@@ -13,7 +13,7 @@ import { UserError } from '../core/errors.js';
 import { isClientException } from './register-task-definition.js';
 import { sendBodyVerbatim, type EcsSender } from './raw-json.js';
 import { primaryDeployment } from './assess-rollout.js';
-import type { ServiceSettings } from './service-settings-input.js';
+import type { ServiceSettings } from './service-settings.js';
 import { applyStrategyChoice, type StrategyChoice } from './strategy-choice.js';
 import { withGateHook, type VerificationGate } from './verification-gate.js';
 

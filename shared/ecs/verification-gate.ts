@@ -10,8 +10,6 @@
  * there at the same stage (an earlier verify-at) is replaced, never doubled.
  */
 import type { ServiceDeployment } from '@aws-sdk/client-ecs';
-import { InputError } from '../core/errors.js';
-import type { Inputs } from '../core/inputs.js';
 
 export type VerifyStage = 'POST_SCALE_UP' | 'POST_TEST_TRAFFIC_SHIFT';
 
@@ -21,35 +19,7 @@ export interface VerificationGate {
   timeoutInMinutes: number;
 }
 
-const BY_INPUT: Record<string, VerifyStage | undefined> = {
-  '': undefined,
-  'post-scale-up': 'POST_SCALE_UP',
-  'post-test-traffic-shift': 'POST_TEST_TRAFFIC_SHIFT',
-};
-
 export const DEFAULT_VERIFY_TIMEOUT_MINUTES = 60;
-
-/** `verify-at` and `verify-timeout`; undefined when no gate is asked for. */
-export function readVerificationGate(inputs: Inputs, strategy: string | undefined): VerificationGate | undefined {
-  const text = inputs.optionalString('verify-at')?.toLowerCase() ?? '';
-  if (!(text in BY_INPUT)) {
-    throw new InputError('verify-at', inputs.raw('verify-at'), '`post-test-traffic-shift`, `post-scale-up` or empty (no verification gate)');
-  }
-  const stage = BY_INPUT[text];
-  const timeoutMs = inputs.optionalDuration('verify-timeout');
-  if (!stage) {
-    if (timeoutMs !== undefined) throw new InputError('verify-timeout', inputs.raw('verify-timeout'), 'empty unless `verify-at` names a stage');
-    return undefined;
-  }
-  if (strategy === 'rolling') {
-    throw new InputError('verify-at', inputs.raw('verify-at'), 'empty with strategy `rolling` (a verification gate needs blue-green, canary or linear)');
-  }
-  const ms = timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MINUTES * 60_000;
-  if (ms % 60_000 !== 0 || ms < 60_000 || ms > 1440 * 60_000) {
-    throw new InputError('verify-timeout', inputs.raw('verify-timeout'), 'whole minutes from `1m` to `24h` (ECS times hooks in minutes), e.g. `60m`');
-  }
-  return { stage, timeoutInMinutes: ms / 60_000 };
-}
 
 type Json = Record<string, unknown>;
 

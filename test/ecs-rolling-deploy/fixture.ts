@@ -110,19 +110,31 @@ export const github: Partial<GitHubContext> = {
 
 export const RUN_URL = 'https://github.example/acme/payments-api/actions/runs/9001';
 
-export function deployAction(
-  f: DeployFixture,
-  target: TestService,
-  inputs: Record<string, string>,
-  extra: { env?: Record<string, string>; github?: Partial<GitHubContext>; cancel?: CancelOptions } = {},
-): Promise<ActionResult> {
-  return runBundle('ecs-rolling-deploy', {
+type ActionExtra = { env?: Record<string, string>; github?: Partial<GitHubContext>; cancel?: CancelOptions };
+
+/** One of the ECS actions' bundles on the test service, against the fixture's emulator. */
+function ecsAction(action: string, f: DeployFixture, target: TestService, inputs: Record<string, string>, extra: ActionExtra): Promise<ActionResult> {
+  return runBundle(action, {
     inputs: { cluster: target.cluster, service: target.service, ...inputs },
     env: { ...f.local.env(), ...(extra.env ?? {}) },
     github: { ...github, ...(extra.github ?? {}) },
     ...(extra.cancel ? { cancel: extra.cancel } : {}),
     timeoutMs: 120_000,
   });
+}
+
+export function deployAction(f: DeployFixture, target: TestService, inputs: Record<string, string>, extra: ActionExtra = {}): Promise<ActionResult> {
+  return ecsAction('ecs-rolling-deploy', f, target, inputs, extra);
+}
+
+/** ecs-run-task on the test service: a one-off task of its revision, no service update. */
+export function runTaskAction(f: DeployFixture, target: TestService, inputs: Record<string, string>, extra: ActionExtra = {}): Promise<ActionResult> {
+  return ecsAction('ecs-run-task', f, target, inputs, extra);
+}
+
+/** ecs-resume-deploy on the test service: answers the gate a deploy step paused at. */
+export function resumeAction(f: DeployFixture, target: TestService, inputs: Record<string, string>, extra: ActionExtra = {}): Promise<ActionResult> {
+  return ecsAction('ecs-resume-deploy', f, target, inputs, extra);
 }
 
 /** The raw JSON ECS answers (not through the SDK, whose model would drop unknown fields). */

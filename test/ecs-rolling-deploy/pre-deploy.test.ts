@@ -7,7 +7,7 @@
 import { CreateLogGroupCommand, CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand, ListTagsForResourceCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployAction, describe1, startDeployFixture, steadyService, type DeployFixture, type TestService } from './fixture.js';
+import { deployAction, describe1, runTaskAction, startDeployFixture, steadyService, type DeployFixture, type TestService } from './fixture.js';
 
 let f: DeployFixture;
 let logs: CloudWatchLogsClient;
@@ -130,12 +130,12 @@ describe('pre-deploy-command', () => {
   });
 });
 
-describe('run-task: true', () => {
+describe('ecs-run-task', () => {
   it('runs the task of the revision with no service update, outputs task-arn and exit-code; a failing one fails the step with its code', async () => {
     const s = await service('acme/oneoff:1');
     f.local.simulate('acme/oneoff:1', { startMs: 200, logLines: ['report: 12 rows'], exitCode: 0 }, ['bin/report']);
     const updates = f.calls.filter((c) => c.operation === 'UpdateService').length;
-    const ok = await deployAction(f, s, { 'run-task': 'true', 'pre-deploy-command': 'bin/report' });
+    const ok = await runTaskAction(f, s, { 'task-command': 'bin/report' });
     expect(ok.exitCode, ok.log).toBe(0);
     expect(ok.outputs).toMatchObject({ status: 'succeeded', 'exit-code': '0', 'task-definition-arn': s.taskDefinitionArn });
     expect(ok.outputs['task-arn']).toMatch(/^arn:aws:ecs:us-east-1:000000000000:task\//);
@@ -143,7 +143,7 @@ describe('run-task: true', () => {
     expect(ok.summary).toContain('One-off task:');
 
     f.local.simulate('acme/oneoff:1', { startMs: 200, logLines: ['report failed: no data'], exitCode: 4 }, ['bin/report', '--strict']);
-    const failed = await deployAction(f, s, { 'run-task': 'true', 'pre-deploy-command': '["bin/report","--strict"]' });
+    const failed = await runTaskAction(f, s, { 'task-command': '["bin/report","--strict"]' });
     expect(failed.exitCode).toBe(1);
     expect(failed.outputs).toMatchObject({ status: 'failed', 'exit-code': '4' });
     expect(failed.annotations.find((a) => a.level === 'error')?.message).toMatch(
@@ -165,13 +165,12 @@ describe('where the pre-deploy task runs', () => {
       extra: { launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'] } } },
     });
     f.local.simulate('acme/vpc:1', { startMs: 200, exitCode: 0 }, MIGRATE);
-    const own = await deployAction(f, s, { 'run-task': 'true', 'pre-deploy-command': 'bin/migrate up' });
+    const own = await runTaskAction(f, s, { 'task-command': 'bin/migrate up' });
     expect(own.exitCode, own.log).toBe(0);
-    const given = await deployAction(f, s, {
-      'run-task': 'true',
-      'pre-deploy-command': 'bin/migrate up',
-      'pre-deploy-launch-type': 'EC2',
-      'pre-deploy-network-configuration': '{"awsvpcConfiguration": {"subnets": ["subnet-2"]}}',
+    const given = await runTaskAction(f, s, {
+      'task-command': 'bin/migrate up',
+      'launch-type': 'EC2',
+      'network-configuration': '{"awsvpcConfiguration": {"subnets": ["subnet-2"]}}',
     });
     expect(given.exitCode, given.log).toBe(0);
     const tasks = await f.ecs.send(new DescribeTasksCommand({ cluster: s.cluster, tasks: [own.outputs['task-arn']!, given.outputs['task-arn']!] }));
@@ -196,5 +195,30 @@ describe('where the pre-deploy task runs', () => {
     expect(r.exitCode).toBe(1);
     expect(r.log).toContain(message);
     expect(f.calls.length).toBe(calls);
+  });
+});
+
+describe("ecs-run-task's inputs", () => {
+  it.each([
+    [{ 'launch-type': 'LAMBDA' }, `Input 'launch-type' has an invalid value "LAMBDA"`],
+    [{ 'launch-type': 'EC2', 'capacity-provider-strategy': '[{"capacityProvider": "FARGATE_SPOT"}]' }, `Input 'capacity-provider-strategy'`],
+    [{ 'network-configuration': '{"subnets": ["subnet-1"]}' }, `Input 'network-configuration'`],
+    [{ 'task-command': '["bin/migrate", 1]' }, `Input 'task-command' has an invalid value`],
+    [{ 'task-container': 'no.dots' }, `Input 'task-container' has an invalid value "no.dots"`],
+    [{ timeout: '0s' }, `Input 'timeout' has an invalid value "0s"`],
+  ])('%j fails before any AWS call, naming the input', async (inputs, message) => {
+    const calls = f.calls.length;
+    const r = await runTaskAction(f, { cluster: 'c', service: 'svc', family: 'fam', taskDefinitionArn: '' }, inputs);
+    expect(r.exitCode).toBe(1);
+    expect(r.log).toContain(message);
+    expect(f.calls.length).toBe(calls);
+  });
+
+  it('names task-container when the revision has no such container, before the task starts', async () => {
+    const s = await service('acme/oneoffbad:1');
+    const r = await runTaskAction(f, s, { 'task-command': 'bin/report', 'task-container': 'web' });
+    expect(r.exitCode).toBe(1);
+    expect(r.log).toContain(`Input 'task-container' has an invalid value "web"`);
+    expect(await migrationsRunning(s)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Inputs } from '../../shared/core/inputs.js';
 import { applyEnvironment, registrableTaskDefinition, renderTaskDefinition, type TaskDefinitionChanges } from '../../shared/ecs/render-task-definition.js';
-import { readTaskDefinitionChanges } from '../../shared/ecs/task-definition-changes.js';
+import { readTaskDefinitionChanges } from '../../actions/ecs-rolling-deploy/src/inputs.js';
 import { classifyTaskDefinitionInput, revisionName, revisionNumber } from '../../shared/ecs/task-definition-source.js';
 import { imageDigest, mergeTags, provenanceTags, sanitizeTagValue } from '../../shared/ecs/revision-tags.js';
 

@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Inputs, inputEnvName } from '../../shared/core/inputs.js';
-import { applyStrategyChoice, readStrategyChoice, splitBakeTime } from '../../shared/ecs/strategy-choice.js';
+import { applyStrategyChoice, splitBakeTime } from '../../shared/ecs/strategy-choice.js';
 import { nativeWaitMs } from '../../shared/ecs/deadline.js';
-import { readFollowInputs } from '../../shared/ecs/follow-inputs.js';
+import { readFollowInputs } from '../../actions/ecs-rolling-deploy/src/inputs.js';
+import { readStrategyChoice } from '../../actions/ecs-rolling-deploy/src/strategy-inputs.js';
 
 const inputs = (values: Record<string, string>) => new Inputs(Object.fromEntries(Object.entries(values).map(([k, v]) => [inputEnvName(k), v])));
 

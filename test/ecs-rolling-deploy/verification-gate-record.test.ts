@@ -1,7 +1,7 @@
 /**
  * The GitHub deployment record of a deploy paused at its verification gate, through the bundles
  * on the ECS emulator and the GitHub API stand-in: the paused deploy leaves it in_progress naming
- * the stage, the hook and how to resume, and outputs its id; `resume` with a token carries it to
+ * the stage, the hook and how to resume, and outputs its id; ecs-resume-deploy with a token carries it to
  * success (continue) or failure (rollback, or ECS's rollback on the gate's timeout), found by
  * id or by the revision; without a token it is left alone; and `rollback to: previous` never
  * chooses a release rolled back at the gate, from the GitHub records or from the ECS tags.
@@ -14,6 +14,7 @@ import { closingDescription } from '../../shared/release/schema.js';
 import { waitFor } from '../local-ecs/wait.js';
 import {
   deployAction,
+  resumeAction,
   github,
   RUN_URL,
   startDeployFixture,
@@ -68,10 +69,10 @@ async function pausedDeploy(target: TestService, image: string, extra: Record<st
 }
 
 function resume(target: TestService, paused: ActionResult, action: 'continue' | 'rollback', inputs: Record<string, string> = {}): Promise<ActionResult> {
-  return deployAction(
+  return resumeAction(
     f,
     target,
-    { resume: action, 'service-deployment-arn': paused.outputs['service-deployment-arn']!, 'hook-id': paused.outputs['hook-id']!, ...inputs },
+    { decision: action, 'service-deployment-arn': paused.outputs['service-deployment-arn']!, 'hook-id': paused.outputs['hook-id']!, ...inputs },
     ghContext(),
   );
 }
@@ -245,23 +246,23 @@ describe('the GitHub deployment record of a paused deploy', () => {
   it('refuses github-deployment-id outside a resume, malformed, or without a token', async () => {
     const target = await blueGreen();
     const since = Date.now();
+    // Outside a resume: ecs-rolling-deploy has no such input (the runner refuses an undeclared one, as GitHub warns of it).
+    await expect(deployAction(f, target, { 'container-images': 'app=acme/app:9', 'github-deployment-id': '12' }, ghContext())).rejects.toThrow(
+      /action 'ecs-rolling-deploy' declares no input 'github-deployment-id'/,
+    );
     const arnAndHook = { 'service-deployment-arn': 'arn:aws:ecs:us-east-1:000000000000:service-deployment/c/s/x', 'hook-id': 'ecs-pause-1' };
     const cases: [Record<string, string>, RegExp][] = [
       [
-        { 'container-images': 'app=acme/app:9', 'github-deployment-id': '12' },
-        /Input 'github-deployment-id' has an invalid value "12": expected empty unless `resume`/,
-      ],
-      [
-        { resume: 'continue', ...arnAndHook, 'github-token': TOKEN, 'github-deployment-id': 'abc' },
+        { decision: 'continue', ...arnAndHook, 'github-token': TOKEN, 'github-deployment-id': 'abc' },
         /Input 'github-deployment-id' has an invalid value "abc": expected the paused deploy step's github-deployment-id output/,
       ],
       [
-        { resume: 'continue', ...arnAndHook, 'github-deployment-id': '12' },
+        { decision: 'continue', ...arnAndHook, 'github-deployment-id': '12' },
         /Input 'github-token' is required: expected a token \(deployments: write\) to update GitHub deployment 12/,
       ],
     ];
     for (const [inputs, error] of cases) {
-      const result = await deployAction(f, target, inputs, ghContext());
+      const result = await resumeAction(f, target, inputs, ghContext());
       expect(result.exitCode).toBe(1);
       expect(result.annotations.find((a) => a.level === 'error')?.message).toMatch(error);
     }

@@ -1,14 +1,23 @@
 /**
  * ecs-rolling-deploy's verification gate through its bundle on the emulator: `verify-at` pauses a
  * BLUE_GREEN, CANARY or LINEAR deploy at a PAUSE hook (POST_TEST_TRAFFIC_SHIFT or POST_SCALE_UP)
- * and the step ends `paused` (production still on blue); a second step with `resume` answers the
+ * and the step ends `paused` (production still on blue); a second step, ecs-resume-deploy, answers the
  * hook — continue to SUCCESSFUL (through the canary's steps and bakes), or rollback to
  * ROLLBACK_SUCCESSFUL with production never on green — registering and updating nothing.
  */
 import { DescribeServiceDeploymentsCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { waitFor } from '../local-ecs/wait.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployAction, rawEcs, startDeployFixture, steadyService, trafficShiftLoadBalancers, type DeployFixture, type TestService } from './fixture.js';
+import {
+  deployAction,
+  rawEcs,
+  resumeAction,
+  startDeployFixture,
+  steadyService,
+  trafficShiftLoadBalancers,
+  type DeployFixture,
+  type TestService,
+} from './fixture.js';
 
 let f: DeployFixture;
 const loadBalancers = trafficShiftLoadBalancers;
@@ -49,8 +58,8 @@ async function pausedDeploy(target: TestService, image: string, at: 'post-test-t
 }
 
 function resume(target: TestService, paused: { outputs: Record<string, string | undefined> }, action: 'continue' | 'rollback') {
-  return deployAction(f, target, {
-    resume: action,
+  return resumeAction(f, target, {
+    decision: action,
     'service-deployment-arn': paused.outputs['service-deployment-arn']!,
     'hook-id': paused.outputs['hook-id']!,
   });
@@ -74,8 +83,8 @@ describe('ecs-rolling-deploy verification gate', () => {
     expect(deployed.summary).toContain('AWAITING_ACTION');
 
     const since = Date.now();
-    const resumed = await deployAction(f, target, {
-      resume: 'continue',
+    const resumed = await resumeAction(f, target, {
+      decision: 'continue',
       'service-deployment-arn': deployed.outputs['service-deployment-arn']!,
       'hook-id': deployed.outputs['hook-id']!,
     });
@@ -97,8 +106,8 @@ describe('ecs-rolling-deploy verification gate', () => {
     const production = watchProduction(target);
     const deployed = await pausedDeploy(target, 'acme/app:3');
     const since = Date.now();
-    const resumed = await deployAction(f, target, {
-      resume: 'rollback',
+    const resumed = await resumeAction(f, target, {
+      decision: 'rollback',
       'service-deployment-arn': deployed.outputs['service-deployment-arn']!,
       'hook-id': deployed.outputs['hook-id']!,
     });
@@ -120,10 +129,10 @@ describe('ecs-rolling-deploy verification gate', () => {
     });
     const deployed = await pausedDeploy(target, 'acme/app:5');
     const since = Date.now();
-    const resumed = await deployAction(
+    const resumed = await resumeAction(
       f,
       target,
-      { resume: 'continue', 'service-deployment-arn': deployed.outputs['service-deployment-arn']!, 'hook-id': deployed.outputs['hook-id']! },
+      { decision: 'continue', 'service-deployment-arn': deployed.outputs['service-deployment-arn']!, 'hook-id': deployed.outputs['hook-id']! },
       { cancel: { whenLogMatches: /BAKE_TIME:/ } },
     );
     expect(resumed.outputs.status).toBe('cancelled');
@@ -142,8 +151,8 @@ describe('ecs-rolling-deploy verification gate', () => {
   it('a later deploy without verify-at that meets the gate left on the service fails at once, naming the hook, instead of waiting out its deadline', async () => {
     const target = await blueGreen();
     const first = await pausedDeploy(target, 'acme/app:2');
-    const continued = await deployAction(f, target, {
-      resume: 'continue',
+    const continued = await resumeAction(f, target, {
+      decision: 'continue',
       'service-deployment-arn': first.outputs['service-deployment-arn']!,
       'hook-id': first.outputs['hook-id']!,
     });
@@ -159,8 +168,8 @@ describe('ecs-rolling-deploy verification gate', () => {
     // Ended at the pause, far from its 20-minute deadline, with production still on the last release.
     expect(Number(plain.outputs['duration-seconds'])).toBeLessThan(120);
     expect(f.local.traffic(target.cluster, target.service).productionGreen).toBe(0);
-    await deployAction(f, target, {
-      resume: 'rollback',
+    await resumeAction(f, target, {
+      decision: 'rollback',
       'service-deployment-arn': plain.outputs['service-deployment-arn']!,
       'hook-id': plain.outputs['hook-id']!,
     });
@@ -267,19 +276,21 @@ describe('ecs-rolling-deploy verification gate', () => {
   it('refuses a resume that does not fit before anything is sent', async () => {
     const target = await blueGreen();
     const since = Date.now();
-    const noHook = await deployAction(f, target, {
-      resume: 'continue',
+    const noHook = await resumeAction(f, target, {
+      decision: 'continue',
       'service-deployment-arn': 'arn:aws:ecs:us-east-1:000000000000:service-deployment/c/s/x',
     });
     expect(noHook.exitCode).toBe(1);
     expect(noHook.annotations.find((a) => a.level === 'error')?.message).toMatch(/hook-id/);
-    const withImage = await deployAction(f, target, {
-      resume: 'continue',
-      'service-deployment-arn': 'arn:aws:ecs:us-east-1:000000000000:service-deployment/c/s/x',
-      'hook-id': 'ecs-pause-1',
-      'container-images': 'app=acme/app:9',
-    });
-    expect(withImage.annotations.find((a) => a.level === 'error')?.message).toMatch(/container-images.*a resume deploys nothing/);
+    // A resume deploys nothing: ecs-resume-deploy has no input that would (the runner refuses an undeclared one).
+    await expect(
+      resumeAction(f, target, {
+        decision: 'continue',
+        'service-deployment-arn': 'arn:aws:ecs:us-east-1:000000000000:service-deployment/c/s/x',
+        'hook-id': 'ecs-pause-1',
+        'container-images': 'app=acme/app:9',
+      }),
+    ).rejects.toThrow(/action 'ecs-resume-deploy' declares no input 'container-images'/);
     const rolling = await deployAction(f, target, { 'container-images': 'app=acme/app:9', 'verify-at': 'post-test-traffic-shift', strategy: 'rolling' });
     expect(rolling.annotations.find((a) => a.level === 'error')?.message).toMatch(/verify-at.*strategy `rolling`/);
     expect(callsOf('ContinueServiceDeployment', since)).toBe(0);

@@ -79,7 +79,7 @@ describe('workflows-examples', () => {
       expect(rawAt(job(id), 'environment')).toBeDefined();
       expect(JSON.stringify(job(id))).not.toContain('run-test-tier');
     }
-    expect(JSON.stringify(job('resume'))).toMatch(/resume.*continue[\s\S]*resume.*rollback/);
+    expect(JSON.stringify(job('resume'))).toMatch(/ecs-resume-deploy.*decision.*continue[\s\S]*ecs-resume-deploy.*decision.*rollback/);
   });
 
   it('rollback has its own concurrency group: never queued behind (nor cancelled by) a deploy pending approval', () => {

@@ -5,7 +5,7 @@ import type { Inputs } from '../../../shared/core/inputs.js';
 import { registerSecret } from '../../../shared/core/secrets.js';
 import type { RunContext } from '../../../shared/github/run-context.js';
 import { classifyRollbackTarget, type RollbackTargetInput } from '../../../shared/rollback/target-input.js';
-import { readFollowInputs } from '../../../shared/ecs/follow-inputs.js';
+import { parseDeployTimeout } from '../../../shared/ecs/deploy-timeout.js';
 
 /** Every input of rollback, checked before the AWS SDK is even loaded. */
 export interface RollbackInputs {
@@ -39,7 +39,10 @@ export function readInputs(inputs: Inputs, run: RunContext): RollbackInputs {
   }
   const reason = reasonInput ?? `automated rollback by workflow '${run.workflow ?? '?'}' (${run.eventName ?? 'unknown event'})`;
   const dryRun = inputs.boolean('dry-run', false);
-  const { wait, waitForInProgress, timeoutMs, maxFailedTasks } = readFollowInputs(inputs);
+  const wait = inputs.boolean('wait', true);
+  const waitForInProgress = inputs.boolean('wait-for-in-progress', false);
+  const { timeoutMs } = parseDeployTimeout(inputs.given('timeout'));
+  const maxFailedTasks = inputs.integer('max-failed-tasks', 2, { min: 1 });
   const token = inputs.optionalString('github-token');
   if (token) registerSecret(token);
   // The same default as ecs-rolling-deploy, or its records would not be found.

@@ -1,20 +1,11 @@
 /**
- * The service settings ecs-rolling-deploy can change besides the revision: ECS managed tags, tag
- * propagation and the service-managed EBS volume (UpdateService's `volumeConfigurations`). Each is
- * sent only when its input is given, so a service managed elsewhere keeps its own settings.
+ * The service settings inputs of ecs-rolling-deploy (`enable-ecs-managed-tags`, `propagate-tags`,
+ * `service-managed-ebs-volume-name`, `service-managed-ebs-volume`), each sent only when given.
  */
-import { InputError } from '../core/errors.js';
-import type { Inputs } from '../core/inputs.js';
-import { readStructuredInput } from '../core/structured-input.js';
-
-export type PropagateTags = 'NONE' | 'SERVICE' | 'TASK_DEFINITION';
-
-export interface ServiceSettings {
-  enableEcsManagedTags?: boolean;
-  propagateTags?: PropagateTags;
-  /** UpdateService's `volumeConfigurations`: one `{ name, managedEBSVolume }`. */
-  volumeConfigurations?: { name: string; managedEBSVolume: Record<string, unknown> }[];
-}
+import { InputError } from '../../../shared/core/errors.js';
+import type { Inputs } from '../../../shared/core/inputs.js';
+import { readStructuredInput } from '../../../shared/core/structured-input.js';
+import type { PropagateTags, ServiceSettings } from '../../../shared/ecs/service-settings.js';
 
 export async function readServiceSettingInputs(inputs: Inputs, workspace: string): Promise<ServiceSettings> {
   const settings: ServiceSettings = {};
