@@ -54,6 +54,7 @@ import { startDeployRun } from './deploy-run.js';
 import { prepareAlarmWatch, type AlarmView, type AlarmsRequest, type CloudWatchSender } from './deployment-alarms.js';
 import type { FollowStats } from './follow-rollout.js';
 import { followRelease } from './follow-release.js';
+import type { FollowEnd } from './follower.js';
 import type { LogReader, OneOffTaskResult, TaskPlacement } from './one-off-task.js';
 import { tagOutcome } from './outcome-tag.js';
 import { runPreDeploy, runTaskOnly } from './pre-deploy.js';
@@ -95,6 +96,11 @@ export interface DeployRequest {
   maxFailedTasks: number;
   onFailure?: 'roll-back' | 'stop';
   waitForInProgress?: boolean;
+  /**
+   * How often ECS is read while following (every follower: rolling, native, the pre-deploy task,
+   * the rollback). Default 2 s (1 s for a task). An engine option, not an input: the actions set
+   * it only from COMMIT_TO_PROD_POLL_INTERVAL_MS, for local stacks whose clock runs faster.
+   */
   pollIntervalMs?: number;
   alarms?: AlarmsRequest | undefined;
   bakeMs?: number | undefined;
@@ -158,6 +164,8 @@ export interface DeployResult extends ResolvedRevision {
   hookId?: string | undefined;
   /** The native service deployment as last seen (its stages for the summary). */
   serviceDeployment?: ServiceDeployment | undefined;
+  /** What the follow of the rollout said (for the release record): outcome, cause, whether the revision served production. */
+  follow?: FollowEnd | undefined;
 }
 
 export interface DeployHooks {

@@ -12,7 +12,10 @@ import type { DeployResult, DeployStatus } from './deploy.js';
 import type { DeployPlan } from './deploy-plan.js';
 import type { DeployRun } from './deploy-run.js';
 import { alarmCheck, type PreparedAlarms } from './deployment-alarms.js';
-import { followRollout } from './follow-rollout.js';
+import type { FollowResult } from './follow-rollout.js';
+import type { FollowEnd, Follower } from './follower.js';
+import { nativeFollower, type NativeFollowPlan } from './native-follower.js';
+import { rollingFollower } from './rolling-follower.js';
 import type { OneOffTaskResult } from './one-off-task.js';
 import type { ResolvedRevision } from './resolve-revision.js';
 import { rollBackRelease } from './roll-back-release.js';
@@ -32,7 +35,7 @@ export interface StartedRollout {
 
 /** Makes the result; the follow adds what it learns (stopped tasks, the service deployment) as it goes. */
 export type Finish = ((status: DeployStatus, message: string, extra?: Partial<DeployResult>) => DeployResult) & {
-  base: { stoppedTasks: StoppedTask[]; serviceDeployment: ServiceDeployment | undefined };
+  base: { stoppedTasks: StoppedTask[]; serviceDeployment: ServiceDeployment | undefined; follow: FollowEnd | undefined };
 };
 
 function resultMaker(rollout: StartedRollout, serviceDeploymentArn: string | undefined, run: DeployRun): Finish {
@@ -47,6 +50,7 @@ function resultMaker(rollout: StartedRollout, serviceDeploymentArn: string | und
     updateStartedAt: rollout.updateStartedAt,
     serviceDeploymentArn,
     serviceDeployment: undefined as ServiceDeployment | undefined,
+    follow: undefined as FollowEnd | undefined,
   };
   const finish = (status: DeployStatus, message: string, extra: Partial<DeployResult> = {}): DeployResult => ({
     ...base,
@@ -76,26 +80,25 @@ export async function followRelease(rollout: StartedRollout, run: DeployRun): Pr
   if (!plan.wait) return finish('started', `Deployment ${deploymentId} of ${revisionName(arn)} started (not followed: wait is false).`);
 
   logger.info(`── Rollout of ${revisionName(arn)} (deployment ${deploymentId}) ──`);
-  const follow = await followRollout(
-    {
-      cluster: plan.cluster,
-      service: plan.service,
-      deploymentId,
-      taskDefinitionArn: arn,
-      previousTaskDefinitionArn: plan.previousTaskDefinitionArn,
-      deadline: plan.deadline,
-      maxFailedTasks: plan.maxFailedTasks,
-      events: run.events,
-      serviceDeploymentArn,
-      deploymentConfiguration: service.deploymentConfiguration as Record<string, unknown> | undefined,
-      pauseAt: plan.pauseAt?.stage,
-      ...(plan.pollIntervalMs !== undefined ? { pollIntervalMs: plan.pollIntervalMs } : {}),
-      ...watchOptions(alarms, plan.rollingBakeMs, deploymentId, logger, clock),
-    },
-    run.follow,
-  );
+  // The follower is chosen here, once: a native strategy's service deployment, or ECS's rolling deployment.
+  const follow = await chooseFollower(serviceDeploymentArn, run).follow({
+    cluster: plan.cluster,
+    service: plan.service,
+    deploymentId,
+    taskDefinitionArn: arn,
+    previousTaskDefinitionArn: plan.previousTaskDefinitionArn,
+    deadline: plan.deadline,
+    maxFailedTasks: plan.maxFailedTasks,
+    events: run.events,
+    serviceDeploymentArn: serviceDeploymentArn ?? '',
+    deploymentConfiguration: service.deploymentConfiguration as Record<string, unknown> | undefined,
+    pauseAt: plan.pauseAt?.stage,
+    ...(plan.pollIntervalMs !== undefined ? { pollIntervalMs: plan.pollIntervalMs } : {}),
+    ...watchOptions(alarms, plan.rollingBakeMs, deploymentId, logger, clock),
+  });
   finish.base.stoppedTasks = follow.stoppedTasks;
   finish.base.serviceDeployment = follow.serviceDeployment;
+  finish.base.follow = { kind: follow.kind, outcome: follow.outcome, cause: follow.cause, servedProduction: follow.servedProduction, endedAt: follow.endedAt };
   const verdict = follow.verdict;
   if (verdict.state === 'paused') {
     const resume = `\`resume: continue\` or \`resume: rollback\`, service-deployment-arn ${serviceDeploymentArn} and hook-id ${verdict.hookId}`;
@@ -138,6 +141,10 @@ export async function followRelease(rollout: StartedRollout, run: DeployRun): Pr
     return finish('succeeded', `${plan.where} runs ${revisionName(arn)}.`, { completedAt: follow.endedAt });
   }
   return rollBackRelease({ ...rollout, verdict, follow, serviceDeploymentArn, finish }, run);
+}
+
+function chooseFollower(serviceDeploymentArn: string | undefined, run: DeployRun): Follower<NativeFollowPlan, FollowResult> {
+  return serviceDeploymentArn ? nativeFollower(run.follow) : rollingFollower(run.follow);
 }
 
 /** The follow's bake and alarm check, when there is a bake or an alarm to watch. */

@@ -12,7 +12,6 @@
  * record of the paused deploy there (deployment-record.ts).
  */
 import { ContinueServiceDeploymentCommand, type ServiceDeployment } from '@aws-sdk/client-ecs';
-import { pollUntil } from '../core/poll.js';
 import { tagOutcome } from './outcome-tag.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { formatDuration } from '../core/duration.js';
@@ -20,7 +19,8 @@ import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { DEFAULT_POLL_INTERVAL_MS } from './follow-rollout.js';
 import type { EcsSender } from './raw-json.js';
-import { productionNeverOnGreen, readServiceDeployment, rollBackServiceDeployment, StageReporter, targetTaskDefinition } from './service-deployment.js';
+import { ENDED, resumeFollower } from './resume-follower.js';
+import { productionNeverOnGreen, readServiceDeployment, rollBackServiceDeployment, targetTaskDefinition } from './service-deployment.js';
 import { decideDeadline } from './deadline.js';
 import { Timeline } from './timeline.js';
 
@@ -51,8 +51,6 @@ export interface ResumeResult {
   /** Clock time ContinueServiceDeployment was sent (for the benchmark). */
   resumedAt: number;
 }
-
-const ENDED = ['SUCCESSFUL', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED', 'STOPPED'];
 
 export interface ResumeHooks {
   /** The deployment is the service's (read, not yet judged or answered); `taskDefinitionArn` is the revision it rolls out. */
@@ -112,22 +110,13 @@ export async function resumeServiceDeployment(
     resumedAt,
   });
 
-  const stages = new StageReporter(clock, sd.deploymentConfiguration as Record<string, unknown> | undefined);
   const neverOnGreen = productionNeverOnGreen(pausedAt) ? '; production traffic never reached the new revision' : '';
-  let last: ServiceDeployment | undefined = sd;
-  const followed = await pollUntil(
-    async () => {
-      last = (await readServiceDeployment(ecs, arn).catch(() => undefined)) ?? last;
-      const line = stages.update(last, timeline.elapsed());
-      if (line) {
-        logger.info(line);
-        timeline.add(line.replace(/^\[[^\]]*\] /, ''));
-      }
-      return ENDED.includes(last?.status ?? '') ? last : undefined;
-    },
-    { deadline, intervalMs: interval, clock, signal },
+  const followed = await resumeFollower({ ecs, logger, clock, timeline }).follow(
+    { serviceDeploymentArn: arn, action: request.action, answered: sd, deadline, pollIntervalMs: interval },
+    signal,
   );
-  if (followed.state === 'cancelled') {
+  const { last, stages } = followed;
+  if (followed.ended === 'cancelled') {
     // The job was cancelled: nothing is left half-shifted. A rollback already under way stands.
     const rolling = (last?.status ?? '').startsWith('ROLLBACK');
     const outcome = await rollBackServiceDeployment(ecs, arn, {
@@ -146,7 +135,7 @@ export async function resumeServiceDeployment(
     await tagOutcome(ecs, taskDefinitionArn, { status: 'cancelled' }, logger);
     return finish('cancelled', `Cancelled while following ${arn} after ${said}. ${outcome.where}`, last);
   }
-  if (followed.state === 'timed-out') {
+  if (followed.ended === 'timed-out') {
     await tagOutcome(ecs, taskDefinitionArn, { status: 'failed' }, logger);
     return finish('failed', `${arn} did not end within the ${formatDuration(request.timeoutMs)} timeout after ${said} (${stages.where(last)}).`, last);
   }

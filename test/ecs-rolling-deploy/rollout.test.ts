@@ -6,7 +6,11 @@ import type { Deployment, Service, ServiceEvent, Task } from '@aws-sdk/client-ec
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../shared/core/clock.js';
 import { assessRollout, failuresInARow, rolloutCounts } from '../../shared/ecs/assess-rollout.js';
-import { followRollout, type FollowStats } from '../../shared/ecs/follow-rollout.js';
+import type { FollowDeps, FollowRolloutOptions, FollowStats } from '../../shared/ecs/follow-rollout.js';
+import { rollingFollower } from '../../shared/ecs/rolling-follower.js';
+
+/** The rolling follower, as the engine calls it. */
+const followRollout = (plan: FollowRolloutOptions, deps: FollowDeps) => rollingFollower(deps).follow(plan, deps.signal);
 import type { EcsSender } from '../../shared/ecs/raw-json.js';
 import { ProgressReporter, progressLine } from '../../shared/ecs/rollout-progress.js';
 import { ServiceEventStream } from '../../shared/ecs/service-events.js';

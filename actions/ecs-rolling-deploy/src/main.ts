@@ -1,6 +1,7 @@
 import type { ActionContext } from '../../../shared/core/action.js';
 import { UserError } from '../../../shared/core/errors.js';
 import { Inputs } from '../../../shared/core/inputs.js';
+import { POLL_INTERVAL_ENV, pollIntervalOption } from '../../../shared/core/poll.js';
 import { revisionName } from '../../../shared/ecs/task-definition-source.js';
 import { mergeTags, provenanceTags } from '../../../shared/ecs/revision-tags.js';
 import type { DeployRequest, DeployResult } from '../../../shared/ecs/deploy.js';
@@ -67,6 +68,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     alarms: settings.alarms,
     bakeMs: settings.bakeMs,
     verifyAt: settings.verifyAt,
+    ...pollIntervalOption(process.env[POLL_INTERVAL_ENV]),
   };
 
   const [{ deploy }, { ecsClient }, { cloudwatchClient }] = await Promise.all([
@@ -218,6 +220,7 @@ async function resume(
         action: what.action,
         timeoutMs: where.timeoutMs,
         timeoutCoversBakes: where.timeoutAuto,
+        ...pollIntervalOption(process.env[POLL_INTERVAL_ENV]),
       },
       {
         ecs,

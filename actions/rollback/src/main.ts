@@ -1,6 +1,7 @@
 import type { ActionContext } from '../../../shared/core/action.js';
 import { UserError, userErrorText } from '../../../shared/core/errors.js';
 import { Inputs } from '../../../shared/core/inputs.js';
+import { POLL_INTERVAL_ENV, pollIntervalOption } from '../../../shared/core/poll.js';
 import { runContext } from '../../../shared/github/run-context.js';
 import type { DeployResult } from '../../../shared/ecs/deploy.js';
 import { readInputs } from './inputs.js';
@@ -115,6 +116,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
         timeoutMs,
         maxFailedTasks,
         waitForInProgress,
+        ...pollIntervalOption(process.env[POLL_INTERVAL_ENV]),
       },
       {
         ecs,
@@ -191,7 +193,7 @@ async function stopInProgress(
     previous: revisionName(target.target.arn),
     clock: systemClock,
     deadline: startedAt + timeoutMs,
-    pollIntervalMs: 2_000,
+    pollIntervalMs: pollIntervalOption(process.env[POLL_INTERVAL_ENV]).pollIntervalMs ?? 2_000,
     signal,
     log: (line) => {
       logger.info(line);
