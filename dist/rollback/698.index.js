@@ -1,1 +1,0 @@
-const u=698,i=[698],a={5698:((m,o,n)=>{n.r(o),n.d(o,{systemClock:()=>d});const d={now:()=>Date.now(),sleep(r,e){return new Promise(s=>{if(e?.aborted||r<=0)return s();const t=()=>{clearTimeout(c),e?.removeEventListener("abort",t),s()},c=setTimeout(t,r);e?.addEventListener("abort",t,{once:!0})})}}})};export{u as id,i as ids,a as modules};
