@@ -28,7 +28,12 @@ const loadBalancers = [
 
 beforeAll(async () => {
   // 30x: one emulated minute of bake is 2 s, the action polls every 2 s.
-  f = await startDeployFixture({ timeScale: 30, defaultBehaviour: { startMs: 3_000, healthyAfterMs: 1_000 }, healthCheck: { intervalMs: 2_000 } });
+  f = await startDeployFixture({
+    timeScale: 30,
+    emulatedPolls: true,
+    defaultBehaviour: { startMs: 3_000, healthyAfterMs: 1_000 },
+    healthCheck: { intervalMs: 2_000 },
+  });
   f.local.simulate('acme/crash:*', { startMs: 3_000, exitCode: 1, exitAfterMs: 1_000 });
 });
 afterAll(() => f?.stop());
