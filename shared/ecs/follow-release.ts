@@ -19,7 +19,7 @@ import { rollingFollower } from './rolling-follower.js';
 import type { OneOffTaskResult } from './one-off-task.js';
 import type { ResolvedRevision } from './resolve-revision.js';
 import { rollBackRelease } from './roll-back-release.js';
-import { nativeStrategy } from './service-deployment.js';
+import { NATIVE_STRATEGIES, nativeStrategy } from './service-deployment.js';
 import type { StoppedTask } from './stopped-task.js';
 import { revisionName } from './task-definition-source.js';
 import type { ServiceUpdateResult } from './update-service.js';
@@ -80,8 +80,7 @@ export async function followRelease(rollout: StartedRollout, run: DeployRun): Pr
   if (!plan.wait) return finish('started', `Deployment ${deploymentId} of ${revisionName(arn)} started (not followed: wait is false).`);
 
   logger.info(`── Rollout of ${revisionName(arn)} (deployment ${deploymentId}) ──`);
-  // The follower is chosen here, once: a native strategy's service deployment, or ECS's rolling deployment.
-  const follow = await chooseFollower(serviceDeploymentArn, run).follow({
+  const follow = await chooseFollower(plan, serviceDeploymentArn, run).follow({
     cluster: plan.cluster,
     service: plan.service,
     deploymentId,
@@ -143,8 +142,12 @@ export async function followRelease(rollout: StartedRollout, run: DeployRun): Pr
   return rollBackRelease({ ...rollout, verdict, follow, serviceDeploymentArn, finish }, run);
 }
 
-function chooseFollower(serviceDeploymentArn: string | undefined, run: DeployRun): Follower<NativeFollowPlan, FollowResult> {
-  return serviceDeploymentArn ? nativeFollower(run.follow) : rollingFollower(run.follow);
+/**
+ * The follower, chosen here once, from the plan: a native strategy's deployment is followed
+ * through the service deployment UpdateService started; a rolling one through ECS's deployment.
+ */
+function chooseFollower(plan: DeployPlan, serviceDeploymentArn: string | undefined, run: DeployRun): Follower<NativeFollowPlan, FollowResult> {
+  return NATIVE_STRATEGIES.includes(plan.strategy) && serviceDeploymentArn ? nativeFollower(run.follow) : rollingFollower(run.follow);
 }
 
 /** The follow's bake and alarm check, when there is a bake or an alarm to watch. */
