@@ -12,7 +12,7 @@ import { CloudWatchClient, GetMetricDataCommand, PutMetricAlarmCommand } from '@
 import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { ELB_NAMESPACE } from '../local/ecs/metrics.js';
 import { runBundle } from '../local/runner/run-bundle.js';
-import { median, printTable, verdict } from './_lib.js';
+import { median, printAgainstBaseline, printTable, verdict, versions } from './_lib.js';
 import { type BenchEcs, startBenchEcs } from './_local-ecs.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -107,15 +107,16 @@ async function failedRequests(env: Env, dimensions: { Name: string; Value: strin
   return (out.MetricDataResults?.[0]?.Values ?? []).reduce((a, b) => a + b, 0);
 }
 
-async function deploy(env: Env, cluster: string, inputs: Record<string, string>) {
+async function deploy(env: Env, cluster: string, inputs: Record<string, string>, root: { root?: string }) {
   return runBundle('ecs-rolling-deploy', {
     inputs: { cluster, service: 'svc', 'container-images': `app=${BAD}`, ...inputs },
     env: env.local.env(),
     timeoutMs: 180_000,
+    ...root,
   });
 }
 
-async function gated(env: Env): Promise<{ latencyMs: number; failed: number; status: string }> {
+async function gated(env: Env, root: { root?: string } = {}): Promise<{ latencyMs: number; failed: number; status: string }> {
   const { cluster, alarm, dimensions } = await steadyService(env);
   let alarmAt: number | undefined;
   const stop = env.local.cloudwatch.onStateChange((a) => {
@@ -123,7 +124,7 @@ async function gated(env: Env): Promise<{ latencyMs: number; failed: number; sta
   });
   const from = env.local.clock.now();
   const started = Date.now();
-  const result = await deploy(env, cluster, { alarms: alarm, 'alarm-rollback': 'false', 'bake-time': '30s' });
+  const result = await deploy(env, cluster, { alarms: alarm, 'alarm-rollback': 'false', 'bake-time': '30s' }, root);
   stop();
   const updates = env.calls.filter((c) => c.at >= started && c.operation === 'UpdateService');
   const rollbackAt = updates[1]?.at;
@@ -134,7 +135,7 @@ async function gated(env: Env): Promise<{ latencyMs: number; failed: number; sta
 async function ungated(env: Env): Promise<{ failed: number; status: string }> {
   const { cluster, dimensions } = await steadyService(env);
   const from = env.local.clock.now();
-  const result = await deploy(env, cluster, {});
+  const result = await deploy(env, cluster, {}, {});
   return { failed: await failedRequests(env, dimensions, from), status: result.outputs.status ?? '?' };
 }
 
@@ -144,7 +145,14 @@ try {
   const gatedFailed: number[] = [];
   const ungatedFailed: number[] = [];
   const statuses = new Set<string>();
+  const base = { latencies: [] as number[], failed: [] as number[] };
   for (let i = 0; i < RUNS; i++) {
+    if (versions[1]) {
+      const b = await gated(env, versions[1].root);
+      base.latencies.push(b.latencyMs);
+      base.failed.push(b.failed);
+      statuses.add(`baseline gated ${b.status}`);
+    }
     const g = await gated(env);
     latencies.push(g.latencyMs);
     gatedFailed.push(g.failed);
@@ -161,6 +169,10 @@ try {
       ['failed requests, 15 min, without (baseline)', median(ungatedFailed), ungatedFailed.join(' ')],
     ],
   );
+  printAgainstBaseline([
+    { measure: 'alarm ALARM → rollback starts', ours: latencies, baseline: base.latencies, unit: 's' },
+    { measure: 'failed requests, 15 min, with the alarm gate', ours: gatedFailed, baseline: base.failed, unit: 'count' },
+  ]);
   console.log(`outcomes: ${[...statuses].join(', ')}`);
   console.log(verdict(median(latencies) <= 5_000, `alarm → rollback ≤ 5 s (median ${(median(latencies) / 1000).toFixed(2)} s)`));
   console.log(

@@ -17,7 +17,7 @@ import {
   waitUntilServicesStable,
 } from '@aws-sdk/client-ecs';
 import { runBundle } from '../local/runner/run-bundle.js';
-import { median, printTable, verdict } from './_lib.js';
+import { median, printAgainstBaseline, printTable, verdict, versions } from './_lib.js';
 import { type BenchEcs as Env, callsPerMinute, startBenchEcs } from './_local-ecs.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -73,13 +73,14 @@ function pollRate(env: Env, from: number, to: number): number {
   return callsPerMinute(env.calls, 'DescribeServices', from, to);
 }
 
-async function healthyByAction(env: Env): Promise<{ latency: number; perMinute: number }> {
+async function healthyByAction(env: Env, root: { root?: string } = {}): Promise<{ latency: number; perMinute: number }> {
   const { cluster, service } = await steadyService(env, `bench/app:${seq + 1}-1`);
   const watch = watchCompleted(env, cluster, '2');
   const started = Date.now();
   const result = await runBundle('ecs-rolling-deploy', {
     inputs: { cluster, service, 'container-images': `app=bench/app:${seq}-2` },
     env: env.local.env(),
+    ...root,
   });
   const ended = Date.now();
   const completedAt = watch.stop();
@@ -103,7 +104,7 @@ async function healthyByWaiter(env: Env): Promise<{ latency: number; perMinute: 
   return { latency: ended - completedAt, perMinute: pollRate(env, started, ended) };
 }
 
-async function crashToRollback(env: Env, byEcs: boolean): Promise<{ fromFirst: number; fromThreshold: number }> {
+async function crashToRollback(env: Env, byEcs: boolean, root: { root?: string } = {}): Promise<{ fromFirst: number; fromThreshold: number }> {
   const { cluster, service, family } = await steadyService(env, `bench/crash:${seq + 1}-1`, byEcs);
   const bad = `bench/crash:${seq}-2`;
   // Tasks that never start (a bad image): ECS's circuit breaker counts these too.
@@ -132,6 +133,7 @@ async function crashToRollback(env: Env, byEcs: boolean): Promise<{ fromFirst: n
     const result = await runBundle('ecs-rolling-deploy', {
       inputs: { cluster, service, 'container-images': `app=${bad}`, 'max-failed-tasks': '2', 'circuit-breaker': 'false' },
       env: env.local.env(),
+      ...root,
     });
     if (result.outputs.status !== 'rolled-back') throw new Error(`expected a rollback:\n${result.log}`);
     rollbackAt = env.calls.filter((c) => c.operation === 'UpdateService' && c.at >= started)[1]?.at;
@@ -155,9 +157,13 @@ try {
   const waiter: { latency: number; perMinute: number }[] = [];
   const crash: { fromFirst: number; fromThreshold: number }[] = [];
   const ecsBreaker: { fromFirst: number; fromThreshold: number }[] = [];
+  const base = { ours: [] as { latency: number; perMinute: number }[], crash: [] as { fromFirst: number; fromThreshold: number }[] };
   for (let i = 0; i < RUNS; i++) {
-    ours.push(await healthyByAction(env));
-    crash.push(await crashToRollback(env, false));
+    for (const v of versions) {
+      const into = v.label === 'this' ? { ours, crash } : base;
+      into.ours.push(await healthyByAction(env, v.root));
+      into.crash.push(await crashToRollback(env, false, v.root));
+    }
   }
   for (let i = 0; i < WAITER_RUNS; i++) {
     waiter.push(await healthyByWaiter(env));
@@ -202,6 +208,11 @@ try {
       ],
     ],
   );
+  printAgainstBaseline([
+    { measure: 'COMPLETED → success reported', ours: ours.map((r) => r.latency), baseline: base.ours.map((r) => r.latency), unit: 's' },
+    { measure: '2nd failure → rollback starts', ours: crash.map((c) => c.fromThreshold), baseline: base.crash.map((c) => c.fromThreshold), unit: 's' },
+    { measure: 'DescribeServices calls / minute', ours: ours.map((r) => r.perMinute), baseline: base.ours.map((r) => r.perMinute), unit: 'rate' },
+  ]);
   console.log(
     `\nper run: COMPLETED → success ${ours.map((r) => s(r.latency)).join(', ')}; max-failed-tasks-th failure → rollback ${crash.map((c) => s(c.fromThreshold)).join(', ')}`,
   );

@@ -19,8 +19,10 @@ import {
   UpdateServiceCommand,
   waitUntilServicesStable,
 } from '@aws-sdk/client-ecs';
-import { runBundle } from '../local/runner/run-bundle.js';
-import { median, printTable, verdict } from './_lib.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot, runBundle } from '../local/runner/run-bundle.js';
+import { median, printAgainstBaseline, printTable, verdict, versions } from './_lib.js';
 import { type BenchEcs as Env, callsPerMinute, startBenchEcs } from './_local-ecs.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -90,11 +92,15 @@ function watchStatus(env: Env, cluster: string, status: string, after: number): 
   };
 }
 
-async function successLatency(env: Env): Promise<{ latency: number; perMinute: number }> {
+async function successLatency(env: Env, root: { root?: string } = {}): Promise<{ latency: number; perMinute: number }> {
   const { cluster, service } = await blueGreenService(env, 1);
   const started = Date.now();
   const watch = watchStatus(env, cluster, 'SUCCESSFUL', env.local.clock.now());
-  const result = await runBundle('ecs-rolling-deploy', { inputs: { cluster, service, 'container-images': `app=bench/app:${seq}-2` }, env: env.local.env() });
+  const result = await runBundle('ecs-rolling-deploy', {
+    inputs: { cluster, service, 'container-images': `app=bench/app:${seq}-2` },
+    env: env.local.env(),
+    ...root,
+  });
   const ended = Date.now();
   const successfulAt = await watch.stop();
   if (result.exitCode !== 0 || successfulAt === undefined) throw new Error(`blue/green deploy failed:\n${result.log}`);
@@ -118,13 +124,14 @@ async function waiterLatency(env: Env): Promise<number> {
   return ended - successfulAt;
 }
 
-async function stopAfterDeadline(env: Env): Promise<number> {
+async function stopAfterDeadline(env: Env, root: { root?: string } = {}): Promise<number> {
   const { cluster, service } = await blueGreenService(env, 60);
   const started = Date.now();
   const timeoutMs = 10_000;
   const result = await runBundle('ecs-rolling-deploy', {
     inputs: { cluster, service, 'container-images': `app=bench/app:${seq}-2`, timeout: `${timeoutMs / 1000}s` },
     env: env.local.env(),
+    ...root,
   });
   const stop = env.calls.find((c) => c.operation === 'StopServiceDeployment' && c.at >= started);
   if (result.exitCode === 0 || !stop) throw new Error(`expected a timed-out deploy rolled back with StopServiceDeployment:\n${result.log}`);
@@ -132,24 +139,21 @@ async function stopAfterDeadline(env: Env): Promise<number> {
   return stop.at - (started + timeoutMs);
 }
 
-async function resumeRollback(env: Env): Promise<number> {
+async function resumeRollback(env: Env, root: { root?: string } = {}): Promise<number> {
   const { cluster, service } = await blueGreenService(env, 1);
   const paused = await runBundle('ecs-rolling-deploy', {
     inputs: { cluster, service, 'container-images': `app=bench/app:${seq}-2`, 'verify-at': 'post-scale-up' },
     env: env.local.env(),
+    ...root,
   });
   if (paused.outputs.status !== 'paused') throw new Error(`expected a deploy paused at its gate:\n${paused.log}`);
   const started = Date.now();
-  const result = await runBundle('ecs-resume-deploy', {
-    inputs: {
-      cluster,
-      service,
-      decision: 'rollback',
-      'service-deployment-arn': paused.outputs['service-deployment-arn'] ?? '',
-      'hook-id': paused.outputs['hook-id'] ?? '',
-    },
-    env: env.local.env(),
-  });
+  const answer = { 'service-deployment-arn': paused.outputs['service-deployment-arn'] ?? '', 'hook-id': paused.outputs['hook-id'] ?? '' };
+  // A baseline from before ecs-resume-deploy answered the gate with ecs-rolling-deploy's `resume` input.
+  const split = existsSync(path.join(root.root ?? repoRoot, 'dist/ecs-resume-deploy/index.js'));
+  const result = split
+    ? await runBundle('ecs-resume-deploy', { inputs: { cluster, service, decision: 'rollback', ...answer }, env: env.local.env(), ...root })
+    : await runBundle('ecs-rolling-deploy', { inputs: { cluster, service, resume: 'rollback', ...answer }, env: env.local.env(), ...root });
   const sent = env.calls.find((c) => c.operation === 'ContinueServiceDeployment' && c.at >= started);
   if (result.outputs.status !== 'rolled-back' || !sent) throw new Error(`expected ecs-resume-deploy decision: rollback to roll back:\n${result.log}`);
   return sent.at - started;
@@ -162,14 +166,18 @@ async function main(): Promise<void> {
     healthCheck: { intervalMs: 2_000 },
   });
   try {
-    const success = [];
-    const stops = [];
-    const waiter = [];
-    const resumes = [];
+    const success: { latency: number; perMinute: number }[] = [];
+    const stops: number[] = [];
+    const waiter: number[] = [];
+    const resumes: number[] = [];
+    const base = { success: [] as { latency: number; perMinute: number }[], stops: [] as number[], resumes: [] as number[] };
     for (let i = 0; i < RUNS; i++) {
-      resumes.push(await resumeRollback(env));
-      success.push(await successLatency(env));
-      stops.push(await stopAfterDeadline(env));
+      for (const v of versions) {
+        const into = v.label === 'this' ? { success, stops, resumes } : base;
+        into.resumes.push(await resumeRollback(env, v.root));
+        into.success.push(await successLatency(env, v.root));
+        into.stops.push(await stopAfterDeadline(env, v.root));
+      }
       waiter.push(await waiterLatency(env));
     }
     const waiterMedian = median(waiter);
@@ -199,6 +207,17 @@ async function main(): Promise<void> {
         ],
       ],
     );
+    printAgainstBaseline([
+      { measure: 'SUCCESSFUL → success reported', ours: success.map((r) => r.latency), baseline: base.success.map((r) => r.latency), unit: 's' },
+      { measure: 'deadline mid-bake → StopServiceDeployment', ours: stops, baseline: base.stops, unit: 's' },
+      { measure: 'resume: rollback step starts → ContinueServiceDeployment', ours: resumes, baseline: base.resumes, unit: 's' },
+      {
+        measure: 'DescribeServiceDeployments calls / min',
+        ours: success.map((r) => r.perMinute),
+        baseline: base.success.map((r) => r.perMinute),
+        unit: 'rate',
+      },
+    ]);
   } finally {
     await env.stop();
   }

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { runBundle } from '../local/runner/run-bundle.js';
 import { ONE_OFF_POLL_MS } from '../shared/ecs/one-off-task.js';
-import { median, printTable, verdict } from './_lib.js';
+import { median, printAgainstBaseline, printTable, verdict, versions } from './_lib.js';
 import { startBenchEcs } from './_local-ecs.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -88,7 +88,7 @@ function watchStopped(cluster: string, startedBy: string | undefined): { at: () 
   return { at: () => at, off };
 }
 
-async function byAction(): Promise<{ stopToUpdate: number; lineDelays: number[] }> {
+async function byAction(root: { root?: string } = {}): Promise<{ stopToUpdate: number; lineDelays: number[] }> {
   const image = `bench/mig:${seq + 1}`;
   const { cluster } = await steadyService(`${image}-1`);
   // Lines of this run only: the group holds every run's streams.
@@ -101,6 +101,7 @@ async function byAction(): Promise<{ stopToUpdate: number; lineDelays: number[] 
   const result = await runBundle('ecs-rolling-deploy', {
     inputs: { cluster, service: 'svc', 'container-images': `app=${image}-2`, 'pre-deploy-command': MIGRATE.join(' ') },
     env: local.env(),
+    ...root,
     onLog: (line) => {
       const m = /^\s*\| (.*)$/.exec(line);
       if (m?.[1] && !shown.has(m[1])) shown.set(m[1], Date.now());
@@ -140,7 +141,10 @@ async function byWaiter(): Promise<number> {
 try {
   const ours: { stopToUpdate: number; lineDelays: number[] }[] = [];
   const waiter: number[] = [];
-  for (let i = 0; i < RUNS; i++) ours.push(await byAction());
+  const base: { stopToUpdate: number; lineDelays: number[] }[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    for (const v of versions) (v.label === 'this' ? ours : base).push(await byAction(v.root));
+  }
   for (let i = 0; i < WAITER_RUNS; i++) waiter.push(await byWaiter());
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const stopToUpdate = median(ours.map((r) => r.stopToUpdate));
@@ -162,6 +166,10 @@ try {
       ],
     ],
   );
+  printAgainstBaseline([
+    { measure: 'migration STOPPED → UpdateService', ours: ours.map((r) => r.stopToUpdate), baseline: base.map((r) => r.stopToUpdate), unit: 's' },
+    { measure: 'log line written → shown', ours: delays, baseline: base.flatMap((r) => r.lineDelays), unit: 's' },
+  ]);
   console.log(verdict(stopToUpdate <= 3_000, `migration stop → service update ${s(stopToUpdate)} (target ≤ 3 s)`));
   console.log(verdict(lineMax <= ONE_OFF_POLL_MS, `every log line shown within one poll: max ${s(lineMax)} (poll ${s(ONE_OFF_POLL_MS)})`));
 } finally {

@@ -6,6 +6,7 @@
  * succeeds again. Any other failure of a look is the caller's: it propagates.
  */
 import { systemClock, type Clock } from './clock.js';
+import { UserError } from './errors.js';
 
 export interface PollOptions {
   /** Clock time by which polling ends; a function when it may move (a bake pushes it out). */
@@ -67,4 +68,30 @@ export async function pollUntil<T>(look: () => Promise<T | undefined>, options: 
     const untilWake = wakeBy === undefined || wakeBy <= now ? Number.POSITIVE_INFINITY : wakeBy - now;
     await clock.sleep(Math.min(remaining, untilWake, Math.max(0, lookedAt + interval - now)), signal);
   }
+}
+
+/**
+ * The one knob for the poll interval of the deploy engine's followers, for tests and local stacks
+ * whose ECS runs on a faster clock (AWS's own ECS needs no other interval than the default). Read
+ * by the actions (their environment), never inside shared/; parsed here so both say the same.
+ */
+export const POLL_INTERVAL_ENV = 'COMMIT_TO_PROD_POLL_INTERVAL_MS';
+const POLL_INTERVAL_RANGE = { min: 10, max: 60_000 };
+
+/** The interval the environment variable sets, or undefined when it is not set (the engine's defaults stand). */
+export function pollIntervalOverride(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const ms = Number(value.trim());
+  if (!Number.isInteger(ms) || ms < POLL_INTERVAL_RANGE.min || ms > POLL_INTERVAL_RANGE.max) {
+    throw new UserError(
+      `Environment variable ${POLL_INTERVAL_ENV} has an invalid value ${JSON.stringify(value)}: expected whole milliseconds from ${POLL_INTERVAL_RANGE.min} to ${POLL_INTERVAL_RANGE.max} (unset: 2000, the default).`,
+    );
+  }
+  return ms;
+}
+
+/** The engine request's `pollIntervalMs`, when the variable is set (spread into the request). */
+export function pollIntervalOption(value: string | undefined): { pollIntervalMs?: number } {
+  const ms = pollIntervalOverride(value);
+  return ms === undefined ? {} : { pollIntervalMs: ms };
 }

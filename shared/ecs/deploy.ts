@@ -58,6 +58,7 @@ import { type DeployRun, startDeployRun } from './deploy-run.js';
 import { prepareAlarmWatch, type AlarmView, type AlarmsRequest, type CloudWatchSender } from './deployment-alarms.js';
 import type { FollowStats } from './follow-rollout.js';
 import { followRelease } from './follow-release.js';
+import type { FollowEnd } from './follower.js';
 import type { LogReader, OneOffTaskResult, TaskPlacement } from './one-off-task.js';
 import { runPreDeploy, runTaskOnly } from './pre-deploy.js';
 import type { EcsSender } from './raw-json.js';
@@ -99,6 +100,11 @@ export interface DeployRequest {
   maxFailedTasks: number;
   onFailure?: 'roll-back' | 'stop';
   waitForInProgress?: boolean;
+  /**
+   * How often ECS is read while following (every follower: rolling, native, the pre-deploy task,
+   * the rollback). Default 2 s (1 s for a task). An engine option, not an input: the actions set
+   * it only from COMMIT_TO_PROD_POLL_INTERVAL_MS, for local stacks whose clock runs faster.
+   */
   pollIntervalMs?: number;
   alarms?: AlarmsRequest | undefined;
   bakeMs?: number | undefined;
@@ -168,6 +174,8 @@ export interface DeployResult extends ResolvedRevision {
   servedProduction?: boolean | undefined;
   /** The release record's GitHub deployment, when one was created. */
   githubDeployment?: DeploymentRecord | undefined;
+  /** What the follow of the rollout said: outcome, cause, whether the revision served production. */
+  follow?: FollowEnd | undefined;
 }
 
 export interface DeployHooks {

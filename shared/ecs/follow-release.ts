@@ -12,11 +12,14 @@ import type { DeployResult, DeployStatus } from './deploy.js';
 import type { DeployPlan } from './deploy-plan.js';
 import type { DeployRun } from './deploy-run.js';
 import { alarmCheck, type PreparedAlarms } from './deployment-alarms.js';
-import { followRollout } from './follow-rollout.js';
+import type { FollowResult } from './follow-rollout.js';
+import type { FollowEnd, Follower } from './follower.js';
+import { nativeFollower, type NativeFollowPlan } from './native-follower.js';
+import { rollingFollower } from './rolling-follower.js';
 import type { OneOffTaskResult } from './one-off-task.js';
 import type { ResolvedRevision } from './resolve-revision.js';
 import { rollBackRelease } from './roll-back-release.js';
-import { nativeStrategy } from './service-deployment.js';
+import { NATIVE_STRATEGIES, nativeStrategy } from './service-deployment.js';
 import type { StoppedTask } from './stopped-task.js';
 import { revisionName } from './task-definition-source.js';
 import type { ServiceUpdateResult } from './update-service.js';
@@ -32,10 +35,10 @@ export interface StartedRollout {
 
 /** Makes the result; the follow adds what it learns (stopped tasks, the service deployment) as it goes. */
 export type Finish = ((status: DeployStatus, message: string, extra?: Partial<DeployResult>) => DeployResult) & {
-  base: { stoppedTasks: StoppedTask[]; serviceDeployment: ServiceDeployment | undefined };
+  base: { stoppedTasks: StoppedTask[]; serviceDeployment: ServiceDeployment | undefined; follow: FollowEnd | undefined };
 };
 
-function resultMaker(rollout: StartedRollout, serviceDeploymentArn: string | undefined, run: DeployRun, served: { production: boolean }): Finish {
+function resultMaker(rollout: StartedRollout, serviceDeploymentArn: string | undefined, run: DeployRun): Finish {
   const base = {
     ...rollout.revision,
     deploymentId: rollout.update.deploymentId,
@@ -47,13 +50,14 @@ function resultMaker(rollout: StartedRollout, serviceDeploymentArn: string | und
     updateStartedAt: rollout.updateStartedAt,
     serviceDeploymentArn,
     serviceDeployment: undefined as ServiceDeployment | undefined,
+    follow: undefined as FollowEnd | undefined,
   };
   const finish = (status: DeployStatus, message: string, extra: Partial<DeployResult> = {}): DeployResult => ({
     ...base,
     status,
     message,
     durationMs: run.clock.now() - run.startedAt,
-    servedProduction: served.production,
+    servedProduction: base.follow?.servedProduction ?? false,
     ...(rollout.alarms ? { alarms: rollout.alarms.watch.states() } : {}),
     ...extra,
   });
@@ -67,8 +71,7 @@ export async function followRelease(rollout: StartedRollout, run: DeployRun): Pr
   const arn = revision.taskDefinitionArn;
   // A native strategy's outcome is its service deployment's (service-deployment.ts).
   const serviceDeploymentArn = nativeStrategy(service) ? service.currentServiceDeployment : undefined;
-  const served = { production: false };
-  const finish = resultMaker(rollout, serviceDeploymentArn, run, served);
+  const finish = resultMaker(rollout, serviceDeploymentArn, run);
   // ECS started nothing: the outcome is that of the deployment already there, which may have FAILED.
   if (!update.startedDeployment) return alreadyThere(service, arn, deploymentId, plan.where, run, finish);
   timeline.add(`service updated: deployment ${deploymentId}`);
@@ -78,27 +81,24 @@ export async function followRelease(rollout: StartedRollout, run: DeployRun): Pr
   if (!plan.wait) return finish('started', `Deployment ${deploymentId} of ${revisionName(arn)} started (not followed: wait is false).`);
 
   logger.info(`── Rollout of ${revisionName(arn)} (deployment ${deploymentId}) ──`);
-  const follow = await followRollout(
-    {
-      cluster: plan.cluster,
-      service: plan.service,
-      deploymentId,
-      taskDefinitionArn: arn,
-      previousTaskDefinitionArn: plan.previousTaskDefinitionArn,
-      deadline: plan.deadline,
-      maxFailedTasks: plan.maxFailedTasks,
-      events: run.events,
-      serviceDeploymentArn,
-      deploymentConfiguration: service.deploymentConfiguration as Record<string, unknown> | undefined,
-      pauseAt: plan.pauseAt?.stage,
-      served,
-      ...(plan.pollIntervalMs !== undefined ? { pollIntervalMs: plan.pollIntervalMs } : {}),
-      ...watchOptions(alarms, plan.rollingBakeMs, deploymentId, logger, clock),
-    },
-    run.follow,
-  );
+  const follow = await chooseFollower(plan, serviceDeploymentArn, run).follow({
+    cluster: plan.cluster,
+    service: plan.service,
+    deploymentId,
+    taskDefinitionArn: arn,
+    previousTaskDefinitionArn: plan.previousTaskDefinitionArn,
+    deadline: plan.deadline,
+    maxFailedTasks: plan.maxFailedTasks,
+    events: run.events,
+    serviceDeploymentArn: serviceDeploymentArn ?? '',
+    deploymentConfiguration: service.deploymentConfiguration as Record<string, unknown> | undefined,
+    pauseAt: plan.pauseAt?.stage,
+    ...(plan.pollIntervalMs !== undefined ? { pollIntervalMs: plan.pollIntervalMs } : {}),
+    ...watchOptions(alarms, plan.rollingBakeMs, deploymentId, logger, clock),
+  });
   finish.base.stoppedTasks = follow.stoppedTasks;
   finish.base.serviceDeployment = follow.serviceDeployment;
+  finish.base.follow = { kind: follow.kind, outcome: follow.outcome, cause: follow.cause, servedProduction: follow.servedProduction, endedAt: follow.endedAt };
   const verdict = follow.verdict;
   if (verdict.state === 'paused') {
     const resume = `\`resume: continue\` or \`resume: rollback\`, service-deployment-arn ${serviceDeploymentArn} and hook-id ${verdict.hookId}`;
@@ -141,6 +141,14 @@ export async function followRelease(rollout: StartedRollout, run: DeployRun): Pr
     return finish('succeeded', `${plan.where} runs ${revisionName(arn)}.`, { completedAt: follow.endedAt });
   }
   return rollBackRelease({ ...rollout, verdict, follow, serviceDeploymentArn, finish }, run);
+}
+
+/**
+ * The follower, chosen here once, from the plan: a native strategy's deployment is followed
+ * through the service deployment UpdateService started; a rolling one through ECS's deployment.
+ */
+function chooseFollower(plan: DeployPlan, serviceDeploymentArn: string | undefined, run: DeployRun): Follower<NativeFollowPlan, FollowResult> {
+  return NATIVE_STRATEGIES.includes(plan.strategy) && serviceDeploymentArn ? nativeFollower(run.follow) : rollingFollower(run.follow);
 }
 
 /** The follow's bake and alarm check, when there is a bake or an alarm to watch. */

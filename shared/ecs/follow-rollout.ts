@@ -1,11 +1,10 @@
 /**
- * Follows one deployment of a service until it completes, fails, runs out of time or is
- * cancelled, showing what ECS does on the way: every new service event once and in order, a
- * progress line whenever the counts change, and the stopped reason, stop code and exit codes of
- * every task of the deployment that stops.
- *
- * Polls DescribeServices every `pollIntervalMs` (2 s) through core/poll.ts: at a fixed rate,
- * backing off only when ECS throttles, each wait cut to the time left before the deadline.
+ * What the two followers of a service deployment share (rolling-follower.ts, native-follower.ts):
+ * their plan, their result, and the watch of the service each look starts with — every new
+ * service event once and in order, a progress line whenever the counts change, and the stopped
+ * reason, stop code and exit codes of every task of the deployment that stops — and the poll
+ * itself: DescribeServices every `pollIntervalMs` (2 s unless the plan says) through core/poll.ts,
+ * at a fixed rate, backing off only when ECS throttles, each wait cut to the time left.
  */
 import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type Service, type ServiceDeployment, type Task } from '@aws-sdk/client-ecs';
 import type { Clock } from '../core/clock.js';
@@ -14,10 +13,10 @@ import { errorMessage } from '../core/errors.js';
 import { isThrottling, pollUntil } from '../core/poll.js';
 import type { Logger } from '../core/logger.js';
 import { assessRollout, failuresInARow, ourDeployment, rolloutCounts, type RolloutVerdict } from './assess-rollout.js';
+import { followCause, type FollowEnd, type FollowerKind } from './follower.js';
 import { captureResponseJson, type EcsSender } from './raw-json.js';
 import { ProgressReporter } from './rollout-progress.js';
-import { readServiceDeployment, serviceDeploymentVerdict, servesProduction, StageReporter } from './service-deployment.js';
-import { awaitingAnyPause, awaitingGate, type VerifyStage } from './verification-gate.js';
+import type { VerifyStage } from './verification-gate.js';
 import type { ServiceEventStream } from './service-events.js';
 import { describeStoppedTask, toStoppedTask, type StoppedTask } from './stopped-task.js';
 import { revisionName } from './task-definition-source.js';
@@ -42,7 +41,7 @@ export interface FollowRolloutOptions {
   /** Shared between phases (rollout, rollback) so no event is printed twice. */
   events: ServiceEventStream;
   /**
-   * Once COMPLETED, how long the release is still watched before it counts as good (the bake;
+   * Rolling: once COMPLETED, how long the release is still watched before it counts as good (the bake;
    * the deadline is moved past it). A failure in that time fails the rollout.
    */
   bakeMs?: number | undefined;
@@ -50,22 +49,13 @@ export interface FollowRolloutOptions {
   check?: ((service: Service | undefined) => Promise<FailedVerdict | undefined>) | undefined;
   /** A few words on what the bake watches, for its progress lines. */
   bakeWatching?: (() => string) | undefined;
-  /**
-   * A native strategy's service deployment (BLUE_GREEN, CANARY, LINEAR): its status decides the
-   * outcome and its stages are shown (service-deployment.ts).
-   */
-  serviceDeploymentArn?: string | undefined;
-  /** Stop following once the service deployment waits at this verification gate (verify-at). */
+  /** Native: stop following once the service deployment waits at this verification gate (verify-at). */
   pauseAt?: VerifyStage | undefined;
-  /** The service's deploymentConfiguration, for the bake times the stage lines count down. */
+  /** Native: the service's deploymentConfiguration, for the bake times the stage lines count down. */
   deploymentConfiguration?: Record<string, unknown> | undefined;
-  /** Set once the new revision served production traffic (a task of it running behind a rolling service, or a native traffic weight above zero). */
-  served?: { production: boolean };
 }
 
 export type FailedVerdict = Extract<RolloutVerdict, { state: 'failed' }>;
-
-const BAKE_PROGRESS_EVERY_MS = 30_000;
 
 export interface FollowDeps {
   ecs: EcsSender;
@@ -90,7 +80,7 @@ export type FollowVerdict =
   /** ECS could not be read (DescribeServices failed persistently): nothing is known past `service`. */
   | { state: 'unknown'; reason: string };
 
-export interface FollowResult {
+export interface FollowResult extends FollowEnd {
   verdict: FollowVerdict;
   stoppedTasks: StoppedTask[];
   service: Service | undefined;
@@ -122,143 +112,147 @@ export async function describeServiceRaw(ecs: EcsSender, cluster: string, servic
   return { service: typed, raw };
 }
 
-export async function followRollout(options: FollowRolloutOptions, deps: FollowDeps): Promise<FollowResult> {
-  const { ecs, logger, clock, signal, timeline, stats } = deps;
-  const progress = new ProgressReporter();
-  const seenStopped = new Set<string>();
-  const stoppedTasks: StoppedTask[] = [];
-  const labels = {
-    revision: revisionName(options.taskDefinitionArn),
-    previous: options.previousTaskDefinitionArn ? revisionName(options.previousTaskDefinitionArn) : undefined,
-  };
-  let errorsInARow = 0;
-  let stopReasonsUnreadable = false;
-  let service: Service | undefined;
-  let deadline = options.deadline;
-  let bakeUntil: number | undefined;
-  let bakeReportedAt = 0;
-  let serviceDeployment: ServiceDeployment | undefined;
-  const stages = new StageReporter(clock, options.deploymentConfiguration);
-  const end = (verdict: FollowVerdict): FollowResult => ({ verdict, stoppedTasks, service, serviceDeployment, endedAt: clock.now() });
+/** A target of the new revision registered behind the load balancer (ECS's own event words). */
+const REGISTERED_TARGETS = /registered \d+ targets? in/;
 
-  const look = async (): Promise<FollowResult | undefined> => {
+/**
+ * One look at the service: DescribeServices, the deployment's newly stopped tasks, new events, a
+ * progress line, and the rolling verdict on what ECS says. Shared by both service followers.
+ */
+export class ServiceWatch {
+  readonly stoppedTasks: StoppedTask[] = [];
+  service: Service | undefined;
+  servedProduction = false;
+  private readonly progress = new ProgressReporter();
+  private readonly seenStopped = new Set<string>();
+  private readonly labels: { revision: string; previous: string | undefined };
+  private stopReasonsUnreadable = false;
+  private errorsInARow = 0;
+
+  constructor(
+    private readonly plan: FollowRolloutOptions,
+    private readonly deps: FollowDeps,
+  ) {
+    this.labels = {
+      revision: revisionName(plan.taskDefinitionArn),
+      previous: plan.previousTaskDefinitionArn ? revisionName(plan.previousTaskDefinitionArn) : undefined,
+    };
+  }
+
+  /** The verdict of this look; throws what DescribeServices threw (see `guard`). */
+  async look(): Promise<RolloutVerdict> {
+    const { ecs, logger, timeline, stats } = this.deps;
+    const plan = this.plan;
+    this.service = await describeService(ecs, plan.cluster, plan.service, stats);
+    this.errorsInARow = 0;
+    // Stop reasons explain a rollout; they never decide whether it is followed (a missing
+    // ecs:ListTasks permission or a throttled DescribeTasks must not end a follow half-way).
+    let freshStopped: StoppedTask[] = [];
     try {
-      service = await describeService(ecs, options.cluster, options.service, stats);
-      errorsInARow = 0;
-      // Stop reasons explain a rollout; they never decide whether it is followed (a missing
-      // ecs:ListTasks permission or a throttled DescribeTasks must not end a follow half-way).
-      let freshStopped: StoppedTask[] = [];
-      try {
-        freshStopped = await newStoppedTasks(ecs, options.cluster, options.deploymentId, seenStopped);
-      } catch (error) {
-        if (!stopReasonsUnreadable) {
-          logger.warning(`Could not read why tasks stopped (${errorMessage(error)}); following the rollout without stop reasons until it works.`);
-          stopReasonsUnreadable = true;
-        }
-      }
-
-      for (const event of options.events.take(service?.events)) logger.info(`  event: ${event.message ?? ''}`);
-      for (const task of freshStopped) {
-        stoppedTasks.push(task);
-        const line = describeStoppedTask(task);
-        // A warning each for the first few (they explain the failure); a crash loop of a large
-        // service would otherwise bury the log's annotations.
-        if (task.failed && stoppedTasks.filter((t) => t.failed).length <= MAX_TASK_WARNINGS) {
-          logger.warning(`${labels.revision}: ${line}`);
-          timeline.add(`${labels.revision}: ${line}`);
-        } else {
-          logger.info(`  ${line}`);
-          if (task.failed) timeline.add(`${labels.revision}: ${line}`);
-        }
-      }
-      const observedFailures = failuresInARow(ourDeployment(service, options.deploymentId)?.failedTasks, stoppedTasks.filter((t) => t.failed).length);
-      const counts = rolloutCounts(service, options.deploymentId, observedFailures);
-      if (options.served && !options.serviceDeploymentArn && counts.running > 0) options.served.production = true;
-      const line = progress.update(counts, labels, timeline.elapsed());
-      if (line) {
-        logger.info(line);
-        timeline.add(line.replace(/^\[[^\]]*\] /, ''));
-      }
-
-      let verdict = assessRollout(service, options.deploymentId, {
-        maxFailedTasks: options.maxFailedTasks,
-        observedFailures,
-        previousTaskDefinition: options.previousTaskDefinitionArn,
-        taskDefinition: options.taskDefinitionArn,
-      });
-      if (options.serviceDeploymentArn) {
-        stats.describeServiceDeploymentsCalls = (stats.describeServiceDeploymentsCalls ?? 0) + 1;
-        serviceDeployment = await readServiceDeployment(ecs, options.serviceDeploymentArn);
-        if (options.served && servesProduction(serviceDeployment)) options.served.production = true;
-        const stageLine = stages.update(serviceDeployment, timeline.elapsed());
-        if (stageLine) {
-          logger.info(stageLine);
-          timeline.add(stageLine.replace(/^\[[^\]]*\] /, ''));
-        }
-        // ECS's record decides: success only when SUCCESSFUL (after the bake), its own rollbacks
-        // with the stage they happened at. Of the deployment's view only our failed-task limit counts.
-        // A pause nobody here asked for ends the follow too: waiting out the deadline would only
-        // end in a rollback the hook's own timeout will do anyway.
-        const gate = options.pauseAt ? awaitingGate(serviceDeployment, options.pauseAt) : awaitingAnyPause(serviceDeployment);
-        if (gate) return end({ state: 'paused', ...gate, asked: options.pauseAt !== undefined });
-        const native = serviceDeploymentVerdict(serviceDeployment, options.previousTaskDefinitionArn);
-        verdict = native ?? (verdict.state === 'failed' && verdict.cause === 'failed-tasks' ? verdict : { state: 'in-progress' });
-      }
-      // An alarm names the cause better than ECS's bare FAILED; what ECS already acted on
-      // (its rollback, another deployment) stands as ECS reports it.
-      const caught = verdict.state === 'failed' && verdict.cause !== 'rollout-failed' ? undefined : await options.check?.(service);
-      if (caught) return end(caught);
-      if (verdict.state !== 'in-progress' && verdict.state !== 'completed') return end(verdict);
-      if (verdict.state === 'completed') {
-        if (!options.bakeMs || options.bakeMs <= 0) return end(verdict);
-        const now = clock.now();
-        if (bakeUntil === undefined) {
-          bakeUntil = now + options.bakeMs;
-          deadline = Math.max(deadline, bakeUntil);
-          bakeReportedAt = now;
-          const watching = options.bakeWatching?.();
-          logger.info(
-            `Deployment ${options.deploymentId} is COMPLETED; baking for ${formatDuration(options.bakeMs)}${watching ? ` (${watching})` : ''} before it counts as good.`,
-          );
-          timeline.add(`COMPLETED; baking ${formatDuration(options.bakeMs)}`);
-        } else if (now >= bakeUntil) {
-          logger.info(`Bake of ${formatDuration(options.bakeMs)} passed${options.bakeWatching ? ` (${options.bakeWatching()})` : ''}.`);
-          timeline.add('bake passed');
-          return end(verdict);
-        } else if (now - bakeReportedAt >= BAKE_PROGRESS_EVERY_MS) {
-          bakeReportedAt = now;
-          const watching = options.bakeWatching?.();
-          logger.info(`  baking: ${formatDuration(bakeUntil - now)} left${watching ? ` (${watching})` : ''}`);
-        }
-      }
-      return undefined;
+      freshStopped = await newStoppedTasks(ecs, plan.cluster, plan.deploymentId, this.seenStopped);
     } catch (error) {
-      if (isThrottling(error)) throw error;
-      // The service was already updated: one failed poll (the SDK has retried it already) must
-      // not abandon a rollout, but a persistent failure is reported rather than waited out.
-      if (++errorsInARow >= MAX_ERRORS_IN_A_ROW) {
-        return end({ state: 'unknown', reason: `DescribeServices failed ${errorsInARow} times in a row (last: ${errorMessage(error)})` });
+      if (!this.stopReasonsUnreadable) {
+        logger.warning(`Could not read why tasks stopped (${errorMessage(error)}); following the rollout without stop reasons until it works.`);
+        this.stopReasonsUnreadable = true;
       }
-      logger.warning(`Could not read the rollout's state (${errorMessage(error)}); trying again.`);
-      return undefined;
     }
-  };
+    const ours = ourDeployment(this.service, plan.deploymentId);
+    for (const event of plan.events.take(this.service?.events)) {
+      logger.info(`  event: ${event.message ?? ''}`);
+      if ((ours?.runningCount ?? 0) > 0 && REGISTERED_TARGETS.test(event.message ?? '')) this.servedProduction = true;
+    }
+    // No load balancer: a running task of the revision is what serves.
+    if ((ours?.runningCount ?? 0) > 0 && (this.service?.loadBalancers ?? []).length === 0) this.servedProduction = true;
+    for (const task of freshStopped) this.report(task);
+    const failed = this.stoppedTasks.filter((t) => t.failed).length;
+    const observedFailures = failuresInARow(ours?.failedTasks, failed);
+    const line = this.progress.update(rolloutCounts(this.service, plan.deploymentId, observedFailures), this.labels, timeline.elapsed());
+    if (line) {
+      logger.info(line);
+      timeline.add(line.replace(/^\[[^\]]*\] /, ''));
+    }
+    const verdict = assessRollout(this.service, plan.deploymentId, {
+      maxFailedTasks: plan.maxFailedTasks,
+      observedFailures,
+      previousTaskDefinition: plan.previousTaskDefinitionArn,
+      taskDefinition: plan.taskDefinitionArn,
+    });
+    if (verdict.state === 'completed') this.servedProduction = true;
+    return verdict;
+  }
+
+  private report(task: StoppedTask): void {
+    const { logger, timeline } = this.deps;
+    this.stoppedTasks.push(task);
+    const line = describeStoppedTask(task);
+    // A warning each for the first few (they explain the failure); a crash loop of a large
+    // service would otherwise bury the log's annotations.
+    if (task.failed && this.stoppedTasks.filter((t) => t.failed).length <= MAX_TASK_WARNINGS) {
+      logger.warning(`${this.labels.revision}: ${line}`);
+      timeline.add(`${this.labels.revision}: ${line}`);
+    } else {
+      logger.info(`  ${line}`);
+      if (task.failed) timeline.add(`${this.labels.revision}: ${line}`);
+    }
+  }
+
+  /**
+   * The service was already updated: one failed look (the SDK has retried it already) must not
+   * abandon a rollout, but a persistent failure ends it as `unknown` rather than being waited out.
+   * Throttling goes to the poll, which slows down.
+   */
+  guard(look: () => Promise<FollowResult | undefined>, end: (verdict: FollowVerdict) => FollowResult): () => Promise<FollowResult | undefined> {
+    return async () => {
+      try {
+        return await look();
+      } catch (error) {
+        if (isThrottling(error)) throw error;
+        if (++this.errorsInARow >= MAX_ERRORS_IN_A_ROW) {
+          return end({ state: 'unknown', reason: `DescribeServices failed ${this.errorsInARow} times in a row (last: ${errorMessage(error)})` });
+        }
+        this.deps.logger.warning(`Could not read the rollout's state (${errorMessage(error)}); trying again.`);
+        return undefined;
+      }
+    };
+  }
+
+  /** The follow's result for a verdict. */
+  end(kind: FollowerKind, verdict: FollowVerdict, serviceDeployment?: ServiceDeployment): FollowResult {
+    const outcome = verdict.state === 'completed' ? 'succeeded' : verdict.state;
+    return {
+      kind,
+      outcome,
+      cause: verdict.state === 'failed' ? followCause(verdict.cause) : verdict.state === 'unknown' ? 'unreadable' : undefined,
+      servedProduction: this.servedProduction,
+      verdict,
+      stoppedTasks: this.stoppedTasks,
+      service: this.service,
+      serviceDeployment,
+      endedAt: this.deps.clock.now(),
+    };
+  }
+}
+
+/** The poll both service followers run: `look` until it has a result, the deadline (which may move), or a cancellation. */
+export async function pollService(
+  look: () => Promise<FollowResult | undefined>,
+  options: { deadline: () => number; intervalMs: number | undefined; wakeBy?: () => number | undefined },
+  deps: FollowDeps,
+  signal: AbortSignal | undefined,
+): Promise<'timed-out' | 'cancelled' | FollowResult> {
+  const { logger, stats, clock } = deps;
   const polled = await pollUntil(look, {
-    deadline: () => deadline,
-    intervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+    deadline: options.deadline,
+    intervalMs: options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS,
     clock,
-    signal,
+    signal: signal ?? deps.signal,
     onThrottled: (interval) => {
       stats.throttled++;
       logger.warning(`ECS is throttling DescribeServices; polling every ${formatDuration(interval)} until it stops.`);
     },
-    // The bake ends on time, not up to a poll interval late.
-    wakeBy: () => bakeUntil,
+    ...(options.wakeBy ? { wakeBy: options.wakeBy } : {}),
   });
-  if (polled.state === 'done') return polled.value;
-  if (polled.state === 'cancelled') return end({ state: 'failed', cause: 'cancelled', reason: 'the job was cancelled' });
-  const stage = options.serviceDeploymentArn ? ` (${stages.where(serviceDeployment)})` : '';
-  return end({ state: 'failed', cause: 'timed-out', reason: `the rollout did not complete within the deadline${stage}` });
+  return polled.state === 'done' ? polled.value : polled.state;
 }
 
 /**

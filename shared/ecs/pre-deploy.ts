@@ -84,10 +84,15 @@ async function runRevisionTask(
       tags: request.revisionTags ?? [],
       timeoutMs,
       label: only ? 'task' : 'pre-deploy task',
-      ...(pre.pollIntervalMs !== undefined ? { pollIntervalMs: pre.pollIntervalMs } : {}),
+      // The deploy's poll interval (when the request set one) paces the task's follow too.
+      ...pollEvery(pre.pollIntervalMs ?? plan.pollIntervalMs),
     },
     { ecs: run.ecs, logs: deps.logs, logger: run.logger, clock, signal: run.signal },
   );
   await deps.hooks?.preDeployFinished?.(result);
   return { ...result, timeoutMs };
+}
+
+function pollEvery(ms: number | undefined): { pollIntervalMs?: number } {
+  return ms === undefined ? {} : { pollIntervalMs: ms };
 }

@@ -13,7 +13,6 @@
  * and a rolled-back one as not.
  */
 import { ContinueServiceDeploymentCommand, type ServiceDeployment } from '@aws-sdk/client-ecs';
-import { pollUntil } from '../core/poll.js';
 import type { DeploymentState } from '../github/deployments.js';
 import { type ReleaseEnding, type ReleaseGitHub, ReleaseRecord } from '../release/record.js';
 import { endedBeforeResume, findResumeRecord, type ResumeAction, resumedEnding } from '../release/resume-record.js';
@@ -23,14 +22,8 @@ import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { DEFAULT_POLL_INTERVAL_MS } from './follow-rollout.js';
 import type { EcsSender } from './raw-json.js';
-import {
-  productionNeverOnGreen,
-  readServiceDeployment,
-  rollBackServiceDeployment,
-  servesProduction,
-  StageReporter,
-  targetTaskDefinition,
-} from './service-deployment.js';
+import { resumeFollower } from './resume-follower.js';
+import { productionNeverOnGreen, readServiceDeployment, rollBackServiceDeployment, servesProduction, targetTaskDefinition } from './service-deployment.js';
 import { decideDeadline } from './deadline.js';
 import { Timeline } from './timeline.js';
 
@@ -73,8 +66,6 @@ export interface ResumeRecordLine {
   state?: DeploymentState | undefined;
   description?: string | undefined;
 }
-
-const ENDED = ['SUCCESSFUL', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED', 'STOPPED'];
 
 export interface ResumeDeps {
   ecs: EcsSender;
@@ -191,23 +182,14 @@ async function resumeAndFollow(request: ResumeRequest, deps: ResumeDeps, recordi
     servedProduction: served || servesProduction(last),
   });
 
-  const stages = new StageReporter(clock, sd.deploymentConfiguration as Record<string, unknown> | undefined);
   const neverOnGreen = productionNeverOnGreen(pausedAt) ? '; production traffic never reached the new revision' : '';
-  let last: ServiceDeployment | undefined = sd;
-  const followed = await pollUntil(
-    async () => {
-      last = (await readServiceDeployment(ecs, arn).catch(() => undefined)) ?? last;
-      if (servesProduction(last)) served = true;
-      const line = stages.update(last, timeline.elapsed());
-      if (line) {
-        logger.info(line);
-        timeline.add(line.replace(/^\[[^\]]*\] /, ''));
-      }
-      return ENDED.includes(last?.status ?? '') ? last : undefined;
-    },
-    { deadline, intervalMs: interval, clock, signal },
+  const followed = await resumeFollower({ ecs, logger, clock, timeline }).follow(
+    { serviceDeploymentArn: arn, action: request.action, answered: sd, deadline, pollIntervalMs: interval },
+    signal,
   );
-  if (followed.state === 'cancelled') {
+  const { last, stages } = followed;
+  served = followed.servedProduction;
+  if (followed.ended === 'cancelled') {
     // The job was cancelled: nothing is left half-shifted. A rollback already under way stands.
     const rolling = (last?.status ?? '').startsWith('ROLLBACK');
     const outcome = await rollBackServiceDeployment(ecs, arn, {
@@ -225,7 +207,7 @@ async function resumeAndFollow(request: ResumeRequest, deps: ResumeDeps, recordi
     });
     return finish('cancelled', `Cancelled while following ${arn} after ${said}. ${outcome.where}`, last);
   }
-  if (followed.state === 'timed-out') {
+  if (followed.ended === 'timed-out') {
     return finish('failed', `${arn} did not end within the ${formatDuration(request.timeoutMs)} timeout after ${said} (${stages.where(last)}).`, last);
   }
   const status = last?.status;

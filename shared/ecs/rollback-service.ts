@@ -5,7 +5,8 @@
  */
 import type { Service } from '@aws-sdk/client-ecs';
 import { primaryDeployment } from './assess-rollout.js';
-import { followRollout, type FollowDeps, type FollowResult } from './follow-rollout.js';
+import type { FollowDeps, FollowResult } from './follow-rollout.js';
+import { rollingFollower } from './rolling-follower.js';
 import type { ServiceEventStream } from './service-events.js';
 import { revisionName } from './task-definition-source.js';
 import { updateService } from './update-service.js';
@@ -57,7 +58,7 @@ export async function rollBackService(options: RollbackOptions, deps: FollowDeps
     timeline.add(`rollback to ${to} started (${deploymentId})`);
   }
   if (!options.follow) return { deploymentId, startedByEcs };
-  const follow = await followRollout(
+  const follow = await rollingFollower(deps).follow(
     {
       cluster: options.cluster,
       service: options.service.serviceName ?? options.service.serviceArn ?? '',
@@ -70,7 +71,7 @@ export async function rollBackService(options: RollbackOptions, deps: FollowDeps
       events: options.events,
       ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     },
-    deps,
+    deps.signal,
   );
   timeline.add(
     follow.verdict.state === 'completed'

@@ -31,6 +31,8 @@ export async function stopInProgress(
     requestedBy: string;
     wait: boolean;
     timeoutMs: number;
+    /** How often to look at the service deployment (core/poll.ts `pollIntervalOption`); default 2 s. */
+    pollIntervalMs?: number;
   },
   deps: { ecs: EcsSender; logger: Logger; clock?: Clock; signal: AbortSignal | undefined; record: ReleaseContext },
 ): Promise<StopInProgressResult> {
@@ -68,7 +70,7 @@ export async function stopInProgress(
       previous: revisionName(target.target.arn),
       clock,
       deadline: startedAt + request.timeoutMs,
-      pollIntervalMs: 2_000,
+      pollIntervalMs: request.pollIntervalMs ?? 2_000,
       signal,
       log: (line) => {
         logger.info(line);

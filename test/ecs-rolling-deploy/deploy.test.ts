@@ -24,7 +24,7 @@ const TOKEN = 'ghs_localtesttoken123';
 beforeAll(async () => {
   // 4x: a task takes ~0.5 s (real) to start, so a rollout spans several 2 s polls of the action
   // while the whole file still runs in well under a minute.
-  f = await startDeployFixture({ timeScale: 4, defaultBehaviour: { startMs: 2_000, healthyAfterMs: 500 } });
+  f = await startDeployFixture({ timeScale: 4, emulatedPolls: true, defaultBehaviour: { startMs: 2_000, healthyAfterMs: 500 } });
   gh = await startLocalGitHubApi({ token: TOKEN });
 });
 afterAll(async () => {
@@ -285,7 +285,9 @@ describe('ecs-rolling-deploy', () => {
 
   it('with wait-for-in-progress waits for the other deployment, then deploys', async () => {
     const target = await steadyService(f, { image: 'acme/queue:1' });
-    f.local.simulate('acme/queue:2', { startMs: 6_000 });
+    // Long enough (5 s real at 4x) that the other deployment is still IN_PROGRESS when the bundle,
+    // slow to start on a loaded machine, first reads the service.
+    f.local.simulate('acme/queue:2', { startMs: 20_000 });
     const other = await f.ecs.send(
       new RegisterTaskDefinitionCommand({ family: target.family, containerDefinitions: [{ name: 'app', image: 'acme/queue:2' }] }),
     );

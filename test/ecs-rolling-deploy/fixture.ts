@@ -5,7 +5,7 @@
 import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand, type Service } from '@aws-sdk/client-ecs';
 import { runBundle, type ActionResult, type CancelOptions, type GitHubContext } from '../../local/runner/run-bundle.js';
 import type { LocalEcsOptions } from '../../local/ecs/index.js';
-import { withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
+import { pollingAtEmulatedPace, withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
 import { uniqueName } from '../helpers/stack.js';
 
 export interface ApiCall {
@@ -17,13 +17,18 @@ export interface DeployFixture extends LocalEcsEnv {
   calls: ApiCall[];
 }
 
-export async function startDeployFixture(options: LocalEcsOptions = {}): Promise<DeployFixture> {
+/**
+ * `emulatedPolls`: the bundles run here poll ECS at the emulator's pace (pollingAtEmulatedPace),
+ * not every 2 s of real time; for files whose rollouts are minutes of emulated time.
+ */
+export async function startDeployFixture(options: LocalEcsOptions & { emulatedPolls?: boolean } = {}): Promise<DeployFixture> {
   const calls: ApiCall[] = [];
+  const { emulatedPolls, ...ecsOptions } = options;
   const env = await withLocalEcs({
-    ...options,
+    ...ecsOptions,
     log: (line) => calls.push({ at: Date.now(), operation: /\.(\w+) /.exec(line)?.[1] ?? line }),
   });
-  return { ...env, calls };
+  return { ...env, ...(emulatedPolls ? { local: pollingAtEmulatedPace(env.local) } : {}), calls };
 }
 
 export interface TestService {

@@ -16,7 +16,7 @@ let gh: LocalGitHubApi;
 const TOKEN = 'ghs_localtesttoken456';
 
 beforeAll(async () => {
-  f = await startDeployFixture({ timeScale: 4, defaultBehaviour: { startMs: 2_000, healthyAfterMs: 500 } });
+  f = await startDeployFixture({ timeScale: 4, emulatedPolls: true, defaultBehaviour: { startMs: 2_000, healthyAfterMs: 500 } });
   // The emulator runs BLUE_GREEN and CANARY deployments with their hooks: the hook's function passes.
   f.local.hook(hook.hookTargetArn, () => ({ hookStatus: 'SUCCEEDED' }));
   proxy = await startRecordingProxy(f.local.endpoint);

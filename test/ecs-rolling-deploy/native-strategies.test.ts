@@ -28,7 +28,12 @@ const loadBalancers = [
 
 beforeAll(async () => {
   // 30x: one emulated minute of bake is 2 s, the action polls every 2 s.
-  f = await startDeployFixture({ timeScale: 30, defaultBehaviour: { startMs: 3_000, healthyAfterMs: 1_000 }, healthCheck: { intervalMs: 2_000 } });
+  f = await startDeployFixture({
+    timeScale: 30,
+    emulatedPolls: true,
+    defaultBehaviour: { startMs: 3_000, healthyAfterMs: 1_000 },
+    healthCheck: { intervalMs: 2_000 },
+  });
   f.local.simulate('acme/crash:*', { startMs: 3_000, exitCode: 1, exitAfterMs: 1_000 });
 });
 afterAll(() => f?.stop());
@@ -99,7 +104,9 @@ describe('ecs-rolling-deploy on native strategies', () => {
   it('a green that crashes is rolled back by ECS: the step fails with the stage, production never touched, no second UpdateService', async () => {
     const target = await service({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1, deploymentCircuitBreaker: { enable: true, rollback: true } });
     const since = Date.now();
-    const result = await deployAction(f, target, { 'container-images': 'app=acme/crash:2' });
+    // ECS's breaker decides here: the action's own limit (max-failed-tasks, 2 by default) is set
+    // above it, or a poll that sees the 2nd crash before ECS's 3rd fails the release first.
+    const result = await deployAction(f, target, { 'container-images': 'app=acme/crash:2', 'max-failed-tasks': '10' });
     expect(result.exitCode, result.log).toBe(1);
     expect(result.outputs.status).toBe('rolled-back');
     expect(result.outputs['rolled-back']).toBe('true');

@@ -6,7 +6,11 @@ import type { Deployment, Service, ServiceEvent, Task } from '@aws-sdk/client-ec
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../shared/core/clock.js';
 import { assessRollout, failuresInARow, rolloutCounts } from '../../shared/ecs/assess-rollout.js';
-import { followRollout, type FollowStats } from '../../shared/ecs/follow-rollout.js';
+import type { FollowDeps, FollowRolloutOptions, FollowStats } from '../../shared/ecs/follow-rollout.js';
+import { rollingFollower } from '../../shared/ecs/rolling-follower.js';
+
+/** The rolling follower, as the engine calls it. */
+const followRollout = (plan: FollowRolloutOptions, deps: FollowDeps) => rollingFollower(deps).follow(plan, deps.signal);
 import type { EcsSender } from '../../shared/ecs/raw-json.js';
 import { ProgressReporter, progressLine } from '../../shared/ecs/rollout-progress.js';
 import { ServiceEventStream } from '../../shared/ecs/service-events.js';
@@ -436,6 +440,67 @@ describe('followRollout', () => {
     );
     expect(result.verdict).toMatchObject({ state: 'failed', cause: 'cancelled' });
     expect(ecs.polls).toHaveLength(2);
+  });
+});
+
+describe("the rolling follower's end: what the release record needs", () => {
+  const follow = (ecs: EcsSender, clock: Clock, maxFailedTasks = 2) =>
+    rollingFollower({
+      ecs,
+      logger: new MemoryLogger(),
+      clock,
+      timeline: new Timeline(() => clock.now(), clock.now()),
+      stats: { describeServicesCalls: 0, throttled: 0 },
+    }).follow({
+      cluster: 'c',
+      service: 's',
+      deploymentId: 'n',
+      taskDefinitionArn: NEW,
+      previousTaskDefinitionArn: OLD,
+      deadline: clock.now() + 60_000,
+      maxFailedTasks,
+      events: new ServiceEventStream(),
+      pollIntervalMs: 1_000,
+    });
+  const behindLb = { loadBalancers: [{ targetGroupArn: 'arn:tg', containerName: 'app', containerPort: 8080 }] };
+  const event = (id: string, message: string) => ({ id, createdAt: new Date(), message });
+
+  it('a completed rollout succeeded and served production', async () => {
+    const clock = fakeClock();
+    const ecs = scriptedEcs(clock, (poll) =>
+      poll < 3
+        ? svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { pendingCount: 2 })], behindLb)
+        : svc([dep('n', NEW, 'PRIMARY', 'COMPLETED', { runningCount: 2 })], behindLb),
+    );
+    const end = await follow(ecs, clock);
+    expect(end).toMatchObject({ kind: 'rolling', outcome: 'succeeded', cause: undefined, servedProduction: true });
+  });
+
+  it('behind a load balancer, a running task served only once ECS registered its target', async () => {
+    const clock = fakeClock();
+    const running = (events: { id: string; createdAt: Date; message: string }[]) =>
+      svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { runningCount: 1, failedTasks: 2 }), dep('o', OLD, 'ACTIVE', 'COMPLETED', { runningCount: 2 })], {
+        ...behindLb,
+        events,
+      });
+    const unregistered = await follow(
+      scriptedEcs(clock, () => running([])),
+      clock,
+    );
+    expect(unregistered).toMatchObject({ outcome: 'failed', cause: 'failed-tasks', servedProduction: false });
+    const registered = await follow(
+      scriptedEcs(clock, () => running([event('e1', '(service s) registered 1 targets in (target-group arn:tg)')])),
+      clock,
+    );
+    expect(registered).toMatchObject({ outcome: 'failed', cause: 'failed-tasks', servedProduction: true });
+  });
+
+  it("a rollout ECS's circuit breaker failed ends with that cause; one that never ran a task never served", async () => {
+    const clock = fakeClock();
+    const ecs = scriptedEcs(clock, () =>
+      svc([dep('n', NEW, 'PRIMARY', 'FAILED', { rolloutStateReason: 'circuit breaker' }), dep('o', OLD, 'ACTIVE', 'COMPLETED', { runningCount: 2 })], behindLb),
+    );
+    expect(await follow(ecs, clock, Number.POSITIVE_INFINITY)).toMatchObject({ outcome: 'failed', cause: 'circuit-breaker', servedProduction: false });
   });
 });
 

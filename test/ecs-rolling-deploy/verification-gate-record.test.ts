@@ -31,7 +31,12 @@ const REPO = 'acme/payments-api';
 const ENVIRONMENT = 'production';
 
 beforeAll(async () => {
-  f = await startDeployFixture({ timeScale: 30, defaultBehaviour: { startMs: 3_000, healthyAfterMs: 1_000 }, healthCheck: { intervalMs: 2_000 } });
+  f = await startDeployFixture({
+    timeScale: 30,
+    emulatedPolls: true,
+    defaultBehaviour: { startMs: 3_000, healthyAfterMs: 1_000 },
+    healthCheck: { intervalMs: 2_000 },
+  });
   gh = await startLocalGitHubApi({ token: TOKEN });
 });
 afterAll(async () => {

@@ -23,7 +23,12 @@ let f: DeployFixture;
 const loadBalancers = trafficShiftLoadBalancers;
 
 beforeAll(async () => {
-  f = await startDeployFixture({ timeScale: 30, defaultBehaviour: { startMs: 3_000, healthyAfterMs: 1_000 }, healthCheck: { intervalMs: 2_000 } });
+  f = await startDeployFixture({
+    timeScale: 30,
+    emulatedPolls: true,
+    defaultBehaviour: { startMs: 3_000, healthyAfterMs: 1_000 },
+    healthCheck: { intervalMs: 2_000 },
+  });
 });
 afterAll(() => f?.stop());
 

@@ -12,6 +12,7 @@ import { localStack } from './stack.js';
 import { ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { startLocalEcs, type LocalEcs, type LocalEcsOptions, type RegistryConfig } from '../../local/ecs/index.js';
+import { POLL_INTERVAL_ENV } from '../../shared/core/poll.js';
 
 export interface LocalEcsEnv {
   local: LocalEcs;
@@ -65,4 +66,27 @@ export async function registerAppRevisions(ecs: ECSClient, family: string, image
 export function localRegistry(): RegistryConfig {
   const stack = localStack();
   return { host: stack.registry, username: stack.username, password: stack.password };
+}
+
+/** The engine's default poll interval against AWS's ECS: every 2 s. */
+const ECS_POLL_MS = 2_000;
+/** The least real interval a test asks for: fast enough for 30x, light on a shared 2-core machine. */
+const MIN_REAL_POLL_MS = 100;
+
+/**
+ * The action's poll interval at the emulator's pace: 2 s of emulated time (what the action polls
+ * AWS at) in real milliseconds, never under 100 ms. At 30x that is 100 ms real (3 s emulated).
+ */
+export function emulatedPollIntervalMs(timeScale: number): number {
+  return Math.max(MIN_REAL_POLL_MS, Math.round(ECS_POLL_MS / timeScale));
+}
+
+/**
+ * The emulator, with env() also setting the action's poll interval at the emulator's pace
+ * (COMMIT_TO_PROD_POLL_INTERVAL_MS), so a bundle run against a 30x clock polls every 3 emulated
+ * seconds instead of every 60 (2 s real). The emulator's own clock says how fast it runs.
+ */
+export function pollingAtEmulatedPace(local: LocalEcs): LocalEcs {
+  const pace = { [POLL_INTERVAL_ENV]: String(emulatedPollIntervalMs(local.clock.timeScale)) };
+  return { ...local, env: () => ({ ...local.env(), ...pace }) };
 }

@@ -207,7 +207,9 @@ describe('the release record, read back from GitHub and from the ECS tags', () =
     const target = await steadyService(f, { image: 'acme/app:1' });
     const ref = image('mig');
     f.local.simulate(pattern(ref), { startMs: 300, exitCode: 3, exitAfterMs: 100 }, ['bin/migrate']);
-    const error = await run(target, ref, environment, { preDeploy: { command: ['bin/migrate'], timeoutMs: 60_000, containerInput: 'pre-deploy-container' } }).then(
+    const error = await run(target, ref, environment, {
+      preDeploy: { command: ['bin/migrate'], timeoutMs: 60_000, containerInput: 'pre-deploy-container' },
+    }).then(
       () => undefined,
       (e: unknown) => e as Error,
     );

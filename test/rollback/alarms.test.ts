@@ -13,7 +13,7 @@ let f: DeployFixture;
 let cw: CloudWatchClient;
 
 beforeAll(async () => {
-  f = await startDeployFixture(ALARM_TEST_ECS);
+  f = await startDeployFixture({ ...ALARM_TEST_ECS, emulatedPolls: true });
   cw = cloudwatchFor(f.local);
 });
 afterAll(async () => {

@@ -25,7 +25,7 @@ const ENVIRONMENT = 'production';
 const sha = (n: number) => `${n}`.repeat(40);
 
 beforeAll(async () => {
-  f = await startDeployFixture({ timeScale: 4, defaultBehaviour: { startMs: 2_000, healthyAfterMs: 500 } });
+  f = await startDeployFixture({ timeScale: 4, emulatedPolls: true, defaultBehaviour: { startMs: 2_000, healthyAfterMs: 500 } });
   gh = await startLocalGitHubApi({ token: TOKEN });
 });
 afterAll(async () => {

@@ -27,7 +27,7 @@ const ENVIRONMENT = 'production';
 const SHA = { v2: '2222222aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', v3: '3333333bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', v4: '4444444ccccccccccccccccccccccccccccccccc' };
 
 beforeAll(async () => {
-  f = await startDeployFixture({ timeScale: 4, defaultBehaviour: { startMs: 2_000, healthyAfterMs: 500 } });
+  f = await startDeployFixture({ timeScale: 4, emulatedPolls: true, defaultBehaviour: { startMs: 2_000, healthyAfterMs: 500 } });
   gh = await startLocalGitHubApi({ token: TOKEN, identities: { [FORGER]: 'mallory' } });
 });
 afterAll(async () => {

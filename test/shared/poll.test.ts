@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pollUntil } from '../../shared/core/poll.js';
+import { POLL_INTERVAL_ENV, pollIntervalOption, pollIntervalOverride, pollUntil } from '../../shared/core/poll.js';
+import { UserError } from '../../shared/core/errors.js';
 import { fakeClock as manualClock } from '../helpers/fake-clock.js';
 
 const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
@@ -77,5 +78,26 @@ describe('pollUntil: the one poll-until-deadline loop', () => {
     // Before the first look: cut to the first deadline (3s); the look moves it to 20s; cut to the wake
     // time once (7s); then the interval up to the moved deadline.
     expect(clock.sleeps).toEqual([3_000, 4_000, 5_000, 5_000, 3_000]);
+  });
+});
+
+describe('COMMIT_TO_PROD_POLL_INTERVAL_MS: the poll interval for local stacks', () => {
+  it("unset or empty leaves the engine's defaults; whole milliseconds set the request's pollIntervalMs", () => {
+    expect(pollIntervalOverride(undefined)).toBeUndefined();
+    expect(pollIntervalOption('')).toEqual({});
+    expect(pollIntervalOption(' 100 ')).toEqual({ pollIntervalMs: 100 });
+  });
+
+  it.each(['fast', '2.5', '0', '5', '600000', '-100'])('refuses %j, naming the variable, the value and what is expected', (value) => {
+    let error: unknown;
+    try {
+      pollIntervalOverride(value);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toContain(POLL_INTERVAL_ENV);
+    expect((error as Error).message).toContain(JSON.stringify(value));
+    expect((error as Error).message).toMatch(/expected whole milliseconds from 10 to 60000/);
   });
 });

@@ -1,6 +1,7 @@
 import type { ActionContext } from '../../../shared/core/action.js';
 import { UserError } from '../../../shared/core/errors.js';
 import { Inputs } from '../../../shared/core/inputs.js';
+import { POLL_INTERVAL_ENV, pollIntervalOption } from '../../../shared/core/poll.js';
 import { runContext } from '../../../shared/github/run-context.js';
 import { readInputs } from './inputs.js';
 import { outputs } from './outputs.js';
@@ -22,7 +23,10 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   const github = token ? { token, apiUrl: run.apiUrl, repository: run.repository, environment, logUrl: run.runUrl } : undefined;
   if (!github) logger.info("No github-token: no GitHub deployment record is updated; the revision's outcome tag (commit-to-prod:outcome) is.");
   // The engine finds the paused deploy's record before anything is sent and ends it (shared/release/).
-  const result = await resumeServiceDeployment(request, { ecs, logger, signal, record: { github, githubDeploymentId } });
+  const result = await resumeServiceDeployment(
+    { ...request, ...pollIntervalOption(process.env[POLL_INTERVAL_ENV]) },
+    { ecs, logger, signal, record: { github, githubDeploymentId } },
+  );
   const found = result.record;
   let recordLine = github ? '<p>GitHub deployment: none found to update (see the log).</p>' : '<p>GitHub deployment: not updated (no github-token).</p>';
   if (found) {

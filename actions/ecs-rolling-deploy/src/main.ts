@@ -1,6 +1,7 @@
 import type { ActionContext } from '../../../shared/core/action.js';
 import { UserError } from '../../../shared/core/errors.js';
 import { Inputs } from '../../../shared/core/inputs.js';
+import { POLL_INTERVAL_ENV, pollIntervalOption } from '../../../shared/core/poll.js';
 import { revisionName } from '../../../shared/ecs/task-definition-source.js';
 import { mergeTags, provenanceTags } from '../../../shared/ecs/revision-tags.js';
 import type { DeployResult } from '../../../shared/ecs/deploy.js';
@@ -22,6 +23,8 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   const { tags: revisionTags, dropped } = mergeTags(provenanceTags({ sha: run.sha, ref: run.ref, runUrl, images }), userTags);
   if (dropped.length > 0) logger.warning(`ECS allows 50 tags per revision; not tagging: ${dropped.join(', ')}`);
   request.revisionTags = revisionTags;
+  // Local stacks and tests: poll at the emulator's pace (README, "Local stacks and tests").
+  Object.assign(request, pollIntervalOption(process.env[POLL_INTERVAL_ENV]));
   if (!token) {
     logger.warning("No github-token: no GitHub deployment is recorded; the revision's ECS tags (commit-to-prod:*) are the record of this deploy.");
   }

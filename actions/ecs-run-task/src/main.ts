@@ -1,6 +1,7 @@
 import type { ActionContext } from '../../../shared/core/action.js';
 import { UserError } from '../../../shared/core/errors.js';
 import { Inputs } from '../../../shared/core/inputs.js';
+import { POLL_INTERVAL_ENV, pollIntervalOption } from '../../../shared/core/poll.js';
 import type { LogReader } from '../../../shared/ecs/one-off-task.js';
 import { mergeTags, provenanceTags } from '../../../shared/ecs/revision-tags.js';
 import { runContext } from '../../../shared/github/run-context.js';
@@ -19,6 +20,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   const { tags: revisionTags, dropped } = mergeTags(provenanceTags({ sha: run.sha, ref: run.ref, runUrl: run.runUrl, images }), userTags);
   if (dropped.length > 0) logger.warning(`ECS allows 50 tags per revision; not tagging: ${dropped.join(', ')}`);
   request.revisionTags = revisionTags;
+  Object.assign(request, pollIntervalOption(process.env[POLL_INTERVAL_ENV]));
 
   const [{ deploy }, { ecsClient }] = await Promise.all([import('../../../shared/ecs/deploy.js'), import('../../../shared/core/aws-clients.js')]);
   const ecs = await ecsClient(region ? { region } : {});

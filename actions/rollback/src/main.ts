@@ -1,6 +1,7 @@
 import type { ActionContext } from '../../../shared/core/action.js';
 import { UserError, userErrorText } from '../../../shared/core/errors.js';
 import { Inputs } from '../../../shared/core/inputs.js';
+import { POLL_INTERVAL_ENV, pollIntervalOption } from '../../../shared/core/poll.js';
 import { runContext } from '../../../shared/github/run-context.js';
 import type { DeployResult } from '../../../shared/ecs/deploy.js';
 import { readInputs } from './inputs.js';
@@ -94,7 +95,17 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   if (stoppable) {
     const { stopInProgress } = await import('../../../shared/rollback/stop-in-progress.js');
     const stop = await stopInProgress(
-      { cluster, service, serviceDeploymentArn: stoppable.serviceDeploymentArn, target, reason, requestedBy, wait, timeoutMs },
+      {
+        cluster,
+        service,
+        serviceDeploymentArn: stoppable.serviceDeploymentArn,
+        target,
+        reason,
+        requestedBy,
+        wait,
+        timeoutMs,
+        ...pollIntervalOption(process.env[POLL_INTERVAL_ENV]),
+      },
       { ecs, logger, signal, record },
     );
     await stopped(stop, stoppable.serviceDeploymentArn, { ecs, logger, where: `${cluster}/${service}` });
@@ -114,6 +125,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
       timeoutMs,
       maxFailedTasks,
       waitForInProgress,
+      ...pollIntervalOption(process.env[POLL_INTERVAL_ENV]),
     },
     {
       ecs,
