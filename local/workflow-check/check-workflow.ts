@@ -67,6 +67,7 @@ const MARKETPLACE_OUTPUTS: Record<string, { since: string; outputs: string[] }[]
   ],
   'actions/download-artifact': [{ since: '4.0.0', outputs: ['download-path'] }],
   'actions/cache': [{ since: '4.0.0', outputs: ['cache-hit'] }],
+  'actions/attest': [{ since: '4.0.0', outputs: ['bundle-path', 'attestation-id', 'attestation-url', 'storage-record-ids'] }],
   'actions/cache/restore': [{ since: '4.0.0', outputs: ['cache-hit', 'cache-primary-key', 'cache-matched-key'] }],
 };
 
