@@ -95,7 +95,7 @@ export class Releases {
     };
   }
 
-  private generateNotes(route: Route, repository: string): void {
+  private generateNotes(route: Route, repository: string) {
     const tag = route.body.tag_name;
     if (typeof tag !== 'string' || tag === '')
       return route.error(422, 'Validation Failed: tag_name is required', `${RELEASES_DOCS}#generate-release-notes-content-for-a-release`);
@@ -105,7 +105,7 @@ export class Releases {
     route.send(200, { name: tag, body: `**Full Changelog**: ${changelog}` });
   }
 
-  private releaseRoute(route: Route, repository: string, id: number | undefined): void {
+  private releaseRoute(route: Route, repository: string, id: number | undefined) {
     if (id === undefined) {
       if (route.method === 'GET') {
         const list = this.releases.filter((r) => r.repository === repository).map((r) => this.view(route, r));
@@ -176,7 +176,7 @@ export class Releases {
     return undefined;
   }
 
-  private refRoute(route: Route, repository: string, single: boolean, name: string | undefined): void {
+  private refRoute(route: Route, repository: string, single: boolean, name: string | undefined) {
     const refs = this.refsOf(repository);
     const answer = (ref: string) => ({
       ref,

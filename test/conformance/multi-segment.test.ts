@@ -39,6 +39,8 @@ describe('multi-segment path parameters', () => {
         object: { type: 'commit', sha: 'abc', url: 'https://x.invalid/c' },
       }),
     );
-    expect(found).toEqual([expect.objectContaining({ operation: expect.stringContaining('/git/ref/{ref}'), side: 'response', path: '$.object.sha', rule: 'minLength' })]);
+    expect(found).toEqual([
+      expect.objectContaining({ operation: expect.stringContaining('/git/ref/{ref}'), side: 'response', path: '$.object.sha', rule: 'minLength' }),
+    ]);
   });
 });

@@ -115,7 +115,9 @@ describe('release.yml through the local runner, against the GitHub stand-in', ()
     const repo = repository('true');
     const run = await release(repo, 'acme/mutable', 'v1.0.0');
     expect(run.job('publish').result).toBe('failure');
-    expect(run.log).toContain("v1.0.0 was published but is not immutable: turn on Settings → General → Releases → 'Enable release immutability' (v1 was not moved)");
+    expect(run.log).toContain(
+      "v1.0.0 was published but is not immutable: turn on Settings → General → Releases → 'Enable release immutability' (v1 was not moved)",
+    );
     expect(github.refs('acme/mutable')).toEqual({ 'refs/tags/v1.0.0': repo.sha });
   });
 
