@@ -35,13 +35,22 @@ export class GitHubOpenApi {
     this.spec = JSON.parse(readFileSync(openApiFile(), 'utf8'));
     this.routes = Object.entries(this.spec.paths).map(([template, item]) => {
       const names: string[] = [];
+      // A parameter GitHub marks `x-multi-segment` spans slashes (a git ref: `tags/v1`, `heads/a/b`).
+      const multi = new Set(
+        [item.parameters, ...Object.values(item).map((op) => (op as Operation | undefined)?.parameters)]
+          .flatMap((list) => (Array.isArray(list) ? (list as Schema[]) : []))
+          .map((p) => this.resolve(p))
+          .filter((p) => p.in === 'path' && p['x-multi-segment'] === true)
+          .map((p) => p.name as string),
+      );
       const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_m, name: string) => {
         names.push(name);
-        return '([^/]+)';
+        return multi.has(name) ? '(.+?)' : '([^/]+)';
       });
-      return { template, regex: new RegExp(`^${source}/?$`), names, literals: template.split('/').length - names.length, item };
+      return { template, regex: new RegExp(`^${source}/?$`), names, literals: template.split('/').length - names.length - (multi.size ? 0.5 : 0), item };
     });
-    // The most literal template wins (/check-runs/{id}/annotations before /{a}/{b}/…).
+    // The most literal template wins (/check-runs/{id}/annotations before /{a}/{b}/…), and one
+    // without a multi-segment parameter before one with.
     this.routes.sort((a, b) => b.literals - a.literals);
   }
 

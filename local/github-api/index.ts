@@ -13,15 +13,18 @@
  * per_page, page), GET /repos/{owner}/{repo}/deployments/{id}, POST/GET
  * /repos/{owner}/{repo}/deployments/{id}/statuses (auto_inactive marks older successful
  * deployments of the environment inactive, as GitHub does); check runs, their annotations,
- * issue comments and pull requests as README.md lists them; read-only tokens and faults on demand.
+ * issue comments and pull requests as README.md lists them; releases and git refs (releases.ts),
+ * immutable releases included; read-only tokens and faults on demand.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exchangeObserved, reportExchange } from '../conformance/exchanges.js';
 import { ACTIONS_BOT, type SimpleUser, simpleUser } from './objects.js';
 import { ChecksAndComments, type RecordedCheckRun, type RecordedComment, type Route } from './checks-and-comments.js';
+import { type RecordedRelease, Releases } from './releases.js';
 
 export type { RecordedAnnotation, RecordedCheckRun, RecordedComment } from './checks-and-comments.js';
+export type { RecordedRelease } from './releases.js';
 
 export interface RecordedStatus {
   id: number;
@@ -78,6 +81,11 @@ export interface LocalGitHubApi {
   addComment(repository: string, issueNumber: number, body: string, login?: string): RecordedComment;
   /** Declares a pull request (only its head commit is served, by GET /repos/{owner}/{repo}/pulls/{n}). */
   addPullRequest(repository: string, number: number, headSha: string): void;
+  /** Releases (of one repository if given), oldest first. */
+  releases(repository?: string): RecordedRelease[];
+  /** The git refs the stand-in knows of a repository (`refs/tags/v1` → sha): tags made by publishing or by POST git/refs, or set here. */
+  refs(repository: string): Record<string, string>;
+  setRef(repository: string, ref: string, sha: string): void;
   /** Answer matching requests with a fault (an outage, a secondary rate limit). */
   fail(fault: Fault): void;
   clearFaults(): void;
@@ -99,6 +107,8 @@ export interface LocalGitHubApiOptions {
    * as `github-actions[bot]`, as GITHUB_TOKEN does.
    */
   identities?: Readonly<Record<string, string>>;
+  /** Repositories (`owner/repo`) with release immutability on, or true for every one: published releases are then immutable. */
+  immutableReleases?: boolean | readonly string[];
 }
 
 /** A fault the stand-in answers with instead of serving, for the next `times` matching requests. */
@@ -136,6 +146,8 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
   let nextId = 1;
   let url = '';
   const checks = new ChecksAndComments('https://github.com');
+  const immutable = options.immutableReleases ?? false;
+  const releases = new Releases('https://github.com', (repository) => (typeof immutable === 'boolean' ? immutable : immutable.includes(repository)));
   const faults: Fault[] = [];
 
   // The request of each answer in flight, for the conformance layer (local/conformance).
@@ -218,7 +230,7 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
       error: (status, message, documentation) =>
         send(res, status, { message, documentation_url: documentation ?? 'https://docs.github.com/rest', status: String(status) }),
     };
-    if (checks.handle(route)) return;
+    if (checks.handle(route) || releases.handle(route)) return;
     const m = /^\/repos\/([^/]+)\/([^/]+)\/deployments(?:\/(\d+)(?:\/(statuses))?)?\/?$/.exec(parsed.pathname);
     if (!m) return error(res, 404, 'Not Found');
     const repository = `${m[1]}/${m[2]}`;
@@ -338,6 +350,11 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
       structuredClone(checks.addComment({ apiUrl: url, now: new Date().toISOString(), nextId: () => nextId++ }, repository, issueNumber, body, login)),
     addPullRequest: (repository, number, headSha) => {
       checks.pullRequests.set(`${repository}#${number}`, headSha);
+    },
+    releases: (repository) => structuredClone(releases.releases.filter((r) => !repository || r.repository === repository)),
+    refs: (repository) => Object.fromEntries(releases.refsOf(repository)),
+    setRef: (repository, ref, sha) => {
+      releases.refsOf(repository).set(ref, sha);
     },
     fail: (fault) => faults.push({ ...fault }),
     clearFaults: () => {

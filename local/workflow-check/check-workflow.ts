@@ -25,6 +25,12 @@ export interface CheckOptions {
    * workflows-examples/ and copied together into .github/workflows/, so by default: beside the file.
    */
   localWorkflowsDir?: string;
+  /**
+   * Where an action's interface is read from, by `uses:` (default: `root`'s working tree). The pin
+   * check reads it at the commit a `@<sha>` names instead: what a user who copies the file runs.
+   * A string is why it cannot be read.
+   */
+  actionInterface?: (action: string, uses: string) => ActionInterface | string;
 }
 
 export interface CheckResult {
@@ -32,7 +38,7 @@ export interface CheckResult {
   problems: string[];
 }
 
-interface ActionInterface {
+export interface ActionInterface {
   inputs: Record<string, { required: boolean }>;
   outputs: Set<string>;
 }
@@ -61,6 +67,7 @@ const MARKETPLACE_OUTPUTS: Record<string, { since: string; outputs: string[] }[]
   ],
   'actions/download-artifact': [{ since: '4.0.0', outputs: ['download-path'] }],
   'actions/cache': [{ since: '4.0.0', outputs: ['cache-hit'] }],
+  'actions/attest': [{ since: '4.0.0', outputs: ['bundle-path', 'attestation-id', 'attestation-url', 'storage-record-ids'] }],
   'actions/cache/restore': [{ since: '4.0.0', outputs: ['cache-hit', 'cache-primary-key', 'cache-matched-key'] }],
 };
 
@@ -85,11 +92,13 @@ export async function checkWorkflowFile(file: string, options: CheckOptions = {}
   const content = readFileSync(file, 'utf8');
   const { workflow, problems } = await parseWorkflowText(file, content);
   if (!workflow) return { file, problems };
+  const root = options.root ?? repoRoot;
   return {
     file,
     problems: await checkWorkflowDeep(workflow, {
-      root: options.root ?? repoRoot,
+      root,
       localWorkflowsDir: options.localWorkflowsDir ?? path.dirname(path.resolve(file)),
+      actionInterface: options.actionInterface ?? ((action) => readActionInterface(root, action) ?? `no action '${action}' in ${root}/actions`),
     }),
   };
 }
@@ -97,7 +106,12 @@ export async function checkWorkflowFile(file: string, options: CheckOptions = {}
 function readActionInterface(root: string, action: string): ActionInterface | undefined {
   const file = path.join(root, 'actions', action, 'action.yml');
   if (!existsSync(file)) return undefined;
-  const manifest = parseYaml(readFileSync(file, 'utf8')) as {
+  return actionInterfaceOf(readFileSync(file, 'utf8'));
+}
+
+/** The inputs (required or not) and outputs an action.yml declares. */
+export function actionInterfaceOf(actionYml: string): ActionInterface {
+  const manifest = parseYaml(actionYml) as {
     inputs?: Record<string, { required?: boolean; default?: unknown }>;
     outputs?: Record<string, unknown>;
   };
@@ -265,8 +279,11 @@ function checkWorkflowWith(workflow: LoadedWorkflow, options: Required<CheckOpti
       if (usesToken && isString(usesToken)) {
         const ref = parseActionRef(usesToken.value, { root: options.root, workspace: options.root });
         if (ref.kind === 'ours' || (ref.kind === 'local' && ref.action)) {
-          const action = readActionInterface(ref.root, ref.action);
-          if (!action) problems.push(`${where}: ${usesToken.value}: no action '${ref.action}' in ${ref.root}/actions`);
+          const action =
+            ref.kind === 'ours'
+              ? options.actionInterface(ref.action, usesToken.value)
+              : (readActionInterface(ref.root, ref.action) ?? `no action '${ref.action}' in ${ref.root}/actions`);
+          if (typeof action === 'string') problems.push(`${where}: ${usesToken.value}: ${action}`);
           else {
             const withToken = rawAt(rawStep, 'with');
             const given = rawKeys(withToken);

@@ -5,7 +5,10 @@
  * - excessive-permissions: top-level `permissions:` declared, never `write-all`/`read-all`, no
  *   write scope for the whole workflow (writes go on the jobs that need them), and a job's write
  *   scopes only those its steps use (`id-token` for configure-aws-credentials, `deployments` for
- *   our deploy and rollback, `checks`/`pull-requests` for run-test-tier, `contents` for `gh`);
+ *   our deploy and rollback, `checks`/`pull-requests` for run-test-tier, `contents` for `gh`,
+ *   `id-token` and `attestations` for actions/attest);
+ * - attest-by-digest (ours): actions/attest names an image by `subject-digest` (what was pushed,
+ *   not a tag that can move) with `subject-name` free of tag and digest, as push-to-registry needs;
  * - per-environment-concurrency (ours): every job that deploys to an environment in a
  *   `concurrency:` group named after that environment, never `cancel-in-progress: true` (a deploy
  *   cancelled half-way), never a group per run (a group no other run shares queues nothing);
@@ -52,7 +55,8 @@ export type PolicyRule =
   | 'dangerous-triggers'
   | 'cache-poisoning'
   | 'self-hosted-runner'
-  | 'secrets-inherit';
+  | 'secrets-inherit'
+  | 'attest-by-digest';
 
 type Report = (rule: PolicyRule, text: string) => void;
 
@@ -180,6 +184,11 @@ function neededWrites(job: JobFacts): Set<string> {
     needed.add('pull-requests');
   }
   if (job.usesGh) needed.add('contents');
+  // Sigstore's certificate comes from the job's OIDC token; the attestations API stores the result.
+  if (job.marketplace.has('actions/attest') || job.marketplace.has('actions/attest-build-provenance')) {
+    needed.add('id-token');
+    needed.add('attestations');
+  }
   return needed;
 }
 
@@ -273,6 +282,23 @@ function checkPinned(where: string, uses: string, source: string, report: Report
     report('unpinned-uses', `${where}: ${uses} has no '# vX' comment saying which version the SHA is`);
 }
 
+/** An image attested by the digest that was pushed, under its bare name. */
+function checkAttestSubject(where: string, step: TemplateToken, report: Report): void {
+  const digest = rawAt(step, 'with', 'subject-digest');
+  const name = rawAt(step, 'with', 'subject-name');
+  if (!digest) report('attest-by-digest', `${where}: actions/attest without \`subject-digest\`: attest the image by the digest the push reported`);
+  const text = name && isString(name) ? name.value.replace(/\$\{\{[^}]*\}\}/g, 'x') : '';
+  if (!name) report('attest-by-digest', `${where}: actions/attest without \`subject-name\` (the image name the digest belongs to)`);
+  else if (text.includes('@') || /:[^/]*$/.test(text))
+    report(
+      'attest-by-digest',
+      `${where}: actions/attest subject-name '${String(name)}' carries a tag or digest; give the bare image name (the digest says which image)`,
+    );
+  const push = rawAt(step, 'with', 'push-to-registry');
+  if (!push || !((isBoolean(push) && push.value) || (isString(push) && push.value === 'true')))
+    report('attest-by-digest', `${where}: actions/attest without \`push-to-registry: true\`: the attestation should travel with the image in its registry`);
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -310,6 +336,7 @@ function checkActionStep(where: string, step: TemplateToken, uses: string, scope
   const ref = parseActionRef(uses, { root: '.', workspace: '.' });
   if (ref.kind === 'marketplace' || ref.kind === 'ours') checkPinned(where, uses, source, report);
   const slug = ref.kind === 'marketplace' ? ref.slug.toLowerCase() : '';
+  if (slug === 'actions/attest' || slug === 'actions/attest-build-provenance') checkAttestSubject(where, step, report);
   if (slug === 'actions/checkout') {
     const persist = rawAt(step, 'with', 'persist-credentials');
     const off = persist && ((isString(persist) && persist.value === 'false') || (isBoolean(persist) && !persist.value));

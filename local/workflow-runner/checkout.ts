@@ -21,6 +21,11 @@ export interface CheckoutRequest {
   path: string;
   /** What to check out: `ref:` when given, else github.sha. */
   commit: string;
+  /**
+   * `fetch-depth: 0`: all of history, every branch (as `origin/<branch>`) and every tag, as
+   * actions/checkout fetches them; otherwise only the commit.
+   */
+  fullHistory?: boolean;
 }
 
 export async function checkoutInto(request: CheckoutRequest): Promise<{ directory: string; commit: string }> {
@@ -45,6 +50,7 @@ export async function checkoutInto(request: CheckoutRequest): Promise<{ director
       `actions/checkout: '${request.commit}' is not in ${request.source} (${((e as { stderr?: string }).stderr ?? (e as Error).message).trim()}); github.sha must be a commit of the run's repository`,
     );
   }
+  if (request.fullHistory) await git(target, 'fetch', '-q', '--tags', 'origin', '+refs/heads/*:refs/remotes/origin/*');
   await git(target, 'checkout', '-q', '--detach', 'FETCH_HEAD');
   const { stdout } = await git(target, 'rev-parse', 'HEAD');
   return { directory: target, commit: stdout.trim() };

@@ -8,6 +8,7 @@
 //            --state-dir DIR (actions/cache entries), --max-parallel-jobs N, --env-var ENV:NAME=VALUE, --env-secret ENV:NAME=VALUE,
 //            --page FILE (the run's page; default: ctp-workflow-runner/runs/<workflow>-<time>-<pid>.html in the temp directory)
 // Ctrl-C (or SIGTERM) cancels the run as "Cancel workflow run" does; a second one stops at once.
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { killRunningBundles } from '../runner/run-bundle.js';
@@ -76,6 +77,21 @@ try {
 } catch (e) {
   console.error((e as Error).message);
   process.exit(2);
+}
+// Without --sha the run is for what the workspace has checked out, as a push of it would be:
+// actions/checkout can then find the commit (a placeholder SHA it could not).
+if (!options.github!.sha) {
+  const workspace = options.workspace ?? process.cwd();
+  try {
+    options.github!.sha = execFileSync('git', ['rev-parse', '--verify', 'HEAD^{commit}'], {
+      cwd: workspace,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
+    console.log(`github.sha: ${options.github!.sha} (HEAD of ${workspace}; --sha to choose another commit)`);
+  } catch {
+    console.log(`github.sha: a placeholder (${workspace} is not a git repository with a commit; actions/checkout will say so if a job checks out)`);
+  }
 }
 // The first Ctrl-C (or SIGTERM) cancels the run as GitHub's "Cancel workflow run" does, so steps
 // with `if: always()` or `cancelled()` run; a second one stops outright.

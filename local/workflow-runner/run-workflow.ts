@@ -21,6 +21,7 @@ import { contextEnv, defaultGitHubContext, repoRoot, runBundle, type GitHubConte
 import type { Annotation } from '../runner/workflow-commands.js';
 import { parseActionRef } from './action-refs.js';
 import { ArtifactStore } from './artifacts.js';
+import type { AttestationRecord } from './attest.js';
 import { CacheStore } from './cache.js';
 import type { ConcurrencyGroups, Entry } from './concurrency.js';
 import { JobSlots } from './job-slots.js';
@@ -164,6 +165,8 @@ export interface WorkflowRunResult {
   jobs: JobRunResult[];
   /** workflow_call outputs (for a called workflow). */
   outputs: Record<string, string>;
+  /** What the run's actions/attest steps attested (the stand-in records them; nothing is signed). */
+  attestations: AttestationRecord[];
   /** What the runner did differently from GitHub, once each. */
   notices: string[];
   durationMs: number;
@@ -199,6 +202,7 @@ interface RunState {
   github: GitHubContext;
   masks: string[];
   notices: string[];
+  attestations: AttestationRecord[];
   runnerTemp: string;
   log: (line: string) => void;
 }
@@ -246,6 +250,7 @@ export async function runWorkflow(file: string, options: RunWorkflowOptions = {}
     github,
     masks,
     notices: [],
+    attestations: [],
     runnerTemp,
     log: (line) => options.onLog?.(maskText(line, masks)),
   };
@@ -254,7 +259,16 @@ export async function runWorkflow(file: string, options: RunWorkflowOptions = {}
     entry = await enterWorkflowGroup(state, workflow, inputs, runCancel);
     if (entry && !entry.entered) {
       state.log(`── ${entry.why}`);
-      return { file: workflow.file, name: workflow.name, conclusion: 'cancelled', jobs: [], outputs: {}, notices: [entry.why], durationMs: 0 };
+      return {
+        file: workflow.file,
+        name: workflow.name,
+        conclusion: 'cancelled',
+        jobs: [],
+        outputs: {},
+        attestations: [],
+        notices: [entry.why],
+        durationMs: 0,
+      };
     }
     const result = await runFrame(state, { workflow, inputs, secrets, prefix: '' });
     if (options.runPage) {
@@ -549,7 +563,16 @@ async function runFrame(state: RunState, frame: WorkflowFrame): Promise<Workflow
       }
     }
   }
-  return { file: workflow.file, name: workflow.name, conclusion, jobs, outputs, notices: frame.prefix ? [] : state.notices, durationMs: Date.now() - started };
+  return {
+    file: workflow.file,
+    name: workflow.name,
+    conclusion,
+    jobs,
+    outputs,
+    attestations: frame.prefix ? [] : state.attestations,
+    notices: frame.prefix ? [] : state.notices,
+    durationMs: Date.now() - started,
+  };
 }
 
 /**
@@ -1098,6 +1121,8 @@ async function runUsesStep(
       defaultBranch: state.github.defaultBranch,
       artifacts: state.artifacts,
       cache: state.cache,
+      job,
+      attestations: state.attestations,
     });
     if (!sub.ok) throw new Error(sub.error);
     notice(state, sub.notice);

@@ -6,7 +6,7 @@ import { repoRoot } from '../../local/runner/run-bundle.js';
 import { checkWorkflowFile } from '../../local/workflow-check/check-workflow.js';
 import { propertyChains } from '../../local/workflow-runner/expression-reads.js';
 import { checkPolicy } from '../../local/workflow-check/policy.js';
-import { loadWorkflow, parseWorkflowText, rawAt, rawKeys } from '../../local/workflow-runner/workflow-file.js';
+import { loadWorkflow, parseWorkflowText, rawAt, rawCount, rawKeys } from '../../local/workflow-runner/workflow-file.js';
 
 const examples = path.join(repoRoot, 'workflows-examples');
 const files = readdirSync(examples).filter((f) => f.endsWith('.yml'));
@@ -517,25 +517,33 @@ describe('this repository’s own workflows (.github/workflows)', () => {
     expect(checkPolicy(await loadWorkflow(full), readFileSync(full, 'utf8'))).toEqual([]);
   });
 
-  it('the release job that holds the write token installs nothing and runs no tests; the one that does has a read-only token', async () => {
+  it('the release jobs that hold the write token install nothing and run no tests; the one that does has a read-only token', async () => {
     const workflow = await loadWorkflow(path.join(own, 'release.yml'));
     const jobs = rawKeys(rawAt(workflow.raw, 'jobs'));
-    expect(jobs).toEqual(['verify', 'publish']);
+    expect(jobs).toEqual(['draft', 'verify', 'publish']);
     for (const id of jobs) {
       const job = rawAt(workflow.raw, 'jobs', id);
       const writes = rawKeys(rawAt(job, 'permissions')).filter((k) => String(rawAt(job, 'permissions', k)) === 'write');
-      const text = JSON.stringify(job);
-      const runsCode = /npm ci|npm run|\.ci\/run|setup-node/.test(text);
-      expect({ id, writes: writes.length > 0, runsCode }).toEqual({ id, writes: id === 'publish', runsCode: id === 'verify' });
+      // What its steps run (an `echo` of a command in the release notes runs nothing) and use.
+      const steps = rawAt(job, 'steps');
+      const commands = Array.from({ length: rawCount(steps) }, (_, i) => [String(rawAt(steps, i, 'run') ?? ''), String(rawAt(steps, i, 'uses') ?? '')])
+        .flatMap(([run, uses]) => [...run!.split('\n').filter((l) => !/^\s*echo\b/.test(l)), uses!])
+        .join('\n');
+      const runsCode = /npm ci|npm run|\.ci\/run|setup-node/.test(commands);
+      expect({ id, writes: writes.length > 0, runsCode }).toEqual({ id, writes: id !== 'verify', runsCode: id === 'verify' });
     }
-    expect(String(rawAt(workflow.raw, 'jobs', 'publish', 'needs'))).toContain('verify');
+    expect(String(rawAt(workflow.raw, 'jobs', 'verify', 'needs'))).toContain('draft');
+    expect(JSON.stringify(rawAt(workflow.raw, 'jobs', 'publish', 'needs'))).toContain('verify');
   });
 
-  it('CI runs exactly .ci/run; the release checks dist/, runs .ci/run, publishes and moves the major tag', () => {
+  it('CI runs exactly .ci/run; the release drafts, checks dist/, runs .ci/run, publishes and moves the major tag', () => {
     expect(readFileSync(path.join(own, 'ci.yml'), 'utf8')).toMatch(/\n {8}run: bash \.ci\/run\n/);
     const release = readFileSync(path.join(own, 'release.yml'), 'utf8');
     expect(release).toMatch(/tags: \['v\[0-9\]\+\.\[0-9\]\+\.\[0-9\]\+'\]/);
-    const order = ['npm run check-dist', 'bash .ci/run', 'gh release create', 'git/refs/tags/${major}'].map((s) => release.indexOf(s));
+    // release.test.ts runs it through the local runner against the GitHub stand-in.
+    const order = ['/releases" --data-binary', 'npm run check-dist\n', 'run: bash .ci/run\n', '"draft": false', 'git/refs/tags/${major}'].map((s) =>
+      release.indexOf(s),
+    );
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
