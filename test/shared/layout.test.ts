@@ -21,6 +21,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   release: ['core', 'github'],
   ecs: ['core', 'github', 'release'],
   rollback: ['core', 'github', 'ecs', 'release'],
+  metrics: ['core', 'github', 'release'],
 };
 
 const sharedDir = path.join(repoRoot, 'shared');
