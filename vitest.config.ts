@@ -90,7 +90,8 @@ export default defineConfig({
     // Every exchange with the stand-ins is held to AWS's and GitHub's published models
     // (local/conformance); the oracles are installed once per run.
     globalSetup: ['test/helpers/conformance-oracles.ts'],
-    setupFiles: ['test/helpers/conformance.ts'],
+    // Each file's temporary files in a folder of its own, gone when the file ends (temp-dir.ts).
+    setupFiles: ['test/helpers/temp-dir.ts', 'test/helpers/conformance.ts'],
     // Files run side by side. Most of a file's time is waiting (on Docker, the registry, emulated
     // ECS time, a bundle's poll), not computing, so workers are sized for waiting, not for the
     // 2 cores: the files' times add up to ~14 min for ~6 min of CPU, so 4 at once bring the wall
