@@ -242,7 +242,7 @@ describe('the checks catch broken workflows', () => {
     ]);
   });
 
-  // The nine ways the issue found to break the examples that passed the checks before: each one
+  // The ways an earlier issue found to break the examples that passed the checks before: each one
   // applied alone to a real example, each caught with its rule and where it is.
   const OURS_PIN = /acme\/commit-to-prod\/actions\/build-in-container@[0-9a-f]{40} # v\d+\.\d+\.\d+/;
   it.each([
