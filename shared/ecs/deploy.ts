@@ -48,6 +48,7 @@
  * refuse there), `preDeployFinished` when the pre-deploy task ended.
  */
 import type { ServiceDeployment } from '@aws-sdk/client-ecs';
+import type { Served } from '../release/schema.js';
 import type { Clock } from '../core/clock.js';
 import { formatDuration } from '../core/duration.js';
 import type { Logger } from '../core/logger.js';
@@ -170,8 +171,8 @@ export interface DeployResult extends ResolvedRevision {
   hookId?: string | undefined;
   /** The native service deployment as last seen (its stages for the summary). */
   serviceDeployment?: ServiceDeployment | undefined;
-  /** The follower saw the new revision serve production traffic (a task of it running, or a traffic weight above zero). */
-  servedProduction?: boolean | undefined;
+  /** Whether the new revision served production traffic, as its follower saw it (follower.ts FollowEnd `served`). */
+  served?: Served | undefined;
   /** The release record's GitHub deployment, when one was created. */
   githubDeployment?: DeploymentRecord | undefined;
   /** What the follow of the rollout said: outcome, cause, whether the revision served production. */

@@ -57,7 +57,7 @@ function resultMaker(rollout: StartedRollout, serviceDeploymentArn: string | und
     status,
     message,
     durationMs: run.clock.now() - run.startedAt,
-    servedProduction: base.follow?.servedProduction ?? false,
+    served: base.follow?.served ?? 'no',
     ...(rollout.alarms ? { alarms: rollout.alarms.watch.states() } : {}),
     ...extra,
   });
@@ -98,7 +98,7 @@ export async function followRelease(rollout: StartedRollout, run: DeployRun): Pr
   });
   finish.base.stoppedTasks = follow.stoppedTasks;
   finish.base.serviceDeployment = follow.serviceDeployment;
-  finish.base.follow = { kind: follow.kind, outcome: follow.outcome, cause: follow.cause, servedProduction: follow.servedProduction, endedAt: follow.endedAt };
+  finish.base.follow = { kind: follow.kind, outcome: follow.outcome, cause: follow.cause, served: follow.served, endedAt: follow.endedAt };
   const verdict = follow.verdict;
   if (verdict.state === 'paused') {
     const resume = `\`resume: continue\` or \`resume: rollback\`, service-deployment-arn ${serviceDeploymentArn} and hook-id ${verdict.hookId}`;

@@ -12,6 +12,7 @@ import { formatDuration } from '../core/duration.js';
 import { errorMessage } from '../core/errors.js';
 import { isThrottling, pollUntil } from '../core/poll.js';
 import type { Logger } from '../core/logger.js';
+import type { Served } from '../release/schema.js';
 import { assessRollout, failuresInARow, ourDeployment, rolloutCounts, type RolloutVerdict } from './assess-rollout.js';
 import { followCause, type FollowEnd, type FollowerKind } from './follower.js';
 import { captureResponseJson, type EcsSender } from './raw-json.js';
@@ -114,6 +115,13 @@ export async function describeServiceRaw(ecs: EcsSender, cluster: string, servic
 
 /** A target of the new revision registered behind the load balancer (ECS's own event words). */
 const REGISTERED_TARGETS = /registered \d+ targets? in/;
+/** ECS's stop reason for a task the load balancer found unhealthy ("Task failed ELB health checks in (target-group …)"). */
+const FAILED_LB_HEALTH = /failed ELB health checks/i;
+
+/** A task of the revision was stopped for failing the load balancer's health checks (whether it was ever healthy, ECS does not say). */
+export function failedLoadBalancerHealth(stopped: readonly StoppedTask[], taskDefinitionArn: string): boolean {
+  return stopped.some((t) => t.taskDefinitionArn === taskDefinitionArn && FAILED_LB_HEALTH.test(t.stoppedReason));
+}
 
 /**
  * One look at the service: DescribeServices, the deployment's newly stopped tasks, new events, a
@@ -122,7 +130,10 @@ const REGISTERED_TARGETS = /registered \d+ targets? in/;
 export class ServiceWatch {
   readonly stoppedTasks: StoppedTask[] = [];
   service: Service | undefined;
-  servedProduction = false;
+  /** It served for sure: completed, or a task of it ran with no load balancer in front. */
+  private servedSurely = false;
+  /** A target of it was registered behind the load balancer: it served unless none was ever healthy. */
+  private registered = false;
   private readonly progress = new ProgressReporter();
   private readonly seenStopped = new Set<string>();
   private readonly labels: { revision: string; previous: string | undefined };
@@ -159,10 +170,10 @@ export class ServiceWatch {
     const ours = ourDeployment(this.service, plan.deploymentId);
     for (const event of plan.events.take(this.service?.events)) {
       logger.info(`  event: ${event.message ?? ''}`);
-      if ((ours?.runningCount ?? 0) > 0 && REGISTERED_TARGETS.test(event.message ?? '')) this.servedProduction = true;
+      if ((ours?.runningCount ?? 0) > 0 && REGISTERED_TARGETS.test(event.message ?? '')) this.registered = true;
     }
     // No load balancer: a running task of the revision is what serves.
-    if ((ours?.runningCount ?? 0) > 0 && (this.service?.loadBalancers ?? []).length === 0) this.servedProduction = true;
+    if ((ours?.runningCount ?? 0) > 0 && this.withoutLoadBalancer()) this.servedSurely = true;
     for (const task of freshStopped) this.report(task);
     const failed = this.stoppedTasks.filter((t) => t.failed).length;
     const observedFailures = failuresInARow(ours?.failedTasks, failed);
@@ -177,13 +188,30 @@ export class ServiceWatch {
       previousTaskDefinition: plan.previousTaskDefinitionArn,
       taskDefinition: plan.taskDefinitionArn,
     });
-    if (verdict.state === 'completed') this.servedProduction = true;
+    if (verdict.state === 'completed') this.servedSurely = true;
     return verdict;
+  }
+
+  /**
+   * Whether the new revision served production traffic (follower.ts FollowEnd `served`). Behind a
+   * load balancer a registered target takes requests only once it passed the health checks, which
+   * ECS does not report: targets registered and then stopped for failing them leave it unknown.
+   */
+  served(): Served {
+    if (this.servedSurely) return 'yes';
+    if (!this.registered) return 'no';
+    return failedLoadBalancerHealth(this.stoppedTasks, this.plan.taskDefinitionArn) ? 'unknown' : 'yes';
+  }
+
+  private withoutLoadBalancer(): boolean {
+    return (this.service?.loadBalancers ?? []).length === 0;
   }
 
   private report(task: StoppedTask): void {
     const { logger, timeline } = this.deps;
     this.stoppedTasks.push(task);
+    // A task that ran behind no load balancer did its work, however briefly a look saw it.
+    if (task.ran && task.taskDefinitionArn === this.plan.taskDefinitionArn && this.withoutLoadBalancer()) this.servedSurely = true;
     const line = describeStoppedTask(task);
     // A warning each for the first few (they explain the failure); a crash loop of a large
     // service would otherwise bury the log's annotations.
@@ -223,7 +251,7 @@ export class ServiceWatch {
       kind,
       outcome,
       cause: verdict.state === 'failed' ? followCause(verdict.cause) : verdict.state === 'unknown' ? 'unreadable' : undefined,
-      servedProduction: this.servedProduction,
+      served: this.served(),
       verdict,
       stoppedTasks: this.stoppedTasks,
       service: this.service,

@@ -7,6 +7,7 @@
  *
  * Which follower follows a deploy is chosen once, from the plan (follow-release.ts).
  */
+import type { Served } from '../release/schema.js';
 import type { FailureCause } from './assess-rollout.js';
 
 export type FollowerKind = 'rolling' | 'native' | 'one-off-task' | 'resume';
@@ -37,11 +38,14 @@ export interface FollowEnd {
   outcome: FollowOutcome;
   cause: FollowCause | undefined;
   /**
-   * The new revision served production traffic: a target of it was registered healthy behind the
-   * service's load balancer (or, with none, a task of it ran), or a production traffic weight
-   * above zero was reached. A one-off task never does.
+   * Whether the new revision served production traffic: `yes` when the rollout completed, a task
+   * of it ran behind a service without a load balancer, a target of it was registered behind the
+   * load balancer and not stopped for failing its health checks, or a production traffic weight
+   * above zero was reached; `unknown` when its targets were registered but stopped for failing
+   * the load balancer's health checks (ECS does not say whether one was ever healthy, so whether it
+   * took a request cannot be told); `no` otherwise. A one-off task never serves.
    */
-  servedProduction: boolean;
+  served: Served;
   /** Clock time the follow ended. */
   endedAt: number;
 }

@@ -33,7 +33,7 @@ async function followNative(plan: NativeFollowPlan, deps: FollowDeps, signal: Ab
   let onGreen = false;
   const end = (verdict: FollowVerdict) => {
     const result = watch.end('native', verdict, serviceDeployment);
-    return { ...result, servedProduction: onGreen };
+    return { ...result, served: onGreen ? ('yes' as const) : ('no' as const) };
   };
 
   const look = async (): Promise<FollowResult | undefined> => {

@@ -121,7 +121,7 @@ async function followTask(
     kind: 'one-off-task',
     outcome: ending === 'exited' && exitCode === 0 ? 'succeeded' : 'failed',
     cause: ending === 'cancelled' ? 'cancelled' : ending === 'timed-out' ? 'timeout' : exitCode === 0 ? undefined : 'failed-check',
-    servedProduction: false,
+    served: 'no',
     endedAt: stoppedSeenAt,
     taskArn,
     container,

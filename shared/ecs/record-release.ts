@@ -11,8 +11,9 @@ import type { Logger } from '../core/logger.js';
 import { closeUnfinishedRecords } from '../release/close-unfinished.js';
 import { type ReleaseContext, type ReleaseEnding, ReleaseRecord, type RollbackFields } from '../release/record.js';
 import { pausedDescription } from '../release/resume-record.js';
-import type { ReleaseCause } from '../release/schema.js';
+import type { ReleaseCause, Served } from '../release/schema.js';
 import type { DeployResult } from './deploy.js';
+import { failedLoadBalancerHealth } from './follow-rollout.js';
 import type { DeployPlan } from './deploy-plan.js';
 import type { EcsSender } from './raw-json.js';
 import type { ResolvedRevision } from './resolve-revision.js';
@@ -28,8 +29,18 @@ export interface DeployRecordContext extends ReleaseContext {
  * did (an alarm rollback between two polls), but its stopped task says so. Not for a native
  * strategy: its green tasks run before any production traffic reaches them.
  */
-function ranBehindRollingService(result: DeployResult): boolean {
-  return !result.serviceDeploymentArn && result.stoppedTasks.some((t) => t.ran && t.taskDefinitionArn === result.taskDefinitionArn);
+/**
+ * Whether the release served production traffic: what its follower saw (follower.ts `served`),
+ * else what the tasks stopped during the whole deploy say (a rollback's included): a task of a
+ * rolling release that ran served, unless tasks of it were stopped for failing the load
+ * balancer's health checks (then nobody can tell). A deploy not followed to its end: unknown.
+ */
+function servedOf(result: DeployResult): Served {
+  if (result.status === 'succeeded' || result.served === 'yes') return 'yes';
+  const ran = !result.serviceDeploymentArn && result.stoppedTasks.some((t) => t.ran && t.taskDefinitionArn === result.taskDefinitionArn);
+  if (ran) return failedLoadBalancerHealth(result.stoppedTasks, result.taskDefinitionArn) ? 'unknown' : 'yes';
+  if (result.served === 'unknown' || result.status === 'started' || result.status === 'unknown') return 'unknown';
+  return 'no';
 }
 
 const ECS_ROLLBACKS: readonly string[] = ['circuit-breaker-rollback', 'alarm-rollback', 'ecs-rollback'];
@@ -85,12 +96,7 @@ export class DeployRecording {
 
   private ending(result: DeployResult): ReleaseEnding {
     const cause = result.failure?.cause as ReleaseCause | undefined;
-    const served =
-      result.status === 'succeeded' || result.servedProduction || ranBehindRollingService(result)
-        ? 'yes'
-        : result.status === 'started' || result.status === 'unknown'
-          ? 'unknown'
-          : 'no';
+    const served = servedOf(result);
     return {
       outcome: result.status,
       text: this.text(result),

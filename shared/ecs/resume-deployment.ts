@@ -188,7 +188,7 @@ async function resumeAndFollow(request: ResumeRequest, deps: ResumeDeps, recordi
     signal,
   );
   const { last, stages } = followed;
-  served = followed.servedProduction;
+  served = followed.served === 'yes';
   if (followed.ended === 'cancelled') {
     // The job was cancelled: nothing is left half-shifted. A rollback already under way stands.
     const rolling = (last?.status ?? '').startsWith('ROLLBACK');

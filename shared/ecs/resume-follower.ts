@@ -55,7 +55,7 @@ export function resumeFollower(deps: { ecs: EcsSender; logger: Logger; clock: Cl
       );
       const ended = polled.state === 'done' ? 'ended' : polled.state;
       const { outcome, cause } = resumeOutcome(ended, last?.status, plan.action);
-      return { kind: 'resume', outcome, cause, servedProduction: served, endedAt: clock.now(), ended, last, stages };
+      return { kind: 'resume', outcome, cause, served: served ? 'yes' : 'no', endedAt: clock.now(), ended, last, stages };
     },
   };
 }

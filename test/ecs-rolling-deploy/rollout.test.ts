@@ -473,7 +473,7 @@ describe("the rolling follower's end: what the release record needs", () => {
         : svc([dep('n', NEW, 'PRIMARY', 'COMPLETED', { runningCount: 2 })], behindLb),
     );
     const end = await follow(ecs, clock);
-    expect(end).toMatchObject({ kind: 'rolling', outcome: 'succeeded', cause: undefined, servedProduction: true });
+    expect(end).toMatchObject({ kind: 'rolling', outcome: 'succeeded', cause: undefined, served: 'yes' });
   });
 
   it('behind a load balancer, a running task served only once ECS registered its target', async () => {
@@ -487,12 +487,46 @@ describe("the rolling follower's end: what the release record needs", () => {
       scriptedEcs(clock, () => running([])),
       clock,
     );
-    expect(unregistered).toMatchObject({ outcome: 'failed', cause: 'failed-tasks', servedProduction: false });
+    expect(unregistered).toMatchObject({ outcome: 'failed', cause: 'failed-tasks', served: 'no' });
     const registered = await follow(
       scriptedEcs(clock, () => running([event('e1', '(service s) registered 1 targets in (target-group arn:tg)')])),
       clock,
     );
-    expect(registered).toMatchObject({ outcome: 'failed', cause: 'failed-tasks', servedProduction: true });
+    expect(registered).toMatchObject({ outcome: 'failed', cause: 'failed-tasks', served: 'yes' });
+  });
+
+  it('targets registered, then stopped for failing the load balancer health checks: whether they served is unknown', async () => {
+    const clock = fakeClock();
+    const unhealthy = (id: string): Task => ({
+      taskArn: `arn:aws:ecs:r:1:task/c/${id}`,
+      taskDefinitionArn: NEW,
+      lastStatus: 'STOPPED',
+      startedAt: new Date(),
+      stopCode: 'ServiceSchedulerInitiated',
+      stoppedReason: 'Task failed ELB health checks in (target-group arn:tg)',
+      containers: [{ name: 'app' }],
+    });
+    const ecs = scriptedEcs(
+      clock,
+      () =>
+        svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { runningCount: 1, failedTasks: 2 }), dep('o', OLD, 'ACTIVE', 'COMPLETED', { runningCount: 2 })], {
+          ...behindLb,
+          events: [event('e1', '(service s) registered 2 targets in (target-group arn:tg)')],
+        }),
+      () => [unhealthy('t1'), unhealthy('t2')],
+    );
+    expect(await follow(ecs, clock)).toMatchObject({ outcome: 'failed', cause: 'failed-tasks', served: 'unknown' });
+  });
+
+  it('with no load balancer, a task of the new revision that ran served, even if no look saw it running', async () => {
+    const clock = fakeClock();
+    const ranAndExited: Task = { ...crash('t1'), taskDefinitionArn: NEW, startedAt: new Date() };
+    const ecs = scriptedEcs(
+      clock,
+      () => svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { runningCount: 0, failedTasks: 2 }), dep('o', OLD, 'ACTIVE', 'COMPLETED', { runningCount: 2 })]),
+      () => [ranAndExited, { ...ranAndExited, taskArn: 'arn:aws:ecs:r:1:task/c/t2' }],
+    );
+    expect(await follow(ecs, clock)).toMatchObject({ outcome: 'failed', cause: 'failed-tasks', served: 'yes' });
   });
 
   it("a rollout ECS's circuit breaker failed ends with that cause; one that never ran a task never served", async () => {
@@ -500,7 +534,7 @@ describe("the rolling follower's end: what the release record needs", () => {
     const ecs = scriptedEcs(clock, () =>
       svc([dep('n', NEW, 'PRIMARY', 'FAILED', { rolloutStateReason: 'circuit breaker' }), dep('o', OLD, 'ACTIVE', 'COMPLETED', { runningCount: 2 })], behindLb),
     );
-    expect(await follow(ecs, clock, Number.POSITIVE_INFINITY)).toMatchObject({ outcome: 'failed', cause: 'circuit-breaker', servedProduction: false });
+    expect(await follow(ecs, clock, Number.POSITIVE_INFINITY)).toMatchObject({ outcome: 'failed', cause: 'circuit-breaker', served: 'no' });
   });
 });
 
