@@ -263,8 +263,8 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
     const login = options.identities?.[auth] ?? 'github-actions[bot]';
     const withoutDeployments = (options.withoutDeploymentsTokens ?? []).includes(auth);
     if (parsed.pathname === '/graphql' && method === 'POST') {
-      let rateLimit = rateLimits.get(auth);
-      if (!rateLimit) rateLimits.set(auth, (rateLimit = { remaining: 5_000, used: 0 }));
+      const rateLimit = rateLimits.get(auth) ?? { remaining: 5_000, used: 0 };
+      rateLimits.set(auth, rateLimit);
       return send(res, 200, await answerGraphQl(body, graphQlStore, { login, withoutDeployments, rateLimit }, new Date()));
     }
     if (withoutDeployments && /^\/repos\/[^/]+\/[^/]+\/deployments/.test(parsed.pathname)) {

@@ -11,6 +11,7 @@ import { refusedByModel } from '../helpers/conformance.js';
 const REPO = 'acme/payments-api';
 let github: LocalGitHubApi;
 
+// biome-ignore lint/suspicious/noExplicitAny: GraphQL answers, read as the test asserts them
 async function post(body: unknown, token = 'ghs_test'): Promise<{ status: number; json: any }> {
   const res = await fetch(`${github.url}/graphql`, {
     method: 'POST',
