@@ -140,9 +140,11 @@ export async function openCommitSource(options: CommitSourceOptions): Promise<Co
     const found: CommitInfo[] = [];
     let after: string | null = null;
     while (found.length < (options.maxApiCommitsPerRange ?? 500)) {
-      type History = { repository: { object: { history?: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: ApiCommit[] } } | null } | null };
+      type History = {
+        repository: { object: { history?: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: ApiCommit[] } } | null } | null;
+      };
       const page: History | undefined = await graphql<History>(HISTORY_QUERY, { oid: head, after });
-      const h = page?.repository?.object?.history;
+      const h: NonNullable<NonNullable<NonNullable<History['repository']>['object']>['history']> | undefined = page?.repository?.object?.history;
       if (!h) return undefined;
       for (const c of h.nodes) {
         if (c.oid === base) return found;

@@ -14,7 +14,7 @@ import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { readTagRecord } from '../release/read.js';
 import type { MetricsRelease, MetricsWindow } from './model.js';
-import { previousWindowStart } from './read-github.js';
+import { previousWindow } from './window.js';
 
 /** What the revision tags cannot give, said in the log, the summary and the report. */
 export const TAG_RECORD_LIMITS: readonly string[] = [
@@ -58,14 +58,16 @@ export async function readEcsTagReleases(request: EcsTagReleasesRequest): Promis
   for (const status of ['ACTIVE', 'INACTIVE'] as const) {
     let nextToken: string | undefined;
     do {
-      const page = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status, sort: 'DESC', maxResults: 100, ...(nextToken ? { nextToken } : {}) }));
+      const page = await ecs.send(
+        new ListTaskDefinitionsCommand({ familyPrefix: family, status, sort: 'DESC', maxResults: 100, ...(nextToken ? { nextToken } : {}) }),
+      );
       calls++;
       nextToken = page.nextToken;
       // familyPrefix is a prefix: `pay` also lists `payments`.
       arns.push(...(page.taskDefinitionArns ?? []).filter((arn) => familyOf(arn) === family));
     } while (nextToken);
   }
-  const cutoff = previousWindowStart(request.window);
+  const cutoff = previousWindow(request.window).start;
   const releases: MetricsRelease[] = [];
   const started = Date.now();
   const concurrency = request.concurrency ?? 5;

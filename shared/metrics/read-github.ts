@@ -17,6 +17,7 @@ import { splitRepository } from '../github/repository.js';
 import { readGitHubRecord } from '../release/read.js';
 import { closingFields } from '../release/schema.js';
 import type { MetricsRelease, MetricsWindow } from './model.js';
+import { previousWindow } from './window.js';
 
 export interface GitHubReleasesRequest {
   /** `owner/repo`. */
@@ -106,7 +107,7 @@ export function restLogin(actor: Actor | null | undefined): string | undefined {
 export async function readGitHubReleases(client: GitHubClient, request: GitHubReleasesRequest): Promise<GitHubReleasesRead> {
   const { owner, repo } = splitRepository(request.repository);
   const started = Date.now();
-  const cutoff = previousWindowStart(request.window);
+  const cutoff = previousWindow(request.window).start;
   const needBase = new Set(request.environments);
   const releases: MetricsRelease[] = [];
   let notOurs = 0;
@@ -146,13 +147,6 @@ export async function readGitHubReleases(client: GitHubClient, request: GitHubRe
   return { releases, pages, notOurs, rateLimit };
 }
 
-/** The start of the window before `window` (same length), from which the comparison is made. */
-export function previousWindowStart(window: MetricsWindow): string {
-  const start = Date.parse(window.start);
-  const length = Date.parse(window.end) - start;
-  return new Date(start - length).toISOString();
-}
-
 async function fetchPage(client: GitHubClient, request: GitHubReleasesRequest, variables: Record<string, unknown>): Promise<Page> {
   try {
     return await client.octokit.graphql<Page>(QUERY, variables);
@@ -183,7 +177,9 @@ function checkEnvironments(request: GitHubReleasesRequest, found: ({ name: strin
     throw new UserError(
       `Input '${request.inputNames.environment}': ${request.repository} has no environment ${unknown.map((e) => JSON.stringify(e)).join(', ')}` +
         `${names.size > 0 ? ` (of those asked for, it has ${[...names].map((n) => JSON.stringify(n)).join(', ')})` : ''}.`,
-      { hint: "Name an environment of the repository (Settings → Environments); a deployment creates one, so an environment with none yet has no releases to measure." },
+      {
+        hint: 'Name an environment of the repository (Settings → Environments); a deployment creates one, so an environment with none yet has no releases to measure.',
+      },
     );
   }
 }
@@ -193,11 +189,19 @@ export function releaseOf(node: DeploymentNode, identity: string): { release: Me
   const all = (node.statuses?.nodes ?? []).filter((s): s is StatusNode => s !== null);
   const ours = all.filter((s) => sameLogin(restLogin(s.creator), identity));
   const statuses = ours
-    .map((s) => ({ state: s.state.toLowerCase() as DeploymentState, creator: restLogin(s.creator), description: s.description ?? undefined, createdAt: s.createdAt, logUrl: s.logUrl }))
+    .map((s) => ({
+      state: s.state.toLowerCase() as DeploymentState,
+      creator: restLogin(s.creator),
+      description: s.description ?? undefined,
+      createdAt: s.createdAt,
+      logUrl: s.logUrl,
+    }))
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const payload = parsePayload(node.payload);
   const record = readGitHubRecord({ environment: node.environment ?? '', sha: node.commitOid, payload, statuses });
   const closing = statuses.find((s) => Object.keys(closingFields(s.description)).length > 0);
+  // The first in_progress status is written when the service was updated: when it began to reach production.
+  const serviceUpdatedAt = statuses.findLast((s) => s.state === 'in_progress')?.createdAt;
   return {
     release: {
       id: String(node.databaseId ?? ''),
@@ -206,6 +210,7 @@ export function releaseOf(node: DeploymentNode, identity: string): { release: Me
       createdAt: node.createdAt,
       finishedAt: closing?.createdAt,
       logUrl: closing?.logUrl ?? undefined,
+      ...(serviceUpdatedAt ? { serviceUpdatedAt } : {}),
     },
     notOurs: all.length - ours.length,
   };
