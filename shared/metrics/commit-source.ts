@@ -60,7 +60,9 @@ export async function readLocalHistory(workspace: string | undefined, logger: Lo
   for (const entry of log.stdout.split(END)) {
     const [sha, parents, committedAt, message] = entry.replace(/^\n/, '').split(SEP);
     if (!sha || !committedAt) continue;
-    commits.set(sha, { sha, parents: parents ? parents.split(' ') : [], committedAt, time: Date.parse(committedAt), message: (message ?? '').trimEnd() });
+    const time = Date.parse(committedAt);
+    // git writes the committer's offset (+02:00); the metrics compare UTC instants.
+    commits.set(sha, { sha, parents: parents ? parents.split(' ') : [], committedAt: new Date(time).toISOString(), time, message: (message ?? '').trimEnd() });
   }
   logger.info(`Commits: ${commits.size} read from the checked-out history.`);
   return commits;
