@@ -131,4 +131,19 @@ describe('POST /graphql', () => {
     expect(client.requests).toEqual(['POST /graphql']);
     expect(github.requests.at(-1)).toBe('POST /graphql');
   });
+
+  it('a read-only client sends queries without the write pause, and refuses a mutation or a write before sending it', async () => {
+    const client = await openGitHubClient({ token: 'ghs_test', apiUrl: github.url, logger: silentLogger, readOnly: true });
+    const started = Date.now();
+    for (let i = 0; i < 3; i++) await client.octokit.graphql('query { rateLimit { cost } }');
+    // The throttling plugin would hold GraphQL requests a second apart (as writes): 2 s at least.
+    expect(Date.now() - started).toBeLessThan(1_500);
+    const sent = github.requests.length;
+    await expect(client.octokit.graphql('mutation { addStar(input: {starrableId: "x"}) { clientMutationId } }')).rejects.toThrow(/read-only GitHub client/);
+    await expect(client.octokit.request('POST /repos/{owner}/{repo}/deployments', { owner: 'acme', repo: 'x', ref: 'main' })).rejects.toThrow(
+      /read-only GitHub client/,
+    );
+    expect(github.requests.length).toBe(sent);
+    expect(client.requests).toHaveLength(3);
+  });
 });

@@ -62,7 +62,7 @@ const request = (overrides: Partial<Parameters<typeof readGitHubReleases>[1]> = 
 
 describe('readGitHubReleases', () => {
   it('pages a history of 400 releases 100 at a time, to just past the previous window and the success before it', async () => {
-    const client = await openGitHubClient({ token: 'ghs_test', apiUrl: github.url, logger: silentLogger });
+    const client = await openGitHubClient({ token: 'ghs_test', apiUrl: github.url, logger: silentLogger, readOnly: true });
     const read = await readGitHubReleases(client, request());
     // Created within 60 days (this window and the one before): i·6 h + 1 min ≤ 60 d → i = 0…239, 240 releases,
     // plus our rolled-back one 2 h ago; the success before that is i = 240 (240 % 10 ≠ 5).
@@ -76,7 +76,7 @@ describe('readGitHubReleases', () => {
   });
 
   it('times a release by createdAt and its end by the closing status, never updatedAt; trusts only our statuses', async () => {
-    const client = await openGitHubClient({ token: 'ghs_test', apiUrl: github.url, logger: silentLogger });
+    const client = await openGitHubClient({ token: 'ghs_test', apiUrl: github.url, logger: silentLogger, readOnly: true });
     const { releases } = await readGitHubReleases(client, request());
     const r7 = releases.find((r) => r.record.sha === shaOf(7))!;
     expect(r7.createdAt).toBe(at(7).toISOString());
@@ -92,18 +92,18 @@ describe('readGitHubReleases', () => {
   });
 
   it('reads several environments in the same pages', async () => {
-    const client = await openGitHubClient({ token: 'ghs_test', apiUrl: github.url, logger: silentLogger });
+    const client = await openGitHubClient({ token: 'ghs_test', apiUrl: github.url, logger: silentLogger, readOnly: true });
     const read = await readGitHubReleases(client, request({ environments: ['production', 'staging'] }));
     expect(read.releases.filter((r) => r.record.environment === 'staging')).toHaveLength(30);
     expect(read.releases.filter((r) => r.record.environment === 'production')).toHaveLength(242);
   });
 
   it('names the input for an environment the repository does not have, and for a token without deployments: read', async () => {
-    const client = await openGitHubClient({ token: 'ghs_test', apiUrl: github.url, logger: silentLogger });
+    const client = await openGitHubClient({ token: 'ghs_test', apiUrl: github.url, logger: silentLogger, readOnly: true });
     const unknown = readGitHubReleases(client, request({ environments: ['production', 'prod'] }));
     await expect(unknown).rejects.toThrow(UserError);
     await expect(unknown).rejects.toThrow(/Input 'environment': acme\/payments-api has no environment "prod"/);
-    const weak = await openGitHubClient({ token: 'ghs_nodeploy', apiUrl: github.url, logger: silentLogger });
+    const weak = await openGitHubClient({ token: 'ghs_nodeploy', apiUrl: github.url, logger: silentLogger, readOnly: true });
     await expect(readGitHubReleases(weak, request())).rejects.toThrow(/Input 'github-token': the token may not read deployments of acme\/payments-api/);
   });
 

@@ -82,7 +82,7 @@ async function readReleases(request: MetricsInputs, run: RunContext, logger: Log
       import('../../../shared/metrics/read-github.js'),
     ]);
     if (!run.repository) throw new UserError('GITHUB_REPOSITORY is not set: delivery metrics read the deployments of the repository the workflow runs in.');
-    const client = await openGitHubClient({ token: request.token, apiUrl: run.apiUrl, logger });
+    const client = await openGitHubClient({ token: request.token, apiUrl: run.apiUrl, logger, readOnly: true });
     try {
       const read = await readGitHubReleases(client, {
         repository: run.repository,
