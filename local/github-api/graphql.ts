@@ -97,13 +97,10 @@ function repositoryObject(repository: string, store: GraphQlStore, caller: Graph
       forbid();
       const direction = args.orderBy?.direction ?? 'ASC';
       const wanted = args.environments ?? undefined;
-      // The store keeps newest first; ties (same second) keep creation order, as ids do.
-      const list = store.deployments
-        .filter((d) => d.repository === repository && (!wanted || wanted.length === 0 || wanted.includes(d.environment)))
-        .slice()
-        .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id);
-      if (direction === 'DESC') list.reverse();
-      return connection('deployments', list.map(deploymentObject), args);
+      // The store keeps them newest first by created_at (index.ts): no sort, and only the page is built.
+      const list = store.deployments.filter((d) => d.repository === repository && (!wanted || wanted.length === 0 || wanted.includes(d.environment)));
+      if (direction === 'ASC') list.reverse();
+      return connection('deployments', list, args, deploymentObject);
     },
     environments: (args: ConnectionArgs & { names?: string[] | null }) => {
       forbid();
@@ -240,8 +237,8 @@ function indexOf(cursor: string, field: string): number {
   return Number(m[1]);
 }
 
-/** A connection page under GitHub's rules: `first` or `last` is required, at most 100. */
-function connection<T>(field: string, items: T[], args: ConnectionArgs) {
+/** A connection page under GitHub's rules: `first` or `last` is required, at most 100; `build` makes the page's nodes only. */
+function connection<T, N = T>(field: string, items: T[], args: ConnectionArgs, build: (item: T) => N = (item) => item as unknown as N) {
   if (args.first == null && args.last == null) {
     throw new GraphQLError(`You must provide a \`first\` or \`last\` value to properly paginate the \`${field}\` connection.`, {
       extensions: { type: 'MISSING_PAGINATION_BOUNDARIES' },
@@ -261,7 +258,7 @@ function connection<T>(field: string, items: T[], args: ConnectionArgs) {
   let end = args.before ? indexOf(args.before, field) : items.length;
   if (args.first != null) end = Math.min(end, start + args.first);
   if (args.last != null) start = Math.max(start, end - args.last);
-  const page = items.slice(start, end);
+  const page = items.slice(start, end).map(build);
   return {
     totalCount: items.length,
     nodes: page,
