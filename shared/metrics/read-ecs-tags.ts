@@ -13,6 +13,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { readTagRecord } from '../release/read.js';
+import { TAG } from '../release/schema.js';
 import type { MetricsRelease, MetricsWindow } from './model.js';
 import { previousWindow } from './window.js';
 
@@ -69,6 +70,7 @@ export async function readEcsTagReleases(request: EcsTagReleasesRequest): Promis
   }
   const cutoff = previousWindow(request.window).start;
   const releases: MetricsRelease[] = [];
+  const otherEnvironments = new Set<string>();
   const started = Date.now();
   const concurrency = request.concurrency ?? 5;
   for (let i = 0; i < arns.length; i += concurrency) {
@@ -83,12 +85,17 @@ export async function readEcsTagReleases(request: EcsTagReleasesRequest): Promis
     for (const { arn, tags } of tagged) {
       const release = tagRelease(arn, tags, request, cutoff);
       if (release) releases.push(release);
+      const environment = tags.get(TAG.environment);
+      if (environment && !request.environments.includes(environment)) otherEnvironments.add(environment);
     }
   }
   releases.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   request.logger.info(
     `ECS: ${arns.length} revision(s) of ${family}, ${releases.length} release(s) in the tags since ${cutoff}; ${calls} call(s), ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
+  if (otherEnvironments.size > 0) {
+    request.logger.info(`ECS: passed over the releases of other environments in the tags: ${[...otherEnvironments].sort().join(', ')}.`);
+  }
   return { releases, revisions: arns.length, calls };
 }
 

@@ -123,6 +123,11 @@ export async function readGitHubReleases(client: GitHubClient, request: GitHubRe
     rateLimit = page.rateLimit ?? undefined;
     const nodes = (page.repository.deployments.nodes ?? []).filter((n): n is DeploymentNode => n !== null);
     for (const node of nodes) {
+      if ((node.statuses?.totalCount ?? 0) > STATUSES_PER_DEPLOYMENT) {
+        request.logger.warning(
+          `GitHub deployment ${node.databaseId} has ${node.statuses?.totalCount} statuses; the first ${STATUSES_PER_DEPLOYMENT} are read.`,
+        );
+      }
       if (!sameLogin(restLogin(node.creator), request.identity)) {
         notOurs++;
         continue;

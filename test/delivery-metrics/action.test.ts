@@ -183,5 +183,16 @@ describe('delivery-metrics (bundle)', () => {
     expect(result.log).toMatch(/ECS: 4 revision\(s\) of payments-api, 4 release\(s\) in the tags/);
     expect(result.log).toContain('counts once, at its last release');
     expect(result.summary).toContain('the ECS revision tags of prod/payments-api');
+
+    // With a token but GitHub down (after the client's three attempts): the same tags, said in a warning.
+    github.fail({ status: 503, match: /^POST \/graphql/ });
+    try {
+      const outage = await metrics({ service: 'payments-api', cluster: 'prod', 'aws-region': ecsEnv.local.region }, ecsEnv.local.env());
+      expect(outage.exitCode, outage.log).toBe(0);
+      expect(outage.outputs).toMatchObject({ releases: '4', 'change-failure-rate': '0.250' });
+      expect(outage.log).toMatch(/GitHub could not be read: .*503.*reading the ECS revision tags of payments-api instead/);
+    } finally {
+      github.clearFaults();
+    }
   });
 });
