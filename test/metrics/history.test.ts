@@ -1,0 +1,330 @@
+/**
+ * Issue 31's key test: eight weeks of releases to two environments (45 in the window, one before
+ * it), built as the readers hand them over, over a commit graph of 38 commits spread over the
+ * days. Every expected number below is worked out by hand from the definitions in
+ * shared/metrics/README.md, with the working beside it; none is read from the function's output.
+ *
+ * Times are written (day, hour) after T0, the window's start (Monday 2026-01-05 00:00 UTC); the
+ * window is `8w` ending at day 56 (2026-03-02 00:00 UTC). Each commit's time is in hours after T0.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { computeMetrics } from '../../shared/metrics/compute.js';
+import type { CountedRelease, MetricsReport, MetricsResult } from '../../shared/metrics/model.js';
+import { parseWindow } from '../../shared/metrics/window.js';
+import { CommitGraph } from './commit-graph.js';
+import { at, type ReleaseSpec, release } from './releases.js';
+
+const T0 = '2026-01-05T00:00:00.000Z';
+const t = (day: number, hour: number, minute = 0) => at(T0, [day, hour, minute]);
+const NOW = new Date(t(56, 0));
+
+/**
+ * The commits, one straight history: c0 at -87h (day -4 09:00), then (hours after T0):
+ * c1 -12, c2 2, c3 58, c4 68, c5 153, c6 165, c7 226, c8 234, c9 321, c10 329, c11 356, c12 394,
+ * c13 420, c14 489, c15 495, c16 562, c17 568, c18 657, c19 665, c20 687 (a hotfix: trailer
+ * `Hotfix: true`), c21 730, c22 736, c23 758 (a hotfix: `hotfix: …` subject), c24 825, c25 831,
+ * c26 898, c27 904, c28 993, c29 999, c30 1066, c31 1072, c32 1161, c33 1167, c34 1234, c35 1240,
+ * c36 1305, c37 1311.
+ */
+const COMMIT_HOURS = [
+  -87, -12, 2, 58, 68, 153, 165, 226, 234, 321, 329, 356, 394, 420, 489, 495, 562, 568, 657, 665, 687, 730, 736, 758, 825, 831, 898, 904, 993, 999, 1066, 1072,
+  1161, 1167, 1234, 1240, 1305, 1311,
+];
+const MESSAGES: Record<number, string> = {
+  20: 'Fix the checkout total rounding\n\nHotfix: true',
+  23: 'hotfix: raise the checkout latency budget back',
+};
+
+function commitGraph(): CommitGraph {
+  const graph = new CommitGraph();
+  COMMIT_HOURS.forEach((h, i) => {
+    graph.append(`c${i}`, new Date(Date.parse(T0) + h * 3_600_000).toISOString(), MESSAGES[i] ?? `Change ${i} to the shop`);
+  });
+  return graph;
+}
+
+const ARN = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/';
+type Spec = Omit<ReleaseSpec, 'environment' | 'revision'> & { revision?: string };
+const prod = (s: Spec) => release({ environment: 'production', revision: `${ARN}shop:${s.id.slice(1)}`, ...s });
+const stag = (s: Spec) => release({ environment: 'staging', revision: `${ARN}shop-staging:${s.id.slice(1)}`, ...s });
+const ok = { outcome: 'succeeded', served: 'yes' } as const;
+
+/** Production: one release before the window (p0), then p1–p23. Deploys at 10:00, done at 11:00 unless said. */
+const PRODUCTION = [
+  prod({ id: 'p0', sha: 'c0', created: t(-3, 10), finished: t(-3, 11), ...ok }),
+  prod({ id: 'p1', sha: 'c2', created: t(0, 10), finished: t(0, 11), ...ok }),
+  prod({ id: 'p2', sha: 'c4', created: t(3, 10), finished: t(3, 11), ...ok }),
+  prod({ id: 'p3', sha: 'c6', created: t(7, 10), finished: t(7, 11), ...ok }),
+  // A failed migration: the pre-deploy task exited 1, the service was never touched.
+  prod({ id: 'p4', sha: 'c8', created: t(10, 10), finished: t(10, 11), outcome: 'failed', cause: 'failed-migration', served: 'no' }),
+  prod({ id: 'p5', sha: 'c8', created: t(11, 10), finished: t(11, 11), ...ok }),
+  // ECS's circuit breaker rolled it back after its tasks had served (service updated at 10:30).
+  prod({
+    id: 'p6',
+    sha: 'c10',
+    created: t(14, 10),
+    serviceUpdatedAt: t(14, 10, 30),
+    finished: t(14, 12),
+    outcome: 'rolled-back',
+    cause: 'circuit-breaker-rollback',
+    by: 'ecs',
+    served: 'yes',
+  }),
+  prod({ id: 'p7', sha: 'c11', created: t(15, 10), finished: t(15, 11), ...ok }),
+  prod({ id: 'p8', sha: 'c13', created: t(18, 10), finished: t(18, 11), ...ok }),
+  prod({ id: 'p9', sha: 'c15', created: t(21, 10), finished: t(21, 11), ...ok }),
+  // The rollback action takes production from shop:9 (p9) back to shop:8 (p8's commit c13).
+  prod({
+    id: 'p10',
+    kind: 'rollback',
+    sha: 'c13',
+    revision: `${ARN}shop:8`,
+    rolledBackRelease: 'shop:9',
+    created: t(21, 15),
+    finished: t(21, 15, 30),
+    ...ok,
+  }),
+  prod({ id: 'p11', sha: 'c17', created: t(24, 10), finished: t(24, 11), ...ok }),
+  prod({ id: 'p12', sha: 'c19', created: t(28, 10), finished: t(28, 11), ...ok }),
+  // Fix-forward: c20 carries `Hotfix: true`; p12 was bad.
+  prod({ id: 'p13', sha: 'c20', created: t(28, 16), finished: t(28, 17), ...ok }),
+  // A deployment alarm fired during the bake and ECS rolled back, done at 13:00.
+  prod({ id: 'p14', sha: 'c22', created: t(31, 10), finished: t(31, 13), outcome: 'rolled-back', cause: 'alarm-rollback', by: 'ecs', served: 'yes' }),
+  // A hotfix after the alarm rollback: it fixes p14, which is already a change failure.
+  prod({ id: 'p15', sha: 'c23', created: t(31, 16), finished: t(31, 17), ...ok }),
+  // A person rejected green at the verification gate (resume step): production never saw it.
+  prod({
+    id: 'p16',
+    kind: 'resume',
+    sha: 'c25',
+    created: t(35, 10),
+    finished: t(35, 11),
+    outcome: 'rolled-back',
+    cause: 'gate-rollback',
+    by: 'person',
+    served: 'no',
+  }),
+  prod({ id: 'p17', kind: 'resume', sha: 'c25', created: t(36, 10), finished: t(36, 11), ...ok }),
+  prod({ id: 'p18', sha: 'c27', created: t(38, 10), finished: t(38, 11), ...ok }),
+  prod({ id: 'p19', sha: 'c29', created: t(42, 10), finished: t(42, 11), ...ok }),
+  prod({ id: 'p20', sha: 'c31', created: t(45, 10), finished: t(45, 11), ...ok }),
+  prod({ id: 'p21', sha: 'c33', created: t(49, 10), finished: t(49, 11), ...ok }),
+  prod({ id: 'p22', sha: 'c35', created: t(52, 10), finished: t(52, 11), ...ok }),
+  // Paused at its verification gate when the metrics ran: unfinished.
+  prod({ id: 'p23', sha: 'c37', created: t(55, 10), finished: undefined, outcome: 'paused', served: 'no' }),
+];
+
+/** Staging: s1–s22, no release before the window. Deploys at 06:00, done at 06:30 unless said. */
+const STAGING = [
+  stag({ id: 's1', sha: 'c2', created: t(0, 6), finished: t(0, 6, 30), ...ok }),
+  stag({ id: 's2', sha: 'c4', created: t(3, 6), finished: t(3, 6, 30), ...ok }),
+  stag({ id: 's3', sha: 'c6', created: t(7, 6), finished: t(7, 6, 30), ...ok }),
+  stag({ id: 's4', sha: 'c8', created: t(10, 6), finished: t(10, 6, 30), ...ok }),
+  stag({ id: 's5', sha: 'c10', created: t(14, 6), finished: t(14, 6, 30), ...ok }),
+  stag({ id: 's6', sha: 'c11', created: t(15, 6), finished: t(15, 6, 30), ...ok }),
+  // A crash loop: never healthy, the breaker rolled back before any task served.
+  stag({ id: 's7', sha: 'c12', created: t(17, 6), finished: t(17, 7), outcome: 'rolled-back', cause: 'circuit-breaker-rollback', by: 'ecs', served: 'no' }),
+  stag({ id: 's8', sha: 'c13', created: t(18, 6), finished: t(18, 6, 30), ...ok }),
+  stag({ id: 's9', sha: 'c15', created: t(21, 6), finished: t(21, 6, 30), ...ok }),
+  stag({ id: 's10', sha: 'c17', created: t(24, 6), finished: t(24, 6, 30), ...ok }),
+  stag({ id: 's11', sha: 'c19', created: t(28, 6), finished: t(28, 6, 30), ...ok }),
+  // The hotfix c20 passes staging first: staging's s11 is fixed forward too.
+  stag({ id: 's12', sha: 'c20', created: t(28, 15, 30), finished: t(28, 16), ...ok }),
+  stag({ id: 's13', sha: 'c22', created: t(31, 6), finished: t(31, 6, 30), ...ok }),
+  stag({ id: 's14', sha: 'c23', created: t(31, 15), finished: t(31, 15, 30), ...ok }),
+  stag({ id: 's15', sha: 'c25', created: t(35, 6), finished: t(35, 6, 30), ...ok }),
+  stag({ id: 's16', sha: 'c27', created: t(38, 6), finished: t(38, 6, 30), ...ok }),
+  stag({ id: 's17', sha: 'c29', created: t(42, 6), finished: t(42, 6, 30), ...ok }),
+  stag({ id: 's18', sha: 'c31', created: t(45, 6), finished: t(45, 6, 30), ...ok }),
+  stag({ id: 's19', sha: 'c33', created: t(49, 6), finished: t(49, 6, 20), outcome: 'failed', cause: 'failed-migration', served: 'no' }),
+  stag({ id: 's20', sha: 'c33', created: t(49, 8), finished: t(49, 8, 30), ...ok }),
+  stag({ id: 's21', sha: 'c35', created: t(52, 6), finished: t(52, 6, 30), ...ok }),
+  stag({ id: 's22', sha: 'c37', created: t(55, 6), finished: t(55, 6, 30), ...ok }),
+];
+
+/** A third environment's release, and one after the window: neither may be counted. */
+const OTHERS = [
+  release({ environment: 'qa', id: 'q1', sha: 'c2', revision: `${ARN}shop-qa:1`, created: t(1, 9), finished: t(1, 10), ...ok }),
+  prod({ id: 'p99', sha: 'c37', created: t(56, 1), finished: t(56, 2), ...ok }),
+];
+
+let report: MetricsReport;
+let graph: CommitGraph;
+const env = (name: string): MetricsResult => report.byEnvironment.find((r) => r.environment === name)!;
+const audit = (id: string): CountedRelease => report.overall.audit.find((c) => c.id === id)!;
+
+beforeAll(async () => {
+  graph = commitGraph();
+  // Shuffled: the computation may not rely on the readers' order.
+  const releases = [...STAGING, ...OTHERS, ...PRODUCTION].reverse();
+  report = await computeMetrics(releases, {
+    window: parseWindow('8w', NOW),
+    environments: ['production', 'staging'],
+    commits: graph,
+    reworkMarker: /hotfix/i,
+  });
+});
+
+describe('eight weeks of two environments, worked by hand', () => {
+  it('counts only the environments asked for, in the window', () => {
+    expect(report.window).toMatchObject({ start: T0, end: NOW.toISOString(), days: 56 });
+    expect(report.byEnvironment.map((r) => r.environment)).toEqual(['production', 'staging']);
+    // p1–p23 and s1–s22: 45 in the window; p0 is before it, p99 after it, q1 in another environment.
+    expect(report.overall.audit.map((c) => c.id).sort()).toEqual([...PRODUCTION.slice(1), ...STAGING].map((r) => r.id).sort());
+  });
+
+  it('production: the five numbers', () => {
+    const n = env('production').current;
+    // Releases: p1–p23 are 23; p23 is paused (unfinished) → 22 finished.
+    expect(n.releases).toBe(22);
+    expect(n.unfinished).toBe(1);
+    // Successful: p1 p2 p3 p5 p7 p8 p9 p10 p11 p12 p13 p15 p17 p18 p19 p20 p21 p22 = 18
+    // (p10 the rollback action; p17 a resume, read as the deploy it resumed).
+    expect(n.successful).toBe(18);
+    // Deployment frequency: 18 / 56 days = 0.3214 a day; × 7 = 2.25 a week → high (≥ once a week, not more than once a day).
+    expect(n.deploymentsPerDay).toBeCloseTo(18 / 56, 10);
+    expect(n.deploymentsPerWeek).toBeCloseTo(2.25, 10);
+    // Lead times (success time − committer time, hours), commits in previous-success..sha:
+    //  p1 (11): c1 23, c2 9 · p2 (83): c3 25, c4 15 · p3 (179): c5 26, c6 14
+    //  p5 (275, after p3 since p4 failed): c7 49, c8 41 · p7 (371, after p5 since p6 rolled back): c9 50, c10 42, c11 15
+    //  p8 (443): c12 49, c13 23 · p9 (515): c14 26, c15 20 · p10 (rollback to c13, an ancestor of c15): none
+    //  p11 (587, after p10's c13, so c14 c15 come back): c14 98, c15 92, c16 25, c17 19 · p12 (683): c18 26, c19 18
+    //  p13 (689): c20 2 · p15 (761, after p13 since p14 rolled back): c21 31, c22 25, c23 3
+    //  p17 (875, after p15 since p16 was rejected): c24 50, c25 44 · p18 (923): c26 25, c27 19
+    //  p19 (1019): c28 26, c29 20 · p20 (1091): c30 25, c31 19 · p21 (1187): c32 26, c33 20 · p22 (1259): c34 25, c35 19
+    // 37 lead times, sorted: 2 3 9 14 15 15 18 19 19 19 19 20 20 20 23 23 25×6 26×5 31 41 42 44 49 49 50 50 92 98
+    // → median = the 19th = 25h (ranks 17–22 are 25); p90 = rank ⌈0.9 × 37⌉ = 34th = 50h. 25h → high (one day to one week).
+    expect(n.leadTimeCommits).toBe(37);
+    expect(n.leadTimeMedianHours).toBeCloseTo(25, 10);
+    expect(n.leadTimeP90Hours).toBeCloseTo(50, 10);
+    // Served production: the 18 successes + p6 and p14 (rolled back after serving) = 20; p4, p16 stopped before serving.
+    expect(n.served).toBe(20);
+    expect(n.stoppedBeforeServing).toBe(2);
+    // Change failures: p6 (breaker after serving), p9 (undone by the rollback action p10), p12 (fixed forward by p13),
+    // p14 (alarm) = 4; p15's hotfix fixes p14, already counted. 4 / 20 = 0.20 → high (at most 20%).
+    expect(n.changeFailures).toBe(4);
+    expect(n.changeFailureRate).toBeCloseTo(0.2, 10);
+    // Recovery: p6 10:30 (service updated) → 12:00 rolled back = 1.5h; p9 21d 10:00 → p10 done 15:30 = 5.5h;
+    // p12 28d 10:00 → p13 done 17:00 = 7h; p14 31d 10:00 → rolled back 13:00 = 3h.
+    // Sorted 1.5 3 5.5 7 → median (3 + 5.5) / 2 = 4.25h, worst 7h. 4.25h → high (less than one day).
+    expect(n.recoveries).toBe(4);
+    expect(n.recoveryMedianHours).toBeCloseTo(4.25, 10);
+    expect(n.recoveryWorstHours).toBeCloseTo(7, 10);
+    // Rework: p7 (first after p6's failure), p10 (rollback action), p13 (marker, after p12), p15 (marker, after p14) = 4 of 22.
+    expect(n.rework).toBe(4);
+    expect(n.reworkRate).toBeCloseTo(4 / 22, 10);
+    expect(env('production').bands).toEqual({
+      deploymentFrequency: 'high',
+      leadTime: 'high',
+      changeFailureRate: 'high',
+      recoveryTime: 'high',
+      reworkRate: undefined,
+    });
+  });
+
+  it('staging: the five numbers', () => {
+    const n = env('staging').current;
+    // s1–s22 all finished; s7 (crash loop, never healthy) and s19 (failed migration) stopped before serving → 20 successful.
+    expect(n.releases).toBe(22);
+    expect(n.successful).toBe(20);
+    expect(n.stoppedBeforeServing).toBe(2);
+    // 20 / 56 = 0.3571 a day, 2.5 a week → high.
+    expect(n.deploymentsPerDay).toBeCloseTo(20 / 56, 10);
+    expect(n.deploymentsPerWeek).toBeCloseTo(2.5, 10);
+    // Lead times (finish at x:30): s1 is the first successful release known → no commits.
+    //  s2 (78.5): c3 20.5, c4 10.5 · s3 (174.5): 21.5, 9.5 · s4 (246.5): 20.5, 12.5 · s5 (342.5): 21.5, 13.5
+    //  s6 (366.5): c11 10.5 · s8 (438.5, after s6 since s7 stopped): c12 44.5, c13 18.5 · s9 (510.5): 21.5, 15.5
+    //  s10 (582.5): 20.5, 14.5 · s11 (678.5): 21.5, 13.5 · s12 (688): c20 1 · s13 (750.5): 20.5, 14.5
+    //  s14 (759.5): c23 1.5 · s15 (846.5): 21.5, 15.5 · s16 (918.5): 20.5, 14.5 · s17 (1014.5): 21.5, 15.5
+    //  s18 (1086.5): 20.5, 14.5 · s20 (1184.5, after s18 since s19 failed): c32 23.5, c33 17.5
+    //  s21 (1254.5): 20.5, 14.5 · s22 (1326.5): 21.5, 15.5
+    // 35 lead times, counted up: 1, 1.5, 9.5, 10.5×2 (5), 12.5 (6), 13.5×2 (8), 14.5×5 (13), 15.5×4 (17), 17.5 (18), ...
+    // → median = the 18th = 17.5h → elite (less than one day); p90 = rank ⌈31.5⌉ = 32nd: 18.5 is 19th, 20.5×7 26th,
+    // 21.5×7 33rd → 21.5h.
+    expect(n.leadTimeCommits).toBe(35);
+    expect(n.leadTimeMedianHours).toBeCloseTo(17.5, 10);
+    expect(n.leadTimeP90Hours).toBeCloseTo(21.5, 10);
+    // Served 20 (the successes). Change failures: s11 (fixed forward by the hotfix s12) and s13 (fixed forward by s14)
+    // = 2 / 20 = 0.10 → high.
+    expect(n.served).toBe(20);
+    expect(n.changeFailures).toBe(2);
+    expect(n.changeFailureRate).toBeCloseTo(0.1, 10);
+    // Recovery: s11 28d 06:00 → s12 done 16:00 = 10h; s13 31d 06:00 → s14 done 15:30 = 9.5h → median 9.75h, worst 10h.
+    expect(n.recoveryMedianHours).toBeCloseTo(9.75, 10);
+    expect(n.recoveryWorstHours).toBeCloseTo(10, 10);
+    // Rework: s12 and s14 (marker; each the first after a change failure) = 2 / 22.
+    expect(n.rework).toBe(2);
+    expect(n.reworkRate).toBeCloseTo(2 / 22, 10);
+    expect(env('staging').bands).toEqual({
+      deploymentFrequency: 'high',
+      leadTime: 'elite',
+      changeFailureRate: 'high',
+      recoveryTime: 'high',
+      reworkRate: undefined,
+    });
+  });
+
+  it('overall: both environments together', () => {
+    const n = report.overall.current;
+    // 22 + 22 finished; 18 + 20 successful → 38 / 56 a day, 4.75 a week.
+    expect(n.releases).toBe(44);
+    expect(n.successful).toBe(38);
+    expect(n.deploymentsPerWeek).toBeCloseTo(4.75, 10);
+    // 37 + 35 = 72 lead times; ranks 36 and 37 both fall among the 20.5s (ranks 34–40: 1, 1.5, 2, 3, 9, 9.5, 10.5×2,
+    // 12.5, 13.5×2, 14, 14.5×5, 15×2, 15.5×4, 17.5, 18, 18.5, 19×4, 20×3 make 33) → median 20.5h;
+    // p90 = rank ⌈64.8⌉ = 65: 21.5×7 reach 47, 23×2 49, 23.5 50, 25×6 56, 26×5 61, 31 62, 41 63, 42 64, 44 65 → 44h.
+    expect(n.leadTimeCommits).toBe(72);
+    expect(n.leadTimeMedianHours).toBeCloseTo(20.5, 10);
+    expect(n.leadTimeP90Hours).toBeCloseTo(44, 10);
+    // 6 change failures of 40 served = 0.15; recoveries 1.5 3 5.5 7 9.5 10 → median 6.25h, worst 10h; rework 6 / 44.
+    expect(n.changeFailureRate).toBeCloseTo(0.15, 10);
+    expect(n.recoveryMedianHours).toBeCloseTo(6.25, 10);
+    expect(n.recoveryWorstHours).toBeCloseTo(10, 10);
+    expect(n.reworkRate).toBeCloseTo(6 / 44, 10);
+  });
+
+  it('the window before: production had only p0, the first release known; staging nothing', () => {
+    const p = env('production').previous;
+    expect([p.releases, p.successful, p.leadTimeCommits, p.changeFailureRate]).toEqual([1, 1, 0, 0]);
+    expect(p.leadTimeMedianHours).toBeUndefined();
+    expect(env('staging').previous.releases).toBe(0);
+    expect(env('staging').previousBands.deploymentFrequency).toBeUndefined();
+  });
+
+  it('audits each release with how it was counted', () => {
+    expect(audit('p4')).toMatchObject({ status: 'stopped-before-serving', changeFailure: undefined, rework: [] });
+    expect(audit('p16')).toMatchObject({ status: 'stopped-before-serving', kind: 'deploy' });
+    expect(audit('p6').changeFailure).toMatchObject({ kind: 'rolled-back-automatically', servingFrom: t(14, 10, 30), recoveredAt: t(14, 12) });
+    expect(audit('p9').changeFailure).toMatchObject({ kind: 'rollback-action', remediatedBy: 'p10', recoveryHours: 5.5 });
+    expect(audit('p10')).toMatchObject({ kind: 'rollback', remediates: 'p9', rework: ['rollback-action', 'follows-change-failure'], commits: [] });
+    expect(audit('p12').changeFailure).toMatchObject({ kind: 'fixed-forward', remediatedBy: 'p13', recoveryHours: 7 });
+    expect(audit('p13')).toMatchObject({ remediates: 'p12', rework: ['marker', 'follows-change-failure'], changeFailure: undefined });
+    expect(audit('p14').changeFailure?.kind).toBe('rolled-back-automatically');
+    expect(audit('p15')).toMatchObject({ remediates: 'p14', changeFailure: undefined });
+    expect(audit('p7')).toMatchObject({ remediates: 'p6', rework: ['follows-change-failure'] });
+    expect(audit('p23')).toMatchObject({ status: 'unfinished', rework: [] });
+    expect(audit('p11').commits?.map((c) => [c.sha, c.leadTimeHours])).toEqual([
+      ['c17', 19],
+      ['c16', 25],
+      ['c15', 92],
+      ['c14', 98],
+    ]);
+    expect(audit('s1')).toMatchObject({ commits: [], commitsNote: expect.stringContaining('first successful release known') });
+    expect(audit('s7')).toMatchObject({ status: 'stopped-before-serving', changeFailure: undefined });
+  });
+
+  it('says what a person should know', () => {
+    expect(report.notes).toContainEqual(expect.stringMatching(/^staging: s1 is the first successful release known/));
+    expect(report.notes).toContainEqual(expect.stringMatching(/^production: 1 releases unfinished/));
+    // p1's commits count from p0, known from before the window: no first-release note for production.
+    expect(report.notes.some((n) => n.startsWith('production: p1 is the first'))).toBe(false);
+  });
+
+  it('asks the commit source once per successful release counted, never for the history before the first', () => {
+    // Production: the 18 successes in the window, each after an earlier success (p1's is p0); p0 has none → 18.
+    // Staging: 20 successes, s1 has no earlier one → 19. 18 + 19 = 37 ranges.
+    expect(graph.asked).toHaveLength(37);
+    // c2 is released by p1 (after p0's c0) and s1 (the first in staging): only p1 asks for a range to it.
+    expect(graph.asked.filter((r) => r.endsWith('..c2'))).toEqual(['c0..c2']);
+  });
+});
