@@ -50,3 +50,31 @@ export class CommitGraph implements CommitSource {
     return c ? { sha: c.sha, committedAt: c.committedAt, message: c.message } : undefined;
   }
 }
+
+/**
+ * A straight history (each commit the parent of the next), where `base..head` is the commits after
+ * base up to head, and nothing when head is base or before it: git's answer for a straight line,
+ * without walking the parents (a year of 10,000 releases asks it 10,000 times).
+ */
+export class StraightHistory implements CommitSource {
+  private readonly list: CommitInfo[] = [];
+  private readonly index = new Map<string, number>();
+
+  append(sha: string, committedAt: string, message = `change ${sha}`): this {
+    this.index.set(sha, this.list.length);
+    this.list.push({ sha, committedAt, message });
+    return this;
+  }
+
+  async between(base: string, head: string): Promise<CommitInfo[] | undefined> {
+    const from = this.index.get(base);
+    const to = this.index.get(head);
+    if (from === undefined || to === undefined) return undefined;
+    return this.list.slice(from + 1, Math.max(from + 1, to + 1)).reverse();
+  }
+
+  async commit(sha: string): Promise<CommitInfo | undefined> {
+    const i = this.index.get(sha);
+    return i === undefined ? undefined : this.list[i];
+  }
+}
