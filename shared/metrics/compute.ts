@@ -5,7 +5,7 @@
  * README.md gives every rule.
  */
 import { resultOf } from './aggregate.js';
-import { type Classified, classifyEnvironment } from './classify.js';
+import { type Classified, classifyEnvironment, releaseStatus } from './classify.js';
 import { commitsOfReleases, markedReleases, type ReleaseCommits } from './commits.js';
 import type { CommitSource, CountedRelease, MetricsReport, MetricsRelease, MetricsResult, MetricsWindow } from './model.js';
 import { inWindow, previousWindow } from './window.js';
@@ -43,7 +43,7 @@ function counted(c: Classified, commits: ReleaseCommits | undefined): CountedRel
     changeFailure: c.changeFailure,
     remediates: c.remediates,
     rework: c.rework,
-    commits: commits?.commits,
+    commits: commits?.commits?.map(({ sha, committedAt, leadTimeHours }) => ({ sha, committedAt, leadTimeHours })),
     commitsNote: commits?.note,
   };
 }
@@ -78,14 +78,20 @@ function environmentNotes(environment: string, result: MetricsResult, releases: 
 
 async function environmentReleases(environment: string, releases: MetricsRelease[], options: MetricsOptions, before: MetricsWindow, notes: string[]) {
   const mine = releases.filter((r) => r.record.environment === environment && Date.parse(r.createdAt) < Date.parse(options.window.end)).sort(byCreated);
+  const countedIds = new Set(mine.filter((r) => inWindow(options.window, r.createdAt) || inWindow(before, r.createdAt)).map((r) => r.id));
+  // A release's new commits depend on the statuses before it only, so they are read before the rules run.
+  const commits = await commitsOfReleases(
+    mine.map((release) => ({ release, status: releaseStatus(release) })),
+    countedIds,
+    options.commits,
+  );
   const marked = await markedReleases(
-    mine.map((r) => ({ id: r.id, sha: r.record.sha, kind: r.record.kind })),
+    mine.filter((r) => countedIds.has(r.id)).map((r) => ({ id: r.id, sha: r.record.sha, kind: r.record.kind })),
+    commits,
     options.commits,
     options.reworkMarker,
   );
   const list = classifyEnvironment(environment, mine, marked, notes);
-  const countedIds = new Set(mine.filter((r) => inWindow(options.window, r.createdAt) || inWindow(before, r.createdAt)).map((r) => r.id));
-  const commits = await commitsOfReleases(list, countedIds, options.commits);
   return list.filter((c) => countedIds.has(c.release.id)).map((c) => counted(c, commits.get(c.release.id)));
 }
 

@@ -9,6 +9,8 @@ export class CommitGraph implements CommitSource {
   private readonly commits = new Map<string, CommitInfo & { parents: string[] }>();
   /** Ranges asked for, to check the computation asks once per release. */
   readonly asked: string[] = [];
+  /** Single commits asked for. */
+  readonly askedCommits: string[] = [];
 
   add(sha: string, committedAt: string, message: string, parents: string[]): this {
     for (const p of parents) if (!this.commits.has(p)) throw new Error(`commit ${sha}: unknown parent ${p}`);
@@ -46,6 +48,7 @@ export class CommitGraph implements CommitSource {
   }
 
   async commit(sha: string): Promise<CommitInfo | undefined> {
+    this.askedCommits.push(sha);
     const c = this.commits.get(sha);
     return c ? { sha: c.sha, committedAt: c.committedAt, message: c.message } : undefined;
   }

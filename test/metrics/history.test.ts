@@ -194,4 +194,10 @@ describe('eight weeks of two environments, worked by hand', () => {
     // c2 is released by p1 (after p0's c0) and s1 (the first in staging): only p1 asks for a range to it.
     expect(graph.asked.filter((r) => r.endsWith('..c2'))).toEqual(['c0..c2']);
   });
+
+  it('reads a release’s own message from its range, asking for single commits only where there is no range', () => {
+    // Deploys with no range: production p0 (first known, c0), p4 (c8), p6 (c10), p14 (c22), p16 (c25), p23 (c37);
+    // staging s1 (first known, c2), s7 (c12), s19 (c33). Rollbacks (p10) are never read for the marker.
+    expect(graph.askedCommits.sort()).toEqual(['c0', 'c10', 'c12', 'c2', 'c22', 'c25', 'c33', 'c37', 'c8']);
+  });
 });
