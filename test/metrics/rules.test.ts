@@ -53,9 +53,7 @@ describe('what the record cannot tell', () => {
     const n = report.overall.current;
     // Served: p1 and p3 (successes); p2 cannot tell → 0 of 2.
     expect([n.served, n.changeFailures, n.servedUnknown, n.changeFailureRate]).toEqual([2, 0, 1, 0]);
-    expect(report.notes).toContain(
-      'production: 1 releases failed and their records cannot tell whether they served production: left out of the change fail rate.',
-    );
+    expect(report.notes).toContain('production: 1 release failed and its record cannot tell whether it served production: left out of the change fail rate.');
   });
 
   it('superseded and cancelled releases give no verdict; a cancelled one that served is in the denominator only', async () => {
@@ -80,7 +78,7 @@ describe('what the record cannot tell', () => {
     );
     expect(report.overall.audit[1]!.changeFailure).toMatchObject({ kind: 'failed-after-serving', recoveredAt: undefined, recoveryHours: undefined });
     expect(report.overall.current).toMatchObject({ changeFailures: 1, changeFailureRate: 0.5, recoveries: 0, recoveryMedianHours: undefined });
-    expect(report.notes).toContain('production: 1 change failures with no good release after them yet: left out of the recovery time.');
+    expect(report.notes).toContain('production: 1 change failure with no good release after it yet: left out of the recovery time.');
   });
 
   it('a failure after serving (not rolled back) recovers at the next successful release, whatever failed between', async () => {
@@ -114,7 +112,7 @@ describe('what the readers could not give', () => {
   it('a range the history does not know is left out of the lead time, with the reason', async () => {
     const report = await computeMetrics([r({ id: 'p1', sha: 'c1', day: 1, ...ok }), r({ id: 'p2', sha: 'feedbeef', day: 2, ...ok })], options());
     expect(report.overall.audit[1]!.commitsNote).toBe('neither the history nor the API knows c1..feedbee: lead time not counted');
-    expect(report.notes).toContain('production: 1 successful releases whose commits are not known: left out of the lead time (each says why).');
+    expect(report.notes).toContain('production: 1 successful release whose commits are not known: left out of the lead time (each says why).');
   });
 
   it('a redeploy of the same commit brings no commits', async () => {
@@ -125,7 +123,7 @@ describe('what the readers could not give', () => {
   it('says what ECS tags cannot give', async () => {
     const report = await computeMetrics([r({ id: 'p1', sha: 'c1', day: 1, source: 'ecs-tags', ...ok })], options());
     expect(report.notes).toContainEqual(
-      expect.stringMatching(/^production: 1 releases read from ECS revision tags, which keep only each revision's last release/),
+      expect.stringMatching(/^production: 1 release read from ECS revision tags, which keep only each revision's last release/),
     );
   });
 });
