@@ -90,7 +90,8 @@ export function weeklyChart(
   const shown = weeks.slice(-CHART_WEEKS);
   const values = shown.map((w) => round(value(w) ?? 0));
   const top = Math.max(1, Math.ceil(Math.max(...values, 0) * 1.1));
-  const labels = shown.map((w) => `"${w.start.slice(5, 10)}"`).join(', ');
+  // A shorter last week says so: its count is not a whole week's.
+  const labels = shown.map((w) => `"${w.start.slice(5, 10)}${w.days < 7 ? ` (${round(w.days, 1)} d)` : ''}"`).join(', ');
   const quoted = (s: string) => `"${s.replace(/"/g, "'")}"`;
   return [
     '```mermaid',

@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 describe('the metrics summary in Chromium', () => {
-  it('draws every chart of eight weeks and of a year of 10,000 releases, with no error', async () => {
+  it('draws every chart of eight weeks, of a year of 10,000 releases and of a month ending in a short week, with no error', async () => {
     const eightWeeks = await computeMetrics([...PRODUCTION, ...STAGING, ...OTHERS], {
       window: parseWindow('8w', NOW),
       environments: ['production', 'staging'],
@@ -40,7 +40,14 @@ describe('the metrics summary in Chromium', () => {
       commits: year.commits,
       reworkMarker: /hotfix/i,
     });
-    const sections = [eightWeeks, yearReport].map((r, i) => {
+    // 30 days: four weeks and a last one of two days, labelled as such.
+    const lastMonth = await computeMetrics([...PRODUCTION, ...STAGING], {
+      window: parseWindow('30d', NOW),
+      environments: ['production'],
+      commits: commitGraph(),
+      reworkMarker: /hotfix/i,
+    });
+    const sections = [eightWeeks, yearReport, lastMonth].map((r, i) => {
       const rendered = renderSummary(metricsSummaryMarkdown(r));
       expect(rendered.problems).toEqual([]);
       return { html: `<section id="s${i}"><div class="markdown-body">${rendered.html}</div></section>`, blocks: rendered.mermaidBlocks };
@@ -49,6 +56,6 @@ describe('the metrics summary in Chromium', () => {
     const page = writePage(path.join(dir, 'index.html'), 'delivery metrics summaries', sections.map((s) => s.html).join('\n'));
     const check = await checkPageInBrowser(browser, page, path.join(dir, 'screenshot.png'), undefined, false);
     expect(check.consoleErrors).toEqual([]);
-    expect(check.mermaid).toMatchObject({ total: 10, drawn: 10, failed: 0, state: 'done' });
+    expect(check.mermaid).toMatchObject({ total: 15, drawn: 15, failed: 0, state: 'done' });
   });
 });

@@ -76,6 +76,18 @@ describe('metricsSummaryMarkdown', () => {
     expect(releasesChart).toContain('  y-axis "releases" 0 --> 8\n  bar [4, 4, 5, 5, 7, 4, 4, 5]');
   });
 
+  it('marks a last week shorter than seven days on the charts', async () => {
+    // 10 days ending day 56: a week from day 46, then 3 days from day 53.
+    const report = await computeMetrics([...PRODUCTION, ...STAGING], {
+      window: parseWindow('10d', NOW),
+      environments: ['production'],
+      commits: undefined,
+      reworkMarker: undefined,
+    });
+    expect(report.overall.weeks.map((w) => w.days)).toEqual([7, 3]);
+    expect(metricsSummaryMarkdown(report)).toContain('  x-axis "week from" ["02-20", "02-27 (3 d)"]');
+  });
+
   it('tells better from worse by the direction that is good for each metric', () => {
     expect(trend('deploymentFrequency', 3, 2)).toBe('▲ better');
     expect(trend('leadTime', 30, 20)).toBe('▲ worse');
