@@ -3,13 +3,19 @@
  * `previousSuccessfulSha..sha`), with their lead times, and which releases' own commits carry the
  * rework marker. Commits are asked for once per range and once per SHA.
  */
-import type { Classified } from './classify.js';
-import type { CommitInfo, CommitSource, CountedCommit } from './model.js';
+import type { CommitInfo, CommitSource, CountedCommit, MetricsRelease, ReleaseStatus } from './model.js';
 
 const HOUR_MS = 3_600_000;
 
+/** What the commits of a release depend on: the release and its status (not how it is later classified). */
+interface Classified {
+  release: MetricsRelease;
+  status: ReleaseStatus;
+}
+
+/** A release's commits as read, with their messages (for the marker) until they are counted. */
 export interface ReleaseCommits {
-  commits: CountedCommit[] | undefined;
+  commits: (CountedCommit & { message: string })[] | undefined;
   note: string | undefined;
 }
 
@@ -18,21 +24,27 @@ export function stateless(marker: RegExp): RegExp {
   return new RegExp(marker.source, marker.flags.replace(/[gy]/g, ''));
 }
 
-/** The ids of deploys whose own commit's message matches the marker. */
+/**
+ * The ids of deploys whose own commit's message matches the marker. The message comes from the
+ * release's range when its commit is there (no second request), else from `commit(sha)`.
+ */
 export async function markedReleases(
   releases: readonly { id: string; sha: string | undefined; kind: string }[],
-  commits: CommitSource | undefined,
+  ranges: ReadonlyMap<string, ReleaseCommits>,
+  source: CommitSource | undefined,
   marker: RegExp | undefined,
 ): Promise<Set<string>> {
   const marked = new Set<string>();
-  if (!commits || !marker) return marked;
+  if (!source || !marker) return marked;
   const test = stateless(marker);
   const bySha = new Map<string, Promise<CommitInfo | undefined>>();
   for (const r of releases) {
     if (r.kind === 'rollback' || !r.sha) continue;
-    if (!bySha.has(r.sha)) bySha.set(r.sha, commits.commit(r.sha));
-    const info = await bySha.get(r.sha);
-    if (info && test.test(info.message)) marked.add(r.id);
+    const sha = r.sha;
+    const inRange = ranges.get(r.id)?.commits?.find((k) => k.sha === sha);
+    if (!inRange && !bySha.has(sha)) bySha.set(sha, source.commit(sha));
+    const message = inRange ? inRange.message : (await bySha.get(sha))?.message;
+    if (message !== undefined && test.test(message)) marked.add(r.id);
   }
   return marked;
 }
@@ -44,7 +56,7 @@ export async function commitsOfReleases(
   source: CommitSource | undefined,
 ): Promise<Map<string, ReleaseCommits>> {
   const out = new Map<string, ReleaseCommits>();
-  let previous: Classified | undefined;
+  let previous: Pick<Classified, 'release' | 'status'> | undefined;
   for (const c of list) {
     if (c.status !== 'success') continue;
     if (counted.has(c.release.id)) out.set(c.release.id, await commitsOf(c, previous, source));
@@ -53,7 +65,11 @@ export async function commitsOfReleases(
   return out;
 }
 
-async function commitsOf(c: Classified, previous: Classified | undefined, source: CommitSource | undefined): Promise<ReleaseCommits> {
+async function commitsOf(
+  c: Pick<Classified, 'release'>,
+  previous: Pick<Classified, 'release'> | undefined,
+  source: CommitSource | undefined,
+): Promise<ReleaseCommits> {
   const sha = c.release.record.sha;
   const finishedAt = c.release.finishedAt;
   if (!source) return { commits: undefined, note: 'no commit source: lead time not counted' };
@@ -71,7 +87,7 @@ async function commitsOf(c: Classified, previous: Classified | undefined, source
   if (!between) return { commits: undefined, note: `neither the history nor the API knows ${base.slice(0, 7)}..${sha.slice(0, 7)}: lead time not counted` };
   const end = Date.parse(finishedAt);
   return {
-    commits: between.map((k) => ({ sha: k.sha, committedAt: k.committedAt, leadTimeHours: (end - Date.parse(k.committedAt)) / HOUR_MS })),
+    commits: between.map((k) => ({ sha: k.sha, committedAt: k.committedAt, message: k.message, leadTimeHours: (end - Date.parse(k.committedAt)) / HOUR_MS })),
     note: undefined,
   };
 }

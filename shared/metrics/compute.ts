@@ -5,7 +5,7 @@
  * README.md gives every rule.
  */
 import { resultOf } from './aggregate.js';
-import { type Classified, classifyEnvironment } from './classify.js';
+import { type Classified, classifyEnvironment, releaseStatus } from './classify.js';
 import { commitsOfReleases, markedReleases, type ReleaseCommits } from './commits.js';
 import type { CommitSource, CountedRelease, MetricsReport, MetricsRelease, MetricsResult, MetricsWindow } from './model.js';
 import { inWindow, previousWindow } from './window.js';
@@ -43,49 +43,61 @@ function counted(c: Classified, commits: ReleaseCommits | undefined): CountedRel
     changeFailure: c.changeFailure,
     remediates: c.remediates,
     rework: c.rework,
-    commits: commits?.commits,
+    commits: commits?.commits?.map(({ sha, committedAt, leadTimeHours }) => ({ sha, committedAt, leadTimeHours })),
     commitsNote: commits?.note,
   };
 }
 
-/** What a person should know about one environment's numbers. */
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** What a person should know about one environment's numbers (those of the window; the first release known may be in the one before). */
 function environmentNotes(environment: string, result: MetricsResult, releases: readonly CountedRelease[]): string[] {
   const n = result.current;
+  const inWindowNow = result.audit;
   const notes: string[] = [];
   if (n.releases === 0 && n.unfinished === 0) notes.push(`${environment}: no releases in this window.`);
   const first = releases.find((c) => c.commitsNote?.startsWith('the first successful release known'));
   if (first) notes.push(`${environment}: ${first.id} is the first successful release known, so it counts no commits rather than the whole history before it.`);
-  const fromTags = releases.filter((c) => c.source === 'ecs-tags').length;
+  const fromTags = inWindowNow.filter((c) => c.source === 'ecs-tags').length;
   if (fromTags > 0)
     notes.push(
-      `${environment}: ${fromTags} releases read from ECS revision tags, which keep only each revision's last release: a revision released again shows once (deployment frequency is a lower bound) and lead times reach back to the previous release still known.`,
+      `${environment}: ${count(fromTags, 'release')} read from ECS revision tags, which keep only each revision's last release: a revision released again shows once (deployment frequency is a lower bound) and lead times reach back to the previous release still known.`,
     );
   if (n.unfinished > 0)
     notes.push(
-      `${environment}: ${n.unfinished} releases unfinished (in progress, paused at a gate, or started and not followed): counted neither as success nor as failure.`,
+      `${environment}: ${count(n.unfinished, 'release')} unfinished (in progress, paused at a gate, or started and not followed): counted neither as success nor as failure.`,
     );
   if (n.servedUnknown > 0)
     notes.push(
-      `${environment}: ${n.servedUnknown} releases failed and their records cannot tell whether they served production: left out of the change fail rate.`,
+      `${environment}: ${count(n.servedUnknown, 'release')} failed and ${n.servedUnknown === 1 ? 'its record cannot tell whether it' : 'their records cannot tell whether they'} served production: left out of the change fail rate.`,
     );
-  const unrecovered = releases.filter((c) => c.changeFailure && c.changeFailure.recoveredAt === undefined).length;
-  if (unrecovered > 0) notes.push(`${environment}: ${unrecovered} change failures with no good release after them yet: left out of the recovery time.`);
-  const unknownCommits = releases.filter((c) => c.status === 'success' && c.commits === undefined).length;
+  const unrecovered = inWindowNow.filter((c) => c.changeFailure && c.changeFailure.recoveredAt === undefined).length;
+  if (unrecovered > 0)
+    notes.push(
+      `${environment}: ${count(unrecovered, 'change failure')} with no good release after ${unrecovered === 1 ? 'it' : 'them'} yet: left out of the recovery time.`,
+    );
+  const unknownCommits = inWindowNow.filter((c) => c.status === 'success' && c.commits === undefined).length;
   if (unknownCommits > 0)
-    notes.push(`${environment}: ${unknownCommits} successful releases whose commits are not known: left out of the lead time (each says why).`);
+    notes.push(`${environment}: ${count(unknownCommits, 'successful release')} whose commits are not known: left out of the lead time (each says why).`);
   return notes;
 }
 
 async function environmentReleases(environment: string, releases: MetricsRelease[], options: MetricsOptions, before: MetricsWindow, notes: string[]) {
   const mine = releases.filter((r) => r.record.environment === environment && Date.parse(r.createdAt) < Date.parse(options.window.end)).sort(byCreated);
+  const countedIds = new Set(mine.filter((r) => inWindow(options.window, r.createdAt) || inWindow(before, r.createdAt)).map((r) => r.id));
+  // A release's new commits depend on the statuses before it only, so they are read before the rules run.
+  const commits = await commitsOfReleases(
+    mine.map((release) => ({ release, status: releaseStatus(release) })),
+    countedIds,
+    options.commits,
+  );
   const marked = await markedReleases(
-    mine.map((r) => ({ id: r.id, sha: r.record.sha, kind: r.record.kind })),
+    mine.filter((r) => countedIds.has(r.id)).map((r) => ({ id: r.id, sha: r.record.sha, kind: r.record.kind })),
+    commits,
     options.commits,
     options.reworkMarker,
   );
   const list = classifyEnvironment(environment, mine, marked, notes);
-  const countedIds = new Set(mine.filter((r) => inWindow(options.window, r.createdAt) || inWindow(before, r.createdAt)).map((r) => r.id));
-  const commits = await commitsOfReleases(list, countedIds, options.commits);
   return list.filter((c) => countedIds.has(c.release.id)).map((c) => counted(c, commits.get(c.release.id)));
 }
 
