@@ -1,2 +1,2 @@
-const c=696,d=[696],i={5696:((r,n,o)=>{o.r(n),o.d(n,{REPORT_SCHEMA:()=>t,metricsReportJson:()=>s});const t=1;function s(e){return`${JSON.stringify({schema:t,...e},null,2)}
-`}})};export{c as id,d as ids,i as modules};
+const m=696,v=[696],c={5696:((d,e,s)=>{s.r(e),s.d(e,{REPORT_SCHEMA:()=>o,metricsReportFile:()=>t,metricsReportJson:()=>r});const o=1;function i(n){return{environment:n.environment??null,numbers:n.current,bands:n.bands,previous:n.previous,previousBands:n.previousBands,weeks:n.weeks}}function t(n){return{schema:o,window:n.window,previousWindow:n.previousWindow,environments:n.environments,overall:i(n.overall),byEnvironment:n.byEnvironment.map(i),releases:n.overall.audit,notes:n.notes}}function r(n){return`${JSON.stringify(t(n),(l,u)=>u===void 0?null:u,2)}
+`}})};export{m as id,v as ids,c as modules};

@@ -113,8 +113,9 @@ describe('delivery-metrics (bundle)', () => {
     expect(result.log).toMatch(/GitHub: page 1: 13 deployment\(s\) back to .*; 13 release\(s\) so far/);
     expect(result.log).toMatch(/commits: \d+ from the history, 0 from the API, 0 unknown/);
     const report = JSON.parse(readFileSync(result.outputs['report-file']!, 'utf8'));
-    expect(report.overall.audit).toHaveLength(12);
-    expect(report.overall.audit.find((r: { status: string }) => r.status === 'stopped-before-serving')).toMatchObject({ cause: 'failed-migration' });
+    expect(report.releases).toHaveLength(12);
+    expect(report.overall.numbers).toMatchObject({ releases: 12, successful: 10, served: 11, changeFailures: 2, stoppedBeforeServing: 1, rework: 2 });
+    expect(report.releases.find((r: { status: string }) => r.status === 'stopped-before-serving')).toMatchObject({ cause: 'failed-migration' });
     expect(result.summary).toContain('Delivery metrics: production (30d)');
     expect(result.summary).toContain(`Read from GitHub deployments of ${REPO}`);
   });
