@@ -88,6 +88,22 @@ describe('openCommitSource', () => {
     expect(source.stats).toMatchObject({ fromHistory: 5, fromApi: 0 });
   });
 
+  it('does not trust a shallow checkout (its oldest commit looks like a root): commits come from the API, and the log says why', async () => {
+    const shallow = mkdtempSync(path.join(tmpdir(), 'ctp-commits-shallow-'));
+    try {
+      execFileSync('git', ['clone', '-q', '--depth', '2', `file://${dir}`, shallow]);
+      const lines: string[] = [];
+      const logger = { ...silentLogger, warning: (m: string) => lines.push(m), info: (m: string) => lines.push(m) };
+      const source = await openCommitSource({ workspace: shallow, client: undefined, repository: 'acme/app', logger });
+      // The clone has c5 and m; from the history, c5..m would be right by chance, but nothing of it is read.
+      expect(await source.between(sha.c5!, sha.m!)).toBeUndefined();
+      expect(source.stats).toMatchObject({ fromHistory: 0, unknown: 1 });
+      expect(lines.join('\n')).toContain('The checkout is shallow');
+    } finally {
+      rmSync(shallow, { recursive: true, force: true });
+    }
+  });
+
   it('reads what the checkout lacks through the API (one GraphQL request per 100 commits), and says when neither knows', async () => {
     const client = await openGitHubClient({ token: 'ghs_test', apiUrl: github.url, logger: silentLogger });
     const source = await openCommitSource({ workspace: dir, client, repository: 'acme/app', logger: silentLogger });
