@@ -41,6 +41,8 @@ export const FAST_LANE = [
   'test/local-ecs/rollout.test.ts',
   'test/local-ecs/service-deployments.test.ts',
   'test/local-ecs/service-settings.test.ts',
+  'test/metrics/graphql-endpoint.test.ts',
+  'test/metrics/read-github.test.ts',
   'test/rollback/rules.test.ts',
   'test/run-test-tier/container-image-input.test.ts',
   'test/run-test-tier/junit-parser.test.ts',

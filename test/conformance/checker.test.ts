@@ -147,3 +147,34 @@ describe('the conformance checker accepts', () => {
     expect(declared.drain().map((v) => v.rule)).toEqual(['declared refusal', 'declared refusal']);
   });
 });
+
+describe('the conformance checker, on GraphQL exchanges (GitHub schema via graphql-js)', () => {
+  const graphql = (query: string, status: number, response: unknown) => ({
+    kind: 'github-graphql' as const,
+    request: { query },
+    status,
+    response,
+    injectedFault: false,
+  });
+
+  it('catches a field the schema lacks, and an invalid query answered without errors', () => {
+    const found = checker.judge(graphql('{ repository(owner: "a", name: "b") { deploymentz(first: 1) { totalCount } } }', 200, { data: { repository: null } }));
+    expect(found).toEqual([
+      expect.objectContaining({ operation: 'GitHub POST /graphql', side: 'request', path: 'query:1:39', rule: 'graphql validation' }),
+      expect.objectContaining({ side: 'response', rule: 'error shape', message: 'an invalid query was answered without errors' }),
+    ]);
+    expect(found[0]!.message).toContain('Cannot query field "deploymentz" on type "Repository"');
+  });
+
+  it('passes a valid query answered with data, and a declared bad query refused with errors', async () => {
+    expect(checker.judge(graphql('{ rateLimit { cost } }', 200, { data: { rateLimit: { cost: 1 } } }))).toEqual([]);
+    const local = new ConformanceChecker();
+    await local.refusing(async () =>
+      local.observe(graphql('{ nope }', 200, { errors: [{ message: 'Cannot query field "nope" on type "Query".', locations: [] }] })),
+    );
+    expect(local.drain()).toEqual([]);
+    // Accepted (no errors) though it breaks the schema: the layer says the service would refuse it.
+    await local.refusing(async () => local.observe(graphql('{ nope }', 200, { data: {} })));
+    expect(local.drain().map((v) => v.rule)).toContain('declared refusal');
+  });
+});
