@@ -151,6 +151,17 @@ describe('edges of change failure and rework', () => {
     expect(report.overall.current.changeFailureRate).toBeCloseTo(1 / 4, 10);
   });
 
+  it('a marker given with the g flag matches each release it should (the regex keeps no state between messages)', async () => {
+    const g = new CommitGraph().append('h0', t(0, 8), 'start').append('h1', t(1, 8), 'Hotfix: one').append('h2', t(2, 8), 'Hotfix: two');
+    const report = await computeMetrics(
+      [r({ id: 'p1', sha: 'h0', day: 1, ...ok }), r({ id: 'p2', sha: 'h1', day: 2, ...ok }), r({ id: 'p3', sha: 'h2', day: 3, ...ok })],
+      options({ commits: g, reworkMarker: /hotfix/gi }),
+    );
+    // p2 fixes p1 forward, p3 fixes p2 forward (a hotfix of a hotfix): both markers, two change failures.
+    expect(report.overall.audit.map((c) => c.rework.includes('marker'))).toEqual([false, true, true]);
+    expect(report.overall.audit.map((c) => c.changeFailure?.kind)).toEqual(['fixed-forward', 'fixed-forward', undefined]);
+  });
+
   it('a rollback naming a revision no known release served counts no failure, and says so', async () => {
     const report = await computeMetrics(
       [r({ id: 'p1', sha: 'c1', day: 1, ...ok }), r({ id: 'p2', kind: 'rollback', sha: 'c0', rolledBackRelease: 'shop:77', day: 2, ...ok })],
