@@ -24,6 +24,7 @@ import {
   versionServed,
 } from './demo-world.js';
 import { describeFailures, type LoadResult } from './load-generator.js';
+import { releaseRecordRows } from './release-records.js';
 import type { StageRow } from './report-table.js';
 import { createErrorsAlarm, createSampleService } from './sample-service.js';
 import { type ReleaseChanges, SAMPLE_APP } from './workspace.js';
@@ -437,6 +438,8 @@ function rejectedRelease(): DemoStage {
           ...served(liveServed),
           ...loadRow(load),
         },
+        // The last release of the demo: every environment's GitHub record is complete now.
+        ...releaseRecordRows(world),
       ];
     },
   };
