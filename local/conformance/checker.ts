@@ -9,6 +9,7 @@
  */
 import { AwsModels } from './aws-model.js';
 import { type Exchange, setExchangeObserver } from './exchanges.js';
+import { checkGraphQlExchange } from './github-graphql.js';
 import { GitHubOpenApi } from './github-openapi.js';
 import type { Violation } from './violation.js';
 
@@ -39,14 +40,20 @@ export class ConformanceChecker {
   }
 
   judge(exchange: Exchange): Violation[] {
-    const service = exchange.kind === 'aws' ? (this.aws.serviceOf(exchange.target) ?? 'aws (unknown)') : 'github';
+    const service = exchange.kind === 'aws' ? (this.aws.serviceOf(exchange.target) ?? 'aws (unknown)') : exchange.kind;
     this.counts[service] = (this.counts[service] ?? 0) + 1;
-    const onlyRequest = exchange.kind === 'github' && exchange.injectedFault;
-    let found = exchange.kind === 'aws' ? this.aws.check(exchange) : this.gitHub().check(exchange, onlyRequest);
+    let found =
+      exchange.kind === 'aws'
+        ? this.aws.check(exchange)
+        : exchange.kind === 'github-graphql'
+          ? checkGraphQlExchange(exchange)
+          : this.gitHub().check(exchange, exchange.injectedFault);
     const badRequest = found.some((v) => v.side === 'request');
     if (badRequest && this.refusals) {
       this.refusals.badRequests++;
-      if (exchange.status < 400) this.refusals.accepted.push(found.find((v) => v.side === 'request')?.operation ?? '?');
+      // GraphQL refuses with 200 and `errors` (GitHub's answer to an invalid query), REST with a 4xx.
+      const refused = exchange.kind === 'github-graphql' ? Array.isArray((exchange.response as { errors?: unknown })?.errors) : exchange.status >= 400;
+      if (!refused) this.refusals.accepted.push(found.find((v) => v.side === 'request')?.operation ?? '?');
       found = found.filter((v) => v.side !== 'request');
     }
     return found;

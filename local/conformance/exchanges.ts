@@ -34,7 +34,16 @@ export interface GitHubExchange {
   injectedFault: boolean;
 }
 
-export type Exchange = AwsExchange | GitHubExchange;
+/** One GitHub GraphQL exchange (POST /graphql): the query and variables, the answer as sent. */
+export interface GitHubGraphQlExchange {
+  kind: 'github-graphql';
+  request: { query?: unknown; variables?: unknown; operationName?: unknown };
+  status: number;
+  response: unknown;
+  injectedFault: boolean;
+}
+
+export type Exchange = AwsExchange | GitHubExchange | GitHubGraphQlExchange;
 export type ExchangeObserver = (exchange: Exchange) => void;
 
 // On globalThis rather than in a module variable: a test and the stand-in it starts may load

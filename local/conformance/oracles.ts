@@ -15,6 +15,9 @@ import { fileURLToPath } from 'node:url';
 export const BOTOCORE_VERSION = '1.43.107';
 export const BOTOCORE_WHEEL_SHA256 = '23cbe854e815dbaccf097f7fd32b461c9e1d2ed7e0c7dcc5658218704509d840';
 export const OCTOKIT_OPENAPI_VERSION = '23.0.2';
+/** GitHub's GraphQL schema (SDL) and the reference implementation that serves and validates it. */
+export const OCTOKIT_GRAPHQL_SCHEMA_VERSION = '15.26.1';
+export const GRAPHQL_JS_VERSION = '16.15.0';
 
 /** botocore's folder name and API version of each service the emulator serves. */
 export const AWS_SERVICES = {
@@ -37,6 +40,7 @@ const modelFile = (service: AwsServiceName) => path.join(botocoreModelDir(), `${
 /** Downloads and extracts what is missing; idempotent, and safe for concurrent callers. */
 export function ensureOracles(): void {
   openApiFile();
+  graphQlSchemaFile();
   const missing = (Object.keys(AWS_SERVICES) as AwsServiceName[]).filter((s) => !existsSync(modelFile(s)));
   if (missing.length === 0) return;
   mkdirSync(path.dirname(botocoreModelDir()), { recursive: true });
@@ -101,4 +105,19 @@ export function openApiFile(): string {
     throw new Error(`conformance oracle: @octokit/openapi is ${version}, pinned ${OCTOKIT_OPENAPI_VERSION} (run npm ci)`);
   }
   return path.join(path.dirname(pkg), 'generated', 'api.github.com.json');
+}
+
+/** Path of GitHub's GraphQL schema (SDL, `schema.graphql`) from the pinned `@octokit/graphql-schema`, checked with the pinned `graphql`. */
+export function graphQlSchemaFile(): string {
+  const require = createRequire(import.meta.url);
+  const pinned = (name: string, version: string): string => {
+    // Found by node_modules lookup, not require.resolve: `@octokit/graphql-schema` exports neither `require` nor its package.json.
+    const pkg = (require.resolve.paths(name) ?? []).map((dir) => path.join(dir, name, 'package.json')).find((file) => existsSync(file));
+    if (!pkg) throw new Error(`conformance oracle missing: ${name}@${version} is not installed (npm ci installs it from devDependencies)`);
+    const found = (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+    if (found !== version) throw new Error(`conformance oracle: ${name} is ${found}, pinned ${version} (run npm ci)`);
+    return path.dirname(pkg);
+  };
+  pinned('graphql', GRAPHQL_JS_VERSION);
+  return path.join(pinned('@octokit/graphql-schema', OCTOKIT_GRAPHQL_SCHEMA_VERSION), 'schema.graphql');
 }

@@ -22,9 +22,26 @@ import { exchangeObserved, reportExchange } from '../conformance/exchanges.js';
 import { ACTIONS_BOT, type SimpleUser, simpleUser } from './objects.js';
 import { ChecksAndComments, type RecordedCheckRun, type RecordedComment, type Route } from './checks-and-comments.js';
 import { type RecordedRelease, Releases } from './releases.js';
+import { answerGraphQl, type GraphQlCaller, type SeededCommit } from './graphql.js';
 
 export type { RecordedAnnotation, RecordedCheckRun, RecordedComment } from './checks-and-comments.js';
 export type { RecordedRelease } from './releases.js';
+export type { SeededCommit } from './graphql.js';
+
+/** A deployment as a test seeds it, in the past, with its statuses (oldest first), as our writer would have left it. */
+export interface SeededDeployment {
+  environment: string;
+  sha: string;
+  payload?: Record<string, unknown>;
+  /** ISO time. */
+  createdAt: string;
+  /** REST login (default `github-actions[bot]`). */
+  creator?: string;
+  ref?: string;
+  description?: string;
+  /** Oldest first. */
+  statuses?: { state: string; description?: string; createdAt: string; logUrl?: string; creator?: string }[];
+}
 
 export interface RecordedStatus {
   id: number;
@@ -86,6 +103,12 @@ export interface LocalGitHubApi {
   /** The git refs the stand-in knows of a repository (`refs/tags/v1` → sha): tags made by publishing or by POST git/refs, or set here. */
   refs(repository: string): Record<string, string>;
   setRef(repository: string, ref: string, sha: string): void;
+  /** Adds a deployment made in the past, with its statuses, kept in created_at order; its id. */
+  seedDeployment(repository: string, deployment: SeededDeployment): number;
+  /** Declares an environment with no deployment yet (a deployment to one creates it, as on GitHub). */
+  addEnvironment(repository: string, name: string): void;
+  /** Commits GraphQL's `object(oid:)` serves (the commit history the API fallback reads). */
+  seedCommits(repository: string, commits: readonly SeededCommit[]): void;
   /** Answer matching requests with a fault (an outage, a secondary rate limit). */
   fail(fault: Fault): void;
   clearFaults(): void;
@@ -109,6 +132,12 @@ export interface LocalGitHubApiOptions {
   identities?: Readonly<Record<string, string>>;
   /** Repositories (`owner/repo`) with release immutability on, or true for every one: published releases are then immutable. */
   immutableReleases?: boolean | readonly string[];
+  /**
+   * Tokens whose permissions leave out `deployments` (`permissions:` without `deployments: read`):
+   * the REST deployments endpoints answer 403 "Resource not accessible by integration", GraphQL's
+   * `deployments` and `environments` a FORBIDDEN error.
+   */
+  withoutDeploymentsTokens?: readonly string[];
 }
 
 /** A fault the stand-in answers with instead of serving, for the next `times` matching requests. */
@@ -149,12 +178,30 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
   const immutable = options.immutableReleases ?? false;
   const releases = new Releases('https://github.com', (repository) => (typeof immutable === 'boolean' ? immutable : immutable.includes(repository)));
   const faults: Fault[] = [];
+  const declaredEnvironments = new Map<string, Set<string>>();
+  const commits = new Map<string, Map<string, SeededCommit>>();
+  const rateLimits = new Map<string, GraphQlCaller['rateLimit']>();
+  const graphQlStore = {
+    deployments,
+    environments: (repository: string) =>
+      new Set([...(declaredEnvironments.get(repository) ?? []), ...deployments.filter((d) => d.repository === repository).map((d) => d.environment)]),
+    commits: (repository: string): ReadonlyMap<string, SeededCommit> => commits.get(repository) ?? new Map(),
+  };
 
   // The request of each answer in flight, for the conformance layer (local/conformance).
   const exchanges = new WeakMap<ServerResponse, { method: string; path: string; query: URLSearchParams; request: unknown; injectedFault: boolean }>();
   const report = (res: ServerResponse, status: number, contentType: string, response: unknown) => {
     const seen = exchanges.get(res);
-    if (seen && exchangeObserved()) reportExchange({ kind: 'github', ...seen, status, responseContentType: contentType, response: structuredClone(response) });
+    if (!seen || !exchangeObserved()) return;
+    if (seen.path === '/graphql' && seen.method === 'POST') {
+      reportExchange({
+        kind: 'github-graphql',
+        request: (seen.request ?? {}) as Record<string, unknown>,
+        status,
+        response: structuredClone(response),
+        injectedFault: seen.injectedFault,
+      });
+    } else reportExchange({ kind: 'github', ...seen, status, responseContentType: contentType, response: structuredClone(response) });
   };
   const send = (res: ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body);
@@ -185,7 +232,8 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
     const auth = (req.headers.authorization ?? '').replace(/^(token|Bearer) /, '');
     const readOnly = (options.readOnlyTokens ?? []).includes(auth);
     // Every token with an identity is a valid one too (GitHub knows many tokens; each writes as its login).
-    const known = auth === options.token || readOnly || Object.hasOwn(options.identities ?? {}, auth);
+    const known =
+      auth === options.token || readOnly || Object.hasOwn(options.identities ?? {}, auth) || (options.withoutDeploymentsTokens ?? []).includes(auth);
     if (options.token !== undefined && !known) return error(res, 401, 'Bad credentials');
     const fault = faults.find((f) => (f.times ?? 1) > 0 && (!f.match || f.match.test(seen)));
     if (fault) {
@@ -213,6 +261,15 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
     if (body === undefined) return error(res, 400, 'Problems parsing JSON');
     const now = new Date().toISOString();
     const login = options.identities?.[auth] ?? 'github-actions[bot]';
+    const withoutDeployments = (options.withoutDeploymentsTokens ?? []).includes(auth);
+    if (parsed.pathname === '/graphql' && method === 'POST') {
+      const rateLimit = rateLimits.get(auth) ?? { remaining: 5_000, used: 0 };
+      rateLimits.set(auth, rateLimit);
+      return send(res, 200, await answerGraphQl(body, graphQlStore, { login, withoutDeployments, rateLimit }, new Date()));
+    }
+    if (withoutDeployments && /^\/repos\/[^/]+\/[^/]+\/deployments/.test(parsed.pathname)) {
+      return error(res, 403, 'Resource not accessible by integration', 'https://docs.github.com/rest/deployments/deployments#list-deployments');
+    }
     const route: Route = {
       login,
       method,
@@ -356,6 +413,24 @@ export async function startLocalGitHubApi(options: LocalGitHubApiOptions = {}): 
     setRef: (repository, ref, sha) => {
       releases.refsOf(repository).set(ref, sha);
     },
+    seedDeployment: (repository, seed) => {
+      const deployment = seededDeployment(url, repository, seed, () => nextId++);
+      // Newest first, by created_at; among equal times the later seeded first, as POST orders them.
+      let at = 0;
+      while (at < deployments.length && deployments[at]!.created_at > deployment.created_at) at++;
+      deployments.splice(at, 0, deployment);
+      return deployment.id;
+    },
+    addEnvironment: (repository, name) => {
+      const set = declaredEnvironments.get(repository) ?? new Set<string>();
+      set.add(name);
+      declaredEnvironments.set(repository, set);
+    },
+    seedCommits: (repository, list) => {
+      const known = commits.get(repository) ?? new Map<string, SeededCommit>();
+      for (const c of list) known.set(c.sha, { ...c, parents: [...c.parents] });
+      commits.set(repository, known);
+    },
     fail: (fault) => faults.push({ ...fault }),
     clearFaults: () => {
       faults.length = 0;
@@ -383,4 +458,58 @@ function safeParse(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A deployment and its statuses as GitHub would hold them had our writer made them at those times. */
+function seededDeployment(apiUrl: string, repository: string, seed: SeededDeployment, nextId: () => number): RecordedDeployment {
+  const id = nextId();
+  const repoUrl = `${apiUrl}/repos/${repository}`;
+  const urls = { api: apiUrl, server: 'https://github.com' };
+  const user = (login: string, userId: number) =>
+    login === ACTIONS_BOT.login
+      ? simpleUser(urls, ACTIONS_BOT.login, ACTIONS_BOT.id, ACTIONS_BOT.type)
+      : simpleUser(urls, login, userId, login.endsWith('[bot]') ? 'Bot' : 'User');
+  const deploymentUrl = `${repoUrl}/deployments/${id}`;
+  const statuses: RecordedStatus[] = (seed.statuses ?? []).map((s) => {
+    const statusId = nextId();
+    const logUrl = s.logUrl ?? '';
+    return {
+      id: statusId,
+      node_id: `DES_kw${Buffer.from(String(statusId)).toString('base64url')}`,
+      state: s.state,
+      creator: user(s.creator ?? seed.creator ?? ACTIONS_BOT.login, 3000 + statusId),
+      description: s.description ?? '',
+      log_url: logUrl,
+      target_url: logUrl,
+      environment_url: '',
+      environment: seed.environment,
+      created_at: s.createdAt,
+      updated_at: s.createdAt,
+      url: `${deploymentUrl}/statuses/${statusId}`,
+      deployment_url: deploymentUrl,
+      repository_url: repoUrl,
+    };
+  });
+  statuses.reverse();
+  return {
+    id,
+    node_id: `DE_${id}`,
+    url: deploymentUrl,
+    sha: seed.sha,
+    ref: seed.ref ?? seed.sha,
+    task: 'deploy',
+    payload: seed.payload ?? {},
+    environment: seed.environment,
+    original_environment: seed.environment,
+    description: seed.description ?? null,
+    creator: user(seed.creator ?? ACTIONS_BOT.login, 2000 + id),
+    created_at: seed.createdAt,
+    updated_at: statuses[0]?.created_at ?? seed.createdAt,
+    statuses_url: `${deploymentUrl}/statuses`,
+    repository_url: repoUrl,
+    transient_environment: false,
+    production_environment: seed.environment === 'production',
+    repository,
+    statuses,
+  };
 }

@@ -33,6 +33,14 @@ export interface GitHubClientOptions {
    * Tests of the retry policy shorten them.
    */
   pacing?: { secondMs?: number; writeIntervalMs?: number } | undefined;
+  /**
+   * A client that only reads (GETs and GraphQL queries, as delivery metrics do). The throttling
+   * plugin paces every GraphQL request a second apart, as it paces writes; GitHub asks that pause
+   * between writes only, and counts a query as 1 of the 2,000 points a minute its secondary limit
+   * allows ("Rate limits for the GraphQL API"), so a read-only client's queries go one at a time
+   * without the pause. A write or a mutation through it is refused before it is sent.
+   */
+  readOnly?: boolean | undefined;
 }
 
 export interface GitHubClient {
@@ -66,7 +74,7 @@ export async function openGitHubClient(options: GitHubClientOptions): Promise<Gi
   const { logger } = options;
   const attempts = Math.max(1, options.attempts ?? 3);
   const secondMs = options.pacing?.secondMs ?? 1_000;
-  const writeIntervalMs = options.pacing?.writeIntervalMs ?? 1_000;
+  const writeIntervalMs = options.readOnly ? 0 : (options.pacing?.writeIntervalMs ?? 1_000);
   let queues = writeGroups.get(writeIntervalMs);
   if (!queues) {
     queues = {
@@ -83,8 +91,9 @@ export async function openGitHubClient(options: GitHubClientOptions): Promise<Gi
   const attemptHook = (octokit: Pick<Octokit, 'hook' | 'request'>) => {
     const lastFailure = new WeakMap<object, { status: number | undefined; message: string }>();
     octokit.hook.wrap('request', async (request, requestOptions) => {
-      const { method, url } = octokit.request.endpoint.parse(requestOptions);
+      const { method, url, body } = octokit.request.endpoint.parse(requestOptions);
       const what = `${method} ${where(url)}`;
+      if (options.readOnly && isWriteRequest(method, where(url), body)) throw new Error(`${what}: a write through a read-only GitHub client`);
       requests.push(what);
       const failed = lastFailure.get(requestOptions);
       // Rate limits say their own wait (below); a 5xx is told here, as it is tried again.
@@ -134,6 +143,14 @@ export async function openGitHubClient(options: GitHubClientOptions): Promise<Gi
     throttling,
   );
   return { octokit, requests, rateLimitWaits };
+}
+
+/** Anything but a GET, a HEAD or a GraphQL query (a mutation is a write, whatever its method). */
+function isWriteRequest(method: string, path: string, body: unknown): boolean {
+  if (method === 'GET' || method === 'HEAD') return false;
+  if (method !== 'POST' || !/^\/(api\/)?graphql$/.test(path.split('?')[0] ?? '')) return true;
+  const query = typeof body === 'string' ? (JSON.parse(body) as { query?: unknown }).query : (body as { query?: unknown } | undefined)?.query;
+  return typeof query !== 'string' || /^\s*mutation\b/.test(query.replace(/^\s*#.*$/gm, ''));
 }
 
 function statusOf(error: unknown): number | undefined {
