@@ -23,6 +23,9 @@
  *      canary's bake → 100%, under load with zero failed requests
  *  10. a release that passes its health checks but fails acceptance (1.6.0, its image lost the
  *      home page): rolled back from the paused gate, no production request ever answered by it
+ *  11. delivery-metrics.yml over the last day: the five DORA numbers of staging and production
+ *      from the release records the stages left, checked against the numbers worked out by hand
+ *      from those records (metrics-stage.ts)
  *
  * Every release's migration (`bin/migrate`, the repository variable MIGRATION_COMMAND) runs as
  * the deploy's pre-deploy task, before the service moves, against the environment's data directory.

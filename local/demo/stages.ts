@@ -24,6 +24,7 @@ import {
   versionServed,
 } from './demo-world.js';
 import { describeFailures, type LoadResult } from './load-generator.js';
+import { deliveryMetricsStage } from './metrics-stage.js';
 import { releaseRecordRows } from './release-records.js';
 import type { StageRow } from './report-table.js';
 import { createErrorsAlarm, createSampleService } from './sample-service.js';
@@ -445,7 +446,17 @@ function rejectedRelease(): DemoStage {
   };
 }
 
-/** The stages in order (fresh closures each demo: stages 7–10 keep what they saw between set-up and check). */
+/** The stages in order (fresh closures each demo: stages 7–11 keep what they saw between set-up and check). */
 export function demoStages(): DemoStage[] {
-  return [firstRelease, healthyRelease, brokenRelease, manualRollback, alarmedRelease(), failingMigration(), canaryRelease(), rejectedRelease()];
+  return [
+    firstRelease,
+    healthyRelease,
+    brokenRelease,
+    manualRollback,
+    alarmedRelease(),
+    failingMigration(),
+    canaryRelease(),
+    rejectedRelease(),
+    deliveryMetricsStage(),
+  ];
 }
