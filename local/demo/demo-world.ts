@@ -6,6 +6,7 @@
  */
 import { appendFileSync, chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { LocalGitHubApi } from '../github-api/index.js';
 import type { JobRunResult, RunWorkflowOptions } from '../workflow-runner/run-workflow.js';
 import { fetchText, startLoad, type LoadReport, type LoadResult, type RunningLoad } from './load-generator.js';
 import type { LocalEcsHandle, StackInfo } from './local-stack.js';
@@ -25,11 +26,21 @@ export interface LoadTarget {
   onResult?: (result: LoadResult) => void;
 }
 
+/** The sample app's repository as GitHub knows it: github.repository of every run, and where its release records are. */
+export const DEMO_REPOSITORY = 'acme/sample-app';
+
 export interface DemoWorld {
   base: string;
   workspace: string;
   stack: StackInfo;
   ecs: LocalEcsHandle;
+  /**
+   * The GitHub REST stand-in every run talks to (github.api_url), and the token it accepts, given
+   * to each run as GITHUB_TOKEN (github.token): every deploy, resume and rollback records its GitHub
+   * deployment and statuses there, as on GitHub.
+   */
+  github: LocalGitHubApi;
+  githubToken: string;
   staging: SampleService;
   production: SampleService;
   vars: Record<string, string>;
@@ -43,6 +54,10 @@ export interface DemoWorld {
   live?: SampleService;
   /** The head of main: the commit the last release made. */
   head: string;
+  /** Each release's commit, by version (how a release record, which names a commit, is told apart). */
+  commits: Record<string, string>;
+  /** Each environment's GitHub release records as the last stage read them, newest first (release-records.ts recordLine). */
+  releaseRecords: Record<string, string[]>;
 }
 
 /** Each environment's "database": a host directory its tasks mount at /data, world-writable like /tmp (the app runs as uid 10001). */
@@ -106,12 +121,12 @@ export function environmentsOf(world: DemoWorld, desiredCount = ''): Record<stri
 export function runOptions(world: DemoWorld, full: (line: string) => void, noticed: Set<string>): RunWorkflowOptions {
   return {
     workspace: world.workspace,
-    secrets: { REGISTRY_PASSWORD: world.stack.password },
+    secrets: { REGISTRY_PASSWORD: world.stack.password, GITHUB_TOKEN: world.githubToken },
     vars: world.vars,
     environments: environmentsOf(world),
     stateDir: path.join(world.base, 'runner-state'),
     localAws: world.ecs.env(),
-    github: { repository: 'acme/sample-app', sha: world.head, ref: 'refs/heads/main', defaultBranch: 'main', actor: 'demo' },
+    github: { repository: DEMO_REPOSITORY, sha: world.head, ref: 'refs/heads/main', defaultBranch: 'main', actor: 'demo', apiUrl: world.github.url },
     onLog: (line) => {
       full(line);
       // Each notice once for the whole demo: the runs repeat them.

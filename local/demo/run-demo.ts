@@ -23,18 +23,28 @@
  *      canary's bake → 100%, under load with zero failed requests
  *  10. a release that passes its health checks but fails acceptance (1.6.0, its image lost the
  *      home page): rolled back from the paused gate, no production request ever answered by it
+ *  11. delivery-metrics.yml over the last day: the five DORA numbers of staging and production
+ *      from the release records the stages left, checked against the numbers worked out by hand
+ *      from those records (metrics-stage.ts)
  *
  * Every release's migration (`bin/migrate`, the repository variable MIGRATION_COMMAND) runs as
  * the deploy's pre-deploy task, before the service moves, against the environment's data directory.
  *
+ * Every run gets a GITHUB_TOKEN and github.api_url pointing at the GitHub REST stand-in
+ * (local/github-api), up for the whole demo: each deploy, resume and rollback writes its GitHub
+ * deployment and statuses there as on GitHub (rollback `to: previous` reads them), and the last
+ * stage checks each environment's records (release-records.ts).
+ *
  * Each stage is checked against what it must do (the version served, zero failed requests, the
  * broken release never answering); the result is a table of stages and a page (demo-page.ts).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { type LocalGitHubApi, startLocalGitHubApi } from '../github-api/index.js';
 import { type RunWorkflowOptions, runWorkflow, type WorkflowRunResult } from '../workflow-runner/run-workflow.js';
-import { dataDir, type DemoWorld, logTo, repositoryVars, runOptions, withLoad } from './demo-world.js';
+import { DEMO_REPOSITORY, dataDir, type DemoWorld, logTo, repositoryVars, runOptions, withLoad } from './demo-world.js';
 import { writeDemoPage, type StagePage } from './demo-page.js';
 import type { LoadReport } from './load-generator.js';
 import { bringUpStack, type LocalEcsHandle, startEcsEmulator } from './local-stack.js';
@@ -60,6 +70,8 @@ export interface DemoOptions {
 export interface DemoResult {
   ok: boolean;
   rows: StageRow[];
+  /** Each environment's GitHub release records, newest first, as `<cluster> <version> <kind>: <closing state> [<fields>]`. */
+  releaseRecords: Record<string, string[]>;
   /** Load during each loaded stage, by stage name. */
   load: Record<string, LoadReport>;
   workspace: string;
@@ -71,8 +83,19 @@ export interface DemoResult {
   error?: string;
 }
 
-/** The stack, the emulator and the staging and production services: the world every stage runs in. */
-async function setUpWorld(base: string, workspace: string, say: (line: string) => void, held: { ecs?: LocalEcsHandle }): Promise<DemoWorld> {
+interface Held {
+  ecs?: LocalEcsHandle;
+  github?: LocalGitHubApi;
+  world?: DemoWorld;
+}
+
+/** The stack, the emulator, the GitHub stand-in and the staging and production services: the world every stage runs in. */
+async function setUpWorld(base: string, workspace: string, say: (line: string) => void, held: Held): Promise<DemoWorld> {
+  // A token as GitHub hands a run (ghs_…): the stand-in accepts it and writes as github-actions[bot].
+  const githubToken = `ghs_${randomBytes(18).toString('hex')}`;
+  const github = await startLocalGitHubApi({ token: githubToken });
+  held.github = github;
+  say(`GitHub API stand-in at ${github.url} (the release records of ${DEMO_REPOSITORY})`);
   const stack = bringUpStack(say);
   const ecs = await startEcsEmulator(stack, say);
   held.ecs = ecs;
@@ -80,7 +103,25 @@ async function setUpWorld(base: string, workspace: string, say: (line: string) =
   const production = await createSampleService(ecs, stack.registry, 'production', dataDir(base, 'production'));
   for (const s of [staging, production]) say(`service ${s.cluster}/${s.service} behind ${s.loadBalancerUrl}`);
   const vars = repositoryVars(stack, ecs, staging);
-  return { base, workspace, stack, ecs, staging, production, vars, say, load: {}, answers: {}, running: new Map(), imageRef: '', head: '' };
+  return {
+    base,
+    workspace,
+    stack,
+    ecs,
+    github,
+    githubToken,
+    staging,
+    production,
+    vars,
+    say,
+    load: {},
+    answers: {},
+    running: new Map(),
+    imageRef: '',
+    head: '',
+    commits: {},
+    releaseRecords: {},
+  };
 }
 
 /** One stage: its set-up, its release, its workflow run under its load, and its rows. */
@@ -90,6 +131,7 @@ async function runStage(world: DemoWorld, stage: DemoStage, common: () => RunWor
   if (stage.release) {
     const { version, ...changes } = stage.release;
     world.head = commitRelease(world.workspace, version, changes);
+    world.commits[version] = world.head;
   }
   const options: RunWorkflowOptions = {
     ...common(),
@@ -112,9 +154,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   writeFileSync(logFile, '');
   const full = logTo(logFile);
   const workspace = prepareWorkspace(base);
-  const held: { ecs?: LocalEcsHandle; world?: DemoWorld } = {};
+  const held: Held = {};
   const stopLoads = () => Promise.all([...(held.world?.running.values() ?? [])].map((l) => l.stop()));
-  options.signal?.addEventListener('abort', () => void Promise.all([stopLoads(), held.ecs?.stop()]).finally(() => options.onAborted?.()), { once: true });
+  options.signal?.addEventListener('abort', () => void Promise.all([stopLoads(), held.ecs?.stop(), held.github?.stop()]).finally(() => options.onAborted?.()), {
+    once: true,
+  });
   const stages: StagePage[] = [];
   let error: string | undefined;
   try {
@@ -132,6 +176,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   } finally {
     await stopLoads();
     if (held.ecs) await held.ecs.stop().catch((e: Error) => say(`stopping the ECS emulator: ${e.message}`));
+    if (held.github) await held.github.stop().catch((e: Error) => say(`stopping the GitHub API stand-in: ${e.message}`));
   }
   const rows = stages.flatMap((s) => s.rows);
   const ok = rows.length > 0 && rows.every((r) => r.ok);
@@ -143,5 +188,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   } finally {
     if (!options.keep) rmSync(workspace, { recursive: true, force: true });
   }
-  return { ok, rows, load: held.world?.load ?? {}, workspace, logFile, page, durationMs, ...(error ? { error } : {}) };
+  return {
+    ok,
+    rows,
+    releaseRecords: held.world?.releaseRecords ?? {},
+    load: held.world?.load ?? {},
+    workspace,
+    logFile,
+    page,
+    durationMs,
+    ...(error ? { error } : {}),
+  };
 }

@@ -24,6 +24,8 @@ import {
   versionServed,
 } from './demo-world.js';
 import { describeFailures, type LoadResult } from './load-generator.js';
+import { deliveryMetricsStage } from './metrics-stage.js';
+import { releaseRecordRows } from './release-records.js';
 import type { StageRow } from './report-table.js';
 import { createErrorsAlarm, createSampleService } from './sample-service.js';
 import { type ReleaseChanges, SAMPLE_APP } from './workspace.js';
@@ -437,12 +439,24 @@ function rejectedRelease(): DemoStage {
           ...served(liveServed),
           ...loadRow(load),
         },
+        // The last release of the demo: every environment's GitHub record is complete now.
+        ...releaseRecordRows(world),
       ];
     },
   };
 }
 
-/** The stages in order (fresh closures each demo: stages 7–10 keep what they saw between set-up and check). */
+/** The stages in order (fresh closures each demo: stages 7–11 keep what they saw between set-up and check). */
 export function demoStages(): DemoStage[] {
-  return [firstRelease, healthyRelease, brokenRelease, manualRollback, alarmedRelease(), failingMigration(), canaryRelease(), rejectedRelease()];
+  return [
+    firstRelease,
+    healthyRelease,
+    brokenRelease,
+    manualRollback,
+    alarmedRelease(),
+    failingMigration(),
+    canaryRelease(),
+    rejectedRelease(),
+    deliveryMetricsStage(),
+  ];
 }

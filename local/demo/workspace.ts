@@ -10,7 +10,15 @@ import { repoRoot } from '../runner/run-bundle.js';
 export const SAMPLE_APP = path.join(repoRoot, 'local/sample-app');
 
 /** The workflows the demo runs: every one of workflows-examples/, copied as a user copies them. */
-export const DEMO_WORKFLOWS = ['commit-stage.yml', 'pipeline.yml', 'deploy.yml', 'rollback.yml', 'pipeline-verified.yml', 'deploy-verified.yml'];
+export const DEMO_WORKFLOWS = [
+  'commit-stage.yml',
+  'pipeline.yml',
+  'deploy.yml',
+  'rollback.yml',
+  'pipeline-verified.yml',
+  'deploy-verified.yml',
+  'delivery-metrics.yml',
+];
 
 export function prepareWorkspace(base: string): string {
   const workspace = path.join(base, 'sample-app');

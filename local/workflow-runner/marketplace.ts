@@ -91,7 +91,7 @@ const substitutes: Record<string, Substitute> = {
   'actions/upload-artifact': async (inputs, local) => {
     const r = await local.artifacts.upload(inputs, local.workspace);
     return done(
-      'actions/upload-artifact: artifacts are kept for the run only, on this machine (retention-days and compression do not apply)',
+      'actions/upload-artifact: artifacts are kept on this machine, for the run only unless the artifactsDir option keeps them (retention-days and compression do not apply)',
       r.outputs,
       r.log,
     );

@@ -62,6 +62,12 @@ export interface RunWorkflowOptions {
    * Each job gets its own empty workspace, and actions/checkout clones this at github.sha into it.
    */
   workspace?: string;
+  /**
+   * Where the run's artifacts are kept (default: in the run's own directory, removed when it ends).
+   * Given, they outlive the run, as on GitHub (until their retention-days), for whoever downloads
+   * them afterwards (a report a job uploaded); give each run its own directory.
+   */
+  artifactsDir?: string;
   /** Where actions/cache entries are kept between runs (default: ctp-workflow-runner/cache in the temp directory). */
   stateDir?: string;
   /** Jobs run at once, GitHub starting every job whose needs are met (default 4). */
@@ -241,7 +247,7 @@ export async function runWorkflow(file: string, options: RunWorkflowOptions = {}
     workspace,
     source: workspace,
     base,
-    artifacts: new ArtifactStore(path.join(base, 'artifacts')),
+    artifacts: new ArtifactStore(options.artifactsDir ?? path.join(base, 'artifacts')),
     cache: new CacheStore(path.join(options.stateDir ?? path.join(tmpdir(), 'ctp-workflow-runner'), 'cache')),
     slots: new JobSlots(options.maxParallelJobs ?? 4),
     // The run's own cancel: "Cancel workflow" (options.signal), or another run's cancel-in-progress.

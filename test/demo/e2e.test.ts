@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EXPECTED_RECORDS } from '../../local/demo/release-records.js';
 import { formatReportTable } from '../../local/demo/report-table.js';
 import { runDemo } from '../../local/demo/run-demo.js';
 
@@ -68,6 +69,10 @@ describe('the demo, end to end', () => {
       expect(result.rows.find((r) => r.stage.startsWith('10.'))?.result, table).toMatch(
         /^acceptance failed on green \(GET http:\/\/127\.0\.0\.1:\d+\/ answered 404 Not Found\); rolled back from the gate: 1\.6\.0 answered 0 production requests$/,
       );
+      // The GitHub half of the release record: every deploy, resume and rollback wrote its GitHub
+      // deployment to the stand-in (github.token, github.api_url), closed with the fields the
+      // stages' outcomes give (release-records.ts says why each one).
+      expect(result.releaseRecords, table).toEqual(EXPECTED_RECORDS);
       expect(result.ok, table).toBe(true);
       expect(result.durationMs).toBeLessThan(9 * 60_000);
       // The demo's page: every row of the table links its stage's section, each stage that ran a

@@ -18,7 +18,7 @@ describe('the demo’s workspace', () => {
   it('is a git repository with the sample app and the example workflows, unchanged: no second copy of the pipeline', () => {
     expect(execFileSync('git', ['symbolic-ref', '--short', 'HEAD'], { cwd: workspace, encoding: 'utf8' }).trim()).toBe('main');
     expect(readdirSync(workflows).sort()).toEqual(
-      ['commit-stage.yml', 'deploy-verified.yml', 'deploy.yml', 'pipeline-verified.yml', 'pipeline.yml', 'rollback.yml'].sort(),
+      ['commit-stage.yml', 'delivery-metrics.yml', 'deploy-verified.yml', 'deploy.yml', 'pipeline-verified.yml', 'pipeline.yml', 'rollback.yml'].sort(),
     );
     expect([...DEMO_WORKFLOWS].sort()).toEqual(readdirSync(workflows).sort());
     expect(existsSync(path.join(repoRoot, 'local/sample-app/workflows'))).toBe(false);
