@@ -23,13 +23,11 @@ export const EXPECTED_RECORDS: Record<string, string[]> = {
     'sample-staging 1.4.0 deploy: failure [outcome=failed cause=failed-migration served=no]',
     // 7. Healthy tasks answered 500s behind the load balancer until the alarm the deploy watched fired.
     'sample-staging 1.3.0 deploy: failure [outcome=rolled-back cause=alarm by=action served=yes]',
-    // 5. Its tasks never passed a health check; the deploy stopped it after 2 failed tasks. The
-    // record says served=yes although 1.2.0 answered no request (the load proves it): `served` is
-    // the schema's proxy, "a task of the new revision ran behind a rolling service" — ECS
-    // registered the started tasks with the target group (shared/ecs/follow-rollout.ts takes
-    // "registered N targets" as serving), and ECS alone does not say whether a target ever became
-    // healthy. A known difference from what happened, kept visible here rather than hidden.
-    'sample-staging 1.2.0 deploy: failure [outcome=rolled-back cause=failed-tasks by=action served=yes]',
+    // 5. Its tasks never passed a health check; the deploy stopped it after 2 failed tasks. ECS
+    // registered their targets, then stopped them for failing the load balancer's health checks,
+    // and does not say whether one was ever healthy: served=unknown (the load proves it answered
+    // no request; the record cannot know that).
+    'sample-staging 1.2.0 deploy: failure [outcome=rolled-back cause=failed-tasks by=action served=unknown]',
     // 3. (Its success made 1.0.0's record inactive, as GitHub's auto_inactive does.)
     'sample-staging 1.1.0 deploy: success [outcome=succeeded served=yes]',
     'sample-staging 1.0.0 deploy: success [outcome=succeeded served=yes]',
