@@ -164,18 +164,19 @@ interface ReportNumbers {
   rework: number;
   deploymentsPerWeek: number;
   leadTimeCommits: number;
-  leadTimeMedianHours?: number;
-  changeFailureRate?: number;
-  recoveryMedianHours?: number;
-  reworkRate?: number;
+  /** The report file writes a number it cannot compute as null. */
+  leadTimeMedianHours: number | null;
+  changeFailureRate: number | null;
+  recoveryMedianHours: number | null;
+  reworkRate: number | null;
 }
 
 /** Differences between the report's numbers of an environment and the expected ones; times within 3.6 s (0.001 h). */
 function reportDifferences(got: ReportNumbers | undefined, want: ExpectedMetrics): string[] {
   if (!got) return ['not in the report'];
-  const near = (a: number | undefined, b: number | undefined, tolerance: number) =>
-    a !== undefined && b !== undefined ? Math.abs(a - b) <= tolerance : a === b;
-  const checks: [string, number | undefined, number | undefined, number][] = [
+  const near = (a: number | null | undefined, b: number | undefined, tolerance: number) =>
+    a != null && b !== undefined ? Math.abs(a - b) <= tolerance : (a ?? undefined) === b;
+  const checks: [string, number | null | undefined, number | undefined, number][] = [
     ['releases', got.releases, want.releases, 0],
     ['successful', got.successful, want.successful, 0],
     ['served', got.served, want.served, 0],
@@ -216,7 +217,10 @@ const shown = (n: ReportNumbers) =>
   `${n.releases} releases; ${n.deploymentsPerWeek.toFixed(2)} a week; lead time median ${n.leadTimeMedianHours?.toFixed(3) ?? '–'} h over ${n.leadTimeCommits} commits; change fail rate ${n.changeFailureRate?.toFixed(3) ?? '–'} (${n.changeFailures} of ${n.served} that served); recovery median ${n.recoveryMedianHours?.toFixed(3) ?? '–'} h; rework rate ${n.reworkRate?.toFixed(3) ?? '–'} (${n.rework})`;
 
 /** The report the job uploaded (artifact delivery-metrics-report), kept in `artifactsDir` past the run. */
-function readReport(artifactsDir: string, reportFile: string | undefined): { byEnvironment: { environment?: string; current: ReportNumbers }[] } | undefined {
+function readReport(
+  artifactsDir: string,
+  reportFile: string | undefined,
+): { byEnvironment: { environment: string | null; numbers: ReportNumbers }[] } | undefined {
   if (!reportFile) return undefined;
   try {
     return JSON.parse(readFileSync(path.join(artifactsDir, 'delivery-metrics-report', path.basename(reportFile)), 'utf8'));
@@ -231,7 +235,7 @@ function metricsRows(world: DemoWorld, run: WorkflowRunResult, artifactsDir: str
   const expected = expectedMetrics(world);
   const report = readReport(artifactsDir, outputs['report-file']);
   const rows: StageRow[] = (['staging', 'production'] as const).map((environment) => {
-    const got = report?.byEnvironment.find((e) => e.environment === environment)?.current;
+    const got = report?.byEnvironment.find((e) => e.environment === environment)?.numbers;
     const differences = reportDifferences(got, expected[environment]);
     return {
       stage: `   delivery metrics of ${environment} (report)`,

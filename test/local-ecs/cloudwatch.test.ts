@@ -134,10 +134,18 @@ describe('local CloudWatch', () => {
     );
     const byId = Object.fromEntries((out.MetricDataResults ?? []).map((r) => [r.Id, r]));
     expect(byId.requests?.Timestamps?.map((t: Date) => t.getTime())).toEqual([start.getTime(), start.getTime() + 60_000]);
-    // 10 requests a second for a minute, half of them answered with a 500, each in 80 ms.
-    // (A tick's requests are stamped when it runs, so a minute can gain or lose a second's worth.)
-    for (const v of byId.requests?.Values ?? []) expect(Math.abs(v - 600)).toBeLessThanOrEqual(20);
-    for (const v of byId.errors?.Values ?? []) expect(Math.abs(v - 300)).toBeLessThanOrEqual(10);
+    // 10 requests a second, half of them answered with a 500, each in 80 ms. A tick's requests are
+    // stamped when it runs, so on a busy machine a late tick moves seconds of requests from one
+    // minute into the next (a run here saw 726 and 474): what holds is the sum over the two
+    // minutes (up to a late tick's worth at either end) and, within each minute, the share of 500s.
+    const requests = byId.requests?.Values ?? [];
+    const errors = byId.errors?.Values ?? [];
+    expect(requests).toHaveLength(2);
+    expect(Math.abs(requests[0]! + requests[1]! - 1200)).toBeLessThanOrEqual(120);
+    requests.forEach((n, i) => {
+      expect(n).toBeGreaterThan(0);
+      expect(Math.abs(errors[i]! / n - 0.5)).toBeLessThanOrEqual(0.05);
+    });
     for (const v of byId.latency?.Values ?? []) expect(v).toBeCloseTo(0.08, 5);
     expect(byId.requests?.StatusCode).toBe('Complete');
   });
