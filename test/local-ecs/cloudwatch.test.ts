@@ -138,8 +138,8 @@ describe('local CloudWatch', () => {
     // stamped when it runs, so on a busy machine a late tick moves seconds of requests from one
     // minute into the next (a run here saw 726 and 474): what holds is the sum over the two
     // minutes (up to a late tick's worth at either end) and, within each minute, the share of 500s.
-    const requests = byId.requests?.Values ?? [];
-    const errors = byId.errors?.Values ?? [];
+    const requests: number[] = byId.requests?.Values ?? [];
+    const errors: number[] = byId.errors?.Values ?? [];
     expect(requests).toHaveLength(2);
     expect(Math.abs(requests[0]! + requests[1]! - 1200)).toBeLessThanOrEqual(120);
     requests.forEach((n, i) => {
