@@ -202,6 +202,32 @@ export class AlarmWatch {
     return firing;
   }
 
+  /**
+   * The watched alarm that went into ALARM last, from CloudWatch's alarm history: ECS may roll
+   * back on an alarm that is OK again by the time it is read (no 5xx once the old revision serves
+   * again), so its state alone cannot name it. Undefined when the history names none (or cannot be read).
+   */
+  async lastFired(): Promise<FiringAlarm | undefined> {
+    const { DescribeAlarmHistoryCommand } = await import('@aws-sdk/client-cloudwatch');
+    let newest: { name: string; at: number } | undefined;
+    for (const name of this.names) {
+      const out = await this.cw
+        .send(new DescribeAlarmHistoryCommand({ AlarmName: name, HistoryItemType: 'StateUpdate', ScanBy: 'TimestampDescending', MaxRecords: 10 }))
+        .catch(() => undefined);
+      const fired = (out?.AlarmHistoryItems ?? []).find((item) => {
+        try {
+          return (JSON.parse(item.HistoryData ?? '{}') as { newState?: { stateValue?: string } }).newState?.stateValue === 'ALARM';
+        } catch {
+          return false;
+        }
+      });
+      const at = fired?.Timestamp?.getTime();
+      if (at !== undefined && (!newest || at > newest.at)) newest = { name, at };
+    }
+    const view = newest ? this.views.get(newest.name) : undefined;
+    return view ? { ...view, cause: `alarm ${view.name}: ${view.condition}` } : undefined;
+  }
+
   /** Each watched alarm as last read (for the job summary). */
   states(): AlarmView[] {
     return this.names.flatMap((n) => this.views.get(n) ?? []);

@@ -118,8 +118,16 @@ const REGISTERED_TARGETS = /registered \d+ targets? in/;
 /** ECS's stop reason for a task the load balancer found unhealthy ("Task failed ELB health checks in (target-group …)"). */
 const FAILED_LB_HEALTH = /failed ELB health checks/i;
 
-/** A task of the revision was stopped for failing the load balancer's health checks (whether it was ever healthy, ECS does not say). */
-export function failedLoadBalancerHealth(stopped: readonly StoppedTask[], taskDefinitionArn: string): boolean {
+/** Failures that say the new revision's tasks were unhealthy: failed tasks, or ECS's circuit breaker. */
+const TASK_HEALTH_CAUSES: readonly string[] = ['failed-tasks', 'rollout-failed', 'circuit-breaker-rollback'];
+
+/**
+ * The release failed on its tasks' health: by its cause, or a task of the revision stopped for
+ * failing the load balancer's health checks. Behind a load balancer, whether such a release's
+ * targets were ever healthy (and so took a request) ECS does not say: it served `unknown`.
+ */
+export function failedOnTaskHealth(cause: string | undefined, stopped: readonly StoppedTask[], taskDefinitionArn: string): boolean {
+  if (cause !== undefined && TASK_HEALTH_CAUSES.includes(cause)) return true;
   return stopped.some((t) => t.taskDefinitionArn === taskDefinitionArn && FAILED_LB_HEALTH.test(t.stoppedReason));
 }
 
@@ -197,10 +205,11 @@ export class ServiceWatch {
    * load balancer a registered target takes requests only once it passed the health checks, which
    * ECS does not report: targets registered and then stopped for failing them leave it unknown.
    */
-  served(): Served {
+  served(verdict: FollowVerdict): Served {
     if (this.servedSurely) return 'yes';
     if (!this.registered) return 'no';
-    return failedLoadBalancerHealth(this.stoppedTasks, this.plan.taskDefinitionArn) ? 'unknown' : 'yes';
+    const cause = verdict.state === 'failed' ? verdict.cause : undefined;
+    return failedOnTaskHealth(cause, this.stoppedTasks, this.plan.taskDefinitionArn) ? 'unknown' : 'yes';
   }
 
   private withoutLoadBalancer(): boolean {
@@ -210,8 +219,12 @@ export class ServiceWatch {
   private report(task: StoppedTask): void {
     const { logger, timeline } = this.deps;
     this.stoppedTasks.push(task);
-    // A task that ran behind no load balancer did its work, however briefly a look saw it.
-    if (task.ran && task.taskDefinitionArn === this.plan.taskDefinitionArn && this.withoutLoadBalancer()) this.servedSurely = true;
+    // A task that ran did its work behind no load balancer, or was registered behind it (ECS
+    // registers a running task's target), however briefly a look saw it.
+    if (task.ran && task.taskDefinitionArn === this.plan.taskDefinitionArn) {
+      if (this.withoutLoadBalancer()) this.servedSurely = true;
+      else this.registered = true;
+    }
     const line = describeStoppedTask(task);
     // A warning each for the first few (they explain the failure); a crash loop of a large
     // service would otherwise bury the log's annotations.
@@ -251,7 +264,7 @@ export class ServiceWatch {
       kind,
       outcome,
       cause: verdict.state === 'failed' ? followCause(verdict.cause) : verdict.state === 'unknown' ? 'unreadable' : undefined,
-      served: this.served(),
+      served: this.served(verdict),
       verdict,
       stoppedTasks: this.stoppedTasks,
       service: this.service,

@@ -13,7 +13,7 @@ import { type ReleaseContext, type ReleaseEnding, ReleaseRecord, type RollbackFi
 import { pausedDescription } from '../release/resume-record.js';
 import type { ReleaseCause, Served } from '../release/schema.js';
 import type { DeployResult } from './deploy.js';
-import { failedLoadBalancerHealth } from './follow-rollout.js';
+import { failedOnTaskHealth } from './follow-rollout.js';
 import type { DeployPlan } from './deploy-plan.js';
 import type { EcsSender } from './raw-json.js';
 import type { ResolvedRevision } from './resolve-revision.js';
@@ -24,21 +24,19 @@ export interface DeployRecordContext extends ReleaseContext {
 }
 
 /**
- * A task of the new revision that ran under a rolling update served production (it was registered
- * with the service's load balancer once RUNNING); the follower may never have polled while it
- * did (an alarm rollback between two polls), but its stopped task says so. Not for a native
- * strategy: its green tasks run before any production traffic reaches them.
- */
-/**
  * Whether the release served production traffic: what its follower saw (follower.ts `served`),
- * else what the tasks stopped during the whole deploy say (a rollback's included): a task of a
- * rolling release that ran served, unless tasks of it were stopped for failing the load
- * balancer's health checks (then nobody can tell). A deploy not followed to its end: unknown.
+ * else what the tasks stopped during the whole deploy say (a rollback's included): a task of the
+ * new revision that ran under a rolling update served (it was registered with the load balancer
+ * once RUNNING; the follower may never have polled while it did, e.g. an alarm rollback between
+ * two polls), unless the release failed on its tasks' health (failed tasks, the circuit breaker, a
+ * failed load-balancer health check: then whether a target was ever healthy nobody can tell). Not
+ * for a native strategy: its green tasks run before any production traffic reaches them. A deploy
+ * not followed to its end: unknown.
  */
 function servedOf(result: DeployResult): Served {
   if (result.status === 'succeeded' || result.served === 'yes') return 'yes';
   const ran = !result.serviceDeploymentArn && result.stoppedTasks.some((t) => t.ran && t.taskDefinitionArn === result.taskDefinitionArn);
-  if (ran) return failedLoadBalancerHealth(result.stoppedTasks, result.taskDefinitionArn) ? 'unknown' : 'yes';
+  if (ran) return failedOnTaskHealth(result.failure?.cause, result.stoppedTasks, result.taskDefinitionArn) ? 'unknown' : 'yes';
   if (result.served === 'unknown' || result.status === 'started' || result.status === 'unknown') return 'unknown';
   return 'no';
 }

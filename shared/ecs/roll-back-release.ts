@@ -33,8 +33,12 @@ export async function rollBackRelease(failed: FailedRollout, run: DeployRun): Pr
   const { logger, timeline } = run;
   const arn = revision.taskDefinitionArn;
   const previous = plan.previousTaskDefinitionArn;
-  // ECS may have rolled back on an alarm before a poll saw it in ALARM: ask once more which.
-  const ecsAlarm = verdict.cause === 'alarm-rollback' && alarms ? (alarms.watch.firing ?? (await alarms.watch.poll())[0])?.cause : undefined;
+  // ECS may have rolled back on an alarm before a poll saw it in ALARM (and it may be OK again):
+  // ask once more which, then the alarms' history.
+  const ecsAlarm =
+    verdict.cause === 'alarm-rollback' && alarms
+      ? (alarms.watch.firing ?? (await alarms.watch.poll())[0] ?? (await alarms.watch.lastFired()))?.cause
+      : undefined;
   const what = failureHeadline(verdict, arn, plan.where, plan.deadline - plan.startedAt, ecsAlarm);
   const why = stoppedReasons(follow.stoppedTasks);
   timeline.add(`rollout failed: ${verdict.reason}`);

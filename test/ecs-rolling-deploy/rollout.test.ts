@@ -476,7 +476,7 @@ describe("the rolling follower's end: what the release record needs", () => {
     expect(end).toMatchObject({ kind: 'rolling', outcome: 'succeeded', cause: undefined, served: 'yes' });
   });
 
-  it('behind a load balancer, a running task served only once ECS registered its target', async () => {
+  it('behind a load balancer, a running task served only once ECS registered its target (unknown when its tasks then failed)', async () => {
     const clock = fakeClock();
     const running = (events: { id: string; createdAt: Date; message: string }[]) =>
       svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { runningCount: 1, failedTasks: 2 }), dep('o', OLD, 'ACTIVE', 'COMPLETED', { runningCount: 2 })], {
@@ -492,7 +492,19 @@ describe("the rolling follower's end: what the release record needs", () => {
       scriptedEcs(clock, () => running([event('e1', '(service s) registered 1 targets in (target-group arn:tg)')])),
       clock,
     );
-    expect(registered).toMatchObject({ outcome: 'failed', cause: 'failed-tasks', served: 'yes' });
+    // Its tasks failed: whether a target was ever healthy (and took a request) ECS does not say.
+    expect(registered).toMatchObject({ outcome: 'failed', cause: 'failed-tasks', served: 'unknown' });
+  });
+
+  it('targets registered and the rollout failed for another reason (the deadline): it served', async () => {
+    const clock = fakeClock();
+    const ecs = scriptedEcs(clock, () =>
+      svc([dep('n', NEW, 'PRIMARY', 'IN_PROGRESS', { runningCount: 1 }), dep('o', OLD, 'ACTIVE', 'COMPLETED', { runningCount: 2 })], {
+        ...behindLb,
+        events: [event('e1', '(service s) registered 1 targets in (target-group arn:tg)')],
+      }),
+    );
+    expect(await follow(ecs, clock)).toMatchObject({ outcome: 'failed', cause: 'timeout', served: 'yes' });
   });
 
   it('targets registered, then stopped for failing the load balancer health checks: whether they served is unknown', async () => {

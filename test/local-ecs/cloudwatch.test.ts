@@ -251,3 +251,35 @@ describe('ELB metrics from real traffic', () => {
     }
   });
 });
+
+describe("the deploy's alarm watch, on the emulator's CloudWatch", () => {
+  it('names the alarm ECS rolled back on from its history, once it is OK again', async () => {
+    const { e, cw, dimensions } = await setup();
+    const [{ AlarmWatch }, { MemoryLogger }, { Timeline }] = await Promise.all([
+      import('../../shared/ecs/deployment-alarms.js'),
+      import('../helpers/memory-logger.js'),
+      import('../../shared/ecs/timeline.js'),
+    ]);
+    await putTarget5xxAlarm(cw, e.local, 'c', 'web', 'web-5xx');
+    const quiet = 'web-latency';
+    await cw.send(
+      new PutMetricAlarmCommand({
+        AlarmName: quiet,
+        Namespace: ELB_NAMESPACE,
+        MetricName: 'TargetResponseTime',
+        Dimensions: dimensions,
+        Statistic: 'Average',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
+    const watch = await AlarmWatch.start(cw, ['web-5xx', quiet], { logger: new MemoryLogger(), timeline: new Timeline(() => Date.now(), Date.now()) });
+    expect(await watch.lastFired()).toBeUndefined();
+    await cw.send(new SetAlarmStateCommand({ AlarmName: 'web-5xx', StateValue: 'ALARM', StateReason: 'test: 5xx' }));
+    await cw.send(new SetAlarmStateCommand({ AlarmName: 'web-5xx', StateValue: 'OK', StateReason: 'test: back to OK' }));
+    expect((await watch.poll()).map((a) => a.name)).toEqual([]);
+    expect((await watch.lastFired())?.cause).toMatch(/^alarm web-5xx: HTTPCode_Target_5XX_Count > /);
+  });
+});
