@@ -18,6 +18,7 @@ const OUTCOME: Record<DeployResult['status'], string> = {
   failed: '❌ failed',
   cancelled: '⏹️ cancelled',
   unknown: '❔ unknown (ECS could not be read; service left as it is)',
+  planned: '📋 planned (nothing changed)',
   paused: '⏸️ paused at the verification gate (production still on the previous revision)',
 };
 

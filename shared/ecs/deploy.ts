@@ -65,7 +65,9 @@ import { runPreDeploy, runTaskOnly } from './pre-deploy.js';
 import type { EcsSender } from './raw-json.js';
 import { DeployRecording, type DeployRecordContext } from './record-release.js';
 import type { TaskDefinitionChanges } from './render-task-definition.js';
-import { resolveRevision, type ResolvedRevision } from './resolve-revision.js';
+import { checkAgainstPlan } from './plan-gate.js';
+import { buildReleasePlan, type ReleasePlan } from './release-plan.js';
+import { registerRevision, renderRevision, type RenderedRevision, type ResolvedRevision } from './resolve-revision.js';
 import { resolveService } from './resolve-service.js';
 import type { EcsTag } from './revision-tags.js';
 import type { ServiceSettings } from './service-settings.js';
@@ -124,6 +126,16 @@ export interface DeployRequest {
    * revision was not deployed). The result carries the task; its status is that of the task.
    */
   runTaskOnly?: boolean;
+  /**
+   * Plan only: read the service, render the revision, make the release plan (release-plan.ts) and
+   * return it (status `planned`, `plan`) with nothing registered, run, updated or recorded.
+   */
+  planOnly?: boolean;
+  /**
+   * The plan this deploy was approved on (the `planned` input): refused before anything is written
+   * unless the plan made now matches it (plan-gate.ts). `input` names it in the errors.
+   */
+  planned?: { plan: ReleasePlan; input: string } | undefined;
 }
 
 export interface PreDeployTask {
@@ -140,7 +152,8 @@ export interface PreDeployTask {
 
 /** `unknown`: ECS could not be read after the update; the service was left as it is. */
 /** `paused`: the service deployment waits at the verification gate (verifyAt) for a resume. */
-export type DeployStatus = 'succeeded' | 'rolled-back' | 'failed' | 'cancelled' | 'started' | 'unknown' | 'paused';
+/** `planned`: plan only (planOnly); nothing was changed, the result carries the plan. */
+export type DeployStatus = 'succeeded' | 'rolled-back' | 'failed' | 'cancelled' | 'started' | 'unknown' | 'paused' | 'planned';
 
 export interface DeployResult extends ResolvedRevision {
   status: DeployStatus;
@@ -177,6 +190,8 @@ export interface DeployResult extends ResolvedRevision {
   githubDeployment?: DeploymentRecord | undefined;
   /** What the follow of the rollout said: outcome, cause, whether the revision served production. */
   follow?: FollowEnd | undefined;
+  /** The release plan (made by every deploy before its first write; the whole result of planOnly). */
+  plan?: ReleasePlan | undefined;
 }
 
 export interface DeployHooks {
@@ -228,7 +243,12 @@ async function deployPhases(request: DeployRequest, run: DeployRun, recording: D
   const alarms = await prepareAlarmWatch(plan.alarms, deps.cloudwatch, { logger, timeline });
 
   const changes = request.changes ?? { images: new Map(), environment: new Map() };
-  const revision = await logger.group('Task definition', () => resolveRevision(plan, changes, request.revisionTags ?? [], run.ecs, logger));
+  const rendered = await logger.group('Task definition', () => renderRevision(plan, changes, run.ecs, logger));
+  const releasePlan = buildReleasePlan(plan, resolved, rendered, request.preDeploy, run.clock.now());
+  // Checks before any write go here: nothing has been registered, run, updated or recorded yet.
+  if (request.planned) checkAgainstPlan(request.planned.plan, releasePlan, request.planned.input);
+  if (request.planOnly) return plannedResult(releasePlan, rendered, run);
+  const revision = await logger.group('Task definition', () => registerRevision(rendered, request.revisionTags ?? [], run.ecs, logger));
   timeline.add(
     revision.registered
       ? `registered ${revisionName(revision.taskDefinitionArn)}`
@@ -245,5 +265,30 @@ async function deployPhases(request: DeployRequest, run: DeployRun, recording: D
   const updateStartedAt = run.clock.now();
   const update = await startUpdate(plan, revision, resolved.snapshot.service, run);
   await recording.started(update.deploymentId);
-  return followRelease({ plan, revision, update, alarms, preDeploy, updateStartedAt }, run);
+  const result = await followRelease({ plan, revision, update, alarms, preDeploy, updateStartedAt }, run);
+  result.plan = releasePlan;
+  return result;
+}
+
+/** planOnly's result: the plan, and the revision as it would be (an ARN only when deployed as is). */
+function plannedResult(releasePlan: ReleasePlan, rendered: RenderedRevision, run: DeployRun): DeployResult {
+  const { previousTaskDefinitionArn, before, after } = rendered;
+  return {
+    taskDefinitionArn: rendered.baseArn ?? '',
+    previousTaskDefinitionArn,
+    registered: false,
+    before,
+    after,
+    status: 'planned',
+    deploymentId: undefined,
+    rolledBack: false,
+    message: releasePlan.changes
+      ? `Planned: ${releasePlan.cluster}/${releasePlan.service} would change (see the plan); nothing was changed.`
+      : `Planned: nothing would change on ${releasePlan.cluster}/${releasePlan.service}; nothing was changed.`,
+    stoppedTasks: [],
+    timeline: run.timeline,
+    durationMs: run.clock.now() - run.startedAt,
+    stats: run.stats,
+    plan: releasePlan,
+  };
 }

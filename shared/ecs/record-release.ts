@@ -93,6 +93,8 @@ export class DeployRecording {
   }
 
   private ending(result: DeployResult): ReleaseEnding {
+    // A plan only opens no record; this is never reached with `planned`.
+    if (result.status === 'planned') throw new Error('a planned deploy has no release record to end');
     const cause = result.failure?.cause as ReleaseCause | undefined;
     const served = servedOf(result);
     return {

@@ -53,7 +53,9 @@ export function rollbackOutcome(
         recordState: 'error',
         message: `Rollback of ${ctx.where} to ${to}: the outcome is unknown (${result.failure?.reason ?? result.message}). ECS could not be read; the service is left as it is${now}. Check it before doing anything else.`,
       };
-    // A rollback asks for no verification gate: `paused` cannot happen, and would not be success.
+    // A rollback asks for no verification gate and no plan only: `paused` and `planned` cannot
+    // happen, and would not be success.
+    case 'planned':
     case 'paused':
     case 'failed':
     case 'rolled-back': {

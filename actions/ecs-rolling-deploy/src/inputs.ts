@@ -11,6 +11,8 @@ import type { TaskDefinitionChanges } from '../../../shared/ecs/render-task-defi
 import { parseTaskDefinitionSource } from '../../../shared/ecs/task-definition-source.js';
 import type { EcsTag } from '../../../shared/ecs/revision-tags.js';
 import type { AlarmsRequest } from '../../../shared/ecs/deployment-alarms.js';
+import { readStructuredInput } from '../../../shared/core/structured-input.js';
+import { parsePlannedInput } from '../../../shared/ecs/plan-gate.js';
 import { readServiceSettingInputs } from './service-settings-inputs.js';
 import { readStrategyChoice, readVerificationGate } from './strategy-inputs.js';
 
@@ -70,12 +72,36 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     alarms: readAlarms(inputs),
     bakeMs: inputs.optionalDuration('bake-time'),
     verifyAt: readVerificationGate(inputs, inputs.optionalString('strategy')),
+    ...(await readPlanInputs(inputs, workspace)),
   };
   const userTags: EcsTag[] = [...inputs.keyValues('tags', { keyPattern: /^[^\s=][^=]{0,127}$/, keyDescription: 'a tag key of at most 128 characters' })].map(
     ([key, value]) => ({ key, value }),
   );
   const keepRevisions = inputs.optionalInteger('keep-revisions', { min: 1 });
   return { request, userTags, keepRevisions, token, environment: inputs.optionalString('github-environment'), region };
+}
+
+/**
+ * `plan` (plan only: nothing changed) and `planned` (the plan a deploy must match, inline JSON or a
+ * file). Together they mean nothing; with `planned`, waiting for another deployment
+ * (wait-for-in-progress) would deploy onto a service that moved since the plan, so that is refused
+ * too. Every other input is given with `planned` as it was given to the plan (the gate compares).
+ */
+async function readPlanInputs(inputs: Inputs, workspace: string): Promise<Pick<DeployRequest, 'planOnly' | 'planned'>> {
+  const planOnly = inputs.boolean('plan', false);
+  const read = await readStructuredInput(inputs, 'planned', { workspace });
+  if (!read) return { planOnly };
+  const given = read.source === 'inline' ? '(an inline plan)' : read.source;
+  if (planOnly)
+    throw new InputError('planned', given, 'empty with `plan: true` (a plan step makes the plan; the deploy step after the approval takes it in `planned`)');
+  if (inputs.boolean('wait-for-in-progress', false)) {
+    throw new InputError(
+      'wait-for-in-progress',
+      inputs.raw('wait-for-in-progress'),
+      '`false` with `planned`: a deploy that waited for another one would start from a service that moved since the plan',
+    );
+  }
+  return { planOnly, planned: { plan: parsePlannedInput(read.value, 'planned', given), input: 'planned' } };
 }
 
 /** The render inputs, parsed by the engine's parser with their names for its errors. */

@@ -25,7 +25,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   request.revisionTags = revisionTags;
   // Local stacks and tests: poll at the emulator's pace (README, "Local stacks and tests").
   Object.assign(request, pollIntervalOption(process.env[POLL_INTERVAL_ENV]));
-  if (!token) {
+  if (!token && !request.planOnly) {
     logger.warning("No github-token: no GitHub deployment is recorded; the revision's ECS tags (commit-to-prod:*) are the record of this deploy.");
   }
 
@@ -52,6 +52,11 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
       },
     },
   });
+  if (result.plan) {
+    outputs.set('plan', JSON.stringify(result.plan));
+    outputs.set('changes', String(result.plan.changes));
+  }
+  if (result.status === 'planned') return reportPlan(result, logger);
   const record = result.githubDeployment;
   outputs.set('task-definition-arn', result.taskDefinitionArn);
   outputs.set('previous-task-definition-arn', result.previousTaskDefinitionArn ?? '');
@@ -82,6 +87,20 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     return;
   }
   throw new UserError(result.message);
+}
+
+/** plan: true: the plan in the log and the summary (what the reviewer reads); nothing was changed. */
+async function reportPlan(result: DeployResult, logger: Logger): Promise<void> {
+  const plan = result.plan!;
+  const { planLines, planSummaryHtml } = await import('../../../shared/ecs/plan-summary.js');
+  for (const line of planLines(plan)) logger.info(`  ${line}`);
+  outputs.set('task-definition-arn', result.taskDefinitionArn);
+  outputs.set('previous-task-definition-arn', result.previousTaskDefinitionArn ?? '');
+  outputs.set('status', result.status);
+  outputs.set('rolled-back', 'false');
+  outputs.set('duration-seconds', (result.durationMs / 1000).toFixed(1));
+  await writeSummaryLazily(`ECS deploy plan: ${plan.cluster}/${plan.service}`, planSummaryHtml(plan));
+  logger.info(result.message);
 }
 
 async function pruneRevisions(

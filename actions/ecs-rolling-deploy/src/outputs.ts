@@ -12,4 +12,6 @@ export const outputs = defineOutputs([
   'service-deployment-arn',
   'hook-id',
   'github-deployment-id',
+  'plan',
+  'changes',
 ] as const);
