@@ -32,6 +32,10 @@
  *                           ECS rolls back on it itself (then that is followed and reported).
  *   request.bakeMs          once COMPLETED, how long the release is still watched (alarms,
  *                           ECS's view) before it counts as good. Default 0.
+ *   request.planOnly        stop after the plan: status 'planned', `result.plan` the release plan
+ *                           (release-plan.ts); nothing registered, run, updated or recorded.
+ *   request.planned         an approved plan: refused before any write unless the plan made now
+ *                           matches it (plan-gate.ts). Every deploy's result carries its `plan`.
  *
  * A rollback (the `rollback` action) is a deploy of an existing ARN with no changes:
  *   deploy({ cluster, service, taskDefinition: { kind: 'existing', ref: arn }, register: 'never',
