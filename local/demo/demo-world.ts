@@ -110,10 +110,15 @@ export function environmentOf(world: DemoWorld, service: SampleService, name: st
   };
 }
 
+/**
+ * Staging, production, and production-plan: where the pipeline's plan-production job runs before
+ * the approval (no reviewers, production's variables, on GitHub a role that may only read).
+ */
 export function environmentsOf(world: DemoWorld, desiredCount = ''): Record<string, { vars: Record<string, string> }> {
   return {
     staging: environmentOf(world, world.staging, 'staging', desiredCount),
     production: environmentOf(world, world.production, 'production', desiredCount),
+    'production-plan': environmentOf(world, world.production, 'production-plan', desiredCount),
   };
 }
 

@@ -325,7 +325,11 @@ function liveOptions(world: DemoWorld): Partial<RunWorkflowOptions> {
   const live = world.live!;
   return {
     vars: { ...world.vars, CANARY_BAKE_TIME: '1m' },
-    environments: { ...environmentsOf(world), production: { vars: { ...environmentOf(world, live, 'live').vars, TEST_LISTENER_URL: live.testListenerUrl! } } },
+    environments: {
+      ...environmentsOf(world),
+      production: { vars: { ...environmentOf(world, live, 'live').vars, TEST_LISTENER_URL: live.testListenerUrl! } },
+      'production-plan': environmentOf(world, live, 'live-plan'),
+    },
   };
 }
 

@@ -155,7 +155,7 @@ describe('the checks catch broken workflows', () => {
     expect((await checkWorkflowFile(typo)).problems).toEqual([
       expect.stringMatching(/job 'acceptance' step 3: needs\.deploy-staging\.outputs\.task-definition does not exist/),
     ]);
-    const notNeeded = mutated('pipeline.yml', 'needs: [image, acceptance]', 'needs: [acceptance]');
+    const notNeeded = mutated('pipeline.yml', 'needs: [image, acceptance, plan-production]', 'needs: [acceptance, plan-production]');
     expect((await checkWorkflowFile(notNeeded)).problems).toEqual([
       expect.stringMatching(/job 'deploy-production': needs\.image is read but the job does not list 'image' in needs/),
     ]);

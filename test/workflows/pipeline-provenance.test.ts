@@ -84,7 +84,12 @@ describe('pipeline.yml: build provenance of the deployed image', () => {
         TEST_REPORTS: 'build/test-reports/TEST-*.xml',
         MIGRATION_COMMAND: 'bin/migrate',
       },
-      environments: { staging: environment(staging, 'staging'), production: environment(production, 'production') },
+      // production-plan: where plan-production plans production before the approval (production's service).
+      environments: {
+        staging: environment(staging, 'staging'),
+        production: environment(production, 'production'),
+        'production-plan': environment(production, 'production-plan'),
+      },
       stateDir: temp('ctp-provenance-state-'),
       localAws: ecs.env(),
       github: { repository: 'acme/sample-app', sha, ref: 'refs/heads/main', defaultBranch: 'main' },
