@@ -25,6 +25,7 @@ import {
 } from './demo-world.js';
 import { describeFailures, type LoadResult } from './load-generator.js';
 import { deliveryMetricsStage } from './metrics-stage.js';
+import { planRow } from './plan-row.js';
 import { releaseRecordRows } from './release-records.js';
 import type { StageRow } from './report-table.js';
 import { createErrorsAlarm, createSampleService } from './sample-service.js';
@@ -116,6 +117,7 @@ const healthyRelease: DemoStage = {
         result: resultText(job(run, 'acceptance')),
         durationMs: sumMs(job(run, 'acceptance')),
       },
+      planRow(world, run, world.imageRef),
       {
         stage: '4. deploy 1.1.0 to production under load',
         ok: deployed('deploy-production', servedProduction, loadProduction),

@@ -73,6 +73,8 @@ describe('the demo, end to end', () => {
       // deployment to the stand-in (github.token, github.api_url), closed with the fields the
       // stages' outcomes give (release-records.ts says why each one).
       expect(result.releaseRecords, table).toEqual(EXPECTED_RECORDS);
+      // Production's reviewers read the plan first: the new image by digest, running → planned.
+      expect(result.rows.find((r) => r.stage.includes('plan of production'))?.result, table).toMatch(/app\.image: \S+ → \S+@sha256:[0-9a-f]{64}/);
       expect(result.ok, table).toBe(true);
       expect(result.durationMs).toBeLessThan(9 * 60_000);
       // The demo's page: every row of the table links its stage's section, each stage that ran a
