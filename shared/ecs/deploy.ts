@@ -247,10 +247,14 @@ async function deployPhases(request: DeployRequest, run: DeployRun, recording: D
   const alarms = await prepareAlarmWatch(plan.alarms, deps.cloudwatch, { logger, timeline });
 
   const changes = request.changes ?? { images: new Map(), environment: new Map() };
-  const rendered = await logger.group('Task definition', () => renderRevision(plan, changes, run.ecs, logger));
+  const rendered = await renderRevision(plan, changes, run.ecs, logger);
   const releasePlan = buildReleasePlan(plan, resolved, rendered, request.preDeploy, run.clock.now());
   // Checks before any write go here: nothing has been registered, run, updated or recorded yet.
-  if (request.planned) checkAgainstPlan(request.planned.plan, releasePlan, request.planned.input);
+  if (request.planned) {
+    checkAgainstPlan(request.planned.plan, releasePlan, request.planned.input);
+    logger.info(`${plan.where} and the revision are as planned at ${request.planned.plan.plannedAt}: deploying exactly that plan.`);
+    timeline.add('as planned (the approved plan matches)');
+  }
   if (request.planOnly) return plannedResult(releasePlan, rendered, run);
   const revision = await logger.group('Task definition', () => registerRevision(rendered, request.revisionTags ?? [], run.ecs, logger));
   timeline.add(

@@ -152,6 +152,7 @@ describe('planned: the gate', () => {
     const result = await deployAction(f, target, { ...inputs, planned: JSON.stringify(planned) });
     expect(result.exitCode, result.log).toBe(0);
     expect(result.outputs.status).toBe('succeeded');
+    expect(result.log).toContain('deploying exactly that plan');
     const registered = await f.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: result.outputs['task-definition-arn']! }));
     expect(documentHash(registrableTaskDefinition(registered.taskDefinition, 'test'))).toBe(planned.taskDefinition.sha256);
     expect((await describe1(f, target.cluster, target.service)).taskDefinition).toBe(result.outputs['task-definition-arn']);
