@@ -37,8 +37,15 @@
  *   deploy({ cluster, service, taskDefinition: { kind: 'existing', ref: arn }, register: 'never',
  *            onFailure: 'stop', ... }, deps)
  *
+ *   request.preflight       'refuse' (default) | 'warn': what preflight's problems do (below).
+ *
+ * Preflight (preflight.ts), after the revision is rendered and before anything is registered or
+ * changed: the ECR images exist, the awslogs log groups exist, the service's target groups (and
+ * the alternate one under a native strategy) exist, the role ARNs are well-formed; every problem
+ * in one UserError. Its clients come lazily from `deps.preflight`.
+ *
  * deploy() throws UserError for what the user can fix before anything changed (service missing,
- * unknown container, a deployment in progress, a bad task definition). Once the service was
+ * unknown container, a deployment in progress, a bad task definition, a failed preflight). Once the service was
  * updated it never throws for a failed rollout: the result says what happened (status, cause,
  * stopped tasks, timeline) and the caller decides how to fail the step.
  *
@@ -65,7 +72,8 @@ import { runPreDeploy, runTaskOnly } from './pre-deploy.js';
 import type { EcsSender } from './raw-json.js';
 import { DeployRecording, type DeployRecordContext } from './record-release.js';
 import type { TaskDefinitionChanges } from './render-task-definition.js';
-import { resolveRevision, type ResolvedRevision } from './resolve-revision.js';
+import { preflight, settlePreflight, type PreflightClients } from './preflight.js';
+import { registerRevision, renderRevision, type ResolvedRevision } from './resolve-revision.js';
 import { resolveService } from './resolve-service.js';
 import type { EcsTag } from './revision-tags.js';
 import type { ServiceSettings } from './service-settings.js';
@@ -124,6 +132,11 @@ export interface DeployRequest {
    * revision was not deployed). The result carries the task; its status is that of the task.
    */
   runTaskOnly?: boolean;
+  /**
+   * What preflight's problems do (preflight.ts): 'refuse' (default) throws before anything is
+   * registered or changed; 'warn' prints them and goes on (the rollback action: see its README).
+   */
+  preflight?: 'refuse' | 'warn';
 }
 
 export interface PreDeployTask {
@@ -197,6 +210,8 @@ export interface DeployDeps {
   logs?: LogReader | undefined;
   /** Created only when there are alarms to watch. */
   cloudwatch?: () => Promise<CloudWatchSender>;
+  /** The ECR, CloudWatch Logs and ELBv2 clients preflight reads with, each created only when a check needs it; without one, its checks are skipped. */
+  preflight?: PreflightClients | undefined;
 }
 
 export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<DeployResult> {
@@ -228,7 +243,15 @@ async function deployPhases(request: DeployRequest, run: DeployRun, recording: D
   const alarms = await prepareAlarmWatch(plan.alarms, deps.cloudwatch, { logger, timeline });
 
   const changes = request.changes ?? { images: new Map(), environment: new Map() };
-  const revision = await logger.group('Task definition', () => resolveRevision(plan, changes, request.revisionTags ?? [], run.ecs, logger));
+  const rendered = await logger.group('Task definition', () => renderRevision(plan, changes, run.ecs, logger));
+  // Before anything is registered or changed: what would otherwise fail halfway (preflight.ts).
+  await logger.group('Preflight', async () => {
+    // A task run on its own (run-task) is not registered with the service's target groups.
+    const loadBalancers = plan.task === 'only' ? undefined : (resolved.snapshot.raw.loadBalancers as unknown[] | undefined);
+    const subject = { document: rendered.document, loadBalancers, strategy: plan.strategy, where: plan.where };
+    settlePreflight(await preflight(subject, deps.preflight ?? {}), request.preflight ?? 'refuse', logger, plan.where);
+  });
+  const revision = await registerRevision(rendered, request.revisionTags ?? [], run.ecs, logger);
   timeline.add(
     revision.registered
       ? `registered ${revisionName(revision.taskDefinitionArn)}`

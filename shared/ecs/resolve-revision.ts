@@ -1,7 +1,9 @@
 /**
- * The revision to deploy: the source rendered with the changes (images, environment), and
- * registered only when that changed something (a document is always registered). Also the
- * images before (what runs now) and after, for the summary and the record.
+ * The revision to deploy: the source rendered with the changes (images, environment)
+ * (`renderRevision`), then registered only when that changed something (a document is always
+ * registered; `registerRevision`). Two steps, so that preflight checks the rendered document
+ * before anything is registered. Also the images before (what runs now) and after, for the
+ * summary and the record.
  */
 import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -28,19 +30,29 @@ export interface ResolvedRevision {
   after: ContainerImage[];
 }
 
-export async function resolveRevision(
-  plan: DeployPlan,
-  changes: TaskDefinitionChanges,
-  revisionTags: readonly EcsTag[],
-  ecs: EcsSender,
-  logger: Logger,
-): Promise<ResolvedRevision> {
+/** The revision rendered, not yet registered: what preflight checks and a plan shows. */
+export interface RenderedRevision {
+  /** The document that would be registered, or that the existing revision holds. */
+  document: TaskDefinitionDocument;
+  /** The existing revision deployed as is; undefined: `document` is registered first. */
+  existingArn: string | undefined;
+  previousTaskDefinitionArn: string | undefined;
+  before: ContainerImage[];
+  after: ContainerImage[];
+  /** For the log: each container's image, "was → now" where it changes. */
+  imageLines: string[];
+}
+
+/**
+ * The revision rendered, before anything is registered (refusing here what `register: never`
+ * forbids): render, then check (preflight.ts), then `registerRevision`.
+ */
+export async function renderRevision(plan: DeployPlan, changes: TaskDefinitionChanges, ecs: EcsSender, logger: Logger): Promise<RenderedRevision> {
   const previous = plan.previousTaskDefinitionArn;
-  const current = previous;
   let base: TaskDefinitionDocument;
   let baseArn: string | undefined;
   const source = plan.revision.source;
-  const ref = source.kind === 'existing' ? source.ref : source.kind === 'service' ? current : undefined;
+  const ref = source.kind === 'existing' ? source.ref : source.kind === 'service' ? previous : undefined;
   // The running revision, for the before/after images (and as the base when deploying from it).
   const running = previous ? await describeTaskDefinition(ecs, previous).catch(() => undefined) : undefined;
   const beforeImages: ContainerImage[] = running ? containerImages(running.document) : [];
@@ -55,21 +67,30 @@ export async function resolveRevision(
   }
   const rendered = renderTaskDefinition(base, changes);
   const mustRegister = source.kind === 'document' || (hasChanges(changes) && rendered.changed) || !baseArn;
-  if (!mustRegister) {
-    logger.info(`Deploying ${revisionName(baseArn)} as is: no new revision registered.`);
-    return { taskDefinitionArn: baseArn!, previousTaskDefinitionArn: previous, registered: false, before: beforeImages, after: rendered.after };
-  }
+  const revision = { document: rendered.document, previousTaskDefinitionArn: previous, before: beforeImages, after: rendered.after };
+  if (!mustRegister) return { ...revision, existingArn: baseArn, imageLines: [] };
   if (plan.revision.register === 'never') {
     throw new UserError(
       `Deploying ${revisionName(baseArn ?? String(base.family))} would need a new revision (the changes alter it), but this deploy may not register one.`,
     );
   }
-  for (const { container, image } of rendered.after) {
+  const imageLines = rendered.after.map(({ container, image }) => {
     // "Before" is what runs now, not what the file says.
     const was = (running ? beforeImages : rendered.before).find((b) => b.container === container)?.image;
-    logger.info(`  ${container}: ${was && was !== image ? `${was} → ` : ''}${image}`);
+    return `  ${container}: ${was && was !== image ? `${was} → ` : ''}${image}`;
+  });
+  return { ...revision, existingArn: undefined, imageLines };
+}
+
+/** The rendered revision registered (with `revisionTags`), or the existing one taken as is. */
+export async function registerRevision(rendered: RenderedRevision, revisionTags: readonly EcsTag[], ecs: EcsSender, logger: Logger): Promise<ResolvedRevision> {
+  const { previousTaskDefinitionArn, before, after } = rendered;
+  if (rendered.existingArn) {
+    logger.info(`Deploying ${revisionName(rendered.existingArn)} as is: no new revision registered.`);
+    return { taskDefinitionArn: rendered.existingArn, previousTaskDefinitionArn, registered: false, before, after };
   }
+  for (const line of rendered.imageLines) logger.info(line);
   const arn = await registerTaskDefinition(ecs, rendered.document, [...revisionTags]);
   logger.info(`Registered ${revisionName(arn)}.`);
-  return { taskDefinitionArn: arn, previousTaskDefinitionArn: previous, registered: true, before: beforeImages, after: rendered.after };
+  return { taskDefinitionArn: arn, previousTaskDefinitionArn, registered: true, before, after };
 }
