@@ -39,8 +39,6 @@ export interface RenderedRevision {
   previousTaskDefinitionArn: string | undefined;
   before: ContainerImage[];
   after: ContainerImage[];
-  /** For the log: each container's image, "was → now" where it changes. */
-  imageLines: string[];
 }
 
 /**
@@ -68,18 +66,18 @@ export async function renderRevision(plan: DeployPlan, changes: TaskDefinitionCh
   const rendered = renderTaskDefinition(base, changes);
   const mustRegister = source.kind === 'document' || (hasChanges(changes) && rendered.changed) || !baseArn;
   const revision = { document: rendered.document, previousTaskDefinitionArn: previous, before: beforeImages, after: rendered.after };
-  if (!mustRegister) return { ...revision, existingArn: baseArn, imageLines: [] };
+  if (!mustRegister) return { ...revision, existingArn: baseArn };
   if (plan.revision.register === 'never') {
     throw new UserError(
       `Deploying ${revisionName(baseArn ?? String(base.family))} would need a new revision (the changes alter it), but this deploy may not register one.`,
     );
   }
-  const imageLines = rendered.after.map(({ container, image }) => {
+  for (const { container, image } of rendered.after) {
     // "Before" is what runs now, not what the file says.
     const was = (running ? beforeImages : rendered.before).find((b) => b.container === container)?.image;
-    return `  ${container}: ${was && was !== image ? `${was} → ` : ''}${image}`;
-  });
-  return { ...revision, existingArn: undefined, imageLines };
+    logger.info(`  ${container}: ${was && was !== image ? `${was} → ` : ''}${image}`);
+  }
+  return { ...revision, existingArn: undefined };
 }
 
 /** The rendered revision registered (with `revisionTags`), or the existing one taken as is. */
@@ -89,7 +87,6 @@ export async function registerRevision(rendered: RenderedRevision, revisionTags:
     logger.info(`Deploying ${revisionName(rendered.existingArn)} as is: no new revision registered.`);
     return { taskDefinitionArn: rendered.existingArn, previousTaskDefinitionArn, registered: false, before, after };
   }
-  for (const line of rendered.imageLines) logger.info(line);
   const arn = await registerTaskDefinition(ecs, rendered.document, [...revisionTags]);
   logger.info(`Registered ${revisionName(arn)}.`);
   return { taskDefinitionArn: arn, previousTaskDefinitionArn, registered: true, before, after };
