@@ -21,7 +21,7 @@ describe('parseEcrImage', () => {
     expect(parseEcrImage('app', image)).toMatchObject({ container: 'app', image, registryId: '123456789012', region: expect.any(String), ...expected });
   });
 
-  it.each(['acme/app:1', 'nginx', '127.0.0.1:5000/app@' + DIGEST, 'public.ecr.aws/nginx/nginx:1', `${HOST}/app@sha256:short`, `${HOST}/App:1`, `${HOST}/app:`])(
+  it.each(['acme/app:1', 'nginx', `127.0.0.1:5000/app@${DIGEST}`, 'public.ecr.aws/nginx/nginx:1', `${HOST}/app@sha256:short`, `${HOST}/App:1`, `${HOST}/app:`])(
     '%s is not checked as an ECR image',
     (image) => {
       expect(parseEcrImage('app', image)).toBeUndefined();
