@@ -1,8 +1,9 @@
 /**
  * The deploy engine, shared by the `ecs-rolling-deploy` and `rollback` actions so both take the same
  * automated path. A deploy is its phases, each in its own file: resolve the service
- * (resolve-service.ts) → plan (deploy-plan.ts: everything decided once) → the revision
- * (resolve-revision.ts) → pre-deploy task (pre-deploy.ts) → update (start-update.ts) → follow
+ * (resolve-service.ts) → plan (deploy-plan.ts: everything decided once) → the revision rendered
+ * (resolve-revision.ts) → preflight (preflight.ts: checked before any write) → the revision
+ * registered (resolve-revision.ts) → pre-deploy task (pre-deploy.ts) → update (start-update.ts) → follow
  * (follow-release.ts) → roll back on failure (roll-back-release.ts) → record (record-release.ts, over
  * release/record.ts: the GitHub deployment and the revision's tags, ended in one `finally`).
  *
