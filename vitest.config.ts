@@ -24,6 +24,7 @@ export const FAST_LANE = [
   'test/ecs-rolling-deploy/deployment-alarms.test.ts',
   'test/ecs-rolling-deploy/engine.test.ts',
   'test/ecs-rolling-deploy/one-off-task.test.ts',
+  'test/ecs-rolling-deploy/preflight-checks.test.ts',
   'test/ecs-rolling-deploy/preflight-subjects.test.ts',
   'test/ecs-rolling-deploy/render.test.ts',
   'test/ecs-rolling-deploy/revision-history.test.ts',
