@@ -19,7 +19,7 @@ import { startLocalEcs, type RegistryConfig } from './index.js';
 const usage = `usage: local-ecs [--mode simulated|docker] [--port N] [--time-scale N] [--region R] [--account-id ID]
                  [--deregistration-delay-ms N] [--registry HOST:PORT --registry-user U --registry-password-file F] [--verbose]
                  [--fault-throttle RATE] [--fault-5xx RATE] [--fault-drop RATE] [--fault-slow RATE] [--fault-slow-ms MS]
-                 [--fault-operations Op1,Op2] [--fault-seed N]`;
+                 [--fault-operations Op1,Op2] [--fault-seed N] [--fault-deny Op1,Op2]`;
 
 function fail(message: string): never {
   process.stderr.write(`local-ecs: ${message}\n${usage}\n`);
@@ -47,6 +47,7 @@ const { values } = (() => {
         'fault-slow-ms': { type: 'string' },
         'fault-operations': { type: 'string' },
         'fault-seed': { type: 'string' },
+        'fault-deny': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -84,6 +85,14 @@ const faults = {
   ...(values['fault-slow'] !== undefined ? { slowRate: rate('fault-slow', values['fault-slow']) } : {}),
   ...(values['fault-slow-ms'] !== undefined ? { slowMs: num('fault-slow-ms', values['fault-slow-ms']) } : {}),
   ...(values['fault-seed'] !== undefined ? { seed: num('fault-seed', values['fault-seed']) } : {}),
+  ...(values['fault-deny'] !== undefined
+    ? {
+        deny: values['fault-deny']
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      }
+    : {}),
   ...(values['fault-operations'] !== undefined
     ? {
         operations: values['fault-operations']

@@ -1,10 +1,11 @@
 /**
- * The two ECR operations the deploy actions use, backed by the local registry:
- * GetAuthorizationToken hands out the registry's own basic-auth credentials (base64 `user:password`,
- * as ECR does with `AWS:<token>`), DescribeImages asks the registry's HTTP API v2 for a tag's
- * manifest digest.
+ * The ECR operations the actions use, backed by the local registry: GetAuthorizationToken hands
+ * out the registry's own basic-auth credentials (base64 `user:password`, as ECR does with
+ * `AWS:<token>`), DescribeImages asks the registry's HTTP API v2 for a tag's manifest digest,
+ * BatchGetImage for the manifests themselves (by digest or tag; one not there is a failure entry,
+ * as ECR answers it, not an error).
  */
-import { AwsError, errors, objList, requireStr, str, type Handler } from './wire.js';
+import { AwsError, errors, objList, requireStr, str, strList, type Handler } from './wire.js';
 
 export interface RegistryConfig {
   /** host:port of the registry, e.g. 127.0.0.1:5000 */
@@ -36,6 +37,7 @@ export class EcrApi {
     return {
       GetAuthorizationToken: () => this.getAuthorizationToken(),
       DescribeImages: (i) => this.describeImages(i),
+      BatchGetImage: (i) => this.batchGetImage(i),
     };
   }
 
@@ -69,7 +71,8 @@ export class EcrApi {
     }
   }
 
-  private async describeImages(input: Record<string, unknown>) {
+  /** The repository's tags; RepositoryNotFoundException when the registry has no such repository. */
+  private async repositoryTags(input: Record<string, unknown>): Promise<{ repositoryName: string; registryId: string; tags: string[] }> {
     const repositoryName = requireStr(input, 'repositoryName');
     const registryId = str(input, 'registryId') ?? this.accountId;
     if (!/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(repositoryName)) {
@@ -78,7 +81,63 @@ export class EcrApi {
     const tagsResponse = await this.registryGet(`/v2/${repositoryName}/tags/list`);
     if (tagsResponse.status === 404) throw this.repositoryNotFound(repositoryName, registryId);
     if (!tagsResponse.ok) throw new AwsError('ServerException', `The local registry answered ${tagsResponse.status}.`, 500);
-    const allTags = (((await tagsResponse.json()) as { tags?: string[] | null }).tags ?? []).slice().sort();
+    const tags = (((await tagsResponse.json()) as { tags?: string[] | null }).tags ?? []).slice().sort();
+    return { repositoryName, registryId, tags };
+  }
+
+  /**
+   * BatchGetImage: each image's manifest by digest or tag (the Accept header from
+   * acceptedMediaTypes); an image the registry does not have is a failure entry (ImageNotFound,
+   * "Requested image not found"), a missing repository the call's RepositoryNotFoundException.
+   */
+  private async batchGetImage(input: Record<string, unknown>) {
+    const { repositoryName, registryId } = await this.repositoryTags(input);
+    const ids = objList(input, 'imageIds') ?? [];
+    if (ids.length < 1 || ids.length > 100) throw errors.invalidParameter('imageIds must have between 1 and 100 members.');
+    const accepted = strList(input, 'acceptedMediaTypes');
+    const images: Record<string, unknown>[] = [];
+    const failures: Record<string, unknown>[] = [];
+    for (const id of ids) {
+      const imageDigest = typeof id.imageDigest === 'string' ? id.imageDigest : undefined;
+      const imageTag = typeof id.imageTag === 'string' ? id.imageTag : undefined;
+      const imageId = { ...(imageDigest ? { imageDigest } : {}), ...(imageTag ? { imageTag } : {}) };
+      if (!imageDigest && !imageTag) {
+        failures.push({ imageId, failureCode: 'MissingDigestAndTag', failureReason: 'Invalid request parameters: both tag and digest cannot be null' });
+        continue;
+      }
+      if (imageDigest && !/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(imageDigest)) {
+        failures.push({ imageId, failureCode: 'InvalidImageDigest', failureReason: 'Invalid request parameters: image digest should satisfy the regex' });
+        continue;
+      }
+      const res = await this.registryGet(`/v2/${repositoryName}/manifests/${imageDigest ?? imageTag}`, accepted?.join(', ') || MANIFEST_TYPES);
+      const digest = res.headers.get('docker-content-digest');
+      if (res.status === 404 || !res.ok || !digest) {
+        await res.body?.cancel();
+        failures.push({ imageId, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' });
+        continue;
+      }
+      if (imageDigest && imageTag && imageDigest !== digest) {
+        await res.body?.cancel();
+        failures.push({
+          imageId,
+          failureCode: 'ImageTagDoesNotMatchDigest',
+          failureReason: 'Invalid request parameters: given tag does not map to the given digest',
+        });
+        continue;
+      }
+      images.push({
+        registryId,
+        repositoryName,
+        imageId: { imageDigest: digest, ...(imageTag ? { imageTag } : {}) },
+        imageManifest: await res.text(),
+        imageManifestMediaType: res.headers.get('content-type') ?? '',
+      });
+    }
+    return { images, failures };
+  }
+
+  private async describeImages(input: Record<string, unknown>) {
+    const { repositoryName, registryId, tags: allTags } = await this.repositoryTags(input);
     const ids: Record<string, unknown>[] = objList(input, 'imageIds') ?? allTags.map((t) => ({ imageTag: t }));
     const details = new Map<string, { imageDigest: string; imageTags: string[]; size: number; mediaType: string }>();
     for (const id of ids) {

@@ -2,7 +2,8 @@
  * Fault injection for the emulator's API: the failures a client of real ECS meets — throttling
  * (ThrottlingException, 400), server errors (ServiceUnavailable, one of AWS's common errors, / ServerException, 5xx),
  * connections dropped without an answer, and slow answers — at a rate, on chosen operations,
- * from a seeded generator so a failing run can be replayed exactly.
+ * from a seeded generator so a failing run can be replayed exactly; and, on every call of chosen
+ * operations, the denial a role without the permission gets (`deny`).
  *
  * A dropped connection is dropped after the operation ran half of the time: the client then
  * does not know that its call (an UpdateService, a RegisterTaskDefinition) took effect, which is
@@ -25,12 +26,19 @@ export interface FaultOptions {
   slowMs?: number | undefined;
   /** Only these operations (e.g. ['DescribeServices', 'ListTasks']); default every operation. */
   operations?: readonly string[] | undefined;
+  /**
+   * Operations every call of which is denied, as AWS answers a role whose policy does not allow
+   * the action (AccessDeniedException; AccessDenied on the query protocol). Not rate-based and
+   * independent of `operations`: the role lacks the permission.
+   */
+  deny?: readonly string[] | undefined;
 }
 
-export type FaultKind = 'throttle' | 'server-error' | 'drop-before' | 'drop-after' | 'slow';
+export type FaultKind = 'throttle' | 'server-error' | 'drop-before' | 'drop-after' | 'slow' | 'denied';
 
 export interface FaultCounts {
   calls: number;
+  denied: number;
   throttle: number;
   'server-error': number;
   'drop-before': number;
@@ -47,7 +55,7 @@ export interface FaultDecision {
 }
 
 export class FaultInjector {
-  readonly counts: FaultCounts = { calls: 0, throttle: 0, 'server-error': 0, 'drop-before': 0, 'drop-after': 0, slow: 0 };
+  readonly counts: FaultCounts = { calls: 0, denied: 0, throttle: 0, 'server-error': 0, 'drop-before': 0, 'drop-after': 0, slow: 0 };
   private state = 1;
   private options: FaultOptions = {};
 
@@ -65,9 +73,14 @@ export class FaultInjector {
     if (options.seed !== undefined) this.state = options.seed >>> 0;
   }
 
-  /** What to do with one call of `operation`. */
-  decide(operation: string): FaultDecision {
+  /** What to do with one call of `operation` (`iamAction`, e.g. ecr:BatchGetImage, names it in a denial). */
+  decide(operation: string, iamAction = operation): FaultDecision {
     this.counts.calls++;
+    if (this.options.deny?.includes(operation)) {
+      this.counts.denied++;
+      const message = `User: arn:aws:sts::000000000000:assumed-role/local-deployer/ci is not authorized to perform: ${iamAction} because no identity-based policy allows the ${iamAction} action`;
+      return { error: new AwsError('AccessDeniedException', message, 400), delayMs: 0 };
+    }
     if (this.options.operations && !this.options.operations.includes(operation)) return { delayMs: 0 };
     const o = this.options;
     const slow = this.next() < (o.slowRate ?? 0);
@@ -100,7 +113,7 @@ export class FaultInjector {
   /** Faults injected so far (not counting slow answers, which still answer). */
   injected(): number {
     const c = this.counts;
-    return c.throttle + c['server-error'] + c['drop-before'] + c['drop-after'];
+    return c.denied + c.throttle + c['server-error'] + c['drop-before'] + c['drop-after'];
   }
 
   // mulberry32: small, fast and good enough to spread faults evenly.

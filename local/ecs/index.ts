@@ -1,6 +1,7 @@
 /**
- * The local ECS emulator: an HTTP endpoint that the unmodified @aws-sdk/client-ecs and
- * @aws-sdk/client-ecr talk to (select it with `endpoint` or AWS_ENDPOINT_URL_ECS/_ECR), a
+ * The local ECS emulator: an HTTP endpoint that the unmodified @aws-sdk/client-ecs,
+ * @aws-sdk/client-ecr, -cloudwatch, -cloudwatch-logs and -elastic-load-balancing-v2 talk to
+ * (select it with `endpoint` or AWS_ENDPOINT_URL_ECS/_ECR/…), a
  * rolling-update scheduler with circuit breaker and load balancers, and tasks that are either
  * simulated (scripted per image, on a sped-up clock) or real Docker containers.
  *
@@ -14,6 +15,7 @@ import { scaledClock, type Clock } from './clock.js';
 import { CLOUDWATCH_PREFIX, CloudWatch } from './cloudwatch.js';
 import { EcrApi, type RegistryConfig } from './ecr.js';
 import { EcsApi } from './ecs-api.js';
+import { ELBV2_VERSION, ElasticLoadBalancingV2 } from './elbv2.js';
 import { FaultInjector, type FaultCounts, type FaultOptions } from './faults.js';
 import { awslogsDriver, CloudWatchLogs, LOGS_PREFIX } from './logs.js';
 import { RunTaskApi } from './run-task.js';
@@ -89,6 +91,12 @@ export interface LocalEcs {
    * override: a migration of the same image the service runs).
    */
   simulate(imagePattern: string | RegExp, behaviour: SimulatedBehaviour, command?: readonly string[]): void;
+  /**
+   * Makes a target group a service names not exist for ELBv2's DescribeTargetGroups from now on
+   * (one deleted outside the deploy); the service keeps naming it. Target groups exist otherwise
+   * once a service names them (elbv2.ts).
+   */
+  deleteTargetGroup(targetGroupArn: string): void;
   /** Health check settings of one target group (by the targetGroupArn the service uses). */
   configureTargetGroup(targetGroupArn: string, healthCheck: Partial<TargetGroupHealthCheck>): void;
   /** Docker mode: the URL of the service's load balancer (fixed for the service's life). */
@@ -169,6 +177,7 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
   const ecsApi = new EcsApi(store, taskDefs, scheduler, clock, serviceDeployments);
   const deploymentApi = new ServiceDeploymentApi(store, serviceDeployments, native, scheduler);
   const ecrApi = new EcrApi(options.registry, accountId, () => clock.now());
+  const elbv2 = new ElasticLoadBalancingV2(store, (arn) => ({ ...schedulerOptions.healthCheck, ...(schedulerOptions.targetGroups.get(arn) ?? {}) }));
 
   const faults = new FaultInjector(options.faults);
   let server: Awaited<ReturnType<typeof startServer>>;
@@ -183,6 +192,7 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
       options.port ?? 0,
       options.log,
       faults,
+      { [ELBV2_VERSION]: { iamPrefix: 'elasticloadbalancing', handlers: elbv2.handlers() } },
     );
   } catch (e) {
     await runner.close();
@@ -218,6 +228,7 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
       AWS_ENDPOINT_URL_ECR: server.endpoint,
       AWS_ENDPOINT_URL_CLOUDWATCH: server.endpoint,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: server.endpoint,
+      AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: server.endpoint,
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -227,6 +238,7 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
       if (!simulated) throw new Error('simulate() is for simulated mode; docker mode runs the real images');
       simulated.simulate(pattern, behaviour, command);
     },
+    deleteTargetGroup: (arn) => elbv2.deleteTargetGroup(arn),
     configureTargetGroup(arn, healthCheck) {
       schedulerOptions.targetGroups.set(arn, { ...(schedulerOptions.targetGroups.get(arn) ?? {}), ...healthCheck });
     },

@@ -1,8 +1,9 @@
 /**
  * The deploy engine, shared by the `ecs-rolling-deploy` and `rollback` actions so both take the same
  * automated path. A deploy is its phases, each in its own file: resolve the service
- * (resolve-service.ts) → plan (deploy-plan.ts: everything decided once) → the revision
- * (resolve-revision.ts) → pre-deploy task (pre-deploy.ts) → update (start-update.ts) → follow
+ * (resolve-service.ts) → plan (deploy-plan.ts: everything decided once) → the revision rendered
+ * (resolve-revision.ts) → preflight (preflight.ts: checked before any write) → the revision
+ * registered (resolve-revision.ts) → pre-deploy task (pre-deploy.ts) → update (start-update.ts) → follow
  * (follow-release.ts) → roll back on failure (roll-back-release.ts) → record (record-release.ts, over
  * release/record.ts: the GitHub deployment and the revision's tags, ended in one `finally`).
  *
@@ -41,8 +42,15 @@
  *   deploy({ cluster, service, taskDefinition: { kind: 'existing', ref: arn }, register: 'never',
  *            onFailure: 'stop', ... }, deps)
  *
+ *   request.preflight       'refuse' (default) | 'warn': what preflight's problems do (below).
+ *
+ * Preflight (preflight.ts), after the revision is rendered and before anything is registered or
+ * changed: the ECR images exist, the awslogs log groups exist, the service's target groups (and
+ * the alternate one under a native strategy) exist, the role ARNs are well-formed; every problem
+ * in one UserError. Its clients come lazily from `deps.preflight`.
+ *
  * deploy() throws UserError for what the user can fix before anything changed (service missing,
- * unknown container, a deployment in progress, a bad task definition). Once the service was
+ * unknown container, a deployment in progress, a bad task definition, a failed preflight). Once the service was
  * updated it never throws for a failed rollout: the result says what happened (status, cause,
  * stopped tasks, timeline) and the caller decides how to fail the step.
  *
@@ -70,6 +78,7 @@ import type { EcsSender } from './raw-json.js';
 import { DeployRecording, type DeployRecordContext } from './record-release.js';
 import type { TaskDefinitionChanges } from './render-task-definition.js';
 import { checkAgainstPlan } from './plan-gate.js';
+import { preflight, settlePreflight, type PreflightClients } from './preflight.js';
 import { buildReleasePlan, type ReleasePlan } from './release-plan.js';
 import { registerRevision, renderRevision, type RenderedRevision, type ResolvedRevision } from './resolve-revision.js';
 import { resolveService } from './resolve-service.js';
@@ -140,6 +149,11 @@ export interface DeployRequest {
    * unless the plan made now matches it (plan-gate.ts). `input` names it in the errors.
    */
   planned?: { plan: ReleasePlan; input: string } | undefined;
+  /**
+   * What preflight's problems do (preflight.ts): 'refuse' (default) throws before anything is
+   * registered or changed; 'warn' prints them and goes on (the rollback action: see its README).
+   */
+  preflight?: 'refuse' | 'warn';
 }
 
 export interface PreDeployTask {
@@ -216,6 +230,8 @@ export interface DeployDeps {
   logs?: LogReader | undefined;
   /** Created only when there are alarms to watch. */
   cloudwatch?: () => Promise<CloudWatchSender>;
+  /** The ECR, CloudWatch Logs and ELBv2 clients preflight reads with, each created only when a check needs it; without one, its checks are skipped. */
+  preflight?: PreflightClients | undefined;
 }
 
 export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<DeployResult> {
@@ -247,16 +263,22 @@ async function deployPhases(request: DeployRequest, run: DeployRun, recording: D
   const alarms = await prepareAlarmWatch(plan.alarms, deps.cloudwatch, { logger, timeline });
 
   const changes = request.changes ?? { images: new Map(), environment: new Map() };
-  const rendered = await renderRevision(plan, changes, run.ecs, logger);
+  const rendered = await logger.group('Task definition', () => renderRevision(plan, changes, run.ecs, logger));
   const releasePlan = buildReleasePlan(plan, resolved, rendered, request.preDeploy, run.clock.now());
-  // Checks before any write go here: nothing has been registered, run, updated or recorded yet.
+  // Checks before any write, in plan mode too: nothing has been registered, run, updated or recorded yet.
+  await logger.group('Preflight', async () => {
+    // A task run on its own (run-task) is not registered with the service's target groups.
+    const loadBalancers = plan.task === 'only' ? undefined : (resolved.snapshot.raw.loadBalancers as unknown[] | undefined);
+    const subject = { document: rendered.document, loadBalancers, strategy: plan.strategy, where: plan.where };
+    settlePreflight(await preflight(subject, deps.preflight ?? {}), request.preflight ?? 'refuse', logger, plan.where);
+  });
   if (request.planned) {
     checkAgainstPlan(request.planned.plan, releasePlan, request.planned.input);
     logger.info(`${plan.where} and the revision are as planned at ${request.planned.plan.plannedAt}: deploying exactly that plan.`);
     timeline.add('as planned (the approved plan matches)');
   }
   if (request.planOnly) return plannedResult(releasePlan, rendered, run);
-  const revision = await logger.group('Task definition', () => registerRevision(rendered, request.revisionTags ?? [], run.ecs, logger));
+  const revision = await registerRevision(rendered, request.revisionTags ?? [], run.ecs, logger);
   timeline.add(
     revision.registered
       ? `registered ${revisionName(revision.taskDefinitionArn)}`

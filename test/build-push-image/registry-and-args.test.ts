@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildOutputFor, dockerBuildArgs, dockerBuildEnv, type BuildSpec } from '../../shared/docker/build-command.js';
 import { buildxPushFailure, classifyPushFailure, parsePushDigest } from '../../shared/docker/push.js';
-import { looksLikeEcr, parseEcrHost } from '../../shared/image/ecr-host.js';
+import { looksLikeEcr, parseEcrHost } from '../../shared/core/ecr-host.js';
 import { InputError } from '../../shared/core/errors.js';
 import { isLoopbackRegistry, parseImageRepository } from '../../shared/image/repository.js';
 import { parseChallenge, registryBaseUrl } from '../../shared/image/registry-manifest.js';

@@ -38,6 +38,7 @@ describe('local-ecs CLI', () => {
           'AWS_ENDPOINT_URL_CLOUDWATCH',
           'AWS_ENDPOINT_URL_ECR',
           'AWS_ENDPOINT_URL_ECS',
+          'AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2',
           'AWS_REGION',
           'AWS_SECRET_ACCESS_KEY',
         ].sort(),

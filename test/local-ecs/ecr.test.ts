@@ -3,9 +3,10 @@
  * registry's credentials and reads manifest digests over the registry's HTTP API v2. Images are
  * pushed here through that same API (no Docker needed), under a unique repository name.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BatchGetImageCommand,
   DescribeImagesCommand,
   ECRServiceException,
   GetAuthorizationTokenCommand,
@@ -13,48 +14,19 @@ import {
   RepositoryNotFoundException,
 } from '@aws-sdk/client-ecr';
 import { localRegistry, withLocalEcs, type LocalEcsEnv } from '../helpers/local-ecs.js';
+import { deleteManifests, pushTinyImage } from '../helpers/registry-images.js';
 
 const registry = localRegistry();
 const repo = `ctp-test/local-ecs-${randomBytes(4).toString('hex')}`;
 let env: LocalEcsEnv;
 const pushed: string[] = [];
 
-/** Deletes what this test pushed (the registry has deletes enabled) so the shared registry stays clean. */
 async function deletePushed(): Promise<void> {
-  const auth = `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`;
-  for (const digest of pushed) {
-    await fetch(`http://${registry.host}/v2/${repo}/manifests/${digest}`, { method: 'DELETE', headers: { authorization: auth } });
-  }
+  await deleteManifests(registry, repo, pushed);
 }
 
 async function pushImage(tag: string, content: string): Promise<string> {
-  const auth = `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`;
-  const base = `http://${registry.host}/v2/${repo}`;
-  const upload = async (data: Buffer) => {
-    const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
-    const start = await fetch(`${base}/blobs/uploads/`, { method: 'POST', headers: { authorization: auth } });
-    expect(start.status).toBe(202);
-    const location = new URL(start.headers.get('location') ?? '', `http://${registry.host}`);
-    location.searchParams.set('digest', digest);
-    const put = await fetch(location, { method: 'PUT', headers: { authorization: auth, 'content-type': 'application/octet-stream' }, body: data });
-    expect(put.status).toBe(201);
-    return { digest, size: data.length };
-  };
-  const layer = await upload(Buffer.from(content));
-  const config = await upload(Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [layer.digest] } })));
-  const manifest = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: { mediaType: 'application/vnd.docker.container.image.v1+json', ...config },
-    layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', ...layer }],
-  });
-  const res = await fetch(`${base}/manifests/${tag}`, {
-    method: 'PUT',
-    headers: { authorization: auth, 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' },
-    body: manifest,
-  });
-  expect(res.status).toBe(201);
-  const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
+  const digest = await pushTinyImage(registry, repo, tag, content);
   pushed.push(digest);
   return digest;
 }
@@ -109,5 +81,25 @@ describe('ECR against the local registry', () => {
     expect(missingRepo).toBeInstanceOf(RepositoryNotFoundException);
     expect(missingRepo).toBeInstanceOf(ECRServiceException);
     expect((missingRepo as Error).message).toBe(`The repository with name '${repo}-absent' does not exist in the registry with id '123456789012'`);
+  });
+
+  it('BatchGetImage answers the manifest by digest or tag, and a failure entry for one the registry lacks', async () => {
+    const digest = await pushImage('batch-v1', 'batch get image');
+    const absent = `sha256:${'0'.repeat(64)}`;
+    const out = await env.ecr.send(
+      new BatchGetImageCommand({
+        repositoryName: repo,
+        imageIds: [{ imageDigest: digest }, { imageTag: 'batch-v1' }, { imageDigest: absent }],
+        acceptedMediaTypes: ['application/vnd.docker.distribution.manifest.v2+json'],
+      }),
+    );
+    expect(out.images?.map((i) => i.imageId)).toEqual([{ imageDigest: digest }, { imageDigest: digest, imageTag: 'batch-v1' }]);
+    expect(JSON.parse(out.images?.[0]?.imageManifest ?? '{}')).toMatchObject({ schemaVersion: 2 });
+    expect(out.images?.[0]?.imageManifestMediaType).toBe('application/vnd.docker.distribution.manifest.v2+json');
+    expect(out.failures).toEqual([{ imageId: { imageDigest: absent }, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' }]);
+    const missingRepo = await env.ecr
+      .send(new BatchGetImageCommand({ repositoryName: `${repo}-absent`, imageIds: [{ imageDigest: digest }] }))
+      .catch((e: unknown) => e);
+    expect(missingRepo).toBeInstanceOf(RepositoryNotFoundException);
   });
 });

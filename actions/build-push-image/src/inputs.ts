@@ -4,7 +4,7 @@ import { errorMessage, InputError, UserError } from '../../../shared/core/errors
 import { parseBuildSecret, type BuildSecret } from '../../../shared/docker/build-secrets.js';
 import { parseCacheEntry, type CacheEntry } from '../../../shared/docker/cache-spec.js';
 import { splitImageReference } from '../../../shared/image/reference.js';
-import { looksLikeEcr, parseEcrHost } from '../../../shared/image/ecr-host.js';
+import { looksLikeEcr, parseEcrHost } from '../../../shared/core/ecr-host.js';
 import type { GitContext } from '../../../shared/github/git-context.js';
 import { parseImageRepository, type ImageRepository } from '../../../shared/image/repository.js';
 import { resolveTags, type ResolvedTags } from '../../../shared/image/tags.js';

@@ -29,10 +29,11 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     logger.warning("No github-token: no GitHub deployment is recorded; the revision's ECS tags (commit-to-prod:*) are the record of this deploy.");
   }
 
-  const [{ deploy }, { ecsClient }, { cloudwatchClient }] = await Promise.all([
+  const [{ deploy }, { ecsClient }, { cloudwatchClient }, { preflightClients }] = await Promise.all([
     import('../../../shared/ecs/deploy.js'),
     import('../../../shared/core/aws-clients.js'),
     import('../../../shared/core/cloudwatch-client.js'),
+    import('../../../shared/ecs/preflight.js'),
   ]);
   const ecs = await ecsClient(region ? { region } : {});
   const logs = request.preDeploy ? await cloudWatchLogReader(region) : undefined;
@@ -44,6 +45,8 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     logger,
     signal,
     cloudwatch: () => cloudwatchClient(region ? { region } : {}),
+    // ECR, CloudWatch Logs and ELBv2, each created only when a preflight check needs it.
+    preflight: preflightClients(region),
     record: { github, sha: run.sha ?? run.ref, runUrl },
     hooks: {
       async preDeployFinished(task) {

@@ -22,10 +22,16 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   request.revisionTags = revisionTags;
   Object.assign(request, pollIntervalOption(process.env[POLL_INTERVAL_ENV]));
 
-  const [{ deploy }, { ecsClient }] = await Promise.all([import('../../../shared/ecs/deploy.js'), import('../../../shared/core/aws-clients.js')]);
+  const [{ deploy }, { ecsClient }, { preflightClients }] = await Promise.all([
+    import('../../../shared/ecs/deploy.js'),
+    import('../../../shared/core/aws-clients.js'),
+    import('../../../shared/ecs/preflight.js'),
+  ]);
   const ecs = await ecsClient(region ? { region } : {});
   const result = await deploy(request, {
     ecs,
+    // The task's images and log groups are checked before it runs (preflight.ts).
+    preflight: preflightClients(region),
     logs: await cloudWatchLogReader(region),
     logger,
     signal,

@@ -69,7 +69,8 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     await stopped(stop, stoppable.serviceDeploymentArn, { ecs, logger, where: `${cluster}/${service}` });
     return;
   }
-  const result = await rollTo(inputs, target, { ecs, logger, signal, cloudwatch, record });
+  const { preflightClients } = await import('../../../shared/ecs/preflight.js');
+  const result = await rollTo(inputs, target, { ecs, logger, signal, cloudwatch, record, preflight: preflightClients(region) });
   await report(inputs, target, result, { ecs, logger, cloudwatch, alarmNames: alarms.names, alarmsBefore: alarms.before });
 }
 
@@ -137,7 +138,7 @@ async function showPlan(
 async function rollTo(
   inputs: RollbackInputs,
   target: RollbackTarget,
-  context: Pick<Parameters<typeof import('../../../shared/ecs/deploy.js').deploy>[1], 'ecs' | 'logger' | 'signal' | 'cloudwatch' | 'record'>,
+  context: Pick<Parameters<typeof import('../../../shared/ecs/deploy.js').deploy>[1], 'ecs' | 'logger' | 'signal' | 'cloudwatch' | 'record' | 'preflight'>,
 ): Promise<DeployResult> {
   const { cluster, service, wait, timeoutMs, maxFailedTasks, waitForInProgress } = inputs;
   const [{ deploy }, { revisionName }] = await Promise.all([import('../../../shared/ecs/deploy.js'), import('../../../shared/ecs/task-definition-source.js')]);
@@ -156,6 +157,9 @@ async function rollTo(
       timeoutMs,
       maxFailedTasks,
       waitForInProgress,
+      // Preflight warns and the rollback goes on: the way back in an emergency is not refused on
+      // a check (README, "Preflight"); a failing rollback stops where it is (onFailure: stop).
+      preflight: 'warn',
       ...pollIntervalOption(process.env[POLL_INTERVAL_ENV]),
     },
     {
