@@ -9,7 +9,8 @@
  *    at or below maximumPercent;
  *  - a deployment whose failed tasks reach the circuit-breaker threshold FAILS and, with
  *    rollback, a new PRIMARY deployment of the last COMPLETED task definition takes over;
- *  - the PRIMARY deployment is COMPLETED when it alone runs desiredCount healthy tasks.
+ *  - the PRIMARY deployment is COMPLETED when it alone runs desiredCount healthy tasks, or earlier
+ *    when the service's early success criteria are met (early-success.ts).
  * A task is healthy when RUNNING, its container health check (if any) is HEALTHY and, with a
  * load balancer, its target is healthy.
  * While a BLUE_GREEN, CANARY or LINEAR deployment is in progress, native-strategies.ts drives the
@@ -18,6 +19,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
+import { earlySuccessOf, earlySuccessReached } from './early-success.js';
 import { containerArn, newDeploymentId, newTaskId, taskArn } from './ids.js';
 import { defaultHealthCheck, LoadBalancer, type TargetGroupHealthCheck, type TargetHealth } from './load-balancer.js';
 import type { ServedRequests } from './metrics.js';
@@ -348,7 +350,13 @@ export class Scheduler {
     const live = this.store.tasksOf(service).filter((t) => t.lastStatus !== 'STOPPED');
     const primaryLive = live.filter((t) => t.deploymentId === primary.id);
     const steady = live.length === desired && primaryLive.length === desired && primaryLive.every((t) => t.desiredStatus === 'RUNNING' && healthy(t));
-    if (steady && primary.rolloutState === 'IN_PROGRESS' && !this.opts.holdCompletion?.(service, primary)) {
+    // Early success criteria: COMPLETED at healthyPercent (BLOCKING: once older tasks are gone);
+    // the scaling and the older tasks' removal above go on after it, as before.
+    const early = earlySuccessOf(cfg);
+    const earlyDone =
+      early !== undefined &&
+      earlySuccessReached(early, desired, primaryLive.filter((t) => t.desiredStatus === 'RUNNING' && healthy(t)).length, live.length - primaryLive.length);
+    if ((steady || earlyDone) && primary.rolloutState === 'IN_PROGRESS' && !this.opts.holdCompletion?.(service, primary)) {
       primary.rolloutState = 'COMPLETED';
       primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
       primary.updatedAt = this.clock.now();
