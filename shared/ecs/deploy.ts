@@ -32,6 +32,9 @@
  *                           ECS rolls back on it itself (then that is followed and reported).
  *   request.bakeMs          once COMPLETED, how long the release is still watched (alarms,
  *                           ECS's view) before it counts as good. Default 0.
+ *   request.strategy.earlySuccess  ECS's early success criteria for a ROLLING deploy (undefined
+ *                           keeps the service's): success when ECS says COMPLETED at that healthy
+ *                           percent; the result's `earlySuccess` says what ECS still cleans up.
  *
  * A rollback (the `rollback` action) is a deploy of an existing ARN with no changes:
  *   deploy({ cluster, service, taskDefinition: { kind: 'existing', ref: arn }, register: 'never',
@@ -57,6 +60,7 @@ import type { FailureCause } from './assess-rollout.js';
 import { planDeploy } from './deploy-plan.js';
 import { type DeployRun, startDeployRun } from './deploy-run.js';
 import { prepareAlarmWatch, type AlarmView, type AlarmsRequest, type CloudWatchSender } from './deployment-alarms.js';
+import type { EarlySuccessCleanup } from './early-success-cleanup.js';
 import type { FollowStats } from './follow-rollout.js';
 import { followRelease } from './follow-release.js';
 import type { FollowEnd } from './follower.js';
@@ -157,6 +161,8 @@ export interface DeployResult extends ResolvedRevision {
   stats: FollowStats;
   /** Clock time the rollout was seen COMPLETED (for the latency benchmark). */
   completedAt?: number | undefined;
+  /** ECS completed it under its early success criteria: what it still does in the background. */
+  earlySuccess?: EarlySuccessCleanup | undefined;
   /** Clock time the rollback was started. */
   rollbackStartedAt?: number | undefined;
   /** The task run before the update (pre-deploy), when there was one. */

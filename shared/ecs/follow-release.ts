@@ -10,6 +10,7 @@ import type { Logger } from '../core/logger.js';
 import { primaryDeployment, rolloutCounts } from './assess-rollout.js';
 import type { DeployResult, DeployStatus } from './deploy.js';
 import type { DeployPlan } from './deploy-plan.js';
+import { describeEarlySuccess, earlySuccessCleanup } from './early-success-cleanup.js';
 import type { DeployRun } from './deploy-run.js';
 import { alarmCheck, type PreparedAlarms } from './deployment-alarms.js';
 import type { FollowResult } from './follow-rollout.js';
@@ -138,7 +139,12 @@ export async function followRelease(rollout: StartedRollout, run: DeployRun): Pr
     logger.info(
       `Deployment ${deploymentId} completed: ${revisionName(arn)} runs ${counts.running}/${counts.desired} tasks (${formatDuration(clock.now() - run.startedAt)}).`,
     );
-    return finish('succeeded', `${plan.where} runs ${revisionName(arn)}.`, { completedAt: follow.endedAt });
+    const early = earlySuccessCleanup(follow.service, deploymentId);
+    if (early) {
+      logger.info(describeEarlySuccess(early, revisionName(arn)));
+      timeline.add(`early success (${early.cleanup}): ${early.oldRunning} task(s) of the previous revision still running`);
+    }
+    return finish('succeeded', `${plan.where} runs ${revisionName(arn)}.`, { completedAt: follow.endedAt, ...(early ? { earlySuccess: early } : {}) });
   }
   return rollBackRelease({ ...rollout, verdict, follow, serviceDeploymentArn, finish }, run);
 }
