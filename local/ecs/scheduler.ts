@@ -324,12 +324,21 @@ export class Scheduler {
       ...alive.filter((t) => t.deploymentId !== primary.id),
       ...(surplus > 0 ? [...primaryAlive].sort(byHealth(healthy)).slice(0, surplus) : []),
     ].sort(byHealth(healthy));
+    // Early success with DEFERRED cleanup: while the deployment is IN_PROGRESS, healthy tasks of
+    // older revisions go only to make room for the new ones; the rest after COMPLETED.
+    const early = earlySuccessOf(cfg);
+    let olderMayGo =
+      early?.cleanup === 'DEFERRED' && primary.rolloutState === 'IN_PROGRESS'
+        ? desired - primaryAlive.length - Math.max(0, maxTotal - alive.length - leaving.length) - leaving.length
+        : Number.POSITIVE_INFINITY;
     const retire: Task[] = [];
     for (const t of candidates) {
+      const older = t.deploymentId !== primary.id;
       if (!healthy(t)) retire.push(t);
-      else if (healthyCount - 1 >= minHealthy) {
+      else if (healthyCount - 1 >= minHealthy && (!older || olderMayGo > 0)) {
         retire.push(t);
         healthyCount--;
+        if (older) olderMayGo--;
       }
     }
     for (const t of retire) {
@@ -352,7 +361,6 @@ export class Scheduler {
     const steady = live.length === desired && primaryLive.length === desired && primaryLive.every((t) => t.desiredStatus === 'RUNNING' && healthy(t));
     // Early success criteria: COMPLETED at healthyPercent (BLOCKING: once older tasks are gone);
     // the scaling and the older tasks' removal above go on after it, as before.
-    const early = earlySuccessOf(cfg);
     const earlyDone =
       early !== undefined &&
       earlySuccessReached(early, desired, primaryLive.filter((t) => t.desiredStatus === 'RUNNING' && healthy(t)).length, live.length - primaryLive.length);

@@ -37,9 +37,8 @@ export function earlySuccessCleanup(service: Service | undefined, deploymentId: 
 export function describeEarlySuccess(state: EarlySuccessCleanup, revision: string): string {
   const at = `ECS's early success criteria (${state.healthyPercent}% healthy, ${state.cleanup})`;
   const left = state.oldDeployments > 0 || state.oldRunning > 0;
-  const cleanup = left
-    ? `the previous revision's cleanup is still running: ${state.oldRunning} of its tasks still running, ECS stops them in the background`
-    : 'the previous revision is gone';
+  const still = state.oldRunning > 0 ? `${state.oldRunning} of its tasks still running` : 'its tasks are being stopped';
+  const cleanup = left ? `the previous revision's cleanup is still running (${still}); ECS finishes it in the background` : 'the previous revision is gone';
   const scale = state.running < state.desired ? `; ECS scales ${revision} from ${state.running} to ${state.desired} tasks in the background` : '';
   return `Success under ${at} with ${state.running}/${state.desired} tasks of ${revision} running; ${cleanup}${scale}.`;
 }

@@ -88,18 +88,28 @@ describe('early success criteria', () => {
     const events = await eventsInOrder(name);
     const completed = events.findIndex((m) => m.includes(`(deployment ${deploymentId}) deployment completed`));
     expect(completed, events.join('\n')).toBeGreaterThan(0);
-    // At least one of the previous revision's tasks stopped only after the deployment COMPLETED.
+    // maximumPercent 200 leaves room for all the new tasks: every one of the previous revision's
+    // tasks was stopped only after the deployment COMPLETED.
     const stops = oldTasks.map((id) => stopIndex(events, id));
     expect(
-      stops.every((i) => i >= 0),
+      stops.every((i) => i > completed),
       events.join('\n'),
     ).toBe(true);
-    expect(Math.max(...stops), events.join('\n')).toBeGreaterThan(completed);
     // The steady state (all 4 of the new revision) comes after the completion.
     expect(events.lastIndexOf(events.filter((m) => m.includes('steady state')).at(-1)!)).toBeGreaterThan(completed);
     const service = await describe1(name);
     expect(service.deployments).toHaveLength(1);
     expect(service.deployments?.[0]).toMatchObject({ id: deploymentId, rolloutState: 'COMPLETED', runningCount: 4 });
+  });
+
+  it('DEFERRED with no spare room (maximumPercent 100): older tasks make room for the new ones, and the rollout still ends', async () => {
+    const criteria = { enable: true, healthyPercent: 50, sourceServiceRevisionCleanup: 'DEFERRED' };
+    const { name, deploymentId } = await rollOut({ ...rolling, maximumPercent: 100, earlySuccessCriteria: criteria });
+    await waitFor(async () => {
+      const s = await describe1(name);
+      return s.deployments?.length === 1 && s.deployments[0]?.id === deploymentId && s.deployments[0].runningCount === 4 ? s : undefined;
+    });
+    expect((await eventsInOrder(name)).some((m) => m.includes(`(deployment ${deploymentId}) deployment completed`))).toBe(true);
   });
 
   it('BLOCKING: COMPLETED only after every old task stopped', async () => {
