@@ -160,6 +160,7 @@ export class Scheduler {
     const live = [...this.store.tasks.values()].filter((t) => t.lastStatus !== 'STOPPED');
     await Promise.allSettled(live.map((t) => this.runner.stop(t)));
     for (const t of live) this.markStopped(t, {}, t.stoppedReason ?? 'Local ECS emulator stopped', t.stopCode ?? 'ServiceSchedulerInitiated');
+    for (const lb of [...this.lbs.values(), ...this.alternates.values()]) lb.endDrains();
     await Promise.allSettled([...this.pendingStops]);
     await Promise.allSettled([...this.lbs.values(), ...this.alternates.values()].map((lb) => lb.close()));
     this.lbs.clear();
