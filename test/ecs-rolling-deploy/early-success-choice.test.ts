@@ -3,7 +3,10 @@
  * is expected; decided once by the plan (strategy-choice.ts) against the service's strategy and
  * minimum healthy percent; sent as ECS's earlySuccessCriteria only when asked.
  */
+import type { Service } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
+import { assessRollout } from '../../shared/ecs/assess-rollout.js';
+import { describeEarlySuccess, earlySuccessCleanup } from '../../shared/ecs/early-success-cleanup.js';
 import { Inputs, inputEnvName } from '../../shared/core/inputs.js';
 import { applyStrategyChoice, decideStrategy } from '../../shared/ecs/strategy-choice.js';
 import { deploymentConfiguration } from '../../shared/ecs/update-service.js';
@@ -100,5 +103,39 @@ describe('the plan decides early success once', () => {
       strategy: 'ROLLING',
       earlySuccessCriteria: criteria,
     });
+  });
+});
+
+describe("the rollout's verdict under ECS's early success criteria", () => {
+  const NEW = 'arn:aws:ecs:eu-west-1:1:task-definition/pay:8';
+  const OLD = 'arn:aws:ecs:eu-west-1:1:task-definition/pay:7';
+  const criteria = { enable: true, healthyPercent: 50, sourceServiceRevisionCleanup: 'DEFERRED' as const };
+  const service = (rolloutState: string, earlySuccessCriteria?: object, strategy = 'ROLLING'): Service => ({
+    status: 'ACTIVE',
+    desiredCount: 4,
+    deploymentConfiguration: { strategy, ...(earlySuccessCriteria ? { earlySuccessCriteria } : {}) } as Service['deploymentConfiguration'],
+    deployments: [
+      { id: 'n', status: 'PRIMARY', taskDefinition: NEW, rolloutState: rolloutState as 'COMPLETED', desiredCount: 4, runningCount: 2, pendingCount: 2 },
+      { id: 'o', status: 'ACTIVE', taskDefinition: OLD, desiredCount: 4, runningCount: 4, pendingCount: 0 },
+    ],
+  });
+  const opts = { maxFailedTasks: 3, taskDefinition: NEW, previousTaskDefinition: OLD };
+
+  it.each([
+    ['COMPLETED with the old revision still running, under enabled criteria', service('COMPLETED', criteria), 'completed'],
+    ['IN_PROGRESS under enabled criteria', service('IN_PROGRESS', criteria), 'in-progress'],
+    ['COMPLETED with the old revision still running, without criteria (waits for it)', service('COMPLETED'), 'in-progress'],
+    ['COMPLETED with criteria turned off', service('COMPLETED', { ...criteria, enable: false }), 'in-progress'],
+  ])('%s', (_name, s, state) => {
+    expect(assessRollout(s, 'n', opts).state).toBe(state);
+  });
+
+  it('says what ECS still cleans up, with counts', () => {
+    const state = earlySuccessCleanup(service('COMPLETED', criteria), 'n');
+    expect(state).toEqual({ healthyPercent: 50, cleanup: 'DEFERRED', running: 2, desired: 4, oldRunning: 4, oldDeployments: 1 });
+    expect(describeEarlySuccess(state!, 'pay:8')).toBe(
+      "Success under ECS's early success criteria (50% healthy, DEFERRED) with 2/4 tasks of pay:8 running; the previous revision's cleanup is still running (4 of its tasks still running); ECS finishes it in the background; ECS scales pay:8 from 2 to 4 tasks in the background.",
+    );
+    expect(earlySuccessCleanup(service('COMPLETED'), 'n')).toBeUndefined();
   });
 });
