@@ -134,7 +134,10 @@ describe("the rollout's verdict under ECS's early success criteria", () => {
     const state = earlySuccessCleanup(service('COMPLETED', criteria), 'n');
     expect(state).toEqual({ healthyPercent: 50, cleanup: 'DEFERRED', running: 2, desired: 4, oldRunning: 4, oldDeployments: 1 });
     expect(describeEarlySuccess(state!, 'pay:8')).toBe(
-      "Success under ECS's early success criteria (50% healthy, DEFERRED) with 2/4 tasks of pay:8 running; the previous revision's cleanup is still running (4 of its tasks still running); ECS finishes it in the background; ECS scales pay:8 from 2 to 4 tasks in the background.",
+      "Success under ECS's early success criteria (50% healthy, DEFERRED) with 2/4 tasks of pay:8 running; the previous revision's cleanup is still running (of its tasks, 4 still running); ECS finishes it in the background; ECS scales pay:8 from 2 to 4 tasks in the background.",
+    );
+    expect(describeEarlySuccess({ ...state!, oldRunning: 0, oldStopping: 3 }, 'pay:8')).toContain(
+      "the previous revision's cleanup is still running (of its tasks, 3 being stopped)",
     );
     expect(earlySuccessCleanup(service('COMPLETED'), 'n')).toBeUndefined();
   });

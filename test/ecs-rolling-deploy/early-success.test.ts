@@ -60,6 +60,11 @@ describe('ecs-rolling-deploy: early-success', () => {
     expect(result.log).toMatch(
       /Success under ECS's early success criteria \(50% healthy, DEFERRED\) with [2-4]\/4 tasks of \S+ running; the previous revision's cleanup is still running/,
     );
+    // Still there when the step saw COMPLETED: running, or being stopped (draining). Two reads
+    // (DescribeServices, then ListTasks): a task may be retired between them, so only some are asserted.
+    const counts = /cleanup is still running \(of its tasks, (?:(\d) still running)?(?:, )?(?:(\d) being stopped)?\)/.exec(result.log);
+    expect(counts, result.log).not.toBeNull();
+    expect(Number(counts![1] ?? 0) + Number(counts![2] ?? 0), result.log).toBeGreaterThan(0);
     expect(result.summary).toContain('Early success');
     expect(result.summary).toContain("the previous revision's cleanup is still running");
     // The step is over, and every task of the previous revision is still there (draining for an hour).
