@@ -8,6 +8,7 @@
  * it does not know at all, so a client's configuration comes back exactly as it was sent.
  */
 import type { DeploymentConfiguration } from './state.js';
+import { validateEarlySuccessCriteria } from './early-success.js';
 import { bool, errors, int, obj, objList, str, strList } from './wire.js';
 
 const STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'];
@@ -96,6 +97,7 @@ export function readDeploymentConfiguration(input: Record<string, unknown> | und
   if (cfg.maximumPercent < 100 && cfg.minimumHealthyPercent >= cfg.maximumPercent) {
     throw errors.invalidParameter('maximumPercent must be greater than minimumHealthyPercent.');
   }
+  validateEarlySuccessCriteria(input, cfg);
   return cfg;
 }
 

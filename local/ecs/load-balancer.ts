@@ -76,6 +76,11 @@ export class LoadBalancer {
   private server?: http.Server;
   private rr = 0;
   private closed = false;
+  /** Ends every drain still waiting its deregistration delay (the emulator is stopping). */
+  private endDrainsNow: () => void = () => {};
+  private readonly drainsEnded = new Promise<void>((resolve) => {
+    this.endDrainsNow = resolve;
+  });
   url?: string;
   /**
    * The listener's rule when it is not simply "forward to this target group": native deployments
@@ -124,7 +129,7 @@ export class LoadBalancer {
     const hadTraffic = target.state === 'healthy' && !opts.immediate;
     target.state = 'draining';
     if (target.timer) this.opts.clock.clearTimeout(target.timer);
-    if (hadTraffic && !this.closed) await this.opts.clock.sleep(this.opts.deregistrationDelayMs);
+    if (hadTraffic && !this.closed) await Promise.race([this.opts.clock.sleep(this.opts.deregistrationDelayMs), this.drainsEnded]);
     if (target.inFlight > 0) {
       await new Promise<void>((resolve) => {
         target.idle = resolve;
@@ -133,8 +138,14 @@ export class LoadBalancer {
     this.targets.delete(id);
   }
 
+  /** Stopping the emulator: a drain does not hold it up for the rest of its deregistration delay. */
+  endDrains(): void {
+    this.endDrainsNow();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    this.endDrainsNow();
     for (const t of this.targets.values()) if (t.timer) this.opts.clock.clearTimeout(t.timer);
     this.targets.clear();
     const server = this.server;

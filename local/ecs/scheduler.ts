@@ -9,7 +9,8 @@
  *    at or below maximumPercent;
  *  - a deployment whose failed tasks reach the circuit-breaker threshold FAILS and, with
  *    rollback, a new PRIMARY deployment of the last COMPLETED task definition takes over;
- *  - the PRIMARY deployment is COMPLETED when it alone runs desiredCount healthy tasks.
+ *  - the PRIMARY deployment is COMPLETED when it alone runs desiredCount healthy tasks, or earlier
+ *    when the service's early success criteria are met (early-success.ts).
  * A task is healthy when RUNNING, its container health check (if any) is HEALTHY and, with a
  * load balancer, its target is healthy.
  * While a BLUE_GREEN, CANARY or LINEAR deployment is in progress, native-strategies.ts drives the
@@ -18,6 +19,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
+import { earlySuccessOf, earlySuccessReached } from './early-success.js';
 import { containerArn, newDeploymentId, newTaskId, taskArn } from './ids.js';
 import { defaultHealthCheck, LoadBalancer, type TargetGroupHealthCheck, type TargetHealth } from './load-balancer.js';
 import type { ServedRequests } from './metrics.js';
@@ -158,6 +160,7 @@ export class Scheduler {
     const live = [...this.store.tasks.values()].filter((t) => t.lastStatus !== 'STOPPED');
     await Promise.allSettled(live.map((t) => this.runner.stop(t)));
     for (const t of live) this.markStopped(t, {}, t.stoppedReason ?? 'Local ECS emulator stopped', t.stopCode ?? 'ServiceSchedulerInitiated');
+    for (const lb of [...this.lbs.values(), ...this.alternates.values()]) lb.endDrains();
     await Promise.allSettled([...this.pendingStops]);
     await Promise.allSettled([...this.lbs.values(), ...this.alternates.values()].map((lb) => lb.close()));
     this.lbs.clear();
@@ -322,12 +325,21 @@ export class Scheduler {
       ...alive.filter((t) => t.deploymentId !== primary.id),
       ...(surplus > 0 ? [...primaryAlive].sort(byHealth(healthy)).slice(0, surplus) : []),
     ].sort(byHealth(healthy));
+    // Early success with DEFERRED cleanup: while the deployment is IN_PROGRESS, healthy tasks of
+    // older revisions go only to make room for the new ones; the rest after COMPLETED.
+    const early = earlySuccessOf(cfg);
+    let olderMayGo =
+      early?.cleanup === 'DEFERRED' && primary.rolloutState === 'IN_PROGRESS'
+        ? desired - primaryAlive.length - Math.max(0, maxTotal - alive.length - leaving.length) - leaving.length
+        : Number.POSITIVE_INFINITY;
     const retire: Task[] = [];
     for (const t of candidates) {
+      const older = t.deploymentId !== primary.id;
       if (!healthy(t)) retire.push(t);
-      else if (healthyCount - 1 >= minHealthy) {
+      else if (healthyCount - 1 >= minHealthy && (!older || olderMayGo > 0)) {
         retire.push(t);
         healthyCount--;
+        if (older) olderMayGo--;
       }
     }
     for (const t of retire) {
@@ -348,7 +360,12 @@ export class Scheduler {
     const live = this.store.tasksOf(service).filter((t) => t.lastStatus !== 'STOPPED');
     const primaryLive = live.filter((t) => t.deploymentId === primary.id);
     const steady = live.length === desired && primaryLive.length === desired && primaryLive.every((t) => t.desiredStatus === 'RUNNING' && healthy(t));
-    if (steady && primary.rolloutState === 'IN_PROGRESS' && !this.opts.holdCompletion?.(service, primary)) {
+    // Early success criteria: COMPLETED at healthyPercent (BLOCKING: once older tasks are gone);
+    // the scaling and the older tasks' removal above go on after it, as before.
+    const earlyDone =
+      early !== undefined &&
+      earlySuccessReached(early, desired, primaryLive.filter((t) => t.desiredStatus === 'RUNNING' && healthy(t)).length, live.length - primaryLive.length);
+    if ((steady || earlyDone) && primary.rolloutState === 'IN_PROGRESS' && !this.opts.holdCompletion?.(service, primary)) {
       primary.rolloutState = 'COMPLETED';
       primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
       primary.updatedAt = this.clock.now();

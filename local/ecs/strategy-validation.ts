@@ -32,6 +32,9 @@ export function validateNativeStrategy(cfg: DeploymentConfiguration, loadBalance
       throw errors.invalidParameter('advancedConfiguration.alternateTargetGroupArn must differ from the load balancer targetGroupArn.');
     }
   }
+  if ((cfg.earlySuccessCriteria as { enable?: unknown } | undefined)?.enable === true && controller !== 'ECS') {
+    throw errors.invalidParameter(`deploymentConfiguration.earlySuccessCriteria can only be used with the ECS deployment controller's ROLLING strategy.`);
+  }
   if (!NATIVE_STRATEGIES.includes(strategy)) return;
   if (controller !== 'ECS') throw errors.invalidParameter(`The ${strategy} deployment strategy requires the ECS deployment controller.`);
   const missing = loadBalancers.find((lb) => lb.targetGroupArn !== undefined && !lb.advancedConfiguration);

@@ -2,11 +2,13 @@
  * The verdict on one DescribeServices snapshot of a rollout: still going, done, or failed (and
  * why). Pure, so every way a rollout ends is a row in a table test. The rules:
  *  - success only when our deployment is COMPLETED, runs its desired count and is the only
- *    deployment left (old tasks drained): a rollout ECS rolled back is never a success;
+ *    deployment left (old tasks drained): a rollout ECS rolled back is never a success; under the
+ *    service's early success criteria (a ROLLING service), when ECS says COMPLETED;
  *  - failure when ECS marks our deployment FAILED (circuit breaker), when ECS or someone else put
  *    another deployment in its place, or when `maxFailedTasks` of its tasks failed.
  */
 import type { Deployment, Service } from '@aws-sdk/client-ecs';
+import { enabledEarlySuccess } from './strategy-choice.js';
 
 export type FailureCause =
   /** Failed tasks of the new revision reached max-failed-tasks. */
@@ -129,6 +131,9 @@ export function assessRollout(
       reason: `${counts.failed} task${counts.failed === 1 ? '' : 's'} of the new revision failed in a row (max-failed-tasks ${options.maxFailedTasks})`,
     };
   }
+  // Under ECS's early success criteria COMPLETED is ECS's verdict on its own: the older tasks may
+  // still run (DEFERRED) and the new revision still be scaled up, in the background.
+  if (ours.rolloutState === 'COMPLETED' && earlySuccessOf(service)) return { state: 'completed' };
   // ECS reports no rolloutState for services behind a Classic Load Balancer: the counts decide.
   const completed = ours.rolloutState === 'COMPLETED' || ours.rolloutState === undefined;
   if (completed && counts.running === counts.desired && counts.pending === 0 && (service.deployments?.length ?? 0) === 1) {
@@ -150,4 +155,10 @@ function rollbackCause(reason: string, service: Service): 'alarm-rollback' | 'ci
 function rollbackEvent(service: Service, deploymentId: string): string | undefined {
   const event = (service.events ?? []).find((e) => e.message?.includes(deploymentId) && /deployment failed|rolling back|alarm/i.test(e.message));
   return event?.message;
+}
+
+/** The service's early success criteria, when ECS deploys it with them (enabled, ROLLING). */
+export function earlySuccessOf(service: Service | undefined) {
+  const config = service?.deploymentConfiguration;
+  return (config?.strategy ?? 'ROLLING') === 'ROLLING' ? enabledEarlySuccess(config) : undefined;
 }

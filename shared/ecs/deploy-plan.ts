@@ -64,7 +64,7 @@ export function planDeploy(request: DeployRequest, resolved: ResolvedService, st
   const { service, raw } = resolved.snapshot;
   const current = raw.deploymentConfiguration as Json | undefined;
   const onFailure = request.onFailure ?? 'roll-back';
-  const { strategy, choice, rollingBakeMs } = decideStrategy(request.strategy, request.bakeMs, service, where, request.verifyAt);
+  const { strategy, choice, rollingBakeMs } = decideStrategy(request.strategy, request.bakeMs, service, where, request.verifyAt, request.minimumHealthyPercent);
   const configuration = deploymentConfiguration(current, {
     taskDefinitionArn: '',
     minimumHealthyPercent: request.minimumHealthyPercent,

@@ -7,6 +7,7 @@ import { formatDuration } from '../core/duration.js';
 import type { DeploymentRecord } from '../github/deployments.js';
 import { codeBlock, details, htmlTable, keyValueTable, writeSummary } from '../core/summary.js';
 import type { DeployResult } from './deploy.js';
+import { describeEarlySuccess } from './early-success-cleanup.js';
 import type { OneOffTaskResult } from './one-off-task.js';
 import { nativeSummaryHtml } from './native-summary.js';
 import { revisionName } from './task-definition-source.js';
@@ -42,6 +43,7 @@ export function deploySummaryHtml(result: DeployResult, record?: DeploymentRecor
     ['Deployment', result.deploymentId],
     ['Rolled back', rolledBack],
     ['Why', result.failure ? result.failure.reason : undefined],
+    ['Early success', result.earlySuccess ? describeEarlySuccess(result.earlySuccess, revisionName(result.taskDefinitionArn)) : undefined],
     ['Duration', formatDuration(result.durationMs)],
     ['GitHub deployment', record ? `#${record.id}` : "not recorded (no github-token): see the revision's commit-to-prod:* tags"],
   ]);

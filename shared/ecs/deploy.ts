@@ -37,6 +37,9 @@
  *                           (release-plan.ts); nothing registered, run, updated or recorded.
  *   request.planned         an approved plan: refused before any write unless the plan made now
  *                           matches it (plan-gate.ts). Every deploy's result carries its `plan`.
+ *   request.strategy.earlySuccess  ECS's early success criteria for a ROLLING deploy (undefined
+ *                           keeps the service's): success when ECS says COMPLETED at that healthy
+ *                           percent; the result's `earlySuccess` says what ECS still cleans up.
  *
  * A rollback (the `rollback` action) is a deploy of an existing ARN with no changes:
  *   deploy({ cluster, service, taskDefinition: { kind: 'existing', ref: arn }, register: 'never',
@@ -69,6 +72,7 @@ import type { FailureCause } from './assess-rollout.js';
 import { planDeploy } from './deploy-plan.js';
 import { type DeployRun, startDeployRun } from './deploy-run.js';
 import { prepareAlarmWatch, type AlarmView, type AlarmsRequest, type CloudWatchSender } from './deployment-alarms.js';
+import type { EarlySuccessCleanup } from './early-success-cleanup.js';
 import type { FollowStats } from './follow-rollout.js';
 import { followRelease } from './follow-release.js';
 import type { FollowEnd } from './follower.js';
@@ -188,6 +192,8 @@ export interface DeployResult extends ResolvedRevision {
   stats: FollowStats;
   /** Clock time the rollout was seen COMPLETED (for the latency benchmark). */
   completedAt?: number | undefined;
+  /** ECS completed it under its early success criteria: what it still does in the background. */
+  earlySuccess?: EarlySuccessCleanup | undefined;
   /** Clock time the rollback was started. */
   rollbackStartedAt?: number | undefined;
   /** The task run before the update (pre-deploy), when there was one. */

@@ -10,6 +10,8 @@ import type { Logger } from '../core/logger.js';
 import { primaryDeployment, rolloutCounts } from './assess-rollout.js';
 import type { DeployResult, DeployStatus } from './deploy.js';
 import type { DeployPlan } from './deploy-plan.js';
+import { describeEarlySuccess, earlySuccessCleanup } from './early-success-cleanup.js';
+import { countStopping } from './early-success-stopping.js';
 import type { DeployRun } from './deploy-run.js';
 import { alarmCheck, type PreparedAlarms } from './deployment-alarms.js';
 import type { FollowResult } from './follow-rollout.js';
@@ -138,7 +140,13 @@ export async function followRelease(rollout: StartedRollout, run: DeployRun): Pr
     logger.info(
       `Deployment ${deploymentId} completed: ${revisionName(arn)} runs ${counts.running}/${counts.desired} tasks (${formatDuration(clock.now() - run.startedAt)}).`,
     );
-    return finish('succeeded', `${plan.where} runs ${revisionName(arn)}.`, { completedAt: follow.endedAt });
+    const early = earlySuccessCleanup(follow.service, deploymentId);
+    if (early?.oldDeployments) early.oldStopping = await countStopping(run.ecs, plan.cluster, plan.service, arn);
+    if (early) {
+      logger.info(describeEarlySuccess(early, revisionName(arn)));
+      timeline.add(`early success (${early.cleanup}): previous revision ${early.oldRunning} running, ${early.oldStopping ?? '?'} being stopped`);
+    }
+    return finish('succeeded', `${plan.where} runs ${revisionName(arn)}.`, { completedAt: follow.endedAt, ...(early ? { earlySuccess: early } : {}) });
   }
   return rollBackRelease({ ...rollout, verdict, follow, serviceDeploymentArn, finish }, run);
 }

@@ -3,7 +3,8 @@
  * `strategy`, `canary-*` and `linear-*` inputs (its strategy-inputs.ts), and what it changes in the
  * service's deploymentConfiguration.
  * ECS refuses canaryConfiguration without the CANARY strategy and linearConfiguration without
- * LINEAR, so a change of strategy drops the other one's settings; every other member is kept.
+ * LINEAR, and uses enabled earlySuccessCriteria only with ROLLING, so a change of strategy drops the
+ * other one's settings; every other member is kept. `early-success` is decided here too.
  */
 import type { LoadBalancer } from '@aws-sdk/client-ecs';
 import { InputError, UserError } from '../core/errors.js';
@@ -18,7 +19,16 @@ export interface StrategyChoice {
   canaryBakeTimeInMinutes?: number | undefined;
   stepPercent?: number | undefined;
   stepBakeTimeInMinutes?: number | undefined;
+  /** ECS's early success criteria of a rolling deployment (`early-success`); undefined keeps the service's. */
+  earlySuccess?: EarlySuccess | undefined;
 }
+
+/**
+ * ECS's earlySuccessCriteria as a deploy asks them: COMPLETED once `healthyPercent` of the desired
+ * count of the new revision is healthy; the previous revision's tasks go before that (BLOCKING) or
+ * after it, in the background (DEFERRED). `off` turns the service's criteria off.
+ */
+export type EarlySuccess = { healthyPercent: number; cleanup: 'BLOCKING' | 'DEFERRED' } | 'off';
 
 const MAX_MINUTES = 1440;
 
@@ -55,6 +65,15 @@ export function applyStrategyChoice(config: Json, choice: StrategyChoice): Json 
   if (strategy !== 'CANARY') delete config.canaryConfiguration;
   if (strategy !== 'LINEAR') delete config.linearConfiguration;
   if (choice.bakeTimeInMinutes !== undefined) config.bakeTimeInMinutes = choice.bakeTimeInMinutes;
+  if (choice.earlySuccess === 'off') config.earlySuccessCriteria = { enable: false };
+  else if (choice.earlySuccess)
+    config.earlySuccessCriteria = {
+      enable: true,
+      healthyPercent: choice.earlySuccess.healthyPercent,
+      sourceServiceRevisionCleanup: choice.earlySuccess.cleanup,
+    };
+  // ECS uses enabled early success criteria only with ROLLING: a change to a native strategy drops them.
+  else if (choice.strategy && choice.strategy !== 'ROLLING' && enabledEarlySuccess(config)) delete config.earlySuccessCriteria;
   const merge = (key: string, members: Json) => {
     const given = Object.fromEntries(Object.entries(members).filter(([, v]) => v !== undefined));
     if (Object.keys(given).length > 0) config[key] = { ...((config[key] as Json | undefined) ?? {}), ...given };
@@ -82,6 +101,49 @@ export function requireTrafficShiftable(
   );
 }
 
+/** The early success criteria of a deployment configuration (ECS's JSON), when enabled. */
+export function enabledEarlySuccess(config: { earlySuccessCriteria?: unknown } | undefined): Exclude<EarlySuccess, 'off'> | undefined {
+  const criteria = config?.earlySuccessCriteria as { enable?: unknown; healthyPercent?: unknown; sourceServiceRevisionCleanup?: unknown } | undefined;
+  if (criteria?.enable !== true || typeof criteria.healthyPercent !== 'number') return undefined;
+  return { healthyPercent: criteria.healthyPercent, cleanup: criteria.sourceServiceRevisionCleanup === 'BLOCKING' ? 'BLOCKING' : 'DEFERRED' };
+}
+
+/**
+ * The early success a rolling deploy gets (asked, or the service's kept), refused before anything
+ * changes where ECS would refuse it: under a native strategy, or below the minimum healthy percent
+ * the deployment will have (asked, else the service's, else ECS's default 100).
+ */
+function checkEarlySuccess(
+  asked: StrategyChoice | undefined,
+  strategy: string,
+  current: { minimumHealthyPercent?: number | undefined; earlySuccessCriteria?: unknown } | undefined,
+  askedMinimum: number | undefined,
+  where: string,
+): void {
+  const nothing = 'Nothing was registered or changed.';
+  const early = asked?.earlySuccess;
+  if (early && early !== 'off' && strategy !== 'ROLLING') {
+    throw new UserError(
+      `early-success: ${where} deploys with ECS's ${strategy} strategy, and ECS uses early success criteria only with ROLLING deployments. ${nothing}`,
+      { hint: 'Leave early-success empty, or deploy with strategy: rolling.' },
+    );
+  }
+  const criteria = early === 'off' ? undefined : (early ?? (strategy === 'ROLLING' ? enabledEarlySuccess(current) : undefined));
+  const minimum = askedMinimum ?? current?.minimumHealthyPercent ?? 100;
+  if (!criteria || criteria.healthyPercent >= minimum) return;
+  const from = askedMinimum !== undefined ? 'minimum-healthy-percent' : "the service's minimumHealthyPercent";
+  if (early) {
+    throw new UserError(
+      `early-success: healthy percent ${criteria.healthyPercent}% is below the minimum healthy percent of ${where} (${minimum}%, ${from}); ECS requires healthyPercent >= minimumHealthyPercent. ${nothing}`,
+      { hint: `Give early-success a percentage of at least ${minimum}, e.g. \`${minimum}% deferred\`, or lower minimum-healthy-percent.` },
+    );
+  }
+  throw new UserError(
+    `minimum-healthy-percent: ${minimum}% is above the healthy percent (${criteria.healthyPercent}%) of the early success criteria ${where} has; ECS requires healthyPercent >= minimumHealthyPercent. ${nothing}`,
+    { hint: `Set early-success to at least \`${minimum}% deferred\` (or \`off\`) along with it.` },
+  );
+}
+
 /** What a deploy does about its strategy: decided once, by the plan (deploy-plan.ts). */
 export interface StrategyDecision {
   /** The strategy ECS deploys with: the asked one, else the service's (ROLLING when it has none). */
@@ -100,13 +162,18 @@ export interface StrategyDecision {
 export function decideStrategy(
   asked: StrategyChoice | undefined,
   bakeMs: number | undefined,
-  service: { deploymentConfiguration?: { strategy?: string | undefined } | undefined; loadBalancers?: LoadBalancer[] | undefined },
+  service: {
+    deploymentConfiguration?: { strategy?: string | undefined; minimumHealthyPercent?: number | undefined; earlySuccessCriteria?: unknown } | undefined;
+    loadBalancers?: LoadBalancer[] | undefined;
+  },
   where: string,
   verifyAt: unknown,
+  minimumHealthyPercent?: number | undefined,
 ): StrategyDecision {
   const strategy = asked?.strategy ?? service.deploymentConfiguration?.strategy ?? 'ROLLING';
   const { choice, rollingBakeMs } = splitBakeTime(asked, strategy, bakeMs);
   requireTrafficShiftable(asked?.strategy, service.loadBalancers, where);
+  checkEarlySuccess(asked, strategy, service.deploymentConfiguration, minimumHealthyPercent, where);
   if (verifyAt && strategy === 'ROLLING') {
     throw new UserError(
       `verify-at: ${where} deploys with the ROLLING strategy, which has no lifecycle stages to pause at; nothing was registered or changed.`,

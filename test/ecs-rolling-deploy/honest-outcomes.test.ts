@@ -85,8 +85,8 @@ const configurations: [string, Record<string, unknown>][] = [
       minimumHealthyPercent: 50,
       deploymentCircuitBreaker: { enable: false, rollback: false, resetOnHealthyTask: true, thresholdConfiguration: { type: 'COUNT', value: 5 } },
       alarms: { alarmNames: ['errors'], enable: false, rollback: false },
-      // A member of ECS's model that the engine does not model: it must survive as well.
-      earlySuccessCriteria: { enable: true, healthyPercent: 50 },
+      // ECS's early success criteria (at least the minimum healthy percent): kept when early-success is empty.
+      earlySuccessCriteria: { enable: true, healthyPercent: 50, sourceServiceRevisionCleanup: 'DEFERRED' },
     },
   ],
 ];
@@ -111,7 +111,7 @@ describe('a deploy changes only what its inputs ask', () => {
   it("an asked change carries the service's own configuration, every member, with only that member changed", async () => {
     const [, canary] = configurations[1]!;
     const target = await serviceWith({
-      deploymentConfiguration: { ...canary, earlySuccessCriteria: { enable: true, sourceServiceRevisionCleanup: 'DEFERRED' } },
+      deploymentConfiguration: { ...canary, earlySuccessCriteria: { enable: false, sourceServiceRevisionCleanup: 'DEFERRED' } },
       image: 'acme/tune:1',
     });
     const before = await rawConfiguration(target);

@@ -76,7 +76,8 @@ describe('applyStrategyChoice', () => {
     bakeTimeInMinutes: 3,
     canaryConfiguration: { canaryPercent: 5, canaryBakeTimeInMinutes: 10 },
     lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_SCALE_UP'] }],
-    earlySuccessCriteria: { enable: true, healthyPercent: 50 },
+    // Turned off: ECS uses enabled criteria only with ROLLING (a change to a native strategy drops those).
+    earlySuccessCriteria: { enable: false, healthyPercent: 50 },
   };
   it('changes only the members asked, keeping the rest (also unknown ones)', () => {
     expect(applyStrategyChoice(structuredClone(canaryService), { canaryPercent: 20 })).toEqual({

@@ -69,8 +69,8 @@ describe('deploymentConfiguration', () => {
     lifecycleHooks: [{ hookTargetArn: 'arn:aws:lambda:us-east-1:0:function:f', roleArn: 'arn:aws:iam::0:role/r', lifecycleStages: ['PRE_SCALE_UP'] }],
     alarms: { alarmNames: ['a'], enable: true, rollback: true },
     deploymentCircuitBreaker: { enable: true, rollback: true, resetOnHealthyTask: false },
-    // A member of ECS's model that the emulator does not act on: kept and returned as given.
-    earlySuccessCriteria: { enable: true, healthyPercent: 50 },
+    // Early success criteria turned off (ECS uses enabled ones only with ROLLING): kept and returned as given.
+    earlySuccessCriteria: { enable: false, healthyPercent: 50 },
   };
 
   it('keeps every member given at CreateService, and fills ECS defaults for an omitted configuration', async () => {

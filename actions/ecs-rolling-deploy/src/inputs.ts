@@ -59,7 +59,7 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     minimumHealthyPercent,
     maximumPercent,
     circuitBreaker: readCircuitBreaker(inputs),
-    strategy: readStrategyChoice(inputs),
+    strategy: readStrategyChoice(inputs, minimumHealthyPercent),
     forceNewDeployment: inputs.boolean('force-new-deployment', false),
     serviceSettings: await readServiceSettingInputs(inputs, workspace),
     wait: inputs.boolean('wait', true),

@@ -1,12 +1,12 @@
 /**
- * The strategy inputs of ecs-rolling-deploy: `strategy`, `canary-*`, `linear-*`, the native part
- * of `bake-time`, and the verification gate (`verify-at`, `verify-timeout`), checked against each
+ * The strategy inputs of ecs-rolling-deploy: `strategy`, `canary-*`, `linear-*`, `early-success`,
+ * the native part of `bake-time`, and the verification gate (`verify-at`, `verify-timeout`), checked against each
  * other before any AWS call. What needs the service (the strategy `keep` stands for, a gate on a
  * rolling service) is refused by the engine's plan (shared/ecs/deploy-plan.ts).
  */
 import { InputError } from '../../../shared/core/errors.js';
 import type { Inputs } from '../../../shared/core/inputs.js';
-import type { Strategy, StrategyChoice } from '../../../shared/ecs/strategy-choice.js';
+import type { EarlySuccess, Strategy, StrategyChoice } from '../../../shared/ecs/strategy-choice.js';
 import { DEFAULT_VERIFY_TIMEOUT_MINUTES, type VerificationGate, type VerifyStage } from '../../../shared/ecs/verification-gate.js';
 
 const STRATEGY_BY_WORD: Record<string, Strategy | undefined> = {
@@ -36,7 +36,31 @@ function percent(inputs: Inputs, name: string, min: number): number | undefined 
   return value;
 }
 
-export function readStrategyChoice(inputs: Inputs): StrategyChoice | undefined {
+const EARLY_SUCCESS = /^(\d{1,3})\s*%\s+(deferred|blocking)$/i;
+
+/**
+ * `early-success`: `80% deferred`, `100% blocking`, `off`, or empty (the service's kept). Checked
+ * against the strategy asked and `minimum-healthy-percent` here; against the service's by the plan.
+ */
+export function readEarlySuccess(inputs: Inputs, strategy: string, minimumHealthyPercent: number | undefined): EarlySuccess | undefined {
+  const text = inputs.optionalString('early-success');
+  if (text === undefined) return undefined;
+  const expected =
+    "a healthy percentage (0 to 100) and when the previous tasks go, e.g. `80% deferred` or `100% blocking`; `off`; or empty to keep the service's";
+  if (text.toLowerCase() === 'off') return 'off';
+  const match = EARLY_SUCCESS.exec(text);
+  const healthyPercent = Number(match?.[1]);
+  if (!match || healthyPercent > 100) throw new InputError('early-success', text, expected);
+  if (strategy !== 'keep' && strategy !== 'rolling') {
+    throw new InputError('early-success', text, `empty with strategy \`${strategy}\` (ECS uses early success criteria only with rolling deployments)`);
+  }
+  if (minimumHealthyPercent !== undefined && healthyPercent < minimumHealthyPercent) {
+    throw new InputError('early-success', text, `a healthy percentage of at least minimum-healthy-percent (${minimumHealthyPercent}), as ECS requires`);
+  }
+  return { healthyPercent, cleanup: match[2]!.toLowerCase() === 'blocking' ? 'BLOCKING' : 'DEFERRED' };
+}
+
+export function readStrategyChoice(inputs: Inputs, minimumHealthyPercent?: number): StrategyChoice | undefined {
   const word = inputs.choice('strategy', ['keep', 'rolling', 'blue-green', 'canary', 'linear'], 'keep');
   const strategy = STRATEGY_BY_WORD[word];
   const choice: StrategyChoice = {
@@ -45,6 +69,7 @@ export function readStrategyChoice(inputs: Inputs): StrategyChoice | undefined {
     canaryBakeTimeInMinutes: minutes(inputs, 'canary-bake-time'),
     stepPercent: percent(inputs, 'linear-step-percent', 3),
     stepBakeTimeInMinutes: minutes(inputs, 'linear-step-bake-time'),
+    earlySuccess: readEarlySuccess(inputs, word, minimumHealthyPercent),
   };
   const only = (name: string, given: unknown, needs: string) => {
     if (given !== undefined && word !== needs)
