@@ -61,8 +61,17 @@ describe('ecs-rolling-deploy on native strategies', () => {
     expect(result.log).toMatch(/ECS runs it as BLUE_GREEN service deployment arn:aws:ecs:[^ ]+:service-deployment\//);
     // timeout: auto (the default) covers the bake.
     expect(result.log).toContain('Deadline 32m00s: 30m00s plus 2m00s of bakes and hook timeouts (timeout: auto, at most 6h).');
-    expect(result.log).toMatch(/SCALE_UP: green \d\/2 running/);
-    expect(result.log).toMatch(/BAKE_TIME: green 2\/2 running, 100% of production and 100% of test traffic on green, bake 2m left/);
+    // The stages in ECS's order. SCALE_UP lasts the green tasks' start (4 emulated seconds, a
+    // fraction of a real one at this pace): a polling follower shows it only when a poll lands in
+    // it (a busy-loop run missed it), so what is promised is that green's tasks started before the
+    // bake, and that SCALE_UP, when shown, came before it. The 2-minute bake outlasts many polls.
+    const bake = result.log.search(/BAKE_TIME: green 2\/2 running, 100% of production and 100% of test traffic on green, bake 2m left/);
+    expect(bake, result.log).toBeGreaterThan(-1);
+    const started = result.log.search(/event: \(service [^)]+\) has started 2 tasks/);
+    expect(started, result.log).toBeGreaterThan(-1);
+    expect(started, result.log).toBeLessThan(bake);
+    const scaleUp = result.log.search(/SCALE_UP: green \d\/2 running/);
+    expect(scaleUp, result.log).toBeLessThan(bake);
     const sd = await latest(target);
     expect(sd.status).toBe('SUCCESSFUL');
     // ECS had finished (bake included) before the step said so.
