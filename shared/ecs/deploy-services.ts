@@ -54,7 +54,8 @@ class NotDeployed extends UserError {}
 
 interface Member {
   plan?: ReleasePlan;
-  refusal?: string;
+  /** What ended its deploy before the barrier: a UserError (a refusal) or a fault. */
+  refusal?: Error;
   /** Its own rollout completed, or its deploy ended. */
   settled: boolean;
 }
@@ -103,17 +104,24 @@ class ServiceRelease {
   /** A deploy ended; one that threw before the barrier was refused, one that ended other than succeeded failed the release. */
   ended(service: string, result: DeployResult | undefined, error: unknown): void {
     const member = this.members.get(service)!;
-    if (!this.opened && !member.plan && !(error instanceof NotDeployed)) member.refusal = errorMessage(error);
+    if (!this.opened && !member.plan && !(error instanceof NotDeployed)) member.refusal = error instanceof Error ? error : new Error(String(error));
     member.settled = true;
     if (this.opened && result?.status !== 'succeeded') this.fail(service, result ? (result.failure?.reason ?? result.message) : errorMessage(error));
     this.checkBarrier();
     this.checkSettled();
   }
 
-  /** The error the step fails with when the release was refused before anything changed; undefined: it was not. */
-  refusal(): UserError | undefined {
+  /**
+   * The error the step fails with when the release was refused before anything changed (each
+   * refusal with its hint); a fault before the barrier is that fault, to be reported as one.
+   * Undefined: the release was not refused.
+   */
+  refusal(): Error | undefined {
     if (this.opened) return undefined;
-    const refusals = [...this.members].flatMap(([service, m]) => (m.refusal ? [`${service}: ${m.refusal}`] : []));
+    const errors = [...this.members].flatMap(([service, m]) => (m.refusal ? [[service, m.refusal] as const] : []));
+    const fault = errors.find(([, e]) => !(e instanceof UserError));
+    if (fault) return fault[1];
+    const refusals = errors.map(([service, e]) => `${service}: ${e.message}${e instanceof UserError && e.hint ? ` ${e.hint}` : ''}`);
     const plans = [...this.members.values()].flatMap((m) => (m.plan ? [m.plan] : []));
     if (refusals.length === 0 && plans.length === this.members.size) refusals.push(...releaseRefusals(plans));
     if (refusals.length === 0) return undefined;
@@ -133,7 +141,7 @@ class ServiceRelease {
     if (this.opened || [...this.members.values()].some((m) => !m.plan && !m.refusal && !m.settled)) return;
     const refused = this.refusal();
     if (refused) {
-      this.barrier.refuse(new NotDeployed(`Not deployed: the release was refused (${refused.message.split('\n').slice(1).join(' ')}).`));
+      this.barrier.refuse(new NotDeployed(`Not deployed: the release was refused (${refused.message.split('\n').join(' ')}).`));
       return;
     }
     this.opened = true;
@@ -211,6 +219,8 @@ export async function deployServices(request: DeployRequest, services: readonly 
         release.ended(service, result, undefined);
         return { service, result, error: undefined };
       } catch (error) {
+        // A fault (not a refusal) keeps its stack in the log for a bug report; the release reports its message.
+        if (!(error instanceof UserError) && error instanceof Error) logger.info(`fault: ${error.stack ?? error.message}`);
         release.ended(service, undefined, error);
         return { service, result: undefined, error };
       }
