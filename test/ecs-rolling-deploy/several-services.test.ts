@@ -3,7 +3,7 @@
  * local ECS emulator (simulated tasks, sped up) and the local GitHub API: one registration per
  * family, concurrent rollouts, all or nothing when one service fails, refusals before any write.
  */
-import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, CreateServiceCommand, ListTagsForResourceCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalGitHubApi, type LocalGitHubApi } from '../../local/github-api/index.js';
 import { uniqueName } from '../helpers/stack.js';
@@ -159,6 +159,11 @@ describe('one release, several services', () => {
     expect(payload(webRecord[0]!).releaseServices).toEqual([web.service, worker.service]);
     expect(webRecord[0]!.statuses[0]!.state).toBe('success');
     expect(workerRecord[0]!.statuses[0]!.state).toBe('success');
+    // The record's ECS side: each new revision tagged with the same release id.
+    for (const output of outputs) {
+      const tags = (await f.ecs.send(new ListTagsForResourceCommand({ resourceArn: output.taskDefinitionArn! }))).tags ?? [];
+      expect(tags.find((t) => t.key === 'commit-to-prod:release')?.value).toBe(payload(webRecord[0]!).release);
+    }
   });
 
   it('two services of one family: one RegisterTaskDefinition, both on the same new revision', async () => {
