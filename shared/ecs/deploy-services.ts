@@ -154,10 +154,10 @@ class ServiceRelease {
     const first = this.registered.get(key);
     if (!first) {
       const registering = registerRevision(rendered, tags, ecs, logger);
-      this.registered.set(
-        key,
-        registering.then((r) => r.taskDefinitionArn),
-      );
+      const arn = registering.then((r) => r.taskDefinitionArn);
+      // A failed registration is this deploy's error; with no other service of the family waiting, not an unhandled one.
+      arn.catch(() => {});
+      this.registered.set(key, arn);
       return registering;
     }
     return first.then((arn) => {

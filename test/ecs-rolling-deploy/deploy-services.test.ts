@@ -188,4 +188,25 @@ describe('deployServices() in process', () => {
     expect((await describe1(f, 'ds-halt', 'web')).taskDefinition).toBe(made.web.arn);
     expect((await waitForSteady(f, 'ds-halt', 'worker')).taskDefinition).toBe(made.worker.arn);
   });
+  it('a registration ECS refuses after the barrier fails the release naming that service; the other is left or taken back', async () => {
+    const made = await twoServices('ds-reg', 'acme/ds-reg:1');
+    const ecs = {
+      async send(command: { constructor: { name: string }; input: Record<string, unknown> }) {
+        if (command.constructor.name === 'RegisterTaskDefinitionCommand' && command.input.family === made.web.family) {
+          throw Object.assign(new Error('Too many concurrent attempts to create a new revision of the specified family.'), { name: 'ClientException' });
+        }
+        return f.ecs.send(command as never);
+      },
+    } as unknown as ECSClient;
+    const release = await deployServices(request('ds-reg', 'acme/ds-reg:2'), ['web', 'worker'], { ecs, logger: new MemoryLogger() });
+
+    expect(release.failed).toBe('web');
+    expect(release.status).toBe('failed');
+    expect(release.message).toMatch(
+      /^The release failed: web failed\. ECS refused to register task definition family 'ds-reg-web': Too many concurrent attempts/,
+    );
+    expect(release.message).toMatch(/worker: (rolled back, on ds-reg-worker:1 again|not updated, still on ds-reg-worker:1)/);
+    expect((await describe1(f, 'ds-reg', 'web')).taskDefinition).toBe(made.web.arn);
+    expect((await waitForSteady(f, 'ds-reg', 'worker')).taskDefinition).toBe(made.worker.arn);
+  });
 });
