@@ -21,6 +21,7 @@ export const FAST_LANE = [
   'test/build-push-image/tags-and-labels.test.ts',
   'test/demo/demo-shape.test.ts',
   'test/demo/load-generator.test.ts',
+  'test/ecs-rolling-deploy/deploy-services.test.ts',
   'test/ecs-rolling-deploy/deployment-alarms.test.ts',
   'test/ecs-rolling-deploy/engine.test.ts',
   'test/ecs-rolling-deploy/one-off-task.test.ts',

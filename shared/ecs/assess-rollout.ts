@@ -26,7 +26,9 @@ export type FailureCause =
   /** Another deployment replaced ours (someone else deployed meanwhile). */
   | 'superseded'
   | 'timed-out'
-  | 'cancelled';
+  | 'cancelled'
+  /** Another service of the same release failed (deploy-services.ts): all or nothing, so this one goes back too. */
+  | 'release-failed';
 
 export type RolloutVerdict =
   | { state: 'in-progress' }

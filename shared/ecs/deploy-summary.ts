@@ -12,7 +12,7 @@ import type { OneOffTaskResult } from './one-off-task.js';
 import { nativeSummaryHtml } from './native-summary.js';
 import { revisionName } from './task-definition-source.js';
 
-const OUTCOME: Record<DeployResult['status'], string> = {
+export const OUTCOME: Record<DeployResult['status'], string> = {
   succeeded: '✅ succeeded',
   started: '🚀 started (not followed)',
   'rolled-back': '↩️ failed and rolled back',

@@ -41,6 +41,10 @@
  *                           keeps the service's): success when ECS says COMPLETED at that healthy
  *                           percent; the result's `earlySuccess` says what ECS still cleans up.
  *
+ * Several services in one release (deploy-services.ts: `deployServices(request, services, deps)`)
+ * run one deploy() each, concurrently, linked by `deps.link` (release-link.ts): a barrier right
+ * before the first write, one registration per family, a halt and a shared verdict (all or nothing).
+ *
  * A rollback (the `rollback` action) is a deploy of an existing ARN with no changes:
  *   deploy({ cluster, service, taskDefinition: { kind: 'existing', ref: arn }, register: 'never',
  *            onFailure: 'stop', ... }, deps)
@@ -83,6 +87,7 @@ import { DeployRecording, type DeployRecordContext } from './record-release.js';
 import type { TaskDefinitionChanges } from './render-task-definition.js';
 import { checkAgainstPlan } from './plan-gate.js';
 import { preflight, settlePreflight, type PreflightClients } from './preflight.js';
+import type { ReleaseLink } from './release-link.js';
 import { buildReleasePlan, type ReleasePlan } from './release-plan.js';
 import { registerRevision, renderRevision, type RenderedRevision, type ResolvedRevision } from './resolve-revision.js';
 import { resolveService } from './resolve-service.js';
@@ -238,6 +243,8 @@ export interface DeployDeps {
   cloudwatch?: () => Promise<CloudWatchSender>;
   /** The ECR, CloudWatch Logs and ELBv2 clients preflight reads with, each created only when a check needs it; without one, its checks are skipped. */
   preflight?: PreflightClients | undefined;
+  /** One service of a release of several (deploy-services.ts, release-link.ts); without it, a release of this service alone. */
+  link?: ReleaseLink | undefined;
 }
 
 export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<DeployResult> {
@@ -284,7 +291,10 @@ async function deployPhases(request: DeployRequest, run: DeployRun, recording: D
     timeline.add('as planned (the approved plan matches)');
   }
   if (request.planOnly) return plannedResult(releasePlan, rendered, run);
-  const revision = await registerRevision(rendered, request.revisionTags ?? [], run.ecs, logger);
+  // One service of several: nothing is written until every service of the release may write.
+  await deps.link?.ready(releasePlan);
+  const register = deps.link ? deps.link.register.bind(deps.link) : registerRevision;
+  const revision = await register(rendered, request.revisionTags ?? [], run.ecs, logger);
   timeline.add(
     revision.registered
       ? `registered ${revisionName(revision.taskDefinitionArn)}`
@@ -298,12 +308,33 @@ async function deployPhases(request: DeployRequest, run: DeployRun, recording: D
   const preDeploy = plan.task === 'pre-deploy' ? await runPreDeploy(request, plan, revision, serviceRaw, run) : undefined;
   if (preDeploy) timeline.add(`pre-deploy task exited 0 (${formatDuration(preDeploy.durationMs)})`);
 
+  // One service of several: another failed while this one was on its way here; it is not moved.
+  if (deps.link?.halted.aborted) return notUpdatedResult(deps.link.haltReason(), plan.where, revision, run);
   const updateStartedAt = run.clock.now();
   const update = await startUpdate(plan, revision, resolved.snapshot.service, run);
   await recording.started(update.deploymentId);
   const result = await followRelease({ plan, revision, update, alarms, preDeploy, updateStartedAt }, run);
   result.plan = releasePlan;
   return result;
+}
+
+/** A service of a release that failed before this one was updated: left as it is, its record ended as the release's failure. */
+function notUpdatedResult(reason: string, where: string, revision: ResolvedRevision, run: DeployRun): DeployResult {
+  const message = `Not updated: ${reason}. ${where} stays on ${revisionName(revision.previousTaskDefinitionArn)} (the release is all or nothing).`;
+  run.logger.info(`✗ ${message}`);
+  run.timeline.add(`not updated: ${reason}`);
+  return {
+    ...revision,
+    status: 'failed',
+    deploymentId: undefined,
+    rolledBack: false,
+    failure: { cause: 'release-failed', reason },
+    message,
+    stoppedTasks: [],
+    timeline: run.timeline,
+    durationMs: run.clock.now() - run.startedAt,
+    stats: run.stats,
+  };
 }
 
 /** planOnly's result: the plan, and the revision as it would be (an ARN only when deployed as is). */

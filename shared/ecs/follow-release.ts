@@ -17,6 +17,7 @@ import { alarmCheck, type PreparedAlarms } from './deployment-alarms.js';
 import type { FollowResult } from './follow-rollout.js';
 import type { FollowEnd, Follower } from './follower.js';
 import { nativeFollower, type NativeFollowPlan } from './native-follower.js';
+import { followSignal, verdictInRelease } from './release-link.js';
 import { rollingFollower } from './rolling-follower.js';
 import type { OneOffTaskResult } from './one-off-task.js';
 import type { ResolvedRevision } from './resolve-revision.js';
@@ -83,25 +84,37 @@ export async function followRelease(rollout: StartedRollout, run: DeployRun): Pr
   if (!plan.wait) return finish('started', `Deployment ${deploymentId} of ${revisionName(arn)} started (not followed: wait is false).`);
 
   logger.info(`── Rollout of ${revisionName(arn)} (deployment ${deploymentId}) ──`);
-  const follow = await chooseFollower(plan, serviceDeploymentArn, run).follow({
-    cluster: plan.cluster,
-    service: plan.service,
-    deploymentId,
-    taskDefinitionArn: arn,
-    previousTaskDefinitionArn: plan.previousTaskDefinitionArn,
-    deadline: plan.deadline,
-    maxFailedTasks: plan.maxFailedTasks,
-    events: run.events,
-    serviceDeploymentArn: serviceDeploymentArn ?? '',
-    deploymentConfiguration: service.deploymentConfiguration as Record<string, unknown> | undefined,
-    pauseAt: plan.pauseAt?.stage,
-    ...(plan.pollIntervalMs !== undefined ? { pollIntervalMs: plan.pollIntervalMs } : {}),
-    ...watchOptions(alarms, plan.rollingBakeMs, deploymentId, logger, clock),
-  });
+  const link = run.deps.link;
+  const follow = await chooseFollower(plan, serviceDeploymentArn, run).follow(
+    {
+      cluster: plan.cluster,
+      service: plan.service,
+      deploymentId,
+      taskDefinitionArn: arn,
+      previousTaskDefinitionArn: plan.previousTaskDefinitionArn,
+      deadline: plan.deadline,
+      maxFailedTasks: plan.maxFailedTasks,
+      events: run.events,
+      serviceDeploymentArn: serviceDeploymentArn ?? '',
+      deploymentConfiguration: service.deploymentConfiguration as Record<string, unknown> | undefined,
+      pauseAt: plan.pauseAt?.stage,
+      ...(plan.pollIntervalMs !== undefined ? { pollIntervalMs: plan.pollIntervalMs } : {}),
+      ...watchOptions(alarms, plan.rollingBakeMs, deploymentId, logger, clock),
+    },
+    followSignal(link, run.signal),
+  );
+  // One service of several: the release's verdict may take this one back too (release-link.ts).
+  const verdict = await verdictInRelease(follow.verdict, link, run.signal);
+  const undone = verdict !== follow.verdict;
   finish.base.stoppedTasks = follow.stoppedTasks;
   finish.base.serviceDeployment = follow.serviceDeployment;
-  finish.base.follow = { kind: follow.kind, outcome: follow.outcome, cause: follow.cause, served: follow.served, endedAt: follow.endedAt };
-  const verdict = follow.verdict;
+  finish.base.follow = {
+    kind: follow.kind,
+    outcome: undone ? 'failed' : follow.outcome,
+    cause: undone ? 'release-failed' : follow.cause,
+    served: follow.served,
+    endedAt: follow.endedAt,
+  };
   if (verdict.state === 'paused') {
     const resume = `\`resume: continue\` or \`resume: rollback\`, service-deployment-arn ${serviceDeploymentArn} and hook-id ${verdict.hookId}`;
     if (!verdict.asked) {
@@ -148,7 +161,7 @@ export async function followRelease(rollout: StartedRollout, run: DeployRun): Pr
     }
     return finish('succeeded', `${plan.where} runs ${revisionName(arn)}.`, { completedAt: follow.endedAt, ...(early ? { earlySuccess: early } : {}) });
   }
-  return rollBackRelease({ ...rollout, verdict, follow, serviceDeploymentArn, finish }, run);
+  return rollBackRelease({ ...rollout, verdict, follow: { ...follow, verdict }, serviceDeploymentArn, finish }, run);
 }
 
 /**

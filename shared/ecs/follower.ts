@@ -19,7 +19,8 @@ export type FollowOutcome = 'succeeded' | 'failed' | 'paused' | 'unknown';
  * Why it did not succeed, in the record's words: ECS's circuit breaker, an alarm, failed tasks of
  * the new revision, a failed check (a one-off task's exit code), ECS's own rollback of a native
  * deployment, another deployment in its place, a cancelled job, the deadline, a rollback asked for
- * (resume: rollback), or ECS that could not be read any more.
+ * (resume: rollback), ECS that could not be read any more, or another service of the same release
+ * that failed (deploy-services.ts: this one is taken back with it).
  */
 export type FollowCause =
   | 'circuit-breaker'
@@ -31,7 +32,8 @@ export type FollowCause =
   | 'cancelled'
   | 'timeout'
   | 'our-rollback'
-  | 'unreadable';
+  | 'unreadable'
+  | 'release-failed';
 
 export interface FollowEnd {
   kind: FollowerKind;

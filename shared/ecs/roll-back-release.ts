@@ -176,5 +176,7 @@ function failureHeadline(
       return `Deploy of ${rev} to ${where} timed out: not COMPLETED within the ${formatDuration(timeoutMs)} timeout${verdict.reason.includes('(') ? ` ${verdict.reason.slice(verdict.reason.indexOf('('))}` : ''}.`;
     case 'cancelled':
       return `Deploy of ${rev} to ${where} was cancelled.`;
+    case 'release-failed':
+      return `Deploy of ${rev} to ${where} is undone with its release (all or nothing): ${verdict.reason}.`;
   }
 }

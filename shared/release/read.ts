@@ -48,6 +48,7 @@ export function readGitHubRecord(entry: Pick<DeploymentHistoryEntry, 'environmen
     rolledBackBy: fields.by as RolledBackBy | undefined,
     served: fields.served as Served | undefined,
     rolledBackRelease: str(p[PAYLOAD.rolledBackRelease]) ?? (p[PAYLOAD.kind] === 'rollback' ? str(p[PAYLOAD.from]) : undefined),
+    ...(str(p[PAYLOAD.release]) ? { release: str(p[PAYLOAD.release]) } : {}),
   };
 }
 
@@ -74,5 +75,6 @@ export function readTagRecord(taskDefinitionArn: string, tags: ReadonlyMap<strin
     rolledBackBy: orNone(tags.get(TAG.rolledBackBy)) as RolledBackBy | undefined,
     served: tags.get(TAG.served) as Served | undefined,
     rolledBackRelease: tags.get(TAG.rolledBackRelease),
+    ...(tags.has(TAG.release) ? { release: tags.get(TAG.release) } : {}),
   };
 }

@@ -40,6 +40,8 @@ export interface ReleaseContext {
   sha?: string | undefined;
   /** The workflow run. */
   runUrl?: string | undefined;
+  /** One service of a release of several (ecs/deploy-services.ts): the release's id and all its services, in each service's record. */
+  release?: { id: string; services: readonly string[] } | undefined;
 }
 
 export interface ContainerImage {
@@ -131,6 +133,8 @@ export interface ReleaseIdentity {
   images?: ContainerImage[] | undefined;
   /** A rollback: the revision it rolled back from. */
   rolledBackFrom?: string | undefined;
+  /** A release of several services: its id. */
+  release?: string | undefined;
 }
 
 export class ReleaseRecord {
@@ -166,6 +170,7 @@ export class ReleaseRecord {
       startedAt,
       images: revision.after,
       rolledBackFrom: rollback?.from,
+      release: context.release?.id,
     };
     if (!context.github) return new ReleaseRecord(identity, undefined, deps);
     const sha = rollback?.sha && /^[0-9a-f]{40}$/.test(rollback.sha) ? rollback.sha : context.sha;
@@ -195,6 +200,7 @@ export class ReleaseRecord {
             [PAYLOAD.rolledBackRelease]: rollback.from,
           }
         : {}),
+      ...(context.release ? { [PAYLOAD.release]: context.release.id, [PAYLOAD.releaseServices]: [...context.release.services] } : {}),
     };
     const rev = revisionLabel(revision.taskDefinitionArn);
     const description = rollback
@@ -266,6 +272,7 @@ export class ReleaseRecord {
         [TAG.serviceDeployment]: ending.serviceDeploymentArn,
         [TAG.githubDeployment]: this.deployment ? String(this.deployment.id) : undefined,
         [TAG.rolledBackRelease]: id.rolledBackFrom ? revisionLabel(id.rolledBackFrom) : undefined,
+        [TAG.release]: id.release,
       }),
       ...(id.images ?? []).map(({ container, image }) => ({
         key: sanitizeTagKey(`${TAG.imagePrefix}${container}`),

@@ -32,6 +32,9 @@ export const PAYLOAD = {
   source: 'source',
   chosenFrom: 'chosenFrom',
   rolledBackRelease: 'rolledBackRelease',
+  // A release of several services (ecs/deploy-services.ts): one record per service, linked.
+  release: 'release',
+  releaseServices: 'releaseServices',
 } as const;
 
 /**
@@ -78,6 +81,8 @@ export const TAG = {
   githubDeployment: `${TAG_PREFIX}github-deployment`,
   /** A rollback: the revision it rolled back from (on the target). */
   rolledBackRelease: `${TAG_PREFIX}rolled-back-release`,
+  /** A release of several services: its id, shared by the record of each service. */
+  release: `${TAG_PREFIX}release`,
   // A rollback's marks on the two revisions (kept from before the schema; read by rollback).
   rolledBackToAt: `${TAG_PREFIX}rolled-back-to-at`,
   rolledBackToFrom: `${TAG_PREFIX}rolled-back-to-from`,
@@ -102,7 +107,8 @@ export type ReleaseOutcome = 'succeeded' | 'rolled-back' | 'failed' | 'cancelled
  * Why a release did not succeed: the follower's causes (ecs/assess-rollout.ts FailureCause) and
  * the record's own: a failed pre-deploy task (`failed-migration`), a rollback asked for at the
  * verification gate (`gate-rollback`), an error that ended the run (`error`), a record closed by a
- * later release from ECS's word (`ecs-stopped`, `ecs-rollback`).
+ * later release from ECS's word (`ecs-stopped`, `ecs-rollback`), and another service of the same
+ * release that failed (`release-failed`: a release of several services is all or nothing).
  */
 export type ReleaseCause =
   | 'failed-tasks'
@@ -118,7 +124,8 @@ export type ReleaseCause =
   | 'failed-migration'
   | 'gate-rollback'
   | 'error'
-  | 'ecs-stopped';
+  | 'ecs-stopped'
+  | 'release-failed';
 
 /** Who took the service back: ECS (its breaker, an alarm, a hook), this action, or a person (resume: rollback, the rollback action). */
 export type RolledBackBy = 'ecs' | 'action' | 'person';
@@ -148,6 +155,8 @@ export interface ReleaseFields {
   served: Served | undefined;
   /** A rollback: the revision it rolled back from. */
   rolledBackRelease: string | undefined;
+  /** A release of several services: its id, the same in the record of each (absent: a release of one service). */
+  release?: string | undefined;
 }
 
 /** A closing status description: the words for people, then the fields in brackets (GitHub keeps 140 characters: the fields always survive). */

@@ -13,6 +13,7 @@ import type { EcsTag } from '../../../shared/ecs/revision-tags.js';
 import type { AlarmsRequest } from '../../../shared/ecs/deployment-alarms.js';
 import { readStructuredInput } from '../../../shared/core/structured-input.js';
 import { parsePlannedInput } from '../../../shared/ecs/plan-gate.js';
+import { parseServiceList } from '../../../shared/ecs/service-list.js';
 import { readServiceSettingInputs } from './service-settings-inputs.js';
 import { readStrategyChoice, readVerificationGate } from './strategy-inputs.js';
 
@@ -20,6 +21,8 @@ import { readStrategyChoice, readVerificationGate } from './strategy-inputs.js';
 export interface DeployInputs {
   /** The engine's request as the inputs ask it; main adds only the revision's provenance tags (from the run). */
   request: DeployRequest;
+  /** `service`: the first is `request.service`; several are one release (deploy-services.ts). */
+  services: string[];
   /** `tags`: the user's tags for a registered revision. */
   userTags: EcsTag[];
   /** Deregister ACTIVE revisions beyond this many newest after a successful deploy; undefined: keep all. */
@@ -32,7 +35,9 @@ export interface DeployInputs {
 export async function readInputs(inputs: Inputs, workspace: string): Promise<DeployInputs> {
   // Everything the user can get wrong is checked here, before the AWS SDK is even loaded.
   const cluster = inputs.requiredString('cluster', 'an ECS cluster name or ARN');
-  const service = inputs.requiredString('service', 'an ECS service name or ARN');
+  const services = parseServiceList(inputs.given('service'));
+  if (services.length > 1) refuseWithSeveralServices(inputs);
+  const service = services[0]!;
   const taskDefinition = await parseTaskDefinitionSource(inputs.given('task-definition'), workspace);
   const changes = readTaskDefinitionChanges(inputs);
   const minimumHealthyPercent = inputs.optionalInteger('minimum-healthy-percent', { min: 0, max: 100 });
@@ -78,7 +83,28 @@ export async function readInputs(inputs: Inputs, workspace: string): Promise<Dep
     ([key, value]) => ({ key, value }),
   );
   const keepRevisions = inputs.optionalInteger('keep-revisions', { min: 1 });
-  return { request, userTags, keepRevisions, token, environment: inputs.optionalString('github-environment'), region };
+  return { request, services, userTags, keepRevisions, token, environment: inputs.optionalString('github-environment'), region };
+}
+
+/**
+ * With several services (one release, all or nothing: shared/ecs/deploy-services.ts), the inputs
+ * whose meaning is one service's, or that would leave a release half done, are refused here, before
+ * anything is read from AWS. The refusals that need the services (a native strategy, one family on
+ * two revisions) are the release's (shared/ecs/release-refusals.ts).
+ */
+function refuseWithSeveralServices(inputs: Inputs): void {
+  const several = 'when `service` names several services';
+  const refuse = (name: string, expected: string) => {
+    throw new InputError(name, inputs.raw(name), `${expected} ${several}`);
+  };
+  if (inputs.boolean('plan', false)) refuse('plan', "`false` (a plan is one service's: plan each service in a step of its own)");
+  if (inputs.optionalString('planned') !== undefined) refuse('planned', "empty (an approved plan is one service's)");
+  if (inputs.optionalString('verify-at') !== undefined) refuse('verify-at', 'empty (a verification gate pauses one native service deployment)');
+  if (inputs.optionalString('pre-deploy-command') !== undefined) refuse('pre-deploy-command', 'empty (run the migration in a step before the release)');
+  if (inputs.optionalString('desired-count') !== undefined) refuse('desired-count', 'empty (each service keeps its own desired count)');
+  if (inputs.optionalString('keep-revisions') !== undefined) refuse('keep-revisions', 'empty (prune revisions in a step of its own)');
+  if (!inputs.boolean('wait', true)) refuse('wait', '`true` (a release of several services is all or nothing, so it is followed to its end)');
+  if (!inputs.boolean('rollback-on-failure', true)) refuse('rollback-on-failure', '`true` (a release of several services is all or nothing)');
 }
 
 /**

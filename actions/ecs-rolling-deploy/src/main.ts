@@ -4,7 +4,7 @@ import { Inputs } from '../../../shared/core/inputs.js';
 import { POLL_INTERVAL_ENV, pollIntervalOption } from '../../../shared/core/poll.js';
 import { revisionName } from '../../../shared/ecs/task-definition-source.js';
 import { mergeTags, provenanceTags } from '../../../shared/ecs/revision-tags.js';
-import type { DeployResult } from '../../../shared/ecs/deploy.js';
+import type { DeployDeps, DeployRequest, DeployResult } from '../../../shared/ecs/deploy.js';
 import type { EcsSender } from '../../../shared/ecs/raw-json.js';
 import type { Logger } from '../../../shared/core/logger.js';
 import type { LogReader } from '../../../shared/ecs/one-off-task.js';
@@ -16,7 +16,7 @@ import { outputs } from './outputs.js';
 
 export async function main({ logger, signal }: ActionContext): Promise<void> {
   const run = runContext();
-  const { request, userTags, keepRevisions, token, environment, region } = await readInputs(new Inputs(), run.workspace);
+  const { request, services, userTags, keepRevisions, token, environment, region } = await readInputs(new Inputs(), run.workspace);
   const { cluster, service } = request;
   const { repository, runUrl } = run;
   const images = [...(request.changes?.images ?? [])].map(([container, image]) => ({ container, image }));
@@ -39,7 +39,7 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
   const logs = request.preDeploy ? await cloudWatchLogReader(region) : undefined;
   // The engine writes the release record (shared/release/): opened once planned, ended in its `finally`.
   const github = token ? { token, apiUrl: run.apiUrl, repository, environment, logUrl: runUrl } : undefined;
-  const result = await deploy(request, {
+  const deps: DeployDeps = {
     ecs,
     logs,
     logger,
@@ -48,6 +48,10 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     // ECR, CloudWatch Logs and ELBv2, each created only when a preflight check needs it.
     preflight: preflightClients(region),
     record: { github, sha: run.sha ?? run.ref, runUrl },
+  };
+  if (services.length > 1) return releaseServices(request, services, deps, logger);
+  const result = await deploy(request, {
+    ...deps,
     hooks: {
       async preDeployFinished(task) {
         const { preDeploySummaryHtml } = await import('../../../shared/ecs/deploy-summary.js');
@@ -90,6 +94,43 @@ export async function main({ logger, signal }: ActionContext): Promise<void> {
     return;
   }
   throw new UserError(result.message);
+}
+
+/**
+ * Several services, one release (all or nothing): the outputs of one service are the first's
+ * (`task-definition-arn` is every service's when they share a family), `status` and `rolled-back`
+ * the release's, `services` each one's; the summary has a row per service.
+ */
+async function releaseServices(request: DeployRequest, services: string[], deps: DeployDeps, logger: Logger): Promise<void> {
+  const [{ deployServices }, { releaseSummaryHtml }] = await Promise.all([
+    import('../../../shared/ecs/deploy-services.js'),
+    import('../../../shared/ecs/release-summary.js'),
+  ]);
+  const release = await deployServices(request, services, deps);
+  const first = release.services[0]?.result;
+  outputs.set('task-definition-arn', first?.taskDefinitionArn ?? '');
+  outputs.set('previous-task-definition-arn', first?.previousTaskDefinitionArn ?? '');
+  outputs.set('deployment-id', first?.deploymentId ?? '');
+  outputs.set('status', release.status);
+  outputs.set('rolled-back', String(release.services.some((s) => s.result?.rolledBack)));
+  outputs.set('duration-seconds', (release.durationMs / 1000).toFixed(1));
+  outputs.set('github-deployment-id', first?.githubDeployment ? String(first.githubDeployment.id) : '');
+  outputs.set(
+    'services',
+    JSON.stringify(
+      release.services.map(({ service, result }) => ({
+        service,
+        taskDefinitionArn: result?.taskDefinitionArn ?? null,
+        previousTaskDefinitionArn: result?.previousTaskDefinitionArn ?? null,
+        status: result?.status ?? 'failed',
+        rolledBack: result?.rolledBack ?? false,
+        deploymentId: result?.deploymentId ?? null,
+      })),
+    ),
+  );
+  await writeSummaryLazily(`ECS rolling deploy: ${request.cluster}/${services.join(', ')}`, releaseSummaryHtml(release));
+  if (release.status !== 'succeeded') throw new UserError(release.message);
+  logger.info(release.message);
 }
 
 /** plan: true: the plan in the log and the summary (what the reviewer reads); nothing was changed. */

@@ -14,4 +14,5 @@ export const outputs = defineOutputs([
   'github-deployment-id',
   'plan',
   'changes',
+  'services',
 ] as const);
