@@ -51,9 +51,14 @@ afterEach(async () => {
   env = undefined;
 });
 
-async function setup(deploymentConfiguration: DeploymentConfiguration, deregistrationDelayMs = 2_000) {
+async function setup(deploymentConfiguration: DeploymentConfiguration, deregistrationDelayMs = 2_000, bakeMinuteMs?: number) {
   // 1 emulated minute = 0.6 s.
-  env = await withLocalEcs({ timeScale: 100, deregistrationDelayMs, healthCheck: { intervalMs: 1_000, healthyThreshold: 2, unhealthyThreshold: 2 } });
+  env = await withLocalEcs({
+    timeScale: 100,
+    deregistrationDelayMs,
+    healthCheck: { intervalMs: 1_000, healthyThreshold: 2, unhealthyThreshold: 2 },
+    ...(bakeMinuteMs === undefined ? {} : { bakeMinuteMs }),
+  });
   const e = env;
   e.local.simulate('acme/crash:*', { startMs: 1_000, exitCode: 1, exitAfterMs: 500 });
   await e.ecs.send(new CreateClusterCommand({ clusterName: 'c' }));
@@ -255,6 +260,19 @@ describe('CANARY and LINEAR', () => {
     const { sd } = await follow(e, arn, (now) => now.status === 'SUCCESSFUL');
     expect(calls.map((c) => c.production)).toEqual([10, 100]);
     expect(sd.finishedAt!.getTime() - started).toBeGreaterThanOrEqual(2 * MINUTE);
+  });
+
+  it('bakeMinuteMs (the shortened bake of the demo e2e test) shortens each bake minute and nothing else: canary and final bake both at 15 s a minute', async () => {
+    const e = await setup({ strategy: 'CANARY', canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 2 }, bakeTimeInMinutes: 2 }, 2_000, 15_000);
+    const arn = await deploy(e, 'web:2');
+    const started = e.local.clock.now();
+    const { sd, stages } = await follow(e, arn, (now) => now.status === 'SUCCESSFUL');
+    const took = sd.finishedAt!.getTime() - started;
+    // Two bakes of 2 minutes at 15 s a minute: at least 60 s, well short of the 4 minutes they last on ECS.
+    expect(took).toBeGreaterThanOrEqual(60_000);
+    expect(took).toBeLessThan(4 * MINUTE);
+    expect(stages).toContain('BAKE_TIME');
+    await expect(withLocalEcs({ bakeMinuteMs: 0 })).rejects.toThrow(/bakeMinuteMs must be a positive number of emulated ms, got 0/);
   });
 
   it('LINEAR shifts stepPercent at a time with stepBakeTimeInMinutes between steps, none after 100', async () => {
