@@ -112,12 +112,9 @@ YAML
 
 ensure_base_image() {
   if docker image inspect "$base_image" >/dev/null 2>&1; then say "base image: $base_image present"; return; fi
+  static_busybox || apt_install "a static busybox" "busybox-static"
   local bb
-  bb=$(command -v busybox || true)
-  if [ -z "$bb" ] || ! file -L "$bb" 2>/dev/null | grep -q 'statically linked'; then
-    apt_install "a static busybox" "busybox-static"
-    bb=$(command -v busybox)
-  fi
+  bb=$(command -v busybox)
   local root
   root=$(mktemp -d)
   mkdir -p "$root/bin" "$root/tmp" "$root/etc" "$root/root" "$root/home" "$root/var/www"
@@ -162,8 +159,28 @@ export CTP_BASE_IMAGE=$base_image
 ENV
 }
 
+static_busybox() {
+  local bb
+  bb=$(command -v busybox || true)
+  [ -n "$bb" ] && file -L "$bb" 2>/dev/null | grep -q 'statically linked'
+}
+
+# On a fresh machine everything below is missing: one apt-get call for all of it (each call reads
+# the package lists and runs dpkg's triggers again).
+install_missing() {
+  local missing=()
+  { command -v dockerd >/dev/null 2>&1 && command -v docker >/dev/null 2>&1; } || missing+=(docker.io)
+  command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+  command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
+  static_busybox || missing+=(busybox-static)
+  { docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1; } || missing+=(docker-compose)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  [ ${#missing[@]} = 0 ] || apt_install "${missing[*]}" "${missing[*]}"
+}
+
 up() {
   mkdir -p "$state"
+  install_missing
   ensure_docker
   ensure_registry
   ensure_base_image

@@ -1,34 +1,26 @@
 #!/usr/bin/env bash
-# All tests: installs what is missing, brings the local stack up, then lint and format, typecheck, the dist/
-# freshness check and the vitest suites (unit, integration against real Docker and the
-# registry, end to end through the local runner, the run pages in Chromium), then every action's
-# step summary of the run rendered as GitHub renders it. Extra arguments go to vitest.
+# All tests: installs what is missing, brings the local stack up, then lint and format, then the
+# vitest suites (unit, integration against real Docker and the registry, end to end through the
+# local runner, the run pages in Chromium) with the typecheck and the dist/ freshness check running
+# beside them, then every action's step summary of the run rendered as GitHub renders it. Extra
+# arguments go to vitest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 bash local/stack.sh up >/dev/null
 echo "== lint and format (Biome)"
 npx biome ci .
-# The typecheck (one core) and the dist/ check (two bundling processes) are independent: run
-# side by side, each into its own log, printed whole and in order once both have ended.
+# The typecheck and the dist/ check read the sources; the tests run the bundles committed in dist/.
+# Neither needs the other, so both checks run in the background beside the tests (each into its
+# own log), and their verdicts are printed once the tests end: the suite is mostly waiting (on
+# Docker, the registry, emulated ECS time), and these two fill that wait instead of coming first.
 mkdir -p .tmp
-echo "== typecheck and dist/ check, side by side"
 started=$SECONDS
 npx tsc --noEmit -p tsconfig.json >.tmp/typecheck.log 2>&1 &
 typecheck=$!
 node scripts/bundle.mjs --check >.tmp/check-dist.log 2>&1 &
 checkdist=$!
-pre=0
-wait $typecheck || pre=1
-echo "== typecheck ($([ $pre = 0 ] && echo passed || echo FAILED))"
-cat .tmp/typecheck.log
-wait $checkdist || pre=$((pre + 2))
-echo "== dist/ matches the sources ($([ $((pre & 2)) = 0 ] && echo yes || echo NO))"
-cat .tmp/check-dist.log
-echo "== both in $((SECONDS - started)) s"
-[ $pre = 0 ] || exit 1
-echo "== tests"
-mkdir -p .tmp
+echo "== tests (the typecheck and the dist/ check run beside them)"
 # Every action's step summary of this run is kept here (local/runner/run-bundle.ts), then checked below.
 rm -rf .tmp/summaries
 export CTP_SUMMARY_DIR="$PWD/.tmp/summaries"
@@ -36,6 +28,23 @@ status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest-results.json "$@" || status=$?
 echo "== step summaries as GitHub renders them"
 npx tsx test/summaries/check-summaries.ts "$CTP_SUMMARY_DIR" || status=$((status == 0 ? 1 : status))
+pre=0
+wait $typecheck || pre=1
+echo "== typecheck ($([ $pre = 0 ] && echo passed || echo FAILED))"
+cat .tmp/typecheck.log
+wait $checkdist || pre=$((pre + 2))
+echo "== dist/ matches the sources ($([ $((pre & 2)) = 0 ] && echo yes || echo NO))"
+cat .tmp/check-dist.log
+[ $pre = 0 ] || status=$((status == 0 ? 1 : status))
+# The ten slowest files of this run, for whoever makes the suite faster (issue: a suite run often).
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(".tmp/vitest-results.json", "utf8"));
+  const files = r.testResults.map((f) => [(f.endTime - f.startTime) / 1000, f.assertionResults.length, require("path").relative(process.cwd(), f.name)]);
+  files.sort((a, b) => b[0] - a[0]);
+  console.log("== the ten slowest files (s, tests, file)");
+  for (const [s, n, name] of files.slice(0, 10)) console.log(`${s.toFixed(1).padStart(7)} ${String(n).padStart(4)}  ${name}`);
+' || true
+echo "== everything in $((SECONDS - started)) s after lint"
 # One plain closing line that any log reader understands. A skipped test fails the run: a test
 # that cannot run here is a defect to fix, and a green run with skips would hide it.
 node -e '

@@ -38,11 +38,12 @@ interface LocalEcsModule {
     registry: { host: string; username: string; password: string };
     deregistrationDelayMs?: number;
     healthCheck?: Partial<{ path: string; intervalMs: number; timeoutMs: number; healthyThreshold: number; unhealthyThreshold: number }>;
+    bakeMinuteMs?: number;
     log?: (line: string) => void;
   }): Promise<LocalEcsHandle>;
 }
 
-export async function startEcsEmulator(stack: StackInfo, log: (line: string) => void): Promise<LocalEcsHandle> {
+export async function startEcsEmulator(stack: StackInfo, log: (line: string) => void, bakeMinuteMs?: number): Promise<LocalEcsHandle> {
   // Loaded by path at run time: the emulator is its own part of local/ and the demo only needs
   // the few calls above.
   const specifier: string = '../ecs/index.js';
@@ -52,7 +53,9 @@ export async function startEcsEmulator(stack: StackInfo, log: (line: string) => 
   } catch (e) {
     throw new Error(`the ECS emulator (local/ecs/index.ts) could not be loaded: ${(e as Error).message}`);
   }
-  log('ECS emulator: docker mode (tasks are containers behind a local load balancer)');
+  log(
+    `ECS emulator: docker mode (tasks are containers behind a local load balancer)${bakeMinuteMs === undefined ? '' : `; a minute of a native bake lasts ${bakeMinuteMs / 1000} s`}`,
+  );
   return mod.startLocalEcs({
     mode: 'docker',
     registry: { host: stack.registry, username: stack.username, password: stack.password },
@@ -60,5 +63,6 @@ export async function startEcsEmulator(stack: StackInfo, log: (line: string) => 
     // changing what happens in them.
     deregistrationDelayMs: 2_000,
     healthCheck: { path: '/cgi-bin/health', intervalMs: 1_000, timeoutMs: 1_000, healthyThreshold: 2, unhealthyThreshold: 2 },
+    ...(bakeMinuteMs === undefined ? {} : { bakeMinuteMs }),
   });
 }

@@ -59,6 +59,13 @@ export interface LocalEcsOptions {
   deregistrationDelayMs?: number;
   /** Default target-group health check (emulated ms); per target group see configureTargetGroup. */
   healthCheck?: Partial<TargetGroupHealthCheck>;
+  /**
+   * How long one minute of a native strategy's bakes lasts (canaryBakeTimeInMinutes,
+   * stepBakeTimeInMinutes, bakeTimeInMinutes), in emulated ms. Default 60 000, as on ECS. The API
+   * takes whole minutes; docker mode runs at real time because its containers do, so a test that
+   * needs a bake to happen but not to last a minute shortens only this (the demo's e2e test).
+   */
+  bakeMinuteMs?: number;
   /** Emulated ms between scheduler passes. Default 200. */
   tickMs?: number;
   /** Simulated mode: the behaviour of images no simulate() rule matches. */
@@ -142,6 +149,9 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '000000000000';
   const clock = scaledClock(options.timeScale ?? 1);
+  if (options.bakeMinuteMs !== undefined && !(options.bakeMinuteMs > 0 && Number.isFinite(options.bakeMinuteMs))) {
+    throw new Error(`bakeMinuteMs must be a positive number of emulated ms, got ${options.bakeMinuteMs}`);
+  }
   const store = new Store({ region, accountId });
   const taskDefs = new TaskDefinitions(store, () => clock.now());
 
@@ -171,7 +181,7 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
   const runTaskApi = new RunTaskApi(store, taskDefs, scheduler, clock);
   const serviceDeployments = new ServiceDeployments(store, taskDefs, clock);
   const hookFunctions = new HookFunctions(() => clock.now());
-  const native = new NativeStrategies(store, serviceDeployments, hookFunctions, clock);
+  const native = new NativeStrategies(store, serviceDeployments, hookFunctions, clock, options.bakeMinuteMs);
   scheduler.useNativeStrategies(native);
   deploymentAlarms.native = native;
   const ecsApi = new EcsApi(store, taskDefs, scheduler, clock, serviceDeployments);

@@ -55,12 +55,15 @@ interface NativeRun {
 const live = (t: Task) => t.desiredStatus === 'RUNNING' && t.lastStatus !== 'STOPPED';
 const MINUTE = 60_000;
 
-/** The production traffic steps of a strategy: [green's share, bake after it in ms]. */
-export function productionSteps(strategy: string, cfg: Record<string, unknown>): [number, number][] {
+/**
+ * The production traffic steps of a strategy: [green's share, bake after it in ms]. `minuteMs`: how
+ * long one of the configuration's bake minutes lasts (LocalEcsOptions.bakeMinuteMs).
+ */
+export function productionSteps(strategy: string, cfg: Record<string, unknown>, minuteMs = MINUTE): [number, number][] {
   if (strategy === 'CANARY') {
     const c = (cfg.canaryConfiguration ?? {}) as { canaryPercent?: number; canaryBakeTimeInMinutes?: number };
     return [
-      [c.canaryPercent ?? 5, (c.canaryBakeTimeInMinutes ?? 10) * MINUTE],
+      [c.canaryPercent ?? 5, (c.canaryBakeTimeInMinutes ?? 10) * minuteMs],
       [100, 0],
     ];
   }
@@ -68,7 +71,7 @@ export function productionSteps(strategy: string, cfg: Record<string, unknown>):
     const l = (cfg.linearConfiguration ?? {}) as { stepPercent?: number; stepBakeTimeInMinutes?: number };
     const step = l.stepPercent ?? 10;
     const steps: [number, number][] = [];
-    for (let p = step; p < 100 - 1e-9; p += step) steps.push([Math.round(p * 10) / 10, (l.stepBakeTimeInMinutes ?? 6) * MINUTE]);
+    for (let p = step; p < 100 - 1e-9; p += step) steps.push([Math.round(p * 10) / 10, (l.stepBakeTimeInMinutes ?? 6) * minuteMs]);
     // "This bake time is not applied after reaching 100 percent traffic."
     steps.push([100, 0]);
     return steps;
@@ -87,6 +90,8 @@ export class NativeStrategies {
     readonly deployments: ServiceDeployments,
     private readonly hooks: HookFunctions,
     private readonly clock: Clock,
+    /** How long a bake minute lasts in emulated ms (LocalEcsOptions.bakeMinuteMs). */
+    private readonly bakeMinuteMs = MINUTE,
   ) {}
 
   /** Where a service's traffic goes now: production's target group, green's, and green's shares. */
@@ -159,7 +164,7 @@ export class NativeStrategies {
       { stage: 'TEST_TRAFFIC_SHIFT', hookStage: 'TEST_TRAFFIC_SHIFT', enter: (r) => this.shift(r, { testGreen: 100 }) },
       { stage: 'POST_TEST_TRAFFIC_SHIFT', hookStage: 'POST_TEST_TRAFFIC_SHIFT' },
     );
-    for (const [percent, bakeMs] of productionSteps(sd.strategy, sd.deploymentConfiguration)) {
+    for (const [percent, bakeMs] of productionSteps(sd.strategy, sd.deploymentConfiguration, this.bakeMinuteMs)) {
       steps.push(
         { hookStage: 'PRE_PRODUCTION_TRAFFIC_SHIFT' },
         { stage: 'PRODUCTION_TRAFFIC_SHIFT', hookStage: 'PRODUCTION_TRAFFIC_SHIFT', enter: (r) => this.shift(r, { productionGreen: percent }), bakeMs },
@@ -168,7 +173,7 @@ export class NativeStrategies {
     const bake = typeof sd.deploymentConfiguration.bakeTimeInMinutes === 'number' ? sd.deploymentConfiguration.bakeTimeInMinutes : 0;
     steps.push(
       { stage: 'POST_PRODUCTION_TRAFFIC_SHIFT', hookStage: 'POST_PRODUCTION_TRAFFIC_SHIFT' },
-      { stage: 'BAKE_TIME', bakeMs: bake * MINUTE },
+      { stage: 'BAKE_TIME', bakeMs: bake * this.bakeMinuteMs },
       {
         stage: 'CLEAN_UP',
         enter: (r) => {
