@@ -119,7 +119,11 @@ export default defineConfig({
     // bundler (or tsx) accepts: let vite transform it instead of handing it to Node.
     server: { deps: { inline: ['@actions/workflow-parser'] } },
     projects: [
-      { extends: true, test: { name: 'fast', include: FAST_LANE, setupFiles: ['test/helpers/fast-lane-guard.ts'] } },
+      // The fast lane's files start no process and share no state between files (each file's own
+      // servers, emulators and temp dirs, set up and torn down in it), so a worker runs one after
+      // another without a fresh process each: its CPU went from 51 s to 29 s (npm run test:fast,
+      // 32 → 20 s of wall time), all 1,084 tests passing either way.
+      { extends: true, test: { name: 'fast', include: FAST_LANE, setupFiles: ['test/helpers/fast-lane-guard.ts'], isolate: false } },
       { extends: true, test: { name: 'stack', include: ['test/**/*.test.ts'], exclude: FAST_LANE } },
     ],
   },
