@@ -28,6 +28,11 @@ const rollingHalf = { maximumPercent: 200, minimumHealthyPercent: 50 };
 /** A container health check: a task counts as healthy once it passed it, not merely RUNNING. */
 const healthCheck = { command: ['CMD-SHELL', 'true'], interval: 5, timeout: 2, retries: 1 };
 
+/** A steady service of acme/early:1 whose tasks pass a container health check, rolling 50–200%. */
+function healthCheckedService(desiredCount: number) {
+  return steadyService(f, { image: 'acme/early:1', desiredCount, containerExtra: { healthCheck }, extra: { deploymentConfiguration: rollingHalf } });
+}
+
 function tasksOf(target: TestService, taskDefinitionArn: string, alive: boolean) {
   return f.local.tasks(target.cluster, target.service).filter((t) => t.taskDefinitionArn === taskDefinitionArn && (t.lastStatus !== 'STOPPED') === alive);
 }
@@ -75,12 +80,7 @@ describe('ecs-rolling-deploy: early-success', () => {
   });
 
   it('BLOCKING: succeeds once the previous revision is gone', async () => {
-    const target = await steadyService(f, {
-      image: 'acme/early:1',
-      desiredCount: 4,
-      containerExtra: { healthCheck },
-      extra: { deploymentConfiguration: rollingHalf },
-    });
+    const target = await healthCheckedService(4);
     const result = await deployAction(f, target, { 'container-images': 'app=acme/early:2', 'early-success': '50% blocking' });
     expect(result.exitCode, result.log).toBe(0);
     expect(result.outputs.status).toBe('succeeded');
@@ -102,12 +102,7 @@ describe('ecs-rolling-deploy: early-success', () => {
 
   it('a release that fails before the healthy percent is still rolled back', async () => {
     f.local.simulate('acme/early:crash', { startMs: 200, exitCode: 1, exitAfterMs: 100 });
-    const target = await steadyService(f, {
-      image: 'acme/early:1',
-      desiredCount: 2,
-      containerExtra: { healthCheck },
-      extra: { deploymentConfiguration: rollingHalf },
-    });
+    const target = await healthCheckedService(2);
     const result = await deployAction(f, target, { 'container-images': 'app=acme/early:crash', 'early-success': '50% deferred' });
     expect(result.exitCode, result.log).toBe(1);
     expect(result.outputs.status).toBe('rolled-back');
