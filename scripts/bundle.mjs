@@ -51,20 +51,24 @@ async function discoverEntries() {
   return entries;
 }
 
-// ncc's minify covers the entry file only; the chunks of modules an action imports lazily (the
-// AWS SDK, @actions/github, YAML, XML) come out unminified. Minifying them keeps dist/ small and
-// makes the step that loads them start sooner.
-async function minifyChunk(name, source) {
-  if (!/\.index\.js$/.test(name)) return source;
+// Every file of a bundle, the entry and the chunks of modules an action imports lazily (the AWS
+// SDK, @actions/github, YAML, XML), is minified by esbuild: it keeps dist/ small and makes the step
+// that loads it start sooner. ncc's own `minify` runs terser over the entry only, and terser took
+// a quarter of the bundling CPU (the deploy entry: 14.4 s of CPU with it, 10.7 s without; esbuild
+// minifies the same file in a fraction of a second) — CPU the dist/ check takes from the tests it
+// runs beside in `npm test` (issue 29).
+async function minify(source) {
   const { code } = await transform(source.toString(), { minify: true, format: 'esm', target: 'node20', legalComments: 'none' });
   return code;
 }
+const isChunk = (name) => /\.index\.js$/.test(name);
 
 async function bundleInto(outRoot, entries) {
   for (const { entry, outDir } of entries) {
     const started = Date.now();
     const { code, assets } = await ncc(entry, {
-      minify: true,
+      // esbuild minifies instead (minify above).
+      minify: false,
       sourceMap: false,
       quiet: true,
       // Reproducible output: no cache keyed on absolute paths or time.
@@ -76,10 +80,10 @@ async function bundleInto(outRoot, entries) {
     });
     const dir = path.join(outRoot, outDir);
     await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, 'index.js'), code);
+    await writeFile(path.join(dir, 'index.js'), await minify(code));
     for (const [assetName, asset] of Object.entries(assets ?? {})) {
       await mkdir(path.dirname(path.join(dir, assetName)), { recursive: true });
-      await writeFile(path.join(dir, assetName), await minifyChunk(assetName, asset.source));
+      await writeFile(path.join(dir, assetName), isChunk(assetName) ? await minify(asset.source) : asset.source);
     }
     if (!check) {
       const size = (await stat(path.join(dir, 'index.js'))).size;
