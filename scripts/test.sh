@@ -16,7 +16,7 @@ npx biome ci .
 # Docker, the registry, emulated ECS time), and these two fill that wait instead of coming first.
 mkdir -p .tmp
 started=$SECONDS
-npx tsc --noEmit -p tsconfig.json >.tmp/typecheck.log 2>&1 &
+node node_modules/typescript7/bin/tsc --noEmit -p tsconfig.json >.tmp/typecheck.log 2>&1 &
 typecheck=$!
 node scripts/bundle.mjs --check >.tmp/check-dist.log 2>&1 &
 checkdist=$!
