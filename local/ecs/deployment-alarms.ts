@@ -84,13 +84,34 @@ export class DeploymentAlarms {
     if (this.timer) this.clock.clearTimeout(this.timer);
   }
 
+  /**
+   * Brings the alarms' data up to now (index.ts: the simulated traffic of the time elapsed, then
+   * the alarm evaluations whose time has come). Timers run late when the process stalls: after a
+   * stall longer than a bake, the scheduler's tick could end the bake before the traffic of the
+   * stalled time was counted and the alarms over it evaluated, and a release serving 500s was
+   * COMPLETED (seen under load). ECS decides on the bake's data; so does the emulator.
+   */
+  catchUp?: () => void;
+  /** An alarm changed state while the bake's verdict was being taken: checked once the scheduler's tick is over. */
+  private deciding = false;
+
   /** The scheduler's question before it marks a deployment COMPLETED: is it still baking? */
   holdCompletion(service: Service, deployment: Deployment): boolean {
     const settings = deploymentAlarmsOf(service);
     if (!settings) return false;
     const watch = this.watch(deployment, settings);
     watch.inPlaceAt ??= this.clock.now();
-    return this.clock.now() < watch.inPlaceAt + this.bakeMs(settings);
+    if (this.clock.now() < watch.inPlaceAt + this.bakeMs(settings)) return true;
+    // The bake is over: its verdict on data that covers it. An alarm the catch-up puts in ALARM
+    // holds the completion; the check after this tick fails the deployment (never from inside
+    // the scheduler's tick).
+    this.deciding = true;
+    try {
+      this.catchUp?.();
+    } finally {
+      this.deciding = false;
+    }
+    return this.firing(settings, watch).length > 0;
   }
 
   /** The bake time ECS would compute for these alarms (emulated ms). */
@@ -114,15 +135,23 @@ export class DeploymentAlarms {
   }
 
   private check(): void {
+    if (this.deciding) {
+      queueMicrotask(() => this.check());
+      return;
+    }
     for (const service of this.store.services.values()) {
       const primary = service.deployments[0];
       const settings = deploymentAlarmsOf(service);
       if (!primary || !settings || service.status !== 'ACTIVE' || primary.rolloutState !== 'IN_PROGRESS') continue;
       if (this.native?.watchesAlarms(primary) === false) continue;
-      const watch = this.watch(primary, settings);
-      const firing = settings.alarmNames.filter((n) => !watch.ignored.has(n) && this.cloudwatch.alarm(n)?.StateValue === 'ALARM');
+      const firing = this.firing(settings, this.watch(primary, settings));
       if (firing.length > 0) this.fail(service, primary, firing, settings.rollback);
     }
+  }
+
+  /** The watched alarms in ALARM (those already in ALARM when the deployment started are not watched). */
+  private firing(settings: AlarmSettings, watch: Watch): string[] {
+    return settings.alarmNames.filter((n) => !watch.ignored.has(n) && this.cloudwatch.alarm(n)?.StateValue === 'ALARM');
   }
 
   private fail(service: Service, deployment: Deployment, alarms: string[], rollback: boolean): void {

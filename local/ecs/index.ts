@@ -221,6 +221,10 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
       })
     : undefined;
   traffic?.start();
+  deploymentAlarms.catchUp = () => {
+    traffic?.catchUp();
+    cloudwatch.evaluateDue();
+  };
 
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const findService = (cluster: string, name: string) => store.service(cluster, name);

@@ -115,6 +115,34 @@ describe('ECS deployment alarms (emulator)', () => {
     expect((s.events ?? []).some((ev) => ev.message?.includes('rolling back'))).toBe(false);
   });
 
+  it('a stall of the process longer than the bake does not let a release serving 500s complete', async () => {
+    // Under load a worker can stall for seconds: at timeScale 60, 3 s are 180 emulated seconds,
+    // three times the bake. The traffic of the stalled time is counted in the periods it was made
+    // in and the alarm evaluated over them before the bake's verdict (seen under load: COMPLETED).
+    const { e } = await setup({ enable: true, rollback: false });
+    await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:2' }));
+    const inPlace = await waitFor(
+      () => {
+        const live = e.local.tasks('c', 'web').filter((t) => t.lastStatus !== 'STOPPED');
+        return live.length === 2 && live.every((t) => t.taskDefinitionArn.endsWith(':2') && t.target === 'healthy') ? e.local.clock.now() : undefined;
+      },
+      20_000,
+      5,
+    );
+    // A few scheduler ticks into the bake (it starts at the first tick that finds the tasks in place).
+    await waitFor(() => (e.local.clock.now() > inPlace + 5_000 ? true : undefined), 5_000, 10);
+    const stalledUntil = Date.now() + 3_000;
+    while (Date.now() < stalledUntil) {
+      // the whole process stalls: no timer, no request, no tick
+    }
+    const s = await waitFor(async () => {
+      const x = await service(e);
+      return x.deployments?.[0]?.rolloutState !== 'IN_PROGRESS' ? x : undefined;
+    }, 20_000);
+    expect(s.deployments?.[0]?.rolloutState).toBe('FAILED');
+    expect(s.deployments?.[0]?.rolloutStateReason).toBe('ECS deployment failed: alarm(s) detected: api-5xx.');
+  });
+
   it('does not watch an alarm that was already in ALARM when the deployment started', async () => {
     const { e, cw } = await setup({ enable: true, rollback: true });
     await cw.send(new SetAlarmStateCommand({ AlarmName: 'api-5xx', StateValue: 'ALARM', StateReason: 'already firing' }));
