@@ -92,7 +92,7 @@ export class DeploymentAlarms {
    * COMPLETED (seen under load). ECS decides on the bake's data; so does the emulator.
    */
   catchUp?: () => void;
-  /** An alarm changed state while the bake's verdict was being taken: checked once the scheduler's tick is over. */
+  /** True while a bake's verdict catches up (inside the scheduler's tick): a check an alarm's change asks for then runs once the tick is over. */
   private deciding = false;
 
   /** The scheduler's question before it marks a deployment COMPLETED: is it still baking? */
