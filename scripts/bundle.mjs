@@ -28,6 +28,10 @@ const { default: ncc } = await import('@vercel/ncc');
 const { transform } = await import('esbuild');
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// ncc's resolver maps import names through the `paths` of the tsconfig.json in the folder it runs
+// in (not the one beside the entry, which its ts-loader uses): actions/tsconfig.json maps `undici`
+// to shared/undici-on-demand.ts. Every path below is absolute.
+process.chdir(path.join(root, 'actions'));
 const check = process.argv.includes('--check');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const flag = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);

@@ -61,6 +61,7 @@ export const FAST_LANE = [
   'test/run-test-tier/workflow-example.test.ts',
   'test/shared/image-reference.test.ts',
   'test/shared/inputs.test.ts',
+  'test/shared/undici-on-demand.test.ts',
   'test/shared/layout.test.ts',
   'test/shared/summary.test.ts',
   'test/shared/test-lanes.test.ts',

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalGitHubApi, startLocalGitHubApi } from '../../local/github-api/index.js';
 import { runBundle } from '../../local/runner/run-bundle.js';
+import { startConnectProxy } from '../helpers/connect-proxy.js';
 import { ageFixtures, sampleWorkspace } from './sample-workspace.js';
 
 const TOKEN = 'ghs_publish_rw';
@@ -343,6 +344,35 @@ describe('run-test-tier: publishing to GitHub', () => {
     expect(refused.exitCode).toBe(1);
     expect(refused.log).toMatch(/baseline-report.*commit-to-prod\/test-tier-report@1/);
     expect(refused.log).not.toContain('Running the unit tests');
+  });
+
+  it('through the runner’s proxy (http_proxy): GitHub is reached only through it, and the run is published', async () => {
+    // The bundle loads undici on the first GitHub request (shared/undici-on-demand.ts): the proxy
+    // dispatcher @actions/http-client makes must become undici's real ProxyAgent by then. The API's
+    // host name resolves nowhere; only the proxy, which tunnels to the stand-in, can reach it.
+    const proxy = await startConnectProxy(gh.url);
+    try {
+      const repo = 'acme/behind-a-proxy';
+      const apiUrl = `http://api.github.proxied.test:${new URL(gh.url).port}`;
+      const workspace = workspaceWith(2);
+      ageFixtures(workspace);
+      const r = await runBundle('run-test-tier', {
+        workspace,
+        inputs: { tier: 'unit', run: copyReports(), reports: 'build/test-results/*.xml', 'github-token': TOKEN },
+        github: { ...pullRequest(repo, 9), apiUrl },
+        env: { http_proxy: proxy.url },
+      });
+      expect(r.exitCode, r.log).toBe(1);
+      expect(r.outputs.failed).toBe('2');
+      expect(gh.checkRuns(repo)).toHaveLength(1);
+      expect(gh.checkRuns(repo)[0]).toMatchObject({ name: 'unit tests', conclusion: 'failure' });
+      expect(gh.requests.filter((q) => q.includes(repo))).toContain(`POST /repos/${repo}/check-runs`);
+      expect(proxy.tunnels.length).toBeGreaterThan(0);
+      expect(new Set(proxy.tunnels)).toEqual(new Set([new URL(apiUrl).host]));
+      expect(proxy.refused).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('an event-file that does not exist is an input error', async () => {

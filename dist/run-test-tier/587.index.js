@@ -1,1 +1,0 @@
-const _=587,u=[587],v={3587:((a,o,e)=>{e.d(o,{readEventPayload:()=>d});var n=e(3024),s=e.n(n);function d(t){if(!t)return{event:{}};try{return{event:JSON.parse((0,n.readFileSync)(t,"utf8"))}}catch(r){return{event:{},problem:`Could not read the event payload ${t} (${r.message})`}}}})};export{_ as id,u as ids,v as modules};

@@ -1,0 +1,1 @@
+const _=915,u=[915],v={915:((a,o,e)=>{e.d(o,{readEventPayload:()=>d});var n=e(3024),s=e.n(n);function d(t){if(!t)return{event:{}};try{return{event:JSON.parse((0,n.readFileSync)(t,"utf8"))}}catch(r){return{event:{},problem:`Could not read the event payload ${t} (${r.message})`}}}})};export{_ as id,u as ids,v as modules};
