@@ -186,6 +186,14 @@ process.once('exit', () => {
   for (const dir of runDirectories) rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * The variables of this machine a step sees (a runner hands its whole environment to steps; the
+ * local runner hands these, so a test's own variables do not leak into the actions it runs), also
+ * those of a workflow's `run:` steps (run-workflow.ts). SETUPTOOLS_USE_DISTUTILS: scripts/test.sh
+ * sets it for Debian's docker-compose 1.29, and says why.
+ */
+export const HOST_ENV = ['PATH', 'HOME', 'USER', 'LANG', 'TMPDIR', 'SHELL', 'DOCKER_HOST', 'DOCKER_CONFIG', 'SETUPTOOLS_USE_DISTUTILS'];
+
 /** The action processes running now, for a hard stop (the workflow runner CLI's second Ctrl-C). */
 const runningSteps = new Set<ReturnType<typeof spawn>>();
 
@@ -221,7 +229,7 @@ export async function runBundle(action: string, options: RunBundleOptions = {}):
   const jobEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) jobEnv[k] = v;
   const hostEnv: Record<string, string> = {};
-  for (const k of ['PATH', 'HOME', 'DOCKER_HOST', 'DOCKER_CONFIG', 'TMPDIR', 'LANG']) {
+  for (const k of HOST_ENV) {
     const v = process.env[k];
     if (v !== undefined) hostEnv[k] = v;
   }

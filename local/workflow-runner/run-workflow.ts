@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { ActionStep, Job, ReusableWorkflowJob, RunStep, Step, WorkflowJob } from '@actions/workflow-parser/model/workflow-template';
 import { isBasicExpression, isBoolean, isMapping, isString } from '@actions/workflow-parser';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
-import { contextEnv, defaultGitHubContext, repoRoot, runBundle, type GitHubContext } from '../runner/run-bundle.js';
+import { contextEnv, defaultGitHubContext, HOST_ENV, repoRoot, runBundle, type GitHubContext } from '../runner/run-bundle.js';
 import type { Annotation } from '../runner/workflow-commands.js';
 import { parseActionRef } from './action-refs.js';
 import { ArtifactStore } from './artifacts.js';
@@ -222,8 +222,6 @@ interface WorkflowFrame {
   /** Jobs of it may run side by side: each job's lines then start with `[job name] `. */
   sideBySide?: boolean;
 }
-
-const HOST_ENV = ['PATH', 'HOME', 'USER', 'LANG', 'TMPDIR', 'SHELL', 'DOCKER_HOST', 'DOCKER_CONFIG'];
 
 export async function runWorkflow(file: string, options: RunWorkflowOptions = {}): Promise<WorkflowRunResult> {
   const workflow = await loadWorkflow(file);

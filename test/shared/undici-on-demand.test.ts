@@ -52,7 +52,10 @@ function namesTakenFromUndici(source: string): string[] {
   const names: string[] = [];
   for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*['"]undici['"]/g)) {
     for (const part of m[1]!.split(',')) {
-      const name = part.trim().split(/\s+as\s+/)[0]!.trim();
+      const name = part
+        .trim()
+        .split(/\s+as\s+/)[0]!
+        .trim();
       if (name) names.push(name);
     }
   }
@@ -137,7 +140,8 @@ describe('undici on demand', () => {
         for (const file of readdirSync(dir)) {
           const full = path.join(dir, file);
           // llhttp: undici's HTTP parser, in no other package.
-          if (file.endsWith('.index.js') && statSync(full).isFile() && readFileSync(full, 'utf8').includes('llhttp')) chunksWithUndici.push(path.relative(dist, full));
+          if (file.endsWith('.index.js') && statSync(full).isFile() && readFileSync(full, 'utf8').includes('llhttp'))
+            chunksWithUndici.push(path.relative(dist, full));
         }
       }
     }
