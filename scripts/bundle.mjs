@@ -30,7 +30,7 @@ const { transform } = await import('esbuild');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // ncc's resolver maps import names through the `paths` of the tsconfig.json in the folder it runs
 // in (not the one beside the entry, which its ts-loader uses): actions/tsconfig.json maps `undici`
-// to shared/undici-on-demand.ts. Every path below is absolute.
+// to shared/core/undici-on-demand.ts. Every path below is absolute.
 process.chdir(path.join(root, 'actions'));
 const check = process.argv.includes('--check');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));

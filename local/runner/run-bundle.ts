@@ -178,6 +178,15 @@ export function actionRuntimeEnv(): Record<string, string> {
   };
 }
 
+/**
+ * Node's on-disk cache of compiled code (NODE_COMPILE_CACHE, Node 22.1+), shared by every step this
+ * checkout runs: a bundle's files are compiled once, not at each of the ~900 steps of `npm test`
+ * (importing the deploy's chunks: 0.15 → 0.09 s of CPU). Same files, same behaviour: V8 keys the
+ * cache on each file's content and compiles anew what changed. A runner sets no such cache (its
+ * steps run once on a fresh machine), so this only spares the suite's CPU (issue 29).
+ */
+const compileCacheDir = path.join(repoRoot, '.tmp', 'node-compile-cache');
+
 // Each run's workspace, temp and command files are removed when this process exits (a test file's
 // worker, a CLI run), so thousands of runs leave nothing in /tmp; CTP_KEEP_RUNS=1 keeps them.
 const runDirectories: string[] = [];
@@ -272,7 +281,7 @@ async function runStep(script: string, env: Record<string, string>, base: string
   };
   for (const file of Object.values(files)) writeFileSync(file, '');
   const started = Date.now();
-  const child = spawn(node24Binary, [script], { env: { ...env, ...files }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node24Binary, [script], { env: { ...env, ...files, NODE_COMPILE_CACHE: compileCacheDir }, stdio: ['ignore', 'pipe', 'pipe'] });
   runningSteps.add(child);
 
   let cancelSent = false;

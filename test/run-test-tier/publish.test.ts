@@ -347,7 +347,7 @@ describe('run-test-tier: publishing to GitHub', () => {
   });
 
   it('through the runner’s proxy (http_proxy): GitHub is reached only through it, and the run is published', async () => {
-    // The bundle loads undici on the first GitHub request (shared/undici-on-demand.ts): the proxy
+    // The bundle loads undici on the first GitHub request (shared/core/undici-on-demand.ts): the proxy
     // dispatcher @actions/http-client makes must become undici's real ProxyAgent by then. The API's
     // host name resolves nowhere; only the proxy, which tunnels to the stand-in, can reach it.
     const proxy = await startConnectProxy(gh.url);

@@ -1,5 +1,5 @@
 /**
- * shared/undici-on-demand.ts, what the bundles get for `undici` (actions/tsconfig.json): the
+ * shared/core/undici-on-demand.ts, what the bundles get for `undici` (actions/tsconfig.json): the
  * dependencies ask it only for what it gives, it sends requests directly and through a proxy with
  * the real undici, and the bundles keep undici out of every step's start. The same path through a
  * bundle and a proxy: test/run-test-tier/publish.test.ts ("through the runner's proxy").
@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetch, ProxyAgent } from '../../shared/undici-on-demand.js';
+import { fetch, ProxyAgent } from '../../shared/core/undici-on-demand.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -89,7 +89,7 @@ describe('undici on demand', () => {
       ]),
     );
     const beyond = Object.entries(importers).filter(([, names]) => names.some((n) => !GIVEN.has(n)));
-    expect(beyond, `shared/undici-on-demand.ts gives only ${[...GIVEN].join(', ')}: give what these take, or map undici no more`).toEqual([]);
+    expect(beyond, `shared/core/undici-on-demand.ts gives only ${[...GIVEN].join(', ')}: give what these take, or map undici no more`).toEqual([]);
   });
 
   let server: http.Server;
