@@ -6,8 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
+  ListServiceDeploymentsCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
@@ -83,6 +85,27 @@ async function describe1(e: LocalEcsEnv): Promise<SdkService> {
 async function steadyService(e: LocalEcsEnv): Promise<SdkService | undefined> {
   const s = await describe1(e);
   return s.deployments?.length === 1 && s.deployments[0]?.rolloutState === 'COMPLETED' && s.runningCount === s.desiredCount ? s : undefined;
+}
+
+/**
+ * A release the breaker failed and ECS rolled back, as ECS records it once the service is steady
+ * again on its rollback: the service deployment (DescribeServiceDeployments) and the events. Read
+ * after the fact, not caught in flight: with the old tasks still serving, the rollback completes at
+ * once and the FAILED deployment leaves DescribeServices within a few emulated seconds. A loaded
+ * machine's test process may not look in that window (a 0.6 s stall of it after the update, 12
+ * emulated seconds at 20x, made it miss every time), while ECS's record of the deployment stays.
+ */
+async function rolledBackRelease(e: LocalEcsEnv, bad: string) {
+  const after = await waitFor(async () => {
+    const s = await steadyService(e);
+    return s && s.deployments?.[0]?.id !== bad ? s : undefined;
+  });
+  const { serviceDeployments = [] } = await e.ecs.send(new ListServiceDeploymentsCommand({ cluster: 'c', service: 'web' }));
+  const described = await e.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: serviceDeployments.map((d) => d.serviceDeploymentArn!) }));
+  const rolledBack = (described.serviceDeployments ?? []).filter((d) => d.status === 'ROLLBACK_SUCCESSFUL');
+  expect(rolledBack).toHaveLength(1);
+  const messages = (after.events ?? []).map((ev) => ev.message ?? '');
+  return { after, record: rolledBack[0]!, messages };
 }
 
 /** Healthy as the scheduler must count it: running, wanted, container and LB checks passing. */
@@ -286,28 +309,22 @@ describe('failing releases (simulated)', () => {
     await register('repo/web:bad');
     const before = await createService(e, { min: 100, max: 200, breaker: { enable: true, rollback: true } });
     const good = before.deployments?.[0]?.id ?? '';
-    await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:2' }));
-    const bad = (await describe1(e)).deployments?.[0]?.id ?? '';
+    // The new deployment as UpdateService answers it: a DescribeServices after it may already find
+    // the rollback first, on a loaded machine.
+    const bad = (await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:2' }))).service?.deployments?.[0]?.id ?? '';
     expect(bad).not.toBe(good);
 
-    // Caught mid-flight: the failed deployment is FAILED with ECS's reason, a rollback is PRIMARY.
-    const during = await waitFor(async () => {
-      const s = await describe1(e);
-      return s.deployments?.some((d) => d.id === bad && d.rolloutState === 'FAILED') ? s : undefined;
-    });
-    const failed = during.deployments?.find((d) => d.id === bad);
-    expect(failed?.rolloutStateReason).toBe('ECS deployment circuit breaker: tasks failed to start.');
+    // The failed deployment, as ECS recorded it: FAILED by the breaker with ECS's reason, rolled
+    // back to the revision it replaced (rolledBackRelease says why not caught in flight).
+    const { after, record } = await rolledBackRelease(e, bad);
+    expect(after.deployments?.[0]?.id).not.toBe(good);
+    expect(record.rollback?.reason).toBe('ECS deployment circuit breaker: tasks failed to start.');
+    expect(record.rollback?.serviceRevisionArn).toBe(record.sourceServiceRevisions?.[0]?.arn);
     // ECS's threshold for 2 desired tasks is max(3, ceil(2/2)) = 3; tasks crashing at the same
     // instant as the third may add to the count.
-    expect(failed?.failedTasks).toBeGreaterThanOrEqual(3);
-    expect(failed?.failedTasks).toBeLessThanOrEqual(4);
-    expect(during.deployments?.[0]?.status).toBe('PRIMARY');
-    expect(during.deployments?.[0]?.taskDefinition).toBe('arn:aws:ecs:us-east-1:000000000000:task-definition/web:1');
-
-    const after = await waitFor(async () => {
-      const s = await steadyService(e);
-      return s?.deployments?.[0]?.id !== good ? s : undefined;
-    });
+    expect(record.deploymentCircuitBreaker).toMatchObject({ status: 'TRIGGERED', threshold: 3 });
+    expect(record.deploymentCircuitBreaker?.failureCount).toBeGreaterThanOrEqual(3);
+    expect(record.deploymentCircuitBreaker?.failureCount).toBeLessThanOrEqual(4);
     expect(after.taskDefinition).toBe('arn:aws:ecs:us-east-1:000000000000:task-definition/web:1');
     expect(after.deployments).toHaveLength(1);
     expect(after.deployments?.[0]).toMatchObject({ status: 'PRIMARY', rolloutState: 'COMPLETED', taskDefinition: after.taskDefinition });
@@ -439,14 +456,13 @@ describe('failing releases (simulated)', () => {
     await register('repo/web:1');
     await register('repo/web:bad');
     await createService(e, { min: 100, max: 150, desired: 8, breaker: { enable: true, rollback: true } });
-    await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:2' }));
-    const bad = (await describe1(e)).deployments?.[0]?.id;
-    const s = await waitFor(async () => {
-      const d = await describe1(e);
-      return d.deployments?.find((x) => x.id === bad && x.rolloutState === 'FAILED') ? d : undefined;
-    });
-    expect(s.deployments?.find((x) => x.id === bad)?.failedTasks).toBeGreaterThanOrEqual(4);
-    const after = await waitFor(() => steadyService(e));
+    // The new deployment as UpdateService answers it: a DescribeServices after it may already find
+    // the rollback first, on a loaded machine.
+    const bad = (await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:2' }))).service?.deployments?.[0]?.id ?? '';
+    const { after, record, messages } = await rolledBackRelease(e, bad);
+    expect(record.deploymentCircuitBreaker).toMatchObject({ status: 'TRIGGERED', threshold: 4 });
+    expect(record.deploymentCircuitBreaker?.failureCount).toBeGreaterThanOrEqual(4);
+    expect(messages).toContain(`(service web) (deployment ${bad}) deployment failed: tasks failed to start.`);
     expect(after.taskDefinition).toBe('arn:aws:ecs:us-east-1:000000000000:task-definition/web:1');
   });
 
@@ -469,8 +485,9 @@ describe('failing releases (simulated)', () => {
     await register('repo/web:1');
     await register('repo/web:flaky');
     await createService(e, { min: 100, max: 150, desired: 2, breaker: { enable: true, rollback: true } });
-    await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:2' }));
-    const id = (await describe1(e)).deployments?.[0]?.id;
+    // The new deployment as UpdateService answers it: a DescribeServices after it may already find
+    // the rollback first, on a loaded machine.
+    const id = (await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:2' }))).service?.deployments?.[0]?.id;
     let maxFailed = 0;
     const s = await waitFor(async () => {
       const d = await describe1(e);
@@ -495,14 +512,12 @@ describe('failing releases (simulated)', () => {
     await register('repo/web:1');
     await register('repo/web:flaky');
     await createService(e, { min: 100, max: 150, desired: 2, breaker: { enable: true, rollback: true, resetOnHealthyTask: false } });
-    await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:2' }));
-    const id = (await describe1(e)).deployments?.[0]?.id;
-    const s = await waitFor(async () => {
-      const d = await describe1(e);
-      return d.deployments?.find((x) => x.id === id && x.rolloutState === 'FAILED') ? d : undefined;
-    });
-    expect(s.deployments?.find((x) => x.id === id)?.failedTasks).toBe(3);
-    const after = await waitFor(() => steadyService(e));
+    // The new deployment as UpdateService answers it: a DescribeServices after it may already find
+    // the rollback first, on a loaded machine.
+    const id = (await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:2' }))).service?.deployments?.[0]?.id ?? '';
+    const { after, record, messages } = await rolledBackRelease(e, id);
+    expect(record.deploymentCircuitBreaker).toMatchObject({ status: 'TRIGGERED', threshold: 3, failureCount: 3 });
+    expect(messages).toContain(`(service web) (deployment ${id}) deployment failed: tasks failed to start.`);
     expect(after.taskDefinition).toBe('arn:aws:ecs:us-east-1:000000000000:task-definition/web:1');
   });
 
