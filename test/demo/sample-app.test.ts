@@ -106,7 +106,18 @@ describe('the sample app', () => {
       ] as const) {
         execFileSync(
           'docker',
-          ['build', '-q', '-t', `${tag}:${name}`, '--build-arg', `VERSION=5.0.${broken === 'true' ? 1 : 0}`, '--build-arg', `BROKEN=${broken}`, app],
+          [
+            'build',
+            '-q',
+            '--no-cache',
+            '-t',
+            `${tag}:${name}`,
+            '--build-arg',
+            `VERSION=5.0.${broken === 'true' ? 1 : 0}`,
+            '--build-arg',
+            `BROKEN=${broken}`,
+            app,
+          ],
           { stdio: ['ignore', 'pipe', 'pipe'] },
         );
       }

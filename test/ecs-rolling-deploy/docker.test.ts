@@ -35,7 +35,7 @@ async function buildAndPush(version: string, port: number, configDir: string): P
   // The target group's health check asks for `/`.
   await writeFile(join(dir, 'www', 'index.html'), `<p>${version}</p>\n`);
   await writeFile(join(dir, 'Dockerfile'), [`FROM ${BASE}`, 'COPY www /www', `CMD ["httpd", "-f", "-p", "${port}", "-h", "/www"]`, ''].join('\n'));
-  await dockerOk(['build', '--quiet', '--tag', `${repo}:${version}`, dir], { configDir, timeoutMs: 120_000 });
+  await dockerOk(['build', '--quiet', '--no-cache', '--tag', `${repo}:${version}`, dir], { configDir, timeoutMs: 120_000 });
   const pushed = await dockerOk(['push', `${repo}:${version}`], { configDir, timeoutMs: 120_000 });
   const digest = /digest: (sha256:[a-f0-9]{64})/.exec(pushed)?.[1];
   if (!digest) throw new Error(`no digest in push output: ${pushed}`);

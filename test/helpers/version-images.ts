@@ -41,7 +41,7 @@ export async function pushVersionImages(registry: RegistryConfig, repoName: stri
       join(dir, 'Dockerfile'),
       [`FROM ${localStack().baseImage}`, 'COPY www /www', 'EXPOSE 8080', 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]', ''].join('\n'),
     );
-    await dockerOk(['build', '--quiet', '--tag', `${repo}:${version}`, dir], { configDir, timeoutMs: 120_000 });
+    await dockerOk(['build', '--quiet', '--no-cache', '--tag', `${repo}:${version}`, dir], { configDir, timeoutMs: 120_000 });
     await dockerOk(['push', `${repo}:${version}`], { configDir, timeoutMs: 120_000 });
     await dockerOk(['rmi', `${repo}:${version}`], { timeoutMs: 60_000 });
   }

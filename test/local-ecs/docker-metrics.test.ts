@@ -45,7 +45,7 @@ describe('docker mode: ELB metrics of real traffic', () => {
         '',
       ].join('\n'),
     );
-    await dockerOk(['build', '--quiet', '--tag', image, work], { timeoutMs: 120_000 });
+    await dockerOk(['build', '--quiet', '--no-cache', '--tag', image, work], { timeoutMs: 120_000 });
     env = await withLocalEcs({
       mode: 'docker',
       registry: localRegistry(),

@@ -47,7 +47,7 @@ async function buildAndPush(version: string, configDir: string): Promise<void> {
   await writeFile(join(dir, 'www', 'version'), `${version}\n`);
   await writeFile(join(dir, 'www', 'index.html'), `<p>${version}</p>\n`);
   await writeFile(join(dir, 'Dockerfile'), [`FROM ${BASE}`, 'COPY www /www', 'EXPOSE 8080', 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]', ''].join('\n'));
-  await dockerOk(['build', '--quiet', '--tag', `${repo}:${version}`, dir], { configDir, timeoutMs: 120_000 });
+  await dockerOk(['build', '--quiet', '--no-cache', '--tag', `${repo}:${version}`, dir], { configDir, timeoutMs: 120_000 });
   await dockerOk(['push', `${repo}:${version}`], { configDir, timeoutMs: 120_000 });
   // Drop the local copy so the emulator really has to pull it from the registry.
   await dockerOk(['rmi', `${repo}:${version}`], { timeoutMs: 60_000 });
