@@ -98,8 +98,11 @@ describe('simulated mode', () => {
     const started = run.tasks![0]!;
     expect(started).toMatchObject({ lastStatus: 'PENDING', desiredStatus: 'RUNNING', group: 'family:migrate', startedBy: 'ctp-migration' });
     expect(started.overrides?.containerOverrides).toEqual([{ name: 'app', command: ['bin/migrate', 'up'] }]);
-    await until(env, started.taskArn!, 'RUNNING');
+    // RUNNING lasts 0.7 emulated seconds here (70 ms): a loaded test process may never look while
+    // it lasts (a busy-loop run waited 20 s for it). The stopped task says it ran: started, then its
+    // essential container exited.
     const stopped = await until(env, started.taskArn!, 'STOPPED');
+    expect(stopped.startedAt).toBeInstanceOf(Date);
     expect(stopped).toMatchObject({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' });
     expect(stopped.containers?.[0]?.exitCode).toBe(3);
 
