@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { StepLog } from './step-log.js';
 import { parseFileCommands, type Annotation } from './workflow-commands.js';
@@ -179,13 +179,15 @@ export function actionRuntimeEnv(): Record<string, string> {
 }
 
 /**
- * Node's on-disk cache of compiled code (NODE_COMPILE_CACHE, Node 22.1+), shared by every step this
- * checkout runs: a bundle's files are compiled once, not at each of the ~900 steps of `npm test`
- * (importing the deploy's chunks: 0.15 → 0.09 s of CPU). Same files, same behaviour: V8 keys the
- * cache on each file's content and compiles anew what changed. A runner sets no such cache (its
- * steps run once on a fresh machine), so this only spares the suite's CPU (issue 29).
+ * Node's on-disk cache of compiled code (Node 22.1+, enabled by compile-cache.mjs, preloaded into
+ * each step), shared by every step this checkout runs: a bundle's files are compiled once, not at
+ * each of the ~900 steps of `npm test` (importing the deploy's chunks: 0.15 → 0.09 s of CPU). Same
+ * files, same behaviour: V8 keys the cache on each file's content and compiles anew what changed.
+ * A runner has no such cache (its steps run once on a fresh machine), so this only spares the
+ * suite's CPU (issue 29). A preload, not NODE_COMPILE_CACHE: a variable would reach the programs
+ * the action starts for the user, which must get what a `run:` step gets.
  */
-const compileCacheDir = path.join(repoRoot, '.tmp', 'node-compile-cache');
+const compileCachePreload = pathToFileURL(path.join(repoRoot, 'local/runner/compile-cache.mjs')).href;
 
 // Each run's workspace, temp and command files are removed when this process exits (a test file's
 // worker, a CLI run), so thousands of runs leave nothing in /tmp; CTP_KEEP_RUNS=1 keeps them.
@@ -281,7 +283,7 @@ async function runStep(script: string, env: Record<string, string>, base: string
   };
   for (const file of Object.values(files)) writeFileSync(file, '');
   const started = Date.now();
-  const child = spawn(node24Binary, [script], { env: { ...env, ...files, NODE_COMPILE_CACHE: compileCacheDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node24Binary, ['--import', compileCachePreload, script], { env: { ...env, ...files }, stdio: ['ignore', 'pipe', 'pipe'] });
   runningSteps.add(child);
 
   let cancelSent = false;
