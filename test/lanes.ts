@@ -42,6 +42,7 @@ export const FAST_LANE = [
   'test/local-ecs/deployment-alarms.test.ts',
   'test/local-ecs/deployment-semantics.test.ts',
   'test/local-ecs/elbv2.test.ts',
+  'test/local-ecs/load-balancer.test.ts',
   'test/local-ecs/native-strategies.test.ts',
   'test/local-ecs/rollout.test.ts',
   'test/local-ecs/service-deployments.test.ts',

@@ -5,7 +5,8 @@
  * progress, the way the productionListenerRule / testListenerRule's weighted forward actions do:
  * production sends green its share (0 → canary/linear steps → 100), test sends green everything
  * once test traffic has shifted. With no deployment in progress both go to production's target
- * group. A chosen group with no healthy target leaves the request to the other one.
+ * group. A chosen group with no healthy target leaves the request to the other one; with no
+ * healthy target in either, the chosen group fails open to its unhealthy targets (load-balancer.ts).
  */
 import type http from 'node:http';
 import { listenOnLoopback, type LoadBalancer } from './load-balancer.js';
@@ -22,8 +23,8 @@ export function pickTargetGroup(traffic: ListenerTraffic, greenPercent: number, 
   const { production, green } = traffic;
   if (!green || greenPercent <= 0) return production;
   const wanted = greenPercent >= 100 || draw * 100 < greenPercent ? green : production;
-  const other = wanted === green ? production : green;
-  return wanted.hasHealthyTargets() || !other.hasHealthyTargets() ? wanted : other;
+  const order = [wanted, wanted === green ? production : green];
+  return order.find((g) => g.hasHealthyTargets()) ?? order.find((g) => g.hasRoutableTargets()) ?? wanted;
 }
 
 export class ServiceListeners {

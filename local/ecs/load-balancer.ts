@@ -2,8 +2,11 @@
  * A load balancer with one target group per service, behaving like an ALB target group:
  * registered targets start `initial`, become `healthy` after `healthyThreshold` consecutive passing
  * health checks and `unhealthy` after `unhealthyThreshold` failures; only healthy targets get
- * traffic; a deregistered target is `draining`: it gets no new requests, in-flight ones finish,
- * and deregistration completes after the deregistration delay.
+ * traffic, except that a group with no healthy target and some unhealthy ones fails open to those
+ * (ALB: "If a target group contains only unhealthy registered targets, the load balancer routes
+ * requests to all those targets, regardless of their health status"); a deregistered target is
+ * `draining`: it gets no new requests, in-flight ones finish, and deregistration completes after
+ * the deregistration delay. A group whose targets are all `initial` or draining answers 503.
  *
  * In docker mode it is a real reverse proxy (node:http) on a fixed 127.0.0.1 port for the life of
  * the service; in simulated mode there is no listener and the probe asks the simulated runner.
@@ -18,6 +21,7 @@ export interface TargetGroupHealthCheck {
   path: string;
   /** Emulated ms between checks. */
   intervalMs: number;
+  /** How long a probe may take, in real ms: it is a real request, so timeScale does not shrink it. */
   timeoutMs: number;
   healthyThreshold: number;
   unhealthyThreshold: number;
@@ -101,9 +105,23 @@ export class LoadBalancer {
     this.url = url;
   }
 
-  /** The targets that get traffic now (simulated traffic is spread over these). */
   healthyTargetIds(): string[] {
     return [...this.targets.values()].filter((t) => t.state === 'healthy').map((t) => t.id);
+  }
+
+  /** The targets that get traffic now (simulated traffic is spread over these). */
+  routableTargetIds(): string[] {
+    return this.routable().map((t) => t.id);
+  }
+
+  /**
+   * The healthy targets; with none healthy, the unhealthy ones: ALB fails open rather than answer
+   * 503 when every target fails its health checks at once (as a stalled host makes them do).
+   */
+  private routable(): Target[] {
+    const registered = [...this.targets.values()];
+    const healthy = registered.filter((t) => t.state === 'healthy');
+    return healthy.length > 0 ? healthy : registered.filter((t) => t.state === 'unhealthy');
   }
 
   health(targetId: string): TargetHealth | undefined {
@@ -185,18 +203,22 @@ export class LoadBalancer {
   }
 
   private pick(): Target | undefined {
-    const healthy = [...this.targets.values()].filter((t) => t.state === 'healthy');
-    if (healthy.length === 0) return undefined;
-    this.rr = (this.rr + 1) % healthy.length;
-    return healthy[this.rr];
+    const targets = this.routable();
+    if (targets.length === 0) return undefined;
+    this.rr = (this.rr + 1) % targets.length;
+    return targets[this.rr];
   }
 
-  /** Whether any target would get a request now. */
   hasHealthyTargets(): boolean {
     return [...this.targets.values()].some((t) => t.state === 'healthy');
   }
 
-  /** Forwards one request to a healthy target of this group (round robin), or answers 503. */
+  /** Whether any target would get a request now (a healthy one, or an unhealthy one failing open). */
+  hasRoutableTargets(): boolean {
+    return this.routable().length > 0;
+  }
+
+  /** Forwards one request to a routable target of this group (round robin), or answers 503. */
   forward(req: http.IncomingMessage, res: http.ServerResponse): void {
     const target = this.pick();
     if (!target) {

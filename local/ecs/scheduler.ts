@@ -711,9 +711,14 @@ export class Scheduler {
     if (!b) return;
     this.buffers.delete(service.uid);
     const name = service.name;
-    const tg = this.lbs.get(service.uid)?.targetGroupArn ?? targetGroupOf(service);
     if (b.draining.length > 0) this.event(service, `(service ${name}) has begun draining connections on ${b.draining.length} tasks.`);
-    if (b.deregistered.length > 0) this.event(service, `(service ${name}) deregistered ${b.deregistered.length} targets in (target-group ${tg})`);
+    // Each target group its own event: a native deployment's blue and green tasks are in two.
+    const deregistered = new Map<string, number>();
+    for (const t of b.deregistered) {
+      const tg = this.lbOf(service, t)?.targetGroupArn ?? targetGroupOf(service);
+      deregistered.set(tg, (deregistered.get(tg) ?? 0) + 1);
+    }
+    for (const [tg, n] of deregistered) this.event(service, `(service ${name}) deregistered ${n} targets in (target-group ${tg})`);
     if (b.stopped.length > 0) {
       this.event(service, `(service ${name}) has stopped ${b.stopped.length} running tasks: ${b.stopped.map((t) => `(task ${t.id})`).join(' ')}.`);
     }

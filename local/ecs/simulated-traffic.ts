@@ -1,7 +1,8 @@
 /**
  * Simulated mode has no real clients, so each load balancer gets steady scripted traffic: every
- * emulated second `requestsPerSecond` requests are spread over its healthy targets (none: the
- * load balancer answers 503 itself), and each task answers its share as its simulated behaviour
+ * emulated second `requestsPerSecond` requests are spread over the targets it routes to (its
+ * healthy ones, or its unhealthy ones when it fails open; none: the load balancer answers 503
+ * itself), and each task answers its share as its simulated behaviour
  * says (`errorRate` of them with a 500, after `responseTimeMs`). The counts go to the metric
  * store as ELB publishes them, so alarms over AWS/ApplicationELB see what a real release would
  * cause. Fractions carry over from second to second, so 50% of 3 requests a second is 1, 2, 1, 2…
@@ -63,10 +64,10 @@ export class SimulatedTraffic {
     this.lastAt = now;
   }
 
-  /** `rate` requests made at `at`, spread over each load balancer's healthy targets. */
+  /** `rate` requests made at `at`, spread over the targets each load balancer routes to. */
   private publish(at: number, rate: number): void {
     for (const lb of this.opts.loadBalancers()) {
-      const targets = lb.healthyTargetIds();
+      const targets = lb.routableTargetIds();
       if (targets.length === 0) {
         const n = this.take(`${lb.targetGroupArn}#elb`, rate, 0);
         if (n.requests > 0) publishElbRequests(this.opts.metrics, lb.targetGroupArn, at, { count: n.requests, elb5xx: true });

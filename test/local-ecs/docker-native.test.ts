@@ -11,6 +11,7 @@ import {
   CreateClusterCommand,
   CreateServiceCommand,
   DescribeServiceDeploymentsCommand,
+  DescribeServicesCommand,
   ListServiceDeploymentsCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
@@ -173,5 +174,12 @@ describe('docker mode: native strategies', () => {
     expect(share).toBeGreaterThan(0.1);
     expect(share).toBeLessThan(0.55);
     expect(bodies(load.results.filter((r) => r.at > doneAt))).toEqual(new Set(['v1']));
+    // Blue's tasks left the target group they were in: the alternate one, production since the
+    // blue/green deployment above.
+    const events = (await env.ecs.send(new DescribeServicesCommand({ cluster: 'c', services: ['web'] }))).services![0]!.events!;
+    const since = events.findIndex((e) => e.message?.includes('CANARY deployment started.'));
+    expect(since).toBeGreaterThan(0);
+    const deregistered = events.slice(0, since).flatMap((e) => /deregistered (\d+) targets in \(target-group (.+)\)$/.exec(e.message ?? '')?.slice(1) ?? []);
+    expect(deregistered).toEqual(['2', ALT]);
   }, 240_000);
 });

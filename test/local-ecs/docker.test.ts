@@ -18,6 +18,8 @@ import {
   DescribeTasksCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
   UpdateServiceCommand,
   type Service as SdkService,
 } from '@aws-sdk/client-ecs';
@@ -204,6 +206,51 @@ describe('docker mode', () => {
     );
     expect(task.stoppedReason).toMatch(/^CannotPullContainerError: /);
     expect(task.stopCode).toBe('TaskFailedToStart');
+  }, 90_000);
+
+  it("a container health check's timeout is real time at any timeScale: a 1.5 s check passes a 4 s timeout, a hung one fails its 1 s", async () => {
+    // At timeScale 10 the interval shrinks (5 s → 0.5 s), the timeout does not: the check is real
+    // work in the container, and a timeout cut by the scale would fail it when the machine is busy.
+    const check = async (name: string, command: string, timeout: number) => {
+      const out = await env.ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: `${name}-${suffix}`,
+          containerDefinitions: [
+            { name: 'web', image: `${repo}:v1`, essential: true, healthCheck: { command: ['CMD-SHELL', command], interval: 5, timeout, retries: 1 } },
+          ],
+        }),
+      );
+      const run = await env.ecs.send(new RunTaskCommand({ cluster: 'c', taskDefinition: out.taskDefinition!.taskDefinitionArn! }));
+      return run.tasks![0]!.taskArn!;
+    };
+    const [slow, hung] = await Promise.all([
+      check('slow-check', 'sleep 1.5 && wget -q -O /dev/null http://127.0.0.1:8080/version', 4),
+      check('hung-check', 'sleep 30', 1),
+    ]);
+    const describe = async (arn: string) => (await env.ecs.send(new DescribeTasksCommand({ cluster: 'c', tasks: [arn] }))).tasks![0]!;
+    const healthy = await waitFor(
+      async () => {
+        const t = await describe(slow);
+        return t.healthStatus === 'HEALTHY' ? t : undefined;
+      },
+      60_000,
+      200,
+    );
+    expect(healthy.lastStatus).toBe('RUNNING');
+    const stopped = await waitFor(
+      async () => {
+        const t = await describe(hung);
+        return t.lastStatus === 'STOPPED' ? t : undefined;
+      },
+      60_000,
+      200,
+    );
+    expect(stopped.healthStatus).toBe('UNHEALTHY');
+    expect(stopped.stoppedReason).toBe('Task failed container health checks');
+    // The slow one stayed healthy through its later checks.
+    expect((await describe(slow)).healthStatus).toBe('HEALTHY');
+    await env.ecs.send(new StopTaskCommand({ cluster: 'c', task: slow }));
+    await waitFor(async () => ((await describe(slow)).lastStatus === 'STOPPED' ? true : undefined), 60_000, 200);
   }, 90_000);
 
   it('DeleteService drains the service, removes its containers and closes its load balancer', async () => {

@@ -5,7 +5,11 @@
  * with the task definition's environment, command/entryPoint, and port mappings published on an
  * ephemeral 127.0.0.1 port, and the task definition's host volumes (`host.sourcePath`) bind-mounted
  * at its mountPoints. Container health checks run through `docker exec` on the engine's
- * clock (so a task definition's 30 s interval shrinks with timeScale). Every container carries a
+ * clock (so a task definition's 30 s interval shrinks with timeScale); a check's timeout, and the
+ * load balancer's probe timeout, bound real work (an exec in the container, a request to it) and
+ * do not shrink: cut by timeScale (to 1 s and 0.5 s at least), they measured how busy the machine
+ * was, failing a healthy task's checks where ECS would have waited the full timeout. Every
+ * container carries a
  * label with this emulator's id, so close() removes all of them even after a crash of a task.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -217,8 +221,7 @@ export class DockerRunner implements TaskRunner {
     let status: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN' = 'UNKNOWN';
     const check = async () => {
       if (dt.stopping) return;
-      const timeoutMs = Math.max(1_000, (hc.timeout * 1000) / this.clock.timeScale);
-      const r = await docker(['exec', id, ...execArgs], { timeoutMs });
+      const r = await docker(['exec', id, ...execArgs], { timeoutMs: hc.timeout * 1000 });
       if (dt.stopping) return;
       if (r.code === 0) {
         failures = 0;
@@ -266,7 +269,7 @@ export class DockerRunner implements TaskRunner {
   probe(_task: Task, host: string, port: number, path: string, timeoutMs: number): Promise<boolean> {
     // ALB's default success matcher is 200; any 2xx passes here.
     return new Promise((resolve) => {
-      const req = http.get({ host, port, path, agent: false, timeout: Math.max(500, timeoutMs / this.clock.timeScale) }, (res) => {
+      const req = http.get({ host, port, path, agent: false, timeout: timeoutMs }, (res) => {
         res.resume();
         resolve((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300);
       });
