@@ -79,15 +79,29 @@ function couldNotCheck(what: string, permission: string, error: unknown): string
 }
 
 export async function preflight(subject: PreflightSubject, clients: PreflightClients): Promise<PreflightResult> {
-  const result: PreflightResult = { passed: [], problems: malformedRoleArns(subject.document), warnings: [] };
   const images = ecrImages(subject.document);
   const groups = awslogsGroups(subject.document);
   const targetGroups = serviceTargetGroups(subject.loadBalancers, subject.strategy);
-  await Promise.all([
-    ...byKey(images, (i) => `${i.region} ${i.registryId} ${i.repository}`).map((repo) => checkImages(repo, clients.ecr, result)),
-    ...byKey(groups, (g) => `${g.region ?? ''} ${g.group}`).map((uses) => checkLogGroup(uses, clients.logs, result)),
-    ...targetGroups.map((tg) => checkTargetGroup(tg, subject, clients.elbv2, result)),
-  ]);
+  const checks: ((into: PreflightResult) => Promise<void>)[] = [
+    ...byKey(images, (i) => `${i.region} ${i.registryId} ${i.repository}`).map((repo) => (into: PreflightResult) => checkImages(repo, clients.ecr, into)),
+    ...byKey(groups, (g) => `${g.region ?? ''} ${g.group}`).map((uses) => (into: PreflightResult) => checkLogGroup(uses, clients.logs, into)),
+    ...targetGroups.map((tg) => (into: PreflightResult) => checkTargetGroup(tg, subject, clients.elbv2, into)),
+  ];
+  // The checks run side by side, each into its own result; they are joined in the order above, so
+  // the log lists the same problems in the same order whichever API answered first.
+  const parts = await Promise.all(
+    checks.map(async (check) => {
+      const part: PreflightResult = { passed: [], problems: [], warnings: [] };
+      await check(part);
+      return part;
+    }),
+  );
+  const result: PreflightResult = { passed: [], problems: malformedRoleArns(subject.document), warnings: [] };
+  for (const part of parts) {
+    result.passed.push(...part.passed);
+    result.problems.push(...part.problems);
+    result.warnings.push(...part.warnings);
+  }
   return result;
 }
 
