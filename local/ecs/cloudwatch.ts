@@ -96,6 +96,14 @@ export class CloudWatch {
   private readonly listeners = new Set<AlarmStateListener>();
   private timer?: ClockTimer;
   private closed = false;
+  /**
+   * Brings the metric data the emulator makes itself (simulated traffic) up to now; called before
+   * every evaluation. Timers run late and in any order after a stall of the process: an evaluation
+   * that ran before the traffic timer had published the stalled time judged a minute without its
+   * requests (no data: OK), and was not due again until the next minute, so a release serving 500s
+   * could finish its bake on that verdict (seen under load: COMPLETED instead of FAILED).
+   */
+  bringDataUpToNow?: () => void;
 
   constructor(
     private readonly metrics: MetricStore,
@@ -375,8 +383,9 @@ export class CloudWatch {
 
   // ---- evaluation ------------------------------------------------------------------------------
 
-  /** Evaluates every alarm whose next evaluation time has come. */
+  /** Evaluates every alarm whose next evaluation time has come, on data up to now. */
   evaluateDue(): void {
+    this.bringDataUpToNow?.();
     const now = this.clock.now();
     for (const alarm of this.alarms.values()) {
       const due = this.nextEvaluation.get(alarm.AlarmName) ?? 0;

@@ -85,8 +85,8 @@ export class DeploymentAlarms {
   }
 
   /**
-   * Brings the alarms' data up to now (index.ts: the simulated traffic of the time elapsed, then
-   * the alarm evaluations whose time has come). Timers run late when the process stalls: after a
+   * Brings the alarms up to now (index.ts: the alarm evaluations whose time has come, each on the
+   * data up to now, simulated traffic included). Timers run late when the process stalls: after a
    * stall longer than a bake, the scheduler's tick could end the bake before the traffic of the
    * stalled time was counted and the alarms over it evaluated, and a release serving 500s was
    * COMPLETED (seen under load). ECS decides on the bake's data; so does the emulator.

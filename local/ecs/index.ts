@@ -221,10 +221,8 @@ export async function startLocalEcs(options: LocalEcsOptions = {}): Promise<Loca
       })
     : undefined;
   traffic?.start();
-  deploymentAlarms.catchUp = () => {
-    traffic?.catchUp();
-    cloudwatch.evaluateDue();
-  };
+  if (traffic) cloudwatch.bringDataUpToNow = () => traffic.catchUp();
+  deploymentAlarms.catchUp = () => cloudwatch.evaluateDue();
 
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const findService = (cluster: string, name: string) => store.service(cluster, name);

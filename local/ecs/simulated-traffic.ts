@@ -46,7 +46,7 @@ export class SimulatedTraffic {
     if (this.timer) this.opts.clock.clearTimeout(this.timer);
   }
 
-  /** Publishes the traffic of the time elapsed since the last second (DeploymentAlarms.catchUp). */
+  /** Publishes the traffic of the time elapsed since the last second (before every alarm evaluation: CloudWatch.bringDataUpToNow). */
   catchUp(): void {
     if (!this.closed && this.opts.clock.now() > this.lastAt) this.second();
   }

@@ -21,7 +21,9 @@ import {
 import { CreateClusterCommand, CreateServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { registerAppRevisions } from '../helpers/local-ecs.js';
 import { putTarget5xxAlarm, targetGroupDimensions, type LocalCloudWatchEnv, withLocalCloudWatch } from '../helpers/cloudwatch.js';
-import { scaledClock } from '../../local/ecs/clock.js';
+import { type Clock, type ClockTimer, scaledClock } from '../../local/ecs/clock.js';
+import { CloudWatch } from '../../local/ecs/cloudwatch.js';
+import { SimulatedTraffic } from '../../local/ecs/simulated-traffic.js';
 import { LoadBalancer } from '../../local/ecs/load-balancer.js';
 import { elbDimensions, ELB_NAMESPACE, MetricStore, publishElbRequests } from '../../local/ecs/metrics.js';
 import { waitFor } from './wait.js';
@@ -249,6 +251,96 @@ describe('ELB metrics from real traffic', () => {
       await lb.close();
       await new Promise<void>((r) => app.close(() => r()));
     }
+  });
+});
+
+/** A clock the test moves: `advance` runs the timers that come due, `stall` moves time and runs none. */
+function manualClock(start = Date.UTC(2026, 0, 1, 0, 0, 30)) {
+  let now = start;
+  let timers: { at: number; fn: () => void; timer: ClockTimer }[] = [];
+  const clock: Clock = {
+    timeScale: 1,
+    now: () => now,
+    setTimeout(fn, ms) {
+      const timer = { handle: undefined as unknown as NodeJS.Timeout };
+      timers.push({ at: now + ms, fn, timer });
+      return timer;
+    },
+    clearTimeout(timer) {
+      timers = timers.filter((t) => t.timer !== timer);
+    },
+    sleep: (ms) => new Promise((resolve) => clock.setTimeout(() => resolve(), ms)),
+  };
+  const advance = async (ms: number) => {
+    const until = now + ms;
+    for (;;) {
+      timers.sort((a, b) => a.at - b.at);
+      const next = timers[0];
+      if (!next || next.at > until) break;
+      timers.shift();
+      now = next.at;
+      next.fn();
+      await Promise.resolve();
+    }
+    now = until;
+  };
+  const stall = (ms: number) => {
+    now += ms;
+  };
+  return { clock, advance, stall };
+}
+
+describe('CloudWatch after a stall of the process', () => {
+  it("an evaluation that runs before the traffic timer still judges the stalled minutes' requests", async () => {
+    const { clock, advance, stall } = manualClock();
+    const metrics = new MetricStore();
+    const cloudwatch = new CloudWatch(metrics, clock, 'us-east-1', '000000000000');
+    const lb = new LoadBalancer({
+      clock,
+      targetGroupArn: TG,
+      healthCheck: { path: '/', intervalMs: 5_000, timeoutMs: 2_000, healthyThreshold: 1, unhealthyThreshold: 2 },
+      deregistrationDelayMs: 0,
+      probe: async () => true,
+      onHealth: () => {},
+      proxy: false,
+    });
+    // A release whose task answers half its requests with a 500 while passing its health checks.
+    const traffic = new SimulatedTraffic({ clock, metrics, requestsPerSecond: 10, loadBalancers: () => [lb], behaviourOfTask: () => ({ errorRate: 0.5 }) });
+    // As the emulator wires them (local/ecs/index.ts).
+    cloudwatch.bringDataUpToNow = () => traffic.catchUp();
+    const d = elbDimensions(TG);
+    await cloudwatch.handlers().PutMetricAlarm!({
+      AlarmName: 'api-5xx',
+      Namespace: ELB_NAMESPACE,
+      MetricName: 'HTTPCode_Target_5XX_Count',
+      Dimensions: [
+        { Name: 'TargetGroup', Value: d.TargetGroup },
+        { Name: 'LoadBalancer', Value: d.LoadBalancer },
+      ],
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 5,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    lb.register('t1', '10.0.0.1', 8080);
+    await advance(0);
+    expect(lb.healthyTargetIds()).toEqual(['t1']);
+    traffic.start();
+    expect(cloudwatch.alarm('api-5xx')?.StateValue).not.toBe('ALARM');
+
+    // Three minutes pass with no timer run, then CloudWatch's own timer comes first: its
+    // evaluation of the last whole minute counts that minute's 500s.
+    stall(180_000);
+    cloudwatch.evaluateDue();
+    expect(cloudwatch.alarm('api-5xx')?.StateValue).toBe('ALARM');
+    const judged = JSON.parse(cloudwatch.alarm('api-5xx')?.StateReasonData ?? '{}') as { recentDatapoints: number[] };
+    expect(judged.recentDatapoints).toHaveLength(1);
+    expect(judged.recentDatapoints[0]).toBeGreaterThan(250);
+    traffic.close();
+    cloudwatch.close();
+    await lb.close();
   });
 });
 

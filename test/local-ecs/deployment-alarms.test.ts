@@ -56,29 +56,29 @@ async function service(e: LocalEcsEnv): Promise<SdkService> {
 describe('ECS deployment alarms (emulator)', () => {
   it('fails a release that serves 500s while passing its health checks, and rolls back to the last COMPLETED deployment', async () => {
     const { e } = await setup({ enable: true, rollback: true });
-    await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:2' }));
-    const failed = await waitFor(async () => {
-      const s = await service(e);
-      return s.deployments?.find((d) => d.rolloutState === 'FAILED') ? s : undefined;
-    }, 20_000);
-    const bad = failed.deployments?.find((d) => d.rolloutState === 'FAILED');
-    expect(bad?.taskDefinition).toMatch(/:2$/);
-    expect(bad?.rolloutStateReason).toBe('ECS deployment failed: alarm(s) detected: api-5xx.');
-    const messages = (failed.events ?? []).map((ev) => ev.message ?? '');
-    expect(messages.some((m) => m.includes(`(deployment ${bad?.id}) deployment failed: alarm detected.`))).toBe(true);
-    expect(messages.some((m) => /rolling back to deployment ecs-svc\/\d+\./.test(m))).toBe(true);
-    // The rollback is the old task definition, and it completes (the alarm that was in ALARM
-    // when it started is not watched for it).
+    const updated = await e.ecs.send(new UpdateServiceCommand({ cluster: 'c', service: 'web', taskDefinition: 'web:2' }));
+    const bad = updated.service!.deployments![0]!;
+    expect(bad.taskDefinition).toMatch(/:2$/);
+    // The FAILED deployment is in DescribeServices only while the rollback replaces its tasks (a
+    // fraction of a second at 60x): the test waits for the rollback to be done and reads ECS's
+    // record of what happened, so a stall of this process cannot make it miss the moment.
     const back = await waitFor(async () => {
       const s = await service(e);
       const d = s.deployments?.[0];
-      return d?.rolloutState === 'COMPLETED' && s.deployments?.length === 1 ? d : undefined;
-    }, 20_000);
-    expect(back.taskDefinition).toMatch(/:1$/);
+      return d && d.id !== bad.id && d.rolloutState === 'COMPLETED' && s.deployments?.length === 1 ? s : undefined;
+    }, 40_000);
+    // The rollback is the old task definition, and it completes (the alarm that was in ALARM
+    // when it started is not watched for it).
+    expect(back.deployments![0]!.taskDefinition).toMatch(/:1$/);
+    const messages = (back.events ?? []).map((ev) => ev.message ?? '');
+    expect(messages).toContain(`(service web) (deployment ${bad.id}) deployment failed: alarm detected.`);
+    expect(messages.some((m) => /rolling back to deployment ecs-svc\/\d+\./.test(m))).toBe(true);
     // The service deployment names the alarm that failed it, and its rollback.
     const [brief] = (await e.ecs.send(new ListServiceDeploymentsCommand({ cluster: 'c', service: 'web' }))).serviceDeployments ?? [];
     const sd = (await e.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [brief!.serviceDeploymentArn!] }))).serviceDeployments![0]!;
     expect(sd.status).toBe('ROLLBACK_SUCCESSFUL');
+    expect(sd.statusReason).toBe('ECS deployment failed: alarm(s) detected: api-5xx.');
+    expect(sd.rollback?.reason).toBe('ECS deployment failed: alarm(s) detected: api-5xx.');
     expect(sd.alarms).toEqual({ status: 'TRIGGERED', alarmNames: ['api-5xx'], triggeredAlarmNames: ['api-5xx'] });
     expect(sd.deploymentCircuitBreaker?.status).toBe('DISABLED');
   });
