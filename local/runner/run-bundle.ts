@@ -58,7 +58,10 @@ export interface RunBundleOptions {
   cancel?: CancelOptions;
   /** Aborted when the run is cancelled (the workflow runner's cancel): the main step is cancelled as by `cancel`, at once. */
   signal?: AbortSignal;
+  /** Each step is killed (SIGKILL) after this long, as the runner kills a step past its timeout. */
   timeoutMs?: number;
+  /** The post step's own timeout (default: timeoutMs), for a test that kills main early on purpose. */
+  postTimeoutMs?: number;
   /** Print the step's log live (for debugging a test). */
   echo?: boolean;
   /** Called with every log line as it is shown (masked), e.g. by the workflow runner to stream it. */
@@ -363,8 +366,8 @@ function keepSummary(script: string, stepName: string, summary: string): void {
   writeFileSync(path.join(dir, `${action}-${stepName}-${process.pid}-${++keptSummaries}.md`), summary);
 }
 
-/** The post step is never cancelled by the main step's cancel option (it runs with post-if, after the cancel). */
+/** The post step is never cancelled by the main step's cancel option (it runs with post-if, after the cancel), and has its own timeout. */
 function withoutCancel(options: RunBundleOptions): RunBundleOptions {
-  const { cancel: _mainOnly, signal: _cancelled, ...rest } = options;
-  return rest;
+  const { cancel: _mainOnly, signal: _cancelled, postTimeoutMs, ...rest } = options;
+  return postTimeoutMs === undefined ? rest : { ...rest, timeoutMs: postTimeoutMs };
 }
