@@ -4,7 +4,8 @@
  * out (logged in once into a private DOCKER_CONFIG, so the user's own docker config is untouched),
  * with the task definition's environment, command/entryPoint, and port mappings published on an
  * ephemeral 127.0.0.1 port, and the task definition's host volumes (`host.sourcePath`) bind-mounted
- * at its mountPoints. Container health checks run through `docker exec` on the engine's
+ * at its mountPoints. Container health checks run as an exec in the container (through the Engine
+ * API on the daemon's socket, docker-engine.ts; `docker exec` where it is not on one) on the engine's
  * clock (so a task definition's 30 s interval shrinks with timeScale); a check's timeout, and the
  * load balancer's probe timeout, bound real work (an exec in the container, a request to it) and
  * do not shrink: cut by timeScale (to 1 s and 0.5 s at least), they measured how busy the machine
@@ -20,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock, ClockTimer } from '../clock.js';
 import { docker, dockerOk } from '../docker-cli.js';
+import { engineExec, engineSocket } from '../docker-engine.js';
 import { authorizationToken, type RegistryConfig } from '../ecr.js';
 import type { Container, ContainerDefinitionView, Task } from '../state.js';
 import type { TaskHooks, TaskRunner } from './types.js';
@@ -134,6 +136,10 @@ export class DockerRunner implements TaskRunner {
         `${LABEL}=${this.instanceId}`,
         '--label',
         `${LABEL}.task=${task.id}`,
+        // The image's own HEALTHCHECK does not run: with a task definition's healthCheck, ECS has
+        // Docker run that one instead (healthLoop here); without one, nothing in ECS reads it.
+        // (The sample app's ran every 2 s in every container of the demo, for nothing.)
+        '--no-healthcheck',
       ];
       // Always an ephemeral host port (a task definition's hostPort is ignored): tasks of two
       // deployments run side by side on this one host.
@@ -221,9 +227,9 @@ export class DockerRunner implements TaskRunner {
     let status: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN' = 'UNKNOWN';
     const check = async () => {
       if (dt.stopping) return;
-      const r = await docker(['exec', id, ...execArgs], { timeoutMs: hc.timeout * 1000 });
+      const code = await this.exec(id, execArgs, hc.timeout * 1000);
       if (dt.stopping) return;
-      if (r.code === 0) {
+      if (code === 0) {
         failures = 0;
         if (status !== 'HEALTHY') {
           status = 'HEALTHY';
@@ -241,6 +247,14 @@ export class DockerRunner implements TaskRunner {
     };
     // The first check runs soon after start, like Docker's.
     dt.timers.push(this.clock.setTimeout(() => void check(), Math.min(1_000, hc.interval * 1000)));
+  }
+
+  /** A health check's command in the container: its exit code, or undefined past the timeout. */
+  private async exec(id: string, cmd: string[], timeoutMs: number): Promise<number | undefined> {
+    const socket = engineSocket();
+    if (socket) return engineExec(socket, id, cmd, timeoutMs);
+    const r = await docker(['exec', id, ...cmd], { timeoutMs });
+    return r.code;
   }
 
   async stop(task: Task): Promise<Record<string, number>> {
