@@ -1,4 +1,4 @@
-const A=904,B=[904,408],C={1408:((I,v,h)=>{h.d(v,{I$:()=>y,ZD:()=>u,writeSummary:()=>R});var i=h(7867);function u(s){return s.replace(/&/g,"&amp;").replace(/</g,"&lt;").replace(/>/g,"&gt;").replace(/"/g,"&quot;")}function f(s){return s==null||s===""?"\u2014":u(String(s))}function y(s,d){const w=`<tr>${s.map(m=>`<th>${u(m)}</th>`).join("")}</tr>`,b=d.map(m=>`<tr>${m.map(_=>`<td>${f(_)}</td>`).join("")}</tr>`).join("");return`<table>${w}${b}</table>
+const A=904,B=[904,408],C={1408:((I,v,h)=>{h.d(v,{I$:()=>y,ZD:()=>u,writeSummary:()=>R});var i=h(5806);function u(s){return s.replace(/&/g,"&amp;").replace(/</g,"&lt;").replace(/>/g,"&gt;").replace(/"/g,"&quot;")}function f(s){return s==null||s===""?"\u2014":u(String(s))}function y(s,d){const w=`<tr>${s.map(m=>`<th>${u(m)}</th>`).join("")}</tr>`,b=d.map(m=>`<tr>${m.map(_=>`<td>${f(_)}</td>`).join("")}</tr>`).join("");return`<table>${w}${b}</table>
 `}function k(s){return y(["",""],s.filter(([,d])=>d!==void 0).map(([d,w])=>[d,w]))}function c(s,d){return`<details><summary>${u(s)}</summary>
 
 ${d}

@@ -1,4 +1,4 @@
-const S=940,E=[940,408],_={1408:(($,m,c)=>{c.d(m,{DV:()=>o,I$:()=>l,escapeHtml:()=>r,writeSummary:()=>n,z2:()=>y});var d=c(7867);function r(t){return t.replace(/&/g,"&amp;").replace(/</g,"&lt;").replace(/>/g,"&gt;").replace(/"/g,"&quot;")}function p(t){return t==null||t===""?"\u2014":r(String(t))}function l(t,e){const i=`<tr>${t.map(a=>`<th>${r(a)}</th>`).join("")}</tr>`,u=e.map(a=>`<tr>${a.map(s=>`<td>${p(s)}</td>`).join("")}</tr>`).join("");return`<table>${i}${u}</table>
+const S=940,E=[940,408],_={1408:(($,m,c)=>{c.d(m,{DV:()=>o,I$:()=>l,escapeHtml:()=>r,writeSummary:()=>n,z2:()=>y});var d=c(5806);function r(t){return t.replace(/&/g,"&amp;").replace(/</g,"&lt;").replace(/>/g,"&gt;").replace(/"/g,"&quot;")}function p(t){return t==null||t===""?"\u2014":r(String(t))}function l(t,e){const i=`<tr>${t.map(a=>`<th>${r(a)}</th>`).join("")}</tr>`,u=e.map(a=>`<tr>${a.map(s=>`<td>${p(s)}</td>`).join("")}</tr>`).join("");return`<table>${i}${u}</table>
 `}function y(t){return l(["",""],t.filter(([,e])=>e!==void 0).map(([e,i])=>[e,i]))}function g(t,e){return`<details><summary>${r(t)}</summary>
 
 ${e}

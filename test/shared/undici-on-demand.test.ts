@@ -11,75 +11,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetch, ProxyAgent } from '../../shared/core/undici-on-demand.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
+import { importersOf, root } from '../helpers/dependency-sources.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const GIVEN = new Set(['ProxyAgent', 'fetch']);
-
-/** Every package the bundles can include: package.json's dependencies and theirs, as npm installed them. */
-function dependencyDirs(): string[] {
-  const seen = new Set<string>();
-  const visit = (fromDir: string, name: string) => {
-    // Node's lookup: the nearest node_modules/<name> from the requiring package up to the root.
-    for (let dir = fromDir; ; dir = path.dirname(dir)) {
-      const candidate = path.join(dir, 'node_modules', name);
-      if (existsSync(path.join(candidate, 'package.json'))) {
-        if (seen.has(candidate)) return;
-        seen.add(candidate);
-        const pkg = JSON.parse(readFileSync(path.join(candidate, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-        for (const dep of Object.keys(pkg.dependencies ?? {})) visit(candidate, dep);
-        return;
-      }
-      if (dir === root || dir === path.dirname(dir)) return;
-    }
-  };
-  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-  for (const dep of Object.keys(pkg.dependencies)) visit(root, dep);
-  return [...seen];
-}
-
-function jsFiles(dir: string, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules') jsFiles(full, out);
-    } else if (/\.(c|m)?js$/.test(entry.name)) out.push(full);
-  }
-  return out;
-}
-
-/** The names a file takes from undici: named ESM imports, and members of a namespace or require()d binding. */
-function namesTakenFromUndici(source: string): string[] {
-  const names: string[] = [];
-  for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*['"]undici['"]/g)) {
-    for (const part of m[1]!.split(',')) {
-      const name = part
-        .trim()
-        .split(/\s+as\s+/)[0]!
-        .trim();
-      if (name) names.push(name);
-    }
-  }
-  const bindings = [
-    ...[...source.matchAll(/import\s+\*\s+as\s+(\w+)\s+from\s*['"]undici['"]/g)].map((m) => m[1]!),
-    ...[...source.matchAll(/(\w+)\s*=\s*(?:__importStar\()?require\(\s*['"]undici['"]\s*\)/g)].map((m) => m[1]!),
-  ];
-  for (const binding of bindings) for (const m of source.matchAll(new RegExp(`\\b${binding}\\.(\\w+)`, 'g'))) names.push(m[1]!);
-  if (/import\s+\w+\s+from\s*['"]undici['"]/.test(source)) names.push('(default import)');
-  return names;
-}
 
 describe('undici on demand', () => {
   it('every dependency that imports undici asks only for ProxyAgent and fetch', () => {
-    const importers: Record<string, string[]> = {};
-    for (const dir of dependencyDirs()) {
-      if (path.basename(dir) === 'undici') continue;
-      for (const file of jsFiles(dir)) {
-        const source = readFileSync(file, 'utf8');
-        if (!/['"]undici['"]/.test(source)) continue;
-        const names = namesTakenFromUndici(source);
-        if (names.length > 0) importers[path.relative(root, file)] = [...new Set(names)].sort();
-      }
-    }
+    const importers = importersOf('undici');
     // The importers known when the mapping was made; a new one is checked the same way.
     expect(Object.keys(importers)).toEqual(
       expect.arrayContaining([
