@@ -61,6 +61,7 @@ export function rewritePins(text: string, sha: string, comment: string): string 
 export class PinnedHistory {
   readonly mainRef: string;
   private readonly interfaces = new Map<string, ActionInterface | string>();
+  private readonly verdicts = new Map<string, string | undefined>();
 
   constructor(readonly repo: string) {
     // main as this clone knows it: the local branch, else the remote's; a clone of another
@@ -77,8 +78,18 @@ export class PinnedHistory {
     }
   }
 
-  /** Why the pin cannot be trusted, or undefined when it resolves to a commit of main. */
+  /**
+   * Why the pin cannot be trusted, or undefined when it resolves to a commit of main. Asked once
+   * per SHA and comment: the files users copy hold ~44 pins, mostly of one commit, and each
+   * answer took up to three git processes.
+   */
   commitProblem(pin: Pin): string | undefined {
+    const key = `${pin.ref} ${pin.comment}`;
+    if (!this.verdicts.has(key)) this.verdicts.set(key, this.judge(pin));
+    return this.verdicts.get(key);
+  }
+
+  private judge(pin: Pin): string | undefined {
     if (!/^[0-9a-f]{40}$/.test(pin.ref))
       return `'${pin.ref}' is not a full commit SHA: a tag or branch can be moved under a user's workflow; pin a commit of main (npm run pin-examples -- <sha> --comment vX.Y.Z)`;
     if (this.git(['cat-file', '-e', `${pin.ref}^{commit}`]) === undefined) return `commit ${pin.ref} does not exist in this repository`;
