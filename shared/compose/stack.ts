@@ -159,8 +159,15 @@ export class ComposeStack {
       );
   }
 
+  /**
+   * The project's service containers, running or exited, by the labels Compose (v1 and v2) puts on
+   * them; one-off `run` containers are not services. Asked of docker, not of Compose: the wait
+   * below asks every second, and `docker-compose ps` (v1, Python) cost ~330 ms of CPU a call
+   * against ~15 ms for `docker ps`. v2's `ps` would also leave an exited service out without -a.
+   */
   async states(): Promise<ServiceState[]> {
-    const ids = (await this.run(['ps', '-q'], { stream: false })).stdout
+    const labels = [`com.docker.compose.project=${this.project}`, 'com.docker.compose.oneoff=False'];
+    const ids = (await exec('docker', ['ps', '--all', '--quiet', '--no-trunc', ...labels.flatMap((l) => ['--filter', `label=${l}`])], { stream: false })).stdout
       .split('\n')
       .map((s) => s.trim())
       .filter(Boolean);
