@@ -5,7 +5,8 @@
  * ~15 ms of CPU a call, and starting it from a test worker of several hundred MB another fork of
  * that worker (issue 29: ~1,800 docker clients a suite run). What the check runs, and what the
  * daemon does for it, are the same. Where the daemon is not on a Unix socket (tcp://, ssh://),
- * `engineSocket()` is undefined and the caller keeps the docker CLI.
+ * `engineSocket()` is undefined and the caller keeps the docker CLI; so it does when the socket
+ * turns out not to be the CLI's daemon (ELSEWHERE).
  */
 import http from 'node:http';
 
@@ -43,13 +44,18 @@ function call(socketPath: string, method: string, path: string, body: unknown, s
   });
 }
 
+/** The socket is not the daemon the docker CLI talks to (none there, or one that does not know the container). */
+export const ELSEWHERE = 'elsewhere';
+
 /**
  * Runs `cmd` in container `id` (as `docker exec` does: POST /containers/{id}/exec, POST
  * /exec/{id}/start attached, which answers once the process has ended, then GET /exec/{id}/json)
  * and resolves with its exit code; with `undefined` when it did not end within `timeoutMs` or the
- * daemon refused (a stopped container): a failed check either way.
+ * daemon refused (a stopped container): a failed check either way. ELSEWHERE when nothing answers
+ * on the socket or its daemon has no such container (the CLI may use another daemon, through a
+ * docker context): the caller asks the CLI instead.
  */
-export async function engineExec(socketPath: string, id: string, cmd: string[], timeoutMs: number): Promise<number | undefined> {
+export async function engineExec(socketPath: string, id: string, cmd: string[], timeoutMs: number): Promise<number | undefined | typeof ELSEWHERE> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   try {
@@ -60,6 +66,7 @@ export async function engineExec(socketPath: string, id: string, cmd: string[], 
       { Cmd: cmd, AttachStdout: true, AttachStderr: true },
       abort.signal,
     );
+    if (created.status === 404) return ELSEWHERE;
     if (created.status !== 201) return undefined;
     const execId = (JSON.parse(created.body) as { Id: string }).Id;
     const started = await call(socketPath, 'POST', `/exec/${execId}/start`, { Detach: false, Tty: false }, abort.signal);
@@ -68,8 +75,9 @@ export async function engineExec(socketPath: string, id: string, cmd: string[], 
     if (inspected.status !== 200) return undefined;
     const info = JSON.parse(inspected.body) as { Running: boolean; ExitCode: number | null };
     return info.Running || info.ExitCode === null ? undefined : info.ExitCode;
-  } catch {
-    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES' || code === 'ENOTSOCK' ? ELSEWHERE : undefined;
   } finally {
     clearTimeout(timer);
   }

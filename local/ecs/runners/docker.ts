@@ -10,8 +10,8 @@
  * load balancer's probe timeout, bound real work (an exec in the container, a request to it) and
  * do not shrink: cut by timeScale (to 1 s and 0.5 s at least), they measured how busy the machine
  * was, failing a healthy task's checks where ECS would have waited the full timeout. Every
- * container carries a
- * label with this emulator's id, so close() removes all of them even after a crash of a task.
+ * container carries a label with this emulator's id, so close() removes all of them even after a
+ * crash of a task.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock, ClockTimer } from '../clock.js';
 import { docker, dockerOk } from '../docker-cli.js';
-import { engineExec, engineSocket } from '../docker-engine.js';
+import { ELSEWHERE, engineExec, engineSocket } from '../docker-engine.js';
 import { authorizationToken, type RegistryConfig } from '../ecr.js';
 import type { Container, ContainerDefinitionView, Task } from '../state.js';
 import type { TaskHooks, TaskRunner } from './types.js';
@@ -249,10 +249,16 @@ export class DockerRunner implements TaskRunner {
     dt.timers.push(this.clock.setTimeout(() => void check(), Math.min(1_000, hc.interval * 1000)));
   }
 
+  /** The daemon's socket for health-check execs, until it proves not to be the CLI's daemon. */
+  private engine = engineSocket();
+
   /** A health check's command in the container: its exit code, or undefined past the timeout. */
   private async exec(id: string, cmd: string[], timeoutMs: number): Promise<number | undefined> {
-    const socket = engineSocket();
-    if (socket) return engineExec(socket, id, cmd, timeoutMs);
+    if (this.engine) {
+      const code = await engineExec(this.engine, id, cmd, timeoutMs);
+      if (code !== ELSEWHERE) return code;
+      this.engine = undefined;
+    }
     const r = await docker(['exec', id, ...cmd], { timeoutMs });
     return r.code;
   }
