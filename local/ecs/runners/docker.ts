@@ -227,7 +227,7 @@ export class DockerRunner implements TaskRunner {
     let status: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN' = 'UNKNOWN';
     const check = async () => {
       if (dt.stopping) return;
-      const code = await this.exec(id, execArgs, hc.timeout * 1000);
+      const code = await this.exec(dt, id, execArgs, hc.timeout * 1000);
       if (dt.stopping) return;
       if (code === 0) {
         failures = 0;
@@ -253,10 +253,12 @@ export class DockerRunner implements TaskRunner {
   private engine = engineSocket();
 
   /** A health check's command in the container: its exit code, or undefined past the timeout. */
-  private async exec(id: string, cmd: string[], timeoutMs: number): Promise<number | undefined> {
+  private async exec(dt: DockerTask, id: string, cmd: string[], timeoutMs: number): Promise<number | undefined> {
     if (this.engine) {
       const code = await engineExec(this.engine, id, cmd, timeoutMs);
       if (code !== ELSEWHERE) return code;
+      // A container removed while its check was on the way is gone, not on another daemon.
+      if (dt.stopping) return undefined;
       this.engine = undefined;
     }
     const r = await docker(['exec', id, ...cmd], { timeoutMs });
