@@ -440,7 +440,8 @@ function rejectedRelease(): DemoStage {
           result:
             rollback?.outputs.status === 'rolled-back'
               ? `acceptance failed on green (${acceptanceFailure ?? 'no acceptance failure found'}); rolled back from the gate: 1.6.0 answered ${rejectedAnswered} production requests`
-              : `not rolled back from the gate (${resultText(deploy)})`,
+              : // The first job of the run that did not succeed: the deploy's own, or the one it needed.
+                `not rolled back from the gate (${resultText(...run.jobs.filter((j) => j.result !== 'success'), deploy)})`,
           durationMs: sumMs(deploy),
           ...served(liveServed),
           ...loadRow(load),
