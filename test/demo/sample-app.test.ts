@@ -124,7 +124,10 @@ describe('the sample app', () => {
     });
     afterAll(() => {
       if (containers.length) spawnSync('docker', ['rm', '-f', ...containers]);
-      spawnSync('docker', ['rmi', '-f', `${tag}:ok`, `${tag}:broken`]);
+      // --no-prune: the untagged parent layers stay. The demo's image job builds the same Dockerfile
+      // (with the cache) at the same time in the suite, and took these layers for its own: removed
+      // under it, its build failed (twice in clean-clone CI runs, stage 10's image job).
+      spawnSync('docker', ['rmi', '-f', '--no-prune', `${tag}:ok`, `${tag}:broken`]);
     });
 
     async function start(name: string): Promise<string> {
