@@ -4,16 +4,18 @@
  * out (logged in once into a private DOCKER_CONFIG, so the user's own docker config is untouched),
  * with the task definition's environment, command/entryPoint, and port mappings published on an
  * ephemeral 127.0.0.1 port, and the task definition's host volumes (`host.sourcePath`) bind-mounted
- * at its mountPoints. Container health checks run as an exec in the container (through the Engine
- * API on the daemon's socket, docker-engine.ts; `docker exec` where it is not on one) on the engine's
- * clock (so a task definition's 30 s interval shrinks with timeScale); a check's timeout, and the
- * load balancer's probe timeout, bound real work (an exec in the container, a request to it) and
- * do not shrink: cut by timeScale (to 1 s and 0.5 s at least), they measured how busy the machine
- * was, failing a healthy task's checks where ECS would have waited the full timeout. Every
+ * at its mountPoints. A container is started with `docker run`; every call after that (its ports,
+ * the wait for its exit, health-check execs, stop, exit code, removal) goes through the Engine API
+ * on the daemon's socket when that is the daemon the CLI talks to (docker-engine.ts), else through
+ * the CLI. Container health checks run as an exec in the container on the engine's clock (so a
+ * task definition's 30 s interval shrinks with timeScale); a check's timeout, and the load
+ * balancer's probe timeout, bound real work (an exec in the container, a request to it) and do not
+ * shrink: cut by timeScale (to 1 s and 0.5 s at least), they measured how busy the machine was,
+ * failing a healthy task's checks where ECS would have waited the full timeout. Every
  * container carries a label with this emulator's id, so close() removes all of them even after a
  * crash of a task.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -21,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock, ClockTimer } from '../clock.js';
 import { docker, dockerOk } from '../docker-cli.js';
-import { ELSEWHERE, engineExec, engineSocket } from '../docker-engine.js';
+import { cliEngine, engineContainersLabelled, engineExec, engineInspect, engineRemove, engineStop, engineWait } from '../docker-engine.js';
 import { authorizationToken, type RegistryConfig } from '../ecr.js';
 import type { Container, ContainerDefinitionView, Task } from '../state.js';
 import type { TaskHooks, TaskRunner } from './types.js';
@@ -32,7 +34,8 @@ interface DockerTask {
   starting: Promise<void>;
   containers: Map<string, string>;
   stopping: boolean;
-  waits: ChildProcess[];
+  /** Ends the wait for each container's exit (a `docker wait` client, or the Engine API's). */
+  waits: (() => void)[];
   /** `docker logs --follow` of each container; each ends once its container has exited and all is read. */
   logs: Promise<void>[];
   timers: ClockTimer[];
@@ -62,11 +65,17 @@ export class DockerRunner implements TaskRunner {
     private readonly clock: Clock,
     private readonly configDir: string,
     readonly instanceId: string,
+    /**
+     * The daemon's Unix socket when it is the daemon the CLI talks to (docker-engine.ts): every
+     * call after `docker run` goes through the Engine API there; undefined, the docker CLI.
+     */
+    private readonly engine: string | undefined,
   ) {}
 
   static async create(registry: RegistryConfig, clock: Clock): Promise<DockerRunner> {
-    const version = await docker(['version', '--format', '{{.Server.Version}}'], { timeoutMs: 15_000 });
-    if (version.code !== 0) throw new Error(`docker mode needs a running Docker engine: ${version.stderr.trim()}`);
+    const info = await docker(['info', '--format', '{{.ID}}'], { timeoutMs: 15_000 });
+    if (info.code !== 0) throw new Error(`docker mode needs a running Docker engine: ${info.stderr.trim()}`);
+    const engine = await cliEngine(info.stdout.trim());
     const configDir = await mkdtemp(join(tmpdir(), 'ctp-local-ecs-docker-'));
     await writeFile(join(configDir, 'config.json'), '{}\n', { mode: 0o600 });
     // Log in the way a deploy pipeline would: with the token ECR (i.e. this emulator) hands out.
@@ -80,7 +89,7 @@ export class DockerRunner implements TaskRunner {
       await rm(configDir, { recursive: true, force: true });
       throw new Error(`docker login to ${registry.host} failed: ${login.stderr.trim()}`);
     }
-    return new DockerRunner(registry, clock, configDir, randomBytes(4).toString('hex'));
+    return new DockerRunner(registry, clock, configDir, randomBytes(4).toString('hex'), engine);
   }
 
   /** Resolves to undefined when the image is usable, else the CannotPullContainerError reason. */
@@ -161,10 +170,7 @@ export class DockerRunner implements TaskRunner {
       // One more docker client per container only where a log driver takes the output.
       if (hooks.capturesLogs(c.name)) dt.logs.push(this.followLogs(id, (line) => hooks.log(c.name, line)));
       if (dt.stopping) return;
-      const ports = JSON.parse(await dockerOk(['inspect', '--format', '{{json .NetworkSettings.Ports}}', id])) as Record<
-        string,
-        { HostIp: string; HostPort: string }[] | null
-      > | null;
+      const ports = await this.publishedPorts(id);
       bindings[c.name] = c.portMappings.map((p) => {
         const hostPort = Number(ports?.[`${p.containerPort}/${p.protocol ?? 'tcp'}`]?.[0]?.HostPort ?? 0);
         return { bindIP: '127.0.0.1', containerPort: p.containerPort, hostPort, protocol: p.protocol ?? 'tcp' };
@@ -203,16 +209,33 @@ export class DockerRunner implements TaskRunner {
     });
   }
 
-  /** `docker wait` blocks until the container exits and prints its exit code. */
+  /** The container's published ports, as `docker inspect` gives `.NetworkSettings.Ports`. */
+  private async publishedPorts(id: string): Promise<Record<string, { HostIp: string; HostPort: string }[] | null> | null> {
+    type Ports = Record<string, { HostIp: string; HostPort: string }[] | null> | null;
+    if (!this.engine) return JSON.parse(await dockerOk(['inspect', '--format', '{{json .NetworkSettings.Ports}}', id])) as Ports;
+    const container = await engineInspect(this.engine, id, 30_000);
+    if (!container) throw new Error(`container ${id} is gone`);
+    return ((container.NetworkSettings as { Ports?: Ports } | undefined)?.Ports ?? null) as Ports;
+  }
+
+  /** Waits for the container to exit (`docker wait`) and reports its exit code. */
   private watchExit(dt: DockerTask, name: string, id: string, hooks: TaskHooks): void {
+    const exited = (code: number | undefined) => {
+      if (!dt.stopping && code !== undefined) hooks.exited(name, code);
+    };
+    if (this.engine) {
+      const abort = new AbortController();
+      dt.waits.push(() => abort.abort());
+      void engineWait(this.engine, id, abort.signal).then(exited);
+      return;
+    }
     const child = spawn('docker', ['wait', id], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, DOCKER_CONFIG: this.configDir } });
-    dt.waits.push(child);
+    dt.waits.push(() => child.kill());
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('close', () => {
-      if (dt.stopping) return;
       const code = Number(out.trim());
-      if (out.trim() !== '' && Number.isInteger(code)) hooks.exited(name, code);
+      exited(out.trim() !== '' && Number.isInteger(code) ? code : undefined);
     });
   }
 
@@ -227,7 +250,7 @@ export class DockerRunner implements TaskRunner {
     let status: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN' = 'UNKNOWN';
     const check = async () => {
       if (dt.stopping) return;
-      const code = await this.exec(dt, id, execArgs, hc.timeout * 1000);
+      const code = await this.exec(id, execArgs, hc.timeout * 1000);
       if (dt.stopping) return;
       if (code === 0) {
         failures = 0;
@@ -249,20 +272,30 @@ export class DockerRunner implements TaskRunner {
     dt.timers.push(this.clock.setTimeout(() => void check(), Math.min(1_000, hc.interval * 1000)));
   }
 
-  /** The daemon's socket for health-check execs, until it proves not to be the CLI's daemon. */
-  private engine = engineSocket();
-
   /** A health check's command in the container: its exit code, or undefined past the timeout. */
-  private async exec(dt: DockerTask, id: string, cmd: string[], timeoutMs: number): Promise<number | undefined> {
-    if (this.engine) {
-      const code = await engineExec(this.engine, id, cmd, timeoutMs);
-      if (code !== ELSEWHERE) return code;
-      // A container removed while its check was on the way is gone, not on another daemon.
-      if (dt.stopping) return undefined;
-      this.engine = undefined;
-    }
+  private async exec(id: string, cmd: string[], timeoutMs: number): Promise<number | undefined> {
+    if (this.engine) return engineExec(this.engine, id, cmd, timeoutMs);
     const r = await docker(['exec', id, ...cmd], { timeoutMs });
     return r.code;
+  }
+
+  /** `docker stop --time 1`, then the exit code (undefined when unknown), then `docker rm --force --volumes`. */
+  private async stopContainer(dt: DockerTask, id: string): Promise<number | undefined> {
+    let code: number | undefined;
+    if (this.engine) {
+      await engineStop(this.engine, id, 1, 30_000).catch(() => false);
+      const state = (await engineInspect(this.engine, id, 30_000).catch(() => undefined))?.State as { ExitCode?: unknown } | undefined;
+      if (typeof state?.ExitCode === 'number') code = state.ExitCode;
+    } else {
+      await docker(['stop', '--time', '1', id], { timeoutMs: 30_000 });
+      const state = await docker(['inspect', '--format', '{{.State.ExitCode}}', id], { timeoutMs: 30_000 });
+      if (state.code === 0) code = Number(state.stdout.trim());
+    }
+    // Every line read before the container goes (a bounded wait: a stuck reader must not hold the stop).
+    await Promise.race([Promise.all(dt.logs), new Promise((r) => setTimeout(r, 5_000).unref())]);
+    if (this.engine) await engineRemove(this.engine, id, 30_000).catch(() => false);
+    else await docker(['rm', '--force', '--volumes', id], { timeoutMs: 30_000 });
+    return code;
   }
 
   async stop(task: Task): Promise<Record<string, number>> {
@@ -275,15 +308,11 @@ export class DockerRunner implements TaskRunner {
     await Promise.all(
       [...dt.containers.entries()].map(async ([name, id]) => {
         // SIGTERM, a short grace (in-flight requests were drained by the load balancer already), then SIGKILL.
-        await docker(['stop', '--time', '1', id], { timeoutMs: 30_000 });
-        const state = await docker(['inspect', '--format', '{{.State.ExitCode}}', id], { timeoutMs: 30_000 });
-        // Every line read before the container goes (a bounded wait: a stuck reader must not hold the stop).
-        await Promise.race([Promise.all(dt.logs), new Promise((r) => setTimeout(r, 5_000).unref())]);
-        if (state.code === 0) codes[name] = Number(state.stdout.trim());
-        await docker(['rm', '--force', '--volumes', id], { timeoutMs: 30_000 });
+        const code = await this.stopContainer(dt, id);
+        if (code !== undefined) codes[name] = code;
       }),
     );
-    for (const w of dt.waits) w.kill();
+    for (const end of dt.waits) end();
     this.tasks.delete(task.id);
     return codes;
   }
@@ -307,11 +336,16 @@ export class DockerRunner implements TaskRunner {
       for (const t of dt.timers) this.clock.clearTimeout(t);
     }
     await Promise.allSettled([...this.tasks.values()].map((dt) => dt.starting));
-    const ids = (await docker(['ps', '--all', '--quiet', '--filter', `label=${LABEL}=${this.instanceId}`], { timeoutMs: 30_000 })).stdout
-      .split('\n')
-      .filter(Boolean);
-    if (ids.length > 0) await docker(['rm', '--force', '--volumes', ...ids], { timeoutMs: 60_000 });
-    for (const dt of this.tasks.values()) for (const w of dt.waits) w.kill();
+    const label = `${LABEL}=${this.instanceId}`;
+    if (this.engine) {
+      const engine = this.engine;
+      const ids = await engineContainersLabelled(engine, label, 30_000).catch(() => [] as string[]);
+      await Promise.all(ids.map((id) => engineRemove(engine, id, 60_000).catch(() => false)));
+    } else {
+      const ids = (await docker(['ps', '--all', '--quiet', '--filter', `label=${label}`], { timeoutMs: 30_000 })).stdout.split('\n').filter(Boolean);
+      if (ids.length > 0) await docker(['rm', '--force', '--volumes', ...ids], { timeoutMs: 60_000 });
+    }
+    for (const dt of this.tasks.values()) for (const end of dt.waits) end();
     this.tasks.clear();
     await rm(this.configDir, { recursive: true, force: true });
   }
