@@ -10,7 +10,7 @@
 import { AwsModels } from './aws-model.js';
 import { type Exchange, setExchangeObserver } from './exchanges.js';
 import { checkGraphQlExchange } from './github-graphql.js';
-import { GitHubOpenApi } from './github-openapi.js';
+import { type GitHubOpenApi, gitHubOpenApi } from './github-openapi.js';
 import type { Violation } from './violation.js';
 
 export type ServiceCounts = Record<string, number>;
@@ -18,7 +18,6 @@ export type ServiceCounts = Record<string, number>;
 export class ConformanceChecker {
   readonly counts: ServiceCounts = {};
   private readonly aws = new AwsModels();
-  private github: GitHubOpenApi | undefined;
   private violations: Violation[] = [];
   private refusals: { badRequests: number; accepted: string[] } | undefined;
 
@@ -99,8 +98,7 @@ export class ConformanceChecker {
   }
 
   private gitHub(): GitHubOpenApi {
-    this.github ??= new GitHubOpenApi();
-    return this.github;
+    return gitHubOpenApi();
   }
 }
 

@@ -27,6 +27,18 @@ const GENERIC_STATUSES: Record<string, string> = {
   '422': '#/components/schemas/validation-error',
 };
 
+let shared: GitHubOpenApi | undefined;
+
+/**
+ * The description, read once per process: it is ~10 MB of JSON (~0.1 s of CPU to read and index),
+ * and the test files a worker runs one after another would otherwise each read it again. Nothing
+ * in it changes once built.
+ */
+export function gitHubOpenApi(): GitHubOpenApi {
+  shared ??= new GitHubOpenApi();
+  return shared;
+}
+
 export class GitHubOpenApi {
   private readonly spec: { paths: Record<string, Record<string, unknown>>; components: Record<string, Record<string, Schema>> };
   private readonly routes: Route[];
