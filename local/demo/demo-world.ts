@@ -165,7 +165,11 @@ export function withLoad(world: DemoWorld, byJob: Record<string, LoadTarget>, op
           answers.push(r);
           target.onResult?.(r);
         };
-        const options = { concurrency, pauseMs: 20, maxRequests: 100_000, maxDurationMs: 6 * 60_000, onResult };
+        // Each worker pauses 50 ms between requests: with 4 at a time ~60 requests a second through
+        // the load balancer, so a gap of 100 ms in service still fails several of them. At 20 ms
+        // (~150 a second) the load alone took ~0.4 of one of the machine's two cores for as long as
+        // a deploy ran, CPU that the rollout under test and the rest of the suite needed (issue 29).
+        const options = { concurrency, pauseMs: 50, maxRequests: 100_000, maxDurationMs: 6 * 60_000, onResult };
         world.running.set(target.stage, startLoad(url, target.timeoutMs ? { ...options, timeoutMs: target.timeoutMs } : options));
       } else {
         const r = world.running.get(target.stage);
