@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { EXPECTED_RECORDS } from '../../local/demo/release-records.js';
 import { formatReportTable } from '../../local/demo/report-table.js';
 import { runDemo } from '../../local/demo/run-demo.js';
@@ -21,7 +21,14 @@ describe('the demo, end to end', () => {
       // A minute of the canary's bake lasts 15 s here (npm run demo: a minute, as on ECS): the 10%
       // stage still carries production traffic, counted below; the suite just does not wait a minute.
       const result = await runDemo({ log: () => {}, bakeMinuteMs: 15_000 });
-      const table = formatReportTable(result.rows);
+      // The demo's whole log (every job's steps) is in this file's temporary folder, gone when the
+      // file ends: a failure keeps a copy, so a CI log's table can be explained afterwards.
+      const kept = path.resolve('.tmp', 'demo-e2e.log');
+      onTestFailed(() => {
+        mkdirSync(path.dirname(kept), { recursive: true });
+        copyFileSync(result.logFile, kept);
+      });
+      const table = `${formatReportTable(result.rows)}\n(the demo's whole log is kept in ${path.relative(process.cwd(), kept)} when this test fails)`;
       const served = Object.fromEntries(result.rows.map((r) => [r.stage.split('.')[0]!.trim(), r.versionServed]));
       expect(result.error, table).toBeUndefined();
       // The version served after each stage (production's, staging's for 3 and 5).
