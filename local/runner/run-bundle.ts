@@ -103,10 +103,24 @@ interface ActionManifest {
   runs: { using: string; main: string; post?: string; 'post-if'?: string };
 }
 
+/**
+ * Each action.yml as last parsed, by path, with the text it was parsed from: a test worker runs
+ * ~200 bundles one after another, and parsing the deploy's manifest (60 inputs) each time was most
+ * of the YAML parsing the suite's workers did (issue 29). The file is read every time, so an edit
+ * between runs is seen; each caller gets its own copy.
+ */
+const manifests = new Map<string, { text: string; manifest: ActionManifest }>();
+
 export function readActionManifest(action: string, root = repoRoot): ActionManifest {
   const file = path.join(root, 'actions', action, 'action.yml');
   if (!existsSync(file)) throw new Error(`no action '${action}' (looked for ${file})`);
-  return parseYaml(readFileSync(file, 'utf8')) as ActionManifest;
+  const text = readFileSync(file, 'utf8');
+  let parsed = manifests.get(file);
+  if (parsed?.text !== text) {
+    parsed = { text, manifest: parseYaml(text) as ActionManifest };
+    manifests.set(file, parsed);
+  }
+  return structuredClone(parsed.manifest);
 }
 
 export function defaultGitHubContext(overrides: Partial<GitHubContext> = {}): GitHubContext {
