@@ -56,9 +56,12 @@ function sampleContainer(ecs: LocalEcsHandle, registry: string, environment: str
         'awslogs-create-group': 'true',
       },
     },
+    // Every 10 s (ECS's default is 30): each check is an exec in the container, ~75 ms of the
+    // machine's CPU (dockerd, containerd, runc); the first still runs a second after the start, and
+    // the load balancer's own check (every second, local-stack.ts) finds a broken release first.
     healthCheck: {
       command: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:8080/cgi-bin/health || exit 1'],
-      interval: 5,
+      interval: 10,
       timeout: 2,
       retries: 2,
       startPeriod: 0,
