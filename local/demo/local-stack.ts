@@ -3,12 +3,33 @@
  * registry, the busybox base image; `local/stack.sh up` is idempotent) and the ECS emulator in
  * docker mode, whose tasks are real containers behind a real local load balancer.
  */
+import { docker } from '../ecs/docker-cli.js';
 import { bringUpLocalStack, type LocalStackInfo } from '../stack-env.js';
 
 export type StackInfo = LocalStackInfo;
 
 export function bringUpStack(log: (line: string) => void): StackInfo {
   return bringUpLocalStack(log);
+}
+
+/** The ids of the engine's images of `repository` (every tag, and those pulled by digest). */
+export async function localImageIds(repository: string): Promise<string[]> {
+  const r = await docker(['image', 'ls', '--quiet', '--no-trunc', repository], { timeoutMs: 60_000 });
+  if (r.code !== 0) throw new Error(`docker image ls ${repository} failed: ${r.stderr.trim()}`);
+  return [...new Set(r.stdout.split('\n').filter(Boolean))];
+}
+
+/**
+ * Removes the images of `repository` the demo added to the engine (built by its image jobs, pulled
+ * by its tasks), with their untagged parents: each run builds new ones, and a machine that ran
+ * the demo a few dozen times held hundreds of them, which every later build's cache lookup walks.
+ * They stay in the registry. Best effort: says what it could not remove.
+ */
+export async function removeImagesAddedSince(repository: string, before: readonly string[], log: (line: string) => void): Promise<void> {
+  const added = (await localImageIds(repository)).filter((id) => !before.includes(id));
+  if (added.length === 0) return;
+  const r = await docker(['image', 'rm', '--force', ...added], { timeoutMs: 120_000 });
+  log(`removed ${added.length} local image(s) of ${repository} this run added${r.code === 0 ? '' : ` (not all: ${r.stderr.trim().split('\n').at(-1)})`}`);
 }
 
 /** The part of the ECS emulator's interface (local/ecs/index.ts) the demo uses. */

@@ -47,7 +47,7 @@ import { type RunWorkflowOptions, runWorkflow, type WorkflowRunResult } from '..
 import { DEMO_REPOSITORY, dataDir, type DemoWorld, logTo, repositoryVars, runOptions, withLoad } from './demo-world.js';
 import { writeDemoPage, type StagePage } from './demo-page.js';
 import type { LoadReport } from './load-generator.js';
-import { bringUpStack, type LocalEcsHandle, startEcsEmulator } from './local-stack.js';
+import { bringUpStack, type LocalEcsHandle, localImageIds, removeImagesAddedSince, startEcsEmulator } from './local-stack.js';
 import type { StageRow } from './report-table.js';
 import { createSampleService } from './sample-service.js';
 import { type DemoStage, demoStages } from './stages.js';
@@ -60,7 +60,7 @@ export interface DemoOptions {
   log?: (line: string) => void;
   /** The complete log of every workflow run (default: demo.log beside the demo's workspace). */
   logFile?: string;
-  /** Keep the workspace afterwards (to look around); the emulator's containers are always removed. */
+  /** Keep the workspace and the images the run added afterwards (to look around); the emulator's containers are always removed. */
   keep?: boolean;
   /** Aborting stops the load and the emulator (removing its containers) at once, then calls onAborted. */
   signal?: AbortSignal;
@@ -91,6 +91,8 @@ export interface DemoResult {
 }
 
 interface Held {
+  /** The sample app's image repository on the local registry, and the ids of its images before the run. */
+  images?: { repository: string; before: string[] };
   ecs?: LocalEcsHandle;
   github?: LocalGitHubApi;
   world?: DemoWorld;
@@ -104,6 +106,8 @@ async function setUpWorld(base: string, workspace: string, say: (line: string) =
   held.github = github;
   say(`GitHub API stand-in at ${github.url} (the release records of ${DEMO_REPOSITORY})`);
   const stack = bringUpStack(say);
+  const repository = `${stack.registry}/sample-app`;
+  held.images = { repository, before: await localImageIds(repository) };
   const ecs = await startEcsEmulator(stack, say, bakeMinuteMs);
   held.ecs = ecs;
   const staging = await createSampleService(ecs, stack.registry, 'staging', dataDir(base, 'staging'));
@@ -184,6 +188,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     await stopLoads();
     if (held.ecs) await held.ecs.stop().catch((e: Error) => say(`stopping the ECS emulator: ${e.message}`));
     if (held.github) await held.github.stop().catch((e: Error) => say(`stopping the GitHub API stand-in: ${e.message}`));
+    // Once no task runs them any more.
+    if (held.images && !options.keep) {
+      const { repository, before } = held.images;
+      await removeImagesAddedSince(repository, before, say).catch((e: Error) => say(`removing the run's images: ${e.message}`));
+    }
   }
   const rows = stages.flatMap((s) => s.rows);
   const ok = rows.length > 0 && rows.every((r) => r.ok);

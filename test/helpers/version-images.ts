@@ -16,8 +16,13 @@ export interface VersionImages {
   /** `<registry>/<repoName>`; the images are `${repo}:${version}`. */
   repo: string;
   repoName: string;
-  /** Deletes the pushed manifests (found through the emulator's ECR API) and the work folder. */
-  remove(ecr: ECRClient): Promise<void>;
+  /** Deletes the pushed manifests, found through the emulator's ECR API: before the emulator stops. */
+  removeFromRegistry(ecr: ECRClient): Promise<void>;
+  /**
+   * Removes the copies the emulator's tasks pulled, and the work folder: after the emulator has
+   * stopped, since Docker keeps an image a container still uses (it left one per run behind).
+   */
+  removeLocal(): Promise<void>;
 }
 
 export async function pushVersionImages(registry: RegistryConfig, repoName: string, versions: string[]): Promise<VersionImages> {
@@ -48,12 +53,14 @@ export async function pushVersionImages(registry: RegistryConfig, repoName: stri
   return {
     repo,
     repoName,
-    async remove(ecr) {
+    async removeFromRegistry(ecr) {
       const auth = `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`;
       const images = await ecr.send(new DescribeImagesCommand({ repositoryName: repoName })).catch(() => undefined);
       for (const d of images?.imageDetails ?? []) {
         await fetch(`http://${registry.host}/v2/${repoName}/manifests/${d.imageDigest}`, { method: 'DELETE', headers: { authorization: auth } });
       }
+    },
+    async removeLocal() {
       for (const version of versions) await docker(['rmi', `${repo}:${version}`], { timeoutMs: 60_000 });
       await rm(work, { recursive: true, force: true });
     },

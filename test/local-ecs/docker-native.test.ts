@@ -72,9 +72,11 @@ describe('docker mode: native strategies', () => {
   }, 240_000);
 
   afterAll(async () => {
-    // The images first: their digests are read through the emulator's ECR API, gone once it stops.
-    if (env) await images?.remove(env.ecr);
+    // The registry's copies first: their digests are read through the emulator's ECR API, gone once
+    // it stops; the local ones last, once no container of the emulator uses them.
+    if (env) await images?.removeFromRegistry(env.ecr);
     await env?.stop();
+    await images?.removeLocal();
   }, 120_000);
 
   it('blue/green: the test listener serves green while paused, production switches only after continue, zero failed requests', async () => {
