@@ -70,7 +70,12 @@ export async function cliEngine(cliDaemonId: string, env: NodeJS.ProcessEnv = pr
   if (!socketPath || cliDaemonId === '') return undefined;
   const engine = await engineCall(socketPath, 'GET', '/info', { timeoutMs: 15_000 }).catch(() => undefined);
   if (engine?.status !== 200) return undefined;
-  return (JSON.parse(engine.body) as { ID?: string }).ID === cliDaemonId ? socketPath : undefined;
+  try {
+    return (JSON.parse(engine.body) as { ID?: string }).ID === cliDaemonId ? socketPath : undefined;
+  } catch {
+    // Something else answers on that socket.
+    return undefined;
+  }
 }
 
 const containerPath = (id: string, rest: string): string => `/containers/${encodeURIComponent(id)}${rest}`;

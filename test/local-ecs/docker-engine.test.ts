@@ -131,6 +131,12 @@ describe("the socket is used only when it is the docker CLI's daemon", () => {
       res.end(req.url === '/info' ? JSON.stringify({ ID: 'ANOTHER:DAEMON' }) : '{"message":"not here"}');
     });
     await new Promise<void>((resolve) => other.listen(otherSocket, resolve));
+    // Not a daemon at all: a server that answers /info with something other than JSON.
+    const notDocker = http.createServer((_req, res) => res.end('<html>hello</html>'));
+    const notDockerSocket = path.join(dir, 'not-docker.sock');
+    await new Promise<void>((resolve) => notDocker.listen(notDockerSocket, resolve));
+    expect(await cliEngine(daemonId, { DOCKER_HOST: `unix://${notDockerSocket}` })).toBeUndefined();
+    notDocker.close();
     const realDocker = (await dockerOk(['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}'])).trim() || `unix://${socket}`;
     const wrapper = path.join(dir, 'bin', 'docker');
     const whichDocker = (process.env.PATH ?? '')
